@@ -1,0 +1,211 @@
+// The app's tables (DESIGN.md §4). Every row that belongs to a person carries its owner.
+import type { InferSelectModel } from "drizzle-orm";
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable("users", {
+  id: uuid().primaryKey().defaultRandom(),
+  email: text().notNull().unique(),
+  name: text(),
+  image: text(),
+  passwordHash: text("password_hash"),
+  timezone: text(),
+  createdAt: createdAt(),
+});
+
+/** External sign-in identities (GitHub) linked to a user. */
+export const accounts = pgTable(
+  "accounts",
+  {
+    provider: text().notNull(),
+    providerAccountId: text("provider_account_id").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("accounts_provider_idx").on(t.provider, t.providerAccountId)],
+);
+
+export const threads = pgTable(
+  "threads",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text().notNull().default("New chat"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("threads_user_idx").on(t.userId, t.updatedAt)],
+);
+
+/** AI SDK UIMessages, stored as their parts so a reload renders exactly what streamed. */
+export const messages = pgTable(
+  "messages",
+  {
+    id: text().primaryKey(),
+    threadId: uuid("thread_id")
+      .notNull()
+      .references(() => threads.id, { onDelete: "cascade" }),
+    role: text({ enum: ["user", "assistant", "system"] }).notNull(),
+    parts: jsonb().notNull(),
+    metadata: jsonb(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("messages_thread_idx").on(t.threadId, t.createdAt)],
+);
+
+export const workflows = pgTable(
+  "workflows",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    threadId: uuid("thread_id").references(() => threads.id, { onDelete: "set null" }),
+    title: text().notNull(),
+    status: text({ enum: ["draft", "active", "paused", "archived"] })
+      .notNull()
+      .default("draft"),
+    /** The approved version that runs; null until one is approved. */
+    activeVersionId: uuid("active_version_id"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("workflows_user_idx").on(t.userId, t.updatedAt)],
+);
+
+export const workflowVersions = pgTable(
+  "workflow_versions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    workflowId: uuid("workflow_id")
+      .notNull()
+      .references(() => workflows.id, { onDelete: "cascade" }),
+    number: integer().notNull(),
+    plan: jsonb().notNull(),
+    author: text({ enum: ["model", "person"] }).notNull(),
+    state: text({ enum: ["draft", "approved", "rejected", "superseded"] })
+      .notNull()
+      .default("draft"),
+    approvedBy: uuid("approved_by").references(() => users.id, { onDelete: "set null" }),
+    approvedAt: timestamp("approved_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("workflow_versions_number_idx").on(t.workflowId, t.number)],
+);
+
+export const runs = pgTable(
+  "runs",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    workflowId: uuid("workflow_id")
+      .notNull()
+      .references(() => workflows.id, { onDelete: "cascade" }),
+    versionId: uuid("version_id")
+      .notNull()
+      .references(() => workflowVersions.id),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    threadId: uuid("thread_id").references(() => threads.id, { onDelete: "set null" }),
+    trigger: jsonb().notNull(),
+    status: text({
+      enum: ["queued", "running", "waiting", "succeeded", "failed", "cancelled"],
+    })
+      .notNull()
+      .default("queued"),
+    error: jsonb(),
+    output: jsonb(),
+    engineRunId: text("engine_run_id"),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("runs_workflow_idx").on(t.workflowId, t.createdAt),
+    index("runs_user_idx").on(t.userId, t.createdAt),
+  ],
+);
+
+/** One row per attempt of a plan step (and per loop iteration). */
+export const runSteps = pgTable(
+  "run_steps",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    stepId: text("step_id").notNull(),
+    iteration: integer().notNull().default(-1),
+    attempt: integer().notNull().default(0),
+    status: text({ enum: ["running", "succeeded", "failed", "skipped", "waiting"] }).notNull(),
+    input: jsonb(),
+    output: jsonb(),
+    error: jsonb(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    durationMs: integer("duration_ms"),
+  },
+  (t) => [uniqueIndex("run_steps_attempt_idx").on(t.runId, t.stepId, t.iteration, t.attempt)],
+);
+
+/** Append-only run log, ordered by seq within a run. */
+export const runEvents = pgTable(
+  "run_events",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    seq: integer().notNull(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    level: text({ enum: ["debug", "info", "warn", "error"] })
+      .notNull()
+      .default("info"),
+    stepId: text("step_id"),
+    message: text().notNull(),
+    data: jsonb(),
+  },
+  (t) => [uniqueIndex("run_events_seq_idx").on(t.runId, t.seq)],
+);
+
+/** Per-user credentials, AES-256-GCM encrypted; values are never read back to the UI. */
+export const secrets = pgTable(
+  "secrets",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    ciphertext: text().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("secrets_user_name_idx").on(t.userId, t.name)],
+);
+
+export type User = InferSelectModel<typeof users>;
+export type Thread = InferSelectModel<typeof threads>;
+export type Message = InferSelectModel<typeof messages>;
+export type Workflow = InferSelectModel<typeof workflows>;
+export type WorkflowVersion = InferSelectModel<typeof workflowVersions>;
+export type Run = InferSelectModel<typeof runs>;
+export type RunStep = InferSelectModel<typeof runSteps>;
+export type RunEvent = InferSelectModel<typeof runEvents>;
+export type Secret = InferSelectModel<typeof secrets>;

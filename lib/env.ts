@@ -1,0 +1,71 @@
+// The only reader of process.env: every setting the app understands, validated once.
+import { z } from "zod";
+
+const emptyAsUndefined = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const optionalUrl = z.preprocess(emptyAsUndefined, z.url().optional());
+const flag = z.preprocess(
+  emptyAsUndefined,
+  z
+    .enum(["1", "0", "true", "false"])
+    .optional()
+    .transform((v) => v === "1" || v === "true"),
+);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+
+  // Database: PostgreSQL when DATABASE_URL is set, embedded PGlite otherwise.
+  DATABASE_URL: optionalUrl,
+  PGLITE_DIR: z.preprocess(emptyAsUndefined, z.string().default(".data/pglite")),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default(".data")),
+
+  // Accounts (Auth.js). AUTH_SECRET is generated into DATA_DIR when missing.
+  AUTH_SECRET: optionalString,
+  AUTH_GITHUB_ID: optionalString,
+  AUTH_GITHUB_SECRET: optionalString,
+
+  // Model: any OpenAI-compatible endpoint.
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl,
+  OPENAI_MODEL: optionalString,
+  OPENAI_API: z.preprocess(emptyAsUndefined, z.enum(["responses", "chat"]).optional()),
+
+  // Inngest: nothing set means the embedded executor.
+  INNGEST_DEV: flag,
+  INNGEST_BASE_URL: optionalUrl,
+  INNGEST_SIGNING_KEY: optionalString,
+  INNGEST_EVENT_KEY: optionalString,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** Parsed lazily so that `next build` and tests can import modules without a full env. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Tests change process.env between cases; this forgets the parsed copy. */
+export function resetEnvForTests() {
+  cached = undefined;
+}
