@@ -1,0 +1,62 @@
+"use client";
+
+import { useState } from "react";
+import type { ChatMessage } from "@/lib/ai/types";
+import { Markdown } from "./markdown";
+
+type Props = {
+  message: ChatMessage;
+  streaming: boolean;
+  onRegenerate?: () => void;
+};
+
+function textOf(message: ChatMessage) {
+  return message.parts
+    .map((part) => (part.type === "text" ? part.text : ""))
+    .join("")
+    .trim();
+}
+
+export function MessageView({ message, streaming, onRegenerate }: Props) {
+  const [copied, setCopied] = useState(false);
+  if (message.role === "user") {
+    return (
+      <div className="flex justify-end" data-testid="message-user">
+        <div className="max-w-[85%] whitespace-pre-wrap rounded-2xl bg-zinc-100 px-4 py-2 text-sm dark:bg-zinc-800">
+          {textOf(message)}
+        </div>
+      </div>
+    );
+  }
+  const text = textOf(message);
+  return (
+    <div className="group flex flex-col gap-1" data-testid="message-assistant">
+      {message.parts.map((part, index) =>
+        part.type === "text" ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: parts have no ids and never reorder
+          <Markdown key={index}>{part.text}</Markdown>
+        ) : null,
+      )}
+      {streaming ? <span className="h-4 w-2 animate-pulse bg-zinc-400" aria-hidden /> : null}
+      {!streaming && text ? (
+        <div className="flex gap-3 text-xs text-zinc-500 opacity-0 transition group-hover:opacity-100 focus-within:opacity-100">
+          <button
+            type="button"
+            onClick={() => {
+              void navigator.clipboard?.writeText(text);
+              setCopied(true);
+              setTimeout(() => setCopied(false), 1500);
+            }}
+          >
+            {copied ? "Copied" : "Copy"}
+          </button>
+          {onRegenerate ? (
+            <button type="button" onClick={onRegenerate} data-testid="regenerate">
+              Regenerate
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}

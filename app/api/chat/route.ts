@@ -1,0 +1,142 @@
+// Streams the model's reply into a thread. The user's message is stored before the model is
+// called, the reply when the stream ends (also when the person presses Stop).
+import {
+  convertToModelMessages,
+  createUIMessageStreamResponse,
+  streamText,
+  type ToolSet,
+  toUIMessageStream,
+} from "ai";
+import { currentUserId } from "@/app/(auth)/auth";
+import { chatInstructions } from "@/lib/ai/prompts";
+import { getLanguageModel } from "@/lib/ai/providers";
+import type { ChatMessage } from "@/lib/ai/types";
+import {
+  deleteMessagesFrom,
+  getMessages,
+  getOrCreateThread,
+  getThread,
+  getUserById,
+  saveMessages,
+  touchThread,
+} from "@/lib/db/queries";
+import { AppError, toErrorResponse } from "@/lib/errors";
+import { chatRequestSchema } from "./schema";
+
+export const dynamic = "force-dynamic";
+export const maxDuration = 300;
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+function titleFrom(text: string) {
+  const line = text.trim().split("\n")[0] ?? "";
+  return line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line || "New chat";
+}
+
+async function readBody(request: Request) {
+  const raw = await request.text();
+  if (raw.length > MAX_BODY_BYTES) {
+    throw new AppError("bad_request:chat", "The request is too large.");
+  }
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw new AppError("bad_request:chat", "The request body must be JSON.");
+  }
+}
+
+export async function POST(request: Request) {
+  try {
+    const userId = await currentUserId();
+    if (!userId || !(await getUserById({ id: userId }))) throw new AppError("unauthorized:auth");
+
+    const parsed = chatRequestSchema.safeParse(await readBody(request));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new AppError(
+        "bad_request:chat",
+        issue
+          ? `${issue.message}${issue.path.length ? ` (at ${issue.path.join(".")})` : ""}`
+          : "Invalid request.",
+      );
+    }
+    const body = parsed.data;
+
+    let history: ChatMessage[];
+    if (body.trigger === "submit-message") {
+      const text = body.message.parts.map((p) => p.text).join("\n");
+      await getOrCreateThread({ id: body.id, userId, title: titleFrom(text) });
+      const message: ChatMessage = {
+        id: body.message.id,
+        role: "user",
+        parts: body.message.parts,
+        metadata: { createdAt: new Date().toISOString() },
+      };
+      await saveMessages({
+        threadId: body.id,
+        items: [{ id: message.id, role: "user", parts: message.parts, metadata: message.metadata }],
+      });
+      history = await loadHistory(body.id);
+    } else {
+      if (!(await getThread({ id: body.id, userId }))) throw new AppError("not_found:thread");
+      history = await loadHistory(body.id);
+      const index = history.findIndex((m) => m.id === body.messageId);
+      if (index === -1) throw new AppError("not_found:chat", "That message is no longer here.");
+      const keep = history[index].role === "assistant" ? index : index + 1;
+      const dropped = history[keep];
+      if (dropped) await deleteMessagesFrom({ threadId: body.id, messageId: dropped.id });
+      history = history.slice(0, keep);
+    }
+
+    // Throws a clear "how to configure a model" error when none is set.
+    const model = getLanguageModel();
+    const user = await getUserById({ id: userId });
+    const result = streamText({
+      model,
+      instructions: chatInstructions({ now: new Date(), timezone: user?.timezone ?? undefined }),
+      messages: await convertToModelMessages(history),
+      abortSignal: request.signal,
+    });
+
+    return createUIMessageStreamResponse({
+      stream: toUIMessageStream<ToolSet, ChatMessage>({
+        stream: result.stream,
+        originalMessages: history,
+        generateMessageId: () => crypto.randomUUID(),
+        messageMetadata: ({ part }) =>
+          part.type === "start" ? { createdAt: new Date().toISOString() } : undefined,
+        onError: (error) => {
+          console.error("[chat] model stream failed", error);
+          return `The model could not answer: ${error instanceof Error ? error.message : String(error)}`;
+        },
+        onEnd: async ({ responseMessage }) => {
+          if (responseMessage.parts.length === 0) return;
+          await saveMessages({
+            threadId: body.id,
+            items: [
+              {
+                id: responseMessage.id,
+                role: "assistant",
+                parts: responseMessage.parts,
+                metadata: responseMessage.metadata,
+              },
+            ],
+          });
+          await touchThread({ id: body.id });
+        },
+      }),
+    });
+  } catch (error) {
+    return toErrorResponse(error, "chat");
+  }
+}
+
+async function loadHistory(threadId: string): Promise<ChatMessage[]> {
+  const rows = await getMessages({ threadId });
+  return rows.map((row) => ({
+    id: row.id,
+    role: row.role,
+    parts: row.parts as ChatMessage["parts"],
+    metadata: (row.metadata ?? undefined) as ChatMessage["metadata"],
+  }));
+}

@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { MAX_MESSAGE_CHARS } from "@/lib/ai/types";
+
+const textPart = z.object({
+  type: z.literal("text"),
+  text: z
+    .string()
+    .max(MAX_MESSAGE_CHARS, `A message can be at most ${MAX_MESSAGE_CHARS} characters long.`),
+});
+
+export const userMessageSchema = z.object({
+  id: z.string().min(1).max(100),
+  role: z.literal("user"),
+  parts: z
+    .array(textPart)
+    .min(1, "A message needs some text.")
+    .refine((parts) => parts.some((p) => p.text.trim().length > 0), "A message cannot be empty."),
+  metadata: z.unknown().optional(),
+});
+
+export const chatRequestSchema = z.discriminatedUnion("trigger", [
+  z.object({
+    trigger: z.literal("submit-message"),
+    id: z.uuid("The thread id must be a UUID."),
+    message: userMessageSchema,
+  }),
+  z.object({
+    trigger: z.literal("regenerate-message"),
+    id: z.uuid("The thread id must be a UUID."),
+    messageId: z.string().min(1).max(100),
+  }),
+]);
+
+export type ChatRequest = z.infer<typeof chatRequestSchema>;

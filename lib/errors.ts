@@ -1,0 +1,89 @@
+// One application error type: a code, an HTTP status and a message that is safe to show.
+// The client rebuilds it from the JSON body; stack traces and SQL never leave the server.
+
+export type ErrorType =
+  | "bad_request"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "rate_limit"
+  | "unavailable"
+  | "internal";
+
+export type Surface =
+  | "auth"
+  | "chat"
+  | "thread"
+  | "api"
+  | "model"
+  | "database"
+  | "workflow"
+  | "run";
+
+export type ErrorCode = `${ErrorType}:${Surface}`;
+
+const statusByType: Record<ErrorType, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limit: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+const defaultMessages: Partial<Record<ErrorCode, string>> = {
+  "unauthorized:auth": "Sign in to continue.",
+  "not_found:thread": "This conversation does not exist or is not yours.",
+  "internal:database": "The database could not complete the request. Try again in a moment.",
+};
+
+export class AppError extends Error {
+  readonly type: ErrorType;
+  readonly surface: Surface;
+  readonly status: number;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message?: string, details?: unknown) {
+    const [type, surface] = code.split(":") as [ErrorType, Surface];
+    super(message ?? defaultMessages[code] ?? "Something went wrong.");
+    this.name = "AppError";
+    this.type = type;
+    this.surface = surface;
+    this.status = statusByType[type];
+    this.details = details;
+  }
+
+  get code(): ErrorCode {
+    return `${this.type}:${this.surface}`;
+  }
+
+  toJSON() {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+    };
+  }
+
+  toResponse(): Response {
+    return Response.json({ error: this.toJSON() }, { status: this.status });
+  }
+
+  /** Rebuilds the error from a response body produced by `toResponse`. */
+  static fromJSON(body: unknown): AppError | undefined {
+    const error = (body as { error?: { code?: string; message?: string; details?: unknown } })
+      ?.error;
+    if (!error?.code?.includes(":")) return undefined;
+    return new AppError(error.code as ErrorCode, error.message, error.details);
+  }
+}
+
+/** Turns anything thrown in a route into a safe response, logging what is not an AppError. */
+export function toErrorResponse(error: unknown, surface: Surface = "api"): Response {
+  if (error instanceof AppError) return error.toResponse();
+  console.error(`[${surface}]`, error);
+  return new AppError(`internal:${surface}`).toResponse();
+}

@@ -1,0 +1,56 @@
+import { defineConfig } from "@playwright/test";
+
+const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
+const MODEL_PORT = Number(process.env.E2E_MODEL_PORT ?? 4100);
+const DATA_DIR = ".data/e2e";
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "test-results/e2e",
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  use: {
+    baseURL: `http://127.0.0.1:${APP_PORT}`,
+    screenshot: "on",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      // Chromium's background services try to reach the internet, which this machine refuses.
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: [
+    {
+      command: `npm run fake-model -- --port ${MODEL_PORT}`,
+      url: `http://127.0.0.1:${MODEL_PORT}/v1/models`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      // A production build on a fresh embedded database: the README's defaults.
+      command: `rm -rf ${DATA_DIR} && npm run build && npx next start -p ${APP_PORT} -H 127.0.0.1`,
+      url: `http://127.0.0.1:${APP_PORT}/api/health`,
+      reuseExistingServer: false,
+      timeout: 600_000,
+      env: {
+        DATA_DIR,
+        PGLITE_DIR: `${DATA_DIR}/pglite`,
+        OPENAI_BASE_URL: `http://127.0.0.1:${MODEL_PORT}/v1`,
+        OPENAI_MODEL: "flowchat-test",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+    },
+  ],
+});
