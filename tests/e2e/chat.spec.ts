@@ -98,3 +98,24 @@ test("threads can be renamed and deleted from the sidebar", async ({ page }) => 
   await expect(page.getByTestId("thread-item")).toHaveCount(0);
   await expect(page).toHaveURL(/\/$/);
 });
+
+test("Escape stops a streaming reply and Regenerate answers again", async ({ page }) => {
+  await new AuthPage(page).register(`stop-${unique()}@example.com`, password);
+  const chat = new ChatPage(page);
+  const words = Array.from({ length: 150 }, (_, i) => `word${i}`);
+  await chat.send(words.join(" "));
+  await expect(page.getByTestId("stop-button")).toBeVisible();
+  await chat.expectAssistantSays("word3");
+  await chat.input.press("Escape");
+  await expect(page.getByTestId("send-button")).toBeVisible();
+  await expect(chat.assistantMessages().last()).not.toContainText("word149");
+
+  await chat.assistantMessages().last().hover();
+  await page.getByTestId("regenerate").click();
+  await chat.expectAssistantSays("word149");
+  await expect(chat.assistantMessages()).toHaveCount(1);
+
+  await page.reload();
+  await expect(chat.assistantMessages()).toHaveCount(1);
+  await chat.expectAssistantSays("word149");
+});

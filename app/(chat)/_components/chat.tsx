@@ -54,7 +54,11 @@ export function Chat({ id, title, initialMessages, model, isNew }: Props) {
             ? { body: { trigger, id: threadId, message: all[all.length - 1] } }
             : { body: { trigger, id: threadId, messageId } },
       }),
-      onFinish: () => router.refresh(),
+      // Refresh the sidebar (titles, order). After Stop the reply is still being saved, and a
+      // refresh now would reload the thread without it.
+      onFinish: ({ isAbort }) => {
+        if (!isAbort) router.refresh();
+      },
       onError: () => router.refresh(),
     });
 

@@ -8,6 +8,7 @@ import {
   toUIMessageStream,
 } from "ai";
 import { currentUserId } from "@/app/(auth)/auth";
+import { beginReply, settleReply } from "@/lib/ai/in-flight";
 import { chatInstructions } from "@/lib/ai/prompts";
 import { getLanguageModel } from "@/lib/ai/providers";
 import type { ChatMessage } from "@/lib/ai/types";
@@ -61,6 +62,8 @@ export async function POST(request: Request) {
       );
     }
     const body = parsed.data;
+    // A stopped reply may still be on its way to the database.
+    await settleReply(body.id);
 
     let history: ChatMessage[];
     if (body.trigger === "submit-message") {
@@ -80,9 +83,11 @@ export async function POST(request: Request) {
     } else {
       if (!(await getThread({ id: body.id, userId }))) throw new AppError("not_found:thread");
       history = await loadHistory(body.id);
+      // Answer the person's last message again: drop every reply after it.
       const index = history.findIndex((m) => m.id === body.messageId);
-      if (index === -1) throw new AppError("not_found:chat", "That message is no longer here.");
-      const keep = history[index].role === "assistant" ? index : index + 1;
+      const anchor = index === -1 ? history.length : index + 1;
+      const keep = history.slice(0, anchor).findLastIndex((m) => m.role === "user") + 1;
+      if (keep === 0) throw new AppError("bad_request:chat", "There is no message to answer yet.");
       const dropped = history[keep];
       if (dropped) await deleteMessagesFrom({ threadId: body.id, messageId: dropped.id });
       history = history.slice(0, keep);
@@ -91,6 +96,7 @@ export async function POST(request: Request) {
     // Throws a clear "how to configure a model" error when none is set.
     const model = getLanguageModel();
     const user = await getUserById({ id: userId });
+    const replySaved = beginReply(body.id);
     const result = streamText({
       model,
       instructions: chatInstructions({ now: new Date(), timezone: user?.timezone ?? undefined }),
@@ -110,19 +116,23 @@ export async function POST(request: Request) {
           return `The model could not answer: ${error instanceof Error ? error.message : String(error)}`;
         },
         onEnd: async ({ responseMessage }) => {
-          if (responseMessage.parts.length === 0) return;
-          await saveMessages({
-            threadId: body.id,
-            items: [
-              {
-                id: responseMessage.id,
-                role: "assistant",
-                parts: responseMessage.parts,
-                metadata: responseMessage.metadata,
-              },
-            ],
-          });
-          await touchThread({ id: body.id });
+          try {
+            if (responseMessage.parts.length === 0) return;
+            await saveMessages({
+              threadId: body.id,
+              items: [
+                {
+                  id: responseMessage.id,
+                  role: "assistant",
+                  parts: responseMessage.parts,
+                  metadata: responseMessage.metadata,
+                },
+              ],
+            });
+            await touchThread({ id: body.id });
+          } finally {
+            replySaved();
+          }
         },
       }),
     });
