@@ -1,0 +1,249 @@
+// The one expression language of plans (JSONata): parsing with positions, the references an
+// expression makes, and bounded, deterministic evaluation against a run's memoized data.
+import jsonata from "jsonata";
+import { dateHelpers } from "./date-helpers";
+
+/** Top-level names an expression can read. */
+export const SCOPE_ROOTS = [
+  "trigger",
+  "steps",
+  "item",
+  "index",
+  "user",
+  "now",
+  "secrets",
+  "waits",
+  "error",
+] as const;
+export type ScopeRoot = (typeof SCOPE_ROOTS)[number];
+
+/** Functions rejected at validation: they would make a replayed run take another branch. */
+export const FORBIDDEN_FUNCTIONS: Record<string, string> = {
+  random:
+    "$random() is not allowed: a run must take the same branch every time it is replayed; derive variety from the data instead",
+  eval: "$eval() is not allowed: it would run text from step outputs as an expression",
+};
+
+/** Guards on a single evaluation; JSONata can loop forever or recurse without end. */
+export const EVALUATION_LIMITS = { timeoutMs: 1000, stackDepth: 500, maxSequence: 100_000 };
+
+/** JSONata's AST node; its typings omit "path" nodes, which the parser does produce. */
+export type ExpressionAst = Omit<jsonata.ExprNode, "type"> & { type: string } & Record<
+    string,
+    unknown
+  >;
+
+export type ParseResult =
+  | { ok: true; ast: ExpressionAst }
+  | { ok: false; message: string; position: number };
+
+interface JsonataLikeError {
+  code?: string;
+  message?: string;
+  position?: number;
+  token?: string;
+}
+
+function asJsonataError(error: unknown): JsonataLikeError {
+  return typeof error === "object" && error !== null ? (error as JsonataLikeError) : {};
+}
+
+const compiled = new Map<string, jsonata.Expression>();
+
+function compile(source: string): jsonata.Expression {
+  let expression = compiled.get(source);
+  if (!expression) {
+    expression = jsonata(source, {
+      timeout: EVALUATION_LIMITS.timeoutMs,
+      stack: EVALUATION_LIMITS.stackDepth,
+      sequence: EVALUATION_LIMITS.maxSequence,
+    });
+    // A small cache: plans repeat the same few expressions across passes of the scheduler.
+    if (compiled.size > 2000) compiled.clear();
+    compiled.set(source, expression);
+  }
+  return expression;
+}
+
+/** Parses an expression; on failure, a message and the 1-based character position. */
+export function parseExpression(source: string): ParseResult {
+  if (source.trim() === "") return { ok: false, message: "the expression is empty", position: 1 };
+  try {
+    return { ok: true, ast: compile(source).ast() as ExpressionAst };
+  } catch (error) {
+    const e = asJsonataError(error);
+    const position = typeof e.position === "number" && e.position > 0 ? e.position : 1;
+    return { ok: false, message: e.message ?? String(error), position };
+  }
+}
+
+/** One read of a scope root: `steps.fetch.output` → { root: "steps", name: "fetch", field: "output" }. */
+export interface ExpressionReference {
+  root: ScopeRoot;
+  name?: string;
+  field?: string;
+}
+
+export interface ExpressionUsage {
+  references: ExpressionReference[];
+  /** Names of functions called, without "$". */
+  functions: string[];
+}
+
+function isNode(value: unknown): value is ExpressionAst {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === "string"
+  );
+}
+
+function nameOf(node: unknown): string | undefined {
+  if (isNode(node) && node.type === "name" && typeof node.value === "string") return node.value;
+  return undefined;
+}
+
+/**
+ * What an expression reads and calls. Deliberately over-approximate: any path that starts
+ * with a scope root counts, even inside a filter where it might mean a field of the item —
+ * a false "not upstream" is cheap to fix, a missed dependency is a wrong run.
+ */
+export function expressionUsage(ast: ExpressionAst): ExpressionUsage {
+  const references: ExpressionReference[] = [];
+  const functions = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child);
+      return;
+    }
+    if (!isNode(node)) return;
+    if (node.type === "path" && Array.isArray(node.steps)) {
+      const steps = node.steps as unknown[];
+      // `$$.steps.x` and `$.steps.x` read from the root too.
+      const first = steps[0];
+      const offset =
+        isNode(first) && first.type === "variable" && (first.value === "$" || first.value === "")
+          ? 1
+          : 0;
+      const root = nameOf(steps[offset]);
+      if (root && (SCOPE_ROOTS as readonly string[]).includes(root)) {
+        references.push({
+          root: root as ScopeRoot,
+          name: nameOf(steps[offset + 1]),
+          field: nameOf(steps[offset + 2]),
+        });
+      }
+    }
+    if (node.type === "function" || node.type === "partial") {
+      const procedure = node.procedure;
+      if (
+        isNode(procedure) &&
+        procedure.type === "variable" &&
+        typeof procedure.value === "string"
+      ) {
+        functions.add(procedure.value);
+      }
+    }
+    for (const [key, child] of Object.entries(node)) {
+      if (key !== "type" && key !== "value" && key !== "position") visit(child);
+    }
+  };
+  visit(ast);
+  return { references, functions: [...functions] };
+}
+
+export class ExpressionError extends Error {
+  constructor(
+    message: string,
+    readonly expression: string,
+  ) {
+    super(message);
+    this.name = "ExpressionError";
+  }
+}
+
+export interface EvaluationEnv {
+  /** The run's logical time as an ISO instant; `$now()` and `$millis()` return it. */
+  now: string;
+  /** IANA zone the date helpers use. */
+  timeZone: string;
+}
+
+const fromMillis = jsonata("$fromMillis($ms, $picture, $tz)");
+
+function bindings(env: EvaluationEnv): Record<string, unknown> {
+  const nowMs = Date.parse(env.now);
+  if (Number.isNaN(nowMs))
+    throw new Error(`"now" must be an ISO instant, got ${JSON.stringify(env.now)}`);
+  return {
+    ...dateHelpers({ nowMs, timeZone: env.timeZone }),
+    // Replace JSONata's wall-clock functions with the logical time so replays agree.
+    now: (picture?: string, tz?: string) =>
+      picture === undefined && tz === undefined
+        ? new Date(nowMs).toISOString()
+        : fromMillis.evaluate({}, { ms: nowMs, picture, tz }),
+    millis: () => nowMs,
+    random: () => {
+      throw new Error(FORBIDDEN_FUNCTIONS.random);
+    },
+    eval: () => {
+      throw new Error(FORBIDDEN_FUNCTIONS.eval);
+    },
+  };
+}
+
+/**
+ * JSONata results can be its internal "sequence" arrays or carry functions; callers get
+ * plain JSON (functions become undefined, sequences plain arrays).
+ */
+export function toPlainJson(value: unknown): unknown {
+  if (value === undefined || value === null) return value;
+  if (typeof value === "function") return undefined;
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (Array.isArray(value)) {
+    return value.map((item) => toPlainJson(item)).filter((item) => item !== undefined);
+  }
+  if (typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      const plain = toPlainJson(child);
+      if (plain !== undefined) out[key] = plain;
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Evaluates one expression against a scope; throws ExpressionError with a readable message. */
+export async function evaluateExpression(
+  source: string,
+  scope: Record<string, unknown>,
+  env: EvaluationEnv,
+): Promise<unknown> {
+  const parsed = parseExpression(source);
+  if (!parsed.ok) {
+    throw new ExpressionError(
+      `syntax error at character ${parsed.position}: ${parsed.message}`,
+      source,
+    );
+  }
+  try {
+    const result = await compile(source).evaluate(scope, bindings(env));
+    return toPlainJson(result);
+  } catch (error) {
+    const e = asJsonataError(error);
+    const message = e.message ?? String(error);
+    throw new ExpressionError(message, source);
+  }
+}
+
+/** JSONata's truthiness ($boolean), so `if` reads the way JSONata users expect. */
+export function isTruthy(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value === "boolean") return value;
+  if (typeof value === "number") return value !== 0;
+  if (typeof value === "string") return value.length > 0;
+  if (Array.isArray(value)) return value.some((item) => isTruthy(item));
+  if (typeof value === "object") return Object.keys(value).length > 0;
+  return false;
+}

@@ -1,0 +1,151 @@
+// The plan language v1 as zod schemas: the one definition the model's JSON Schema, the
+// validator and the interpreter all derive from.
+import { z } from "zod";
+
+export const PLAN_VERSION = 1;
+export const MAX_STEPS = 100;
+export const MAX_ON_FAILURE_STEPS = 20;
+/** The largest `maxItems` a loop may declare. */
+export const MAX_FOREACH_ITEMS = 1000;
+export const MAX_CONCURRENCY = 20;
+export const DEFAULT_CONCURRENCY = 5;
+export const MAX_RETRY_ATTEMPTS = 10;
+
+/**
+ * Words JSONata reads as operators or literals: a step called `and` could not be written
+ * as `steps.and.output`, so ids may not be one of them.
+ */
+export const RESERVED_IDS = ["and", "or", "in", "true", "false", "null", "function"];
+
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+export const StepIdSchema = z
+  .string()
+  .max(64)
+  .regex(IDENTIFIER, {
+    message:
+      "must start with a letter and use only letters, digits and _ (it is written as steps.<id> in expressions)",
+  })
+  .refine((id) => !RESERVED_IDS.includes(id), {
+    message: `must not be one of the words ${RESERVED_IDS.join(", ")}`,
+  });
+
+const DurationSchema = z.string().describe('e.g. "30s", "5m", "1h30m", "2d"');
+
+export const InputFieldSchema = z
+  .strictObject({
+    type: z.enum(["string", "number", "integer", "boolean", "array", "object"]),
+    description: z.string().optional(),
+    required: z.boolean().optional().describe("default: true unless a default is given"),
+    default: z.unknown().optional(),
+    enum: z
+      .array(z.union([z.string(), z.number()]))
+      .min(1)
+      .optional(),
+  })
+  .describe("One typed input a person fills in when starting the run");
+
+export const ManualTriggerSchema = z.strictObject({
+  type: z.literal("manual"),
+  inputs: z
+    .record(
+      z.string().regex(IDENTIFIER, { message: "input names must be identifiers" }),
+      InputFieldSchema,
+    )
+    .optional()
+    .describe("Typed inputs, read as trigger.inputs.<name>"),
+});
+
+export const ScheduleTriggerSchema = z.strictObject({
+  type: z.literal("schedule"),
+  cron: z.string().describe('5-field cron: minute hour day month weekday, e.g. "30 7 * * 1-5"'),
+  timezone: z.string().describe('IANA time zone, e.g. "Europe/Berlin"'),
+});
+
+export const WebhookTriggerSchema = z.strictObject({
+  type: z.literal("webhook"),
+  description: z.string().optional(),
+});
+
+export const EventTriggerSchema = z.strictObject({
+  type: z.literal("event"),
+  event: z.string().min(1).describe('Event name, e.g. "workflow/run.finished"'),
+  if: z.string().optional().describe("Expression over trigger.data; the run starts only when true"),
+});
+
+export const TriggerSchema = z.discriminatedUnion("type", [
+  ManualTriggerSchema,
+  ScheduleTriggerSchema,
+  WebhookTriggerSchema,
+  EventTriggerSchema,
+]);
+
+export const RetrySchema = z.strictObject({
+  attempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_RETRY_ATTEMPTS)
+    .describe("Total tries including the first"),
+  backoff: z.enum(["none", "fixed", "exponential"]).optional(),
+  delay: DurationSchema.optional().describe("First delay between tries"),
+});
+
+export const StepSchema = z.strictObject({
+  id: StepIdSchema,
+  action: z.string().min(1).describe("An action id from the catalog"),
+  title: z.string().max(120).optional(),
+  input: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("Action input; strings may contain {{ expr }} bindings"),
+  after: z.array(z.string()).optional().describe("Ids of steps that must finish first"),
+  if: z.string().optional().describe("Expression; the step is skipped when false"),
+  forEach: z.string().optional().describe("Expression giving a list; runs once per item"),
+  maxItems: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe(`Required with forEach: most items the loop may run (≤ ${MAX_FOREACH_ITEMS})`),
+  concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).optional(),
+  retry: RetrySchema.optional(),
+  timeout: DurationSchema.optional(),
+  onError: z.enum(["fail", "continue"]).optional(),
+});
+
+export const PlanSchema = z.strictObject({
+  version: z.literal(PLAN_VERSION),
+  title: z.string().min(1).max(120),
+  summary: z.string().max(1000).optional(),
+  timezone: z.string().optional().describe("IANA zone for local times; default: the trigger's"),
+  trigger: TriggerSchema,
+  steps: z.array(StepSchema).min(1).max(MAX_STEPS),
+  onFailure: z
+    .array(StepSchema)
+    .max(MAX_ON_FAILURE_STEPS)
+    .optional()
+    .describe("Steps that run once if the run fails; `error` is in scope"),
+});
+
+export type Plan = z.infer<typeof PlanSchema>;
+export type PlanStep = z.infer<typeof StepSchema>;
+export type Trigger = z.infer<typeof TriggerSchema>;
+export type ManualTrigger = z.infer<typeof ManualTriggerSchema>;
+export type ScheduleTrigger = z.infer<typeof ScheduleTriggerSchema>;
+export type WebhookTrigger = z.infer<typeof WebhookTriggerSchema>;
+export type EventTrigger = z.infer<typeof EventTriggerSchema>;
+export type InputField = z.infer<typeof InputFieldSchema>;
+export type RetryPolicy = z.infer<typeof RetrySchema>;
+
+/** The zone local times in a plan are read in: the plan's, else the schedule's, else `fallback`. */
+export function planTimeZone(plan: Pick<Plan, "timezone" | "trigger">, fallback = "UTC"): string {
+  if (plan.timezone) return plan.timezone;
+  if (plan.trigger.type === "schedule") return plan.trigger.timezone;
+  return fallback;
+}
+
+/** Every step of a plan, main steps first, then `onFailure` steps. */
+export function allSteps(plan: Pick<Plan, "steps" | "onFailure">): PlanStep[] {
+  return [...plan.steps, ...(plan.onFailure ?? [])];
+}

@@ -1,0 +1,607 @@
+// validatePlan: shape (zod), graph, actions and inputs, expressions and what they read,
+// schedules, loops, durations. Every issue carries a JSON path and a message a person (or
+// the model, repairing its own plan) can act on.
+import type { ActionCatalog, CatalogAction } from "./catalog";
+import { durationProblem } from "./duration";
+import {
+  type ExpressionReference,
+  expressionUsage,
+  FORBIDDEN_FUNCTIONS,
+  parseExpression,
+} from "./expression";
+import { ancestorsOf, findCycles } from "./graph";
+import { checkInputShape } from "./input-check";
+import {
+  describeValue,
+  formatPath,
+  type PathSegment,
+  type PlanIssue,
+  zodIssueMessage,
+} from "./issues";
+import { cronProblem, nextFireTimes } from "./schedule";
+import { type InputField, MAX_FOREACH_ITEMS, type Plan, PlanSchema, type PlanStep } from "./schema";
+import { FAILURE_FIELDS, STEP_RECORD_FIELDS, TRIGGER_FIELDS, USER_FIELDS } from "./scope";
+import { didYouMean } from "./suggest";
+import { scanTemplate, TemplateSyntaxError, walkStrings } from "./template";
+import { isValidTimeZone } from "./timezone";
+
+export type { PlanIssue } from "./issues";
+
+export interface ValidateOptions {
+  catalog: ActionCatalog;
+  /** Names of the person's stored secrets; when given, other secret names are errors. */
+  secrets?: readonly string[];
+}
+
+export type ValidationResult =
+  | { ok: true; plan: Plan; warnings: PlanIssue[] }
+  | { ok: false; errors: PlanIssue[]; warnings: PlanIssue[] };
+
+type StepList = "steps" | "onFailure";
+
+interface StepInfo {
+  step: PlanStep;
+  list: StepList;
+  index: number;
+  path: PathSegment[];
+  action?: CatalogAction;
+}
+
+type SiteKind = "condition" | "forEach" | "binding" | "expression" | "trigger";
+
+interface ExpressionSite {
+  path: PathSegment[];
+  source: string;
+  kind: SiteKind;
+  owner?: StepInfo;
+}
+
+class Collector {
+  readonly errors: PlanIssue[] = [];
+  readonly warnings: PlanIssue[] = [];
+  private readonly seen = new Set<string>();
+
+  error(path: readonly PathSegment[], message: string): void {
+    this.push(this.errors, path, message);
+  }
+
+  warn(path: readonly PathSegment[], message: string): void {
+    this.push(this.warnings, path, message);
+  }
+
+  private push(list: PlanIssue[], path: readonly PathSegment[], message: string): void {
+    const issue = { path: formatPath(path), message };
+    const key = `${list === this.errors ? "e" : "w"}|${issue.path}|${message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    list.push(issue);
+  }
+}
+
+/** Validates a plan (an object, or JSON text) against the plan language and a catalog. */
+export function validatePlan(input: unknown, options: ValidateOptions): ValidationResult {
+  const issues = new Collector();
+  let raw = input;
+  if (typeof input === "string") {
+    try {
+      raw = JSON.parse(input);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      issues.error([], `the plan is not valid JSON: ${reason}`);
+      return { ok: false, errors: issues.errors, warnings: [] };
+    }
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    issues.error([], `a plan must be a JSON object, got ${describeValue(raw)}`);
+    return { ok: false, errors: issues.errors, warnings: [] };
+  }
+
+  const parsed = PlanSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      issues.error(
+        issue.path.map((s) => (typeof s === "number" ? s : String(s))),
+        zodIssueMessage(issue, { schema: PlanSchema, root: raw }),
+      );
+    }
+    return { ok: false, errors: issues.errors, warnings: issues.warnings };
+  }
+
+  const plan = parsed.data;
+  new PlanChecker(plan, options, issues).run();
+  if (issues.errors.length > 0) {
+    return { ok: false, errors: issues.errors, warnings: issues.warnings };
+  }
+  return { ok: true, plan, warnings: issues.warnings };
+}
+
+/** One issue per line, `<path>: <message>`, as the CLI and the model see them. */
+export function formatIssues(issues: readonly PlanIssue[]): string[] {
+  return issues.map((issue) => `${issue.path || "(plan)"}: ${issue.message}`);
+}
+
+class PlanChecker {
+  private readonly infos: StepInfo[];
+  private readonly byId = new Map<string, StepInfo>();
+  private readonly ancestors = new Map<string, Set<string>>();
+  private graphIsSound = true;
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly options: ValidateOptions,
+    private readonly issues: Collector,
+  ) {
+    this.infos = [
+      ...plan.steps.map((step, index) => ({
+        step,
+        list: "steps" as const,
+        index,
+        path: ["steps", index] as PathSegment[],
+        action: options.catalog.get(step.action),
+      })),
+      ...(plan.onFailure ?? []).map((step, index) => ({
+        step,
+        list: "onFailure" as const,
+        index,
+        path: ["onFailure", index] as PathSegment[],
+        action: options.catalog.get(step.action),
+      })),
+    ];
+  }
+
+  run(): void {
+    this.checkTimeZones();
+    this.checkTrigger();
+    this.checkIds();
+    this.checkDependencies();
+    for (const info of this.infos) this.checkStep(info);
+    for (const site of this.expressionSites()) this.checkExpression(site);
+  }
+
+  private checkTimeZones(): void {
+    const zone = this.plan.timezone;
+    if (zone !== undefined && !isValidTimeZone(zone)) {
+      this.issues.error(["timezone"], timeZoneMessage(zone));
+    }
+    const trigger = this.plan.trigger;
+    if (trigger.type === "schedule" && !isValidTimeZone(trigger.timezone)) {
+      this.issues.error(["trigger", "timezone"], timeZoneMessage(trigger.timezone));
+    }
+  }
+
+  private checkTrigger(): void {
+    const trigger = this.plan.trigger;
+    if (trigger.type === "schedule") {
+      const problem = cronProblem(trigger.cron);
+      if (problem) {
+        this.issues.error(["trigger", "cron"], problem);
+      } else if (isValidTimeZone(trigger.timezone)) {
+        const [first, second] = nextFireTimes(trigger, 2, new Date(Date.UTC(2030, 0, 7)));
+        if (first && second && second.getTime() - first.getTime() < 5 * 60_000) {
+          this.issues.warn(
+            ["trigger", "cron"],
+            `"${trigger.cron}" runs more often than every 5 minutes; is that intended?`,
+          );
+        }
+      }
+    }
+    if (trigger.type === "manual") {
+      for (const [name, field] of Object.entries(trigger.inputs ?? {})) {
+        this.checkInputField(name, field);
+      }
+    }
+  }
+
+  private checkInputField(name: string, field: InputField): void {
+    const path: PathSegment[] = ["trigger", "inputs", name];
+    if (field.default !== undefined && !matchesInputType(field.type, field.default)) {
+      this.issues.error(
+        [...path, "default"],
+        `expected ${inputTypeWords(field.type)}, got ${describeValue(field.default)}`,
+      );
+    }
+    if (field.enum) {
+      for (const [i, option] of field.enum.entries()) {
+        if (!matchesInputType(field.type, option)) {
+          this.issues.error(
+            [...path, "enum", i],
+            `expected ${inputTypeWords(field.type)}, got ${describeValue(option)}`,
+          );
+        }
+      }
+      if (field.default !== undefined && !field.enum.includes(field.default as string | number)) {
+        this.issues.error([...path, "default"], `must be one of the enum values`);
+      }
+    }
+  }
+
+  private checkIds(): void {
+    const first = new Map<string, StepInfo>();
+    for (const info of this.infos) {
+      const previous = first.get(info.step.id);
+      if (previous) {
+        this.issues.error(
+          [...info.path, "id"],
+          `duplicate step id "${info.step.id}" (also ${formatPath(previous.path)}); every step needs its own id`,
+        );
+      } else {
+        first.set(info.step.id, info);
+        this.byId.set(info.step.id, info);
+      }
+    }
+  }
+
+  private checkDependencies(): void {
+    const ids = [...this.byId.keys()];
+    for (const info of this.infos) {
+      const after = info.step.after ?? [];
+      const listed = new Set<string>();
+      after.forEach((dep, i) => {
+        const path = [...info.path, "after", i];
+        if (listed.has(dep)) {
+          this.issues.warn(path, `"${dep}" is listed twice`);
+          return;
+        }
+        listed.add(dep);
+        if (dep === info.step.id) {
+          this.issues.error(path, `step "${dep}" cannot run after itself`);
+          this.graphIsSound = false;
+          return;
+        }
+        const target = this.byId.get(dep);
+        if (!target) {
+          this.issues.error(path, `unknown step "${dep}"${didYouMean(dep, ids)}`);
+          this.graphIsSound = false;
+          return;
+        }
+        if (info.list === "steps" && target.list === "onFailure") {
+          this.issues.error(path, `"${dep}" is an onFailure step; main steps cannot wait for it`);
+          this.graphIsSound = false;
+        } else if (info.list === "onFailure" && target.list === "steps") {
+          this.issues.error(
+            path,
+            `"${dep}" is a main step; onFailure steps run after the run failed and can only wait for other onFailure steps (they may still read steps.${dep})`,
+          );
+          this.graphIsSound = false;
+        }
+      });
+    }
+
+    const nodes = this.infos.map((info) => ({ id: info.step.id, after: info.step.after }));
+    for (const cycle of findCycles(nodes)) {
+      const start = this.byId.get(cycle[0]);
+      this.issues.error(
+        start ? [...start.path, "after"] : [],
+        `dependency cycle: ${cycle.join(" → ")}; remove one of these "after" entries`,
+      );
+      this.graphIsSound = false;
+    }
+    for (const info of this.infos) {
+      this.ancestors.set(info.step.id, ancestorsOf(nodes, info.step.id));
+    }
+  }
+
+  private checkStep(info: StepInfo): void {
+    const { step, path } = info;
+    const actionIds = this.options.catalog.list().map((action) => action.id);
+    if (!info.action) {
+      const hint = didYouMean(step.action, actionIds);
+      this.issues.error(
+        [...path, "action"],
+        `unknown action "${step.action}"${hint || `; available: ${actionIds.join(", ")}`}`,
+      );
+    } else {
+      for (const issue of checkInputShape(info.action.input, step.input ?? {})) {
+        this.issues.error([...path, "input", ...issue.path], issue.message);
+      }
+    }
+
+    if (step.forEach !== undefined) {
+      if (step.maxItems === undefined) {
+        this.issues.error(
+          [...path, "maxItems"],
+          `a loop needs maxItems, the most items it may run (at most ${MAX_FOREACH_ITEMS})`,
+        );
+      } else if (step.maxItems > MAX_FOREACH_ITEMS) {
+        this.issues.error(
+          [...path, "maxItems"],
+          `must be at most ${MAX_FOREACH_ITEMS}, the largest loop a plan may run; got ${step.maxItems}`,
+        );
+      }
+      if (info.action?.kind === "wait") {
+        this.issues.error(
+          [...path, "forEach"],
+          `a wait step cannot loop ("${step.action}" has one resume URL); loop over the steps before or after it`,
+        );
+      }
+    } else {
+      if (step.maxItems !== undefined)
+        this.issues.warn([...path, "maxItems"], "has no effect without forEach");
+      if (step.concurrency !== undefined) {
+        this.issues.warn([...path, "concurrency"], "has no effect without forEach");
+      }
+    }
+
+    if (step.timeout !== undefined) {
+      const problem = durationProblem(step.timeout);
+      if (problem) this.issues.error([...path, "timeout"], problem);
+    }
+    if (step.retry?.delay !== undefined) {
+      const problem = durationProblem(step.retry.delay);
+      if (problem) this.issues.error([...path, "retry", "delay"], problem);
+    }
+    if (step.retry && info.action?.kind === "wait") {
+      this.issues.warn([...path, "retry"], "a wait step is not retried; retry has no effect here");
+    }
+
+    for (const { value, path: inner } of walkStrings(step.input ?? {})) {
+      if (!value.includes("{{") && /^\s*(steps|trigger|waits|secrets)\.[A-Za-z_]\w*/.test(value)) {
+        this.issues.warn(
+          [...path, "input", ...inner],
+          `"${value}" looks like an expression but is plain text; write "{{ ${value.trim()} }}" to use its value`,
+        );
+      }
+    }
+  }
+
+  private *expressionSites(): Generator<ExpressionSite> {
+    const trigger = this.plan.trigger;
+    if (trigger.type === "event" && trigger.if !== undefined) {
+      yield { path: ["trigger", "if"], source: trigger.if, kind: "trigger" };
+    }
+    for (const info of this.infos) {
+      const { step, path } = info;
+      if (step.if !== undefined)
+        yield { path: [...path, "if"], source: step.if, kind: "condition", owner: info };
+      if (step.forEach !== undefined) {
+        yield { path: [...path, "forEach"], source: step.forEach, kind: "forEach", owner: info };
+      }
+      const bare = new Set(info.action?.expressionInputs ?? []);
+      for (const [key, value] of Object.entries(step.input ?? {})) {
+        const inputPath = [...path, "input", key];
+        if (bare.has(key) && typeof value === "string") {
+          yield { path: inputPath, source: value, kind: "expression", owner: info };
+          continue;
+        }
+        for (const { value: text, path: inner } of walkStrings(value)) {
+          if (!text.includes("{{")) continue;
+          const stringPath = [...inputPath, ...inner];
+          try {
+            for (const segment of scanTemplate(text)) {
+              if (segment.kind === "expr") {
+                yield { path: stringPath, source: segment.source, kind: "binding", owner: info };
+              }
+            }
+          } catch (error) {
+            if (error instanceof TemplateSyntaxError) this.issues.error(stringPath, error.message);
+            else throw error;
+          }
+        }
+      }
+    }
+  }
+
+  private checkExpression(site: ExpressionSite): void {
+    const shown =
+      site.kind === "binding" ? `{{ ${site.source.trim()} }}` : JSON.stringify(site.source);
+    if (
+      (site.kind === "condition" || site.kind === "forEach" || site.kind === "trigger") &&
+      site.source.trim().startsWith("{{")
+    ) {
+      this.issues.error(
+        site.path,
+        `write ${site.kind === "forEach" ? "forEach" : "if"} as a bare expression, without {{ }}`,
+      );
+      return;
+    }
+    const parsed = parseExpression(site.source);
+    if (!parsed.ok) {
+      this.issues.error(
+        site.path,
+        `cannot parse ${shown}: ${parsed.message} (at character ${parsed.position})`,
+      );
+      return;
+    }
+    const usage = expressionUsage(parsed.ast);
+    for (const fn of usage.functions) {
+      if (FORBIDDEN_FUNCTIONS[fn]) this.issues.error(site.path, FORBIDDEN_FUNCTIONS[fn]);
+    }
+    for (const reference of usage.references) this.checkReference(site, reference);
+  }
+
+  private checkReference(site: ExpressionSite, ref: ExpressionReference): void {
+    const error = (message: string) => this.issues.error(site.path, message);
+    const owner = site.owner;
+    const text = [ref.root, ref.name, ref.field].filter(Boolean).join(".");
+
+    if (site.kind === "trigger" && !["trigger", "user", "now"].includes(ref.root)) {
+      error(
+        `${ref.root}: the trigger condition is checked before any step runs; it can read trigger, user and now`,
+      );
+      return;
+    }
+
+    switch (ref.root) {
+      case "steps":
+        this.checkStepReference(site, ref, text);
+        return;
+      case "waits":
+        this.checkWaitReference(site, ref);
+        return;
+      case "secrets": {
+        if (site.kind !== "binding") {
+          error(`${text}: secrets can only be used in step inputs, not in if, forEach or match`);
+          return;
+        }
+        if (!ref.name) {
+          error("secrets: name one secret, like secrets.API_TOKEN");
+          return;
+        }
+        const known = this.options.secrets;
+        if (known && !known.includes(ref.name)) {
+          error(
+            known.length === 0
+              ? `secrets.${ref.name}: no secrets are stored yet; add a secret named "${ref.name}" first`
+              : `secrets.${ref.name}: no secret named "${ref.name}"${didYouMean(ref.name, known)}; stored secrets: ${known.join(", ")}`,
+          );
+        }
+        return;
+      }
+      case "item":
+      case "index": {
+        if (!owner?.step.forEach) {
+          error(`${ref.root}: only available in a step with forEach`);
+        } else if (site.kind === "forEach") {
+          error(`${ref.root}: the forEach expression is evaluated before there is an item`);
+        } else if (site.kind === "condition") {
+          error(
+            `${ref.root}: if is checked once for the whole step; to skip some items, filter the list in forEach (e.g. "list[condition]")`,
+          );
+        }
+        return;
+      }
+      case "error": {
+        if (owner?.list !== "onFailure") {
+          error("error: only available in onFailure steps");
+        } else if (ref.name && !(FAILURE_FIELDS as readonly string[]).includes(ref.name)) {
+          error(
+            `error.${ref.name}: error has ${FAILURE_FIELDS.join(", ")}${didYouMean(ref.name, FAILURE_FIELDS)}`,
+          );
+        }
+        return;
+      }
+      case "trigger":
+        this.checkTriggerReference(site, ref);
+        return;
+      case "user": {
+        if (ref.name && !(USER_FIELDS as readonly string[]).includes(ref.name)) {
+          error(
+            `user.${ref.name}: user has ${USER_FIELDS.join(", ")}${didYouMean(ref.name, USER_FIELDS)}`,
+          );
+        }
+        return;
+      }
+      case "now":
+        return;
+    }
+  }
+
+  private checkStepReference(site: ExpressionSite, ref: ExpressionReference, text: string): void {
+    const error = (message: string) => this.issues.error(site.path, message);
+    if (!ref.name) {
+      error("steps: name one step, like steps.fetch.output");
+      return;
+    }
+    const target = this.byId.get(ref.name);
+    if (!target) {
+      error(
+        `steps.${ref.name}: no step has id "${ref.name}"${didYouMean(ref.name, this.byId.keys())}`,
+      );
+      return;
+    }
+    if (ref.field && !(STEP_RECORD_FIELDS as readonly string[]).includes(ref.field)) {
+      error(
+        `${text}: a step has ${STEP_RECORD_FIELDS.join(", ")}; did you mean steps.${ref.name}.output.${ref.field}?`,
+      );
+    }
+    const owner = site.owner;
+    if (!owner) return;
+    if (ref.name === owner.step.id) {
+      error(`steps.${ref.name}: a step cannot read its own result`);
+      return;
+    }
+    if (owner.list === "steps" && target.list === "onFailure") {
+      error(`steps.${ref.name}: "${ref.name}" is an onFailure step; main steps cannot read it`);
+      return;
+    }
+    if (owner.list === "onFailure" && target.list === "steps") return;
+    if (!this.graphIsSound) return;
+    if (!this.ancestors.get(owner.step.id)?.has(ref.name)) {
+      error(
+        `steps.${ref.name}: "${ref.name}" is not upstream of "${owner.step.id}", so its result may not exist yet; add "${ref.name}" to ${formatPath([...owner.path, "after"])}`,
+      );
+    }
+  }
+
+  private checkWaitReference(site: ExpressionSite, ref: ExpressionReference): void {
+    const error = (message: string) => this.issues.error(site.path, message);
+    if (!ref.name) {
+      error("waits: name one wait step, like waits.approve.url");
+      return;
+    }
+    const target = this.byId.get(ref.name);
+    const waitIds = this.infos.filter((i) => i.action?.kind === "wait").map((i) => i.step.id);
+    if (!target) {
+      error(`waits.${ref.name}: no step has id "${ref.name}"${didYouMean(ref.name, waitIds)}`);
+      return;
+    }
+    if (target.action && target.action.kind !== "wait") {
+      error(
+        `waits.${ref.name}: "${ref.name}" is a ${target.step.action} step, not a wait; only wait.* steps have a resume URL`,
+      );
+      return;
+    }
+    if (ref.field !== undefined && ref.field !== "url") {
+      error(`waits.${ref.name}.${ref.field}: a wait exposes only url (waits.${ref.name}.url)`);
+    }
+  }
+
+  private checkTriggerReference(site: ExpressionSite, ref: ExpressionReference): void {
+    const error = (message: string) => this.issues.error(site.path, message);
+    const trigger = this.plan.trigger;
+    if (!ref.name) return;
+    const fields = TRIGGER_FIELDS[trigger.type];
+    if (!fields.includes(ref.name)) {
+      error(
+        `trigger.${ref.name}: a ${trigger.type} trigger has ${fields.join(", ")}${didYouMean(ref.name, fields)}`,
+      );
+      return;
+    }
+    if (trigger.type === "manual" && ref.name === "inputs" && ref.field) {
+      const declared = Object.keys(trigger.inputs ?? {});
+      if (!declared.includes(ref.field)) {
+        error(
+          declared.length === 0
+            ? `trigger.inputs.${ref.field}: the manual trigger declares no inputs; add "${ref.field}" to trigger.inputs`
+            : `trigger.inputs.${ref.field}: no input named "${ref.field}"${didYouMean(ref.field, declared)}; declared inputs: ${declared.join(", ")}`,
+        );
+      }
+    }
+  }
+}
+
+function timeZoneMessage(zone: string): string {
+  const known =
+    typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  return `"${zone}" is not an IANA time zone${didYouMean(zone, known) || ' (use a name like "Europe/Berlin" or "America/New_York")'}`;
+}
+
+function matchesInputType(type: InputField["type"], value: unknown): boolean {
+  switch (type) {
+    case "string":
+      return typeof value === "string";
+    case "number":
+      return typeof value === "number" && Number.isFinite(value);
+    case "integer":
+      return Number.isInteger(value);
+    case "boolean":
+      return typeof value === "boolean";
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return value !== null && typeof value === "object" && !Array.isArray(value);
+  }
+}
+
+function inputTypeWords(type: InputField["type"]): string {
+  return (
+    {
+      string: "text",
+      number: "a number",
+      integer: "a whole number",
+      boolean: "true or false",
+      array: "a list",
+      object: "an object",
+    } as const
+  )[type];
+}
