@@ -2,7 +2,8 @@
 // the history (regenerate right after Stop) waits until the stopped reply has been stored.
 
 const globalForReplies = globalThis as unknown as { flowchatReplies?: Map<string, Promise<void>> };
-const replies = (globalForReplies.flowchatReplies ??= new Map());
+globalForReplies.flowchatReplies ??= new Map();
+const replies = globalForReplies.flowchatReplies;
 
 /** Registers the reply of `threadId`; call the returned function once it is stored. */
 export function beginReply(threadId: string): () => void {
