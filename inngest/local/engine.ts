@@ -1,0 +1,202 @@
+// The programmatic API over the executor: sync apps, accept events, run the queue, read run
+// history. The CLI, the embedded start and the tests all go through createEngine.
+import type { DbHandle } from "@/lib/db/client";
+import { type Backoff, defaultBackoff } from "./backoff";
+import { Dispatcher } from "./dispatcher";
+import {
+  type AppTarget,
+  consoleLogger,
+  type EngineLogger,
+  type EventInput,
+  type RunDetail,
+  type RunSummary,
+} from "./interfaces";
+import { Registry } from "./registry";
+import { startServer } from "./server";
+import { syncCronJobs } from "./sql/cron-jobs";
+import { loadFunctions, saveApp } from "./sql/functions";
+import { insertEvents } from "./sql/insert-events";
+import { resetLockedJobs } from "./sql/reset-locked-jobs";
+import { getRun, type ListRunsFilter, listRuns } from "./sql/runs-history";
+import { createSqlClient, type SqlClient } from "./sql-client";
+import { type AppConfig, fetchAppConfig, parseRegisterBody } from "./sync";
+import { Worker } from "./worker";
+
+export type EngineOptions = {
+  db: DbHandle;
+  /** Apps to sync on start (in-band). More can be synced later with `sync`. */
+  apps?: AppTarget[];
+  /** Port of the Dev-Server-like HTTP API; 0 picks a free one; omit for no HTTP server. */
+  port?: number;
+  host?: string;
+  /** Signs every request to the apps (needed when their client is not in dev mode). */
+  signingKey?: string;
+  /** When set, POST /e/:key only accepts this key. */
+  eventKey?: string;
+  /** Delay before retry n (0-based); Inngest's 15s, 30s, 1m… by default. */
+  backoff?: Backoff;
+  /** Jobs processed at once. */
+  concurrency?: number;
+  /** Safety-net poll; the queue is otherwise woken by NOTIFY and timers. */
+  pollIntervalMs?: number;
+  logger?: EngineLogger;
+};
+
+export type Engine = {
+  /** Syncs the configured apps, starts the HTTP API and the queue. */
+  start(): Promise<void>;
+  /** Stops taking work and waits for requests in flight; leaves the database open. */
+  stop(): Promise<void>;
+  /** In-band sync of one app; throws UnsupportedConfigError listing refused options. */
+  sync(app: string | AppTarget): Promise<AppConfig>;
+  /** Accepts events as POST /e/:key does; returns their ids. */
+  send(events: EventInput | EventInput[]): Promise<string[]>;
+  listRuns(filter?: ListRunsFilter): Promise<RunSummary[]>;
+  getRun(id: string): Promise<RunDetail | undefined>;
+  /** Resolves once the run has ended (completed, failed or cancelled). */
+  waitForRun(id: string, options?: { timeoutMs?: number }): Promise<RunDetail>;
+  /** Base URL of the HTTP API once started (what the app's client uses as baseUrl). */
+  readonly url: string | undefined;
+  readonly port: number | undefined;
+  readonly sql: SqlClient;
+};
+
+export function createEngine(options: EngineOptions): Engine {
+  const logger = options.logger ?? consoleLogger;
+  const sql = createSqlClient(options.db);
+  const registry = new Registry([...(options.apps ?? [])]);
+  let dispatcher: Dispatcher | undefined;
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+  const wake = () => dispatcher?.wake();
+  const worker = new Worker({
+    sql,
+    registry,
+    logger,
+    backoff: options.backoff ?? defaultBackoff,
+    signingKey: options.signingKey,
+    wake,
+  });
+
+  async function reloadFunctions() {
+    const functions = await loadFunctions(sql);
+    registry.setFunctions(functions);
+    await sql.tx((q) => syncCronJobs(q, functions));
+    wake();
+  }
+
+  async function register(config: AppConfig) {
+    await sql.tx((q) =>
+      saveApp(
+        q,
+        { id: config.appId, url: config.url, framework: config.framework, sdk: config.sdk },
+        config.functions,
+      ),
+    );
+    await reloadFunctions();
+    logger.info(`synced app ${config.appId}`, {
+      url: config.url,
+      functions: config.functions.map((f) => f.id),
+    });
+  }
+
+  async function send(events: EventInput | EventInput[]) {
+    const list = Array.isArray(events) ? events : [events];
+    const stored = await sql.tx(async (q) => {
+      const rows = await insertEvents(q, list);
+      await q.query("select pg_notify('engine_jobs', '')");
+      return rows;
+    });
+    wake();
+    return stored.map((e) => e.id);
+  }
+
+  const engine: Engine = {
+    sql,
+    get url() {
+      return server?.url;
+    },
+    get port() {
+      return server?.port;
+    },
+    async start() {
+      await resetLockedJobs(sql);
+      registry.setFunctions(await loadFunctions(sql));
+      dispatcher = new Dispatcher({
+        sql,
+        logger,
+        process: (job) => worker.process(job),
+        maxInFlight: options.concurrency ?? 32,
+        pollIntervalMs: options.pollIntervalMs ?? 5000,
+      });
+      if (options.port !== undefined) {
+        server = await startServer(
+          {
+            send,
+            eventKey: options.eventKey,
+            logger,
+            async register(body) {
+              const config = parseRegisterBody(body as never);
+              if (!registry.targetFor(config.url)) registry.addTarget({ url: config.url });
+              await register(config);
+              return { modified: true };
+            },
+            describe: async () => ({
+              version: "flowchat-engine",
+              functions: [...registry.functions.values()].map((f) => f.config),
+              handlers: registry.appTargets.map((t) => ({ url: t.url })),
+            }),
+            listRuns: (params) =>
+              listRuns(sql, {
+                functionId: params.get("function") ?? undefined,
+                status: (params.get("status") as never) ?? undefined,
+                limit: Number(params.get("limit") ?? 100),
+              }),
+            getRun: (id) => getRun(sql, id),
+          },
+          options.port,
+          options.host,
+        );
+      }
+      unlisten = await options.db.listen("engine_jobs", () => wake());
+      dispatcher.start();
+      for (const target of options.apps ?? []) await engine.sync(target);
+    },
+    async stop() {
+      await unlisten?.().catch(() => {});
+      unlisten = undefined;
+      await dispatcher?.stop();
+      await server?.close();
+      server = undefined;
+    },
+    async sync(app) {
+      const target = typeof app === "string" ? (registry.targetFor(app) ?? { url: app }) : app;
+      registry.addTarget(target);
+      const config = await fetchAppConfig(target, options.signingKey);
+      await register(config);
+      return config;
+    },
+    send,
+    listRuns: (filter) => listRuns(sql, filter),
+    getRun: (id) => getRun(sql, id),
+    async waitForRun(id, { timeoutMs = 30_000 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const run = await getRun(sql, id);
+        if (
+          run &&
+          (run.status === "completed" || run.status === "failed" || run.status === "cancelled")
+        ) {
+          return run;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(
+            `Run ${id} did not finish within ${timeoutMs} ms (status ${run?.status})`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+  };
+  return engine;
+}

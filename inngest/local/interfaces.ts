@@ -1,0 +1,104 @@
+// Types shared across the executor's modules.
+import type { AppFetch } from "./protocol/call";
+
+export type EngineLogger = {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+};
+
+export const consoleLogger: EngineLogger = {
+  info: (m, f) => console.log(`[engine] ${m}${f ? ` ${JSON.stringify(f)}` : ""}`),
+  warn: (m, f) => console.warn(`[engine] ${m}${f ? ` ${JSON.stringify(f)}` : ""}`),
+  error: (m, f) => console.error(`[engine] ${m}${f ? ` ${JSON.stringify(f)}` : ""}`),
+};
+
+export const silentLogger: EngineLogger = { info() {}, warn() {}, error() {} };
+
+/** An SDK app to drive: its `serve()` URL, and optionally an in-process handler for it. */
+export type AppTarget = {
+  url: string;
+  /** Called instead of the network, e.g. the Next route's `POST`/`PUT` wrapped as one fetch. */
+  fetch?: AppFetch;
+};
+
+export type EventTrigger = { event: string; expression?: string };
+export type CronTrigger = { cron: string; jitter?: string };
+
+export type Concurrency = { limit: number; key?: string };
+
+export type CancelOn = { event: string; if?: string; timeout?: string };
+
+/** A function as the SDK declared it, reduced to what the executor acts on. */
+export type FunctionDef = {
+  id: string;
+  appId: string;
+  name: string;
+  url: string;
+  eventTriggers: EventTrigger[];
+  cronTriggers: CronTrigger[];
+  maxAttempts: number;
+  concurrency?: Concurrency;
+  cancel: CancelOn[];
+  config: Record<string, unknown>;
+};
+
+export type JobKind = "event" | "call" | "sleep" | "wait_timeout" | "invoke_timeout" | "cron";
+
+export type Job = {
+  id: string;
+  kind: JobKind;
+  run_id: string | null;
+  payload: Record<string, unknown>;
+  concurrency_key: string | null;
+  concurrency_limit: number | null;
+};
+
+export type RunStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
+
+export type EventInput = {
+  name: string;
+  data?: unknown;
+  id?: string;
+  ts?: number;
+  user?: unknown;
+  v?: string;
+};
+
+export type StepAttempt = {
+  attempt: number;
+  outcome: "ok" | "error" | "failed";
+  error: unknown;
+  startedAt: Date;
+  durationMs: number;
+};
+
+export type RunStep = {
+  id: string;
+  name: string | null;
+  status: "completed" | "failed" | "running" | "retrying";
+  output: unknown;
+  completedAt: Date | null;
+  attempts: StepAttempt[];
+};
+
+export type RunSummary = {
+  id: string;
+  functionId: string;
+  appId: string;
+  eventId: string;
+  status: RunStatus;
+  output: unknown;
+  error: unknown;
+  createdAt: Date;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  parentRunId: string | null;
+};
+
+export type RunDetail = RunSummary & {
+  event: unknown;
+  steps: RunStep[];
+  /** Errors raised outside any step (function-level attempts). */
+  functionErrors: StepAttempt[];
+};

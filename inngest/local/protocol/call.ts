@@ -1,0 +1,84 @@
+// One request to an SDK function endpoint and the classification of its answer
+// (InngestCommHandler L920-1020: 200 done, 206 ops, 500 retriable, 400 + No-Retry final).
+import type { CallBody, CallOutcome, Op, SerializedError } from "./ops";
+import { signBody } from "./signing";
+
+export type AppFetch = (request: Request) => Promise<Response>;
+
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function asError(value: unknown, fallback: string): SerializedError {
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    const v = value as SerializedError;
+    if (typeof v.message === "string" || typeof v.name === "string") return v;
+    if (typeof (v as { error?: unknown }).error === "string") {
+      return { name: "Error", message: String((v as { error: string }).error) };
+    }
+  }
+  if (typeof value === "string" && value) return { name: "Error", message: value };
+  return { name: "Error", message: fallback };
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export async function callFunction(options: {
+  fetch: AppFetch;
+  url: string;
+  stepId: string;
+  body: CallBody;
+  signingKey?: string;
+  timeoutMs?: number;
+}): Promise<CallOutcome> {
+  const url = new URL(options.url);
+  url.searchParams.set("stepId", options.stepId);
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+  };
+  if (options.signingKey)
+    headers["x-inngest-signature"] = signBody(options.body, options.signingKey);
+  let res: Response;
+  try {
+    res = await options.fetch(
+      new Request(url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(options.body),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 5 * 60_000),
+      }),
+    );
+  } catch (error) {
+    return {
+      kind: "retriable",
+      error: { name: "FetchError", message: `Could not reach ${url.origin}: ${String(error)}` },
+    };
+  }
+  const text = await res.text();
+  const body = parseJson(text);
+  const versionHeader = Number(res.headers.get("x-inngest-req-version"));
+  const version = Number.isFinite(versionHeader) && versionHeader > 0 ? versionHeader : undefined;
+  const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
+  const noRetry = res.headers.get("x-inngest-no-retry") === "true";
+  if (res.status === 200) return { kind: "completed", data: body, version };
+  if (res.status === 206) {
+    const ops = (Array.isArray(body) ? body : [body]) as Op[];
+    return { kind: "ops", ops, retryAfterMs, version };
+  }
+  const error = asError(body, `The app answered ${res.status}`);
+  if (res.status === 400 && noRetry) return { kind: "failed", error, version };
+  if (res.status >= 400 && res.status < 500 && res.status !== 401 && noRetry) {
+    return { kind: "failed", error, version };
+  }
+  return { kind: "retriable", error, retryAfterMs, version };
+}

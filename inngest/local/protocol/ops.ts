@@ -1,0 +1,58 @@
+// The SDK's answers to a call (InngestCommHandler, inngest 4.24.0): op codes and shapes.
+export const OpCode = {
+  StepRun: "StepRun",
+  Step: "Step",
+  StepError: "StepError",
+  StepFailed: "StepFailed",
+  StepPlanned: "StepPlanned",
+  Sleep: "Sleep",
+  WaitForEvent: "WaitForEvent",
+  InvokeFunction: "InvokeFunction",
+  RunComplete: "RunComplete",
+} as const;
+
+export type SerializedError = {
+  name?: string;
+  message?: string;
+  stack?: string;
+  [k: string]: unknown;
+};
+
+export type Op = {
+  id: string;
+  op: string;
+  name?: string;
+  displayName?: string;
+  opts?: Record<string, unknown> & {
+    timeout?: string;
+    if?: string;
+    function_id?: string;
+    payload?: { data?: unknown; v?: string; user?: unknown };
+  };
+  data?: unknown;
+  error?: SerializedError;
+  userland?: { id: string; index?: number };
+};
+
+/** The body the executor POSTs to `?fnId=&stepId=`. No `fn_id`: it would turn on checkpointing. */
+export type CallBody = {
+  event: Record<string, unknown>;
+  events: Record<string, unknown>[];
+  steps: Record<string, unknown>;
+  ctx: {
+    run_id: string;
+    attempt: number;
+    max_attempts: number;
+    disable_immediate_execution: boolean;
+    use_api: false;
+    stack: { stack: string[]; current: number };
+  };
+  version: number;
+};
+
+/** What one call came back with, already classified. */
+export type CallOutcome =
+  | { kind: "completed"; data: unknown; version?: number }
+  | { kind: "ops"; ops: Op[]; retryAfterMs?: number; version?: number }
+  | { kind: "retriable"; error: SerializedError; retryAfterMs?: number; version?: number }
+  | { kind: "failed"; error: SerializedError; version?: number };

@@ -1,0 +1,161 @@
+// The executor's tables, in their own Postgres schema so they never collide with the app's.
+// The hot path speaks raw SQL (sql/*.ts); these definitions exist for migrations and types.
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
+
+export const engine = pgSchema("engine");
+
+const at = (name: string) => timestamp(name, { withTimezone: true });
+
+/** One row per synced SDK app (a `serve()` endpoint). */
+export const engineApps = engine.table("apps", {
+  id: text().primaryKey(),
+  url: text().notNull(),
+  framework: text(),
+  sdk: text(),
+  syncedAt: at("synced_at").notNull().defaultNow(),
+});
+
+/** Functions as the SDK declared them at the last sync; `config` is the SDK's own JSON. */
+export const engineFunctions = engine.table("functions", {
+  id: text().primaryKey(),
+  appId: text("app_id").notNull(),
+  name: text().notNull(),
+  url: text().notNull(),
+  config: jsonb().notNull(),
+  updatedAt: at("updated_at").notNull().defaultNow(),
+});
+
+/** Every accepted event, kept for run history and replay. */
+export const engineEvents = engine.table(
+  "events",
+  {
+    id: text().primaryKey(),
+    name: text().notNull(),
+    /** The event exactly as functions receive it ({ name, data, id, ts, user?, v? }). */
+    payload: jsonb().notNull(),
+    idempotencyKey: text("idempotency_key"),
+    receivedAt: at("received_at").notNull().defaultNow(),
+  },
+  (t) => [index("events_name_idx").on(t.name), index("events_received_idx").on(t.receivedAt)],
+);
+
+export const engineRuns = engine.table(
+  "runs",
+  {
+    id: text().primaryKey(),
+    functionId: text("function_id").notNull(),
+    appId: text("app_id").notNull(),
+    eventId: text("event_id").notNull(),
+    event: jsonb().notNull(),
+    /** queued | running | completed | failed | cancelled */
+    status: text().notNull().default("queued"),
+    output: jsonb(),
+    error: jsonb(),
+    /** Once a run went parallel, every later step is planned first (Go's ForceStepPlan). */
+    forceStepPlan: boolean("force_step_plan").notNull().default(false),
+    /** The request version the SDK chose on its first answer; -1 lets it decide. */
+    requestVersion: integer("request_version").notNull().default(-1),
+    concurrencyKey: text("concurrency_key"),
+    concurrencyLimit: integer("concurrency_limit"),
+    parentRunId: text("parent_run_id"),
+    parentStep: text("parent_step"),
+    createdAt: at("created_at").notNull().defaultNow(),
+    startedAt: at("started_at"),
+    endedAt: at("ended_at"),
+  },
+  (t) => [
+    index("runs_function_idx").on(t.functionId, t.createdAt),
+    index("runs_status_idx").on(t.status),
+    index("runs_event_idx").on(t.eventId),
+  ],
+);
+
+/** Stored step results: the memo sent back to the SDK, keyed by the hashed step id. */
+export const engineSteps = engine.table(
+  "steps",
+  {
+    runId: text("run_id").notNull(),
+    hash: text().notNull(),
+    name: text(),
+    /** completed | failed */
+    status: text().notNull(),
+    /** The exact memo value: {data}, {error}, a raw event or null. */
+    output: jsonb(),
+    /** Completion order, for ctx.stack. */
+    position: integer().notNull(),
+    completedAt: at("completed_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.hash] })],
+);
+
+/** One row per request that executed a step or failed at function level. */
+export const engineAttempts = engine.table(
+  "attempts",
+  {
+    id: text().primaryKey(),
+    runId: text("run_id").notNull(),
+    /** The hashed step id, or null for an error outside any step. */
+    step: text(),
+    name: text(),
+    attempt: integer().notNull(),
+    /** ok | error | failed */
+    outcome: text().notNull(),
+    error: jsonb(),
+    startedAt: at("started_at").notNull(),
+    durationMs: doublePrecision("duration_ms").notNull(),
+  },
+  (t) => [index("attempts_run_idx").on(t.runId)],
+);
+
+/**
+ * The queue. kinds: event (match an accepted event), call (one request to the SDK), sleep,
+ * wait_timeout, invoke_timeout, cron. Claimed with FOR UPDATE SKIP LOCKED.
+ */
+export const engineJobs = engine.table(
+  "jobs",
+  {
+    id: text().primaryKey(),
+    kind: text().notNull(),
+    runId: text("run_id"),
+    payload: jsonb().notNull(),
+    runAt: at("run_at").notNull().defaultNow(),
+    lockedAt: at("locked_at"),
+    lockedBy: text("locked_by"),
+    /** Dedupe key: one discovery per run, one cron timer per function and schedule. */
+    key: text().unique(),
+    concurrencyKey: text("concurrency_key"),
+    concurrencyLimit: integer("concurrency_limit"),
+  },
+  (t) => [
+    index("jobs_due_idx").on(t.runAt, t.id).where(sql`locked_at is null`),
+    index("jobs_run_idx").on(t.runId),
+    index("jobs_concurrency_idx").on(t.concurrencyKey).where(sql`locked_at is not null`),
+  ],
+);
+
+/** Runs waiting on an event: waitForEvent (wait), step.invoke (invoke) and cancelOn (cancel). */
+export const enginePauses = engine.table(
+  "pauses",
+  {
+    id: text().primaryKey(),
+    kind: text().notNull(),
+    runId: text("run_id").notNull(),
+    step: text(),
+    eventName: text("event_name"),
+    expression: text(),
+    expiresAt: at("expires_at"),
+    createdAt: at("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("pauses_event_idx").on(t.eventName), index("pauses_run_idx").on(t.runId)],
+);

@@ -1,0 +1,142 @@
+// The executor's HTTP API, shaped like the Inngest Dev Server's so an SDK client in dev mode
+// pointed at it works unchanged: events at POST /e/:key, out-of-band registration at
+// POST /fn/register, GET /dev, plus run history as JSON.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { EngineLogger, EventInput } from "./interfaces";
+
+export type ServerApi = {
+  send(events: EventInput[]): Promise<string[]>;
+  register(body: unknown): Promise<{ modified: boolean }>;
+  describe(): Promise<unknown>;
+  listRuns(query: URLSearchParams): Promise<unknown>;
+  getRun(id: string): Promise<unknown>;
+  eventKey?: string;
+  logger: EngineLogger;
+};
+
+const MAX_BODY = 10 * 1024 * 1024;
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new HttpError(413, "Body too large"));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function reply(res: http.ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+function parseEvents(text: string): EventInput[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text || "null");
+  } catch {
+    throw new HttpError(400, "The body is not JSON");
+  }
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  if (!list.length) throw new HttpError(400, "No events in the body");
+  for (const e of list) {
+    if (
+      !e ||
+      typeof e !== "object" ||
+      typeof (e as EventInput).name !== "string" ||
+      !(e as EventInput).name
+    ) {
+      throw new HttpError(400, "Every event needs a name");
+    }
+  }
+  return list as EventInput[];
+}
+
+export async function startServer(
+  api: ServerApi,
+  port: number,
+  host = "127.0.0.1",
+): Promise<{ server: http.Server; port: number; url: string; close(): Promise<void> }> {
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const parts = url.pathname.split("/").filter(Boolean);
+      if (req.method === "POST" && parts[0] === "e" && parts.length === 2) {
+        if (api.eventKey && decodeURIComponent(parts[1]) !== api.eventKey) {
+          throw new HttpError(401, "Event key not found");
+        }
+        const ids = await api.send(parseEvents(await readBody(req)));
+        return reply(res, 200, { ids, status: 200 });
+      }
+      if (req.method === "POST" && url.pathname === "/fn/register") {
+        const body = JSON.parse((await readBody(req)) || "{}");
+        const { modified } = await api.register(body);
+        return reply(res, 200, { ok: true, modified });
+      }
+      if (req.method === "GET" && url.pathname === "/dev")
+        return reply(res, 200, await api.describe());
+      if (req.method === "GET" && url.pathname === "/health")
+        return reply(res, 200, { status: "ok" });
+      if (req.method === "GET" && parts[0] === "runs" && parts.length === 1) {
+        return reply(res, 200, await api.listRuns(url.searchParams));
+      }
+      if (req.method === "GET" && parts[0] === "runs" && parts.length === 2) {
+        const run = await api.getRun(decodeURIComponent(parts[1]));
+        return run ? reply(res, 200, run) : reply(res, 404, { error: "Run not found" });
+      }
+      reply(res, 404, { error: "Not found" });
+    } catch (error) {
+      if (error instanceof HttpError) return reply(res, error.status, { error: error.message });
+      const message = error instanceof Error ? error.message : String(error);
+      if (
+        (error as Error)?.name === "UnsupportedConfigError" ||
+        (error as Error)?.name === "SyncError"
+      ) {
+        return reply(res, 400, { error: message });
+      }
+      api.logger.error("request failed", { path: req.url, error: message });
+      reply(res, 500, { error: "Internal error" });
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port: actual,
+    url: `http://${host}:${actual}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

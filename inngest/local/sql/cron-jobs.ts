@@ -1,0 +1,28 @@
+import { nextCronRun } from "../function-config";
+import type { FunctionDef } from "../interfaces";
+import type { Queryable } from "../sql-client";
+import { enqueueJob } from "./enqueue-job";
+
+/** One timer job per (function, cron); schedules that disappeared from the code are dropped. */
+export async function syncCronJobs(q: Queryable, functions: FunctionDef[]): Promise<void> {
+  const keys: string[] = [];
+  for (const fn of functions) {
+    for (const { cron } of fn.cronTriggers) {
+      const key = `cron:${fn.id}:${cron}`;
+      keys.push(key);
+      const next = nextCronRun(cron);
+      if (!next) continue;
+      await enqueueJob(q, {
+        kind: "cron",
+        payload: { functionId: fn.id, cron },
+        runAt: next.getTime(),
+        key,
+      });
+    }
+  }
+  await q.query(
+    `delete from engine.jobs where kind = 'cron' and locked_at is null
+       and not (key = any(string_to_array($1, chr(31))))`,
+    [keys.join("\u001f")],
+  );
+}
