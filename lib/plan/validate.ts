@@ -123,6 +123,8 @@ export function formatIssues(issues: readonly PlanIssue[]): string[] {
 class PlanChecker {
   private readonly infos: StepInfo[];
   private readonly byId = new Map<string, StepInfo>();
+  /** Steps whose id repeats an earlier one; their references are not checked (noise). */
+  private readonly duplicates = new Set<StepInfo>();
   private readonly ancestors = new Map<string, Set<string>>();
   private graphIsSound = true;
 
@@ -220,6 +222,7 @@ class PlanChecker {
     for (const info of this.infos) {
       const previous = first.get(info.step.id);
       if (previous) {
+        this.duplicates.add(info);
         this.issues.error(
           [...info.path, "id"],
           `duplicate step id "${info.step.id}" (also ${formatPath(previous.path)}); every step needs its own id`,
@@ -268,7 +271,7 @@ class PlanChecker {
     }
 
     const nodes = this.infos.map((info) => ({ id: info.step.id, after: info.step.after }));
-    for (const cycle of findCycles(nodes)) {
+    for (const cycle of findCycles(nodes).filter((c) => c.length > 2)) {
       const start = this.byId.get(cycle[0]);
       this.issues.error(
         start ? [...start.path, "after"] : [],
@@ -285,7 +288,7 @@ class PlanChecker {
     const { step, path } = info;
     const actionIds = this.options.catalog.list().map((action) => action.id);
     if (!info.action) {
-      const hint = didYouMean(step.action, actionIds);
+      const hint = suggestAction(step.action, actionIds);
       this.issues.error(
         [...path, "action"],
         `unknown action "${step.action}"${hint || `; available: ${actionIds.join(", ")}`}`,
@@ -412,6 +415,7 @@ class PlanChecker {
   private checkReference(site: ExpressionSite, ref: ExpressionReference): void {
     const error = (message: string) => this.issues.error(site.path, message);
     const owner = site.owner;
+    if (owner && this.duplicates.has(owner)) return;
     const text = [ref.root, ref.name, ref.field].filter(Boolean).join(".");
 
     if (site.kind === "trigger" && !["trigger", "user", "now"].includes(ref.root)) {
@@ -532,12 +536,16 @@ class PlanChecker {
     const target = this.byId.get(ref.name);
     const waitIds = this.infos.filter((i) => i.action?.kind === "wait").map((i) => i.step.id);
     if (!target) {
-      error(`waits.${ref.name}: no step has id "${ref.name}"${didYouMean(ref.name, waitIds)}`);
+      const known =
+        waitIds.length > 0
+          ? `${didYouMean(ref.name, waitIds)}; wait steps: ${waitIds.join(", ")}`
+          : "; the plan has no wait steps";
+      error(`waits.${ref.name}: no step has id "${ref.name}"${known}`);
       return;
     }
     if (target.action && target.action.kind !== "wait") {
       error(
-        `waits.${ref.name}: "${ref.name}" is a ${target.step.action} step, not a wait; only wait.* steps have a resume URL`,
+        `waits.${ref.name}: "${ref.name}" runs ${target.step.action}, not a wait; only wait.* steps have a resume URL`,
       );
       return;
     }
@@ -568,6 +576,14 @@ class PlanChecker {
       }
     }
   }
+}
+
+/** Like didYouMean, but prefers actions of the same family ("http.get" → "http.request"). */
+function suggestAction(name: string, ids: readonly string[]): string {
+  const family = name.includes(".") ? name.slice(0, name.indexOf(".") + 1) : undefined;
+  const siblings = family ? ids.filter((id) => id.startsWith(family)) : [];
+  if (siblings.length === 1) return ` (did you mean "${siblings[0]}"?)`;
+  return didYouMean(name, siblings.length > 0 ? siblings : ids);
 }
 
 function timeZoneMessage(zone: string): string {
