@@ -1,0 +1,15 @@
+// The plan language: the public surface other modules import.
+export * from "./bindings";
+export * from "./catalog";
+export * from "./diff";
+export * from "./duration";
+export * from "./expression";
+export * from "./json-schema";
+export * from "./schedule";
+export * from "./scheduler";
+export * from "./schema";
+export * from "./scope";
+export * from "./summary";
+export * from "./timezone";
+export * from "./validate";
+export * from "./waits";
