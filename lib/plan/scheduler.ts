@@ -247,7 +247,9 @@ async function schedulePhase(
         const depResult = work.results[failedDep];
         // Name the step that actually failed, however far up it is.
         const reason =
-          depResult?.status === "skipped" ? depResult.reason : `upstream step "${failedDep}" failed`;
+          depResult?.status === "skipped"
+            ? depResult.reason
+            : `upstream step "${failedDep}" failed`;
         decide(step.id, { status: "skipped", reason, cause: "upstream-failed" });
         changed = true;
         continue;
