@@ -11,5 +11,5 @@ export const transform = defineAction({
   input: z.strictObject({ value: z.unknown() }),
   output: z.unknown(),
   describe: () => "compute a value",
-  example: { value: "{{ steps.fetch.output.body[severity = 'sev-1'] }}" },
+  example: { value: "{{ [steps.fetch.output.body[severity = 'sev-1']] }}" },
 });

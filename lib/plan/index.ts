@@ -5,6 +5,7 @@ export * from "./diff";
 export * from "./duration";
 export * from "./expression";
 export * from "./json-schema";
+export * from "./language-guide";
 export * from "./schedule";
 export * from "./scheduler";
 export * from "./schema";

@@ -17,7 +17,7 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The known name closest to `name`, if it is close enough to be a plausible typo
- * (case-insensitive, within a third of the length).
+ * (case-insensitive, within a third of the length, at least one character kept).
  */
 export function nearestName(name: string, known: Iterable<string>): string | undefined {
   const lower = name.toLowerCase();
@@ -31,8 +31,10 @@ export function nearestName(name: string, known: Iterable<string>): string | und
     }
   }
   if (best === undefined) return undefined;
-  const limit = Math.max(2, Math.ceil(Math.max(name.length, best.length) / 3));
-  return bestDistance <= limit ? best : undefined;
+  const longest = Math.max(name.length, best.length);
+  const limit = Math.max(1, Math.ceil(longest / 3));
+  // Replacing every character is not a typo ("c" is not a misspelt "a").
+  return bestDistance <= limit && bestDistance < longest ? best : undefined;
 }
 
 /** ' (did you mean "x"?)' or "". */

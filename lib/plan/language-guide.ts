@@ -1,0 +1,24 @@
+// The plan language explained for the model's system prompt, generated from the same
+// constants the validator uses so the two cannot drift apart.
+import { DATE_HELPER_DOCS } from "./date-helpers";
+import { MAX_CONCURRENCY, MAX_FOREACH_ITEMS } from "./schema";
+import { FAILURE_FIELDS, STEP_RECORD_FIELDS, TRIGGER_FIELDS, USER_FIELDS } from "./scope";
+
+export function planLanguageGuide(): string {
+  const triggers = Object.entries(TRIGGER_FIELDS)
+    .map(([type, fields]) => `${type}: ${fields.join(", ")}`)
+    .join("; ");
+  return [
+    "Plan language v1 (JSON). Expressions are JSONata.",
+    '- "{{ expr }}" inside a string interpolates; a string that is exactly "{{ expr }}" passes the raw value (list, object, number).',
+    "- if and forEach are bare expressions (no {{ }}). A false if skips the step; its dependents still run unless their own if says otherwise.",
+    `- Scope: trigger (${triggers}), steps.<id>.{${STEP_RECORD_FIELDS.join(", ")}} (only steps listed in after, directly or transitively), item and index (in forEach steps), user.{${USER_FIELDS.join(", ")}}, now (the run's time), secrets.<NAME> (inputs only), waits.<waitStepId>.url (resume URL of a wait step, usable by any step, e.g. in an email link), error.{${FAILURE_FIELDS.join(", ")}} (onFailure steps).`,
+    "- Step ids are identifiers (letters, digits, _). Inside [filters] paths are relative to the item: use $$.steps.x to reach the root.",
+    "- A filter that matches one item returns the item, not a list; wrap in [ ] to keep a list.",
+    `- forEach needs maxItems (≤ ${MAX_FOREACH_ITEMS}); concurrency ≤ ${MAX_CONCURRENCY}. Output of a loop step is the list of item outputs in order.`,
+    '- Durations: "30s", "5m", "1h30m", "2d". Local times "HH:MM" are in the plan\'s time zone.',
+    "- $now() and $millis() are the run's logical time; $random() and $eval() are not allowed.",
+    "- Date helpers (plan time zone, DST-correct):",
+    ...Object.values(DATE_HELPER_DOCS).map((doc) => `  ${doc}`),
+  ].join("\n");
+}
