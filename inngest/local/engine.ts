@@ -69,6 +69,22 @@ export function createEngine(options: EngineOptions): Engine {
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   let unlisten: (() => Promise<void>) | undefined;
   const wake = () => dispatcher?.wake();
+  let stopped = true;
+  const retryTimers = new Set<NodeJS.Timeout>();
+
+  async function syncUntilDone(target: AppTarget, delayMs = 250): Promise<void> {
+    if (stopped) return;
+    try {
+      await engine.sync(target);
+    } catch (error) {
+      logger.warn(`sync of ${target.url} failed; retrying`, { error: (error as Error).message });
+      const timer = setTimeout(() => {
+        retryTimers.delete(timer);
+        void syncUntilDone(target, Math.min(delayMs * 2, 5000));
+      }, delayMs);
+      retryTimers.add(timer);
+    }
+  }
   const worker = new Worker({
     sql,
     registry,
@@ -160,9 +176,14 @@ export function createEngine(options: EngineOptions): Engine {
       }
       unlisten = await options.db.listen("engine_jobs", () => wake());
       dispatcher.start();
-      for (const target of options.apps ?? []) await engine.sync(target);
+      stopped = false;
+      // The app may not be listening yet (it often starts alongside us): keep trying in the
+      // background rather than failing the start.
+      for (const target of options.apps ?? []) void syncUntilDone(target);
     },
     async stop() {
+      stopped = true;
+      for (const t of retryTimers) clearTimeout(t);
       await unlisten?.().catch(() => {});
       unlisten = undefined;
       await dispatcher?.stop();

@@ -41,7 +41,14 @@ export async function createHarness(
     http: options.http,
     ...options.app,
   });
-  await engine.sync({ url: app.url, fetch: options.http ? undefined : app.fetch });
+  try {
+    await engine.sync({ url: app.url, fetch: options.http ? undefined : app.fetch });
+  } catch (error) {
+    await engine.stop();
+    await app.close();
+    await database.drop();
+    throw error;
+  }
   return {
     database,
     engine,

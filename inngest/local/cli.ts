@@ -1,0 +1,70 @@
+// `npm run engine -- --app <url> --port <port>`: the executor as a standalone server, like
+// the Inngest Dev Server's `-u`. State in DATABASE_URL when set, PGlite otherwise.
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { openDatabase } from "@/lib/db/client";
+import { migrate } from "@/lib/db/migrate";
+import { env } from "@/lib/env";
+import { createEngine } from "./engine";
+
+const usage = `Usage: npm run engine -- --app <serve() URL> [--app <url>...] [--port 8288]
+  [--data-dir .data/engine] [--signing-key <key>] [--event-key <key>] [--retry-delay-ms <ms>]
+
+State goes to DATABASE_URL when it is set, otherwise to PGlite in --data-dir.`;
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      app: { type: "string", multiple: true, short: "u" },
+      port: { type: "string", default: "8288" },
+      host: { type: "string", default: "127.0.0.1" },
+      "data-dir": { type: "string" },
+      "signing-key": { type: "string" },
+      "event-key": { type: "string" },
+      "retry-delay-ms": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const config = env();
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0)
+    throw new Error(`Invalid --port ${values.port}\n${usage}`);
+  const dataDir = path.resolve(values["data-dir"] ?? path.join(config.DATA_DIR, "engine"));
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: dataDir });
+  await migrate(db);
+  const retryDelay = values["retry-delay-ms"] ? Number(values["retry-delay-ms"]) : undefined;
+  const engine = createEngine({
+    db,
+    apps: (values.app ?? []).map((url) => ({ url })),
+    port,
+    host: values.host,
+    signingKey: values["signing-key"] ?? config.INNGEST_SIGNING_KEY,
+    eventKey: values["event-key"],
+    backoff: retryDelay === undefined ? undefined : () => retryDelay,
+  });
+  await engine.start();
+  console.log(
+    `[engine] listening on ${engine.url} (state: ${config.DATABASE_URL ? "PostgreSQL" : `PGlite at ${dataDir}`})`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[engine] ${signal}: finishing requests in flight`);
+    await engine.stop();
+    await db.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error) => {
+  console.error(`[engine] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
