@@ -104,6 +104,9 @@ export function validatePlan(input: unknown, options: ValidateOptions): Validati
         zodIssueMessage(issue, { schema: PlanSchema, root: raw }),
       );
     }
+    // The graph and expressions need a well-formed plan, but actions and their inputs can be
+    // checked step by step, so one repair round can fix those too.
+    checkStepActionsLeniently(raw as Record<string, unknown>, options.catalog, issues);
     return { ok: false, errors: issues.errors, warnings: issues.warnings };
   }
 
@@ -575,6 +578,40 @@ class PlanChecker {
         );
       }
     }
+  }
+}
+
+function checkStepActionsLeniently(
+  raw: Record<string, unknown>,
+  catalog: ActionCatalog,
+  issues: Collector,
+): void {
+  const ids = catalog.list().map((action) => action.id);
+  for (const list of ["steps", "onFailure"] as const) {
+    const steps = raw[list];
+    if (!Array.isArray(steps)) continue;
+    steps.forEach((step: unknown, index) => {
+      if (step === null || typeof step !== "object") return;
+      const { action: id, input } = step as { action?: unknown; input?: unknown };
+      if (typeof id !== "string" || id === "") return;
+      const action = catalog.get(id);
+      if (!action) {
+        const hint = suggestAction(id, ids);
+        issues.error(
+          [list, index, "action"],
+          `unknown action "${id}"${hint || `; available: ${ids.join(", ")}`}`,
+        );
+        return;
+      }
+      if (
+        input !== undefined &&
+        (input === null || typeof input !== "object" || Array.isArray(input))
+      )
+        return;
+      for (const issue of checkInputShape(action.input, input ?? {})) {
+        issues.error([list, index, "input", ...issue.path], issue.message);
+      }
+    });
   }
 }
 
