@@ -30,7 +30,7 @@ export function spawnTs(
   env: Record<string, string | undefined>,
   options: { direct?: boolean } = {},
 ): Child {
-  const cleanEnv: Record<string, string> = {};
+  const cleanEnv = {} as NodeJS.ProcessEnv;
   for (const [k, v] of Object.entries({ ...process.env, ...env }))
     if (v !== undefined) cleanEnv[k] = v;
   const [command, argv]: [string, string[]] = options.direct
