@@ -6,6 +6,7 @@ export * from "./duration";
 export * from "./expression";
 export * from "./json-schema";
 export * from "./language-guide";
+export * from "./manual-inputs";
 export * from "./schedule";
 export * from "./scheduler";
 export * from "./schema";
