@@ -3,6 +3,7 @@
 import type { DbHandle } from "@/lib/db/client";
 import { type Backoff, defaultBackoff } from "./backoff";
 import { Dispatcher } from "./dispatcher";
+import { eventIds } from "./event-ids";
 import {
   type AppTarget,
   consoleLogger,
@@ -116,10 +117,11 @@ export function createEngine(options: EngineOptions): Engine {
     });
   }
 
-  async function send(events: EventInput | EventInput[]) {
+  async function send(events: EventInput | EventInput[], idSeed?: string | null) {
     const list = Array.isArray(events) ? events : [events];
+    const ids = eventIds(list.length, idSeed);
     const stored = await sql.tx(async (q) => {
-      const rows = await insertEvents(q, list);
+      const rows = await insertEvents(q, list, { ids });
       await q.query("select pg_notify('engine_jobs', '')");
       return rows;
     });

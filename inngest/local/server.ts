@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { EngineLogger, EventInput } from "./interfaces";
 
 export type ServerApi = {
-  send(events: EventInput[]): Promise<string[]>;
+  send(events: EventInput[], idSeed?: string | null): Promise<string[]>;
   register(body: unknown): Promise<{ modified: boolean }>;
   describe(): Promise<unknown>;
   listRuns(query: URLSearchParams): Promise<unknown>;
@@ -88,7 +88,11 @@ export async function startServer(
         if (api.eventKey && decodeURIComponent(parts[1]) !== api.eventKey) {
           throw new HttpError(401, "Event key not found");
         }
-        const ids = await api.send(parseEvents(await readBody(req)));
+        const seed = req.headers["x-inngest-event-id-seed"];
+        const ids = await api.send(
+          parseEvents(await readBody(req)),
+          typeof seed === "string" ? seed : null,
+        );
         return reply(res, 200, { ids, status: 200 });
       }
       if (req.method === "POST" && url.pathname === "/fn/register") {

@@ -7,16 +7,18 @@ export type StoredEvent = { id: string; name: string; payload: Record<string, un
 /**
  * Stores accepted events and, in the same transaction, one `event` job each, so an event
  * acknowledged to the sender is never lost. An event whose `id` (Inngest's idempotency key)
- * was seen before is stored but triggers nothing.
+ * was seen in the last 24 hours is stored but triggers nothing; an event whose internal id
+ * exists already (a retried send with the same seed) is not stored twice.
  */
 export async function insertEvents(
   q: Queryable,
   events: EventInput[],
-  now = Date.now(),
+  options: { ids?: string[]; now?: number } = {},
 ): Promise<StoredEvent[]> {
+  const now = options.now ?? Date.now();
   const stored: StoredEvent[] = [];
-  for (const input of events) {
-    const id = ulid(now);
+  for (const [index, input] of events.entries()) {
+    const id = options.ids?.[index] ?? ulid(now);
     const payload: Record<string, unknown> = {
       name: input.name,
       data: input.data ?? {},
@@ -25,22 +27,22 @@ export async function insertEvents(
     };
     if (input.user !== undefined) payload.user = input.user;
     if (input.v !== undefined) payload.v = input.v;
-    const rows = await q.query<{ fresh: boolean }>(
+    await q.query(
       `with dup as (
          select 1 from engine.events where $4::text is not null and idempotency_key = $4
            and received_at > now() - interval '24 hours' limit 1
        ), ev as (
          insert into engine.events (id, name, payload, idempotency_key) values ($1, $2, $3::text::jsonb, $4)
+         on conflict (id) do nothing
          returning id
        ), job as (
          insert into engine.jobs (id, kind, payload)
          select $5, 'event', jsonb_build_object('eventId', $1::text) from ev where not exists (select 1 from dup)
          returning id
        )
-       select exists (select 1 from job) as fresh`,
+       select count(*) from job`,
       [id, input.name, payload, input.id ?? null, ulid(now)],
     );
-    void rows;
     stored.push({ id, name: input.name, payload });
   }
   return stored;

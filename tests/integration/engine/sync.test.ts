@@ -78,7 +78,7 @@ describe("sync", () => {
 
 describe("signing", () => {
   it("signs calls so an app in cloud mode (signing key, no dev mode) runs its functions", async () => {
-    const h = await createHarness("pglite", {
+    const h = await createHarness("postgres", {
       app: { signingKey: SIGNING_KEY, id: "signed" },
       engine: { signingKey: SIGNING_KEY, eventKey: "test-event-key" },
     });
@@ -94,12 +94,12 @@ describe("signing", () => {
 
   it("cannot sync an app in cloud mode without the signing key", async () => {
     await expect(
-      createHarness("pglite", { app: { signingKey: SIGNING_KEY, id: "unsigned" } }),
+      createHarness("postgres", { app: { signingKey: SIGNING_KEY, id: "unsigned" } }),
     ).rejects.toThrow(/401/);
   });
 
   it("refuses events sent with the wrong event key when one is configured", async () => {
-    const database = await createTestDatabase("pglite");
+    const database = await createTestDatabase("postgres");
     const engine = createEngine({ db: database, port: 0, eventKey: "right", logger: silentLogger });
     await engine.start();
     try {

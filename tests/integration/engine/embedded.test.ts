@@ -1,0 +1,73 @@
+// Embedded mode: the executor started from the app's process. One leader at a time on
+// PostgreSQL (advisory lock on a dedicated connection); a standby takes over when it stops.
+import { afterAll, describe, expect, it } from "vitest";
+import { createEmbeddedEngine, startEmbeddedEngine } from "@/inngest/local/embedded";
+import { silentLogger } from "@/inngest/local/interfaces";
+import { createTestApp } from "@/tests/fixtures/inngest-app/app";
+import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
+
+describe("embedded executor", () => {
+  const databases: TestDatabase[] = [];
+  afterAll(async () => {
+    for (const db of databases) await db.drop();
+  });
+
+  it("lets one instance lead on PostgreSQL and hands over when it stops", async () => {
+    const database = await createTestDatabase("postgres");
+    databases.push(database);
+    const app = await createTestApp({ engineUrl: "http://127.0.0.1:1", id: "embedded-pg" });
+    const options = {
+      handle: database,
+      appUrl: app.url,
+      appFetch: app.fetch,
+      port: 0,
+      logger: silentLogger,
+      leaderRetryMs: 100,
+    };
+    const first = createEmbeddedEngine(options);
+    const leader = await first.ready;
+    const second = createEmbeddedEngine(options);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(first.isLeader).toBe(true);
+    expect(second.isLeader).toBe(false);
+
+    await expect.poll(async () => (await leader.listRuns()).length >= 0).toBe(true);
+    await first.stop();
+    const successor = await second.ready;
+    expect(second.isLeader).toBe(true);
+    // The successor syncs the app by itself and runs its functions.
+    await expect
+      .poll(async () => (await successor.sql.query("select id from engine.functions")).length)
+      .toBeGreaterThan(0);
+    const [eventId] = await successor.send({ name: "test/steps", data: { key: "handover" } });
+    await expect
+      .poll(async () => (await successor.listRuns({ eventId }))[0]?.status)
+      .toBe("completed");
+    await second.stop();
+  });
+
+  it("starts once per process on PGlite and runs the app's functions", async () => {
+    const database = await createTestDatabase("pglite");
+    databases.push(database);
+    const app = await createTestApp({ engineUrl: "http://127.0.0.1:1", id: "embedded-lite" });
+    const options = {
+      handle: database,
+      appUrl: app.url,
+      appFetch: app.fetch,
+      port: 0,
+      logger: silentLogger,
+    };
+    const embedded = startEmbeddedEngine(options);
+    expect(startEmbeddedEngine(options)).toBe(embedded);
+    const engine = await embedded.ready;
+    await expect
+      .poll(async () => (await engine.sql.query("select id from engine.functions")).length)
+      .toBeGreaterThan(0);
+    const [eventId] = await engine.send({ name: "test/steps", data: { key: "lite" } });
+    await expect
+      .poll(async () => (await engine.listRuns({ eventId }))[0]?.status)
+      .toBe("completed");
+    expect(app.tracker.count("steps:a:lite")).toBe(1);
+    await embedded.stop();
+  });
+});
