@@ -38,6 +38,29 @@ export const envSchema = z.object({
   INNGEST_BASE_URL: optionalUrl,
   INNGEST_SIGNING_KEY: optionalString,
   INNGEST_EVENT_KEY: optionalString,
+
+  // Secrets store: 32 bytes, base64 or hex. Generated into DATA_DIR when missing.
+  SECRETS_KEY: optionalString,
+
+  // Outbound HTTP from workflow steps: private and loopback destinations are refused unless
+  // listed here (comma-separated host names, `*.suffix`, addresses or CIDR networks).
+  HTTP_ALLOWLIST: optionalString,
+  HTTP_MAX_RESPONSE_BYTES: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1024).optional(),
+  ),
+
+  // Email (email.send): SMTP_URL, or host/port/user/password; a user's own SMTP_URL secret
+  // takes precedence. SMTP_FROM is the sender when the user's secrets give none.
+  SMTP_URL: optionalString,
+  SMTP_HOST: optionalString,
+  SMTP_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).optional()),
+  SMTP_USER: optionalString,
+  SMTP_PASSWORD: optionalString,
+  SMTP_FROM: optionalString,
+
+  // MCP servers: people may add stdio (local command) servers only when this is set.
+  MCP_ALLOW_STDIO: flag,
 });
 
 export type Env = z.infer<typeof envSchema>;

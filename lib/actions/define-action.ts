@@ -2,18 +2,10 @@
 // prompt), the validator (input schemas) and the interpreter (which attaches `run`).
 import type { z } from "zod";
 import type { ActionKind, CatalogAction } from "@/lib/plan/catalog";
+import type { ActionContext } from "./runtime/context";
+import { ActionError, NonRetriableActionError, toActionError } from "./runtime/errors";
 
-/** What an implementation receives besides its input; the interpreter fills it in. */
-export interface ActionContext {
-  runId: string;
-  workflowId: string;
-  userId: string;
-  /** Plan step id, and the unit id (`<stepId>#<index>` inside a loop). */
-  stepId: string;
-  unitId: string;
-  attempt: number;
-  signal?: AbortSignal;
-}
+export type { ActionContext } from "./runtime/context";
 
 export type ActionRun<Input, Output, Context extends ActionContext = ActionContext> = (
   input: Input,
@@ -41,12 +33,49 @@ export function defineAction<InputSchema extends z.ZodType, OutputSchema extends
   return declaration;
 }
 
-/** The same declaration with an implementation attached (used by the actions issue). */
+/**
+ * The same declaration with an implementation attached. The attached `run` checks the input
+ * against the declared schema (a mismatch is not retriable), checks the output, and passes
+ * the output and any error through the context's redactor, so no caller ever sees a secret
+ * value an action handled. Errors come out as `ActionError` with a `retriable` flag.
+ */
 export function withRun<InputSchema extends z.ZodType, OutputSchema extends z.ZodType>(
   declaration: ActionDeclaration<InputSchema, OutputSchema>,
   run: ActionRun<z.output<InputSchema>, z.input<OutputSchema>>,
 ): ActionDeclaration<InputSchema, OutputSchema> {
-  return { ...declaration, run };
+  const id = declaration.id;
+  return {
+    ...declaration,
+    async run(input, context) {
+      try {
+        const parsed = declaration.input.safeParse(input);
+        if (!parsed.success) {
+          throw new NonRetriableActionError(`${id}: invalid input: ${issuesText(parsed.error)}`, {
+            code: "invalid_input",
+          });
+        }
+        const output = await run(parsed.data as z.output<InputSchema>, context);
+        const checked = declaration.output.safeParse(output);
+        if (!checked.success) {
+          throw new NonRetriableActionError(
+            `${id}: produced an unexpected output: ${issuesText(checked.error)}`,
+            { code: "invalid_output" },
+          );
+        }
+        return context.redactor.value(output);
+      } catch (error) {
+        throw toActionError(error, context.redactor);
+      }
+    },
+  };
+}
+
+function issuesText(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length ? `${issue.path.join(".")}: ` : ""}${issue.message}`)
+    .join("; ");
 }
 
 export type { ActionKind };
+export { ActionError, NonRetriableActionError };

@@ -1,8 +1,13 @@
 import { z } from "zod";
-import { defineAction } from "./define-action";
+import { NetworkError } from "@/lib/net/errors";
+import { originOf } from "@/lib/net/policy";
+import { flattenHeaders, guardedRequest, readBody } from "@/lib/net/request";
+import { defineAction, withRun } from "./define-action";
+import { deadlineSignal } from "./runtime/context";
+import { ActionError, isRetriableStatus, parseRetryAfter } from "./runtime/errors";
 import { httpUrl, shortUrl } from "./shared-schemas";
 
-export const httpRequest = defineAction({
+export const httpRequestDeclaration = defineAction({
   id: "http.request",
   title: "HTTP request",
   description:
@@ -32,3 +37,114 @@ export const httpRequest = defineAction({
     headers: { Authorization: "Bearer {{ secrets.STATUS_TOKEN }}" },
   },
 });
+
+/** How much of an error response's body goes into the error message. */
+const ERROR_BODY_CHARS = 200;
+
+function hasHeader(headers: Record<string, string>, name: string) {
+  return Object.keys(headers).some((key) => key.toLowerCase() === name);
+}
+
+/** "https://host/path" for messages: no query string, no credentials. */
+export function describeUrl(url: URL): string {
+  return `${originOf(url)}${url.pathname === "/" ? "" : url.pathname}`;
+}
+
+function charsetOf(contentType: string): string {
+  const match = contentType.match(/charset=("?)([^";]+)\1/i);
+  try {
+    return new TextDecoder(match?.[2] ?? "utf-8").encoding;
+  } catch {
+    return "utf-8";
+  }
+}
+
+export const httpRequest = withRun(httpRequestDeclaration, async (input, context) => {
+  const method = input.method ?? "GET";
+  const url = new URL(input.url);
+  for (const [name, value] of Object.entries(input.query ?? {})) {
+    url.searchParams.append(name, String(value));
+  }
+  const headers: Record<string, string> = { ...(input.headers ?? {}) };
+  if (!hasHeader(headers, "user-agent")) headers["user-agent"] = "Flowchat (workflow step)";
+  if (!hasHeader(headers, "accept-encoding")) headers["accept-encoding"] = "gzip, deflate, br";
+  let body: string | undefined;
+  if (input.body !== undefined && input.body !== null) {
+    if (method === "GET" || method === "HEAD") {
+      throw new ActionError(`A ${method} request cannot have a body; use POST or PUT`, {
+        code: "invalid_input",
+        retriable: false,
+      });
+    }
+    const text = typeof input.body === "string";
+    body = text ? (input.body as string) : JSON.stringify(input.body);
+    if (!hasHeader(headers, "content-type")) {
+      headers["content-type"] = text ? "text/plain; charset=utf-8" : "application/json";
+    }
+  }
+
+  const policy = context.network;
+  const timeoutMs = context.timeoutMs ?? policy.timeoutMs;
+  const signal = deadlineSignal(context, policy.timeoutMs);
+  const target = `${method} ${describeUrl(url)}`;
+  try {
+    const response = await guardedRequest(url, policy, { method, headers, body, signal });
+    const raw =
+      method === "HEAD"
+        ? Buffer.alloc(0)
+        : await readBody(response, policy.maxResponseBytes, signal);
+    const contentType = String(response.headers["content-type"] ?? "");
+    const text = new TextDecoder(charsetOf(contentType)).decode(raw);
+    if (response.status >= 400) {
+      const excerpt = text.replace(/\s+/g, " ").trim().slice(0, ERROR_BODY_CHARS);
+      throw new ActionError(
+        `HTTP ${response.status} from ${describeUrl(response.url)}${excerpt ? `: ${excerpt}` : ""}`,
+        {
+          code: "http_status",
+          status: response.status,
+          retriable: isRetriableStatus(response.status),
+          retryAfterMs: parseRetryAfter(response.headers["retry-after"]),
+        },
+      );
+    }
+    context.logger.debug(`${target} → ${response.status} (${raw.length} bytes)`);
+    return {
+      status: response.status,
+      headers: flattenHeaders(response.headers),
+      body: decodeBody(text, contentType, input.responseType ?? "auto", response.url),
+    };
+  } catch (error) {
+    if (error instanceof NetworkError && error.code === "timeout") {
+      throw new ActionError(`${target} timed out after ${formatMs(timeoutMs)}`, {
+        code: "timeout",
+        retriable: true,
+      });
+    }
+    throw error;
+  }
+});
+
+function decodeBody(
+  text: string,
+  contentType: string,
+  responseType: "auto" | "json" | "text",
+  url: URL,
+): unknown {
+  if (responseType === "text") return text;
+  const looksJson = /[/+]json\b/i.test(contentType);
+  if (responseType === "auto" && !looksJson) return text;
+  if (text.trim() === "") return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    if (responseType === "auto") return text;
+    throw new ActionError(
+      `The response from ${describeUrl(url)} is not valid JSON (content-type: ${contentType || "none"})`,
+      { code: "invalid_output", retriable: false },
+    );
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}

@@ -10,6 +10,8 @@ import {
 } from "@/lib/actions/catalog-prompt";
 import { defineAction } from "@/lib/actions/define-action";
 import { actionRegistry, createRegistry } from "@/lib/actions/registry";
+import { createActionContext } from "@/lib/actions/runtime/context";
+import { createNetworkPolicy } from "@/lib/net/policy";
 import { checkInputShape } from "@/lib/plan/input-check";
 
 const actionsDir = path.join(import.meta.dirname, "../../../lib/actions");
@@ -66,14 +68,13 @@ describe("action catalog", () => {
       run: async (input) => ({ text: input.text }),
     });
     const registry = createRegistry([echo]);
-    const context = {
+    const context = createActionContext({
       runId: "r",
       workflowId: "w",
       userId: "u",
       stepId: "s",
-      unitId: "s",
-      attempt: 1,
-    };
+      network: createNetworkPolicy(),
+    });
     expect(await registry.get("test.echo")?.run?.({ text: "hi" }, context)).toEqual({ text: "hi" });
     expect(registry.get("nope")).toBeUndefined();
   });

@@ -1,0 +1,31 @@
+// A person's MCP server connection as the client needs it (the row minus bookkeeping).
+
+export type McpServerConfig =
+  | {
+      name: string;
+      transport: "http";
+      url: string;
+      /** Header sent on every request, e.g. "Authorization"; its value is a secret. */
+      headerName?: string | null;
+      /** Name of the secret holding the header's value (may include "Bearer "). */
+      headerSecret?: string | null;
+    }
+  | {
+      name: string;
+      transport: "stdio";
+      command: string;
+      args: string[];
+    };
+
+export interface McpToolInfo {
+  name: string;
+  description?: string;
+  inputSchema: Record<string, unknown>;
+}
+
+export interface McpServerTools {
+  server: string;
+  tools: McpToolInfo[];
+  /** Set when the server could not be reached; its tools are then unknown. */
+  error?: string;
+}

@@ -1,0 +1,101 @@
+// The outbound network policy: which destinations are allowed, how names resolve, and the
+// limits every request obeys. Built from env for the app; tests build their own.
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+import { type AllowList, blockedReason, parseAllowList } from "./addresses";
+import { AddressRefusedError, NetworkError } from "./errors";
+
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/** Resolves a host name to every address it has (tests inject a fake one). */
+export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
+
+export interface NetworkPolicy {
+  allow: AllowList;
+  resolve: Resolver;
+  /** Redirects followed per request; each hop is checked again. */
+  maxRedirects: number;
+  /** Largest (decompressed) response body read, in bytes. */
+  maxResponseBytes: number;
+  /** Whole-request timeout when the caller gives none. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_MAX_REDIRECTS = 5;
+export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export const systemResolver: Resolver = async (hostname) => {
+  const found = await lookup(hostname, { all: true, verbatim: true });
+  return found.map((entry) => ({ address: entry.address, family: entry.family === 6 ? 6 : 4 }));
+};
+
+export function createNetworkPolicy(
+  options: {
+    allow?: readonly string[] | string;
+    resolve?: Resolver;
+    maxRedirects?: number;
+    maxResponseBytes?: number;
+    timeoutMs?: number;
+  } = {},
+): NetworkPolicy {
+  return {
+    allow: parseAllowList(options.allow),
+    resolve: options.resolve ?? systemResolver,
+    maxRedirects: options.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  };
+}
+
+/** "https://api.example.com" for messages: no path, query or credentials. */
+export function originOf(url: URL): string {
+  return `${url.protocol}//${url.host}`;
+}
+
+/**
+ * Resolves the URL's host and checks every address it has. Returns the address to connect
+ * to (the connection is pinned to it, so a second DNS answer cannot swap it); refuses when
+ * any address is not public and the allow-list does not permit it.
+ */
+export async function checkDestination(url: URL, policy: NetworkPolicy): Promise<ResolvedAddress> {
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new AddressRefusedError(`Only http and https URLs are allowed, not ${url.protocol}`);
+  }
+  const hostname = url.hostname.replace(/^\[|\]$/g, "");
+  const literal = isIP(hostname);
+  let addresses: ResolvedAddress[];
+  if (literal !== 0) {
+    addresses = [{ address: hostname, family: literal === 6 ? 6 : 4 }];
+  } else {
+    try {
+      addresses = await policy.resolve(hostname);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      // EAI_AGAIN is a temporary resolver failure; a name that does not exist stays so.
+      throw new NetworkError("dns", `Could not resolve ${hostname}${code ? ` (${code})` : ""}`, {
+        retriable: code === "EAI_AGAIN" || code === "ETIMEOUT",
+        cause: error,
+      });
+    }
+    if (addresses.length === 0) {
+      throw new NetworkError("dns", `Could not resolve ${hostname}: no addresses`, {
+        retriable: false,
+      });
+    }
+  }
+  for (const { address } of addresses) {
+    const reason = blockedReason(address);
+    if (reason && !policy.allow.permits(hostname, address)) {
+      const via = literal === 0 ? ` (${hostname} resolves to ${address})` : "";
+      throw new AddressRefusedError(
+        `Refused to connect to ${originOf(url)}: ${reason} addresses are not allowed${via}. ` +
+          "An operator can permit it with HTTP_ALLOWLIST.",
+      );
+    }
+  }
+  return addresses[0];
+}

@@ -1,0 +1,337 @@
+// http.request against a loopback fixture: methods, bodies, parsing, limits, errors with
+// their retry flags, and the SSRF guard (DNS, literals, redirects, rebinding).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { httpRequest } from "@/lib/actions/http-request";
+import { type HttpTarget, startHttpTarget } from "../../fixtures/http-target";
+import { actionError, testContext } from "./helpers";
+
+let target: HttpTarget;
+beforeAll(async () => {
+  target = await startHttpTarget();
+});
+afterAll(async () => {
+  await target?.close();
+});
+beforeEach(() => {
+  target.requests.length = 0;
+});
+
+const run = (input: Record<string, unknown>, context = testContext()) =>
+  httpRequest.run!(input as never, context) as Promise<{
+    status: number;
+    headers: Record<string, string>;
+    body: unknown;
+  }>;
+
+describe("http.request", () => {
+  it("parses a JSON response into body", async () => {
+    const result = await run({ url: `${target.url}/json` });
+    expect(result.status).toBe(200);
+    expect(result.headers["content-type"]).toContain("application/json");
+    expect(result.body).toEqual({ items: [{ id: 1, severity: "sev-1" }, { id: 2 }] });
+  });
+
+  it("sends method, headers, query and a JSON body", async () => {
+    const result = await run({
+      url: `${target.url}/echo?a=1`,
+      method: "POST",
+      headers: { "X-Custom": "yes" },
+      query: { state: "open", limit: 5, all: true },
+      body: { hello: "world" },
+    });
+    const echo = result.body as {
+      method: string;
+      headers: Record<string, string>;
+      query: Record<string, string>;
+      body: string;
+    };
+    expect(echo.method).toBe("POST");
+    expect(echo.headers["x-custom"]).toBe("yes");
+    expect(echo.headers["content-type"]).toBe("application/json");
+    expect(echo.query).toEqual({ a: "1", state: "open", limit: "5", all: "true" });
+    expect(JSON.parse(echo.body)).toEqual({ hello: "world" });
+  });
+
+  it("sends a text body as text/plain unless a content type is given", async () => {
+    const plain = await run({ url: `${target.url}/echo`, method: "PUT", body: "just text" });
+    expect((plain.body as { headers: Record<string, string> }).headers["content-type"]).toBe(
+      "text/plain; charset=utf-8",
+    );
+    const csv = await run({
+      url: `${target.url}/echo`,
+      method: "POST",
+      headers: { "Content-Type": "text/csv" },
+      body: "a,b",
+    });
+    expect((csv.body as { headers: Record<string, string> }).headers["content-type"]).toBe(
+      "text/csv",
+    );
+  });
+
+  it("keeps text as text, honours responseType, and parses +json and gzip", async () => {
+    expect((await run({ url: `${target.url}/text` })).body).toBe("plain words");
+    expect((await run({ url: `${target.url}/json`, responseType: "text" })).body).toContain(
+      '"items"',
+    );
+    expect((await run({ url: `${target.url}/problem` })).body).toEqual({ title: "fine" });
+    expect((await run({ url: `${target.url}/gzip` })).body).toEqual({ compressed: true });
+    expect((await run({ url: `${target.url}/bad-json` })).body).toBe("{not json");
+    const error = await actionError(run({ url: `${target.url}/bad-json`, responseType: "json" }));
+    expect(error.message).toMatch(/is not valid JSON/);
+    expect(error.retriable).toBe(false);
+  });
+
+  it("answers HEAD without a body", async () => {
+    const result = await run({ url: `${target.url}/json`, method: "HEAD" });
+    expect(result.status).toBe(200);
+    expect(result.body).toBeNull();
+  });
+
+  it("refuses a body on GET", async () => {
+    const error = await actionError(run({ url: `${target.url}/echo`, body: { a: 1 } }));
+    expect(error.code).toBe("invalid_input");
+    expect(error.retriable).toBe(false);
+    expect(target.requests).toHaveLength(0);
+  });
+
+  it("rejects input that does not fit the schema, without retrying", async () => {
+    const error = await actionError(run({ url: "ftp://example.com/x" }));
+    expect(error.message).toContain("http.request: invalid input: url: must be an http");
+    expect(error.retriable).toBe(false);
+  });
+
+  describe("failures", () => {
+    it("a 500 is retriable and quotes the start of the body", async () => {
+      const error = await actionError(
+        run({ url: `${target.url}/status/500?body=${"database down ".repeat(30)}` }),
+      );
+      expect(error.message).toMatch(
+        new RegExp(`^HTTP 500 from ${target.url}/status/500: database down`),
+      );
+      expect(error.message.length).toBeLessThan(300);
+      expect(error.code).toBe("http_status");
+      expect(error.status).toBe(500);
+      expect(error.retriable).toBe(true);
+    });
+
+    it("a 404 or 401 is not retriable; 408 and 429 are, with Retry-After", async () => {
+      expect((await actionError(run({ url: `${target.url}/status/404` }))).retriable).toBe(false);
+      expect((await actionError(run({ url: `${target.url}/status/401` }))).retriable).toBe(false);
+      expect((await actionError(run({ url: `${target.url}/status/408` }))).retriable).toBe(true);
+      const limited = await actionError(run({ url: `${target.url}/status/429?retryAfter=7` }));
+      expect(limited.retriable).toBe(true);
+      expect(limited.retryAfterMs).toBe(7000);
+    });
+
+    it("times out with a clear, retriable error", async () => {
+      const started = Date.now();
+      const error = await actionError(
+        run({ url: `${target.url}/slow?ms=5000` }, testContext({ timeoutMs: 300 })),
+      );
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(error.message).toBe(`GET ${target.url}/slow timed out after 300 ms`);
+      expect(error.code).toBe("timeout");
+      expect(error.retriable).toBe(true);
+    });
+
+    it("stops when the run is cancelled", async () => {
+      const controller = new AbortController();
+      const pending = run(
+        { url: `${target.url}/slow?ms=5000` },
+        testContext({ signal: controller.signal }),
+      );
+      setTimeout(() => controller.abort(), 100);
+      const error = await actionError(pending);
+      expect(error.code).toBe("cancelled");
+      expect(error.retriable).toBe(false);
+    });
+
+    it("refuses an oversized response, declared or streamed", async () => {
+      const context = testContext();
+      context.network.maxResponseBytes = 100_000;
+      const declared = await actionError(run({ url: `${target.url}/big?bytes=200000` }, context));
+      expect(declared.message).toBe(`Response from ${target.url} is larger than 97.7 KB`);
+      expect(declared.code).toBe("too_large");
+      expect(declared.retriable).toBe(false);
+      const streamed = await actionError(
+        run({ url: `${target.url}/big?bytes=200000&chunked=1` }, context),
+      );
+      expect(streamed.code).toBe("too_large");
+      expect((await run({ url: `${target.url}/big?bytes=50000` }, context)).body).toHaveLength(
+        50_000,
+      );
+    });
+
+    it("reports a closed port as a retriable connection failure", async () => {
+      const closed = await startHttpTarget();
+      const url = closed.url;
+      await closed.close();
+      const error = await actionError(run({ url: `${url}/json` }));
+      expect(error.message).toBe(`Could not reach ${url}: ECONNREFUSED`);
+      expect(error.retriable).toBe(true);
+    });
+
+    it("reports a name that does not resolve without retrying", async () => {
+      const error = await actionError(run({ url: "http://nowhere.invalid/x" }));
+      expect(error.message).toBe("Could not resolve nowhere.invalid (ENOTFOUND)");
+      expect(error.retriable).toBe(false);
+    });
+  });
+
+  describe("redirects", () => {
+    it("follows them, re-checking each hop", async () => {
+      const result = await run({ url: `${target.url}/redirect?to=/json` });
+      expect(result.body).toMatchObject({ items: expect.any(Array) });
+      expect(target.requests.map((r) => r.path)).toEqual(["/redirect", "/json"]);
+    });
+
+    it("turns a POST into a GET on 303 and keeps it on 307", async () => {
+      const see = await run({
+        url: `${target.url}/redirect?to=/echo&status=303`,
+        method: "POST",
+        body: { a: 1 },
+      });
+      expect(see.body).toMatchObject({ method: "GET", body: "" });
+      const keep = await run({
+        url: `${target.url}/redirect?to=/echo&status=307`,
+        method: "POST",
+        body: { a: 1 },
+      });
+      expect(keep.body).toMatchObject({ method: "POST", body: '{"a":1}' });
+    });
+
+    it("gives up after 5 redirects", async () => {
+      const error = await actionError(run({ url: `${target.url}/loop/0` }));
+      expect(error.message).toBe(`Too many redirects (more than 5) starting at ${target.url}`);
+      expect(error.retriable).toBe(false);
+      expect(target.requests).toHaveLength(6);
+    });
+
+    it("drops credentials when a redirect leaves the origin", async () => {
+      const other = await startHttpTarget({ host: "127.0.0.1" });
+      try {
+        await run({
+          url: `${target.url}/redirect?to=${encodeURIComponent(`${other.url}/echo`)}`,
+          headers: { Authorization: "Bearer abc", "X-Keep": "1" },
+        });
+        expect(other.requests[0].headers.authorization).toBeUndefined();
+        expect(other.requests[0].headers["x-keep"]).toBe("1");
+        expect(target.requests[0].headers.authorization).toBe("Bearer abc");
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  describe("SSRF guard", () => {
+    const noAllowList = () => testContext({ allow: [] });
+
+    it.each([
+      ["http://127.0.0.1/", "loopback (127.0.0.0/8)"],
+      ["http://[::1]/", "loopback (::1)"],
+      ["http://169.254.169.254/latest/meta-data/", "link-local (169.254.0.0/16)"],
+      ["http://10.1.2.3:8080/", "private (10.0.0.0/8)"],
+      ["http://192.168.1.1/", "private (192.168.0.0/16)"],
+      ["http://100.64.0.1/", "carrier-grade NAT (100.64.0.0/10)"],
+      ["http://0.0.0.0/", "unspecified (0.0.0.0/8)"],
+      ["http://[::ffff:127.0.0.1]/", "loopback (127.0.0.0/8) inside an IPv6 address"],
+      ["http://[fd00::1]/", "unique-local (fc00::/7)"],
+      ["http://[fe80::1]/", "link-local (fe80::/10)"],
+      ["http://224.0.0.1/", "multicast (224.0.0.0/4)"],
+    ])("refuses %s", async (url, reason) => {
+      const error = await actionError(run({ url }, noAllowList()));
+      expect(error.message).toContain(`${reason} addresses are not allowed`);
+      expect(error.code).toBe("refused");
+      expect(error.retriable).toBe(false);
+    });
+
+    it("refuses the loopback fixture itself when it is not on the allow-list", async () => {
+      const error = await actionError(run({ url: `${target.url}/json` }, noAllowList()));
+      expect(error.code).toBe("refused");
+      expect(target.requests).toHaveLength(0);
+    });
+
+    it("refuses a public-looking name that resolves to a private address", async () => {
+      const resolved: string[] = [];
+      const context = testContext({
+        allow: [],
+        resolve: async (hostname) => {
+          resolved.push(hostname);
+          return [
+            { address: "93.184.215.14", family: 4 },
+            { address: "10.0.0.7", family: 4 },
+          ];
+        },
+      });
+      const error = await actionError(run({ url: "https://status.example.com/api" }, context));
+      expect(error.message).toBe(
+        "Refused to connect to https://status.example.com: private (10.0.0.0/8) addresses are not allowed (status.example.com resolves to 10.0.0.7). An operator can permit it with HTTP_ALLOWLIST.",
+      );
+      expect(error.retriable).toBe(false);
+      expect(resolved).toEqual(["status.example.com"]);
+    });
+
+    it("refuses a redirect to the metadata address before connecting to it", async () => {
+      const error = await actionError(
+        run({
+          url: `${target.url}/redirect?to=${encodeURIComponent("http://169.254.169.254/latest/meta-data/")}`,
+        }),
+      );
+      expect(error.message).toContain(
+        "Refused to connect to http://169.254.169.254: link-local (169.254.0.0/16) addresses are not allowed",
+      );
+      expect(error.code).toBe("refused");
+      expect(error.retriable).toBe(false);
+      expect(target.requests.map((r) => r.path)).toEqual(["/redirect"]);
+    });
+
+    it("refuses a redirect to a name that resolves to a private address", async () => {
+      const context = testContext({
+        resolve: async () => [{ address: "192.168.0.10", family: 4 }],
+      });
+      const error = await actionError(
+        run(
+          {
+            url: `${target.url}/redirect?to=${encodeURIComponent("http://intranet.example.com/")}`,
+          },
+          context,
+        ),
+      );
+      expect(error.message).toContain("intranet.example.com resolves to 192.168.0.10");
+    });
+
+    it("pins the connection to the address it checked (a rebind cannot swap it)", async () => {
+      let calls = 0;
+      const context = testContext({
+        resolve: async () => {
+          calls++;
+          // First answer passes the check; any later lookup would point somewhere private.
+          return calls === 1
+            ? [{ address: "127.0.0.1", family: 4 }]
+            : [{ address: "10.9.9.9", family: 4 }];
+        },
+      });
+      const result = await run({ url: `http://api.fixture.test:${target.port}/echo` }, context);
+      expect(calls).toBe(1);
+      expect((result.body as { headers: Record<string, string> }).headers.host).toBe(
+        `api.fixture.test:${target.port}`,
+      );
+    });
+
+    it("lets the allow-list permit hosts by name, address or network", async () => {
+      const byName = testContext({
+        allow: ["*.fixture.test"],
+        resolve: async () => [{ address: "127.0.0.1", family: 4 }],
+      });
+      expect(
+        (await run({ url: `http://api.fixture.test:${target.port}/json` }, byName)).status,
+      ).toBe(200);
+      const byNetwork = testContext({ allow: ["127.0.0.0/8"] });
+      expect((await run({ url: `${target.url}/json` }, byNetwork)).status).toBe(200);
+      const otherNetwork = testContext({ allow: ["10.0.0.0/8"] });
+      expect((await actionError(run({ url: `${target.url}/json` }, otherNetwork))).code).toBe(
+        "refused",
+      );
+    });
+  });
+});
