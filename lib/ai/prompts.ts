@@ -1,17 +1,118 @@
-// System instructions for the chat model.
+// System instructions for the chat model: who it is, how it writes plans (the plan shape and
+// the action catalog, both generated from the code that validates them), the person's time
+// zone and today's date, and the workflows already made in this conversation.
+import { compactType, renderCatalogPrompt, toJsonSchema } from "@/lib/actions/catalog-prompt";
+import { planLanguageGuide, StepSchema, TriggerSchema } from "@/lib/plan";
 
-export function chatInstructions({ now, timezone }: { now: Date; timezone?: string }) {
-  const zone = timezone ?? "UTC";
-  const today = new Intl.DateTimeFormat("en-CA", {
+/** A workflow of this thread, as the model needs to know it to revise it. */
+export interface ThreadWorkflowSummary {
+  id: string;
+  title: string;
+  latestVersion: number;
+  /** State of the newest version: draft, approved, rejected, superseded. */
+  latestState: string;
+  /** Number of the version that runs, if one is approved. */
+  activeVersion?: number;
+}
+
+export interface ChatInstructionsOptions {
+  now: Date;
+  /** The person's IANA zone (their setting, else their browser's); UTC when unknown. */
+  timezone?: string;
+  workflows?: ThreadWorkflowSummary[];
+}
+
+type JsonSchema = Parameters<typeof compactType>[0];
+
+/** The plan's JSON shape in compact TypeScript-like types, generated from the zod schema. */
+function planShape(): string {
+  const trigger = compactType(toJsonSchema(TriggerSchema) as JsonSchema);
+  const step = compactType(toJsonSchema(StepSchema) as JsonSchema);
+  return [
+    "Plan shape:",
+    "  { version: 1, title: string, summary?: string, timezone?: string, trigger: Trigger, steps: Step[], onFailure?: Step[] }",
+    `  Trigger = ${trigger}`,
+    `  Step = ${step}`,
+  ].join("\n");
+}
+
+const EXAMPLE_PLAN = {
+  version: 1,
+  title: "Morning incident digest",
+  trigger: { type: "schedule", cron: "30 7 * * 1-5", timezone: "Europe/Berlin" },
+  steps: [
+    {
+      id: "fetch",
+      action: "http.request",
+      input: { url: "https://status.example.com/api/incidents?state=open" },
+      retry: { attempts: 3, backoff: "exponential" },
+      timeout: "30s",
+    },
+    {
+      id: "summarize",
+      action: "ai.generate",
+      after: ["fetch"],
+      input: { prompt: "Summarize these incidents: {{ steps.fetch.output.body }}" },
+    },
+    {
+      id: "post",
+      action: "chat.post",
+      after: ["summarize"],
+      input: { text: "{{ steps.summarize.output.text }}" },
+    },
+  ],
+};
+
+function today(now: Date, zone: string): string {
+  return new Intl.DateTimeFormat("en-CA", {
     timeZone: zone,
     year: "numeric",
     month: "2-digit",
     day: "2-digit",
   }).format(now);
+}
+
+function weekday(now: Date, zone: string): string {
+  return new Intl.DateTimeFormat("en-US", { timeZone: zone, weekday: "long" }).format(now);
+}
+
+function workflowLines(workflows: ThreadWorkflowSummary[]): string[] {
+  if (workflows.length === 0) return [];
+  return [
+    "Workflows already made in this conversation (revise these with reviseWorkflow):",
+    ...workflows.map(
+      (w) =>
+        `- ${JSON.stringify(w.title)} workflowId=${w.id}: latest version ${w.latestVersion} (${w.latestState})` +
+        (w.activeVersion
+          ? `, version ${w.activeVersion} is approved and active`
+          : ", nothing active"),
+    ),
+  ];
+}
+
+export function chatInstructions({ now, timezone, workflows = [] }: ChatInstructionsOptions) {
+  const zone = timezone ?? "UTC";
   return [
     "You are Flowchat, an assistant that helps people automate their work as workflows.",
     "Be concise. Use Markdown for structure when it helps (lists, code, tables).",
-    "When a request needs a fact you do not have (a URL, a recipient, a time zone), ask for it instead of inventing it.",
-    `Today is ${today} (${zone}).`,
+    `Today is ${weekday(now, zone)}, ${today(now, zone)}. The person's time zone is ${zone}${timezone ? "" : " (not known for sure: ask if a schedule depends on it)"}.`,
+    "",
+    "How you automate:",
+    "- When the person asks for something to happen automatically, write a plan and call proposeWorkflow with it. Never write a plan as text or JSON in your reply; the app shows the saved plan as a card with Approve / Edit / Reject.",
+    "- To change a workflow that exists, call reviseWorkflow with its workflowId and the whole revised plan.",
+    "- When a fact the plan needs is missing (which URL, which recipient, which channel or webhook, which time zone, what time), ask one short clarifying question instead of inventing it. Never use placeholder values like example.com or you@example.com for the person's real systems.",
+    "- Credentials are never written into plans: reference them as {{ secrets.NAME }} and tell the person to add that secret under Settings.",
+    "- If a tool answers ok: false, fix every listed error and call it again with the whole plan. If it says the attempts are used up, stop and explain the problems plainly.",
+    "- After a plan is saved, say in one or two sentences what it does and that nothing runs until they approve it. Do not repeat the plan step by step; the card shows it.",
+    "- Nothing you write runs until the person approves it; runs are not started from the chat yet.",
+    ...(workflows.length > 0 ? ["", ...workflowLines(workflows)] : []),
+    "",
+    planShape(),
+    "",
+    planLanguageGuide(),
+    "",
+    `Example plan: ${JSON.stringify(EXAMPLE_PLAN)}`,
+    "",
+    renderCatalogPrompt(),
   ].join("\n");
 }

@@ -1,6 +1,7 @@
-// The one chat message type of the app. Data parts for plans and runs join it in later issues.
+// The one chat message type of the app: metadata, typed data parts and the planner tools.
 import type { UIMessage } from "ai";
 import { z } from "zod";
+import type { PlannerUITools } from "./tools/planner-types";
 
 /** The longest message a person can send; the composer and /api/chat enforce the same limit. */
 export const MAX_MESSAGE_CHARS = 8_000;
@@ -12,4 +13,23 @@ export const messageMetadataSchema = z.object({
 
 export type MessageMetadata = z.infer<typeof messageMetadataSchema>;
 
-export type ChatMessage = UIMessage<MessageMetadata>;
+/**
+ * `data-plan`: a plan version that did not come from a tool call (the person's own edit),
+ * shown as a plan card like the planner tools' parts.
+ */
+export const planDataSchema = z.object({
+  workflowId: z.uuid(),
+  versionId: z.uuid(),
+  version: z.number().int().positive(),
+  author: z.enum(["model", "person"]),
+});
+
+export type PlanData = z.infer<typeof planDataSchema>;
+
+export type ChatDataParts = {
+  plan: PlanData;
+};
+
+export type ChatTools = PlannerUITools;
+
+export type ChatMessage = UIMessage<MessageMetadata, ChatDataParts, ChatTools>;

@@ -6,6 +6,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -102,8 +103,11 @@ export const workflowVersions = pgTable(
     state: text({ enum: ["draft", "approved", "rejected", "superseded"] })
       .notNull()
       .default("draft"),
+    /** What changed and why, as the model or the person wrote it. */
+    note: text(),
     approvedBy: uuid("approved_by").references(() => users.id, { onDelete: "set null" }),
     approvedAt: timestamp("approved_at", { withTimezone: true }),
+    rejectedAt: timestamp("rejected_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("workflow_versions_number_idx").on(t.workflowId, t.number)],
@@ -200,6 +204,46 @@ export const secrets = pgTable(
   (t) => [uniqueIndex("secrets_user_name_idx").on(t.userId, t.name)],
 );
 
+/** store.get / store.set: a small key-value store per workflow, for state across runs. */
+export const workflowStore = pgTable(
+  "workflow_store",
+  {
+    workflowId: uuid("workflow_id")
+      .notNull()
+      .references(() => workflows.id, { onDelete: "cascade" }),
+    key: text().notNull(),
+    value: jsonb().notNull(),
+    /** Bytes of the value's JSON text, checked against the per-value cap. */
+    size: integer().notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.key] })],
+);
+
+/** A person's MCP servers: streamable HTTP (auth header from a secret) or a stdio command. */
+export const mcpServers = pgTable(
+  "mcp_servers",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** What plans call it: `mcp.call` with `server: "<name>"`. */
+    name: text().notNull(),
+    transport: text({ enum: ["http", "stdio"] }).notNull(),
+    url: text(),
+    headerName: text("header_name"),
+    /** Name of the secret whose value is sent in `headerName`. */
+    headerSecret: text("header_secret"),
+    command: text(),
+    args: jsonb().$type<string[]>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("mcp_servers_user_name_idx").on(t.userId, t.name)],
+);
+
 export type User = InferSelectModel<typeof users>;
 export type Thread = InferSelectModel<typeof threads>;
 export type Message = InferSelectModel<typeof messages>;
@@ -209,3 +253,5 @@ export type Run = InferSelectModel<typeof runs>;
 export type RunStep = InferSelectModel<typeof runSteps>;
 export type RunEvent = InferSelectModel<typeof runEvents>;
 export type Secret = InferSelectModel<typeof secrets>;
+export type WorkflowStoreEntry = InferSelectModel<typeof workflowStore>;
+export type McpServer = InferSelectModel<typeof mcpServers>;

@@ -4,14 +4,14 @@ import {
   convertToModelMessages,
   createUIMessageStreamResponse,
   streamText,
-  type ToolSet,
   toUIMessageStream,
 } from "ai";
 import { currentUserId } from "@/app/(auth)/auth";
 import { beginReply, settleReply } from "@/lib/ai/in-flight";
-import { chatInstructions } from "@/lib/ai/prompts";
+import { type PlannerTools, plannerSettings } from "@/lib/ai/planner";
+import { chatInstructions, type ThreadWorkflowSummary } from "@/lib/ai/prompts";
 import { getLanguageModel } from "@/lib/ai/providers";
-import type { ChatMessage } from "@/lib/ai/types";
+import { type ChatMessage, planDataSchema } from "@/lib/ai/types";
 import {
   deleteMessagesFrom,
   getMessages,
@@ -21,7 +21,9 @@ import {
   saveMessages,
   touchThread,
 } from "@/lib/db/queries";
+import { listWorkflows } from "@/lib/db/workflow-queries";
 import { AppError, toErrorResponse } from "@/lib/errors";
+import { isValidTimeZone } from "@/lib/plan";
 import { chatRequestSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -96,16 +98,25 @@ export async function POST(request: Request) {
     // Throws a clear "how to configure a model" error when none is set.
     const model = getLanguageModel();
     const user = await getUserById({ id: userId });
+    const browserZone = body.timezone && isValidTimeZone(body.timezone) ? body.timezone : undefined;
     const replySaved = beginReply(body.id);
+    const planner = plannerSettings({ userId, threadId: body.id });
     const result = streamText({
       model,
-      instructions: chatInstructions({ now: new Date(), timezone: user?.timezone ?? undefined }),
-      messages: await convertToModelMessages(history),
+      instructions: chatInstructions({
+        now: new Date(),
+        timezone: user?.timezone ?? browserZone,
+        workflows: await threadWorkflows({ userId, threadId: body.id }),
+      }),
+      messages: await convertToModelMessages(history, { convertDataPart: dataPartForModel }),
+      tools: planner.tools,
+      stopWhen: planner.stopWhen,
+      prepareStep: planner.prepareStep,
       abortSignal: request.signal,
     });
 
     return createUIMessageStreamResponse({
-      stream: toUIMessageStream<ToolSet, ChatMessage>({
+      stream: toUIMessageStream<PlannerTools, ChatMessage>({
         stream: result.stream,
         originalMessages: history,
         generateMessageId: () => crypto.randomUUID(),
@@ -139,6 +150,41 @@ export async function POST(request: Request) {
   } catch (error) {
     return toErrorResponse(error, "chat");
   }
+}
+
+/** What the model should know about this thread's workflows to revise them. */
+async function threadWorkflows({
+  userId,
+  threadId,
+}: {
+  userId: string;
+  threadId: string;
+}): Promise<ThreadWorkflowSummary[]> {
+  const items = await listWorkflows({ userId, threadId, limit: 20 });
+  return items.flatMap(({ workflow, active, latest }) =>
+    latest
+      ? [
+          {
+            id: workflow.id,
+            title: workflow.title,
+            latestVersion: latest.number,
+            latestState: latest.state,
+            activeVersion: active?.number,
+          },
+        ]
+      : [],
+  );
+}
+
+/** A person's own edit (a `data-plan` part) reaches the model as a short note. */
+function dataPartForModel(part: { type: `data-${string}`; data: unknown }) {
+  const parsed = part.type === "data-plan" ? planDataSchema.safeParse(part.data) : undefined;
+  if (!parsed?.success) return undefined;
+  const { workflowId, version } = parsed.data;
+  return {
+    type: "text" as const,
+    text: `[The person edited workflow ${workflowId} by hand and saved it as version ${version}, a draft awaiting their approval.]`,
+  };
 }
 
 async function loadHistory(threadId: string): Promise<ChatMessage[]> {

@@ -18,16 +18,21 @@ export const userMessageSchema = z.object({
   metadata: z.unknown().optional(),
 });
 
+/** The browser's IANA zone, used when the person has not set one; checked again by the route. */
+const timezone = z.string().max(64).optional();
+
 export const chatRequestSchema = z.discriminatedUnion("trigger", [
   z.object({
     trigger: z.literal("submit-message"),
     id: z.uuid("The thread id must be a UUID."),
     message: userMessageSchema,
+    timezone,
   }),
   z.object({
     trigger: z.literal("regenerate-message"),
     id: z.uuid("The thread id must be a UUID."),
     messageId: z.string().min(1).max(100),
+    timezone,
   }),
 ]);
 

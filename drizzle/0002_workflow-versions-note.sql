@@ -1,0 +1,2 @@
+ALTER TABLE "workflow_versions" ADD COLUMN "note" text;--> statement-breakpoint
+ALTER TABLE "workflow_versions" ADD COLUMN "rejected_at" timestamp with time zone;

@@ -1,0 +1,85 @@
+// The bounded repair loop's bookkeeping: how many failed plan attempts a turn may make, what
+// the model is told after each one, and the one check every proposed plan goes through.
+import "server-only";
+import { actionRegistry } from "@/lib/actions/registry";
+import { type Plan, type PlanIssue, validatePlan } from "@/lib/plan";
+import type { PlannerIssue, PlannerRejected } from "./tools/planner-types";
+
+/** Failed planner calls allowed in one turn before the model must stop and explain. */
+export const MAX_PLAN_ATTEMPTS = 3;
+/**
+ * Model steps in one turn: enough for three failed attempts, a successful one and a closing
+ * answer, and a hard stop for a model that keeps calling tools anyway.
+ */
+export const MAX_PLANNER_STEPS = MAX_PLAN_ATTEMPTS + 3;
+/** The model sees at most this many errors at once; long lists drown the first fix. */
+const MAX_ERRORS_SHOWN = 20;
+
+/** Failed attempts in the current turn, shared by both planner tools and the step hook. */
+export interface PlannerBudget {
+  failures: number;
+  /** Steps already scanned for invalid tool calls (the SDK reports those, not `execute`). */
+  scannedSteps: number;
+}
+
+export function createPlannerBudget(): PlannerBudget {
+  return { failures: 0, scannedSteps: 0 };
+}
+
+export interface PlannerContext {
+  userId: string;
+  threadId: string;
+  budget?: PlannerBudget;
+}
+
+/** Records a failed attempt and tells the model what to do next. */
+export function rejectAttempt(
+  budget: PlannerBudget,
+  errors: readonly PlannerIssue[],
+  retryHint: string,
+): PlannerRejected {
+  budget.failures += 1;
+  const gaveUp = budget.failures >= MAX_PLAN_ATTEMPTS;
+  const shown = errors.slice(0, MAX_ERRORS_SHOWN);
+  if (errors.length > shown.length) {
+    shown.push({ path: "", message: `…and ${errors.length - shown.length} more errors` });
+  }
+  return {
+    ok: false,
+    errors: shown,
+    attempt: budget.failures,
+    maxAttempts: MAX_PLAN_ATTEMPTS,
+    gaveUp,
+    message: gaveUp
+      ? `The plan was NOT saved, and all ${MAX_PLAN_ATTEMPTS} attempts for this message are used up. ` +
+        "Do not call the planner tools again now. Tell the person plainly that you could not " +
+        "produce a valid plan, explain the remaining problems in plain words, and ask how to proceed."
+      : `The plan was NOT saved (attempt ${budget.failures} of ${MAX_PLAN_ATTEMPTS}). ${retryHint}`,
+  };
+}
+
+/** A refusal without validating: the attempts were already used up in this turn. */
+export function attemptsExhausted(budget: PlannerBudget): PlannerRejected | undefined {
+  if (budget.failures < MAX_PLAN_ATTEMPTS) return undefined;
+  return {
+    ok: false,
+    errors: [],
+    attempt: budget.failures,
+    maxAttempts: MAX_PLAN_ATTEMPTS,
+    gaveUp: true,
+    message:
+      "No more plan attempts in this turn. Explain the problems to the person in words instead.",
+  };
+}
+
+export type PlanCheck =
+  | { ok: true; plan: Plan; warnings: PlanIssue[] }
+  | { ok: false; errors: PlanIssue[] };
+
+/** Validates what the model sent as a plan (an object, or JSON text) against the catalog. */
+export function checkPlan(plan: unknown): PlanCheck {
+  const result = validatePlan(plan ?? null, { catalog: actionRegistry });
+  return result.ok
+    ? { ok: true, plan: result.plan, warnings: result.warnings }
+    : { ok: false, errors: result.errors };
+}

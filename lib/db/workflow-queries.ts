@@ -1,0 +1,366 @@
+// Workflows and their versions. Every query filters by owner: another person's workflow or
+// version is reported exactly like a missing one (`not_found:workflow`).
+//
+// Version lifecycle: a new version starts as `draft` and supersedes older drafts (only the
+// newest draft can be approved). Approving marks it `approved`, makes it the workflow's
+// `activeVersionId` (status `active`) and supersedes every other draft or approved version.
+// Rejecting marks it `rejected`; whatever was active before stays active.
+import "server-only";
+import { and, asc, desc, eq, inArray, max, ne, sql } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
+import { getDb } from "./index";
+import { type Workflow, type WorkflowVersion, workflows, workflowVersions } from "./schema";
+
+type Database = Awaited<ReturnType<typeof getDb>>;
+type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+async function db() {
+  try {
+    return await getDb();
+  } catch (error) {
+    console.error("[database] could not open the database", error);
+    throw new AppError("unavailable:database", "The database is not available right now.");
+  }
+}
+
+const notFound = () =>
+  new AppError("not_found:workflow", "This workflow does not exist or is not yours.");
+
+export type VersionAuthor = WorkflowVersion["author"];
+
+/** Creates a workflow with its first (draft) version, linked to the thread it came from. */
+export async function createWorkflow({
+  userId,
+  threadId,
+  title,
+  plan,
+  author,
+  note,
+}: {
+  userId: string;
+  threadId?: string | null;
+  title: string;
+  plan: unknown;
+  author: VersionAuthor;
+  note?: string | null;
+}): Promise<{ workflow: Workflow; version: WorkflowVersion }> {
+  return (await db()).transaction(async (tx) => {
+    const [workflow] = await tx
+      .insert(workflows)
+      .values({ userId, threadId: threadId ?? null, title })
+      .returning();
+    const [version] = await tx
+      .insert(workflowVersions)
+      .values({ workflowId: workflow.id, number: 1, plan, author, note: note ?? null })
+      .returning();
+    return { workflow, version };
+  });
+}
+
+/** Locks the caller's workflow row for the rest of the transaction; 404 when not theirs. */
+async function lockWorkflow(tx: Transaction, { id, userId }: { id: string; userId: string }) {
+  const [workflow] = await tx
+    .select()
+    .from(workflows)
+    .where(and(eq(workflows.id, id), eq(workflows.userId, userId)))
+    .for("update");
+  if (!workflow) throw notFound();
+  return workflow;
+}
+
+/**
+ * Adds the next version of a workflow (number = highest + 1) as a draft and supersedes
+ * older drafts. The workflow takes the plan's title.
+ */
+export async function addWorkflowVersion({
+  userId,
+  workflowId,
+  title,
+  plan,
+  author,
+  note,
+}: {
+  userId: string;
+  workflowId: string;
+  title: string;
+  plan: unknown;
+  author: VersionAuthor;
+  note?: string | null;
+}): Promise<{ workflow: Workflow; version: WorkflowVersion }> {
+  return (await db()).transaction(async (tx) => {
+    await lockWorkflow(tx, { id: workflowId, userId });
+    const [{ highest }] = await tx
+      .select({ highest: max(workflowVersions.number) })
+      .from(workflowVersions)
+      .where(eq(workflowVersions.workflowId, workflowId));
+    await tx
+      .update(workflowVersions)
+      .set({ state: "superseded" })
+      .where(and(eq(workflowVersions.workflowId, workflowId), eq(workflowVersions.state, "draft")));
+    const [version] = await tx
+      .insert(workflowVersions)
+      .values({ workflowId, number: (highest ?? 0) + 1, plan, author, note: note ?? null })
+      .returning();
+    const [workflow] = await tx
+      .update(workflows)
+      .set({ title, updatedAt: new Date() })
+      .where(eq(workflows.id, workflowId))
+      .returning();
+    return { workflow, version };
+  });
+}
+
+/** The caller's workflow, or undefined. */
+export async function getWorkflow({
+  id,
+  userId,
+}: {
+  id: string;
+  userId: string;
+}): Promise<Workflow | undefined> {
+  const [workflow] = await (await db())
+    .select()
+    .from(workflows)
+    .where(and(eq(workflows.id, id), eq(workflows.userId, userId)));
+  return workflow;
+}
+
+/** A version with its workflow, when the workflow is the caller's. */
+export async function getWorkflowVersion({
+  versionId,
+  userId,
+}: {
+  versionId: string;
+  userId: string;
+}): Promise<{ workflow: Workflow; version: WorkflowVersion } | undefined> {
+  const [row] = await (await db())
+    .select({ workflow: workflows, version: workflowVersions })
+    .from(workflowVersions)
+    .innerJoin(workflows, eq(workflows.id, workflowVersions.workflowId))
+    .where(and(eq(workflowVersions.id, versionId), eq(workflows.userId, userId)));
+  return row;
+}
+
+/** Several versions at once (the plan cards of a thread), skipping any that are not the caller's. */
+export async function getWorkflowVersions({
+  versionIds,
+  userId,
+}: {
+  versionIds: string[];
+  userId: string;
+}): Promise<{ workflow: Workflow; version: WorkflowVersion }[]> {
+  if (versionIds.length === 0) return [];
+  return (await db())
+    .select({ workflow: workflows, version: workflowVersions })
+    .from(workflowVersions)
+    .innerJoin(workflows, eq(workflows.id, workflowVersions.workflowId))
+    .where(and(inArray(workflowVersions.id, versionIds), eq(workflows.userId, userId)));
+}
+
+/** Every version of the caller's workflow, oldest first. */
+export async function listWorkflowVersions({
+  workflowId,
+  userId,
+}: {
+  workflowId: string;
+  userId: string;
+}): Promise<WorkflowVersion[]> {
+  const workflow = await getWorkflow({ id: workflowId, userId });
+  if (!workflow) throw notFound();
+  return (await db())
+    .select()
+    .from(workflowVersions)
+    .where(eq(workflowVersions.workflowId, workflowId))
+    .orderBy(asc(workflowVersions.number));
+}
+
+/** The version numbered just below `number` (what a revision is compared with). */
+export async function getPreviousVersion({
+  workflowId,
+  number,
+  userId,
+}: {
+  workflowId: string;
+  number: number;
+  userId: string;
+}): Promise<WorkflowVersion | undefined> {
+  const [row] = await (await db())
+    .select({ version: workflowVersions })
+    .from(workflowVersions)
+    .innerJoin(workflows, eq(workflows.id, workflowVersions.workflowId))
+    .where(
+      and(
+        eq(workflowVersions.workflowId, workflowId),
+        eq(workflows.userId, userId),
+        sql`${workflowVersions.number} < ${number}`,
+      ),
+    )
+    .orderBy(desc(workflowVersions.number))
+    .limit(1);
+  return row?.version;
+}
+
+/** The newest version of the caller's workflow. */
+export async function getLatestVersion({
+  workflowId,
+  userId,
+}: {
+  workflowId: string;
+  userId: string;
+}): Promise<WorkflowVersion | undefined> {
+  const [row] = await (await db())
+    .select({ version: workflowVersions })
+    .from(workflowVersions)
+    .innerJoin(workflows, eq(workflows.id, workflowVersions.workflowId))
+    .where(and(eq(workflowVersions.workflowId, workflowId), eq(workflows.userId, userId)))
+    .orderBy(desc(workflowVersions.number))
+    .limit(1);
+  return row?.version;
+}
+
+/** A decision can only be made on a draft; anything else is a 409 with the reason. */
+function assertDraft(version: WorkflowVersion) {
+  if (version.state === "draft") return;
+  const reason: Record<Exclude<WorkflowVersion["state"], "draft">, string> = {
+    approved: "This version is already approved.",
+    rejected: "This version was rejected.",
+    superseded: "A newer version replaced this one.",
+  };
+  throw new AppError("conflict:workflow", reason[version.state]);
+}
+
+async function lockVersion(
+  tx: Transaction,
+  { workflowId, versionId }: { workflowId: string; versionId: string },
+) {
+  const [version] = await tx
+    .select()
+    .from(workflowVersions)
+    .where(and(eq(workflowVersions.id, versionId), eq(workflowVersions.workflowId, workflowId)))
+    .for("update");
+  if (!version) throw notFound();
+  return version;
+}
+
+/**
+ * Approves a draft: records who and when, makes it the version that runs
+ * (`workflows.activeVersionId`, status `active`) and supersedes every other draft or
+ * previously approved version.
+ */
+export async function approveWorkflowVersion({
+  userId,
+  workflowId,
+  versionId,
+  now = new Date(),
+}: {
+  userId: string;
+  workflowId: string;
+  versionId: string;
+  now?: Date;
+}): Promise<{ workflow: Workflow; version: WorkflowVersion }> {
+  return (await db()).transaction(async (tx) => {
+    await lockWorkflow(tx, { id: workflowId, userId });
+    assertDraft(await lockVersion(tx, { workflowId, versionId }));
+    await tx
+      .update(workflowVersions)
+      .set({ state: "superseded" })
+      .where(
+        and(
+          eq(workflowVersions.workflowId, workflowId),
+          ne(workflowVersions.id, versionId),
+          inArray(workflowVersions.state, ["draft", "approved"]),
+        ),
+      );
+    const [version] = await tx
+      .update(workflowVersions)
+      .set({ state: "approved", approvedBy: userId, approvedAt: now })
+      .where(eq(workflowVersions.id, versionId))
+      .returning();
+    const [workflow] = await tx
+      .update(workflows)
+      .set({ activeVersionId: versionId, status: "active", updatedAt: now })
+      .where(eq(workflows.id, workflowId))
+      .returning();
+    return { workflow, version };
+  });
+}
+
+/** Rejects a draft. The workflow keeps whatever version was active (none for a new one). */
+export async function rejectWorkflowVersion({
+  userId,
+  workflowId,
+  versionId,
+  now = new Date(),
+}: {
+  userId: string;
+  workflowId: string;
+  versionId: string;
+  now?: Date;
+}): Promise<{ workflow: Workflow; version: WorkflowVersion }> {
+  return (await db()).transaction(async (tx) => {
+    await lockWorkflow(tx, { id: workflowId, userId });
+    assertDraft(await lockVersion(tx, { workflowId, versionId }));
+    const [version] = await tx
+      .update(workflowVersions)
+      .set({ state: "rejected", rejectedAt: now })
+      .where(eq(workflowVersions.id, versionId))
+      .returning();
+    const [workflow] = await tx
+      .update(workflows)
+      .set({ updatedAt: now })
+      .where(eq(workflows.id, workflowId))
+      .returning();
+    return { workflow, version };
+  });
+}
+
+export interface WorkflowListItem {
+  workflow: Workflow;
+  /** The version that runs, if one is approved. */
+  active: WorkflowVersion | null;
+  /** The newest version (what the trigger column describes when nothing is active). */
+  latest: WorkflowVersion | null;
+}
+
+/** The caller's workflows, most recently changed first, with their active and newest versions. */
+export async function listWorkflows({
+  userId,
+  threadId,
+  limit = 200,
+}: {
+  userId: string;
+  /** Only the workflows made in this thread. */
+  threadId?: string;
+  limit?: number;
+}): Promise<WorkflowListItem[]> {
+  const database = await db();
+  const rows = await database
+    .select()
+    .from(workflows)
+    .where(
+      threadId
+        ? and(eq(workflows.userId, userId), eq(workflows.threadId, threadId))
+        : eq(workflows.userId, userId),
+    )
+    .orderBy(desc(workflows.updatedAt))
+    .limit(limit);
+  if (rows.length === 0) return [];
+  const versions = await database
+    .select()
+    .from(workflowVersions)
+    .where(
+      inArray(
+        workflowVersions.workflowId,
+        rows.map((row) => row.id),
+      ),
+    )
+    .orderBy(asc(workflowVersions.number));
+  return rows.map((workflow) => {
+    const own = versions.filter((version) => version.workflowId === workflow.id);
+    return {
+      workflow,
+      active: own.find((version) => version.id === workflow.activeVersionId) ?? null,
+      latest: own.at(-1) ?? null,
+    };
+  });
+}
