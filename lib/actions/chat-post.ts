@@ -1,14 +1,45 @@
 import { z } from "zod";
-import { defineAction } from "./define-action";
+import { defineAction, withRun } from "./define-action";
+import { NonRetriableActionError } from "./runtime/errors";
+import { requireService } from "./runtime/services";
 
-export const chatPost = defineAction({
-  id: "chat.post",
-  title: "Post in this chat",
-  description: "Post a message (markdown) into the chat thread the workflow belongs to.",
-  kind: "task",
-  sideEffects: true,
-  input: z.strictObject({ text: z.string().min(1) }),
-  output: z.object({ messageId: z.string() }),
-  describe: () => "post in this chat",
-  example: { text: "Open incidents:\n{{ steps.summarize.output.text }}" },
-});
+/** Longer posts are cut here (a fetched page piped into the chat should not flood it). */
+export const MAX_CHAT_POST_CHARS = 50_000;
+
+export const chatPost = withRun(
+  defineAction({
+    id: "chat.post",
+    title: "Post in this chat",
+    description: "Post a message (markdown) into the chat thread the workflow belongs to.",
+    kind: "task",
+    sideEffects: true,
+    input: z.strictObject({ text: z.string().min(1) }),
+    output: z.object({ messageId: z.string() }),
+    describe: () => "post in this chat",
+    example: { text: "Open incidents:\n{{ steps.summarize.output.text }}" },
+  }),
+  async (input, context) => {
+    if (!context.threadId) {
+      throw new NonRetriableActionError(
+        "chat.post: this workflow has no chat thread to post into",
+        { code: "not_configured" },
+      );
+    }
+    const post = requireService(context, "postMessage", "chat.post");
+    // The thread is read by people and fed to the model: secret values never go in.
+    const redacted = context.redactor.text(input.text);
+    const text =
+      redacted.length > MAX_CHAT_POST_CHARS
+        ? `${redacted.slice(0, MAX_CHAT_POST_CHARS)}\n\n… (cut at ${MAX_CHAT_POST_CHARS} characters)`
+        : redacted;
+    // One id per run unit: a retried step upserts the same message instead of posting twice.
+    const messageId = `run_${context.runId}_${context.unitId}`;
+    return post({
+      userId: context.userId,
+      threadId: context.threadId,
+      messageId,
+      text,
+      source: { runId: context.runId, workflowId: context.workflowId, stepId: context.stepId },
+    });
+  },
+);

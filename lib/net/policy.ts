@@ -65,7 +65,16 @@ export async function checkDestination(url: URL, policy: NetworkPolicy): Promise
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new AddressRefusedError(`Only http and https URLs are allowed, not ${url.protocol}`);
   }
-  const hostname = url.hostname.replace(/^\[|\]$/g, "");
+  return checkHost(url.hostname, policy, originOf(url));
+}
+
+/** `checkDestination` for any TCP host (SMTP…); `label` names it in messages. */
+export async function checkHost(
+  host: string,
+  policy: NetworkPolicy,
+  label: string = host,
+): Promise<ResolvedAddress> {
+  const hostname = host.replace(/^\[|\]$/g, "");
   const literal = isIP(hostname);
   let addresses: ResolvedAddress[];
   if (literal !== 0) {
@@ -92,7 +101,7 @@ export async function checkDestination(url: URL, policy: NetworkPolicy): Promise
     if (reason && !policy.allow.permits(hostname, address)) {
       const via = literal === 0 ? ` (${hostname} resolves to ${address})` : "";
       throw new AddressRefusedError(
-        `Refused to connect to ${originOf(url)}: ${reason} addresses are not allowed${via}. ` +
+        `Refused to connect to ${label}: ${reason} addresses are not allowed${via}. ` +
           "An operator can permit it with HTTP_ALLOWLIST.",
       );
     }

@@ -1,0 +1,110 @@
+// The app's ActionContext: the person's secrets decrypted, services bound to the database,
+// model and env. The interpreter calls `createServerActionContext` inside the durable step
+// (so plaintext secrets never land in memoized step state).
+import "server-only";
+import { getLanguageModel } from "@/lib/ai/providers";
+import { getMcpServerByName } from "@/lib/db/mcp-queries";
+import { postWorkflowMessage } from "@/lib/db/message-queries";
+import { getStoreEntry, setStoreEntry } from "@/lib/db/store-queries";
+import { type Env, env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { mcpConfigFromRow } from "@/lib/mcp/config";
+import { loadSecrets } from "@/lib/secrets/store";
+import {
+  type ActionContext,
+  type ActionServices,
+  type CreateActionContextOptions,
+  createActionContext,
+  type SmtpDefaults,
+  type WorkflowStore,
+} from "./context";
+import { NonRetriableActionError } from "./errors";
+import { STORE_MAX_KEYS } from "./store-limits";
+
+export function smtpDefaultsFromEnv(config: Env = env()): SmtpDefaults {
+  return {
+    url: config.SMTP_URL,
+    host: config.SMTP_HOST,
+    port: config.SMTP_PORT,
+    user: config.SMTP_USER,
+    password: config.SMTP_PASSWORD,
+    from: config.SMTP_FROM,
+  };
+}
+
+export function createDbWorkflowStore(workflowId: string): WorkflowStore {
+  return {
+    async get(key) {
+      const row = await getStoreEntry({ workflowId, key });
+      return row ? { found: true, value: row.value } : { found: false, value: null };
+    },
+    async set(key, value, options = {}) {
+      const size = Buffer.byteLength(JSON.stringify(value), "utf8");
+      const result = await setStoreEntry({
+        workflowId,
+        key,
+        value,
+        size,
+        expiresAt: options.expiresAt,
+        maxKeys: STORE_MAX_KEYS,
+      });
+      if (!result.ok) {
+        throw new NonRetriableActionError(
+          `store.set: this workflow already keeps ${result.keys} keys (the limit is ${STORE_MAX_KEYS}); reuse keys or set a ttl`,
+          { code: "limit" },
+        );
+      }
+    },
+  };
+}
+
+export function serverActionServices(
+  { userId, workflowId }: { userId: string; workflowId: string },
+  config: Env = env(),
+): ActionServices {
+  return {
+    async postMessage(args) {
+      try {
+        const { messageId } = await postWorkflowMessage({
+          userId: args.userId,
+          threadId: args.threadId,
+          messageId: args.messageId,
+          text: args.text,
+          metadata: { workflowRun: args.source },
+        });
+        return { messageId };
+      } catch (error) {
+        if (error instanceof AppError && error.status === 404) {
+          throw new NonRetriableActionError(
+            "chat.post: the workflow's chat thread no longer exists",
+            { code: "not_found" },
+          );
+        }
+        throw error;
+      }
+    },
+    store: createDbWorkflowStore(workflowId),
+    languageModel: () => getLanguageModel(config),
+    async mcpServer(name) {
+      const row = await getMcpServerByName({ userId, name });
+      return row ? mcpConfigFromRow(row) : undefined;
+    },
+    mcpAllowStdio: config.MCP_ALLOW_STDIO,
+    smtp: smtpDefaultsFromEnv(config),
+  };
+}
+
+export async function createServerActionContext(
+  options: Omit<CreateActionContextOptions, "services" | "secrets"> & {
+    /** Already-loaded secrets; loaded from the store when omitted. */
+    secrets?: Record<string, string>;
+    services?: Partial<ActionServices>;
+  },
+): Promise<ActionContext> {
+  const secrets = options.secrets ?? (await loadSecrets({ userId: options.userId }));
+  return createActionContext({
+    ...options,
+    secrets,
+    services: { ...serverActionServices(options), ...options.services },
+  });
+}

@@ -1,0 +1,197 @@
+// store.get / store.set and chat.post through the app's database services, on both drivers.
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chatPost } from "@/lib/actions/chat-post";
+import type { ActionContext } from "@/lib/actions/runtime/context";
+import { storeGet } from "@/lib/actions/store-get";
+import { storeSet } from "@/lib/actions/store-set";
+import { messages, threads, users, workflows } from "@/lib/db/schema";
+import { createNetworkPolicy } from "@/lib/net/policy";
+import { createTestDatabase, drivers, type TestDatabase } from "../../helpers/database";
+import { useDatabaseForQueries } from "../../helpers/queries";
+import { actionError } from "./helpers";
+
+describe.each(drivers)("database-backed actions on %s", (driver) => {
+  let database: TestDatabase;
+  let server: typeof import("@/lib/actions/runtime/server-context");
+  let owner: { userId: string; threadId: string; workflowId: string };
+  let other: { userId: string; threadId: string; workflowId: string };
+
+  async function seed(email: string) {
+    const [user] = await database.db.insert(users).values({ email }).returning();
+    const [thread] = await database.db.insert(threads).values({ userId: user.id }).returning();
+    const [workflow] = await database.db
+      .insert(workflows)
+      .values({ userId: user.id, threadId: thread.id, title: "Digest" })
+      .returning();
+    return { userId: user.id, threadId: thread.id, workflowId: workflow.id };
+  }
+
+  const context = (
+    who: { userId: string; threadId?: string; workflowId: string },
+    extra: { runId?: string; unitId?: string } = {},
+  ): Promise<ActionContext> =>
+    server.createServerActionContext({
+      runId: extra.runId ?? "11111111-1111-4111-8111-111111111111",
+      workflowId: who.workflowId,
+      userId: who.userId,
+      threadId: who.threadId,
+      stepId: "post",
+      unitId: extra.unitId,
+      secrets: { API_TOKEN: "tok-9f8e7d6c5b4a" },
+      network: createNetworkPolicy(),
+    });
+
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    await useDatabaseForQueries(database);
+    server = await import("@/lib/actions/runtime/server-context");
+    owner = await seed(`owner-${driver}@example.com`);
+    other = await seed(`other-${driver}@example.com`);
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  describe("store", () => {
+    it("returns the default for a key never set, then what was saved", async () => {
+      const ctx = await context(owner);
+      expect(await storeGet.run!({ key: "seen-ids", default: [] }, ctx)).toEqual({
+        value: [],
+        found: false,
+      });
+      expect(await storeSet.run!({ key: "seen-ids", value: [1, 2, { id: "x" }] }, ctx)).toEqual({
+        ok: true,
+      });
+      expect(await storeGet.run!({ key: "seen-ids" }, ctx)).toEqual({
+        value: [1, 2, { id: "x" }],
+        found: true,
+      });
+      await storeSet.run!({ key: "seen-ids", value: "replaced" }, ctx);
+      expect((await storeGet.run!({ key: "seen-ids" }, ctx)) as { value: unknown }).toMatchObject({
+        value: "replaced",
+      });
+    });
+
+    it("keeps each workflow's store apart", async () => {
+      const mine = await context(owner);
+      const theirs = await context(other);
+      await storeSet.run!({ key: "cursor", value: 42 }, mine);
+      expect(await storeGet.run!({ key: "cursor" }, theirs)).toEqual({ value: null, found: false });
+    });
+
+    it("forgets a value after its ttl", async () => {
+      const ctx = await context(owner);
+      await storeSet.run!({ key: "short", value: true, ttl: "1s" }, ctx);
+      expect((await storeGet.run!({ key: "short" }, ctx)) as { found: boolean }).toMatchObject({
+        found: true,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect((await storeGet.run!({ key: "short" }, ctx)) as { found: boolean }).toMatchObject({
+        found: false,
+      });
+    });
+
+    it("refuses values over 64 KB and keys over 200 characters, without retrying", async () => {
+      const ctx = await context(owner);
+      const big = await actionError(storeSet.run!({ key: "big", value: "x".repeat(70_000) }, ctx));
+      expect(big.message).toBe(
+        'store.set: the value for "big" is 69 KB; values are limited to 64 KB',
+      );
+      expect(big.retriable).toBe(false);
+      const longKey = await actionError(storeSet.run!({ key: "k".repeat(201), value: 1 }, ctx));
+      expect(longKey.code).toBe("limit");
+    });
+
+    it("refuses a new key beyond the per-workflow limit", async () => {
+      const store = server.createDbWorkflowStore(other.workflowId);
+      const { setStoreEntry } = await import("@/lib/db/store-queries");
+      for (let i = 0; i < 3; i++) {
+        expect(
+          await setStoreEntry({
+            workflowId: other.workflowId,
+            key: `k${i}`,
+            value: i,
+            size: 1,
+            maxKeys: 3,
+          }),
+        ).toEqual({ ok: true });
+      }
+      expect(
+        await setStoreEntry({
+          workflowId: other.workflowId,
+          key: "k9",
+          value: 9,
+          size: 1,
+          maxKeys: 3,
+        }),
+      ).toEqual({ ok: false, reason: "too_many_keys", keys: 3 });
+      // Replacing an existing key is always fine.
+      expect(
+        await setStoreEntry({
+          workflowId: other.workflowId,
+          key: "k0",
+          value: 0,
+          size: 1,
+          maxKeys: 3,
+        }),
+      ).toEqual({ ok: true });
+      await store.set("k0", "still fine");
+      expect(await store.get("k0")).toEqual({ found: true, value: "still fine" });
+    });
+  });
+
+  describe("chat.post", () => {
+    it("appends an assistant message with a markdown text part to the workflow's thread", async () => {
+      const ctx = await context(owner, { runId: "22222222-2222-4222-8222-222222222222" });
+      const result = (await chatPost.run!({ text: "**3 incidents** open" }, ctx)) as {
+        messageId: string;
+      };
+      expect(result.messageId).toBe("run_22222222-2222-4222-8222-222222222222_post");
+      const [row] = await database.db
+        .select()
+        .from(messages)
+        .where(eq(messages.id, result.messageId));
+      expect(row).toMatchObject({
+        threadId: owner.threadId,
+        role: "assistant",
+        parts: [{ type: "text", text: "**3 incidents** open" }],
+      });
+      expect(row.metadata).toMatchObject({ workflowRun: { stepId: "post" } });
+    });
+
+    it("posts once when a step is retried", async () => {
+      const ctx = await context(owner, { runId: "33333333-3333-4333-8333-333333333333" });
+      await chatPost.run!({ text: "once" }, ctx);
+      await chatPost.run!({ text: "once" }, ctx);
+      const rows = await database.db
+        .select()
+        .from(messages)
+        .where(eq(messages.id, "run_33333333-3333-4333-8333-333333333333_post"));
+      expect(rows).toHaveLength(1);
+    });
+
+    it("will not post into another person's thread", async () => {
+      const ctx = await context({ ...owner, threadId: other.threadId });
+      const error = await actionError(chatPost.run!({ text: "hi" }, ctx));
+      expect(error.message).toBe("chat.post: the workflow's chat thread no longer exists");
+      expect(error.retriable).toBe(false);
+    });
+
+    it("needs a thread", async () => {
+      const ctx = await context({ userId: owner.userId, workflowId: owner.workflowId });
+      const error = await actionError(chatPost.run!({ text: "hi" }, ctx));
+      expect(error.message).toBe("chat.post: this workflow has no chat thread to post into");
+    });
+
+    it("never writes a secret value into the thread", async () => {
+      const ctx = await context(owner, { runId: "44444444-4444-4444-8444-444444444444" });
+      await chatPost.run!({ text: "token is tok-9f8e7d6c5b4a, keep it" }, ctx);
+      const [row] = await database.db
+        .select()
+        .from(messages)
+        .where(eq(messages.id, "run_44444444-4444-4444-8444-444444444444_post"));
+      expect(row.parts).toEqual([{ type: "text", text: "token is [secret:API_TOKEN], keep it" }]);
+    });
+  });
+});
