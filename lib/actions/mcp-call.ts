@@ -1,28 +1,68 @@
 import { z } from "zod";
-import { defineAction } from "./define-action";
+import { callMcpTool, contentText } from "@/lib/mcp/client";
+import { defineAction, withRun } from "./define-action";
+import { deadlineSignal } from "./runtime/context";
+import { NonRetriableActionError } from "./runtime/errors";
+import { requireService } from "./runtime/services";
 import { jsonObject } from "./shared-schemas";
 
-export const mcpCall = defineAction({
-  id: "mcp.call",
-  title: "Call an MCP tool",
-  description:
-    "Call a tool on one of the person's configured MCP servers (mail, calendar, tasks, documents, GitHub…).",
-  kind: "task",
-  sideEffects: true,
-  input: z.strictObject({
-    server: z.string().min(1).describe("configured server name"),
-    tool: z.string().min(1),
-    arguments: jsonObject.optional(),
+export const mcpCall = withRun(
+  defineAction({
+    id: "mcp.call",
+    title: "Call an MCP tool",
+    description:
+      "Call a tool on one of the person's configured MCP servers (mail, calendar, tasks, documents, GitHub…).",
+    kind: "task",
+    sideEffects: true,
+    input: z.strictObject({
+      server: z.string().min(1).describe("configured server name"),
+      tool: z.string().min(1),
+      arguments: jsonObject.optional(),
+    }),
+    output: z.object({
+      content: z.unknown(),
+      text: z.string().optional().describe("the text blocks of content, joined"),
+      structured: z.unknown().optional(),
+      isError: z.boolean().optional(),
+    }),
+    describe: (input) => `call ${String(input.server ?? "?")}.${String(input.tool ?? "?")}`,
+    example: {
+      server: "calendar",
+      tool: "list_events",
+      arguments: { from: "{{ $startOfLocalDay() }}", to: "{{ $startOfLocalDay(now, 1) }}" },
+    },
   }),
-  output: z.object({
-    content: z.unknown(),
-    structured: z.unknown().optional(),
-    isError: z.boolean().optional(),
-  }),
-  describe: (input) => `call ${String(input.server ?? "?")}.${String(input.tool ?? "?")}`,
-  example: {
-    server: "calendar",
-    tool: "list_events",
-    arguments: { from: "{{ $startOfLocalDay() }}", to: "{{ $startOfLocalDay(now, 1) }}" },
+  async (input, context) => {
+    const lookup = requireService(context, "mcpServer", "mcp.call");
+    const config = await lookup(input.server);
+    if (!config) {
+      throw new NonRetriableActionError(
+        `mcp.call: you have no MCP server named "${input.server}"; add it in Settings`,
+        { code: "not_found" },
+      );
+    }
+    const result = await callMcpTool(config, input.tool, input.arguments ?? {}, {
+      secret: (name) => context.secrets.get(name),
+      network: context.network,
+      allowStdio: context.services.mcpAllowStdio ?? false,
+      signal: deadlineSignal(context, 60_000),
+      timeoutMs: context.timeoutMs,
+    });
+    const text = contentText(result.content);
+    // A tool that reports isError failed at its own job (bad arguments, quota, not found):
+    // the step fails with the tool's words. Calling again with the same input rarely helps,
+    // so it is not retried; plans can use onError: continue to carry on.
+    if (result.isError) {
+      throw new NonRetriableActionError(
+        `${input.server}.${input.tool} reported an error: ${(text || JSON.stringify(result.content)).slice(0, 300)}`,
+        { code: "tool_error" },
+      );
+    }
+    return {
+      content: result.content,
+      text,
+      ...(result.structured !== undefined ? { structured: result.structured } : {}),
+      isError: false,
+    };
   },
-});
+);

@@ -1,0 +1,190 @@
+// Talking to a person's MCP server with the official SDK client: streamable HTTP through the
+// SSRF guard (auth header value from a secret), or a stdio command when the operator allows.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { ActionError, NonRetriableActionError } from "@/lib/actions/runtime/errors";
+import { NetworkError } from "@/lib/net/errors";
+import type { NetworkPolicy } from "@/lib/net/policy";
+import { createGuardedFetch } from "@/lib/net/request";
+import type { McpServerConfig, McpToolInfo } from "./types";
+
+export interface McpConnectOptions {
+  /** Looks up the secret named by the server's header (and nothing else). */
+  secret(name: string): string | undefined;
+  network: NetworkPolicy;
+  /** The operator's MCP_ALLOW_STDIO. */
+  allowStdio: boolean;
+  signal?: AbortSignal;
+  /** Per request (connect, list, call). */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_MCP_TIMEOUT_MS = 60_000;
+
+async function createTransport(
+  config: McpServerConfig,
+  options: McpConnectOptions,
+): Promise<{ transport: Transport; stderr: () => string }> {
+  if (config.transport === "stdio") {
+    if (!options.allowStdio) {
+      throw new NonRetriableActionError(
+        `MCP server ${config.name} runs a local command, and this server does not allow that (the operator can set MCP_ALLOW_STDIO=1)`,
+        { code: "not_configured" },
+      );
+    }
+    const { StdioClientTransport } = await import("@modelcontextprotocol/sdk/client/stdio.js");
+    // The child gets the SDK's minimal environment (PATH, HOME…), never the app's secrets.
+    const transport = new StdioClientTransport({
+      command: config.command,
+      args: config.args,
+      stderr: "pipe",
+    });
+    let stderr = "";
+    transport.stderr?.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString("utf8")).slice(-2000);
+    });
+    return { transport, stderr: () => stderr.trim() };
+  }
+  const headers: Record<string, string> = {};
+  if (config.headerName && config.headerSecret) {
+    const value = options.secret(config.headerSecret);
+    if (value === undefined) {
+      throw new NonRetriableActionError(
+        `MCP server ${config.name} sends the secret ${config.headerSecret}, which does not exist; add it in Settings`,
+        { code: "not_configured" },
+      );
+    }
+    headers[config.headerName] = value;
+  }
+  const { StreamableHTTPClientTransport } = await import(
+    "@modelcontextprotocol/sdk/client/streamableHttp.js"
+  );
+  const transport = new StreamableHTTPClientTransport(new URL(config.url), {
+    fetch: createGuardedFetch(options.network),
+    requestInit: { headers },
+    reconnectionOptions: {
+      maxRetries: 0,
+      initialReconnectionDelay: 1000,
+      maxReconnectionDelay: 1000,
+      reconnectionDelayGrowFactor: 1,
+    },
+  });
+  return { transport, stderr: () => "" };
+}
+
+/** Any failure while talking to the server as an ActionError naming the server. */
+function connectionError(error: unknown, config: McpServerConfig, stderr: string): ActionError {
+  if (error instanceof ActionError) return error;
+  const where = `MCP server ${config.name}`;
+  if (error instanceof NetworkError) {
+    return new ActionError(`${where}: ${error.message}`, {
+      code:
+        error.code === "refused_address"
+          ? "refused"
+          : error.code === "timeout"
+            ? "timeout"
+            : "network",
+      retriable: error.retriable,
+    });
+  }
+  const e = error as { code?: number | string; message?: string };
+  const message = (e.message ?? String(error))
+    .replace(/^MCP error -?\d+: /, "")
+    .replace(/^Streamable HTTP error: /, "");
+  // The SDK's StreamableHTTPError carries the HTTP status as its code.
+  const status = typeof e.code === "number" && e.code >= 100 && e.code < 600 ? e.code : undefined;
+  if (status !== undefined && status >= 400) {
+    const retriable = status === 408 || status === 429 || status >= 500;
+    return new ActionError(`${where} answered HTTP ${status}: ${message.slice(0, 200)}`, {
+      code: "upstream",
+      status,
+      retriable,
+    });
+  }
+  // JSON-RPC errors: -32001 request timeout; -32600..-32603 and -32601 are the caller's fault.
+  if (e.code === -32001) {
+    return new ActionError(`${where} did not answer in time`, { code: "timeout", retriable: true });
+  }
+  if (typeof e.code === "number" && e.code <= -32600 && e.code >= -32603) {
+    return new NonRetriableActionError(`${where}: ${message}`, { code: "upstream" });
+  }
+  const detail = stderr ? ` (stderr: ${stderr.slice(-300)})` : "";
+  return new ActionError(`${where} failed: ${message}${detail}`, {
+    code: "network",
+    retriable: true,
+  });
+}
+
+/** Connects, runs `use`, and always closes (stopping a stdio child). */
+export async function withMcpClient<T>(
+  config: McpServerConfig,
+  options: McpConnectOptions,
+  use: (client: Client, request: { signal?: AbortSignal; timeout: number }) => Promise<T>,
+): Promise<T> {
+  const { transport, stderr } = await createTransport(config, options);
+  const client = new Client({ name: "flowchat", version: "0.1.0" });
+  const request = { signal: options.signal, timeout: options.timeoutMs ?? DEFAULT_MCP_TIMEOUT_MS };
+  try {
+    await client.connect(transport, request);
+    return await use(client, request);
+  } catch (error) {
+    throw connectionError(error, config, stderr());
+  } finally {
+    await client.close().catch(() => {});
+  }
+}
+
+export async function listMcpTools(
+  config: McpServerConfig,
+  options: McpConnectOptions,
+): Promise<McpToolInfo[]> {
+  return withMcpClient(config, options, async (client, request) => {
+    const tools: McpToolInfo[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.listTools(cursor ? { cursor } : {}, request);
+      for (const tool of page.tools) {
+        tools.push({
+          name: tool.name,
+          description: tool.description,
+          inputSchema: tool.inputSchema as Record<string, unknown>,
+        });
+      }
+      cursor = page.nextCursor;
+    } while (cursor && tools.length < 500);
+    return tools;
+  });
+}
+
+export interface McpCallResult {
+  content: unknown[];
+  structured?: unknown;
+  isError: boolean;
+}
+
+export async function callMcpTool(
+  config: McpServerConfig,
+  tool: string,
+  args: Record<string, unknown>,
+  options: McpConnectOptions,
+): Promise<McpCallResult> {
+  return withMcpClient(config, options, async (client, request) => {
+    const result = await client.callTool({ name: tool, arguments: args }, undefined, request);
+    return {
+      content: (result.content as unknown[] | undefined) ?? [],
+      structured: result.structuredContent,
+      isError: result.isError === true,
+    };
+  });
+}
+
+/** The text blocks of a tool result, joined. */
+export function contentText(content: unknown[]): string {
+  return content
+    .filter((block): block is { type: "text"; text: string } => {
+      const b = block as { type?: unknown; text?: unknown };
+      return b.type === "text" && typeof b.text === "string";
+    })
+    .map((block) => block.text)
+    .join("\n");
+}
