@@ -3,6 +3,7 @@
 // briefly so every chat turn does not reconnect to every server.
 import "server-only";
 import { listMcpServers } from "@/lib/db/mcp-queries";
+import type { McpServer } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { networkPolicyFromEnv } from "@/lib/net/env-policy";
 import type { NetworkPolicy } from "@/lib/net/policy";
@@ -32,31 +33,44 @@ export async function listUserMcpTools(
   if (rows.length === 0) return [];
   const needed = rows.flatMap((row) => (row.headerSecret ? [row.headerSecret] : []));
   const secrets = needed.length > 0 ? await loadSecrets({ userId, names: needed }) : {};
-  const redactor = createRedactor(secrets);
-  const network = options.network ?? networkPolicyFromEnv();
-  const allowStdio = options.allowStdio ?? env().MCP_ALLOW_STDIO;
-  return Promise.all(
-    rows.map(async (row): Promise<McpServerTools> => {
-      const cacheKey = `${row.id}:${row.updatedAt.getTime()}`;
-      const hit = cache.get(cacheKey);
-      if (!options.fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.value;
-      let value: McpServerTools;
-      try {
-        const tools = await listMcpTools(mcpConfigFromRow(row), {
-          secret: (name) => secrets[name],
-          network,
-          allowStdio,
-          timeoutMs: options.timeoutMs ?? 10_000,
-          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-        });
-        value = { server: row.name, tools };
-      } catch (error) {
-        value = { server: row.name, tools: [], error: redactor.text((error as Error).message) };
-      }
-      cache.set(cacheKey, { at: Date.now(), value });
-      return value;
-    }),
-  );
+  return Promise.all(rows.map((row) => serverTools(row, secrets, options)));
+}
+
+/** One server's tools ("Test connection"); never cached. */
+export async function testMcpServer(
+  userId: string,
+  row: McpServer,
+  options: ListUserMcpToolsOptions = {},
+): Promise<McpServerTools> {
+  const secrets = row.headerSecret ? await loadSecrets({ userId, names: [row.headerSecret] }) : {};
+  return serverTools(row, secrets, { ...options, fresh: true });
+}
+
+async function serverTools(
+  row: McpServer,
+  secrets: Record<string, string>,
+  options: ListUserMcpToolsOptions,
+): Promise<McpServerTools> {
+  const cacheKey = `${row.id}:${row.updatedAt.getTime()}`;
+  const hit = cache.get(cacheKey);
+  if (!options.fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  let value: McpServerTools;
+  try {
+    const tools = await listMcpTools(mcpConfigFromRow(row), {
+      secret: (name) => secrets[name],
+      network: options.network ?? networkPolicyFromEnv(),
+      allowStdio: options.allowStdio ?? env().MCP_ALLOW_STDIO,
+      timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    value = { server: row.name, tools };
+  } catch (error) {
+    const message = createRedactor(secrets).text((error as Error).message);
+    value = { server: row.name, tools: [], error: message };
+  }
+  cache.set(cacheKey, { at: Date.now(), value });
+  return value;
 }
 
 export function clearMcpToolsCache() {
