@@ -4,10 +4,12 @@ import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import type { PlanCardData } from "@/lib/ai/planner-card-types";
 import type { ChatMessage } from "@/lib/ai/types";
 import { AppError } from "@/lib/errors";
 import { Composer } from "./composer";
 import { MessageView } from "./message-view";
+import { PlanCardsProvider } from "./plan/plan-cards-context";
 
 export type ModelStatus =
   | { configured: true; model?: string }
@@ -19,7 +21,18 @@ type Props = {
   initialMessages: ChatMessage[];
   model: ModelStatus;
   isNew?: boolean;
+  /** Plan cards of this thread, as the server has them now (so a reload shows their state). */
+  planCards?: Record<string, PlanCardData>;
 };
+
+/** The browser's time zone, for the model when the person has not set one. */
+function browserTimeZone(): string | undefined {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const examples = [
   "Every weekday at 7:30, fetch my team's open incidents, summarize them and post the summary here.",
@@ -37,22 +50,24 @@ function describeError(error: Error): string {
   return error.message || "Something went wrong. Try again.";
 }
 
-export function Chat({ id, title, initialMessages, model, isNew }: Props) {
+export function Chat({ id, title, initialMessages, model, isNew, planCards }: Props) {
   const router = useRouter();
   const [input, setInput] = useState("");
   const bottomRef = useRef<HTMLDivElement>(null);
 
-  const { messages, sendMessage, status, stop, regenerate, error, clearError } =
+  const { messages, setMessages, sendMessage, status, stop, regenerate, error, clearError } =
     useChat<ChatMessage>({
       id,
       messages: initialMessages,
       transport: new DefaultChatTransport({
         api: "/api/chat",
         // The server keeps the history; send only what changed.
-        prepareSendMessagesRequest: ({ id: threadId, messages: all, trigger, messageId }) =>
-          trigger === "submit-message"
-            ? { body: { trigger, id: threadId, message: all[all.length - 1] } }
-            : { body: { trigger, id: threadId, messageId } },
+        prepareSendMessagesRequest: ({ id: threadId, messages: all, trigger, messageId }) => {
+          const timezone = browserTimeZone();
+          return trigger === "submit-message"
+            ? { body: { trigger, id: threadId, message: all[all.length - 1], timezone } }
+            : { body: { trigger, id: threadId, messageId, timezone } };
+        },
       }),
       // Refresh the sidebar (titles, order). After Stop the reply is still being saved, and a
       // refresh now would reload the thread without it.
@@ -79,101 +94,108 @@ export function Chat({ id, title, initialMessages, model, isNew }: Props) {
   const lastAssistant = [...messages].reverse().find((m) => m.role === "assistant");
 
   return (
-    <div className="flex h-full flex-col">
-      <header className="flex h-12 shrink-0 items-center border-b border-zinc-200 px-4 dark:border-zinc-800">
-        <h1 className="truncate text-sm font-medium" data-testid="thread-title">
-          {title ?? "New chat"}
-        </h1>
-        {model.configured && model.model ? (
-          <span className="ml-auto text-xs text-zinc-500">{model.model}</span>
-        ) : null}
-      </header>
-
-      <div className="flex-1 overflow-y-auto" data-testid="messages">
-        <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
-          {!model.configured ? (
-            <div
-              role="status"
-              className="rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
-              data-testid="model-not-configured"
-            >
-              {model.help}
-            </div>
+    <PlanCardsProvider
+      initial={planCards}
+      onMessage={(message) => setMessages((all) => [...all, message])}
+    >
+      <div className="flex h-full flex-col">
+        <header className="flex h-12 shrink-0 items-center border-b border-zinc-200 px-4 dark:border-zinc-800">
+          <h1 className="truncate text-sm font-medium" data-testid="thread-title">
+            {title ?? "New chat"}
+          </h1>
+          {model.configured && model.model ? (
+            <span className="ml-auto text-xs text-zinc-500">{model.model}</span>
           ) : null}
+        </header>
 
-          {messages.length === 0 ? (
-            <div className="mt-16 text-center" data-testid="empty-state">
-              <h2 className="text-xl font-semibold">What should Flowchat automate?</h2>
-              <p className="mt-2 text-sm text-zinc-500">
-                Describe it in plain words. You will review the plan before anything runs.
-              </p>
-              <div className="mt-6 grid gap-2">
-                {examples.map((example) => (
-                  <button
-                    key={example}
-                    type="button"
-                    onClick={() => setInput(example)}
-                    className="rounded-xl border border-zinc-200 px-4 py-3 text-left text-sm hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-900"
-                  >
-                    {example}
-                  </button>
-                ))}
-              </div>
-            </div>
-          ) : null}
-
-          {messages.map((message) => (
-            <MessageView
-              key={message.id}
-              message={message}
-              streaming={status === "streaming" && message.id === messages[messages.length - 1]?.id}
-              onRegenerate={
-                !busy && message.id === lastAssistant?.id
-                  ? () => {
-                      clearError();
-                      void regenerate({ messageId: message.id });
-                    }
-                  : undefined
-              }
-            />
-          ))}
-
-          {status === "submitted" ? (
-            <div className="text-sm text-zinc-500" data-testid="thinking">
-              <span className="inline-block animate-pulse">Thinking…</span>
-            </div>
-          ) : null}
-
-          {error ? (
-            <div
-              role="alert"
-              className="flex items-start justify-between gap-4 rounded-xl border border-red-300 bg-red-50 p-4 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
-              data-testid="chat-error"
-            >
-              <span>{describeError(error)}</span>
-              <button
-                type="button"
-                className="shrink-0 font-medium underline"
-                onClick={() => {
-                  clearError();
-                  void regenerate();
-                }}
+        <div className="flex-1 overflow-y-auto" data-testid="messages">
+          <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
+            {!model.configured ? (
+              <div
+                role="status"
+                className="rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+                data-testid="model-not-configured"
               >
-                Retry
-              </button>
-            </div>
-          ) : null}
-          <div ref={bottomRef} />
-        </div>
-      </div>
+                {model.help}
+              </div>
+            ) : null}
 
-      <Composer
-        value={input}
-        onChange={setInput}
-        onSubmit={() => send(input)}
-        onStop={stop}
-        busy={busy}
-      />
-    </div>
+            {messages.length === 0 ? (
+              <div className="mt-16 text-center" data-testid="empty-state">
+                <h2 className="text-xl font-semibold">What should Flowchat automate?</h2>
+                <p className="mt-2 text-sm text-zinc-500">
+                  Describe it in plain words. You will review the plan before anything runs.
+                </p>
+                <div className="mt-6 grid gap-2">
+                  {examples.map((example) => (
+                    <button
+                      key={example}
+                      type="button"
+                      onClick={() => setInput(example)}
+                      className="rounded-xl border border-zinc-200 px-4 py-3 text-left text-sm hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-900"
+                    >
+                      {example}
+                    </button>
+                  ))}
+                </div>
+              </div>
+            ) : null}
+
+            {messages.map((message) => (
+              <MessageView
+                key={message.id}
+                message={message}
+                streaming={
+                  status === "streaming" && message.id === messages[messages.length - 1]?.id
+                }
+                onRegenerate={
+                  !busy && message.id === lastAssistant?.id
+                    ? () => {
+                        clearError();
+                        void regenerate({ messageId: message.id });
+                      }
+                    : undefined
+                }
+              />
+            ))}
+
+            {status === "submitted" ? (
+              <div className="text-sm text-zinc-500" data-testid="thinking">
+                <span className="inline-block animate-pulse">Thinking…</span>
+              </div>
+            ) : null}
+
+            {error ? (
+              <div
+                role="alert"
+                className="flex items-start justify-between gap-4 rounded-xl border border-red-300 bg-red-50 p-4 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
+                data-testid="chat-error"
+              >
+                <span>{describeError(error)}</span>
+                <button
+                  type="button"
+                  className="shrink-0 font-medium underline"
+                  onClick={() => {
+                    clearError();
+                    void regenerate();
+                  }}
+                >
+                  Retry
+                </button>
+              </div>
+            ) : null}
+            <div ref={bottomRef} />
+          </div>
+        </div>
+
+        <Composer
+          value={input}
+          onChange={setInput}
+          onSubmit={() => send(input)}
+          onStop={stop}
+          busy={busy}
+        />
+      </div>
+    </PlanCardsProvider>
   );
 }

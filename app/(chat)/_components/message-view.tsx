@@ -3,6 +3,24 @@
 import { useState } from "react";
 import type { ChatMessage } from "@/lib/ai/types";
 import { Markdown } from "./markdown";
+import { PlanCard } from "./plan/plan-card";
+import { isPlannerToolName, PlannerDynamicPart, PlannerToolPart } from "./plan/plan-part";
+
+function PartView({ part }: { part: ChatMessage["parts"][number] }) {
+  switch (part.type) {
+    case "text":
+      return <Markdown>{part.text}</Markdown>;
+    case "tool-proposeWorkflow":
+    case "tool-reviseWorkflow":
+      return <PlannerToolPart part={part} />;
+    case "dynamic-tool":
+      return isPlannerToolName(part.toolName) ? <PlannerDynamicPart part={part} /> : null;
+    case "data-plan":
+      return <PlanCard workflowId={part.data.workflowId} versionId={part.data.versionId} />;
+    default:
+      return null;
+  }
+}
 
 type Props = {
   message: ChatMessage;
@@ -30,13 +48,11 @@ export function MessageView({ message, streaming, onRegenerate }: Props) {
   }
   const text = textOf(message);
   return (
-    <div className="group flex flex-col gap-1" data-testid="message-assistant">
-      {message.parts.map((part, index) =>
-        part.type === "text" ? (
-          // biome-ignore lint/suspicious/noArrayIndexKey: parts have no ids and never reorder
-          <Markdown key={index}>{part.text}</Markdown>
-        ) : null,
-      )}
+    <div className="group flex flex-col gap-2" data-testid="message-assistant">
+      {message.parts.map((part, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: parts have no ids and never reorder
+        <PartView key={index} part={part} />
+      ))}
       {streaming ? <span className="h-4 w-2 animate-pulse bg-zinc-400" aria-hidden /> : null}
       {!streaming && text ? (
         <div className="flex gap-3 text-xs text-zinc-500 opacity-0 transition group-hover:opacity-100 focus-within:opacity-100">

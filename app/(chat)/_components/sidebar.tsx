@@ -72,8 +72,28 @@ export function Sidebar({ user, threads }: Props) {
           New chat
         </Link>
       </div>
+      <nav className="flex flex-col gap-0.5 px-2 pb-2" aria-label="Pages">
+        {[
+          { href: "/workflows", label: "Workflows", testId: "nav-workflows" },
+          { href: "/settings", label: "Settings", testId: "nav-settings" },
+        ].map((link) => (
+          <Link
+            key={link.href}
+            href={link.href}
+            className={`rounded-lg px-2 py-1.5 text-sm ${
+              pathname.startsWith(link.href)
+                ? "bg-zinc-200 font-medium dark:bg-zinc-800"
+                : "hover:bg-zinc-100 dark:hover:bg-zinc-800/60"
+            }`}
+            aria-current={pathname.startsWith(link.href) ? "page" : undefined}
+            data-testid={link.testId}
+          >
+            {link.label}
+          </Link>
+        ))}
+      </nav>
       <nav
-        className="flex-1 overflow-y-auto px-2 pb-2"
+        className="flex-1 overflow-y-auto border-t border-zinc-200 px-2 pt-2 pb-2 dark:border-zinc-800"
         aria-label="Conversations"
         data-testid="thread-list"
       >

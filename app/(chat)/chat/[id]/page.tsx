@@ -1,6 +1,7 @@
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { currentUserId } from "@/app/(auth)/auth";
+import { loadPlanCards, planVersionIds } from "@/lib/ai/planner-card";
 import { getModelConfig } from "@/lib/ai/providers";
 import type { ChatMessage } from "@/lib/ai/types";
 import { getMessages, getThread } from "@/lib/db/queries";
@@ -23,6 +24,9 @@ export default async function ThreadPage({ params }: { params: Promise<{ id: str
     parts: row.parts as ChatMessage["parts"],
     metadata: (row.metadata ?? undefined) as ChatMessage["metadata"],
   }));
+  // The cards' current state (approved, rejected, superseded) comes with the page, so a
+  // reload shows it at once and exactly as stored.
+  const planCards = await loadPlanCards({ userId, versionIds: planVersionIds(messages) });
   return (
     <Chat
       key={id}
@@ -30,6 +34,7 @@ export default async function ThreadPage({ params }: { params: Promise<{ id: str
       title={thread.title}
       initialMessages={messages}
       model={modelStatus(getModelConfig())}
+      planCards={planCards}
     />
   );
 }

@@ -1,0 +1,255 @@
+"use client";
+
+// A saved plan version as a card in the thread: title, trigger in words, the next runs of a
+// schedule, the step graph with details on click, warnings, the diff of a revision, and the
+// person's decision (Approve / Edit / Reject). The state shown is the server's current one
+// (approved, rejected, superseded), not what the tool answered when the plan was proposed.
+import Link from "next/link";
+import { useState } from "react";
+import type { PlanCardData } from "@/lib/ai/planner-card-types";
+import type { PlanStep } from "@/lib/plan/schema";
+import { decideVersion } from "./plan-api";
+import { usePlanCard, usePlanCards } from "./plan-cards-context";
+import { PlanDiff } from "./plan-diff";
+import { PlanEditor } from "./plan-editor";
+import { PlanGraph } from "./plan-graph";
+import { StepDetails } from "./step-details";
+
+const stateBadge: Record<PlanCardData["version"]["state"], { label: string; tone: string }> = {
+  draft: {
+    label: "Draft · awaiting approval",
+    tone: "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200",
+  },
+  approved: {
+    label: "Approved",
+    tone: "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200",
+  },
+  rejected: {
+    label: "Rejected",
+    tone: "bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200",
+  },
+  superseded: {
+    label: "Superseded",
+    tone: "bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
+  },
+};
+
+function findStep(
+  card: PlanCardData,
+  nodeId: string,
+): { step: PlanStep; onFailure: boolean } | null {
+  const main = card.plan.steps.find((step) => step.id === nodeId);
+  if (main) return { step: main, onFailure: false };
+  const failure = (card.plan.onFailure ?? []).find(
+    (step) => step.id === nodeId || `${step.id}__onFailure` === nodeId,
+  );
+  return failure ? { step: failure, onFailure: true } : null;
+}
+
+function stateLine(card: PlanCardData): string {
+  const { version, workflow, latestNumber } = card;
+  switch (version.state) {
+    case "approved":
+      return workflow.activeVersionId === version.id
+        ? `Approved by you ${version.decidedLabel ?? ""} — this is the version that runs.`
+        : `Approved ${version.decidedLabel ?? ""}.`;
+    case "rejected":
+      return `Rejected ${version.decidedLabel ?? ""}. Nothing from this version will run.`;
+    case "superseded":
+      return `Replaced by a newer version (latest: version ${latestNumber}).`;
+    default:
+      return "Nothing runs until you approve it.";
+  }
+}
+
+/**
+ * Where run controls go ("Run now", last run) once runs exist: shown for the active version.
+ * Deliberately empty until the runs issue fills it in.
+ */
+function RunControls(_: { card: PlanCardData }) {
+  return null;
+}
+
+export function PlanCard({ workflowId, versionId }: { workflowId: string; versionId: string }) {
+  const { card, error } = usePlanCard(workflowId, versionId);
+  if (!card) {
+    return (
+      <div
+        className="rounded-xl border border-zinc-200 p-4 text-sm text-zinc-500 dark:border-zinc-800"
+        data-testid={error ? "plan-card-error" : "plan-card-loading"}
+        role={error ? "alert" : "status"}
+      >
+        {error ? `This plan could not be loaded: ${error}` : "Loading the plan…"}
+      </div>
+    );
+  }
+  return <LoadedPlanCard card={card} />;
+}
+
+function LoadedPlanCard({ card }: { card: PlanCardData }) {
+  const store = usePlanCards();
+  const [selected, setSelected] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [busy, setBusy] = useState<"approve" | "reject" | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const { plan, version, workflow } = card;
+  const badge = stateBadge[version.state];
+  const details = selected ? findStep(card, selected) : null;
+
+  async function decide(decision: "approve" | "reject") {
+    setBusy(decision);
+    setProblem(null);
+    try {
+      store.put(await decideVersion(workflow.id, version.id, decision));
+      await store.refreshWorkflow(workflow.id);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : "That did not work. Try again.");
+      await store.refreshWorkflow(workflow.id);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <article
+      className="flex flex-col gap-3 rounded-xl border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900/60"
+      data-testid="plan-card"
+      data-version={version.number}
+      data-state={version.state}
+      aria-label={`Plan: ${plan.title}, version ${version.number}`}
+    >
+      <header className="flex flex-wrap items-start justify-between gap-2">
+        <div className="min-w-0">
+          <h3 className="text-base font-semibold" data-testid="plan-title">
+            {plan.title}
+          </h3>
+          <p className="text-xs text-zinc-500">
+            Version {version.number} · {version.author === "person" ? "edited by you" : "proposed"}
+            {version.note ? ` · ${version.note}` : ""}
+          </p>
+        </div>
+        <span
+          className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-medium ${badge.tone}`}
+          data-testid="plan-state"
+        >
+          {version.state === "superseded" ? `Superseded by v${card.latestNumber}` : badge.label}
+        </span>
+      </header>
+
+      {plan.summary ? <p className="text-sm">{plan.summary}</p> : null}
+
+      <div className="flex flex-col gap-1 text-sm">
+        <p data-testid="plan-trigger">
+          <span className="text-zinc-500">Runs: </span>
+          {card.trigger}
+        </p>
+        {card.nextRuns.length > 0 ? (
+          <div className="text-xs" data-testid="plan-next-runs">
+            <span className="text-zinc-500">Next runs ({card.timezone}): </span>
+            <ul className="inline">
+              {card.nextRuns.map((run, index) => (
+                <li key={run.at} className="inline">
+                  {index > 0 ? " · " : ""}
+                  <time dateTime={run.at}>{run.label}</time>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+      </div>
+
+      <PlanGraph
+        plan={plan}
+        phrases={card.phrases}
+        actions={card.actions}
+        trigger={card.trigger}
+        selected={selected}
+        onSelect={setSelected}
+      />
+      {details ? (
+        <StepDetails
+          step={details.step}
+          phrase={card.phrases[details.step.id]}
+          action={card.actions[details.step.action]}
+          onFailure={details.onFailure}
+          onClose={() => setSelected(null)}
+        />
+      ) : (
+        <p className="text-xs text-zinc-500">Click a step to see what it does and its inputs.</p>
+      )}
+
+      {card.warnings.length > 0 ? (
+        <ul
+          className="flex flex-col gap-0.5 rounded-lg bg-amber-50 p-2 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+          data-testid="plan-warnings"
+          aria-label="Warnings"
+        >
+          {card.warnings.map((issue) => (
+            <li key={`${issue.path}|${issue.message}`}>
+              ⚠ <code className="font-mono">{issue.path || "(plan)"}</code>: {issue.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+
+      {card.diff ? <PlanDiff against={card.diff.against} lines={card.diff.lines} /> : null}
+
+      {editing ? (
+        <PlanEditor card={card} onClose={() => setEditing(false)} />
+      ) : (
+        <footer className="flex flex-col gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
+          <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="plan-state-line">
+            {stateLine(card)}
+          </p>
+          <div className="flex flex-wrap items-center gap-2">
+            {version.state === "draft" ? (
+              <button
+                type="button"
+                onClick={() => decide("approve")}
+                disabled={busy !== null}
+                className="rounded-lg bg-emerald-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-emerald-700 disabled:opacity-50"
+                data-testid="plan-approve"
+              >
+                {busy === "approve" ? "Approving…" : "Approve"}
+              </button>
+            ) : null}
+            {card.isLatest ? (
+              <button
+                type="button"
+                onClick={() => setEditing(true)}
+                disabled={busy !== null}
+                className="rounded-lg border border-zinc-300 px-3 py-1.5 text-xs font-medium hover:bg-zinc-50 disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-800"
+                data-testid="plan-edit"
+              >
+                Edit
+              </button>
+            ) : null}
+            {version.state === "draft" ? (
+              <button
+                type="button"
+                onClick={() => decide("reject")}
+                disabled={busy !== null}
+                className="rounded-lg border border-zinc-300 px-3 py-1.5 text-xs font-medium text-red-700 hover:bg-red-50 disabled:opacity-50 dark:border-zinc-700 dark:text-red-300 dark:hover:bg-red-950"
+                data-testid="plan-reject"
+              >
+                {busy === "reject" ? "Rejecting…" : "Reject"}
+              </button>
+            ) : null}
+            <Link
+              href="/workflows"
+              className="ml-auto text-xs text-zinc-500 underline-offset-2 hover:underline"
+            >
+              All workflows
+            </Link>
+          </div>
+          {problem ? (
+            <p role="alert" className="text-xs text-red-700 dark:text-red-300">
+              {problem}
+            </p>
+          ) : null}
+          <RunControls card={card} />
+        </footer>
+      )}
+    </article>
+  );
+}

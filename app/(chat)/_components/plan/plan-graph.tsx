@@ -1,0 +1,181 @@
+"use client";
+
+// The plan's step graph: @xyflow/react with a dagre layout. Read-only (no dragging or
+// connecting); clicking a step selects it so the card can show its details.
+import "@xyflow/react/dist/style.css";
+import {
+  type Edge,
+  Handle,
+  MarkerType,
+  type Node,
+  type NodeProps,
+  Position,
+  ReactFlow,
+} from "@xyflow/react";
+import { memo, useMemo } from "react";
+import type { CardAction } from "@/lib/ai/planner-card-types";
+import type { Plan, PlanStep } from "@/lib/plan/schema";
+import { describeStep } from "@/lib/plan/summary";
+import { ActionMark } from "./action-mark";
+import { layoutPlan, NODE_HEIGHT, NODE_WIDTH, TRIGGER_ID } from "./plan-layout";
+import { stepBadges } from "./step-visuals";
+
+type StepNodeData = {
+  step: PlanStep;
+  /** The step in words, from the server (it knows each action's phrasing). */
+  phrase?: string;
+  action?: CardAction;
+  onFailure: boolean;
+  selected: boolean;
+};
+type TriggerNodeData = { label: string };
+type StepNodeType = Node<StepNodeData, "step">;
+type TriggerNodeType = Node<TriggerNodeData, "trigger">;
+
+const handle = "!h-1.5 !w-1.5 !min-h-0 !min-w-0 !border-0 !bg-zinc-400";
+
+const StepNode = memo(function StepNode({ data }: NodeProps<StepNodeType>) {
+  const { step, phrase, action, onFailure, selected } = data;
+  const badges = stepBadges(step, action, onFailure);
+  return (
+    <div
+      data-testid={`plan-node-${step.id}`}
+      className={`flex h-full w-full cursor-pointer flex-col justify-center gap-0.5 rounded-lg border bg-white px-2.5 py-1.5 text-left shadow-sm dark:bg-zinc-900 ${
+        selected
+          ? "border-blue-500 ring-2 ring-blue-500/30"
+          : onFailure
+            ? "border-dashed border-red-300 dark:border-red-800"
+            : "border-zinc-300 dark:border-zinc-700"
+      }`}
+      title={phrase ?? describeStep(step)}
+    >
+      <Handle type="target" position={Position.Top} isConnectable={false} className={handle} />
+      <div className="flex min-w-0 items-center gap-1.5 text-xs font-medium">
+        <ActionMark action={step.action} />
+        <span className="truncate">{step.title ?? step.id}</span>
+      </div>
+      <div className="truncate font-mono text-[10px] text-zinc-500">{step.action}</div>
+      {badges.length > 0 ? (
+        <div className="flex gap-1 overflow-hidden">
+          {badges.slice(0, 3).map((badge) => (
+            <span
+              key={badge.label}
+              title={badge.title}
+              className="shrink-0 rounded bg-zinc-100 px-1 text-[9px] leading-4 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300"
+            >
+              {badge.label}
+            </span>
+          ))}
+        </div>
+      ) : null}
+      <Handle type="source" position={Position.Bottom} isConnectable={false} className={handle} />
+    </div>
+  );
+});
+
+const TriggerNode = memo(function TriggerNode({ data }: NodeProps<TriggerNodeType>) {
+  return (
+    <div
+      data-testid="plan-node-trigger"
+      className="flex h-full w-full items-center gap-1.5 rounded-full border border-emerald-300 bg-emerald-50 px-3 text-xs text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-200"
+      title={data.label}
+    >
+      <span aria-hidden className="font-mono text-[9px] font-semibold uppercase">
+        When
+      </span>
+      <span className="line-clamp-2">{data.label}</span>
+      <Handle type="source" position={Position.Bottom} isConnectable={false} className={handle} />
+    </div>
+  );
+});
+
+const nodeTypes = { step: StepNode, trigger: TriggerNode };
+
+export function PlanGraph({
+  plan,
+  phrases,
+  actions,
+  trigger,
+  selected,
+  onSelect,
+}: {
+  plan: Plan;
+  phrases: Record<string, string>;
+  actions: Record<string, CardAction>;
+  trigger: string;
+  selected: string | null;
+  onSelect: (stepId: string | null) => void;
+}) {
+  const layout = useMemo(() => layoutPlan(plan), [plan]);
+  const nodes = useMemo<(StepNodeType | TriggerNodeType)[]>(
+    () =>
+      layout.nodes.map((node) =>
+        node.kind === "trigger" || !node.step
+          ? {
+              id: TRIGGER_ID,
+              type: "trigger",
+              position: { x: node.x, y: node.y },
+              width: NODE_WIDTH,
+              height: NODE_HEIGHT,
+              data: { label: trigger },
+              selectable: false,
+            }
+          : {
+              id: node.id,
+              type: "step",
+              position: { x: node.x, y: node.y },
+              width: NODE_WIDTH,
+              height: NODE_HEIGHT,
+              data: {
+                step: node.step,
+                phrase: phrases[node.step.id],
+                action: actions[node.step.action],
+                onFailure: Boolean(node.onFailure),
+                selected: node.id === selected,
+              },
+              ariaLabel: `Step ${node.step.id}: ${node.step.action}`,
+            },
+      ),
+    [layout, phrases, actions, trigger, selected],
+  );
+  const edges = useMemo<Edge[]>(
+    () =>
+      layout.edges.map((edge) => ({
+        ...edge,
+        type: "smoothstep",
+        markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
+      })),
+    [layout],
+  );
+  // Tall enough for the whole plan at a readable zoom, but never taller than a screenful.
+  const height = Math.min(Math.max(layout.height + 24, 150), 460);
+
+  return (
+    <div
+      className="w-full overflow-hidden rounded-lg border border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-950"
+      style={{ height }}
+      data-testid="plan-graph"
+    >
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        fitView
+        fitViewOptions={{ padding: 0.12, maxZoom: 1 }}
+        minZoom={0.3}
+        maxZoom={1.5}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        elementsSelectable
+        zoomOnScroll={false}
+        preventScrolling={false}
+        panOnScroll={false}
+        colorMode="system"
+        onNodeClick={(_, node) =>
+          onSelect(node.type === "step" ? (node.id === selected ? null : node.id) : null)
+        }
+        onPaneClick={() => onSelect(null)}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+"use client";
+
+// What a clicked step does: its action, inputs (pretty JSON) and control flow.
+import type { CardAction } from "@/lib/ai/planner-card-types";
+import type { PlanStep } from "@/lib/plan/schema";
+import { describeStep } from "@/lib/plan/summary";
+import { ActionMark } from "./action-mark";
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="grid grid-cols-[6rem_1fr] gap-2">
+      <dt className="text-zinc-500">{label}</dt>
+      <dd className="min-w-0 break-words">{children}</dd>
+    </div>
+  );
+}
+
+const code = "rounded bg-zinc-100 px-1 font-mono text-[11px] dark:bg-zinc-800";
+
+export function StepDetails({
+  step,
+  phrase,
+  action,
+  onFailure,
+  onClose,
+}: {
+  step: PlanStep;
+  phrase?: string;
+  action?: CardAction;
+  onFailure: boolean;
+  onClose: () => void;
+}) {
+  return (
+    <section
+      className="rounded-lg border border-zinc-200 p-3 text-xs dark:border-zinc-800"
+      data-testid="step-details"
+      aria-label={`Step ${step.id}`}
+    >
+      <header className="mb-2 flex items-start justify-between gap-2">
+        <div>
+          <h4 className="flex items-center gap-1.5 text-sm font-medium">
+            <ActionMark action={step.action} />
+            {step.title ?? step.id}
+          </h4>
+          <p className="text-zinc-500">{phrase ?? describeStep(step)}</p>
+        </div>
+        <button
+          type="button"
+          onClick={onClose}
+          className="rounded px-1.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800"
+          aria-label="Close step details"
+        >
+          ✕
+        </button>
+      </header>
+      <dl className="flex flex-col gap-1.5">
+        <Row label="Step id">
+          <code className={code}>{step.id}</code>
+          {onFailure ? <span className="ml-2 text-red-600">runs if the run fails</span> : null}
+        </Row>
+        <Row label="Action">
+          <code className={code}>{step.action}</code> {action?.title ?? "(not in the catalog)"}
+          {action?.sideEffects ? <span className="text-zinc-500"> · has side effects</span> : null}
+        </Row>
+        {step.after?.length ? <Row label="After">{step.after.join(", ")}</Row> : null}
+        {step.if ? (
+          <Row label="Only if">
+            <code className={code}>{step.if}</code>
+          </Row>
+        ) : null}
+        {step.forEach ? (
+          <Row label="For each">
+            <code className={code}>{step.forEach}</code>
+            {` (up to ${step.maxItems ?? "?"} items, ${step.concurrency ?? "default"} at a time)`}
+          </Row>
+        ) : null}
+        {step.retry ? (
+          <Row label="Retry">
+            {`${step.retry.attempts} attempts`}
+            {step.retry.backoff ? `, ${step.retry.backoff} backoff` : ""}
+            {step.retry.delay ? `, first delay ${step.retry.delay}` : ""}
+          </Row>
+        ) : null}
+        {step.timeout ? <Row label="Timeout">{step.timeout}</Row> : null}
+        <Row label="On error">
+          {step.onError === "continue" ? "continue with the next steps" : "fail the run"}
+        </Row>
+        <Row label="Input">
+          <pre
+            className="max-h-64 overflow-auto rounded bg-zinc-100 p-2 font-mono text-[11px] dark:bg-zinc-800"
+            data-testid="step-input"
+          >
+            {JSON.stringify(step.input ?? {}, null, 2)}
+          </pre>
+        </Row>
+      </dl>
+    </section>
+  );
+}

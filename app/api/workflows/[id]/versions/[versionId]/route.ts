@@ -1,0 +1,16 @@
+// The plan card's data for one version: its current state (approved, rejected, superseded…),
+// the plan, the trigger in words, the next fire times and the diff against the version before.
+import { loadPlanCard } from "@/lib/ai/planner-card";
+import { toErrorResponse } from "@/lib/errors";
+import { type WorkflowRouteContext, workflowTarget } from "../../../params";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(_request: Request, context: WorkflowRouteContext) {
+  try {
+    const { userId, workflowId, versionId } = await workflowTarget(context);
+    return Response.json({ card: await loadPlanCard({ userId, workflowId, versionId }) });
+  } catch (error) {
+    return toErrorResponse(error, "workflow");
+  }
+}

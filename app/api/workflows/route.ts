@@ -1,0 +1,30 @@
+// The caller's workflows with their status, active version and trigger in words.
+import { currentUserId } from "@/app/(auth)/auth";
+import { triggerInWords } from "@/lib/ai/planner-card";
+import { listWorkflows } from "@/lib/db/workflow-queries";
+import { AppError, toErrorResponse } from "@/lib/errors";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  try {
+    const userId = await currentUserId();
+    if (!userId) throw new AppError("unauthorized:auth");
+    const items = await listWorkflows({ userId });
+    return Response.json({
+      workflows: items.map(({ workflow, active, latest }) => ({
+        id: workflow.id,
+        title: workflow.title,
+        status: workflow.status,
+        threadId: workflow.threadId,
+        activeVersion: active?.number ?? null,
+        latestVersion: latest?.number ?? null,
+        latestState: latest?.state ?? null,
+        trigger: latest ? triggerInWords((active ?? latest).plan) : null,
+        updatedAt: workflow.updatedAt.toISOString(),
+      })),
+    });
+  } catch (error) {
+    return toErrorResponse(error, "workflow");
+  }
+}

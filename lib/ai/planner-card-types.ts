@@ -1,0 +1,54 @@
+// The plan card's data contract: what `GET /api/workflows/<id>/versions/<versionId>` answers
+// and the thread page preloads. Browser-safe (types only).
+import type { PlanIssue } from "@/lib/plan/issues";
+import type { Plan } from "@/lib/plan/schema";
+
+/** What the card shows about an action the plan uses (the browser does not load the catalog). */
+export interface CardAction {
+  title: string;
+  kind: "task" | "wait" | "control";
+  sideEffects: boolean;
+}
+
+export type VersionState = "draft" | "approved" | "rejected" | "superseded";
+export type WorkflowStatus = "draft" | "active" | "paused" | "archived";
+
+export interface PlanCardData {
+  workflow: {
+    id: string;
+    title: string;
+    status: WorkflowStatus;
+    /** The version that runs; null until one is approved. */
+    activeVersionId: string | null;
+    threadId: string | null;
+  };
+  version: {
+    id: string;
+    number: number;
+    state: VersionState;
+    author: "model" | "person";
+    note: string | null;
+    createdAt: string;
+    approvedAt: string | null;
+    rejectedAt: string | null;
+    /** When the state changed, in words and in the plan's zone ("12 May 2026, 09:14"). */
+    decidedLabel: string | null;
+  };
+  /** True when no newer version exists: only the newest version can be edited. */
+  isLatest: boolean;
+  latestNumber: number;
+  plan: Plan;
+  /** The trigger in plain words. */
+  trigger: string;
+  /** The zone local times are shown in. */
+  timezone: string;
+  /** For schedules: the next fire times, labelled in the plan's zone. */
+  nextRuns: { at: string; label: string }[];
+  warnings: PlanIssue[];
+  /** Each step in words ("call GET status.example.com/…"), by step id. */
+  phrases: Record<string, string>;
+  /** The catalog entries of the actions this plan uses; unknown actions are absent. */
+  actions: Record<string, CardAction>;
+  /** What changed against the version before it (none for version 1). */
+  diff: { against: number; lines: string[] } | null;
+}

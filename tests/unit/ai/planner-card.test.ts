@@ -1,0 +1,120 @@
+// The plan card's data and graph layout, built from stored rows without a database.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { layoutPlan, TRIGGER_ID } from "@/app/(chat)/_components/plan/plan-layout";
+import { buildPlanCard } from "@/lib/ai/planner-card";
+import type { Workflow, WorkflowVersion } from "@/lib/db/schema";
+import type { Plan } from "@/lib/plan";
+
+const fixture = (name: string): Plan =>
+  JSON.parse(
+    readFileSync(path.join(import.meta.dirname, "../../fixtures/plans", `${name}.json`), "utf8"),
+  );
+
+const digest = fixture("morning-incident-digest");
+const at = new Date("2026-03-27T12:00:00Z"); // a Friday
+
+function rows(plan: Plan, number = 1, extra: Partial<WorkflowVersion> = {}) {
+  const workflow: Workflow = {
+    id: "w1",
+    userId: "u1",
+    threadId: "t1",
+    title: plan.title,
+    status: "draft",
+    activeVersionId: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const version: WorkflowVersion = {
+    id: `v${number}`,
+    workflowId: "w1",
+    number,
+    plan,
+    author: "model",
+    state: "draft",
+    note: null,
+    approvedBy: null,
+    approvedAt: null,
+    rejectedAt: null,
+    createdAt: at,
+    ...extra,
+  };
+  return { workflow, version };
+}
+
+describe("the plan card's data", () => {
+  it("describes the trigger and the next three runs in the plan's zone, across DST", () => {
+    const card = buildPlanCard({ ...rows(digest), latestNumber: 1, now: at });
+    expect(card.trigger).toBe("Every weekday at 07:30 (Europe/Berlin)");
+    expect(card.timezone).toBe("Europe/Berlin");
+    // Berlin moves to summer time on Sunday 29 March 2026: 07:30 stays 07:30 local.
+    expect(card.nextRuns.map((run) => run.at)).toEqual([
+      "2026-03-30T05:30:00.000Z",
+      "2026-03-31T05:30:00.000Z",
+      "2026-04-01T05:30:00.000Z",
+    ]);
+    expect(card.nextRuns[0].label).toBe("Mon, 30 Mar 2026, 07:30");
+    expect(card.actions["http.request"]).toMatchObject({ kind: "task", sideEffects: true });
+    expect(card.phrases.fetch).toContain("status.example.com");
+    expect(card.diff).toBeNull();
+    expect(card.isLatest).toBe(true);
+  });
+
+  it("shows a revision's changes against the version before it", () => {
+    const revised = { ...digest, trigger: { ...digest.trigger, cron: "0 9 * * 1-5" } };
+    const card = buildPlanCard({
+      ...rows(revised, 2),
+      latestNumber: 3,
+      previous: rows(digest, 1).version,
+      now: at,
+    });
+    expect(card.diff).toEqual({
+      against: 1,
+      lines: [
+        "~ trigger: Every weekday at 07:30 (Europe/Berlin) → Every weekday at 09:00 (Europe/Berlin)",
+      ],
+    });
+    expect(card.isLatest).toBe(false);
+  });
+
+  it("labels decisions in the plan's zone and lists what the validator says now", () => {
+    const plan = { ...digest, steps: [...digest.steps, { id: "x", action: "no.such" }] } as Plan;
+    const card = buildPlanCard({
+      ...rows(plan, 1, { state: "approved", approvedAt: new Date("2026-03-27T08:15:00Z") }),
+      latestNumber: 1,
+      now: at,
+    });
+    expect(card.version.decidedLabel).toBe("Fri, 27 Mar 2026, 09:15 (Europe/Berlin)");
+    expect(card.warnings.map((w) => w.path)).toContain("steps[4].action");
+  });
+});
+
+describe("the plan graph layout", () => {
+  it("hangs root steps off the trigger, draws after-edges, and ranks dependents lower", () => {
+    const layout = layoutPlan(digest);
+    expect(layout.nodes.map((n) => n.id)).toEqual([
+      TRIGGER_ID,
+      "fetch",
+      "summarize",
+      "post",
+      "alert",
+    ]);
+    expect(layout.edges.map((e) => e.id).sort()).toEqual(
+      [`${TRIGGER_ID}->fetch`, "fetch->alert", "fetch->summarize", "summarize->post"].sort(),
+    );
+    const y = Object.fromEntries(layout.nodes.map((n) => [n.id, n.y]));
+    expect(y[TRIGGER_ID]).toBeLessThan(y.fetch);
+    expect(y.fetch).toBeLessThan(y.summarize);
+    expect(y.summarize).toBeLessThan(y.post);
+  });
+
+  it("keeps onFailure steps as their own unconnected nodes", () => {
+    const layout = layoutPlan(fixture("refund-approval"));
+    const failures = layout.nodes.filter((n) => n.onFailure);
+    expect(failures.length).toBeGreaterThan(0);
+    for (const node of failures) {
+      expect(layout.edges.some((e) => e.source === node.id || e.target === node.id)).toBe(false);
+    }
+  });
+});

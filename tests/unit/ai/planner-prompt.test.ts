@@ -1,0 +1,52 @@
+// What the chat model is told: the catalog, the plan language, the person's zone and date,
+// the thread's workflows, and to ask instead of inventing missing facts.
+import { describe, expect, it } from "vitest";
+import { actionRegistry } from "@/lib/actions/registry";
+import { chatInstructions } from "@/lib/ai/prompts";
+
+describe("the chat instructions", () => {
+  const now = new Date("2026-03-29T23:30:00Z");
+
+  it("include every action of the catalog and the plan language", () => {
+    const text = chatInstructions({ now });
+    for (const id of actionRegistry.ids()) expect(text).toContain(id);
+    expect(text).toContain("Plan language v1");
+    expect(text).toContain("Trigger = ");
+    expect(text).toContain("Step = ");
+    expect(text).toContain("proposeWorkflow");
+    expect(text).toContain("reviseWorkflow");
+  });
+
+  it("give today's date in the person's zone", () => {
+    expect(chatInstructions({ now, timezone: "Europe/Berlin" })).toContain(
+      "Today is Monday, 2026-03-30. The person's time zone is Europe/Berlin.",
+    );
+    const utc = chatInstructions({ now });
+    expect(utc).toContain("Today is Sunday, 2026-03-29. The person's time zone is UTC");
+    expect(utc).toContain("ask if a schedule depends on it");
+  });
+
+  it("tell the model to ask for missing facts instead of inventing them", () => {
+    const text = chatInstructions({ now });
+    expect(text).toMatch(/ask one short clarifying question instead of inventing it/);
+    expect(text).toMatch(/Never write a plan as text/);
+  });
+
+  it("list the workflows already made in the thread, with their ids", () => {
+    const text = chatInstructions({
+      now,
+      workflows: [
+        {
+          id: "6f1c2a8e-0000-4000-8000-000000000001",
+          title: "Digest",
+          latestVersion: 2,
+          latestState: "draft",
+          activeVersion: 1,
+        },
+      ],
+    });
+    expect(text).toContain(
+      '- "Digest" workflowId=6f1c2a8e-0000-4000-8000-000000000001: latest version 2 (draft), version 1 is approved and active',
+    );
+  });
+});
