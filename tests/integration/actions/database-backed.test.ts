@@ -1,4 +1,7 @@
-// store.get / store.set and chat.post through the app's database services, on both drivers.
+// Everything that needs the database, on both drivers (one database per driver for the
+// whole file, to keep the suite fast): the secrets store with owner isolation, store.get /
+// store.set and chat.post through the app's services.
+import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatPost } from "@/lib/actions/chat-post";
@@ -51,6 +54,105 @@ describe.each(drivers)("database-backed actions on %s", (driver) => {
   });
   afterAll(async () => {
     await database?.drop();
+  });
+
+  describe("secrets store", () => {
+    let store: typeof import("@/lib/secrets/store");
+    let alice: string;
+    let bob: string;
+    const key = randomBytes(32);
+
+    beforeAll(async () => {
+      store = await import("@/lib/secrets/store");
+      const rows = await database.db
+        .insert(users)
+        .values([{ email: `alice-${driver}@example.com` }, { email: `bob-${driver}@example.com` }])
+        .returning();
+      [alice, bob] = rows.map((row) => row.id);
+    });
+
+    it("saves, lists names only, and loads values for their owner", async () => {
+      const saved = await store.saveSecret({
+        userId: alice,
+        name: "SLACK_WEBHOOK",
+        value: "https://hooks.example/abc",
+        key,
+      });
+      expect(saved).toMatchObject({ name: "SLACK_WEBHOOK", created: true });
+      await store.saveSecret({ userId: alice, name: "API_TOKEN", value: "tok-alice", key });
+      const listed = await store.listSecrets({ userId: alice });
+      expect(listed.map((s) => s.name)).toEqual(["API_TOKEN", "SLACK_WEBHOOK"]);
+      expect(JSON.stringify(listed)).not.toContain("tok-alice");
+      expect(await store.loadSecrets({ userId: alice, key })).toEqual({
+        API_TOKEN: "tok-alice",
+        SLACK_WEBHOOK: "https://hooks.example/abc",
+      });
+      expect(
+        await store.loadSecrets({ userId: alice, names: ["API_TOKEN", "MISSING"], key }),
+      ).toEqual({
+        API_TOKEN: "tok-alice",
+      });
+    });
+
+    it("keeps only ciphertext in the database", async () => {
+      const client = database.client;
+      const rows =
+        client.kind === "pglite"
+          ? (await client.pglite.query<{ ciphertext: string }>("select ciphertext from secrets"))
+              .rows
+          : await client.sql<{ ciphertext: string }[]>`select ciphertext from secrets`;
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(row.ciphertext).not.toMatch(/tok-alice|hooks\.example/);
+    });
+
+    it("replaces a value under the same name", async () => {
+      const replaced = await store.saveSecret({
+        userId: alice,
+        name: "API_TOKEN",
+        value: "tok-2",
+        key,
+      });
+      expect(replaced.created).toBe(false);
+      expect(
+        (await store.loadSecrets({ userId: alice, names: ["API_TOKEN"], key })).API_TOKEN,
+      ).toBe("tok-2");
+    });
+
+    it("keeps each person's secrets apart", async () => {
+      await store.saveSecret({ userId: bob, name: "API_TOKEN", value: "tok-bob", key });
+      expect(await store.loadSecrets({ userId: bob, key })).toEqual({ API_TOKEN: "tok-bob" });
+      expect((await store.listSecrets({ userId: bob })).map((s) => s.name)).toEqual(["API_TOKEN"]);
+      await expect(
+        store.deleteSecret({ userId: bob, name: "SLACK_WEBHOOK" }),
+      ).rejects.toMatchObject({
+        status: 404,
+      });
+      expect((await store.listSecrets({ userId: alice })).map((s) => s.name)).toContain(
+        "SLACK_WEBHOOK",
+      );
+    });
+
+    it("deletes a secret", async () => {
+      await store.deleteSecret({ userId: alice, name: "SLACK_WEBHOOK" });
+      expect((await store.listSecrets({ userId: alice })).map((s) => s.name)).toEqual([
+        "API_TOKEN",
+      ]);
+    });
+
+    it("validates names and values", async () => {
+      await expect(
+        store.saveSecret({ userId: alice, name: "lower", value: "x", key }),
+      ).rejects.toThrow(/capital letters/);
+      await expect(
+        store.saveSecret({ userId: alice, name: "OK_NAME", value: "", key }),
+      ).rejects.toThrow(/needs a value/);
+    });
+
+    it("says which secret no longer decrypts with the current key", async () => {
+      await expect(store.loadSecrets({ userId: alice, key: randomBytes(32) })).rejects.toThrow(
+        "The secret API_TOKEN could not be decrypted: it was saved with another SECRETS_KEY or altered. Save it again in Settings.",
+      );
+    });
   });
 
   describe("store", () => {
