@@ -45,8 +45,9 @@ function pinnedLookup(pinned: ResolvedAddress): LookupFunction {
 export function networkFailure(error: unknown, url: URL, signal?: AbortSignal): NetworkError {
   if (error instanceof NetworkError) return error;
   if (signal?.aborted) {
-    const reason = signal.reason as { name?: string } | undefined;
-    if (reason?.name === "TimeoutError") {
+    // AbortSignal.timeout's reason, or a caller's own timeout error (the interpreter's).
+    const reason = signal.reason as { name?: string; code?: string } | undefined;
+    if (reason?.name === "TimeoutError" || reason?.code === "timeout") {
       return new NetworkError("timeout", `Timed out waiting for ${originOf(url)}`, {
         retriable: true,
         cause: error,
