@@ -95,6 +95,6 @@ export async function resolveBindings(
 /** Stand-ins for secret values when resolving an input for display or logs. */
 export function redactedSecrets(names: Iterable<string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of names) out[name] = `[secret ${name}]`;
+  for (const name of names) out[name] = `[secret:${name}]`;
   return out;
 }

@@ -109,7 +109,7 @@ describe("binding resolution", () => {
   it("substitutes stand-ins for secrets when resolving for display", async () => {
     const s = scope({ secrets: redactedSecrets(["TOKEN"]) });
     expect(await resolveBindings({ auth: "Bearer {{ secrets.TOKEN }}" }, s, env)).toEqual({
-      auth: "Bearer [secret TOKEN]",
+      auth: "Bearer [secret:TOKEN]",
     });
   });
 
