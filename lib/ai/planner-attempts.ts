@@ -2,6 +2,7 @@
 // the model is told after each one, and the one check every proposed plan goes through.
 import "server-only";
 import { actionRegistry } from "@/lib/actions/registry";
+import { AppError } from "@/lib/errors";
 import { type Plan, type PlanIssue, validatePlan } from "@/lib/plan";
 import type { PlannerIssue, PlannerRejected } from "./tools/planner-types";
 
@@ -82,4 +83,22 @@ export function checkPlan(plan: unknown): PlanCheck {
   return result.ok
     ? { ok: true, plan: result.plan, warnings: result.warnings }
     : { ok: false, errors: result.errors };
+}
+
+/**
+ * Runs a save of a valid plan; a database failure reaches the model and the person as a
+ * short safe message (the SDK turns a thrown error into the tool part's error text), never
+ * as raw SQL.
+ */
+export async function savingSafely<T>(save: () => Promise<T>): Promise<T> {
+  try {
+    return await save();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    console.error("[planner] could not save the plan", error);
+    throw new AppError(
+      "unavailable:database",
+      "The plan is valid but could not be saved right now. Try again in a moment.",
+    );
+  }
 }

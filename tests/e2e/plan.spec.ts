@@ -95,8 +95,25 @@ test("a plan is proposed, inspected, edited, approved, and stays approved after 
   await expect(new PlanCard(page, 2).root).toBeVisible();
 });
 
-test("the workflows page explains when there are none yet", async ({ page }) => {
-  await new AuthPage(page).register(`empty-${unique()}@example.com`, password);
+test("a plan the model cannot repair is refused clearly and nothing is saved", async ({
+  page,
+}, testInfo) => {
+  await new AuthPage(page).register(`refused-${unique()}@example.com`, password);
+  const chat = new ChatPage(page);
+
+  // The fake model sends the same cyclic plan until the app says the attempts are used up.
+  await chat.send("/plan invalid/cycle");
+  await expect(page.getByTestId("plan-refused")).toBeVisible();
+  await expect(page.getByTestId("plan-refused")).toContainText("after 3 attempts");
+  await expect(page.getByTestId("plan-refused")).toContainText("cycle");
+  await expect(page.getByTestId("plan-invalid")).toHaveCount(2);
+  await expect(page.getByTestId("plan-card")).toHaveCount(0);
+  await chat.expectAssistantSays("I could not produce a valid plan");
+  await page.screenshot({ path: testInfo.outputPath("plan-refused.png"), fullPage: true });
+
+  await page.reload();
+  await expect(page.getByTestId("plan-refused")).toBeVisible();
+
   await page.getByTestId("nav-workflows").click();
   await expect(page.getByTestId("workflows-empty")).toContainText("No workflows yet");
   await expect(page.getByTestId("nav-settings")).toHaveAttribute("href", "/settings");

@@ -139,6 +139,20 @@ describe.each(drivers)("the planner on %s", (driver) => {
     );
   });
 
+  it("refuses after three failed attempts when the model keeps sending a broken plan", async () => {
+    const { userId, threadId } = await personWithThread("stubborn");
+    const { outputs, text: reply } = await turn("chat", userId, threadId, "/plan invalid/cycle");
+    expect(outputs.map((o) => (o.ok ? "ok" : o.gaveUp ? "gave up" : "retry"))).toEqual([
+      "retry",
+      "retry",
+      "gave up",
+    ]);
+    expect(reply).toContain("I could not produce a valid plan");
+    // The last request no longer offered the planner tools.
+    expect(server.requests.at(-1)?.tools).toEqual([]);
+    expect(await wq.listWorkflows({ userId })).toEqual([]);
+  });
+
   it("revises the workflow as version 2 and shows the diff", async () => {
     const { userId, threadId } = await personWithThread("grace");
     server.script(toolCall("proposeWorkflow", { plan: digest }), text("Saved."));

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { ChatMessage } from "@/lib/ai/types";
+import { type ChatMessage, planDataSchema } from "@/lib/ai/types";
 import { Markdown } from "./markdown";
 import { PlanCard } from "./plan/plan-card";
 import { isPlannerToolName, PlannerDynamicPart, PlannerToolPart } from "./plan/plan-part";
@@ -15,8 +15,13 @@ function PartView({ part }: { part: ChatMessage["parts"][number] }) {
       return <PlannerToolPart part={part} />;
     case "dynamic-tool":
       return isPlannerToolName(part.toolName) ? <PlannerDynamicPart part={part} /> : null;
-    case "data-plan":
-      return <PlanCard workflowId={part.data.workflowId} versionId={part.data.versionId} />;
+    case "data-plan": {
+      // Stored JSON: render only what still has the shape a card needs.
+      const data = planDataSchema.safeParse(part.data);
+      return data.success ? (
+        <PlanCard workflowId={data.data.workflowId} versionId={data.data.versionId} />
+      ) : null;
+    }
     default:
       return null;
   }

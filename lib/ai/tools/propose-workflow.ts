@@ -12,6 +12,7 @@ import {
   createPlannerBudget,
   type PlannerContext,
   rejectAttempt,
+  savingSafely,
 } from "../planner-attempts";
 import type { PlannerToolOutput, ProposeWorkflowInput } from "./planner-types";
 
@@ -55,13 +56,15 @@ export function proposeWorkflowTool({ userId, threadId, budget }: PlannerContext
           "Fix every error listed and call proposeWorkflow again with the whole corrected plan.",
         );
       }
-      const { workflow, version } = await createWorkflow({
-        userId,
-        threadId,
-        title: checked.plan.title,
-        plan: checked.plan,
-        author: "model",
-      });
+      const { workflow, version } = await savingSafely(() =>
+        createWorkflow({
+          userId,
+          threadId,
+          title: checked.plan.title,
+          plan: checked.plan,
+          author: "model",
+        }),
+      );
       return {
         ok: true,
         workflowId: workflow.id,

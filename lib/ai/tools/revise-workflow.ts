@@ -13,6 +13,7 @@ import {
   createPlannerBudget,
   type PlannerContext,
   rejectAttempt,
+  savingSafely,
 } from "../planner-attempts";
 import type { PlannerToolOutput, ReviseWorkflowInput } from "./planner-types";
 
@@ -74,14 +75,16 @@ export function reviseWorkflowTool({ userId, budget }: PlannerContext) {
         );
       }
       const note = typeof input.note === "string" ? input.note.trim().slice(0, 500) : "";
-      const { workflow, version } = await addWorkflowVersion({
-        userId,
-        workflowId: latest.workflowId,
-        title: checked.plan.title,
-        plan: checked.plan,
-        author: "model",
-        note: note || null,
-      });
+      const { workflow, version } = await savingSafely(() =>
+        addWorkflowVersion({
+          userId,
+          workflowId: latest.workflowId,
+          title: checked.plan.title,
+          plan: checked.plan,
+          author: "model",
+          note: note || null,
+        }),
+      );
       return {
         ok: true,
         workflowId: workflow.id,

@@ -4,7 +4,7 @@
 import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from "@ai-sdk/provider";
 import { readUIMessageStream, streamText, toUIMessageStream } from "ai";
 import { MockLanguageModelV4, simulateReadableStream } from "ai/test";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { PlannerToolOutput } from "@/lib/ai/tools/planner-types";
 import type { ChatMessage } from "@/lib/ai/types";
 import { createTestDatabase, type TestDatabase } from "../../helpers/database";
@@ -230,6 +230,26 @@ describe("the planner's repair loop", () => {
     );
     expect(states).toEqual(["dynamic-tool:output-error", "tool-proposeWorkflow:output-available"]);
     expect(await workflows.listWorkflows({ userId, threadId })).toHaveLength(1);
+  });
+
+  it("reports a failed save as a short safe message, never the database's own words", async () => {
+    const threadId = await newThread();
+    const script: Turn[] = [propose(validPlan), { text: "Sorry." }];
+    const model = scriptedModel((_, i) => script[i]);
+    // A person id with no row: the insert violates a foreign key (logged, not shown).
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    const settings = planner.plannerSettings({ userId: crypto.randomUUID(), threadId });
+    const errors: unknown[] = [];
+    const result = streamText({ model, prompt: "plan it", ...settings });
+    for (const step of await result.steps) {
+      for (const part of step.content) if (part.type === "tool-error") errors.push(part.error);
+    }
+    expect(errors).toHaveLength(1);
+    expect(String((errors[0] as Error).message)).toBe(
+      "The plan is valid but could not be saved right now. Try again in a moment.",
+    );
+    expect(log).toHaveBeenCalledOnce();
+    log.mockRestore();
   });
 
   it("accepts a plan sent as JSON text, as small models sometimes do", async () => {

@@ -56,13 +56,20 @@ function Refused({ output }: { output: PlannerRejected }) {
   );
 }
 
+/** The SDK's words for a call it could not run: unparsable input or a tool not offered. */
+const UNREADABLE = /InvalidToolInput|NoSuchTool|JSON parsing failed|unavailable tool/i;
+
 function Unreadable({ errorText }: { errorText: string }) {
   return (
     <div
       className="rounded-xl border border-zinc-200 p-3 text-sm text-zinc-600 dark:border-zinc-800 dark:text-zinc-400"
       data-testid="plan-tool-error"
     >
-      <p>The model's plan could not be read, so nothing was saved.</p>
+      <p>
+        {UNREADABLE.test(errorText)
+          ? "The model's plan could not be read, so nothing was saved."
+          : "The plan could not be saved."}
+      </p>
       <details className="mt-1 text-xs">
         <summary className="cursor-pointer">Details</summary>
         <p className="mt-1 break-words font-mono">{errorText.slice(0, 600)}</p>
