@@ -38,6 +38,22 @@ export const envSchema = z.object({
   INNGEST_BASE_URL: optionalUrl,
   INNGEST_SIGNING_KEY: optionalString,
   INNGEST_EVENT_KEY: optionalString,
+  // Port of the embedded executor's API (events at /e/:key); change it to run two local
+  // instances side by side (dev on 3000, e2e on 3100).
+  INNGEST_EMBEDDED_PORT: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(65535).default(8288),
+  ),
+
+  // Runs: the app's own port (set by `next start -p` / `next dev -p`), its public URL for
+  // resume links, the key resume tokens are signed with, and runs in flight per person.
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
+  APP_URL: optionalUrl,
+  RUN_RESUME_SECRET: optionalString,
+  RUN_CONCURRENCY_PER_USER: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(1000).default(10),
+  ),
 
   // Secrets store: 32 bytes, base64 or hex. Generated into DATA_DIR when missing.
   SECRETS_KEY: optionalString,

@@ -184,8 +184,51 @@ export const runEvents = pgTable(
     stepId: text("step_id"),
     message: text().notNull(),
     data: jsonb(),
+    /** Idempotency key: a retried or replayed step writes the same key, never a second row. */
+    key: text(),
   },
-  (t) => [uniqueIndex("run_events_seq_idx").on(t.runId, t.seq)],
+  (t) => [
+    uniqueIndex("run_events_seq_idx").on(t.runId, t.seq),
+    uniqueIndex("run_events_key_idx").on(t.runId, t.key),
+  ],
+);
+
+/**
+ * Signals for wait steps (resume URL calls, approvals), kept until the wait consumes them: a
+ * signal that arrives before the run reaches its wait is not lost. One row per wait; the
+ * first signal wins.
+ */
+export const waitSignals = pgTable(
+  "wait_signals",
+  {
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    /** The plan step id of the wait. */
+    stepId: text("step_id").notNull(),
+    payload: jsonb(),
+    signaledAt: timestamp("signaled_at", { withTimezone: true }),
+    /** Set when the run started waiting (the interpreter checked for a signal). */
+    armedAt: timestamp("armed_at", { withTimezone: true }),
+    consumedAt: timestamp("consumed_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.stepId] })],
+);
+
+/** Step outputs too large to carry in the engine's step state, stored once and referenced. */
+export const runOutputs = pgTable(
+  "run_outputs",
+  {
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    /** `<stepId>` or `<stepId>#<index>`. */
+    unitId: text("unit_id").notNull(),
+    value: jsonb().notNull(),
+    size: integer().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.unitId] })],
 );
 
 /** Per-user credentials, AES-256-GCM encrypted; values are never read back to the UI. */
@@ -252,6 +295,7 @@ export type WorkflowVersion = InferSelectModel<typeof workflowVersions>;
 export type Run = InferSelectModel<typeof runs>;
 export type RunStep = InferSelectModel<typeof runSteps>;
 export type RunEvent = InferSelectModel<typeof runEvents>;
+export type WaitSignal = InferSelectModel<typeof waitSignals>;
 export type Secret = InferSelectModel<typeof secrets>;
 export type WorkflowStoreEntry = InferSelectModel<typeof workflowStore>;
 export type McpServer = InferSelectModel<typeof mcpServers>;

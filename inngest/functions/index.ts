@@ -1,0 +1,9 @@
+// Every Inngest function of the app, built for one client and action registry (tests build
+// their own with a test registry).
+import "server-only";
+import { createExecuteWorkflow, type ExecuteWorkflowOptions } from "./execute-workflow";
+import { createRelayWaitSignal } from "./relay-wait-signal";
+
+export function createFunctions(options: ExecuteWorkflowOptions) {
+  return [createExecuteWorkflow(options), createRelayWaitSignal(options)];
+}

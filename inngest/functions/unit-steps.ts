@@ -1,0 +1,186 @@
+// The bodies of the interpreter's durable steps: what runs INSIDE `step.run` for one unit (a
+// plan step or one loop item). Secrets are resolved here, so they never enter memoized state;
+// every attempt is recorded; the outcome that Inngest memoizes is small (large outputs are
+// stored in run_outputs and referenced).
+import "server-only";
+import { NonRetriableError, RetryAfterError } from "inngest";
+import type { ActionContext, ActionDeclaration } from "@/lib/actions/define-action";
+import { ActionError, NonRetriableActionError, toActionError } from "@/lib/actions/runtime/errors";
+import { saveRunOutput } from "@/lib/db/run-queries";
+import { parseDuration } from "@/lib/plan/duration";
+import { type ReadyUnit, resolveUnitInput } from "@/lib/plan/scheduler";
+import { errorRecord, recordAttemptFinished, recordAttemptStarted } from "@/lib/runs/records";
+import {
+  INLINE_OUTPUT_MAX_BYTES,
+  jsonBytes,
+  type OutputRef,
+  retryDelayMs,
+} from "@/lib/runs/summary";
+import { createRedactor } from "@/lib/secrets/redact";
+
+export type ContextOptions = {
+  runId: string;
+  workflowId: string;
+  userId: string;
+  threadId?: string;
+  stepId: string;
+  unitId: string;
+  attempt: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+};
+
+/** Builds an action's context inside the step, with the person's secrets decrypted. */
+export type ContextFactory = (
+  options: ContextOptions,
+) => Promise<{ context: ActionContext; secrets: Record<string, string> }>;
+
+export type RunInfo = {
+  runId: string;
+  workflowId: string;
+  userId: string;
+  threadId?: string;
+};
+
+/** What a task step memoizes: its output (or a reference to it). */
+export type TaskOutcome = { output: unknown };
+
+function timeoutError(ms: number): ActionError {
+  return new ActionError(`timed out after ${Math.round(ms / 100) / 10}s`, {
+    code: "timeout",
+    retriable: true,
+  });
+}
+
+/** Runs `work` with the step's timeout; aborts the action's signal when it passes. */
+async function withTimeout<T>(
+  work: (signal: AbortSignal | undefined) => Promise<T>,
+  timeoutMs: number | undefined,
+): Promise<T> {
+  if (timeoutMs === undefined) return work(undefined);
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort(timeoutError(timeoutMs));
+      reject(timeoutError(timeoutMs));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([work(controller.signal), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * One attempt of a task unit. Retries follow the plan step's policy with Inngest's own retry
+ * machinery: the function allows MAX_RETRY_ATTEMPTS, a failed attempt that may be retried
+ * throws RetryAfterError with the plan's backoff delay, and the last permitted attempt (or an
+ * error no retry can fix) throws NonRetriableError, so Inngest memoizes the failure.
+ */
+export async function executeTaskUnit(args: {
+  run: RunInfo;
+  unit: ReadyUnit;
+  action: ActionDeclaration;
+  /** Inngest's 0-based attempt for this step. */
+  engineAttempt: number;
+  createContext: ContextFactory;
+}): Promise<TaskOutcome> {
+  const { run, unit, action } = args;
+  const attempt = args.engineAttempt + 1;
+  const maxAttempts = unit.step.retry?.attempts ?? 1;
+  const timeoutMs = unit.step.timeout ? parseDuration(unit.step.timeout) : undefined;
+  const startedAt = new Date();
+  let redact = createRedactor({});
+  try {
+    return await withTimeout(async (signal) => {
+      const { context, secrets } = await args.createContext({
+        ...run,
+        stepId: unit.stepId,
+        unitId: unit.id,
+        attempt,
+        timeoutMs,
+        signal,
+      });
+      redact = context.redactor;
+      let input: Record<string, unknown>;
+      try {
+        input = await resolveUnitInput(unit, { secrets });
+      } catch (error) {
+        throw new NonRetriableActionError(
+          `input could not be computed: ${(error as Error).message}`,
+          { code: "invalid_input" },
+        );
+      }
+      await recordAttemptStarted({
+        runId: run.runId,
+        unitId: unit.id,
+        attempt,
+        input: context.redactor.value(input),
+        startedAt,
+      });
+      if (!action.run) {
+        throw new NonRetriableActionError(
+          `${action.id} cannot run here: it has no implementation`,
+          {
+            code: "not_configured",
+          },
+        );
+      }
+      const parsed = action.input.safeParse(input);
+      if (!parsed.success) {
+        throw new NonRetriableActionError(
+          `${action.id}: invalid input: ${parsed.error.issues
+            .slice(0, 5)
+            .map((i) => `${i.path.length ? `${i.path.join(".")}: ` : ""}${i.message}`)
+            .join("; ")}`,
+          { code: "invalid_input" },
+        );
+      }
+      const output = context.redactor.value(await action.run(parsed.data, context)) ?? null;
+      const bytes = jsonBytes(output);
+      let carried: unknown = output;
+      if (bytes > INLINE_OUTPUT_MAX_BYTES) {
+        await saveRunOutput({ runId: run.runId, unitId: unit.id, value: output, size: bytes });
+        carried = { $outputRef: unit.id, bytes } satisfies OutputRef;
+      }
+      await recordAttemptFinished({
+        runId: run.runId,
+        unitId: unit.id,
+        attempt,
+        status: "succeeded",
+        output,
+        startedAt,
+        finishedAt: new Date(),
+      });
+      return { output: carried };
+    }, timeoutMs);
+  } catch (thrown) {
+    const error = toActionError(thrown, redact);
+    const willRetry = error.retriable && attempt < maxAttempts;
+    await recordAttemptFinished({
+      runId: run.runId,
+      unitId: unit.id,
+      attempt,
+      status: "failed",
+      error: errorRecord(error),
+      startedAt,
+      finishedAt: new Date(),
+      willRetry,
+    });
+    if (willRetry) {
+      const delayMs =
+        error.retryAfterMs ??
+        retryDelayMs(
+          {
+            backoff: unit.step.retry?.backoff,
+            delayMs: unit.step.retry?.delay ? parseDuration(unit.step.retry.delay) : undefined,
+          },
+          attempt,
+        );
+      throw new RetryAfterError(error.message, delayMs, { cause: error.toJSON() });
+    }
+    throw new NonRetriableError(error.message, { cause: error.toJSON() });
+  }
+}

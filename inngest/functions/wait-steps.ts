@@ -1,0 +1,155 @@
+// Step bodies of wait units (wait.delay, wait.until, wait.approval, wait.event). Every wait is
+// `arm` (record, compute the deadline, take a signal that arrived early) → `step.waitForEvent`
+// on the wait's signal with the deadline as timeout → `done` (take a signal that raced the
+// timeout, build the output). A delay is a wait whose signal nobody sends unless someone calls
+// its resume URL to end it early.
+import "server-only";
+import { NonRetriableError } from "inngest";
+import { armWait, consumeWaitSignal, getWaitSignal } from "@/lib/db/run-queries";
+import { parseDuration } from "@/lib/plan/duration";
+import { type ReadyUnit, resolveUnitInput } from "@/lib/plan/scheduler";
+import { waitDeadline, waitUntilInstant } from "@/lib/plan/waits";
+import { errorRecord, recordAttemptFinished, recordAttemptStarted } from "@/lib/runs/records";
+import type { RunInfo } from "./unit-steps";
+
+export type ArmedWait = {
+  startedAt: string;
+  /** When the wait gives up; null when it is already over (a past `until`, a 0s delay). */
+  deadline: string | null;
+  signaled: boolean;
+  signal: unknown;
+  input: Record<string, unknown>;
+};
+
+type Signal = { via?: string; data?: unknown };
+
+function deadlineFor(
+  action: string,
+  input: Record<string, unknown>,
+  now: string,
+  timeZone: string,
+) {
+  const env = { now, timeZone };
+  switch (action) {
+    case "wait.delay": {
+      const ms = parseDuration(String(input.duration ?? ""));
+      if (ms === undefined) throw new Error(`"${String(input.duration)}" is not a duration`);
+      return new Date(Date.parse(now) + ms).toISOString();
+    }
+    case "wait.until":
+      return waitUntilInstant({ at: String(input.at), dayOffset: input.dayOffset as number }, env);
+    case "wait.approval":
+      return waitDeadline({ timeout: String(input.timeout ?? "") }, env);
+    default:
+      return waitDeadline(
+        {
+          timeout: input.timeout as string | undefined,
+          until: input.until as string | undefined,
+        },
+        env,
+      );
+  }
+}
+
+export async function armUnitWait(args: { run: RunInfo; unit: ReadyUnit }): Promise<ArmedWait> {
+  const { run, unit } = args;
+  const startedAt = new Date();
+  let input: Record<string, unknown>;
+  let deadline: string | undefined;
+  try {
+    input = await resolveUnitInput(unit);
+    deadline = deadlineFor(unit.step.action, input, startedAt.toISOString(), unit.env.timeZone);
+  } catch (error) {
+    await recordAttemptFinished({
+      runId: run.runId,
+      unitId: unit.id,
+      attempt: 1,
+      status: "failed",
+      error: errorRecord(error),
+      startedAt,
+      finishedAt: new Date(),
+    });
+    throw new NonRetriableError(`wait could not start: ${(error as Error).message}`);
+  }
+  const early = await armWait({ runId: run.runId, stepId: unit.stepId, at: startedAt });
+  const over = deadline !== undefined && Date.parse(deadline) <= startedAt.getTime();
+  await recordAttemptStarted({
+    runId: run.runId,
+    unitId: unit.id,
+    attempt: 1,
+    input,
+    startedAt,
+    status: early.signaled || over ? "running" : "waiting",
+  });
+  return {
+    startedAt: startedAt.toISOString(),
+    deadline: over ? null : (deadline ?? null),
+    signaled: early.signaled,
+    signal: early.payload,
+    input,
+  };
+}
+
+function outputFor(
+  action: string,
+  signaled: boolean,
+  signal: Signal | null,
+  resumedAt: string,
+): unknown {
+  const data = signal?.data;
+  switch (action) {
+    case "wait.approval": {
+      if (!signaled) return { approved: false, timedOut: true };
+      const answer = (data ?? {}) as { approved?: unknown; by?: unknown; comment?: unknown };
+      return {
+        approved: answer.approved !== false,
+        timedOut: false,
+        ...(typeof answer.by === "string" ? { by: answer.by } : {}),
+        ...(typeof answer.comment === "string" ? { comment: answer.comment } : {}),
+      };
+    }
+    case "wait.event":
+      return signaled
+        ? { timedOut: false, payload: data ?? null, via: signal?.via === "event" ? "event" : "url" }
+        : { timedOut: true, via: "timeout" };
+    default:
+      return { resumedAt, early: signaled };
+  }
+}
+
+/**
+ * Ends a wait. `event` is what waitForEvent returned (null on timeout). A signal stored just
+ * as the wait timed out still counts: it is read from the database once more here.
+ */
+export async function finishUnitWait(args: {
+  run: RunInfo;
+  unit: ReadyUnit;
+  armed: ArmedWait;
+  event: { data?: { payload?: unknown } } | null;
+}): Promise<unknown> {
+  const { run, unit, armed } = args;
+  let signaled = armed.signaled || args.event !== null;
+  let signal = (
+    armed.signaled ? armed.signal : (args.event?.data?.payload ?? null)
+  ) as Signal | null;
+  if (!signaled && armed.deadline !== null) {
+    const late = await getWaitSignal({ runId: run.runId, stepId: unit.stepId });
+    if (late.signaled) {
+      signaled = true;
+      signal = late.payload as Signal | null;
+    }
+  }
+  await consumeWaitSignal({ runId: run.runId, stepId: unit.stepId });
+  const finishedAt = new Date();
+  const output = outputFor(unit.step.action, signaled, signal, finishedAt.toISOString());
+  await recordAttemptFinished({
+    runId: run.runId,
+    unitId: unit.id,
+    attempt: 1,
+    status: "succeeded",
+    output,
+    startedAt: new Date(armed.startedAt),
+    finishedAt,
+  });
+  return output;
+}

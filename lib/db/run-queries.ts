@@ -1,0 +1,429 @@
+// Runs, their step attempts, their event log, wait signals and stored outputs. Owner-facing
+// reads filter by owner (another person's run reads as missing); writes from the interpreter
+// are idempotent (unique keys + upserts) so a retried or replayed step never adds a second
+// row. Every change is announced with NOTIFY run_events, '<run id>'.
+import "server-only";
+import { and, asc, desc, eq, gt, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import { AppError } from "@/lib/errors";
+import { getDbHandle } from "./index";
+import {
+  type Run,
+  type RunEvent,
+  type RunStep,
+  runEvents,
+  runOutputs,
+  runSteps,
+  runs,
+  waitSignals,
+} from "./schema";
+
+export const RUN_EVENTS_CHANNEL = "run_events";
+export const TERMINAL_STATUSES = ["succeeded", "failed", "cancelled"] as const;
+export type RunStatus = Run["status"];
+export type StepStatus = RunStep["status"];
+
+async function handle() {
+  try {
+    return await getDbHandle();
+  } catch (error) {
+    console.error("[database] could not open the database", error);
+    throw new AppError("unavailable:database", "The database is not available right now.");
+  }
+}
+
+async function db() {
+  return (await handle()).db;
+}
+
+/** Tells live views (SSE) that a run changed. */
+export async function notifyRun(runId: string): Promise<void> {
+  await (await handle()).notify(RUN_EVENTS_CHANNEL, runId);
+}
+
+export async function createRun({
+  id,
+  workflowId,
+  versionId,
+  userId,
+  threadId,
+  trigger,
+}: {
+  id?: string;
+  workflowId: string;
+  versionId: string;
+  userId: string;
+  threadId?: string | null;
+  trigger: unknown;
+}): Promise<Run> {
+  const [run] = await (await db())
+    .insert(runs)
+    .values({ id, workflowId, versionId, userId, threadId: threadId ?? null, trigger })
+    .onConflictDoNothing({ target: runs.id })
+    .returning();
+  const row = run ?? (id ? await getRunById({ runId: id }) : undefined);
+  if (!row) throw new AppError("internal:run", "The run could not be created.");
+  await appendRunEvent({
+    runId: row.id,
+    key: "run:queued",
+    message: "Run queued",
+    data: { status: "queued" },
+  });
+  return row;
+}
+
+/** Internal read (the interpreter); never answer a person with it. */
+export async function getRunById({ runId }: { runId: string }): Promise<Run | undefined> {
+  const [run] = await (await db()).select().from(runs).where(eq(runs.id, runId));
+  return run;
+}
+
+export async function getRunForOwner({
+  runId,
+  userId,
+}: {
+  runId: string;
+  userId: string;
+}): Promise<Run | undefined> {
+  const [run] = await (await db())
+    .select()
+    .from(runs)
+    .where(and(eq(runs.id, runId), eq(runs.userId, userId)));
+  return run;
+}
+
+export async function listRunSteps({ runId }: { runId: string }): Promise<RunStep[]> {
+  return (await db())
+    .select()
+    .from(runSteps)
+    .where(eq(runSteps.runId, runId))
+    .orderBy(asc(runSteps.startedAt), asc(runSteps.stepId), asc(runSteps.iteration));
+}
+
+export async function listRunEvents({
+  runId,
+  afterSeq = 0,
+  limit = 1000,
+}: {
+  runId: string;
+  afterSeq?: number;
+  limit?: number;
+}): Promise<RunEvent[]> {
+  return (await db())
+    .select()
+    .from(runEvents)
+    .where(and(eq(runEvents.runId, runId), gt(runEvents.seq, afterSeq)))
+    .orderBy(asc(runEvents.seq))
+    .limit(limit);
+}
+
+export async function listRunsForWorkflow({
+  workflowId,
+  userId,
+  limit = 50,
+}: {
+  workflowId: string;
+  userId: string;
+  limit?: number;
+}): Promise<Run[]> {
+  return (await db())
+    .select()
+    .from(runs)
+    .where(and(eq(runs.workflowId, workflowId), eq(runs.userId, userId)))
+    .orderBy(desc(runs.createdAt))
+    .limit(limit);
+}
+
+/** queued → running, recording the engine's run id; a no-op for a run already past it. */
+export async function markRunStarted({
+  runId,
+  engineRunId,
+  at = new Date(),
+}: {
+  runId: string;
+  engineRunId?: string;
+  at?: Date;
+}): Promise<Run | undefined> {
+  const [run] = await (await db())
+    .update(runs)
+    .set({
+      status: sql`case when ${runs.status} = 'queued' then 'running' else ${runs.status} end`,
+      engineRunId: engineRunId ?? null,
+      startedAt: sql`coalesce(${runs.startedAt}, ${at.toISOString()}::timestamptz)`,
+    })
+    .where(eq(runs.id, runId))
+    .returning();
+  return run;
+}
+
+/** running ⇄ waiting, from whether any step is waiting; terminal runs stay as they are. */
+export async function refreshRunStatus({ runId }: { runId: string }): Promise<void> {
+  await (await db())
+    .update(runs)
+    .set({
+      status: sql`case when exists (select 1 from ${runSteps} where ${runSteps.runId} = ${runId} and ${runSteps.status} = 'waiting') then 'waiting' else 'running' end`,
+    })
+    .where(and(eq(runs.id, runId), inArray(runs.status, ["queued", "running", "waiting"])));
+}
+
+/** Ends a run unless it already ended (a cancel wins over a late finish). */
+export async function finishRun({
+  runId,
+  status,
+  error,
+  output,
+  at = new Date(),
+}: {
+  runId: string;
+  status: (typeof TERMINAL_STATUSES)[number];
+  error?: unknown;
+  output?: unknown;
+  at?: Date;
+}): Promise<boolean> {
+  const updated = await (await db())
+    .update(runs)
+    .set({
+      status,
+      error: error ?? null,
+      output: output ?? null,
+      finishedAt: at,
+      startedAt: sql`coalesce(${runs.startedAt}, ${at.toISOString()}::timestamptz)`,
+    })
+    .where(and(eq(runs.id, runId), notInArray(runs.status, [...TERMINAL_STATUSES])))
+    .returning({ id: runs.id });
+  return updated.length > 0;
+}
+
+/** One attempt of one unit (step or loop item), created or updated in place. */
+export async function upsertStepAttempt(row: {
+  runId: string;
+  stepId: string;
+  iteration: number;
+  attempt: number;
+  status: StepStatus;
+  input?: unknown;
+  output?: unknown;
+  error?: unknown;
+  startedAt?: Date;
+  finishedAt?: Date;
+}): Promise<void> {
+  const durationMs =
+    row.startedAt && row.finishedAt
+      ? row.finishedAt.getTime() - row.startedAt.getTime()
+      : undefined;
+  const values = {
+    runId: row.runId,
+    stepId: row.stepId,
+    iteration: row.iteration,
+    attempt: row.attempt,
+    status: row.status,
+    input: row.input ?? null,
+    output: row.output ?? null,
+    error: row.error ?? null,
+    startedAt: row.startedAt ?? null,
+    finishedAt: row.finishedAt ?? null,
+    durationMs: durationMs ?? null,
+  };
+  const set: Record<string, unknown> = { status: row.status };
+  if (row.input !== undefined) set.input = values.input;
+  if (row.output !== undefined) set.output = values.output;
+  if (row.error !== undefined) set.error = values.error;
+  if (row.startedAt) set.startedAt = row.startedAt;
+  if (row.finishedAt) {
+    set.finishedAt = row.finishedAt;
+    set.durationMs = sql`(extract(epoch from (${row.finishedAt.toISOString()}::timestamptz - coalesce(${runSteps.startedAt}, ${row.finishedAt.toISOString()}::timestamptz))) * 1000)::integer`;
+  }
+  await (await db())
+    .insert(runSteps)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [runSteps.runId, runSteps.stepId, runSteps.iteration, runSteps.attempt],
+      set,
+    });
+}
+
+/**
+ * Appends to the run's log with the next seq, once per key (a replayed write is dropped).
+ * Appenders of one run are serialized by a lock on the run row. Returns the seq, or
+ * undefined when the key was already written.
+ */
+export async function appendRunEvent({
+  runId,
+  key,
+  message,
+  level = "info",
+  stepId,
+  data,
+  at,
+}: {
+  runId: string;
+  key: string;
+  message: string;
+  level?: RunEvent["level"];
+  stepId?: string;
+  data?: unknown;
+  at?: Date;
+}): Promise<number | undefined> {
+  const seq = await (await db()).transaction(async (tx) => {
+    await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, runId)).for("update");
+    const [existing] = await tx
+      .select({ seq: runEvents.seq })
+      .from(runEvents)
+      .where(and(eq(runEvents.runId, runId), eq(runEvents.key, key)));
+    if (existing) return undefined;
+    const [{ next }] = await tx
+      .select({ next: sql<number>`coalesce(max(${runEvents.seq}), 0) + 1` })
+      .from(runEvents)
+      .where(eq(runEvents.runId, runId));
+    const [row] = await tx
+      .insert(runEvents)
+      .values({
+        runId,
+        seq: Number(next),
+        key,
+        message,
+        level,
+        stepId: stepId ?? null,
+        data: data ?? null,
+        ...(at ? { at } : {}),
+      })
+      .onConflictDoNothing()
+      .returning({ seq: runEvents.seq });
+    return row?.seq;
+  });
+  await notifyRun(runId);
+  return seq;
+}
+
+/**
+ * Keeps a signal for a wait (the first one wins). `armed` says whether the run is already
+ * waiting on it, `consumed` whether a wait already took a signal.
+ */
+export async function putWaitSignal({
+  runId,
+  stepId,
+  payload,
+  at = new Date(),
+}: {
+  runId: string;
+  stepId: string;
+  payload: unknown;
+  at?: Date;
+}): Promise<{ stored: boolean; armed: boolean; consumed: boolean }> {
+  const database = await db();
+  const inserted = await database
+    .insert(waitSignals)
+    .values({ runId, stepId, payload: payload ?? null, signaledAt: at })
+    .onConflictDoUpdate({
+      target: [waitSignals.runId, waitSignals.stepId],
+      set: { payload: payload ?? null, signaledAt: at },
+      setWhere: isNull(waitSignals.signaledAt),
+    })
+    .returning();
+  const [row] = await database
+    .select()
+    .from(waitSignals)
+    .where(and(eq(waitSignals.runId, runId), eq(waitSignals.stepId, stepId)));
+  return {
+    stored: inserted.length > 0,
+    armed: !!row?.armedAt,
+    consumed: !!row?.consumedAt,
+  };
+}
+
+/**
+ * Marks a wait as started and returns a signal that arrived earlier, if any. Arming and
+ * reading happen in one statement, so a signal stored before it is always seen, and one
+ * stored after it finds the wait armed (and is re-sent until the wait takes it).
+ */
+export async function armWait({
+  runId,
+  stepId,
+  at = new Date(),
+}: {
+  runId: string;
+  stepId: string;
+  at?: Date;
+}): Promise<{ signaled: boolean; payload: unknown }> {
+  const [row] = await (await db())
+    .insert(waitSignals)
+    .values({ runId, stepId, armedAt: at })
+    .onConflictDoUpdate({
+      target: [waitSignals.runId, waitSignals.stepId],
+      set: { armedAt: sql`coalesce(${waitSignals.armedAt}, excluded.armed_at)` },
+    })
+    .returning();
+  return { signaled: !!row?.signaledAt, payload: row?.payload ?? null };
+}
+
+export async function consumeWaitSignal({
+  runId,
+  stepId,
+  at = new Date(),
+}: {
+  runId: string;
+  stepId: string;
+  at?: Date;
+}): Promise<void> {
+  await (await db())
+    .insert(waitSignals)
+    .values({ runId, stepId, armedAt: at, consumedAt: at })
+    .onConflictDoUpdate({
+      target: [waitSignals.runId, waitSignals.stepId],
+      set: { consumedAt: sql`coalesce(${waitSignals.consumedAt}, excluded.consumed_at)` },
+    });
+}
+
+export async function getWaitSignal({
+  runId,
+  stepId,
+}: {
+  runId: string;
+  stepId: string;
+}): Promise<{ signaled: boolean; armed: boolean; consumed: boolean; payload: unknown }> {
+  const [row] = await (await db())
+    .select()
+    .from(waitSignals)
+    .where(and(eq(waitSignals.runId, runId), eq(waitSignals.stepId, stepId)));
+  return {
+    signaled: !!row?.signaledAt,
+    armed: !!row?.armedAt,
+    consumed: !!row?.consumedAt,
+    payload: row?.payload ?? null,
+  };
+}
+
+/** Stores a large output once; a retried step overwrites it with the attempt that counts. */
+export async function saveRunOutput({
+  runId,
+  unitId,
+  value,
+  size,
+}: {
+  runId: string;
+  unitId: string;
+  value: unknown;
+  size: number;
+}): Promise<void> {
+  await (await db())
+    .insert(runOutputs)
+    .values({ runId, unitId, value: value ?? null, size })
+    .onConflictDoUpdate({
+      target: [runOutputs.runId, runOutputs.unitId],
+      set: { value: value ?? null, size },
+    });
+}
+
+export async function loadRunOutput({
+  runId,
+  unitId,
+}: {
+  runId: string;
+  unitId: string;
+}): Promise<unknown> {
+  const [row] = await (await db())
+    .select({ value: runOutputs.value })
+    .from(runOutputs)
+    .where(and(eq(runOutputs.runId, runId), eq(runOutputs.unitId, unitId)));
+  if (!row) throw new Error(`stored output of ${unitId} in run ${runId} is missing`);
+  return row.value;
+}

@@ -1,0 +1,102 @@
+// Controlling runs from outside the interpreter: start, cancel, and signals for wait steps
+// (resume URLs and approvals). The UI, the chat tools and the routes call these.
+import "server-only";
+import {
+  inngest as appClient,
+  runCancelRequested,
+  waitResumed,
+  waitSignaled,
+} from "@/inngest/client";
+import { appendRunEvent, getRunById, getRunForOwner, putWaitSignal } from "@/lib/db/run-queries";
+import { AppError } from "@/lib/errors";
+import { recordRunFinished } from "./records";
+
+type Sender = Pick<typeof appClient, "send">;
+
+const notFound = () => new AppError("not_found:run", "This run does not exist or is not yours.");
+
+/**
+ * Keeps a signal for a wait and wakes the wait. A signal before the run reaches the wait is
+ * kept and consumed when it gets there; the relay function re-sends it until the wait takes
+ * it, which covers a wait that registers just after the signal.
+ */
+export async function signalWait({
+  runId,
+  stepId,
+  payload,
+  via,
+  client = appClient,
+}: {
+  runId: string;
+  stepId: string;
+  payload?: unknown;
+  via: "url" | "approval";
+  client?: Sender;
+}): Promise<{ accepted: boolean; duplicate: boolean }> {
+  const run = await getRunById({ runId });
+  if (!run) throw notFound();
+  if (run.status === "succeeded" || run.status === "failed" || run.status === "cancelled") {
+    return { accepted: false, duplicate: false };
+  }
+  const stored = await putWaitSignal({ runId, stepId, payload: { via, data: payload ?? null } });
+  if (!stored.stored) return { accepted: true, duplicate: true };
+  await appendRunEvent({
+    runId,
+    key: `${stepId}:signal`,
+    stepId,
+    message: `${stepId} received a signal (${via})`,
+    data: { via, armed: stored.armed },
+  });
+  await client.send([
+    waitResumed.create({ runId, stepId, payload: { via, data: payload ?? null } }),
+    waitSignaled.create({ runId, stepId }),
+  ]);
+  return { accepted: true, duplicate: false };
+}
+
+/** Approves or rejects a run's `wait.approval` step, as its owner. */
+export async function answerApproval({
+  userId,
+  runId,
+  stepId,
+  approved,
+  comment,
+  client = appClient,
+}: {
+  userId: string;
+  runId: string;
+  stepId: string;
+  approved: boolean;
+  comment?: string;
+  client?: Sender;
+}) {
+  const run = await getRunForOwner({ runId, userId });
+  if (!run) throw notFound();
+  return signalWait({
+    runId,
+    stepId,
+    payload: { approved, by: userId, ...(comment ? { comment } : {}) },
+    via: "approval",
+    client,
+  });
+}
+
+/** Cancels the caller's run: stops the engine run and records the run as cancelled. */
+export async function cancelRun({
+  userId,
+  runId,
+  client = appClient,
+}: {
+  userId: string;
+  runId: string;
+  client?: Sender;
+}): Promise<{ cancelled: boolean; status: string }> {
+  const run = await getRunForOwner({ runId, userId });
+  if (!run) throw notFound();
+  if (run.status === "succeeded" || run.status === "failed" || run.status === "cancelled") {
+    return { cancelled: false, status: run.status };
+  }
+  await client.send(runCancelRequested.create({ runId, userId }));
+  const changed = await recordRunFinished({ runId, status: "cancelled" });
+  return { cancelled: changed, status: changed ? "cancelled" : run.status };
+}

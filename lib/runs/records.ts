@@ -1,0 +1,236 @@
+// What the interpreter writes about a run, from inside its durable steps: step attempts and
+// the event log. Every write has a stable key, so a retried or replayed step rewrites the same
+// rows instead of adding new ones.
+import "server-only";
+import {
+  appendRunEvent,
+  finishRun,
+  markRunStarted,
+  refreshRunStatus,
+  upsertStepAttempt,
+} from "@/lib/db/run-queries";
+import { summarize, truncateMessage } from "./summary";
+
+/** `fetch` → { stepId: "fetch", iteration: -1 }; `fetch#3` → { stepId: "fetch", iteration: 3 }. */
+export function splitUnitId(unitId: string): { stepId: string; iteration: number } {
+  const hash = unitId.indexOf("#");
+  if (hash === -1) return { stepId: unitId, iteration: -1 };
+  return { stepId: unitId.slice(0, hash), iteration: Number(unitId.slice(hash + 1)) };
+}
+
+export type RecordedError = { message: string; code?: string; name?: string };
+
+export function errorRecord(error: unknown): RecordedError {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return {
+      message: truncateMessage(error.message || error.name),
+      name: error.name,
+      ...(typeof code === "string" ? { code } : {}),
+    };
+  }
+  return { message: truncateMessage(String(error)) };
+}
+
+export async function recordRunStarted(runId: string, engineRunId?: string) {
+  const run = await markRunStarted({ runId, engineRunId });
+  await appendRunEvent({
+    runId,
+    key: "run:started",
+    message: "Run started",
+    data: { status: "running", engineRunId },
+  });
+  return run;
+}
+
+export async function recordAttemptStarted(args: {
+  runId: string;
+  unitId: string;
+  attempt: number;
+  input?: unknown;
+  startedAt: Date;
+  status?: "running" | "waiting";
+}) {
+  const { stepId, iteration } = splitUnitId(args.unitId);
+  const status = args.status ?? "running";
+  await upsertStepAttempt({
+    runId: args.runId,
+    stepId,
+    iteration,
+    attempt: args.attempt,
+    status,
+    input: args.input === undefined ? undefined : summarize(args.input),
+    startedAt: args.startedAt,
+  });
+  await appendRunEvent({
+    runId: args.runId,
+    key: `${args.unitId}:a${args.attempt}:${status === "waiting" ? "waiting" : "started"}`,
+    stepId,
+    message:
+      status === "waiting"
+        ? `${args.unitId} waiting`
+        : `${args.unitId} started${args.attempt > 1 ? ` (attempt ${args.attempt})` : ""}`,
+    data: { unitId: args.unitId, iteration, attempt: args.attempt, status },
+  });
+  if (status === "waiting") await refreshRunStatus({ runId: args.runId });
+}
+
+export async function recordAttemptFinished(args: {
+  runId: string;
+  unitId: string;
+  attempt: number;
+  status: "succeeded" | "failed";
+  output?: unknown;
+  error?: RecordedError;
+  startedAt?: Date;
+  finishedAt: Date;
+  /** For a failed attempt: whether another attempt follows. */
+  willRetry?: boolean;
+}) {
+  const { stepId, iteration } = splitUnitId(args.unitId);
+  await upsertStepAttempt({
+    runId: args.runId,
+    stepId,
+    iteration,
+    attempt: args.attempt,
+    status: args.status,
+    output: args.status === "succeeded" ? summarize(args.output) : undefined,
+    error: args.error,
+    startedAt: args.startedAt,
+    finishedAt: args.finishedAt,
+  });
+  const durationMs = args.startedAt
+    ? args.finishedAt.getTime() - args.startedAt.getTime()
+    : undefined;
+  await appendRunEvent({
+    runId: args.runId,
+    key: `${args.unitId}:a${args.attempt}:${args.status}`,
+    stepId,
+    level: args.status === "failed" ? (args.willRetry ? "warn" : "error") : "info",
+    message:
+      args.status === "succeeded"
+        ? `${args.unitId} succeeded`
+        : `${args.unitId} failed${args.willRetry ? ", will retry" : ""}: ${args.error?.message ?? "error"}`,
+    data: {
+      unitId: args.unitId,
+      iteration,
+      attempt: args.attempt,
+      status: args.status,
+      durationMs,
+      ...(args.status === "succeeded" ? { output: summarize(args.output, 2048) } : {}),
+      ...(args.error ? { error: args.error, willRetry: !!args.willRetry } : {}),
+    },
+  });
+  await refreshRunStatus({ runId: args.runId });
+}
+
+export async function recordSkipped(args: {
+  runId: string;
+  unitId: string;
+  reason: string;
+  cause: string;
+  at: Date;
+}) {
+  const { stepId, iteration } = splitUnitId(args.unitId);
+  await upsertStepAttempt({
+    runId: args.runId,
+    stepId,
+    iteration,
+    attempt: 0,
+    status: "skipped",
+    output: { reason: args.reason, cause: args.cause },
+    startedAt: args.at,
+    finishedAt: args.at,
+  });
+  await appendRunEvent({
+    runId: args.runId,
+    key: `${args.unitId}:skipped`,
+    stepId,
+    message: `${args.unitId} skipped: ${args.reason}`,
+    data: {
+      unitId: args.unitId,
+      iteration,
+      status: "skipped",
+      reason: args.reason,
+      cause: args.cause,
+    },
+  });
+}
+
+/** A failure decided by the scheduler (a condition or forEach that could not be evaluated). */
+export async function recordDecidedFailure(args: {
+  runId: string;
+  unitId: string;
+  message: string;
+  at: Date;
+}) {
+  const { stepId, iteration } = splitUnitId(args.unitId);
+  await upsertStepAttempt({
+    runId: args.runId,
+    stepId,
+    iteration,
+    attempt: 0,
+    status: "failed",
+    error: { message: truncateMessage(args.message) },
+    startedAt: args.at,
+    finishedAt: args.at,
+  });
+  await appendRunEvent({
+    runId: args.runId,
+    key: `${args.unitId}:decided-failed`,
+    stepId,
+    level: "error",
+    message: `${args.unitId} failed: ${args.message}`,
+    data: { unitId: args.unitId, iteration, status: "failed", error: { message: args.message } },
+  });
+}
+
+/** A loop step's combined result (the list of item outputs) as one event. */
+export async function recordLoopFinished(args: {
+  runId: string;
+  stepId: string;
+  status: "succeeded" | "failed";
+  items: number;
+  message?: string;
+}) {
+  await appendRunEvent({
+    runId: args.runId,
+    key: `${args.stepId}:loop:${args.status}`,
+    stepId: args.stepId,
+    level: args.status === "failed" ? "error" : "info",
+    message:
+      args.status === "succeeded"
+        ? `${args.stepId} finished ${args.items} items`
+        : `${args.stepId} failed: ${args.message ?? "an item failed"}`,
+    data: { unitId: args.stepId, status: args.status, items: args.items },
+  });
+}
+
+export async function recordRunFinished(args: {
+  runId: string;
+  status: "succeeded" | "failed" | "cancelled";
+  error?: { step?: string; message: string };
+  output?: unknown;
+}) {
+  const changed = await finishRun({
+    runId: args.runId,
+    status: args.status,
+    error: args.error,
+    output: args.output === undefined ? undefined : summarize(args.output),
+  });
+  if (changed) {
+    await appendRunEvent({
+      runId: args.runId,
+      key: "run:finished",
+      level: args.status === "failed" ? "error" : "info",
+      message:
+        args.status === "succeeded"
+          ? "Run succeeded"
+          : args.status === "cancelled"
+            ? "Run cancelled"
+            : `Run failed${args.error?.step ? ` at ${args.error.step}` : ""}: ${args.error?.message ?? ""}`,
+      data: { status: args.status, error: args.error },
+    });
+  }
+  return changed;
+}

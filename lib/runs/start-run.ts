@@ -1,0 +1,100 @@
+// Starting a run of a workflow's approved version ("Run now", "run it" from the chat, a
+// workflow.run step): check the manual inputs, pin the version, create the run record, and
+// ask the engine to execute it.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { inngest as appClient, runRequested } from "@/inngest/client";
+import { createRun, finishRun } from "@/lib/db/run-queries";
+import type { Run } from "@/lib/db/schema";
+import { getWorkflow, getWorkflowVersion } from "@/lib/db/workflow-queries";
+import { AppError } from "@/lib/errors";
+import { validateManualInputs } from "@/lib/plan/manual-inputs";
+import { PlanSchema } from "@/lib/plan/schema";
+import { formatIssues } from "@/lib/plan/validate";
+
+type Sender = Pick<typeof appClient, "send">;
+
+/** Creates the run record of the workflow's approved version; the engine is not told yet. */
+export async function prepareRun({
+  userId,
+  workflowId,
+  inputs = {},
+  threadId,
+  runId = randomUUID(),
+}: {
+  userId: string;
+  workflowId: string;
+  inputs?: Record<string, unknown>;
+  threadId?: string | null;
+  runId?: string;
+}): Promise<Run> {
+  const workflow = await getWorkflow({ id: workflowId, userId });
+  if (!workflow) {
+    throw new AppError("not_found:workflow", "This workflow does not exist or is not yours.");
+  }
+  if (!workflow.activeVersionId) {
+    throw new AppError(
+      "conflict:workflow",
+      "This workflow has no approved version yet: approve its plan before running it.",
+    );
+  }
+  const pinned = await getWorkflowVersion({ versionId: workflow.activeVersionId, userId });
+  const parsed = PlanSchema.safeParse(pinned?.version.plan);
+  if (!pinned || !parsed.success) {
+    throw new AppError("conflict:workflow", "The approved version of this workflow is unreadable.");
+  }
+  const checked = validateManualInputs(parsed.data.trigger, inputs);
+  if (!checked.ok) {
+    throw new AppError(
+      "bad_request:run",
+      `The inputs do not fit this workflow: ${formatIssues(checked.errors).join("; ")}`,
+      { errors: checked.errors },
+    );
+  }
+  return createRun({
+    id: runId,
+    workflowId,
+    versionId: pinned.version.id,
+    userId,
+    threadId: threadId ?? workflow.threadId,
+    trigger: { type: "manual", inputs: checked.inputs },
+  });
+}
+
+/** Starts a run of the caller's workflow with its manual inputs; answers with the run. */
+export async function startRun({
+  userId,
+  workflowId,
+  inputs,
+  threadId,
+  client = appClient,
+}: {
+  userId: string;
+  workflowId: string;
+  inputs?: Record<string, unknown>;
+  threadId?: string | null;
+  client?: Sender;
+}): Promise<Run> {
+  const run = await prepareRun({ userId, workflowId, inputs, threadId });
+  try {
+    await client.send(
+      runRequested.create(
+        { runId: run.id, userId, workflowId, versionId: run.versionId, depth: 0 },
+        // The run id as event id: a repeated send starts one run, not two.
+        { id: `run-${run.id}` },
+      ),
+    );
+  } catch (error) {
+    console.error("[runs] could not reach the workflow engine", error);
+    await finishRun({
+      runId: run.id,
+      status: "failed",
+      error: { message: "The workflow engine could not be reached; the run did not start." },
+    });
+    throw new AppError(
+      "unavailable:run",
+      "The workflow engine is not reachable right now; the run did not start.",
+    );
+  }
+  return run;
+}

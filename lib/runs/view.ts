@@ -1,0 +1,46 @@
+// What the run views read: one run with its steps and log, and a workflow's run history.
+// Owner-checked: another person's run or workflow is reported as missing.
+import "server-only";
+import {
+  getRunForOwner,
+  listRunEvents,
+  listRunSteps,
+  listRunsForWorkflow,
+} from "@/lib/db/run-queries";
+import type { Run, RunEvent, RunStep } from "@/lib/db/schema";
+import { getWorkflow } from "@/lib/db/workflow-queries";
+import { AppError } from "@/lib/errors";
+
+export type RunView = { run: Run; steps: RunStep[]; events: RunEvent[] };
+
+export const runNotFound = () =>
+  new AppError("not_found:run", "This run does not exist or is not yours.");
+
+export async function getRunView({
+  userId,
+  runId,
+}: {
+  userId: string;
+  runId: string;
+}): Promise<RunView> {
+  const run = await getRunForOwner({ runId, userId });
+  if (!run) throw runNotFound();
+  const [steps, events] = await Promise.all([listRunSteps({ runId }), listRunEvents({ runId })]);
+  return { run, steps, events };
+}
+
+export async function listWorkflowRuns({
+  userId,
+  workflowId,
+  limit,
+}: {
+  userId: string;
+  workflowId: string;
+  limit?: number;
+}): Promise<Run[]> {
+  const workflow = await getWorkflow({ id: workflowId, userId });
+  if (!workflow) {
+    throw new AppError("not_found:workflow", "This workflow does not exist or is not yours.");
+  }
+  return listRunsForWorkflow({ workflowId, userId, limit });
+}

@@ -1,0 +1,147 @@
+// Interpreter tests: a private database, the embedded executor on a free port with fast
+// retries, and the real serve() handler over the app's functions built with a test action
+// registry. The app's lib/db singleton points at the test database.
+import { Inngest } from "inngest";
+import { serve } from "inngest/next";
+import { createEngine, type Engine } from "@/inngest/local/engine";
+import { silentLogger } from "@/inngest/local/interfaces";
+import { createActionContext } from "@/lib/actions/runtime/context";
+import type { DbHandle } from "@/lib/db/client";
+import type { Run } from "@/lib/db/schema";
+import { toFetch } from "@/tests/fixtures/inngest-app/app";
+import {
+  createEffects,
+  createTestRegistry,
+  type Effects,
+} from "@/tests/fixtures/runs/test-actions";
+import { createTestDatabase, type DriverName, type TestDatabase } from "@/tests/helpers/database";
+
+export const APP_URL = "http://app.test";
+
+export type RunsHarness = {
+  database: TestDatabase;
+  engine: Engine;
+  client: Inngest.Any;
+  effects: Effects;
+  /** A user with an approved workflow running `plan`; returns the workflow id. */
+  workflow(plan: unknown, userId?: string): Promise<string>;
+  user(email?: string): Promise<string>;
+  userId: string;
+  start(workflowId: string, inputs?: Record<string, unknown>, userId?: string): Promise<Run>;
+  finished(runId: string, timeoutMs?: number): Promise<Run>;
+  waitFor<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+};
+
+export function pointAppAt(handle: DbHandle) {
+  (globalThis as unknown as { flowchatDb?: Promise<DbHandle> }).flowchatDb =
+    Promise.resolve(handle);
+}
+
+let emailCounter = 0;
+
+export async function createRunsHarness(
+  driver: DriverName,
+  options: { port?: number; concurrencyPerUser?: number } = {},
+): Promise<RunsHarness> {
+  const database = await createTestDatabase(driver);
+  pointAppAt(database);
+  const engine = createEngine({
+    db: database,
+    port: options.port ?? 0,
+    backoff: (attempt) => 50 * (attempt + 1),
+    pollIntervalMs: 200,
+    logger: process.env.ENGINE_TEST_LOGS ? undefined : silentLogger,
+  });
+  await engine.start();
+  const client = new Inngest({
+    id: "flowchat",
+    isDev: true,
+    baseUrl: engine.url,
+    logger: { info() {}, warn() {}, error() {}, debug() {} },
+  });
+  const effects = createEffects();
+  const { createFunctions } = await import("@/inngest/functions");
+  const functions = createFunctions({
+    client,
+    registry: createTestRegistry(effects),
+    appUrl: APP_URL,
+    concurrencyPerUser: options.concurrencyPerUser ?? 200,
+    createContext: async (o) => ({
+      context: createActionContext({ ...o, network: undefined }),
+      secrets: {},
+    }),
+  });
+  const appFetch = toFetch(serve({ client, functions }));
+  const timedFetch = async (request: Request) => {
+    const t = Date.now();
+    const res = await appFetch(request);
+    if (process.env.RUNS_TIMING)
+      console.log("CALL", new URL(request.url).search, Date.now() - t, res.status);
+    return res;
+  };
+  await engine.sync({ url: `${APP_URL}/api/inngest`, fetch: timedFetch });
+
+  const queries = await import("@/lib/db/queries");
+  const workflowQueries = await import("@/lib/db/workflow-queries");
+  const runQueries = await import("@/lib/db/run-queries");
+  const { startRun } = await import("@/lib/runs/start-run");
+
+  const user = async (email = `runner${++emailCounter}-${Date.now()}@example.com`) =>
+    (await queries.createUser({ email, name: "Runner", passwordHash: "x" })).id;
+  const userId = await user();
+
+  const waitFor = async <T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await fn();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+
+  return {
+    database,
+    engine,
+    client,
+    effects,
+    userId,
+    user,
+    async workflow(plan, owner = userId) {
+      const { workflow, version } = await workflowQueries.createWorkflow({
+        userId: owner,
+        title: (plan as { title?: string }).title ?? "Test",
+        plan,
+        author: "person",
+      });
+      await workflowQueries.approveWorkflowVersion({
+        userId: owner,
+        workflowId: workflow.id,
+        versionId: version.id,
+      });
+      return workflow.id;
+    },
+    start: (workflowId, inputs, owner = userId) =>
+      startRun({ userId: owner, workflowId, inputs, client }),
+    finished: (runId, timeoutMs = 30_000) =>
+      waitFor(
+        async () => {
+          const run = await runQueries.getRunById({ runId });
+          return run && ["succeeded", "failed", "cancelled"].includes(run.status) ? run : undefined;
+        },
+        `run ${runId} to finish`,
+        timeoutMs,
+      ),
+    waitFor,
+    async close() {
+      await engine.stop();
+      await database.drop();
+    },
+  };
+}
+
+/** A plan with the given steps and a manual trigger. */
+export function plan(steps: unknown[], extra: Record<string, unknown> = {}) {
+  return { version: 1, title: "Test plan", trigger: { type: "manual" }, steps, ...extra };
+}
