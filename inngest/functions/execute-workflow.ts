@@ -220,7 +220,13 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
             resumed = await step.waitForEvent(`${unit.id}:wait`, {
               event: waitResumed.name,
               if: `async.data.runId == ${JSON.stringify(runId)} && async.data.stepId == ${JSON.stringify(unit.stepId)}`,
-              timeout: new Date(armed.deadline),
+              // A duration from the memoized arm time, not a Date: the embedded executor
+              // misreads absolute timeouts (reported), and this stays deterministic.
+              // Whole seconds, rounded up: the SDK drops sub-second parts of a duration.
+              timeout:
+                Math.ceil(
+                  Math.max(1000, Date.parse(armed.deadline) - Date.parse(armed.startedAt)) / 1000,
+                ) * 1000,
             });
           }
           const output = await step.run(`${unit.id}:done`, () =>

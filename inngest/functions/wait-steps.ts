@@ -23,7 +23,8 @@ export type ArmedWait = {
 
 type Signal = { via?: string; data?: unknown };
 
-function deadlineFor(
+/** When a wait of `action` with its resolved input gives up, DST-correct in `timeZone`. */
+export function waitDeadlineFor(
   action: string,
   input: Record<string, unknown>,
   now: string,
@@ -58,7 +59,7 @@ export async function armUnitWait(args: { run: RunInfo; unit: ReadyUnit }): Prom
   let deadline: string | undefined;
   try {
     input = await resolveUnitInput(unit);
-    deadline = deadlineFor(unit.step.action, input, startedAt.toISOString(), unit.env.timeZone);
+    deadline = waitDeadlineFor(unit.step.action, input, startedAt.toISOString(), unit.env.timeZone);
   } catch (error) {
     await recordAttemptFinished({
       runId: run.runId,
