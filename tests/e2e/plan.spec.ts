@@ -34,6 +34,12 @@ test("a plan is proposed, inspected, edited, approved, and stays approved after 
     "https://status.example.com/api/incidents?state=open",
   );
   await expect(v1.details).toContainText("3 attempts, exponential backoff");
+  // Keyboard: a focused node opens with Enter.
+  await v1.root.getByTestId("rf__node-summarize").focus();
+  await page.keyboard.press("Enter");
+  await expect(v1.details).toContainText("ai.generate");
+  await v1.node("fetch").click();
+  await expect(v1.details).toContainText("http.request");
   await page.screenshot({ path: testInfo.outputPath("plan-card.png"), fullPage: true });
 
   // Edit: a broken value is flagged with its path as the person types; a valid one saves.

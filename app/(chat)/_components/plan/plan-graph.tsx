@@ -174,6 +174,15 @@ export function PlanGraph({
         onNodeClick={(_, node) =>
           onSelect(node.type === "step" ? (node.id === selected ? null : node.id) : null)
         }
+        // Enter or Space on a focused node selects it through a change event, not a click;
+        // Escape unselects. The selection itself lives in the card, not in the graph's state.
+        onNodesChange={(changes) => {
+          for (const change of changes) {
+            if (change.type !== "select" || change.id === TRIGGER_ID) continue;
+            if (change.selected) onSelect(change.id);
+            else if (change.id === selected) onSelect(null);
+          }
+        }}
         onPaneClick={() => onSelect(null)}
       />
     </div>
