@@ -2,6 +2,7 @@
 // shows the current state, not what the tool returned when it ran) and carries out the
 // person's decisions: approve, reject, and save an edit as a new version.
 import "server-only";
+import { z } from "zod";
 import { actionRegistry } from "@/lib/actions/registry";
 import { saveMessages, touchThread } from "@/lib/db/queries";
 import type { Workflow, WorkflowVersion } from "@/lib/db/schema";
@@ -28,7 +29,7 @@ import {
   validatePlan,
 } from "@/lib/plan";
 import type { CardAction, PlanCardData } from "./planner-card-types";
-import type { ChatMessage } from "./types";
+import { type ChatMessage, planDataSchema } from "./types";
 
 /** How many upcoming fire times a schedule's card shows. */
 const NEXT_RUNS = 3;
@@ -187,7 +188,12 @@ export async function loadPlanCards({
   return Object.fromEntries(cards.map((card) => [card.version.id, card]));
 }
 
-/** Version ids the plan cards of these messages point at (tool outputs and `data-plan` parts). */
+const versionIdSchema = z.uuid();
+
+/**
+ * Version ids the plan cards of these messages point at (tool outputs and `data-plan` parts).
+ * Stored JSON is checked first: a malformed id must not break the thread's page.
+ */
 export function planVersionIds(messages: ChatMessage[]): string[] {
   const ids: string[] = [];
   for (const message of messages) {
@@ -199,12 +205,13 @@ export function planVersionIds(messages: ChatMessage[]): string[] {
       ) {
         ids.push(part.output.versionId);
       }
-      if (part.type === "data-plan" && typeof part.data?.versionId === "string") {
-        ids.push(part.data.versionId);
+      if (part.type === "data-plan") {
+        const data = planDataSchema.safeParse(part.data);
+        if (data.success) ids.push(data.data.versionId);
       }
     }
   }
-  return ids;
+  return ids.filter((id) => versionIdSchema.safeParse(id).success);
 }
 
 export async function approvePlanVersion(input: {

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { layoutPlan, TRIGGER_ID } from "@/app/(chat)/_components/plan/plan-layout";
-import { buildPlanCard } from "@/lib/ai/planner-card";
+import { buildPlanCard, planVersionIds } from "@/lib/ai/planner-card";
+import type { ChatMessage } from "@/lib/ai/types";
 import type { Workflow, WorkflowVersion } from "@/lib/db/schema";
 import type { Plan } from "@/lib/plan";
 
@@ -87,6 +88,54 @@ describe("the plan card's data", () => {
     });
     expect(card.version.decidedLabel).toBe("Fri, 27 Mar 2026, 09:15 (Europe/Berlin)");
     expect(card.warnings.map((w) => w.path)).toContain("steps[4].action");
+  });
+});
+
+describe("the cards a thread shows", () => {
+  it("are found in saved tool outputs and data-plan parts, skipping malformed ids", () => {
+    const id1 = "11111111-1111-4111-8111-111111111111";
+    const id2 = "22222222-2222-4222-8222-222222222222";
+    const messages = [
+      {
+        id: "m1",
+        role: "assistant",
+        parts: [
+          {
+            type: "tool-proposeWorkflow",
+            toolCallId: "c1",
+            state: "output-available",
+            input: { plan: {} },
+            output: { ok: true, workflowId: id2, versionId: id1 },
+          },
+          {
+            type: "tool-proposeWorkflow",
+            toolCallId: "c2",
+            state: "output-available",
+            input: { plan: {} },
+            output: { ok: true, workflowId: id2, versionId: "not-a-uuid" },
+          },
+          {
+            type: "tool-proposeWorkflow",
+            toolCallId: "c3",
+            state: "output-available",
+            input: { plan: {} },
+            output: { ok: false, errors: [] },
+          },
+        ],
+      },
+      {
+        id: "m2",
+        role: "assistant",
+        parts: [
+          {
+            type: "data-plan",
+            data: { workflowId: id2, versionId: id2, version: 2, author: "person" },
+          },
+          { type: "data-plan", data: { versionId: 7 } },
+        ],
+      },
+    ] as unknown as ChatMessage[];
+    expect(planVersionIds(messages)).toEqual([id1, id2]);
   });
 });
 
