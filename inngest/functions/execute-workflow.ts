@@ -70,6 +70,8 @@ export type ExecuteWorkflowOptions = {
   concurrencyPerUser?: number;
   /** Base URL of resume links (default APP_URL, else http://127.0.0.1:$PORT). */
   appUrl?: string;
+  /** Key resume links are signed with (default RUN_RESUME_SECRET or derived). */
+  resumeSecret?: string;
 };
 
 export type RunResult = { runId: string; status: "succeeded" | "cancelled"; output?: unknown };
@@ -177,7 +179,12 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
             ...(user?.timezone ? { timeZone: user.timezone } : {}),
           },
           timeZone: planTimeZone(plan.data, user?.timezone ?? "UTC"),
-          waits: waitUrlsFor(runId, waitStepIds(plan.data, registry), options.appUrl),
+          waits: waitUrlsFor(
+            runId,
+            waitStepIds(plan.data, registry),
+            options.appUrl,
+            options.resumeSecret,
+          ),
           threadId: run.threadId ?? undefined,
         } as const;
       });

@@ -1,9 +1,10 @@
 // Entry point of `npm run plan -- <command> …`. Subcommands live in their own modules and
 // are registered in `commands`; the dispatcher only parses the command name.
 import { type CliCommand, type CliIo, EXIT, UsageError } from "./command";
+import { runCommand } from "./run-command";
 import { validateCommand } from "./validate-command";
 
-export const commands: readonly CliCommand[] = [validateCommand];
+export const commands: readonly CliCommand[] = [validateCommand, runCommand];
 
 export function usageText(list: readonly CliCommand[] = commands): string {
   const width = Math.max(...list.map((command) => command.usage.length));

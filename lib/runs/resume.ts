@@ -25,8 +25,8 @@ export function waitUrlsFor(
   runId: string,
   stepIds: readonly string[],
   base = appBaseUrl(),
+  secret = resumeSecret(),
 ): Record<string, { url: string }> {
-  const secret = resumeSecret();
   return Object.fromEntries(
     stepIds.map((stepId) => [stepId, { url: resumeUrl(base, resumeToken(secret, runId, stepId)) }]),
   );

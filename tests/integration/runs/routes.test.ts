@@ -1,0 +1,137 @@
+// The run routes as the browser calls them: start, read, history, SSE, cancel, approvals —
+// each answering 404 for another person's run or workflow.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { resetEnvForTests } from "@/lib/env";
+import { freePort } from "../engine/processes";
+import { createRunsHarness, plan, pointAppAt, type RunsHarness } from "./harness";
+
+const session = { userId: undefined as string | undefined };
+vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId }));
+
+const port = await freePort();
+process.env.INNGEST_EMBEDDED_PORT = String(port);
+resetEnvForTests();
+
+const runsRoute = await import("@/app/api/workflows/[id]/runs/route");
+const runRoute = await import("@/app/api/runs/[id]/route");
+const cancelRoute = await import("@/app/api/runs/[id]/cancel/route");
+const eventsRoute = await import("@/app/api/runs/[id]/events/route");
+const waitRoute = await import("@/app/api/runs/[id]/waits/[stepId]/route");
+
+const ctx = (params: Record<string, string>) => ({ params: Promise.resolve(params) }) as never;
+const post = (body: unknown) =>
+  new Request("http://app.test/x", { method: "POST", body: JSON.stringify(body) });
+
+describe("run routes", () => {
+  let h: RunsHarness;
+  let other: string;
+  beforeAll(async () => {
+    h = await createRunsHarness("pglite", { port });
+    other = await h.user();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("starts a run with checked inputs, shows it to its owner only, and streams its events", async () => {
+    pointAppAt(h.database);
+    const workflowId = await h.workflow(
+      plan(
+        [
+          { id: "greet", action: "transform", input: { value: "hi {{ trigger.inputs.name }}" } },
+          {
+            id: "ask",
+            action: "wait.approval",
+            after: ["greet"],
+            input: { prompt: "ok?", timeout: "1m" },
+          },
+        ],
+        { trigger: { type: "manual", inputs: { name: { type: "string" } } } },
+      ),
+    );
+    session.userId = h.userId;
+    const bad = await runsRoute.POST(post({ inputs: { name: 3 } }), ctx({ id: workflowId }));
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.code).toBe("bad_request:run");
+
+    const started = await runsRoute.POST(
+      post({ inputs: { name: "Ada" } }),
+      ctx({ id: workflowId }),
+    );
+    expect(started.status).toBe(201);
+    const { run } = await started.json();
+    expect(run.status).toBe("queued");
+
+    // Another person sees nothing.
+    session.userId = other;
+    expect((await runRoute.GET(new Request("http://x"), ctx({ id: run.id }))).status).toBe(404);
+    expect((await runsRoute.GET(new Request("http://x"), ctx({ id: workflowId }))).status).toBe(
+      404,
+    );
+    expect((await eventsRoute.GET(new Request("http://x"), ctx({ id: run.id }))).status).toBe(404);
+    expect((await cancelRoute.POST(new Request("http://x"), ctx({ id: run.id }))).status).toBe(404);
+    expect(
+      (await waitRoute.POST(post({ approved: true }), ctx({ id: run.id, stepId: "ask" }))).status,
+    ).toBe(404);
+    expect((await runRoute.GET(new Request("http://x"), ctx({ id: "nope" }))).status).toBe(404);
+
+    session.userId = h.userId;
+    await h.waitFor(async () => {
+      const view = await (await runRoute.GET(new Request("http://x"), ctx({ id: run.id }))).json();
+      return view.run.status === "waiting" ? view : undefined;
+    }, "the run to wait");
+
+    // SSE: everything so far, then live events until the end.
+    const controller = new AbortController();
+    const stream = await eventsRoute.GET(
+      new Request("http://x", { signal: controller.signal, headers: { "last-event-id": "1" } }),
+      ctx({ id: run.id }),
+    );
+    expect(stream.headers.get("content-type")).toContain("text/event-stream");
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    let text = "";
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += decoder.decode(value);
+      }
+    })();
+    await h.waitFor(async () => (text.includes("ask waiting") ? true : undefined), "sse backlog");
+    expect(text).not.toContain("id: 1\n");
+    const answered = await waitRoute.POST(
+      post({ approved: true }),
+      ctx({ id: run.id, stepId: "ask" }),
+    );
+    expect(await answered.json()).toEqual({ accepted: true, duplicate: false });
+    await reading;
+    expect(text).toContain("Run succeeded");
+    expect(text).toMatch(/event: end\ndata: \{"status":"succeeded"\}/);
+
+    const history = await (
+      await runsRoute.GET(new Request("http://x"), ctx({ id: workflowId }))
+    ).json();
+    expect(history.runs.map((r: { id: string }) => r.id)).toEqual([run.id]);
+    const view = await (await runRoute.GET(new Request("http://x"), ctx({ id: run.id }))).json();
+    expect(view.steps.map((s: { stepId: string }) => s.stepId).sort()).toEqual(["ask", "greet"]);
+    expect(view.events.length).toBeGreaterThan(4);
+  });
+
+  it("cancels a waiting run through the route", async () => {
+    pointAppAt(h.database);
+    const workflowId = await h.workflow(
+      plan([{ id: "nap", action: "wait.delay", input: { duration: "1h" } }]),
+    );
+    session.userId = h.userId;
+    const { run } = await (await runsRoute.POST(post({}), ctx({ id: workflowId }))).json();
+    await h.waitFor(async () => {
+      const view = await (await runRoute.GET(new Request("http://x"), ctx({ id: run.id }))).json();
+      return view.run.status === "waiting" ? true : undefined;
+    }, "the run to wait");
+    const cancelled = await cancelRoute.POST(new Request("http://x"), ctx({ id: run.id }));
+    expect(await cancelled.json()).toEqual({ cancelled: true, status: "cancelled" });
+    const again = await cancelRoute.POST(new Request("http://x"), ctx({ id: run.id }));
+    expect(await again.json()).toEqual({ cancelled: false, status: "cancelled" });
+  });
+});
