@@ -50,6 +50,8 @@ export default defineConfig({
         OPENAI_BASE_URL: `http://127.0.0.1:${MODEL_PORT}/v1`,
         OPENAI_MODEL: "flowchat-test",
         NEXT_TELEMETRY_DISABLED: "1",
+        // Its own embedded executor port, so a dev server's (8288) can run alongside.
+        INNGEST_EMBEDDED_PORT: "8388",
       },
     },
   ],

@@ -133,11 +133,13 @@ export async function finishUnitWait(args: {
   let signal = (
     armed.signaled ? armed.signal : (args.event?.data?.payload ?? null)
   ) as Signal | null;
-  if (!signaled && armed.deadline !== null) {
-    const late = await getWaitSignal({ runId: run.runId, stepId: unit.stepId });
-    if (late.signaled) {
+  if (!armed.signaled && armed.deadline !== null) {
+    // The stored signal is the one that counts (the first; events may be re-sent), and one
+    // stored just as the wait timed out still ends it as signaled.
+    const stored = await getWaitSignal({ runId: run.runId, stepId: unit.stepId });
+    if (stored.signaled) {
       signaled = true;
-      signal = late.payload as Signal | null;
+      signal = stored.payload as Signal | null;
     }
   }
   await consumeWaitSignal({ runId: run.runId, stepId: unit.stepId });

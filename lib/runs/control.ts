@@ -39,7 +39,9 @@ export async function signalWait({
     return { accepted: false, duplicate: false };
   }
   const stored = await putWaitSignal({ runId, stepId, payload: { via, data: payload ?? null } });
-  if (!stored.stored) return { accepted: true, duplicate: true };
+  if (stored.consumed && !stored.stored) return { accepted: false, duplicate: true };
+  // A repeated signal still re-sends the wake-up events (the first call may have died before
+  // sending them); the stored payload stays the first one.
   await appendRunEvent({
     runId,
     key: `${stepId}:signal`,
@@ -51,7 +53,7 @@ export async function signalWait({
     waitResumed.create({ runId, stepId, payload: { via, data: payload ?? null } }),
     waitSignaled.create({ runId, stepId }),
   ]);
-  return { accepted: true, duplicate: false };
+  return { accepted: true, duplicate: !stored.stored };
 }
 
 /** Approves or rejects a run's `wait.approval` step, as its owner. */

@@ -5,6 +5,7 @@ import "server-only";
 import {
   appendRunEvent,
   finishRun,
+  getRunById,
   markRunStarted,
   refreshRunStatus,
   upsertStepAttempt,
@@ -218,7 +219,10 @@ export async function recordRunFinished(args: {
     error: args.error,
     output: args.output === undefined ? undefined : summarize(args.output),
   });
-  if (changed) {
+  // Also when a retried step finds the run already ended this way: the first attempt may have
+  // died between the two writes. The event's key keeps it to one.
+  const current = changed ? undefined : await getRunById({ runId: args.runId });
+  if (changed || current?.status === args.status) {
     await appendRunEvent({
       runId: args.runId,
       key: "run:finished",

@@ -1,0 +1,131 @@
+// A run killed mid-way resumes without repeating work: the executor and the app's functions
+// run in a child process that is SIGKILLed at random moments and started again. Every run
+// finishes; no step whose result was stored runs again; every unit has one success record.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Inngest } from "inngest";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase } from "@/lib/db/client";
+import { migrate } from "@/lib/db/migrate";
+import { getRunById, listRunEvents, listRunSteps } from "@/lib/db/run-queries";
+import { createPostgresDatabase } from "@/tests/helpers/database";
+import { type Child, freePort, spawnTs, waitFor } from "../engine/processes";
+import { plan, pointAppAt } from "./harness";
+
+const RUNS = 12;
+const KILLS = 3;
+const UNITS = ["a", "b", "c", "d"];
+
+describe("a crashed run on postgres", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "runs-crash-"));
+  let child: Child | undefined;
+  const cleanup: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    child?.process.kill("SIGKILL");
+    for (const fn of cleanup.reverse()) await fn().catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("resumes after SIGKILLs with no stored step executed twice", async () => {
+    const created = await createPostgresDatabase("flowchat_runs_crash");
+    cleanup.push(created.drop);
+    const handle = await openDatabase({ databaseUrl: created.url, max: 3 });
+    cleanup.push(() => handle.close());
+    await migrate(handle);
+    pointAppAt(handle);
+    const port = await freePort();
+    const file = path.join(dir, "effects.jsonl");
+    fs.writeFileSync(file, "");
+    const start = (incarnation: number) => {
+      child = spawnTs(
+        "tests/fixtures/runs/crash-child.ts",
+        [],
+        {
+          ENGINE_PORT: String(port),
+          INCARNATION: String(incarnation),
+          SIDE_EFFECTS_FILE: file,
+          DATABASE_URL: created.url,
+          NODE_OPTIONS: "--conditions=react-server",
+        },
+        { direct: true },
+      );
+      return waitFor(
+        async () => (child?.output().includes("ready") ? true : undefined),
+        60_000,
+        "child",
+      );
+    };
+
+    const { createUser } = await import("@/lib/db/queries");
+    const { createWorkflow, approveWorkflowVersion } = await import("@/lib/db/workflow-queries");
+    const { startRun } = await import("@/lib/runs/start-run");
+    const user = await createUser({ email: "crash@example.com", passwordHash: "x" });
+    const { workflow, version } = await createWorkflow({
+      userId: user.id,
+      title: "crash",
+      author: "person",
+      plan: plan([
+        { id: "a", action: "test.count", input: { key: "a" } },
+        { id: "b", action: "test.count", after: ["a"], input: { key: "b" } },
+        { id: "c", action: "test.count", after: ["a"], input: { key: "c" } },
+        { id: "d", action: "test.count", after: ["b", "c"], input: { key: "d" } },
+      ]),
+    });
+    await approveWorkflowVersion({
+      userId: user.id,
+      workflowId: workflow.id,
+      versionId: version.id,
+    });
+    const client = new Inngest({
+      id: "flowchat",
+      isDev: true,
+      baseUrl: `http://127.0.0.1:${port}`,
+      logger: { info() {}, warn() {}, error() {}, debug() {} },
+    });
+
+    let incarnation = 0;
+    await start(incarnation);
+    const runIds: string[] = [];
+    for (let kill = 0; kill < KILLS; kill++) {
+      for (let i = 0; i < Math.ceil(RUNS / KILLS) && runIds.length < RUNS; i++) {
+        runIds.push((await startRun({ userId: user.id, workflowId: workflow.id, client })).id);
+      }
+      await new Promise((r) => setTimeout(r, 200 + Math.random() * 600));
+      child?.process.kill("SIGKILL");
+      await child?.exited;
+      await start(++incarnation);
+    }
+
+    const runs = await waitFor(
+      async () => {
+        const rows = await Promise.all(runIds.map((runId) => getRunById({ runId })));
+        return rows.every((run) => run?.status === "succeeded") ? rows : undefined;
+      },
+      90_000,
+      "every run to succeed",
+    );
+    expect(runs).toHaveLength(RUNS);
+
+    const executions = fs
+      .readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { run: string; unit: string; incarnation: number });
+    for (const runId of runIds) {
+      const steps = await listRunSteps({ runId });
+      for (const unit of UNITS) {
+        const succeeded = steps.filter((s) => s.stepId === unit && s.status === "succeeded");
+        expect(succeeded, `${runId} ${unit}`).toHaveLength(1);
+        const stored = (succeeded[0].output as { incarnation: number }).incarnation;
+        const after = executions.filter(
+          (e) => e.run === runId && e.unit === unit && e.incarnation > stored,
+        );
+        expect(after, `${runId} ${unit} ran again after its result was stored`).toEqual([]);
+      }
+      const events = await listRunEvents({ runId });
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      expect(events.filter((e) => e.message === "Run succeeded")).toHaveLength(1);
+    }
+  }, 240_000);
+});
