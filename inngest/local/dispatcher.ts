@@ -38,6 +38,10 @@ export class Dispatcher {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
+  get isRunning() {
+    return this.running;
+  }
+
   get activeJobs() {
     return this.inFlight.size;
   }

@@ -41,6 +41,13 @@ export type EngineOptions = {
   /** Safety-net poll; the queue is otherwise woken by NOTIFY and timers. */
   pollIntervalMs?: number;
   logger?: EngineLogger;
+  /**
+   * PostgreSQL: commit step results and queue changes without waiting for the WAL flush
+   * (default true; see SqlClientOptions). Accepted events always commit synchronously.
+   */
+  asyncCommit?: boolean;
+  /** Wraps the SQL client (the benchmark counts queries and their time with it). */
+  instrumentSql?: (sql: SqlClient) => SqlClient;
 };
 
 export type Engine = {
@@ -64,7 +71,8 @@ export type Engine = {
 
 export function createEngine(options: EngineOptions): Engine {
   const logger = options.logger ?? consoleLogger;
-  const sql = createSqlClient(options.db);
+  const base = createSqlClient(options.db, { asyncCommit: options.asyncCommit ?? true });
+  const sql = options.instrumentSql ? options.instrumentSql(base) : base;
   const registry = new Registry([...(options.apps ?? [])]);
   let dispatcher: Dispatcher | undefined;
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
@@ -93,6 +101,8 @@ export function createEngine(options: EngineOptions): Engine {
     backoff: options.backoff ?? defaultBackoff,
     signingKey: options.signingKey,
     wake,
+    workerId: () => dispatcher?.workerId ?? "engine",
+    isRunning: () => dispatcher?.isRunning ?? false,
   });
 
   async function reloadFunctions() {
@@ -121,6 +131,8 @@ export function createEngine(options: EngineOptions): Engine {
     const list = Array.isArray(events) ? events : [events];
     const ids = eventIds(list.length, idSeed);
     const stored = await sql.tx(async (q) => {
+      // An acknowledged event must survive even a database crash.
+      if (sql.driver === "postgres") await q.query("set local synchronous_commit = on");
       const rows = await insertEvents(q, list, { ids });
       await q.query("select pg_notify('engine_jobs', '')");
       return rows;
@@ -191,6 +203,7 @@ export function createEngine(options: EngineOptions): Engine {
       await dispatcher?.stop();
       await server?.close();
       server = undefined;
+      await sql.close();
     },
     async sync(app) {
       const target = typeof app === "string" ? (registry.targetFor(app) ?? { url: app }) : app;

@@ -24,16 +24,20 @@ import {
   type LifecycleContext,
   resumeStep,
 } from "./run-lifecycle";
-import { deleteJob, deleteRunJobs, rescheduleJob } from "./sql/delete-job";
+import { applyStepRun } from "./sql/apply-step-run";
+import { deleteJob, deleteRunJobs, releaseJob, rescheduleJob } from "./sql/delete-job";
 import { enqueueDiscoveryIfIdle } from "./sql/enqueue-discovery";
 import { enqueueJob } from "./sql/enqueue-job";
 import { insertEvents } from "./sql/insert-events";
-import { loadRunForCall } from "./sql/load-run-for-call";
-import { type LockedRun, lockRun, markRunning } from "./sql/lock-run";
+import { loadRunForCall, type RunForCall } from "./sql/load-run-for-call";
+import { type LockedRun, lockActiveRun, lockRun } from "./sql/lock-run";
 import { deletePause, insertPause, pausesForEvent } from "./sql/pauses";
 import { recordAttempt } from "./sql/record-attempt";
 import { saveStep } from "./sql/save-step";
 import type { Queryable, SqlClient } from "./sql-client";
+
+/** The run's next call, already claimed by this worker, and the run as it now stands. */
+type Continuation = { job: Job; run?: RunForCall };
 
 export type WorkerDeps = {
   sql: SqlClient;
@@ -43,6 +47,9 @@ export type WorkerDeps = {
   signingKey?: string;
   /** Wakes the dispatcher after a commit queued due work. */
   wake: () => void;
+  /** The dispatcher's lock owner name, for jobs this worker claims for itself. */
+  workerId: () => string;
+  isRunning: () => boolean;
 };
 
 export class Worker {
@@ -83,27 +90,49 @@ export class Worker {
   ): Promise<T> {
     const after: (() => void)[] = [];
     const ctx: LifecycleContext = { logger: this.deps.logger, afterCommit: (f) => after.push(f) };
-    const result = await this.deps.sql.tx(async (q) => {
-      const value = await fn(q, ctx);
-      // Other processes (a second app instance, a standby) learn about new work this way.
-      await q.query("select pg_notify('engine_jobs', '')");
-      return value;
-    });
+    // No NOTIFY here: only the leader works the queue, and it wakes itself below. Events
+    // accepted through the API do notify (engine.send), for listeners in other processes.
+    const result = await this.deps.sql.tx((q) => fn(q, ctx));
     for (const f of after) f();
-    this.deps.wake();
+    // A call that continues with its run's next call queued nothing for the others.
+    if (!(result && typeof result === "object" && "kind" in result)) this.deps.wake();
     return result;
   }
 
-  private async call(job: Job): Promise<void> {
+  /**
+   * Runs a call job and, while the run goes on step after step with nothing else pending,
+   * its next discovery call too: that job is inserted already claimed, so a sequential run
+   * costs no claim round trip per step.
+   */
+  private async call(first: Job): Promise<void> {
+    let job: Job | undefined = first;
+    let cached: RunForCall | undefined;
+    while (job) {
+      const next: Continuation | undefined = await this.callOnce(job, cached);
+      job = next?.job;
+      cached = next?.run;
+      if (job && !this.deps.isRunning()) {
+        // Stopping: hand the next call back to the queue for whoever runs it next.
+        await releaseJob(this.deps.sql, job.id, 0);
+        return;
+      }
+    }
+  }
+
+  /**
+   * One call. `cached` is the run as this worker left it after the previous step of a
+   * continuation: nothing else can have added to an idle run, so it need not be reloaded.
+   */
+  private async callOnce(job: Job, cached?: RunForCall): Promise<Continuation | undefined> {
     const { sql, registry } = this.deps;
     const runId = job.run_id as string;
     const stepId = String(job.payload.step ?? "step");
     const attempt = Number(job.payload.attempt ?? 0);
-    const run = await loadRunForCall(sql, runId);
+    const run = cached ?? (await loadRunForCall(sql, runId));
     const fn = run && registry.functions.get(run.function_id);
     if (!run || (run.status !== "queued" && run.status !== "running")) {
       await deleteJob(sql, job.id);
-      return;
+      return undefined;
     }
     if (!fn) {
       await this.transaction(async (q, ctx) => {
@@ -114,7 +143,7 @@ export class Worker {
           message: `Function ${run.function_id} is no longer synced`,
         });
       });
-      return;
+      return undefined;
     }
     const memo: Record<string, unknown> = {};
     const stack: string[] = [];
@@ -128,7 +157,7 @@ export class Worker {
         if (!(await deleteJob(q, job.id))) return;
         await enqueueDiscoveryIfIdle(q, runId);
       });
-      return;
+      return undefined;
     }
     const body: CallBody = {
       event: run.event,
@@ -153,19 +182,51 @@ export class Worker {
       signingKey: this.deps.signingKey,
     });
     const durationMs = Date.now() - startedAt;
-    await this.transaction(async (q, ctx) => {
-      const locked = await lockRun(q, runId);
-      // The job is gone when the run was cancelled or finished while the request was out.
-      if (!locked || !(await deleteJob(q, job.id))) return;
-      if (locked.status !== "queued" && locked.status !== "running") return;
-      await markRunning(
-        q,
-        runId,
+    // Only a discovery call takes the one-statement path: it is the run's sole pending work
+    // (discovery is queued only when the run is idle), so no sibling result can race it.
+    // Planned parallel branches go through the transaction, which locks the run first and
+    // so sees the branch that finished just before.
+    const [only] =
+      stepId === "step" && outcome.kind === "ops" && outcome.ops.length === 1 ? outcome.ops : [];
+    if (only && (only.op === OpCode.StepRun || only.op === OpCode.Step)) {
+      try {
+        const stored = await applyStepRun(sql, {
+          runId,
+          jobId: job.id,
+          workerId: this.deps.workerId(),
+          hash: only.id,
+          name: only.displayName ?? only.name ?? null,
+          data: only.data,
+          attempt,
+          startedAt,
+          durationMs,
+          version: outcome.version,
+        });
+        if (stored.kind === "discarded") return undefined;
+        if (!stored.next) {
+          this.deps.wake();
+          return undefined;
+        }
+        run.steps.push([only.id, { data: only.data ?? null }]);
+        run.status = "running";
+        if (outcome.version) run.request_version = outcome.version;
+        return { job: stored.next, run };
+      } catch (error) {
+        // A lost race (deadlock with a cancellation): apply the same answer the slow way.
+        this.deps.logger.warn(`fast path failed for run ${runId}; retrying in a transaction`, {
+          error: String(error),
+        });
+      }
+    }
+    const next = await this.transaction(async (q, ctx) => {
+      const locked = await lockActiveRun(q, runId, {
         startedAt,
-        outcome.version,
-        outcome.kind === "ops" && outcome.ops.length > 1,
-      );
-      await this.applyOutcome(q, ctx, {
+        version: outcome.version,
+        forceStepPlan: outcome.kind === "ops" && outcome.ops.length > 1,
+      });
+      // The job is gone when the run was cancelled or finished while the request was out.
+      if (!(await deleteJob(q, job.id)) || !locked) return undefined;
+      return this.applyOutcome(q, ctx, {
         run: locked,
         fn,
         job,
@@ -176,6 +237,7 @@ export class Worker {
         durationMs,
       });
     });
+    return next ? { job: next } : undefined;
   }
 
   private async applyOutcome(
@@ -191,13 +253,13 @@ export class Worker {
       startedAt: number;
       durationMs: number;
     },
-  ): Promise<void> {
+  ): Promise<Job | undefined> {
     const { run, fn, outcome, attempt } = a;
     const timing = { startedAt: a.startedAt, durationMs: a.durationMs };
     switch (outcome.kind) {
       case "completed":
         await completeRun(q, ctx, run, outcome.data);
-        return;
+        return undefined;
       case "failed":
         await recordAttempt(q, {
           runId: run.id,
@@ -208,7 +270,7 @@ export class Worker {
           ...timing,
         });
         await failRun(q, ctx, run, outcome.error);
-        return;
+        return undefined;
       case "retriable": {
         await recordAttempt(q, {
           runId: run.id,

@@ -1,4 +1,5 @@
 import { ulid } from "../ids";
+import type { Job } from "../interfaces";
 import type { Queryable } from "../sql-client";
 
 /**
@@ -6,18 +7,25 @@ import type { Queryable } from "../sql-client";
  * the run is pending: no planned or retrying step call, timer or wait. That is how parallel
  * branches are joined before the SDK is asked what comes next.
  */
-export async function enqueueDiscoveryIfIdle(q: Queryable, runId: string): Promise<boolean> {
-  const rows = await q.query(
-    `insert into engine.jobs (id, kind, run_id, payload, run_at, key, concurrency_key, concurrency_limit)
+export async function enqueueDiscoveryIfIdle(
+  q: Queryable,
+  runId: string,
+  /** Insert the job already claimed by this worker, which runs it next without a claim. */
+  lockedBy?: string,
+): Promise<Job | undefined> {
+  const [row] = await q.query<Job>(
+    `insert into engine.jobs (id, kind, run_id, payload, run_at, key, concurrency_key, concurrency_limit,
+                              locked_at, locked_by)
      select $1, 'call', r.id, '{"step":"step","attempt":0}'::jsonb, now(), 'discover:' || r.id,
-            r.concurrency_key, r.concurrency_limit
+            r.concurrency_key, r.concurrency_limit,
+            case when $3::text is null then null else now() end, $3::text
      from engine.runs r
      where r.id = $2 and r.status in ('queued', 'running')
        and not exists (select 1 from engine.jobs j where j.run_id = $2 and j.kind <> 'event')
        and not exists (select 1 from engine.pauses p where p.run_id = $2 and p.kind <> 'cancel')
      on conflict (key) do nothing
-     returning id`,
-    [ulid(), runId],
+     returning id, kind, run_id, payload, concurrency_key, concurrency_limit`,
+    [ulid(), runId, lockedBy ?? null],
   );
-  return rows.length > 0;
+  return row;
 }

@@ -9,7 +9,7 @@ import { createPostgresDatabase } from "@/tests/helpers/database";
 import { type Child, freePort, spawnTs, waitFor } from "./processes";
 
 // PGlite reopens its data directory more slowly after a kill: fewer rounds keep it quick.
-const ROUNDS = { postgres: { runs: 40, kills: 5 }, pglite: { runs: 24, kills: 3 } };
+const ROUNDS = { postgres: { runs: 24, kills: 3 }, pglite: { runs: 16, kills: 2 } };
 const STEPS = ["s1", "s2", "p1", "p2", "s3"];
 
 describe.each(["postgres", "pglite"] as const)("crash safety on %s", (driver) => {
@@ -87,9 +87,21 @@ describe.each(["postgres", "pglite"] as const)("crash safety on %s", (driver) =>
         const done = runs.filter((r) => r.status === "completed");
         return done.length >= RUNS ? runs : undefined;
       },
-      60_000,
+      120_000,
       "all runs to complete",
     );
+    const byEvent = new Map<string, string[]>();
+    for (const r of statuses) byEvent.set(r.eventId, [...(byEvent.get(r.eventId) ?? []), r.id]);
+    const dupes = [...byEvent].filter(([, ids]) => ids.length > 1);
+    if (dupes.length && process.env.ENGINE_TEST_LOGS) {
+      for (const [, ids] of dupes) {
+        for (const id of ids) {
+          console.log(
+            JSON.stringify(await (await fetch(`http://127.0.0.1:${port}/runs/${id}`)).json()),
+          );
+        }
+      }
+    }
     expect(statuses.map((r) => r.eventId).sort()).toEqual([...accepted].sort());
     expect(statuses.every((r) => r.status === "completed")).toBe(true);
 
@@ -125,5 +137,5 @@ describe.each(["postgres", "pglite"] as const)("crash safety on %s", (driver) =>
     // Each kill can interrupt at most the steps that were in flight at that moment.
     expect(reruns).toBeLessThanOrEqual(KILLS * 32);
     expect(finalInc).toBe(KILLS);
-  });
+  }, 240_000);
 });

@@ -57,12 +57,14 @@ export async function waitFor<T>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    let value: T | undefined;
     try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch {
-      // not ready yet
+      value = await fn();
+    } catch (error) {
+      // Not ready yet, unless the check says it never will be.
+      if ((error as Error).message.startsWith("The child exited")) throw error;
     }
+    if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }

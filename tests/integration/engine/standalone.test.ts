@@ -12,7 +12,11 @@ describe("standalone engine (npm run engine)", () => {
   let app: TestApp | undefined;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-cli-"));
   afterAll(async () => {
-    child?.process.kill("SIGKILL");
+    // SIGTERM, which the tsx CLI relays: a SIGKILL would orphan the engine it runs.
+    if (child && child.process.exitCode === null) {
+      child.process.kill("SIGTERM");
+      await child.exited;
+    }
     await app?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
