@@ -38,7 +38,7 @@ describe("workflow.run and load", () => {
     expect(done.output).toBe(42);
     const call = (await listRunSteps({ runId: run.id })).find((s) => s.stepId === "call");
     expect(call?.status).toBe("succeeded");
-    const childRunId = (call?.output as { runId: string }).runId;
+    const childRunId = (call?.output as { runId: string } | undefined)?.runId ?? "";
     expect((await h.finished(childRunId)).status).toBe("succeeded");
   });
 
