@@ -99,6 +99,26 @@ describe.each(drivers)("waits on %s", (driver) => {
     expect(forged.status).toBe(404);
   });
 
+  it("relays a signal whose wake-up event was lost as the wait registered", async () => {
+    use();
+    const { putWaitSignal } = await import("@/lib/db/run-queries");
+    const { waitSignaled } = await import("@/inngest/client");
+    const workflowId = await h.workflow(
+      plan([{ id: "hold", action: "wait.event", input: { timeout: "1m" } }]),
+    );
+    const run = await h.start(workflowId);
+    await h.waitFor(
+      async () => ((await getRunById({ runId: run.id }))?.status === "waiting" ? true : undefined),
+      "the run to wait",
+    );
+    // The race: the signal is stored, but its resume event went out before the wait
+    // registered (so nothing receives it). Only the relay's re-send can end the wait.
+    await putWaitSignal({ runId: run.id, stepId: "hold", payload: { via: "url", data: 7 } });
+    await h.client.send(waitSignaled.create({ runId: run.id, stepId: "hold" }));
+    const done = await h.finished(run.id, 20_000);
+    expect(done.output).toEqual({ timedOut: false, payload: 7, via: "url" });
+  });
+
   it("times out an approval nobody answers; the outcome is usable by conditions", async () => {
     use();
     const workflowId = await h.workflow(
