@@ -4,14 +4,18 @@ import type { AppTarget, FunctionDef } from "./interfaces";
 import type { AppFetch } from "./protocol/call";
 
 export class Registry {
-  readonly functions = new Map<string, FunctionDef>();
+  private current = new Map<string, FunctionDef>();
   private readonly fetchers = new Map<string, AppFetch>();
 
   constructor(private readonly targets: AppTarget[]) {}
 
+  /** Replaced, never mutated, so readers holding the previous map see a consistent set. */
+  get functions(): ReadonlyMap<string, FunctionDef> {
+    return this.current;
+  }
+
   setFunctions(functions: FunctionDef[]) {
-    this.functions.clear();
-    for (const fn of functions) this.functions.set(fn.id, fn);
+    this.current = new Map(functions.map((fn) => [fn.id, fn]));
   }
 
   /** In-process handlers are matched by the origin and path of the function URL. */

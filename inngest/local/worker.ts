@@ -557,7 +557,9 @@ export class Worker {
         }
       }
       if (row.name === "inngest/function.invoked") return;
-      for (const fn of registry.functions.values()) {
+      // A snapshot: a sync finishing during the awaits below refills the registry, and a
+      // live Map iterator would then visit (and trigger) the same function twice.
+      for (const fn of [...registry.functions.values()]) {
         const triggered = fn.eventTriggers.some(
           (t) =>
             matchesEventName(t.event, row.name) &&
