@@ -103,12 +103,12 @@ describe("plan CLI (in process)", () => {
     expect((await inProcess([])).code).toBe(2);
   });
 
-  it("documents only the commands that exist, and the exit codes", async () => {
+  it("documents its commands and the exit codes", async () => {
     const help = await inProcess(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toBe(usageText());
     expect(help.stdout).toContain("validate <file.json>");
-    expect(help.stdout).not.toMatch(/^\s+run\b/m);
+    expect(help.stdout).toMatch(/^\s+run <file\.json> \[--input '<json>'\]/m);
     expect(help.stdout).toContain(
       "Exit codes: 0 success, 1 invalid plan or unreadable file, 2 usage error.",
     );
