@@ -25,6 +25,9 @@ test("a plan is proposed, inspected, edited, approved, and stays approved after 
   );
   await expect(v1.root.getByTestId("plan-next-runs").locator("time")).toHaveCount(3);
   await chat.expectAssistantSays("nothing runs until you approve it");
+  // The first reply of a new chat ends with the page reloading as the saved thread; wait for
+  // it so clicks are not lost in the swap.
+  await expect(page.getByTestId("thread-title")).toHaveText("/plan morning-incident-digest");
 
   // The graph: one node per step; clicking one shows what it does and its inputs.
   for (const id of ["fetch", "summarize", "post", "alert"]) await expect(v1.node(id)).toBeVisible();
@@ -101,7 +104,7 @@ test("a plan is proposed, inspected, edited, approved, and stays approved after 
   await expect(new PlanCard(page, 2).root).toBeVisible();
 });
 
-test("a plan the model cannot repair is refused clearly and nothing is saved", async ({
+test("a plan the model cannot repair is refused clearly, and unreadable input is survived", async ({
   page,
 }, testInfo) => {
   await new AuthPage(page).register(`refused-${unique()}@example.com`, password);
@@ -122,5 +125,12 @@ test("a plan the model cannot repair is refused clearly and nothing is saved", a
 
   await page.getByTestId("nav-workflows").click();
   await expect(page.getByTestId("workflows-empty")).toContainText("No workflows yet");
+
+  // Arguments that are not JSON: the chat shows a notice, and the model's retry is saved.
+  await page.getByTestId("new-chat").click();
+  await chat.send("/garbled weather-report");
+  await expect(page.getByTestId("plan-tool-error")).toContainText("could not be read");
+  await expect(new PlanCard(page, 1).root).toBeVisible();
+  await chat.expectAssistantSays('I saved "Weather report on demand" as version 1');
   await expect(page.getByTestId("nav-settings")).toHaveAttribute("href", "/settings");
 });

@@ -25,6 +25,12 @@ type Props = {
   planCards?: Record<string, PlanCardData>;
 };
 
+/**
+ * Unsent text by thread. The first reply of a new chat ends with the page becoming the saved
+ * thread's page, which mounts a fresh Chat: what the person typed meanwhile must survive that.
+ */
+const unsentDrafts = new Map<string, string>();
+
 /** The browser's time zone, for the model when the person has not set one. */
 function browserTimeZone(): string | undefined {
   try {
@@ -52,7 +58,11 @@ function describeError(error: Error): string {
 
 export function Chat({ id, title, initialMessages, model, isNew, planCards }: Props) {
   const router = useRouter();
-  const [input, setInput] = useState("");
+  const [input, setInputState] = useState(() => unsentDrafts.get(id) ?? "");
+  const setInput = (value: string) => {
+    unsentDrafts.set(id, value);
+    setInputState(value);
+  };
   const bottomRef = useRef<HTMLDivElement>(null);
 
   const { messages, setMessages, sendMessage, status, stop, regenerate, error, clearError } =

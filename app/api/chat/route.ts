@@ -3,6 +3,8 @@
 import {
   convertToModelMessages,
   createUIMessageStreamResponse,
+  InvalidToolInputError,
+  NoSuchToolError,
   streamText,
   toUIMessageStream,
 } from "ai";
@@ -122,10 +124,7 @@ export async function POST(request: Request) {
         generateMessageId: () => crypto.randomUUID(),
         messageMetadata: ({ part }) =>
           part.type === "start" ? { createdAt: new Date().toISOString() } : undefined,
-        onError: (error) => {
-          console.error("[chat] model stream failed", error);
-          return `The model could not answer: ${error instanceof Error ? error.message : String(error)}`;
-        },
+        onError: describeStreamError,
         onEnd: async ({ responseMessage }) => {
           try {
             if (responseMessage.parts.length === 0) return;
@@ -150,6 +149,20 @@ export async function POST(request: Request) {
   } catch (error) {
     return toErrorResponse(error, "chat");
   }
+}
+
+/**
+ * The text for an error in the reply stream. A tool call the model got wrong (input that is
+ * not JSON, a tool not offered) or a planner refusal becomes that tool part's error text,
+ * which the model reads and repairs; only real failures are logged as such.
+ */
+function describeStreamError(error: unknown): string {
+  if (InvalidToolInputError.isInstance(error) || NoSuchToolError.isInstance(error)) {
+    return error.message;
+  }
+  if (error instanceof AppError) return error.message;
+  console.error("[chat] model stream failed", error);
+  return `The model could not answer: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /** What the model should know about this thread's workflows to revise them. */
