@@ -1,6 +1,10 @@
 // Starting the executor inside the app's own server process (Next.js instrumentation).
 // Returns at once: leadership and the first sync happen in the background, because Next
 // holds every request until register() resolves and the sync calls the app's own route.
+//
+// The app's Inngest client talks to it like to the Dev Server: in embedded mode create it
+// with `isDev: true` and `baseUrl: http://127.0.0.1:<port>` (any event key is accepted).
+// Set those in code, not through INNGEST_DEV/INNGEST_BASE_URL, which mean "real Inngest".
 import type { DbHandle } from "@/lib/db/client";
 import { createEngine, type Engine, type EngineOptions } from "./engine";
 import { consoleLogger, type EngineLogger } from "./interfaces";
