@@ -7,7 +7,7 @@ import { nextCronRun } from "./function-config";
 import { ulid } from "./ids";
 import type { EngineLogger, FunctionDef, Job } from "./interfaces";
 import { callFunction } from "./protocol/call";
-import { parseDuration, sleepEndsAt } from "./protocol/durations";
+import { sleepEndsAt } from "./protocol/durations";
 import {
   type CallBody,
   type CallOutcome,
@@ -427,10 +427,8 @@ export class Worker {
         return false;
       }
       case OpCode.WaitForEvent: {
-        const timeout =
-          parseDuration(String(op.opts?.timeout ?? "")) ??
-          sleepEndsAt(String(op.opts?.timeout ?? ""));
-        const expiresAt = timeout === undefined ? null : Date.now() + timeout;
+        // A timeout is a duration ("1h") or an absolute instant (an ISO date from a Date).
+        const expiresAt = sleepEndsAt(String(op.opts?.timeout ?? "")) ?? null;
         const pauseId = `${run.id}:wait:${op.id}`;
         await insertPause(q, {
           id: pauseId,
@@ -497,21 +495,21 @@ export class Worker {
       { name: "inngest/function.invoked", data, user: payload.user, v: payload.v },
     ]);
     const pauseId = `${run.id}:invoke:${op.id}`;
-    const timeout = op.opts?.timeout ? parseDuration(op.opts.timeout) : undefined;
+    const expiresAt = op.opts?.timeout ? sleepEndsAt(String(op.opts.timeout)) : undefined;
     await insertPause(q, {
       id: pauseId,
       kind: "invoke",
       run_id: run.id,
       step: op.id,
       eventName: null,
-      expiresAt: timeout === undefined ? null : Date.now() + timeout,
+      expiresAt: expiresAt ?? null,
     });
-    if (timeout !== undefined) {
+    if (expiresAt !== undefined) {
       await enqueueJob(q, {
         kind: "invoke_timeout",
         runId: run.id,
         payload: { step: op.id, pauseId },
-        runAt: Date.now() + timeout,
+        runAt: expiresAt,
         key: `invoke:${run.id}:${op.id}`,
       });
     }

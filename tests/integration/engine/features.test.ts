@@ -165,6 +165,18 @@ describe.each(setups)("executor on $driver (http: $http)", ({ driver, http }) =>
       expect(result.output).toEqual({ approved: null });
     });
 
+    it("times out a waitForEvent whose timeout is an absolute Date", async ({ expect }) => {
+      const id = uniq("wait-until");
+      const started = Date.now();
+      const result = await run("waiter", "test/wait", {
+        id,
+        timeoutAt: new Date(Date.now() + 1500).toISOString(),
+      });
+      expect(result.status).toBe("completed");
+      expect(result.output).toEqual({ approved: null });
+      expect(Date.now() - started).toBeLessThan(15_000);
+    });
+
     it("matches a waitForEvent's if-expression against both events", async ({ expect }) => {
       const eventId = await h.send("test/wait-if", { min: 10 });
       const runId = await h.runFor(eventId, "waiter-if");
