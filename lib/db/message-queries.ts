@@ -6,20 +6,22 @@ import { getDb } from "./index";
 import { messages, threads } from "./schema";
 
 /**
- * Appends an assistant message with one markdown text part to the owner's thread. The id is
- * chosen by the caller (stable per run step), so a retried step posts once.
+ * Appends an assistant message to the owner's thread: one markdown text part, or the given
+ * parts. The id is chosen by the caller (stable per run step), so a retried step posts once.
  */
 export async function postWorkflowMessage({
   userId,
   threadId,
   messageId,
   text,
+  parts,
   metadata,
 }: {
   userId: string;
   threadId: string;
   messageId: string;
-  text: string;
+  text?: string;
+  parts?: unknown[];
   metadata?: Record<string, unknown>;
 }): Promise<{ messageId: string; created: boolean }> {
   const database = await getDb();
@@ -36,7 +38,7 @@ export async function postWorkflowMessage({
         id: messageId,
         threadId,
         role: "assistant",
-        parts: [{ type: "text", text }],
+        parts: parts ?? [{ type: "text", text: text ?? "" }],
         metadata: { createdAt: now.toISOString(), ...metadata },
         createdAt: now,
       })

@@ -11,6 +11,7 @@ import {
   upsertStepAttempt,
 } from "@/lib/db/run-queries";
 import { summarize, truncateMessage } from "./summary";
+import { postRunSummary } from "./thread-messages";
 
 /** `fetch` → { stepId: "fetch", iteration: -1 }; `fetch#3` → { stepId: "fetch", iteration: 3 }. */
 export function splitUnitId(unitId: string): { stepId: string; iteration: number } {
@@ -235,6 +236,10 @@ export async function recordRunFinished(args: {
             : `Run failed${args.error?.step ? ` at ${args.error.step}` : ""}: ${args.error?.message ?? ""}`,
       data: { status: args.status, error: args.error },
     });
+    // The conversation hears how it ended; a deleted thread must not fail the run record.
+    await postRunSummary({ runId: args.runId }).catch((error) =>
+      console.error("[runs] could not post the run summary", error),
+    );
   }
   return changed;
 }

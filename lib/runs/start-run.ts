@@ -11,6 +11,7 @@ import { AppError } from "@/lib/errors";
 import { validateManualInputs } from "@/lib/plan/manual-inputs";
 import { PlanSchema } from "@/lib/plan/schema";
 import { formatIssues } from "@/lib/plan/validate";
+import { postRunCard } from "./thread-messages";
 
 type Sender = Pick<typeof appClient, "send">;
 
@@ -97,4 +98,17 @@ export async function startRun({
     );
   }
   return run;
+}
+
+/** Starts a run and puts its live card into the thread; answers with both. */
+export async function startRunInThread(args: Parameters<typeof startRun>[0]) {
+  const run = await startRun(args);
+  const workflow = await getWorkflow({ id: run.workflowId, userId: args.userId });
+  const message = await postRunCard({ run, title: workflow?.title ?? "Workflow" }).catch(
+    (error) => {
+      console.error("[runs] could not post the run card", error);
+      return undefined;
+    },
+  );
+  return { run, message };
 }

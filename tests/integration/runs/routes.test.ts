@@ -134,4 +134,30 @@ describe("run routes", () => {
     const again = await cancelRoute.POST(new Request("http://x"), ctx({ id: run.id }));
     expect(await again.json()).toEqual({ cancelled: false, status: "cancelled" });
   });
+
+  it("posts a live run card into the thread when it starts and a summary when it ends", async () => {
+    pointAppAt(h.database);
+    const { getMessages, getOrCreateThread } = await import("@/lib/db/queries");
+    const threadId = crypto.randomUUID();
+    await getOrCreateThread({ id: threadId, userId: h.userId, title: "Runs here" });
+    const workflowId = await h.workflow(
+      plan([{ id: "greet", action: "transform", input: { value: "hello" } }]),
+    );
+    session.userId = h.userId;
+    const started = await runsRoute.POST(post({ threadId }), ctx({ id: workflowId }));
+    expect(started.status).toBe(201);
+    const { run, message } = await started.json();
+    expect(message).toMatchObject({
+      id: `run_${run.id}_card`,
+      role: "assistant",
+      parts: [{ type: "data-run", data: { runId: run.id, workflowId } }],
+    });
+    const summary = await h.waitFor(async () => {
+      const rows = await getMessages({ threadId });
+      return rows.find((m) => m.id === `run_${run.id}_summary`);
+    }, "the run summary in the thread");
+    expect(JSON.stringify(summary.parts)).toMatch(/the run succeeded in .* \(1 step ran\)/);
+    const ids = (await getMessages({ threadId })).map((m) => m.id);
+    expect(ids).toEqual([`run_${run.id}_card`, `run_${run.id}_summary`]);
+  });
 });

@@ -1,8 +1,9 @@
 // GET /api/workflows/:id/runs → { runs }: the workflow's run history, newest first.
-// POST /api/workflows/:id/runs { inputs? } → 201 { run }: runs the approved version now.
+// POST /api/workflows/:id/runs { inputs?, threadId? } → 201 { run, message? }: runs the approved
+// version now; `message` is the live run card posted into the thread.
 import { z } from "zod";
 import { AppError, toErrorResponse } from "@/lib/errors";
-import { startRun } from "@/lib/runs/start-run";
+import { startRunInThread } from "@/lib/runs/start-run";
 import { listWorkflowRuns } from "@/lib/runs/view";
 import { type WorkflowRouteContext, workflowTarget } from "../../params";
 
@@ -33,8 +34,8 @@ export async function POST(request: Request, context: WorkflowRouteContext) {
     const { userId, workflowId } = await workflowTarget(context);
     const parsed = startSchema.safeParse(await request.json().catch(() => ({})));
     if (!parsed.success) throw new AppError("bad_request:run", "Send { inputs?: { … } }.");
-    const run = await startRun({ userId, workflowId, ...parsed.data });
-    return Response.json({ run }, { status: 201 });
+    const { run, message } = await startRunInThread({ userId, workflowId, ...parsed.data });
+    return Response.json({ run, message }, { status: 201 });
   } catch (error) {
     return toErrorResponse(error, "run");
   }

@@ -1,0 +1,75 @@
+// What a run says in its conversation: a live run card when it starts, and a summary when it
+// ends, so the thread (and the model reading it) keeps the run history.
+import "server-only";
+import { postWorkflowMessage } from "@/lib/db/message-queries";
+import { getRunById, listRunSteps } from "@/lib/db/run-queries";
+import type { Run } from "@/lib/db/schema";
+import { getWorkflow } from "@/lib/db/workflow-queries";
+import { formatDuration } from "@/lib/plan/duration";
+
+export type RunCardData = { runId: string; workflowId: string; title: string };
+
+export const runCardMessageId = (runId: string) => `run_${runId}_card`;
+export const runSummaryMessageId = (runId: string) => `run_${runId}_summary`;
+
+/** Posts the live run card into the run's thread; returns the stored message, if any. */
+export async function postRunCard({ run, title }: { run: Run; title: string }) {
+  if (!run.threadId) return undefined;
+  const data: RunCardData = { runId: run.id, workflowId: run.workflowId, title };
+  const message = {
+    id: runCardMessageId(run.id),
+    role: "assistant" as const,
+    parts: [{ type: "data-run", id: run.id, data }],
+  };
+  await postWorkflowMessage({
+    userId: run.userId,
+    threadId: run.threadId,
+    messageId: message.id,
+    parts: message.parts,
+    metadata: { runId: run.id },
+  });
+  return message;
+}
+
+/** Words for a finished run, from its stored record: what the thread and the model read. */
+export function describeFinishedRun({
+  title,
+  run,
+  stepCount,
+}: {
+  title: string;
+  run: Pick<Run, "status" | "error" | "startedAt" | "finishedAt" | "createdAt">;
+  stepCount: number;
+}): string {
+  const started = run.startedAt ?? run.createdAt;
+  const took =
+    run.finishedAt && started
+      ? ` in ${formatDuration(Math.max(0, run.finishedAt.getTime() - started.getTime()))}`
+      : "";
+  const steps = `${stepCount} step${stepCount === 1 ? "" : "s"} ran`;
+  if (run.status === "succeeded") return `**${title}**: the run succeeded${took} (${steps}).`;
+  if (run.status === "cancelled") return `**${title}**: the run was cancelled${took} (${steps}).`;
+  const error = (run.error ?? {}) as { step?: string; message?: string };
+  const where = error.step ? ` at step \`${error.step}\`` : "";
+  return `**${title}**: the run failed${where}${took}: ${error.message ?? "unknown error"}`;
+}
+
+/** Posts the summary of a finished run into its thread (once, whatever the retries). */
+export async function postRunSummary({ runId }: { runId: string }) {
+  const run = await getRunById({ runId });
+  if (!run?.threadId || !["succeeded", "failed", "cancelled"].includes(run.status)) return;
+  const [workflow, steps] = await Promise.all([
+    getWorkflow({ id: run.workflowId, userId: run.userId }),
+    listRunSteps({ runId }),
+  ]);
+  const units = new Set(
+    steps.filter((s) => s.status !== "skipped").map((s) => `${s.stepId}#${s.iteration}`),
+  );
+  await postWorkflowMessage({
+    userId: run.userId,
+    threadId: run.threadId,
+    messageId: runSummaryMessageId(runId),
+    text: describeFinishedRun({ title: workflow?.title ?? "Workflow", run, stepCount: units.size }),
+    metadata: { runId },
+  });
+}
