@@ -15,6 +15,7 @@ import {
   runSteps,
   runs,
   waitSignals,
+  workflows,
 } from "./schema";
 
 export const RUN_EVENTS_CHANNEL = "run_events";
@@ -129,6 +130,29 @@ export async function listRunsForWorkflow({
     .select()
     .from(runs)
     .where(and(eq(runs.workflowId, workflowId), eq(runs.userId, userId)))
+    .orderBy(desc(runs.createdAt))
+    .limit(limit);
+}
+
+/** A person's latest runs across their workflows, with each workflow's title. */
+export async function listRecentRuns({
+  userId,
+  workflowId,
+  limit = 20,
+}: {
+  userId: string;
+  workflowId?: string;
+  limit?: number;
+}) {
+  return (await db())
+    .select({ run: runs, title: workflows.title })
+    .from(runs)
+    .innerJoin(workflows, eq(workflows.id, runs.workflowId))
+    .where(
+      workflowId
+        ? and(eq(runs.userId, userId), eq(runs.workflowId, workflowId))
+        : eq(runs.userId, userId),
+    )
     .orderBy(desc(runs.createdAt))
     .limit(limit);
 }
