@@ -24,8 +24,11 @@ import {
   nextFireTimes,
   type Plan,
   type PlanIssue,
+  PlanSchema,
+  type PlanStep,
   planTimeZone,
   renderPlanDiff,
+  StepSchema,
   validatePlan,
 } from "@/lib/plan";
 import type { CardAction, PlanCardData } from "./planner-card-types";
@@ -56,6 +59,45 @@ function safeZone(zone: string): string {
   }
 }
 
+/** Orders an object's keys as `order` lists them, unknown keys after, in their own order. */
+function ordered<T extends object>(value: T, order: readonly string[]): T {
+  const entries = Object.entries(value);
+  const rank = (key: string) => {
+    const index = order.indexOf(key);
+    return index === -1 ? order.length : index;
+  };
+  return Object.fromEntries(entries.sort(([a], [b]) => rank(a) - rank(b))) as T;
+}
+
+const PLAN_KEYS = Object.keys(PlanSchema.shape);
+const STEP_KEYS = Object.keys(StepSchema.shape);
+const TRIGGER_KEYS = ["type", "cron", "timezone", "event", "if", "description", "inputs"];
+
+/**
+ * The plan with its keys in the language's own order (version, title, …, steps; id, action,
+ * after, …). PostgreSQL's jsonb stores keys in its own order, which reads badly in the editor.
+ */
+export function inDisplayOrder(plan: Plan): Plan {
+  const step = (s: PlanStep) => ordered(s, STEP_KEYS);
+  return ordered(
+    {
+      ...plan,
+      trigger: ordered(plan.trigger, TRIGGER_KEYS),
+      steps: plan.steps.map(step),
+      ...(plan.onFailure ? { onFailure: plan.onFailure.map(step) } : {}),
+    },
+    PLAN_KEYS,
+  );
+}
+
+function displayable(plan: Plan): Plan {
+  try {
+    return inDisplayOrder(plan);
+  } catch {
+    return plan;
+  }
+}
+
 /** The trigger of a stored plan in plain words, tolerant of plans saved under older rules. */
 export function triggerInWords(plan: unknown): string {
   try {
@@ -79,7 +121,7 @@ export function buildPlanCard({
   previous?: WorkflowVersion;
   now?: Date;
 }): PlanCardData {
-  const plan = version.plan as Plan;
+  const plan = displayable(version.plan as Plan);
   // Validation rules may have grown since the plan was saved: show what they say now.
   const check = validatePlan(plan, { catalog: actionRegistry });
   const warnings: PlanIssue[] = check.ok ? check.warnings : [...check.errors, ...check.warnings];

@@ -62,6 +62,21 @@ describe("the plan card's data", () => {
     expect(card.isLatest).toBe(true);
   });
 
+  it("puts the plan's keys back in the language's order (jsonb stores its own)", () => {
+    const shuffled = {
+      steps: digest.steps.map(({ id, action, ...rest }) => ({ ...rest, action, id })),
+      trigger: { timezone: "Europe/Berlin", type: "schedule", cron: "30 7 * * 1-5" },
+      title: digest.title,
+      summary: digest.summary,
+      version: 1,
+    } as Plan;
+    const card = buildPlanCard({ ...rows(shuffled), latestNumber: 1, now: at });
+    expect(Object.keys(card.plan)).toEqual(["version", "title", "summary", "trigger", "steps"]);
+    expect(Object.keys(card.plan.trigger)).toEqual(["type", "cron", "timezone"]);
+    expect(Object.keys(card.plan.steps[0]).slice(0, 2)).toEqual(["id", "action"]);
+    expect(card.plan).toEqual(shuffled);
+  });
+
   it("shows a revision's changes against the version before it", () => {
     const revised = { ...digest, trigger: { ...digest.trigger, cron: "0 9 * * 1-5" } };
     const card = buildPlanCard({
