@@ -3,6 +3,7 @@ import { defineConfig } from "@playwright/test";
 const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
 const MODEL_PORT = Number(process.env.E2E_MODEL_PORT ?? 4100);
 const DATA_DIR = ".data/e2e";
+// Ports can be moved (E2E_APP_PORT, E2E_MODEL_PORT, E2E_ENGINE_PORT) to run beside another copy.
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -51,7 +52,7 @@ export default defineConfig({
         OPENAI_MODEL: "flowchat-test",
         NEXT_TELEMETRY_DISABLED: "1",
         // Its own embedded executor port, so a dev server's (8288) can run alongside.
-        INNGEST_EMBEDDED_PORT: "8388",
+        INNGEST_EMBEDDED_PORT: process.env.E2E_ENGINE_PORT ?? "8388",
       },
     },
   ],
