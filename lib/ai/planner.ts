@@ -36,7 +36,15 @@ export type PlannerTools = ReturnType<typeof plannerTools>;
  * that counts invalid tool calls (malformed JSON never reaches `execute`) and switches the
  * planner tools off once the attempts are used up.
  */
-export function plannerSettings(context: PlannerContext): {
+export function plannerSettings(
+  context: PlannerContext & {
+    /**
+     * Other tools of the same turn (run tools, say): they stay available when the planner
+     * tools are switched off.
+     */
+    otherToolNames?: string[];
+  },
+): {
   tools: PlannerTools;
   stopWhen: StopCondition<PlannerTools>;
   prepareStep: PrepareStepFunction<PlannerTools>;
@@ -53,7 +61,10 @@ export function plannerSettings(context: PlannerContext): {
         }
       }
       budget.scannedSteps = steps.length;
-      if (budget.failures >= MAX_PLAN_ATTEMPTS) return { activeTools: [] };
+      if (budget.failures >= MAX_PLAN_ATTEMPTS) {
+        // The SDK types activeTools by this tool set; other tools' names are plain strings.
+        return { activeTools: (context.otherToolNames ?? []) as (keyof PlannerTools)[] };
+      }
       return undefined;
     },
   };
