@@ -2,6 +2,7 @@
 import type { UIMessage } from "ai";
 import { z } from "zod";
 import type { PlannerUITools } from "./tools/planner-types";
+import type { RunUITools } from "./tools/run-tool-types";
 
 /** The longest message a person can send; the composer and /api/chat enforce the same limit. */
 export const MAX_MESSAGE_CHARS = 8_000;
@@ -26,10 +27,20 @@ export const planDataSchema = z.object({
 
 export type PlanData = z.infer<typeof planDataSchema>;
 
+/** `data-run`: a run started from the thread, shown as a live run card. */
+export const runDataSchema = z.object({
+  runId: z.uuid(),
+  workflowId: z.uuid(),
+  title: z.string(),
+});
+
+export type RunData = z.infer<typeof runDataSchema>;
+
 export type ChatDataParts = {
   plan: PlanData;
+  run: RunData;
 };
 
-export type ChatTools = PlannerUITools;
+export type ChatTools = PlannerUITools & RunUITools;
 
 export type ChatMessage = UIMessage<MessageMetadata, ChatDataParts, ChatTools>;

@@ -10,6 +10,7 @@ import { AppError } from "@/lib/errors";
 import { Composer } from "./composer";
 import { MessageView } from "./message-view";
 import { PlanCardsProvider } from "./plan/plan-cards-context";
+import { ThreadSyncProvider } from "./run/thread-sync";
 
 export type ModelStatus =
   | { configured: true; model?: string }
@@ -106,106 +107,110 @@ export function Chat({ id, title, initialMessages, model, isNew, planCards }: Pr
   return (
     <PlanCardsProvider
       initial={planCards}
-      onMessage={(message) => setMessages((all) => [...all, message])}
+      onMessage={(message) =>
+        setMessages((all) => (all.some((m) => m.id === message.id) ? all : [...all, message]))
+      }
     >
-      <div className="flex h-full flex-col">
-        <header className="flex h-12 shrink-0 items-center border-b border-zinc-200 px-4 dark:border-zinc-800">
-          <h1 className="truncate text-sm font-medium" data-testid="thread-title">
-            {title ?? "New chat"}
-          </h1>
-          {model.configured && model.model ? (
-            <span className="ml-auto text-xs text-zinc-500">{model.model}</span>
-          ) : null}
-        </header>
-
-        <div className="flex-1 overflow-y-auto" data-testid="messages">
-          <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
-            {!model.configured ? (
-              <div
-                role="status"
-                className="rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
-                data-testid="model-not-configured"
-              >
-                {model.help}
-              </div>
+      <ThreadSyncProvider threadId={id} busy={busy} setMessages={setMessages}>
+        <div className="flex h-full flex-col">
+          <header className="flex h-12 shrink-0 items-center border-b border-zinc-200 px-4 dark:border-zinc-800">
+            <h1 className="truncate text-sm font-medium" data-testid="thread-title">
+              {title ?? "New chat"}
+            </h1>
+            {model.configured && model.model ? (
+              <span className="ml-auto text-xs text-zinc-500">{model.model}</span>
             ) : null}
+          </header>
 
-            {messages.length === 0 ? (
-              <div className="mt-16 text-center" data-testid="empty-state">
-                <h2 className="text-xl font-semibold">What should Flowchat automate?</h2>
-                <p className="mt-2 text-sm text-zinc-500">
-                  Describe it in plain words. You will review the plan before anything runs.
-                </p>
-                <div className="mt-6 grid gap-2">
-                  {examples.map((example) => (
-                    <button
-                      key={example}
-                      type="button"
-                      onClick={() => setInput(example)}
-                      className="rounded-xl border border-zinc-200 px-4 py-3 text-left text-sm hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-900"
-                    >
-                      {example}
-                    </button>
-                  ))}
-                </div>
-              </div>
-            ) : null}
-
-            {messages.map((message) => (
-              <MessageView
-                key={message.id}
-                message={message}
-                streaming={
-                  status === "streaming" && message.id === messages[messages.length - 1]?.id
-                }
-                onRegenerate={
-                  !busy && message.id === lastAssistant?.id
-                    ? () => {
-                        clearError();
-                        void regenerate({ messageId: message.id });
-                      }
-                    : undefined
-                }
-              />
-            ))}
-
-            {status === "submitted" ? (
-              <div className="text-sm text-zinc-500" data-testid="thinking">
-                <span className="inline-block animate-pulse">Thinking…</span>
-              </div>
-            ) : null}
-
-            {error ? (
-              <div
-                role="alert"
-                className="flex items-start justify-between gap-4 rounded-xl border border-red-300 bg-red-50 p-4 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
-                data-testid="chat-error"
-              >
-                <span>{describeError(error)}</span>
-                <button
-                  type="button"
-                  className="shrink-0 font-medium underline"
-                  onClick={() => {
-                    clearError();
-                    void regenerate();
-                  }}
+          <div className="flex-1 overflow-y-auto" data-testid="messages">
+            <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
+              {!model.configured ? (
+                <div
+                  role="status"
+                  className="rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+                  data-testid="model-not-configured"
                 >
-                  Retry
-                </button>
-              </div>
-            ) : null}
-            <div ref={bottomRef} />
-          </div>
-        </div>
+                  {model.help}
+                </div>
+              ) : null}
 
-        <Composer
-          value={input}
-          onChange={setInput}
-          onSubmit={() => send(input)}
-          onStop={stop}
-          busy={busy}
-        />
-      </div>
+              {messages.length === 0 ? (
+                <div className="mt-16 text-center" data-testid="empty-state">
+                  <h2 className="text-xl font-semibold">What should Flowchat automate?</h2>
+                  <p className="mt-2 text-sm text-zinc-500">
+                    Describe it in plain words. You will review the plan before anything runs.
+                  </p>
+                  <div className="mt-6 grid gap-2">
+                    {examples.map((example) => (
+                      <button
+                        key={example}
+                        type="button"
+                        onClick={() => setInput(example)}
+                        className="rounded-xl border border-zinc-200 px-4 py-3 text-left text-sm hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-900"
+                      >
+                        {example}
+                      </button>
+                    ))}
+                  </div>
+                </div>
+              ) : null}
+
+              {messages.map((message) => (
+                <MessageView
+                  key={message.id}
+                  message={message}
+                  streaming={
+                    status === "streaming" && message.id === messages[messages.length - 1]?.id
+                  }
+                  onRegenerate={
+                    !busy && message.id === lastAssistant?.id
+                      ? () => {
+                          clearError();
+                          void regenerate({ messageId: message.id });
+                        }
+                      : undefined
+                  }
+                />
+              ))}
+
+              {status === "submitted" ? (
+                <div className="text-sm text-zinc-500" data-testid="thinking">
+                  <span className="inline-block animate-pulse">Thinking…</span>
+                </div>
+              ) : null}
+
+              {error ? (
+                <div
+                  role="alert"
+                  className="flex items-start justify-between gap-4 rounded-xl border border-red-300 bg-red-50 p-4 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
+                  data-testid="chat-error"
+                >
+                  <span>{describeError(error)}</span>
+                  <button
+                    type="button"
+                    className="shrink-0 font-medium underline"
+                    onClick={() => {
+                      clearError();
+                      void regenerate();
+                    }}
+                  >
+                    Retry
+                  </button>
+                </div>
+              ) : null}
+              <div ref={bottomRef} />
+            </div>
+          </div>
+
+          <Composer
+            value={input}
+            onChange={setInput}
+            onSubmit={() => send(input)}
+            onStop={stop}
+            busy={busy}
+          />
+        </div>
+      </ThreadSyncProvider>
     </PlanCardsProvider>
   );
 }

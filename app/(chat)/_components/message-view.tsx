@@ -1,12 +1,45 @@
 "use client";
 
 import { useState } from "react";
-import { type ChatMessage, planDataSchema } from "@/lib/ai/types";
+import { RUN_TOOL_LABELS } from "@/lib/ai/tools/run-tool-types";
+import { type ChatMessage, planDataSchema, runDataSchema } from "@/lib/ai/types";
 import { Markdown } from "./markdown";
 import { PlanCard } from "./plan/plan-card";
 import { isPlannerToolName, PlannerDynamicPart, PlannerToolPart } from "./plan/plan-part";
+import { RunCard } from "./run/run-card";
 
-function PartView({ part }: { part: ChatMessage["parts"][number] }) {
+type Part = ChatMessage["parts"][number];
+
+/** A run tool call: the run card for a started run, a quiet line for look-ups. */
+function RunToolPart({
+  part,
+}: {
+  part: Extract<Part, { type: `tool-${keyof typeof RUN_TOOL_LABELS}` }>;
+}) {
+  const name = part.type.slice("tool-".length) as keyof typeof RUN_TOOL_LABELS;
+  if (part.state === "output-available") {
+    const output = part.output as { ok?: boolean; runId?: string; error?: string };
+    if (name === "runWorkflow" && output.ok && output.runId)
+      return <RunCard runId={output.runId} />;
+    if (output.ok === false) {
+      return <p className="text-xs text-red-600">{output.error}</p>;
+    }
+  }
+  if (part.state === "output-error") {
+    return (
+      <p className="text-xs text-red-600">
+        {RUN_TOOL_LABELS[name]}: {part.errorText}
+      </p>
+    );
+  }
+  return (
+    <p className="text-xs text-zinc-500" data-testid="run-tool">
+      {part.state === "output-available" ? RUN_TOOL_LABELS[name] : `${RUN_TOOL_LABELS[name]}…`}
+    </p>
+  );
+}
+
+function PartView({ part }: { part: Part }) {
   switch (part.type) {
     case "text":
       return <Markdown>{part.text}</Markdown>;
@@ -15,6 +48,16 @@ function PartView({ part }: { part: ChatMessage["parts"][number] }) {
       return <PlannerToolPart part={part} />;
     case "dynamic-tool":
       return isPlannerToolName(part.toolName) ? <PlannerDynamicPart part={part} /> : null;
+    case "tool-listWorkflows":
+    case "tool-runWorkflow":
+    case "tool-listRuns":
+    case "tool-getRun":
+    case "tool-cancelRun":
+      return <RunToolPart part={part} />;
+    case "data-run": {
+      const data = runDataSchema.safeParse(part.data);
+      return data.success ? <RunCard runId={data.data.runId} title={data.data.title} /> : null;
+    }
     case "data-plan": {
       // Stored JSON: render only what still has the shape a card needs.
       const data = planDataSchema.safeParse(part.data);

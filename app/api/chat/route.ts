@@ -5,15 +5,18 @@ import {
   createUIMessageStreamResponse,
   InvalidToolInputError,
   NoSuchToolError,
+  type PrepareStepFunction,
+  type StopCondition,
   streamText,
   toUIMessageStream,
 } from "ai";
 import { currentUserId } from "@/app/(auth)/auth";
 import { beginReply, settleReply } from "@/lib/ai/in-flight";
-import { type PlannerTools, plannerSettings } from "@/lib/ai/planner";
+import { plannerSettings } from "@/lib/ai/planner";
 import { chatInstructions, type ThreadWorkflowSummary } from "@/lib/ai/prompts";
 import { getLanguageModel } from "@/lib/ai/providers";
-import { type ChatMessage, planDataSchema } from "@/lib/ai/types";
+import { runTools } from "@/lib/ai/tools/run-tools";
+import { type ChatMessage, planDataSchema, runDataSchema } from "@/lib/ai/types";
 import {
   deleteMessagesFrom,
   getMessages,
@@ -102,7 +105,13 @@ export async function POST(request: Request) {
     const user = await getUserById({ id: userId });
     const browserZone = body.timezone && isValidTimeZone(body.timezone) ? body.timezone : undefined;
     const replySaved = beginReply(body.id);
-    const planner = plannerSettings({ userId, threadId: body.id });
+    const runs = runTools({ userId, threadId: body.id });
+    const planner = plannerSettings({
+      userId,
+      threadId: body.id,
+      otherToolNames: Object.keys(runs),
+    });
+    const tools = { ...planner.tools, ...runs };
     const result = streamText({
       model,
       instructions: chatInstructions({
@@ -111,14 +120,16 @@ export async function POST(request: Request) {
         workflows: await threadWorkflows({ userId, threadId: body.id }),
       }),
       messages: await convertToModelMessages(history, { convertDataPart: dataPartForModel }),
-      tools: planner.tools,
-      stopWhen: planner.stopWhen,
-      prepareStep: planner.prepareStep,
+      tools,
+      // The planner's stop condition and step preparation only count steps and narrow the
+      // active tools, so they hold for the merged tool set too.
+      stopWhen: planner.stopWhen as unknown as StopCondition<typeof tools>,
+      prepareStep: planner.prepareStep as unknown as PrepareStepFunction<typeof tools>,
       abortSignal: request.signal,
     });
 
     return createUIMessageStreamResponse({
-      stream: toUIMessageStream<PlannerTools, ChatMessage>({
+      stream: toUIMessageStream<typeof tools, ChatMessage>({
         stream: result.stream,
         originalMessages: history,
         generateMessageId: () => crypto.randomUUID(),
@@ -191,6 +202,14 @@ async function threadWorkflows({
 
 /** A person's own edit (a `data-plan` part) reaches the model as a short note. */
 function dataPartForModel(part: { type: `data-${string}`; data: unknown }) {
+  if (part.type === "data-run") {
+    const run = runDataSchema.safeParse(part.data);
+    if (!run.success) return undefined;
+    return {
+      type: "text" as const,
+      text: `[The person started run ${run.data.runId} of workflow ${run.data.workflowId} ("${run.data.title}"); its record is readable with getRun.]`,
+    };
+  }
   const parsed = part.type === "data-plan" ? planDataSchema.safeParse(part.data) : undefined;
   if (!parsed?.success) return undefined;
   const { workflowId, version } = parsed.data;

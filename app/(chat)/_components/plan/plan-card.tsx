@@ -8,6 +8,7 @@ import Link from "next/link";
 import { useState } from "react";
 import type { PlanCardData } from "@/lib/ai/planner-card-types";
 import type { PlanStep } from "@/lib/plan/schema";
+import { RunNow } from "../run/run-now";
 import { decideVersion } from "./plan-api";
 import { usePlanCard, usePlanCards } from "./plan-cards-context";
 import { PlanDiff } from "./plan-diff";
@@ -62,12 +63,18 @@ function stateLine(card: PlanCardData): string {
   }
 }
 
-/**
- * Where run controls go ("Run now", last run) once runs exist: shown for the active version.
- * Deliberately empty until the runs issue fills it in.
- */
-function RunControls(_: { card: PlanCardData }) {
-  return null;
+/** "Run now" for the version that is active; other versions cannot run. */
+function RunControls({ card }: { card: PlanCardData }) {
+  const { appendMessage } = usePlanCards();
+  if (card.workflow.activeVersionId !== card.version.id) return null;
+  return (
+    <RunNow
+      workflowId={card.workflow.id}
+      threadId={card.workflow.threadId}
+      plan={card.plan}
+      onStarted={appendMessage}
+    />
+  );
 }
 
 export function PlanCard({ workflowId, versionId }: { workflowId: string; versionId: string }) {

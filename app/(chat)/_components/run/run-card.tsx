@@ -1,7 +1,8 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { AppError } from "@/lib/errors";
+import { useThreadSync } from "./thread-sync";
 import { type RunStatus, type RunStepView, TERMINAL, useRun } from "./use-run";
 
 const statusStyle: Record<RunStatus | RunStepView["status"], string> = {
@@ -37,9 +38,10 @@ function latestAttempts(steps: RunStepView[]) {
   for (const step of steps) {
     const key = `${step.stepId}#${step.iteration}`;
     const seen = byUnit.get(key);
-    if (!seen || step.attempt >= seen.latest.attempt) {
-      byUnit.set(key, { latest: step, attempts: Math.max(seen?.attempts ?? 0, step.attempt + 1) });
-    }
+    // One row per attempt: count them, keep the newest.
+    const attempts = (seen?.attempts ?? 0) + 1;
+    const latest = !seen || step.attempt >= seen.latest.attempt ? step : seen.latest;
+    byUnit.set(key, { latest, attempts });
   }
   return [...byUnit.values()].sort(
     (a, b) => Date.parse(a.latest.startedAt ?? "") - Date.parse(b.latest.startedAt ?? ""),
@@ -51,6 +53,16 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
   const [open, setOpen] = useState<string | null>(null);
   const [showLog, setShowLog] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const threadSync = useThreadSync();
+
+  // What the run posts into the thread (chat.post, its summary) shows up as it happens.
+  const signature = view ? `${view.run.status}:${view.events.length}` : null;
+  const seen = useRef<string | null>(null);
+  useEffect(() => {
+    if (!signature) return;
+    if (seen.current !== null && seen.current !== signature) threadSync?.sync();
+    seen.current = signature;
+  }, [signature, threadSync]);
 
   async function post(url: string, body?: unknown) {
     setProblem(null);
