@@ -45,4 +45,8 @@ test("an approved plan runs from its card, streams progress, and leaves its resu
     "succeeded",
   );
   await expect(page.getByText("Hello, Ada! This message came from a workflow run.")).toBeVisible();
+
+  await page.goto("/workflows");
+  const row = page.getByTestId("workflow-row").filter({ hasText: "Greeting" });
+  await expect(row.getByTestId("workflow-last-run")).toContainText("succeeded");
 });

@@ -4,6 +4,8 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { currentUserId } from "@/app/(auth)/auth";
 import { triggerInWords } from "@/lib/ai/planner-card";
+import { listRecentRuns } from "@/lib/db/run-queries";
+import type { Run } from "@/lib/db/schema";
 import { listWorkflows, type WorkflowListItem } from "@/lib/db/workflow-queries";
 
 export const dynamic = "force-dynamic";
@@ -28,10 +30,36 @@ function versionText({ workflow, active, latest }: WorkflowListItem): string {
   return `None (v${latest.number} ${workflow.status === "draft" ? "awaiting approval" : latest.state})`;
 }
 
+function LastRun({ run }: { run: Run }) {
+  const tone =
+    run.status === "succeeded"
+      ? "text-emerald-700 dark:text-emerald-400"
+      : run.status === "failed"
+        ? "text-red-700 dark:text-red-400"
+        : "text-zinc-600 dark:text-zinc-300";
+  return (
+    <span title={run.createdAt.toISOString()}>
+      <span className={`font-medium ${tone}`}>{run.status}</span>{" "}
+      {run.createdAt.toLocaleString("en-GB", {
+        dateStyle: "medium",
+        timeStyle: "short",
+        timeZone: "UTC",
+      })}{" "}
+      UTC
+    </span>
+  );
+}
+
 export default async function WorkflowsPage() {
   const userId = await currentUserId();
   if (!userId) redirect("/login");
-  const items = await listWorkflows({ userId });
+  const [items, recent] = await Promise.all([
+    listWorkflows({ userId }),
+    listRecentRuns({ userId, limit: 500 }),
+  ]);
+  // Newest first: the first run seen for a workflow is its last run.
+  const lastRun = new Map<string, (typeof recent)[number]["run"]>();
+  for (const { run } of recent) if (!lastRun.has(run.workflowId)) lastRun.set(run.workflowId, run);
 
   return (
     <div className="flex h-full flex-col">
@@ -93,7 +121,11 @@ export default async function WorkflowsPage() {
                         {versionText(item)}
                       </td>
                       <td className="py-2 pr-3 text-zinc-500" data-testid="workflow-last-run">
-                        No runs yet
+                        {lastRun.get(workflow.id) ? (
+                          <LastRun run={lastRun.get(workflow.id)!} />
+                        ) : (
+                          "No runs yet"
+                        )}
                       </td>
                       <td className="py-2 text-right">
                         {workflow.threadId ? (
