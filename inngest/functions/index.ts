@@ -3,7 +3,12 @@
 import "server-only";
 import { createExecuteWorkflow, type ExecuteWorkflowOptions } from "./execute-workflow";
 import { createRelayWaitSignal } from "./relay-wait-signal";
+import { createScheduleTick } from "./schedule-tick";
 
 export function createFunctions(options: ExecuteWorkflowOptions) {
-  return [createExecuteWorkflow(options), createRelayWaitSignal(options)];
+  return [
+    createExecuteWorkflow(options),
+    createRelayWaitSignal(options),
+    createScheduleTick(options),
+  ];
 }

@@ -364,3 +364,17 @@ export async function listWorkflows({
     };
   });
 }
+
+/**
+ * Every active workflow with the version that runs, across all people: the schedule tick reads
+ * it to find what is due. Not for answering a person's request.
+ */
+export async function listActiveWorkflowVersions(): Promise<
+  { workflow: Workflow; version: WorkflowVersion }[]
+> {
+  return (await db())
+    .select({ workflow: workflows, version: workflowVersions })
+    .from(workflows)
+    .innerJoin(workflowVersions, eq(workflowVersions.id, workflows.activeVersionId))
+    .where(eq(workflows.status, "active"));
+}
