@@ -44,6 +44,8 @@ export interface PlanCardData {
   timezone: string;
   /** For schedules: the next fire times, labelled in the plan's zone. */
   nextRuns: { at: string; label: string }[];
+  /** Where requests start this workflow: only for the active version of a webhook plan. */
+  webhookUrl?: string;
   warnings: PlanIssue[];
   /** Each step in words ("call GET status.example.com/…"), by step id. */
   phrases: Record<string, string>;

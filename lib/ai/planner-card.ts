@@ -31,6 +31,7 @@ import {
   StepSchema,
   validatePlan,
 } from "@/lib/plan";
+import { webhookUrl } from "@/lib/runs/webhooks";
 import type { CardAction, PlanCardData } from "./planner-card-types";
 import { type ChatMessage, planDataSchema } from "./types";
 
@@ -169,6 +170,9 @@ export function buildPlanCard({
       at: at.toISOString(),
       label: formatInZone(at, zone),
     })),
+    ...(plan.trigger.type === "webhook" && workflow.activeVersionId === version.id
+      ? { webhookUrl: webhookUrl(workflow.id) }
+      : {}),
     warnings,
     phrases,
     actions,

@@ -378,3 +378,23 @@ export async function listActiveWorkflowVersions(): Promise<
     .innerJoin(workflowVersions, eq(workflowVersions.id, workflows.activeVersionId))
     .where(eq(workflows.status, "active"));
 }
+
+/**
+ * A workflow and its active version by id alone, for triggers that arrive without a person
+ * (a verified webhook token). Not for answering a person's request.
+ */
+export async function getWorkflowForTrigger({
+  id,
+}: {
+  id: string;
+}): Promise<{ workflow: Workflow; version: WorkflowVersion | null } | undefined> {
+  const database = await db();
+  const [workflow] = await database.select().from(workflows).where(eq(workflows.id, id));
+  if (!workflow) return undefined;
+  if (!workflow.activeVersionId) return { workflow, version: null };
+  const [version] = await database
+    .select()
+    .from(workflowVersions)
+    .where(eq(workflowVersions.id, workflow.activeVersionId));
+  return { workflow, version: version ?? null };
+}

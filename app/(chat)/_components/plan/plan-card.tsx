@@ -150,6 +150,14 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
           <span className="text-zinc-500">Runs: </span>
           {card.trigger}
         </p>
+        {card.webhookUrl ? (
+          <p className="text-xs" data-testid="plan-webhook-url">
+            <span className="text-zinc-500">Send requests to: </span>
+            <code className="break-all rounded bg-zinc-100 px-1 dark:bg-zinc-800">
+              {card.webhookUrl}
+            </code>
+          </p>
+        ) : null}
         {card.nextRuns.length > 0 ? (
           <div className="text-xs" data-testid="plan-next-runs">
             <span className="text-zinc-500">Next runs ({card.timezone}): </span>

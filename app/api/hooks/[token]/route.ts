@@ -1,0 +1,21 @@
+// POST|PUT|GET /api/hooks/:token → 202 { runId }: starts a run of the webhook workflow the
+// token names, with the request (method, headers without credentials, query, body) as its
+// trigger. No session: the unguessable token is the credential.
+import { toErrorResponse } from "@/lib/errors";
+import { readWebhookRequest, startWebhookRun } from "@/lib/runs/webhooks";
+
+export const dynamic = "force-dynamic";
+
+type Context = { params: Promise<{ token: string }> };
+
+async function handle(request: Request, context: Context) {
+  try {
+    const { token } = await context.params;
+    const run = await startWebhookRun(token, await readWebhookRequest(request));
+    return Response.json({ runId: run.id }, { status: 202 });
+  } catch (error) {
+    return toErrorResponse(error, "run");
+  }
+}
+
+export { handle as GET, handle as POST, handle as PUT };
