@@ -2,6 +2,7 @@
 // Next.js loads this module separately in each route bundle and in instrumentation.
 import "server-only";
 import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 import { type DbHandle, openDatabase } from "./client";
 import { migrate } from "./migrate";
 
@@ -25,4 +26,21 @@ export function getDbHandle(): Promise<DbHandle> {
 
 export async function getDb() {
   return (await getDbHandle()).db;
+}
+
+/**
+ * The handle for a query function: a database that cannot be opened is logged here and
+ * reaches the caller as a safe `unavailable:database` error, never as a driver message.
+ */
+export async function queryDbHandle(): Promise<DbHandle> {
+  try {
+    return await getDbHandle();
+  } catch (error) {
+    console.error("[database] could not open the database", error);
+    throw new AppError("unavailable:database", "The database is not available right now.");
+  }
+}
+
+export async function queryDb() {
+  return (await queryDbHandle()).db;
 }

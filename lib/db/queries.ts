@@ -3,17 +3,8 @@
 import "server-only";
 import { and, asc, desc, eq, gte, inArray } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import { getDb } from "./index";
+import { queryDb as db } from "./index";
 import { accounts, type Message, messages, type Thread, threads, users } from "./schema";
-
-async function db() {
-  try {
-    return await getDb();
-  } catch (error) {
-    console.error("[database] could not open the database", error);
-    throw new AppError("unavailable:database", "The database is not available right now.");
-  }
-}
 
 export async function getUserByEmail({ email }: { email: string }) {
   const [user] = await (await db()).select().from(users).where(eq(users.email, email));

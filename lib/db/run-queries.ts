@@ -5,7 +5,7 @@
 import "server-only";
 import { and, asc, desc, eq, gt, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import { getDbHandle } from "./index";
+import { queryDb as db, queryDbHandle as handle } from "./index";
 import {
   type Run,
   type RunEvent,
@@ -22,19 +22,6 @@ export const RUN_EVENTS_CHANNEL = "run_events";
 export const TERMINAL_STATUSES = ["succeeded", "failed", "cancelled"] as const;
 export type RunStatus = Run["status"];
 export type StepStatus = RunStep["status"];
-
-async function handle() {
-  try {
-    return await getDbHandle();
-  } catch (error) {
-    console.error("[database] could not open the database", error);
-    throw new AppError("unavailable:database", "The database is not available right now.");
-  }
-}
-
-async function db() {
-  return (await handle()).db;
-}
 
 /** Tells live views (SSE) that a run changed. */
 export async function notifyRun(runId: string): Promise<void> {

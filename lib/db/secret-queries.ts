@@ -2,17 +2,8 @@
 import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import { getDb } from "./index";
+import { queryDb as db } from "./index";
 import { secrets } from "./schema";
-
-async function db() {
-  try {
-    return await getDb();
-  } catch (error) {
-    console.error("[database] could not open the database", error);
-    throw new AppError("unavailable:database", "The database is not available right now.");
-  }
-}
 
 export interface SecretSummary {
   name: string;

@@ -1,18 +1,8 @@
 // The per-workflow key-value store behind store.get / store.set.
 import "server-only";
 import { and, count, eq, gt, isNull, lte, ne, or } from "drizzle-orm";
-import { AppError } from "@/lib/errors";
-import { getDb } from "./index";
+import { queryDb as db } from "./index";
 import { workflowStore } from "./schema";
-
-async function db() {
-  try {
-    return await getDb();
-  } catch (error) {
-    console.error("[database] could not open the database", error);
-    throw new AppError("unavailable:database", "The database is not available right now.");
-  }
-}
 
 const live = (now: Date) => or(isNull(workflowStore.expiresAt), gt(workflowStore.expiresAt, now));
 

@@ -8,20 +8,11 @@
 import "server-only";
 import { and, asc, desc, eq, inArray, max, ne, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import { getDb } from "./index";
+import { queryDb as db, type getDb } from "./index";
 import { type Workflow, type WorkflowVersion, workflows, workflowVersions } from "./schema";
 
 type Database = Awaited<ReturnType<typeof getDb>>;
 type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
-
-async function db() {
-  try {
-    return await getDb();
-  } catch (error) {
-    console.error("[database] could not open the database", error);
-    throw new AppError("unavailable:database", "The database is not available right now.");
-  }
-}
 
 const notFound = () =>
   new AppError("not_found:workflow", "This workflow does not exist or is not yours.");
