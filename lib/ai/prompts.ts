@@ -1,7 +1,9 @@
 // System instructions for the chat model: who it is, how it writes plans (the plan shape and
 // the action catalog, both generated from the code that validates them), the person's time
-// zone and today's date, and the workflows already made in this conversation.
+// zone and today's date, the workflows already made in this conversation, and the tools of
+// the person's MCP servers.
 import { compactType, renderCatalogPrompt, toJsonSchema } from "@/lib/actions/catalog-prompt";
+import type { McpServerTools } from "@/lib/mcp/types";
 import { planLanguageGuide, StepSchema, TriggerSchema } from "@/lib/plan";
 
 /** A workflow of this thread, as the model needs to know it to revise it. */
@@ -20,6 +22,32 @@ export interface ChatInstructionsOptions {
   /** The person's IANA zone (their setting, else their browser's); UTC when unknown. */
   timezone?: string;
   workflows?: ThreadWorkflowSummary[];
+  /** The person's connected MCP servers and their tools (Settings). */
+  mcpServers?: McpServerTools[];
+}
+
+const MAX_MCP_TOOLS = 60;
+
+/** The person's MCP tools as mcp.call targets, or why a server's tools are unknown. */
+function mcpLines(servers: McpServerTools[]): string[] {
+  const lines = [
+    "Connected MCP servers (reach them with mcp.call { server, tool, arguments }; use only these names):",
+  ];
+  let shown = 0;
+  for (const server of servers) {
+    if (server.error) {
+      lines.push(`- ${server.server}: unreachable right now (${server.error})`);
+      continue;
+    }
+    for (const tool of server.tools) {
+      if (shown++ >= MAX_MCP_TOOLS) break;
+      const args = compactType(tool.inputSchema as JsonSchema);
+      lines.push(
+        `- ${server.server} / ${tool.name}(${args})${tool.description ? `: ${tool.description.slice(0, 160)}` : ""}`,
+      );
+    }
+  }
+  return lines;
 }
 
 type JsonSchema = Parameters<typeof compactType>[0];
@@ -90,7 +118,12 @@ function workflowLines(workflows: ThreadWorkflowSummary[]): string[] {
   ];
 }
 
-export function chatInstructions({ now, timezone, workflows = [] }: ChatInstructionsOptions) {
+export function chatInstructions({
+  now,
+  timezone,
+  workflows = [],
+  mcpServers = [],
+}: ChatInstructionsOptions) {
   const zone = timezone ?? "UTC";
   return [
     "You are Flowchat, an assistant that helps people automate their work as workflows.",
@@ -107,6 +140,12 @@ export function chatInstructions({ now, timezone, workflows = [] }: ChatInstruct
     '- Nothing you write runs until the person approves it. When they ask to run an approved workflow ("run it"), call runWorkflow (listWorkflows gives ids); its live progress shows in the chat.',
     '- Questions about runs ("why did yesterday\'s run fail?") are answered from the records: call listRuns, then getRun for the run in question, and explain the failing step and its error in plain words. Never guess what happened.',
     ...(workflows.length > 0 ? ["", ...workflowLines(workflows)] : []),
+    ...(mcpServers.length > 0
+      ? ["", ...mcpLines(mcpServers)]
+      : [
+          "",
+          "No MCP servers are connected: for Gmail, Calendar, GitHub and the like, tell the person to connect one under Settings.",
+        ]),
     "",
     planShape(),
     "",

@@ -28,6 +28,7 @@ import {
 } from "@/lib/db/queries";
 import { listWorkflows } from "@/lib/db/workflow-queries";
 import { AppError, toErrorResponse } from "@/lib/errors";
+import { listUserMcpTools } from "@/lib/mcp/catalog";
 import { isValidTimeZone } from "@/lib/plan";
 import { chatRequestSchema } from "./schema";
 
@@ -118,6 +119,11 @@ export async function POST(request: Request) {
         now: new Date(),
         timezone: user?.timezone ?? browserZone,
         workflows: await threadWorkflows({ userId, threadId: body.id }),
+        // Cached per server; an unreachable one is named, not fatal.
+        mcpServers: await listUserMcpTools(userId, { timeoutMs: 3000 }).catch((error) => {
+          console.error("[chat] could not list MCP tools", error);
+          return [];
+        }),
       }),
       messages: await convertToModelMessages(history, { convertDataPart: dataPartForModel }),
       tools,

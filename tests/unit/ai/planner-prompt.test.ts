@@ -49,4 +49,32 @@ describe("the chat instructions", () => {
       '- "Digest" workflowId=6f1c2a8e-0000-4000-8000-000000000001: latest version 2 (draft), version 1 is approved and active',
     );
   });
+
+  it("lists the person's MCP tools as mcp.call targets, and names a server it cannot reach", () => {
+    const text = chatInstructions({
+      now,
+      mcpServers: [
+        {
+          server: "github",
+          tools: [
+            {
+              name: "create_issue",
+              description: "Open an issue",
+              inputSchema: {
+                type: "object",
+                properties: { repo: { type: "string" }, title: { type: "string" } },
+                required: ["repo", "title"],
+              },
+            },
+          ],
+        },
+        { server: "calendar", tools: [], error: "connection refused" },
+      ],
+    });
+    expect(text).toContain("- github / create_issue(");
+    expect(text).toContain("repo");
+    expect(text).toContain(": Open an issue");
+    expect(text).toContain("- calendar: unreachable right now (connection refused)");
+    expect(chatInstructions({ now })).toContain("No MCP servers are connected");
+  });
 });
