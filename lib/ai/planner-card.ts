@@ -32,6 +32,7 @@ import {
   validatePlan,
 } from "@/lib/plan";
 import { webhookUrl } from "@/lib/runs/webhooks";
+import { requirePlanSecrets } from "@/lib/secrets/plan-secrets";
 import type { CardAction, PlanCardData } from "./planner-card-types";
 import { type ChatMessage, planDataSchema } from "./types";
 
@@ -265,6 +266,14 @@ export async function approvePlanVersion(input: {
   workflowId: string;
   versionId: string;
 }): Promise<PlanCardData> {
+  const pending = await getWorkflowVersion({ versionId: input.versionId, userId: input.userId });
+  if (pending) {
+    await requirePlanSecrets({
+      userId: input.userId,
+      plan: pending.version.plan,
+      doing: "approve",
+    });
+  }
   const { workflow, version } = await approveWorkflowVersion(input);
   return cardFor(input.userId, workflow, version);
 }

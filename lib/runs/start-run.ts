@@ -11,6 +11,7 @@ import { AppError } from "@/lib/errors";
 import { validateManualInputs } from "@/lib/plan/manual-inputs";
 import { PlanSchema } from "@/lib/plan/schema";
 import { formatIssues } from "@/lib/plan/validate";
+import { requirePlanSecrets } from "@/lib/secrets/plan-secrets";
 import { postRunCard } from "./thread-messages";
 
 type Sender = Pick<typeof appClient, "send">;
@@ -44,6 +45,7 @@ export async function prepareRun({
   if (!pinned || !parsed.success) {
     throw new AppError("conflict:workflow", "The approved version of this workflow is unreadable.");
   }
+  await requirePlanSecrets({ userId, plan: parsed.data, doing: "run" });
   const checked = validateManualInputs(parsed.data.trigger, inputs);
   if (!checked.ok) {
     throw new AppError(
