@@ -29,6 +29,17 @@ export const runCancelRequested = eventType("workflow/run.cancel", {
   schema: z.object({ ...runRef }),
 });
 
+/** A run ended: workflows with an event trigger on it may start (inngest/functions/event-triggers). */
+export const runFinished = eventType("workflow/run.finished", {
+  schema: z.object({
+    ...runRef,
+    workflowId: z.uuid(),
+    status: z.enum(["succeeded", "failed"]),
+    error: z.unknown().optional(),
+    depth: z.number().int().min(0).optional(),
+  }),
+});
+
 /** A wait step's signal (resume URL, approval): ends `step.waitForEvent` of that wait. */
 export const waitResumed = eventType("workflow/wait.resumed", {
   schema: z.object({ runId: z.uuid(), stepId: z.string(), payload: z.unknown().optional() }),

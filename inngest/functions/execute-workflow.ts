@@ -42,7 +42,7 @@ import { waitUrlsFor } from "@/lib/runs/resume";
 import { prepareRun } from "@/lib/runs/start-run";
 import { INLINE_OUTPUT_MAX_BYTES, isOutputRef, summarize } from "@/lib/runs/summary";
 import { loadSecrets } from "@/lib/secrets/store";
-import { runCancelRequested, runRequested, waitResumed } from "../client";
+import { runCancelRequested, runFinished, runRequested, waitResumed } from "../client";
 import { type ContextFactory, executeTaskUnit, type RunInfo } from "./unit-steps";
 import { armUnitWait, finishUnitWait } from "./wait-steps";
 
@@ -395,6 +395,21 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
               error: failure,
               output,
             }),
+          );
+          // Workflows triggered by this one's end ("when the digest fails, …") start from it.
+          await step.sendEvent(
+            "announce-finished",
+            runFinished.create(
+              {
+                runId,
+                userId: request.userId,
+                workflowId: request.workflowId,
+                status: failure ? "failed" : "succeeded",
+                ...(failure ? { error: failure } : {}),
+                depth: request.depth ?? 0,
+              },
+              { id: `finished-${runId}` },
+            ),
           );
           if (failure) {
             throw new NonRetriableError(`step "${failure.step}" failed: ${failure.message}`);

@@ -1,6 +1,7 @@
 // Every Inngest function of the app, built for one client and action registry (tests build
 // their own with a test registry).
 import "server-only";
+import { createEventTriggers } from "./event-triggers";
 import { createExecuteWorkflow, type ExecuteWorkflowOptions } from "./execute-workflow";
 import { createRelayWaitSignal } from "./relay-wait-signal";
 import { createScheduleTick } from "./schedule-tick";
@@ -10,5 +11,6 @@ export function createFunctions(options: ExecuteWorkflowOptions) {
     createExecuteWorkflow(options),
     createRelayWaitSignal(options),
     createScheduleTick(options),
+    createEventTriggers(options),
   ];
 }

@@ -16,7 +16,7 @@ export function createScheduleTick({ client }: { client: Inngest.Any }) {
         return findDueRuns(new Date(at - MINUTE), new Date(at));
       });
       for (const run of due) {
-        await step.run(`start-${run.workflowId}-${run.at}`, () => startScheduledRun(run));
+        await step.run(`start-${run.workflowId}-${run.at}`, () => startScheduledRun(run, client));
       }
       return { started: due.length };
     },

@@ -1,0 +1,100 @@
+// Event triggers: when an app event happens (today: a run finished), the same person's
+// approved workflows whose trigger names that event — and whose `if` holds for it — start.
+// One run per (event, workflow), whatever the retries.
+import "server-only";
+import { createHash } from "node:crypto";
+import { inngest as appClient, runRequested } from "@/inngest/client";
+import { createRun } from "@/lib/db/run-queries";
+import { listActiveWorkflowVersions } from "@/lib/db/workflow-queries";
+import { evaluateExpression, isTruthy, planTimeZone } from "@/lib/plan";
+import { PlanSchema } from "@/lib/plan/schema";
+import { postRunCard } from "./thread-messages";
+
+type Sender = Pick<typeof appClient, "send">;
+
+/** Chains of workflows triggering each other stop here (A ends → B starts → A starts → …). */
+export const MAX_EVENT_DEPTH = 5;
+
+export type AppEvent = {
+  id: string;
+  name: string;
+  at: string;
+  data: { userId: string; workflowId?: string; depth?: number } & Record<string, unknown>;
+};
+
+export type TriggeredRun = {
+  runId: string;
+  workflowId: string;
+  versionId: string;
+  userId: string;
+  threadId: string | null;
+  title: string;
+};
+
+function eventRunId(eventId: string, workflowId: string): string {
+  const hex = createHash("sha256").update(`${eventId}>${workflowId}`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-b${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The person's workflows this event starts (never the workflow that sent it). */
+export async function matchEventTriggers(event: AppEvent): Promise<TriggeredRun[]> {
+  if ((event.data.depth ?? 0) >= MAX_EVENT_DEPTH) return [];
+  const matches: TriggeredRun[] = [];
+  for (const { workflow, version } of await listActiveWorkflowVersions()) {
+    if (workflow.userId !== event.data.userId || workflow.id === event.data.workflowId) continue;
+    const plan = PlanSchema.safeParse(version.plan);
+    if (!plan.success) continue;
+    const trigger = plan.data.trigger;
+    if (trigger.type !== "event" || trigger.event !== event.name) continue;
+    if (trigger.if) {
+      const scope = { trigger: { name: event.name, data: event.data } };
+      const holds = await evaluateExpression(trigger.if, scope, {
+        now: event.at,
+        timeZone: planTimeZone(plan.data),
+      }).then(isTruthy, () => false);
+      if (!holds) continue;
+    }
+    matches.push({
+      runId: eventRunId(event.id, workflow.id),
+      workflowId: workflow.id,
+      versionId: version.id,
+      userId: workflow.userId,
+      threadId: workflow.threadId,
+      title: workflow.title,
+    });
+  }
+  return matches;
+}
+
+export async function startTriggeredRun(
+  match: TriggeredRun,
+  event: AppEvent,
+  client: Sender = appClient,
+) {
+  const run = await createRun({
+    id: match.runId,
+    workflowId: match.workflowId,
+    versionId: match.versionId,
+    userId: match.userId,
+    threadId: match.threadId,
+    trigger: { type: "event", name: event.name, data: event.data },
+  });
+  if (run.status === "queued") {
+    await postRunCard({ run, title: match.title }).catch((error) =>
+      console.error("[runs] could not post the run card", error),
+    );
+  }
+  await client.send(
+    runRequested.create(
+      {
+        runId: run.id,
+        userId: match.userId,
+        workflowId: match.workflowId,
+        versionId: match.versionId,
+        depth: (event.data.depth ?? 0) + 1,
+      },
+      { id: `run-${run.id}` },
+    ),
+  );
+  return run.id;
+}
