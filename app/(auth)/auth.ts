@@ -30,6 +30,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     logger: {
       // A wrong password is an expected outcome, shown in the form; not a server error.
       error(error) {
+        // `name` is minified in production builds; `type` is kept.
+        if ((error as { type?: string }).type === "CredentialsSignin") return;
         if (error.name === "CredentialsSignin") return;
         console.error("[auth]", error);
       },

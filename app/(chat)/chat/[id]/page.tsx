@@ -1,6 +1,7 @@
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { currentUserId } from "@/app/(auth)/auth";
+import { settleReply } from "@/lib/ai/in-flight";
 import { loadPlanCards, planVersionIds } from "@/lib/ai/planner-card";
 import { getModelConfig } from "@/lib/ai/providers";
 import type { ChatMessage } from "@/lib/ai/types";
@@ -17,6 +18,8 @@ export default async function ThreadPage({ params }: { params: Promise<{ id: str
   if (!userId || !z.uuid().safeParse(id).success) notFound();
   const thread = await getThread({ id, userId });
   if (!thread) notFound();
+  // A reply cut off by this very reload (or still streaming) is stored first, then read.
+  await settleReply(id, 5000);
   const rows = await getMessages({ threadId: id });
   const messages: ChatMessage[] = rows.map((row) => ({
     id: row.id,

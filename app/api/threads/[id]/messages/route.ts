@@ -2,6 +2,7 @@
 // pick up what workflow runs posted into it while it was open. Another user's thread is a 404.
 import { z } from "zod";
 import { currentUserId } from "@/app/(auth)/auth";
+import { settleReply } from "@/lib/ai/in-flight";
 import { getMessages, getThread } from "@/lib/db/queries";
 import { AppError, toErrorResponse } from "@/lib/errors";
 
@@ -14,6 +15,8 @@ export async function GET(_request: Request, context: { params: Promise<{ id: st
     const { id } = await context.params;
     if (!z.uuid().safeParse(id).success) throw new AppError("not_found:thread");
     if (!(await getThread({ id, userId }))) throw new AppError("not_found:thread");
+    // A reply cut off by this very reload (or still streaming) is stored first, then read.
+    await settleReply(id, 5000);
     const rows = await getMessages({ threadId: id });
     return Response.json({
       messages: rows.map((row) => ({
