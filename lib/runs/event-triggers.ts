@@ -2,12 +2,12 @@
 // approved workflows whose trigger names that event — and whose `if` holds for it — start.
 // One run per (event, workflow), whatever the retries.
 import "server-only";
-import { createHash } from "node:crypto";
 import { inngest as appClient, runRequested } from "@/inngest/client";
 import { createRun } from "@/lib/db/run-queries";
 import { listActiveWorkflowVersions } from "@/lib/db/workflow-queries";
 import { evaluateExpression, isTruthy, planTimeZone } from "@/lib/plan";
 import { PlanSchema } from "@/lib/plan/schema";
+import { derivedUuid } from "./derived-id";
 import { postRunCard } from "./thread-messages";
 
 type Sender = Pick<typeof appClient, "send">;
@@ -32,8 +32,7 @@ export type TriggeredRun = {
 };
 
 function eventRunId(eventId: string, workflowId: string): string {
-  const hex = createHash("sha256").update(`${eventId}>${workflowId}`).digest("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-b${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return derivedUuid(`${eventId}>${workflowId}`, "b");
 }
 
 /** The person's workflows this event starts (never the workflow that sent it). */

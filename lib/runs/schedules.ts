@@ -2,12 +2,12 @@
 // minute that just ended (in the plan's time zone) and starts one run for each fire time. The
 // run id is derived from workflow and fire time, so a repeated tick never starts it twice.
 import "server-only";
-import { createHash } from "node:crypto";
 import { inngest as appClient, runRequested } from "@/inngest/client";
 import { createRun } from "@/lib/db/run-queries";
 import { listActiveWorkflowVersions } from "@/lib/db/workflow-queries";
 import { nextFireTimes } from "@/lib/plan/schedule";
 import { type Plan, PlanSchema } from "@/lib/plan/schema";
+import { derivedUuid } from "./derived-id";
 import { postRunCard } from "./thread-messages";
 
 type Sender = Pick<typeof appClient, "send">;
@@ -20,8 +20,7 @@ export function dueFireTimes(plan: Plan, from: Date, to: Date): Date[] {
 
 /** A UUID that is a pure function of the workflow and the fire time. */
 export function scheduledRunId(workflowId: string, at: Date): string {
-  const hex = createHash("sha256").update(`${workflowId}@${at.toISOString()}`).digest("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return derivedUuid(`${workflowId}@${at.toISOString()}`, "a");
 }
 
 export type DueRun = {

@@ -41,3 +41,23 @@ export async function requirePlanSecrets({
     { errors: missing },
   );
 }
+
+/** A draft's warnings plus one per missing secret, so the model tells the person what to add. */
+export async function draftWarnings({
+  userId,
+  plan,
+  warnings,
+}: {
+  userId: string;
+  plan: unknown;
+  warnings: PlanIssue[];
+}): Promise<PlanIssue[]> {
+  const missing = await missingPlanSecrets({ userId, plan });
+  return [
+    ...warnings,
+    ...missing.map((issue) => ({
+      ...issue,
+      message: `${issue.message} (add it under Settings before approving)`,
+    })),
+  ];
+}

@@ -6,7 +6,7 @@ import { jsonSchema, tool } from "ai";
 import { actionRegistry } from "@/lib/actions/registry";
 import { createWorkflow } from "@/lib/db/workflow-queries";
 import { summarizePlan } from "@/lib/plan";
-import { missingPlanSecrets } from "@/lib/secrets/plan-secrets";
+import { draftWarnings } from "@/lib/secrets/plan-secrets";
 import {
   attemptsExhausted,
   checkPlan,
@@ -73,14 +73,7 @@ export function proposeWorkflowTool({ userId, threadId, budget }: PlannerContext
         version: version.number,
         title: checked.plan.title,
         summary: summarizePlan(checked.plan, { catalog: actionRegistry }),
-        // Drafts may name secrets not stored yet: the model tells the person what to add.
-        warnings: [
-          ...checked.warnings,
-          ...(await missingPlanSecrets({ userId, plan: checked.plan })).map((issue) => ({
-            ...issue,
-            message: `${issue.message} (add it under Settings before approving)`,
-          })),
-        ],
+        warnings: await draftWarnings({ userId, plan: checked.plan, warnings: checked.warnings }),
       };
     },
   });

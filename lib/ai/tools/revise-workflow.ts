@@ -7,7 +7,7 @@ import { z } from "zod";
 import { actionRegistry } from "@/lib/actions/registry";
 import { addWorkflowVersion, getLatestVersion } from "@/lib/db/workflow-queries";
 import { diffPlans, type Plan, renderPlanDiff, summarizePlan } from "@/lib/plan";
-import { missingPlanSecrets } from "@/lib/secrets/plan-secrets";
+import { draftWarnings } from "@/lib/secrets/plan-secrets";
 import {
   attemptsExhausted,
   checkPlan,
@@ -93,14 +93,7 @@ export function reviseWorkflowTool({ userId, budget }: PlannerContext) {
         version: version.number,
         title: checked.plan.title,
         summary: summarizePlan(checked.plan, { catalog: actionRegistry }),
-        // Drafts may name secrets not stored yet: the model tells the person what to add.
-        warnings: [
-          ...checked.warnings,
-          ...(await missingPlanSecrets({ userId, plan: checked.plan })).map((issue) => ({
-            ...issue,
-            message: `${issue.message} (add it under Settings before approving)`,
-          })),
-        ],
+        warnings: await draftWarnings({ userId, plan: checked.plan, warnings: checked.warnings }),
         changes: renderPlanDiff(diff),
       };
     },
