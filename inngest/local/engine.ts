@@ -4,6 +4,7 @@ import type { DbHandle } from "@/lib/db/client";
 import { type Backoff, defaultBackoff } from "./backoff";
 import { Dispatcher } from "./dispatcher";
 import { eventIds } from "./event-ids";
+import { executeGql, type GqlRequest } from "./gql/execute";
 import {
   type AppTarget,
   consoleLogger,
@@ -183,6 +184,7 @@ export function createEngine(options: EngineOptions): Engine {
                 limit: Number(params.get("limit") ?? 100),
               }),
             getRun: (id) => getRun(sql, id),
+            graphql: (request) => executeGql(sql, request as GqlRequest),
           },
           options.port,
           options.host,

@@ -1,6 +1,7 @@
 // The executor's HTTP API, shaped like the Inngest Dev Server's so an SDK client in dev mode
 // pointed at it works unchanged: events at POST /e/:key, out-of-band registration at
-// POST /fn/register, GET /dev, plus run history as JSON.
+// POST /fn/register, GET /dev, the Dev Server's GraphQL slice at POST /v0/gql, plus run
+// history as JSON.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { EngineLogger, EventInput } from "./interfaces";
@@ -11,6 +12,7 @@ export type ServerApi = {
   describe(): Promise<unknown>;
   listRuns(query: URLSearchParams): Promise<unknown>;
   getRun(id: string): Promise<unknown>;
+  graphql(request: unknown): Promise<{ status: number; body: unknown }>;
   eventKey?: string;
   logger: EngineLogger;
 };
@@ -99,6 +101,16 @@ export async function startServer(
         const body = JSON.parse((await readBody(req)) || "{}");
         const { modified } = await api.register(body);
         return reply(res, 200, { ok: true, modified });
+      }
+      if (req.method === "POST" && url.pathname === "/v0/gql") {
+        let request: unknown;
+        try {
+          request = JSON.parse(await readBody(req));
+        } catch {
+          throw new HttpError(400, "The body is not JSON");
+        }
+        const { status, body } = await api.graphql(request);
+        return reply(res, status, body);
       }
       if (req.method === "GET" && url.pathname === "/dev")
         return reply(res, 200, await api.describe());

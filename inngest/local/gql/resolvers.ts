@@ -1,0 +1,179 @@
+// Root resolvers for the Dev Server GraphQL slice, over the executor's run and event records.
+// A run is its root span; every stored or attempted step is a child span. Output ids are
+// opaque to clients but readable here: `run:<runId>` or `step:<runId>:<stepHash>`.
+import type { RunDetail, RunStatus, RunStep } from "../interfaces";
+import { getRun, listRuns } from "../sql/runs-history";
+import type { Queryable } from "../sql-client";
+
+type SpanStatus = "QUEUED" | "RUNNING" | "WAITING" | "COMPLETED" | "FAILED" | "CANCELLED";
+
+const runStatus: Record<RunStatus, SpanStatus> = {
+  queued: "QUEUED",
+  running: "RUNNING",
+  completed: "COMPLETED",
+  failed: "FAILED",
+  cancelled: "CANCELLED",
+};
+
+const stepStatus: Record<RunStep["status"], SpanStatus> = {
+  completed: "COMPLETED",
+  failed: "FAILED",
+  running: "RUNNING",
+  retrying: "RUNNING",
+};
+
+type StepErrorShape = { message: string; name: string | null; stack: string | null };
+
+function toStepError(error: unknown): StepErrorShape {
+  if (error && typeof error === "object") {
+    const e = error as { message?: unknown; name?: unknown; stack?: unknown };
+    return {
+      message: typeof e.message === "string" ? e.message : JSON.stringify(error),
+      name: typeof e.name === "string" ? e.name : null,
+      stack: typeof e.stack === "string" ? e.stack : null,
+    };
+  }
+  return {
+    message: error === undefined || error === null ? "Unknown error" : String(error),
+    name: null,
+    stack: null,
+  };
+}
+
+const ms = (from: Date | null, to: Date | null) =>
+  from && to ? Math.max(0, Math.round(to.getTime() - from.getTime())) : null;
+
+function stepSpan(run: RunDetail, step: RunStep) {
+  const startedAt = step.attempts[0]?.startedAt ?? null;
+  const ended = step.status === "completed" || step.status === "failed";
+  return {
+    name: step.name ?? step.id,
+    runID: run.id,
+    spanID: `${run.id}:${step.id}`,
+    stepID: step.id,
+    isRoot: false,
+    status: stepStatus[step.status],
+    attempts: step.attempts.length,
+    queuedAt: startedAt ?? step.completedAt ?? run.createdAt,
+    startedAt,
+    endedAt: step.completedAt,
+    duration: ms(startedAt, step.completedAt),
+    outputID: ended ? `step:${run.id}:${step.id}` : null,
+    childrenSpans: [],
+  };
+}
+
+function rootSpan(run: RunDetail, functionName: string) {
+  const ended = run.status === "completed" || run.status === "failed" || run.status === "cancelled";
+  return {
+    name: functionName,
+    runID: run.id,
+    spanID: run.id,
+    stepID: null,
+    isRoot: true,
+    status: runStatus[run.status],
+    attempts: run.functionErrors.length + 1,
+    queuedAt: run.createdAt,
+    startedAt: run.startedAt,
+    endedAt: run.endedAt,
+    duration: ms(run.startedAt, run.endedAt),
+    outputID: ended ? `run:${run.id}` : null,
+    childrenSpans: run.steps.map((step) => stepSpan(run, step)),
+  };
+}
+
+function runNode(run: RunDetail, functionName: string) {
+  return {
+    id: run.id,
+    functionID: run.functionId,
+    appID: run.appId,
+    eventID: run.eventId,
+    status: runStatus[run.status],
+    queuedAt: run.createdAt,
+    startedAt: run.startedAt,
+    endedAt: run.endedAt,
+    output: run.status === "completed" ? JSON.stringify(run.output ?? null) : null,
+    trace: () => rootSpan(run, functionName),
+  };
+}
+
+async function functionName(q: Queryable, id: string): Promise<string> {
+  const [row] = await q.query<{ name: string }>("select name from engine.functions where id = $1", [
+    id,
+  ]);
+  return row?.name ?? id;
+}
+
+async function loadRun(q: Queryable, id: string) {
+  const run = await getRun(q, id);
+  return run ? runNode(run, await functionName(q, run.functionId)) : null;
+}
+
+async function spanOutput(q: Queryable, outputID: string) {
+  const [kind, runId, hash] = outputID.split(":");
+  if (!runId) return null;
+  if (kind === "run") {
+    const run = await getRun(q, runId);
+    if (!run) return null;
+    if (run.status === "completed")
+      return { data: JSON.stringify(run.output ?? null), error: null };
+    if (run.status === "failed" || run.status === "cancelled") {
+      return { data: null, error: toStepError(run.error) };
+    }
+    return null;
+  }
+  if (kind === "step" && hash) {
+    const [step] = await q.query<{ status: string; output: unknown }>(
+      "select status, output from engine.steps where run_id = $1 and hash = $2",
+      [runId, hash],
+    );
+    if (!step) return null;
+    // The stored memo is `{ data }`, `{ error }`, a raw event (waitForEvent) or null.
+    const memo = step.output as { data?: unknown; error?: unknown } | null;
+    if (step.status === "failed" || (memo && typeof memo === "object" && "error" in memo)) {
+      return { data: null, error: toStepError(memo?.error) };
+    }
+    const data = memo && typeof memo === "object" && "data" in memo ? memo.data : memo;
+    return { data: JSON.stringify(data ?? null), error: null };
+  }
+  return null;
+}
+
+async function loadEvent(q: Queryable, id: string) {
+  const [event] = await q.query<{
+    id: string;
+    name: string;
+    payload: { ts?: number };
+    idempotency_key: string | null;
+    received_at: number;
+  }>(
+    `select id, name, payload, idempotency_key,
+       (extract(epoch from received_at) * 1000)::float8 as received_at
+     from engine.events where id = $1`,
+    [id],
+  );
+  if (!event) return null;
+  const receivedAt = new Date(event.received_at);
+  return {
+    id: event.id,
+    name: event.name,
+    raw: JSON.stringify(event.payload),
+    idempotencyKey: event.idempotency_key,
+    receivedAt,
+    occurredAt: typeof event.payload.ts === "number" ? new Date(event.payload.ts) : receivedAt,
+    runs: async () => {
+      const runs = await listRuns(q, { eventId: event.id });
+      const nodes = await Promise.all(runs.map((r) => loadRun(q, r.id)));
+      return nodes.filter((n) => n !== null);
+    },
+  };
+}
+
+/** The root value for `graphql()`: one function per Query field. */
+export function devServerRoot(q: Queryable) {
+  return {
+    run: ({ runID }: { runID: string }) => loadRun(q, runID),
+    runTraceSpanOutputByID: ({ outputID }: { outputID: string }) => spanOutput(q, outputID),
+    eventV2: ({ id }: { id: string }) => loadEvent(q, id),
+  };
+}
