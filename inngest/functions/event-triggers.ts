@@ -1,12 +1,14 @@
-// Starts the workflows whose event trigger names an app event that just happened.
+// Reacts to an app event that just happened: starts the workflows whose event trigger names
+// it, and ends the armed wait.event steps that listen for it.
 import "server-only";
 import type { Inngest } from "inngest";
 import { type AppEvent, matchEventTriggers, startTriggeredRun } from "@/lib/runs/event-triggers";
+import { matchEventWaits, signalEventWait } from "@/lib/runs/event-waits";
 import { runFinished } from "../client";
 
 export function createEventTriggers({ client }: { client: Inngest.Any }) {
   return client.createFunction(
-    { id: "event-triggers", name: "Start event-triggered workflows", triggers: [runFinished] },
+    { id: "event-triggers", name: "React to app events", triggers: [runFinished] },
     async ({ event, step }) => {
       const appEvent: AppEvent = {
         id: event.id ?? `${event.name}:${JSON.stringify(event.data)}`,
@@ -20,7 +22,13 @@ export function createEventTriggers({ client }: { client: Inngest.Any }) {
           startTriggeredRun(match, appEvent, client),
         );
       }
-      return { started: matches.length };
+      const waits = await step.run("match-waits", () => matchEventWaits(appEvent));
+      for (const wait of waits) {
+        await step.run(`signal-${wait.runId}-${wait.stepId}`, () =>
+          signalEventWait(wait, appEvent, client),
+        );
+      }
+      return { started: matches.length, signaled: waits.length };
     },
   );
 }

@@ -8,7 +8,7 @@ import { NonRetriableError } from "inngest";
 import { armWait, consumeWaitSignal, getWaitSignal } from "@/lib/db/run-queries";
 import { parseDuration } from "@/lib/plan/duration";
 import { type ReadyUnit, resolveUnitInput } from "@/lib/plan/scheduler";
-import { waitDeadline, waitUntilInstant } from "@/lib/plan/waits";
+import { eventMatchScope, waitDeadline, waitUntilInstant } from "@/lib/plan/waits";
 import { errorRecord, recordAttemptFinished, recordAttemptStarted } from "@/lib/runs/records";
 import type { RunInfo } from "./unit-steps";
 
@@ -72,7 +72,21 @@ export async function armUnitWait(args: { run: RunInfo; unit: ReadyUnit }): Prom
     });
     throw new NonRetriableError(`wait could not start: ${(error as Error).message}`);
   }
-  const early = await armWait({ runId: run.runId, stepId: unit.stepId, at: startedAt });
+  const listensFor = unit.step.action === "wait.event" && typeof input.event === "string";
+  const match = typeof input.match === "string" && input.match.trim() ? input.match : null;
+  const early = await armWait({
+    runId: run.runId,
+    stepId: unit.stepId,
+    at: startedAt,
+    listen: listensFor
+      ? {
+          event: String(input.event),
+          match,
+          scope: eventMatchScope(match, unit.scope),
+          timeZone: unit.env.timeZone,
+        }
+      : undefined,
+  });
   const over = deadline !== undefined && Date.parse(deadline) <= startedAt.getTime();
   await recordAttemptStarted({
     runId: run.runId,

@@ -14,7 +14,10 @@ export const waitEvent = defineAction({
   input: z
     .strictObject({
       event: z.string().min(1).optional().describe("app event name that also ends the wait"),
-      match: z.string().optional().describe("expression over event.data that must be true"),
+      match: z
+        .string()
+        .optional()
+        .describe("expression that must be true: reads event.name, event.data and earlier steps"),
       timeout: durationString.optional(),
       until: localTimeOrInstant.optional(),
     })

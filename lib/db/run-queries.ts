@@ -3,10 +3,11 @@
 // are idempotent (unique keys + upserts) so a retried or replayed step never adds a second
 // row. Every change is announced with NOTIFY run_events, '<run id>'.
 import "server-only";
-import { and, asc, desc, eq, gt, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, notInArray, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { queryDb as db, queryDbHandle as handle } from "./index";
 import {
+  type EventWaitMatcher,
   type Run,
   type RunEvent,
   type RunStep,
@@ -350,20 +351,66 @@ export async function armWait({
   runId,
   stepId,
   at = new Date(),
+  listen,
 }: {
   runId: string;
   stepId: string;
   at?: Date;
+  /** wait.event: the app event that also ends the wait, with its matcher. */
+  listen?: { event: string } & EventWaitMatcher;
 }): Promise<{ signaled: boolean; payload: unknown }> {
   const [row] = await (await db())
     .insert(waitSignals)
-    .values({ runId, stepId, armedAt: at })
+    .values({
+      runId,
+      stepId,
+      armedAt: at,
+      eventName: listen?.event ?? null,
+      matcher: listen
+        ? { match: listen.match, scope: listen.scope, timeZone: listen.timeZone }
+        : null,
+    })
     .onConflictDoUpdate({
       target: [waitSignals.runId, waitSignals.stepId],
-      set: { armedAt: sql`coalesce(${waitSignals.armedAt}, excluded.armed_at)` },
+      set: {
+        armedAt: sql`coalesce(${waitSignals.armedAt}, excluded.armed_at)`,
+        eventName: sql`coalesce(${waitSignals.eventName}, excluded.event_name)`,
+        matcher: sql`coalesce(${waitSignals.matcher}, excluded.matcher)`,
+      },
     })
     .returning();
   return { signaled: !!row?.signaledAt, payload: row?.payload ?? null };
+}
+
+/**
+ * The person's armed wait.event steps listening for `eventName` that no signal ended yet,
+ * in runs that are still going.
+ */
+export async function listListeningWaits({
+  userId,
+  eventName,
+}: {
+  userId: string;
+  eventName: string;
+}): Promise<{ runId: string; stepId: string; matcher: EventWaitMatcher }[]> {
+  const rows = await (await db())
+    .select({ runId: waitSignals.runId, stepId: waitSignals.stepId, matcher: waitSignals.matcher })
+    .from(waitSignals)
+    .innerJoin(runs, eq(runs.id, waitSignals.runId))
+    .where(
+      and(
+        eq(waitSignals.eventName, eventName),
+        eq(runs.userId, userId),
+        inArray(runs.status, ["queued", "running", "waiting"]),
+        isNotNull(waitSignals.armedAt),
+        isNull(waitSignals.signaledAt),
+        isNull(waitSignals.consumedAt),
+      ),
+    );
+  return rows.map((r) => ({
+    ...r,
+    matcher: r.matcher ?? { match: null, scope: {}, timeZone: "UTC" },
+  }));
 }
 
 export async function consumeWaitSignal({

@@ -1,5 +1,5 @@
 // The app's tables (DESIGN.md §4). Every row that belongs to a person carries its owner.
-import type { InferSelectModel } from "drizzle-orm";
+import { type InferSelectModel, sql } from "drizzle-orm";
 import {
   bigserial,
   index,
@@ -211,8 +211,15 @@ export const waitSignals = pgTable(
     /** Set when the run started waiting (the interpreter checked for a signal). */
     armedAt: timestamp("armed_at", { withTimezone: true }),
     consumedAt: timestamp("consumed_at", { withTimezone: true }),
+    /** wait.event only: the app event that also ends this wait while it is armed. */
+    eventName: text("event_name"),
+    /** wait.event only: its `match`, the slice of the step's scope it reads, the plan's zone. */
+    matcher: jsonb().$type<EventWaitMatcher>(),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.stepId] })],
+  (t) => [
+    primaryKey({ columns: [t.runId, t.stepId] }),
+    index("wait_signals_event_idx").on(t.eventName).where(sql`${t.eventName} is not null`),
+  ],
 );
 
 /** Step outputs too large to carry in the engine's step state, stored once and referenced. */
@@ -299,3 +306,10 @@ export type WaitSignal = InferSelectModel<typeof waitSignals>;
 export type Secret = InferSelectModel<typeof secrets>;
 export type WorkflowStoreEntry = InferSelectModel<typeof workflowStore>;
 export type McpServer = InferSelectModel<typeof mcpServers>;
+
+/** How a wait.event checks an app event that arrives while it waits. */
+export type EventWaitMatcher = {
+  match: string | null;
+  scope: Record<string, unknown>;
+  timeZone: string;
+};

@@ -2,7 +2,7 @@
 // deadlines (`until` / `timeout`) resolve to, DST-correct in the plan's zone.
 import type { ActionCatalog } from "./catalog";
 import { parseDuration } from "./duration";
-import type { EvaluationEnv } from "./expression";
+import { type EvaluationEnv, expressionUsage, parseExpression } from "./expression";
 import { allSteps, type Plan } from "./schema";
 import { localTimeToInstant, parseTimeOfDay } from "./timezone";
 
@@ -52,4 +52,31 @@ export function waitDeadline(
     candidates.push(Date.parse(waitUntilInstant({ at: input.until }, env)));
   if (candidates.length === 0) return undefined;
   return new Date(Math.min(...candidates)).toISOString();
+}
+
+/**
+ * What a wait.event's `match` needs from its step's scope to be checked later, when an app
+ * event arrives outside the run: only the roots it reads, and of `steps` only the steps it
+ * names. `now` is left out (it is the event's time then); secrets are never kept.
+ */
+export function eventMatchScope(
+  match: string | null,
+  scope: Record<string, unknown>,
+): Record<string, unknown> {
+  if (!match) return {};
+  const parsed = parseExpression(match);
+  if (!parsed.ok) return {};
+  const out: Record<string, unknown> = {};
+  for (const ref of expressionUsage(parsed.ast).references) {
+    if (ref.root === "now" || ref.root === "secrets") continue;
+    if (ref.root === "steps" && ref.name) {
+      const steps = (scope.steps ?? {}) as Record<string, unknown>;
+      const picked = (out.steps ?? {}) as Record<string, unknown>;
+      if (ref.name in steps) picked[ref.name] = steps[ref.name];
+      out.steps = picked;
+      continue;
+    }
+    if (ref.root in scope) out[ref.root] = scope[ref.root];
+  }
+  return out;
 }

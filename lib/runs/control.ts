@@ -1,5 +1,5 @@
 // Controlling runs from outside the interpreter: start, cancel, and signals for wait steps
-// (resume URLs and approvals). The UI, the chat tools and the routes call these.
+// (resume URLs, approvals and matching app events). The UI, the chat tools and the routes call these.
 import "server-only";
 import {
   inngest as appClient,
@@ -30,7 +30,7 @@ export async function signalWait({
   runId: string;
   stepId: string;
   payload?: unknown;
-  via: "url" | "approval";
+  via: "url" | "approval" | "event";
   client?: Sender;
 }): Promise<{ accepted: boolean; duplicate: boolean }> {
   const run = await getRunById({ runId });

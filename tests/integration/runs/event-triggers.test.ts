@@ -1,5 +1,6 @@
 // Event triggers: a run's end starts the same person's workflows that listen for it, when
-// their condition holds — never the workflow itself, never another person's.
+// their condition holds — never the workflow itself, never another person's — and ends the
+// armed wait.event steps that listen for it when their match holds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
 import { freePort } from "../engine/processes";
@@ -61,5 +62,57 @@ describe("event triggers", () => {
       where: (runs, { eq }) => eq(runs.workflowId, stranger),
     });
     expect(strangerRuns).toHaveLength(0);
+  });
+
+  it("ends a wait.event when the named app event arrives and its match holds", async () => {
+    pointAppAt(h.database);
+    const { getRunById } = await import("@/lib/db/run-queries");
+    const quiet = await h.workflow(plan([{ id: "a", action: "transform", input: { value: 1 } }]));
+    const awaited = await h.workflow(plan([{ id: "b", action: "transform", input: { value: 2 } }]));
+    // The match reads an earlier step's output, so it needs that step's scope long after.
+    const watcher = await h.workflow(
+      plan([
+        { id: "pick", action: "transform", input: { value: awaited } },
+        {
+          id: "hold",
+          action: "wait.event",
+          after: ["pick"],
+          input: {
+            event: "workflow/run.finished",
+            match: 'event.data.workflowId = steps.pick.output and event.data.status = "succeeded"',
+            timeout: "5m",
+          },
+        },
+        {
+          id: "got",
+          action: "transform",
+          after: ["hold"],
+          input: { value: "{{ steps.hold.output }}" },
+        },
+      ]),
+    );
+    const run = await h.start(watcher);
+    await h.waitFor(
+      async () => ((await getRunById({ runId: run.id }))?.status === "waiting" ? true : undefined),
+      "the watcher to wait",
+    );
+
+    // Another workflow's end does not match; the wait goes on.
+    expect((await h.finished((await h.start(quiet)).id)).status).toBe("succeeded");
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await getRunById({ runId: run.id }))?.status).toBe("waiting");
+
+    const awaitedRun = await h.start(awaited);
+    expect((await h.finished(awaitedRun.id)).status).toBe("succeeded");
+    const done = await h.finished(run.id);
+    expect(done.status).toBe("succeeded");
+    expect(done.output).toMatchObject({
+      timedOut: false,
+      via: "event",
+      payload: {
+        name: "workflow/run.finished",
+        data: { runId: awaitedRun.id, workflowId: awaited, status: "succeeded" },
+      },
+    });
   });
 });
