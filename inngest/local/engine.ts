@@ -35,6 +35,12 @@ export type EngineOptions = {
   signingKey?: string;
   /** When set, POST /e/:key only accepts this key. */
   eventKey?: string;
+  /**
+   * Let SDKs checkpoint: run several steps per request and post each result to
+   * `/v1/checkpoint/:run/async` (Inngest's default). Needs the HTTP API, and apps whose
+   * client's base URL is this executor; default: on when `port` is set.
+   */
+  checkpointing?: boolean;
   /** Delay before retry n (0-based); Inngest's 15s, 30s, 1m… by default. */
   backoff?: Backoff;
   /** Jobs processed at once. */
@@ -101,6 +107,7 @@ export function createEngine(options: EngineOptions): Engine {
     logger,
     backoff: options.backoff ?? defaultBackoff,
     signingKey: options.signingKey,
+    checkpointing: options.checkpointing ?? options.port !== undefined,
     wake,
     workerId: () => dispatcher?.workerId ?? "engine",
     isRunning: () => dispatcher?.isRunning ?? false,
@@ -185,6 +192,7 @@ export function createEngine(options: EngineOptions): Engine {
               }),
             getRun: (id) => getRun(sql, id),
             graphql: (request) => executeGql(sql, request as GqlRequest),
+            checkpoint: (runId, body) => worker.checkpoint(runId, body as never),
           },
           options.port,
           options.host,

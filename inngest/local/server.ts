@@ -1,7 +1,7 @@
 // The executor's HTTP API, shaped like the Inngest Dev Server's so an SDK client in dev mode
 // pointed at it works unchanged: events at POST /e/:key, out-of-band registration at
-// POST /fn/register, GET /dev, the Dev Server's GraphQL slice at POST /v0/gql, plus run
-// history as JSON.
+// POST /fn/register, GET /dev, the Dev Server's GraphQL slice at POST /v0/gql, step
+// checkpoints at POST /v1/checkpoint/:run/async, plus run history as JSON.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { EngineLogger, EventInput } from "./interfaces";
@@ -13,6 +13,7 @@ export type ServerApi = {
   listRuns(query: URLSearchParams): Promise<unknown>;
   getRun(id: string): Promise<unknown>;
   graphql(request: unknown): Promise<{ status: number; body: unknown }>;
+  checkpoint(runId: string, body: unknown): Promise<"ok" | "stale">;
   eventKey?: string;
   logger: EngineLogger;
 };
@@ -112,6 +113,25 @@ export async function startServer(
         const { status, body } = await api.graphql(request);
         return reply(res, status, body);
       }
+      if (
+        req.method === "POST" &&
+        parts[0] === "v1" &&
+        parts[1] === "checkpoint" &&
+        parts[3] === "async" &&
+        parts.length === 4
+      ) {
+        let body: unknown;
+        try {
+          body = JSON.parse(await readBody(req));
+        } catch {
+          throw new HttpError(400, "The body is not JSON");
+        }
+        if (!body || typeof body !== "object") throw new HttpError(400, "Expected an object");
+        const result = await api.checkpoint(decodeURIComponent(parts[2]), body);
+        return result === "ok"
+          ? reply(res, 200, { ok: true })
+          : reply(res, 409, { error: "This request is no longer the run's current call" });
+      }
       if (req.method === "GET" && url.pathname === "/dev")
         return reply(res, 200, await api.describe());
       if (req.method === "GET" && url.pathname === "/health")
@@ -129,7 +149,8 @@ export async function startServer(
       const message = error instanceof Error ? error.message : String(error);
       if (
         (error as Error)?.name === "UnsupportedConfigError" ||
-        (error as Error)?.name === "SyncError"
+        (error as Error)?.name === "SyncError" ||
+        (error as Error)?.name === "CheckpointError"
       ) {
         return reply(res, 400, { error: message });
       }

@@ -45,12 +45,21 @@ export type WorkerDeps = {
   logger: EngineLogger;
   backoff: Backoff;
   signingKey?: string;
+  /** Lets SDKs checkpoint (needs the HTTP API, where the SDK posts its step results). */
+  checkpointing: boolean;
   /** Wakes the dispatcher after a commit queued due work. */
   wake: () => void;
   /** The dispatcher's lock owner name, for jobs this worker claims for itself. */
   workerId: () => string;
   isRunning: () => boolean;
 };
+
+export class CheckpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CheckpointError";
+  }
+}
 
 export class Worker {
   constructor(private readonly deps: WorkerDeps) {}
@@ -82,6 +91,62 @@ export class Worker {
         this.deps.logger.warn(`dropping a job of unknown kind ${job.kind}`);
         await deleteJob(this.deps.sql, job.id);
     }
+  }
+
+  /**
+   * Step results an SDK in checkpointing mode reports while its request is still running
+   * (`POST /v1/checkpoint/:run/async`). They are stored like the same ops in an answer. The
+   * queue item must be the run's call in flight: a request the executor already gave up on
+   * (its job is gone or no longer claimed) is stale and told so, and stops.
+   */
+  async checkpoint(
+    runId: string,
+    body: { qi_id?: unknown; steps?: unknown },
+  ): Promise<"ok" | "stale"> {
+    const steps = Array.isArray(body.steps) ? (body.steps as Op[]) : [];
+    for (const op of steps) {
+      if (!op || typeof op.id !== "string" || (op.op !== OpCode.StepRun && op.op !== OpCode.Step)) {
+        throw new CheckpointError(
+          `Only completed steps can be checkpointed, not ${JSON.stringify(op?.op)}`,
+        );
+      }
+    }
+    const receivedAt = Date.now();
+    return this.transaction(async (q) => {
+      const [job] = await q.query<{ payload: { attempt?: number } }>(
+        `select payload from engine.jobs
+         where id = $1 and run_id = $2 and kind = 'call' and locked_at is not null`,
+        [typeof body.qi_id === "string" ? body.qi_id : "", runId],
+      );
+      if (!job) return "stale";
+      const run = await lockActiveRun(q, runId, {
+        startedAt: receivedAt,
+        version: undefined,
+        forceStepPlan: false,
+      });
+      if (!run) return "stale";
+      for (const op of steps) {
+        const name = op.displayName ?? op.name ?? op.userland?.id ?? null;
+        const stored = await saveStep(q, {
+          runId,
+          hash: op.id,
+          name,
+          status: "completed",
+          output: { data: op.data ?? null },
+        });
+        if (!stored) continue;
+        await recordAttempt(q, {
+          runId,
+          step: op.id,
+          name,
+          attempt: Number(job.payload.attempt ?? 0),
+          outcome: "ok",
+          startedAt: receivedAt,
+          durationMs: 0,
+        });
+      }
+      return "ok";
+    });
   }
 
   /** Runs `fn` in a transaction and, once committed, the deferred effects it registered. */
@@ -168,6 +233,9 @@ export class Worker {
         attempt,
         max_attempts: fn.maxAttempts,
         disable_immediate_execution: run.force_step_plan,
+        // With both, the SDK runs several steps per request and reports each through
+        // POST /v1/checkpoint/:run/async (see checkpoint below) — the default of Inngest.
+        ...(this.deps.checkpointing ? { fn_id: fn.id, qi_id: job.id } : {}),
         use_api: false,
         stack: { stack, current: stack.length },
       },
@@ -180,6 +248,8 @@ export class Worker {
       stepId,
       body,
       signingKey: this.deps.signingKey,
+      jobId: job.id,
+      requestId: ulid(),
     });
     const durationMs = Date.now() - startedAt;
     // Only a discovery call takes the one-statement path: it is the run's sole pending work

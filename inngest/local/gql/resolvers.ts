@@ -143,7 +143,7 @@ async function loadEvent(q: Queryable, id: string) {
   const [event] = await q.query<{
     id: string;
     name: string;
-    payload: { ts?: number };
+    payload: { ts?: number; id?: string };
     idempotency_key: string | null;
     received_at: number;
   }>(
@@ -153,12 +153,14 @@ async function loadEvent(q: Queryable, id: string) {
     [id],
   );
   if (!event) return null;
+  const payload = event.payload;
   const receivedAt = new Date(event.received_at);
   return {
     id: event.id,
     name: event.name,
     raw: JSON.stringify(event.payload),
-    idempotencyKey: event.idempotency_key,
+    // An event's `id` is its idempotency key; events sent without one get their own id.
+    idempotencyKey: event.idempotency_key ?? (payload.id as string | undefined) ?? event.id,
     receivedAt,
     occurredAt: typeof event.payload.ts === "number" ? new Date(event.payload.ts) : receivedAt,
     runs: async () => {

@@ -40,12 +40,17 @@ export async function callFunction(options: {
   body: CallBody;
   signingKey?: string;
   timeoutMs?: number;
+  /** The queue item this request serves (`ctx.jobId` in the SDK) and this request's id. */
+  jobId?: string;
+  requestId?: string;
 }): Promise<CallOutcome> {
   const url = new URL(options.url);
   url.searchParams.set("stepId", options.stepId);
   const headers: Record<string, string> = {
     "content-type": "application/json",
   };
+  if (options.jobId) headers["x-inngest-job-id"] = options.jobId;
+  if (options.requestId) headers["x-request-id"] = options.requestId;
   if (options.signingKey)
     headers["x-inngest-signature"] = signBody(options.body, options.signingKey);
   let res: Response;

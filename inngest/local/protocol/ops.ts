@@ -34,7 +34,10 @@ export type Op = {
   userland?: { id: string; index?: number };
 };
 
-/** The body the executor POSTs to `?fnId=&stepId=`. No `fn_id`: it would turn on checkpointing. */
+/**
+ * The body the executor POSTs to `?fnId=&stepId=`. `fn_id` and `qi_id` turn checkpointing
+ * on (only sent when the SDK can reach the executor's API to post its checkpoints).
+ */
 export type CallBody = {
   event: Record<string, unknown>;
   events: Record<string, unknown>[];
@@ -45,6 +48,8 @@ export type CallBody = {
     max_attempts: number;
     disable_immediate_execution: boolean;
     use_api: false;
+    fn_id?: string;
+    qi_id?: string;
     stack: { stack: string[]; current: number };
   };
   version: number;

@@ -24,8 +24,9 @@ export async function insertEvents(
       data: input.data ?? {},
       id: input.id ?? id,
       ts: input.ts ?? now,
+      // Inngest always delivers `user`, an empty object when the sender gave none.
+      user: input.user ?? {},
     };
-    if (input.user !== undefined) payload.user = input.user;
     if (input.v !== undefined) payload.v = input.v;
     await q.query(
       `with dup as (

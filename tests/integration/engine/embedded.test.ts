@@ -5,6 +5,7 @@ import { createEmbeddedEngine, startEmbeddedEngine } from "@/inngest/local/embed
 import { silentLogger } from "@/inngest/local/interfaces";
 import { createTestApp } from "@/tests/fixtures/inngest-app/app";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
+import { freePort } from "./processes";
 
 describe("embedded executor", () => {
   const databases: TestDatabase[] = [];
@@ -15,12 +16,14 @@ describe("embedded executor", () => {
   it("lets one instance lead on PostgreSQL and hands over when it stops", async () => {
     const database = await createTestDatabase("postgres");
     databases.push(database);
-    const app = await createTestApp({ engineUrl: "http://127.0.0.1:1", id: "embedded-pg" });
+    // The app's client points at the executor, as in the app: it posts checkpoints there.
+    const port = await freePort();
+    const app = await createTestApp({ engineUrl: `http://127.0.0.1:${port}`, id: "embedded-pg" });
     const options = {
       handle: database,
       appUrl: app.url,
       appFetch: app.fetch,
-      port: 0,
+      port,
       logger: silentLogger,
       leaderRetryMs: 100,
     };
@@ -49,12 +52,14 @@ describe("embedded executor", () => {
   it("starts once per process on PGlite and runs the app's functions", async () => {
     const database = await createTestDatabase("pglite");
     databases.push(database);
-    const app = await createTestApp({ engineUrl: "http://127.0.0.1:1", id: "embedded-lite" });
+    // The app's client points at the executor, as in the app: it posts checkpoints there.
+    const port = await freePort();
+    const app = await createTestApp({ engineUrl: `http://127.0.0.1:${port}`, id: "embedded-lite" });
     const options = {
       handle: database,
       appUrl: app.url,
       appFetch: app.fetch,
-      port: 0,
+      port,
       logger: silentLogger,
     };
     const embedded = startEmbeddedEngine(options);
