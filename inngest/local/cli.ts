@@ -8,7 +8,12 @@ import { env } from "@/lib/env";
 import { createEngine } from "./engine";
 
 const usage = `Usage: npm run engine -- --app <serve() URL> [--app <url>...] [--port 8288]
-  [--data-dir .data/engine] [--signing-key <key>] [--event-key <key>] [--retry-delay-ms <ms>]
+  [--data-dir .data/engine] [--signing-key <key>] [--event-key <key>]
+  [--retry-interval <seconds> | --retry-delay-ms <ms>] [--no-checkpointing]
+
+Retries wait Inngest's backoff (15s, 30s, 1m…) unless a fixed delay is given; the Dev
+Server's --retry-interval means the same. Checkpointing (several steps per request, each
+result posted to /v1/checkpoint) is on, as in Inngest, for apps whose client points here.
 
 State goes to DATABASE_URL when it is set, otherwise to PGlite in --data-dir.`;
 
@@ -22,6 +27,8 @@ async function main() {
       "signing-key": { type: "string" },
       "event-key": { type: "string" },
       "retry-delay-ms": { type: "string" },
+      "retry-interval": { type: "string" },
+      "no-checkpointing": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -36,7 +43,14 @@ async function main() {
   const dataDir = path.resolve(values["data-dir"] ?? path.join(config.DATA_DIR, "engine"));
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: dataDir });
   await migrate(db);
-  const retryDelay = values["retry-delay-ms"] ? Number(values["retry-delay-ms"]) : undefined;
+  const retryDelay = values["retry-interval"]
+    ? Number(values["retry-interval"]) * 1000
+    : values["retry-delay-ms"]
+      ? Number(values["retry-delay-ms"])
+      : undefined;
+  if (retryDelay !== undefined && !(retryDelay >= 0)) {
+    throw new Error(`Invalid retry delay\n${usage}`);
+  }
   const engine = createEngine({
     db,
     apps: (values.app ?? []).map((url) => ({ url })),
@@ -45,6 +59,7 @@ async function main() {
     signingKey: values["signing-key"] ?? config.INNGEST_SIGNING_KEY,
     eventKey: values["event-key"],
     backoff: retryDelay === undefined ? undefined : () => retryDelay,
+    checkpointing: !values["no-checkpointing"],
   });
   await engine.start();
   console.log(

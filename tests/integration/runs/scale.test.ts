@@ -1,7 +1,8 @@
-// Sub-workflows through step.invoke, and many runs at once (PostgreSQL: the concurrent case
-// is about the engine and the records under load, not about the driver).
+// Sub-workflows through step.invoke, and many runs at once on both drivers (PGlite has one
+// connection: every run's records and the engine's queue share it).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getRunById, listRunEvents, listRunSteps } from "@/lib/db/run-queries";
+import { drivers } from "@/tests/helpers/database";
 import { createRunsHarness, plan, pointAppAt, type RunsHarness } from "./harness";
 
 describe("workflow.run and load", () => {
@@ -59,6 +60,16 @@ describe("workflow.run and load", () => {
       message: expect.stringContaining("not yours"),
     });
   });
+});
+
+describe.each(drivers)("100 runs at once on %s", (driver) => {
+  let h: RunsHarness;
+  beforeAll(async () => {
+    h = await createRunsHarness(driver);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
 
   it("finishes 100 runs started at once, each with its own complete log", async () => {
     pointAppAt(h.database);
@@ -104,7 +115,7 @@ describe("workflow.run and load", () => {
       150_000,
     );
     const elapsed = Date.now() - started;
-    console.log(`100 runs finished in ${elapsed} ms`);
+    console.log(`${driver}: 100 runs finished in ${elapsed} ms`);
     expect(done.map((run) => run.status)).toEqual(Array(100).fill("succeeded"));
     expect(done.map((run) => run.output)).toEqual(Array(100).fill(5));
     for (const run of runs.slice(0, 10)) {
