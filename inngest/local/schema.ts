@@ -62,7 +62,10 @@ export const engineRuns = engine.table(
     status: text().notNull().default("queued"),
     output: jsonb(),
     error: jsonb(),
-    /** Once a run went parallel, every later step is planned first (Go's ForceStepPlan). */
+    /**
+     * Once a run went parallel, steps are planned first (Go's ForceStepPlan) until the last
+     * planned branch of the group joins it; a group joined by a sleep or wait keeps it.
+     */
     forceStepPlan: boolean("force_step_plan").notNull().default(false),
     /** The request version the SDK chose on its first answer; -1 lets it decide. */
     requestVersion: integer("request_version").notNull().default(-1),

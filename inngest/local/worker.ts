@@ -366,7 +366,13 @@ export class Worker {
           });
           if (ended) return;
         }
-        await enqueueDiscoveryIfIdle(q, run.id);
+        const discovery = await enqueueDiscoveryIfIdle(q, run.id);
+        if (discovery && a.stepId !== "step") {
+          // The last planned branch of a parallel group finished and joined it: the run
+          // goes back to immediate execution (and checkpointing), as Inngest does once
+          // parallel steps drain. A group joined by a sleep or wait keeps planning.
+          await q.query("update engine.runs set force_step_plan = false where id = $1", [run.id]);
+        }
       }
     }
   }

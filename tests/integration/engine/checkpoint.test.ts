@@ -68,6 +68,24 @@ describe("checkpointing", () => {
     ]);
   });
 
+  it("goes back to running steps in the request once parallel branches joined", async () => {
+    const s = setups[0];
+    const before = s.calls();
+    const { ids } = await s.app.client.send({ name: "test/parallel", data: { key: "join" } });
+    let runId: string | undefined;
+    await expect
+      .poll(async () => {
+        runId = (await s.engine.listRuns({ eventId: ids[0] }))[0]?.id;
+        return runId;
+      })
+      .toBeTruthy();
+    const run = await s.engine.waitForRun(runId as string);
+    expect(run.output).toEqual({ results: [10, 20, 30], total: 60 });
+    // Discovery planning three branches, one call per branch, then one discovery that runs
+    // `total` itself and completes (planning it would take two more calls).
+    expect(s.calls() - before).toBe(5);
+  });
+
   it("takes one request per step when it is off", async () => {
     const s = await setup(false);
     setups.push(s);
@@ -79,7 +97,10 @@ describe("checkpointing", () => {
 
   it("refuses a checkpoint from a request the executor no longer waits for", async () => {
     const s = setups[0];
-    const [done] = await s.engine.listRuns({ status: "completed" });
+    const [done] = await s.engine.listRuns({
+      functionId: "checkpoint-app-steps",
+      status: "completed",
+    });
     const post = (body: unknown) =>
       fetch(`${s.engine.url}/v1/checkpoint/${done.id}/async`, {
         method: "POST",
