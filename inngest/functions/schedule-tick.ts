@@ -1,8 +1,11 @@
 // Once a minute: start the runs of schedule-triggered workflows whose cron fired in the minute
-// that just ended. Each start is its own step, so a crash mid-tick resumes where it stopped.
+// that just ended — and, after downtime, the latest fire time each one missed (late). Each
+// start is its own step, so a crash mid-tick resumes where it stopped; the watermark moves on
+// only after every start.
 import "server-only";
 import type { Inngest } from "inngest";
-import { findDueRuns, startScheduledRun } from "@/lib/runs/schedules";
+import { advanceScheduleWatermark, getScheduleWatermark } from "@/lib/db/schedule-queries";
+import { findDueRuns, findMissedRuns, startScheduledRun, tickWindows } from "@/lib/runs/schedules";
 
 const MINUTE = 60_000;
 
@@ -10,15 +13,18 @@ export function createScheduleTick({ client }: { client: Inngest.Any }) {
   return client.createFunction(
     { id: "schedule-tick", name: "Start scheduled runs", triggers: [{ cron: "* * * * *" }] },
     async ({ event, step }) => {
-      const due = await step.run("find-due", () => {
+      const { at, runs } = await step.run("find-due", async () => {
         // The tick's own time (memoized with the result), rounded to its minute.
         const at = Math.floor((event.ts ?? Date.now()) / MINUTE) * MINUTE;
-        return findDueRuns(new Date(at - MINUTE), new Date(at));
+        const windows = tickWindows(new Date(at), await getScheduleWatermark());
+        const missed = windows.missed ? await findMissedRuns(...windows.missed) : [];
+        return { at, runs: [...missed, ...(await findDueRuns(...windows.due))] };
       });
-      for (const run of due) {
+      for (const run of runs) {
         await step.run(`start-${run.workflowId}-${run.at}`, () => startScheduledRun(run, client));
       }
-      return { started: due.length };
+      await step.run("advance", () => advanceScheduleWatermark({ at: new Date(at) }));
+      return { started: runs.length, late: runs.filter((run) => run.late).length };
     },
   );
 }

@@ -313,3 +313,13 @@ export type EventWaitMatcher = {
   scope: Record<string, unknown>;
   timeZone: string;
 };
+
+/**
+ * How far the schedule tick has looked (one row per scheduler): a tick after downtime starts
+ * what fired while nothing was ticking (lib/runs/schedules.ts).
+ */
+export const schedulerState = pgTable("scheduler_state", {
+  id: text().primaryKey(),
+  tickedThrough: timestamp("ticked_through", { withTimezone: true }).notNull(),
+  updatedAt: updatedAt(),
+});

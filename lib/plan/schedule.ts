@@ -107,3 +107,20 @@ export function describeCron(cron: string): string {
     return "Every minute";
   return `Cron "${trimmed}"`;
 }
+
+/** The latest fire time of a schedule trigger in (from, to], if any. */
+export function lastFireTimeIn(trigger: Trigger, from: Date, to: Date): Date | undefined {
+  if (trigger.type !== "schedule" || cronProblem(trigger.cron)) return undefined;
+  try {
+    // previousRuns counts a run in the reference's own second; fire times are whole minutes.
+    const [last] = cronFor(trigger.cron.trim(), trigger.timezone).previousRuns(
+      1,
+      new Date(to.getTime() + 1),
+    );
+    return last && last.getTime() > from.getTime() && last.getTime() <= to.getTime()
+      ? last
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,11 +1,14 @@
 // Schedule triggers: a once-a-minute tick finds the approved workflows whose cron fired in the
 // minute that just ended (in the plan's time zone) and starts one run for each fire time. The
 // run id is derived from workflow and fire time, so a repeated tick never starts it twice.
+// After downtime (the app or its executor was not running), the first tick also starts, per
+// workflow, the latest fire time it missed in the last 24 hours — marked late — rather than
+// silently skipping it or replaying every missed minute.
 import "server-only";
 import { inngest as appClient, runRequested } from "@/inngest/client";
-import { createRun } from "@/lib/db/run-queries";
+import { appendRunEvent, createRun } from "@/lib/db/run-queries";
 import { listActiveWorkflowVersions } from "@/lib/db/workflow-queries";
-import { nextFireTimes } from "@/lib/plan/schedule";
+import { lastFireTimeIn, nextFireTimes } from "@/lib/plan/schedule";
 import { type Plan, PlanSchema } from "@/lib/plan/schema";
 import { derivedUuid } from "./derived-id";
 import { postRunCard } from "./thread-messages";
@@ -30,7 +33,32 @@ export type DueRun = {
   threadId: string | null;
   title: string;
   at: string;
+  /** A fire time missed while nothing was ticking, started by a later tick. */
+  late?: boolean;
 };
+
+const MINUTE = 60_000;
+/** How far back a tick after downtime looks for missed fire times. */
+export const CATCH_UP_MS = 24 * 60 * MINUTE;
+
+/**
+ * What a tick at `at` (a whole minute) covers: the minute that just ended, and — when the
+ * watermark says earlier minutes were never looked at — the gap before it, capped at a day.
+ */
+export function tickWindows(
+  at: Date,
+  watermark: Date | null,
+): { due: [Date, Date]; missed: [Date, Date] | null } {
+  const minuteStart = new Date(at.getTime() - MINUTE);
+  if (!watermark || watermark.getTime() >= minuteStart.getTime()) {
+    return { due: [minuteStart, at], missed: null };
+  }
+  const from = new Date(Math.max(watermark.getTime(), at.getTime() - CATCH_UP_MS));
+  return {
+    due: [minuteStart, at],
+    missed: from.getTime() < minuteStart.getTime() ? [from, minuteStart] : null,
+  };
+}
 
 /** Every scheduled run due in (from, to]. */
 export async function findDueRuns(from: Date, to: Date): Promise<DueRun[]> {
@@ -52,6 +80,32 @@ export async function findDueRuns(from: Date, to: Date): Promise<DueRun[]> {
   return due;
 }
 
+/**
+ * For each approved schedule, the latest fire time in (from, to] after its version was
+ * approved: one late run per workflow, however long the gap.
+ */
+export async function findMissedRuns(from: Date, to: Date): Promise<DueRun[]> {
+  const missed: DueRun[] = [];
+  for (const { workflow, version } of await listActiveWorkflowVersions()) {
+    const plan = PlanSchema.safeParse(version.plan);
+    if (!plan.success || plan.data.trigger.type !== "schedule") continue;
+    const approvedAt = version.approvedAt ?? version.createdAt;
+    const since = new Date(Math.max(from.getTime(), approvedAt.getTime()));
+    const at = lastFireTimeIn(plan.data.trigger, since, to);
+    if (!at) continue;
+    missed.push({
+      workflowId: workflow.id,
+      versionId: version.id,
+      userId: workflow.userId,
+      threadId: workflow.threadId,
+      title: workflow.title,
+      at: at.toISOString(),
+      late: true,
+    });
+  }
+  return missed;
+}
+
 /** Starts one due run (idempotent: the same workflow and fire time is one run). */
 export async function startScheduledRun(due: DueRun, client: Sender = appClient) {
   const runId = scheduledRunId(due.workflowId, new Date(due.at));
@@ -63,6 +117,15 @@ export async function startScheduledRun(due: DueRun, client: Sender = appClient)
     threadId: due.threadId,
     trigger: { type: "schedule", scheduledAt: due.at },
   });
+  if (due.late) {
+    await appendRunEvent({
+      runId,
+      key: "run:late",
+      level: "warn",
+      message: `Started late: the app was not running when the schedule fired (${due.at})`,
+      data: { scheduledAt: due.at },
+    });
+  }
   if (run.status === "queued") {
     await postRunCard({ run, title: due.title }).catch((error) =>
       console.error("[runs] could not post the run card", error),
