@@ -81,8 +81,8 @@ describe("execute-workflow under @inngest/test", () => {
       ([id]) => id,
     );
     for (const unit of ["a", "b", "c", "d"]) expect(ids).toContain(unit);
-    // Dependents are asked for only after what they read (the engine replays from scratch
-    // each time; an id that changed between replays would fail the run).
+    // Dependents are asked for only after what they read, though the test engine replays
+    // the function from scratch for every step it runs.
     const firstPass = ids.indexOf("a");
     expect(ids.indexOf("b")).toBeGreaterThan(firstPass);
     expect(ids.indexOf("d")).toBeGreaterThan(ids.indexOf("c"));
