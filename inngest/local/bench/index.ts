@@ -61,11 +61,12 @@ const median = (xs: number[]) => {
   return s[Math.floor(s.length / 2)];
 };
 
-function createApp() {
+/** The real SDK; `engineUrl` is where its client sends events and checkpoints. */
+function createApp(engineUrl = "http://127.0.0.1:1") {
   const client = new Inngest({
     id: "bench",
     isDev: true,
-    baseUrl: "http://127.0.0.1:1",
+    baseUrl: engineUrl,
     logger: { info() {}, warn() {}, error() {}, debug() {} },
   });
   const sequential = client.createFunction(
@@ -180,20 +181,35 @@ async function openDriver(driver: string): Promise<{ db: DbHandle; drop(): Promi
   };
 }
 
-async function bench(driver: string, stub: boolean) {
+type Mode = "stub" | "sdk" | "checkpointing";
+const LABELS: Record<Mode, string> = {
+  stub: " (stub SDK)",
+  sdk: "",
+  checkpointing: " (checkpointing)",
+};
+
+/**
+ * stub: the executor alone. sdk: the real SDK, one request per step. checkpointing: the real
+ * SDK running several steps per request and posting each result to the executor's API (the
+ * SDK's default; its "SDK handler" time then includes those posts).
+ */
+async function bench(driver: string, mode: Mode) {
   const { db, drop } = await openDriver(driver);
-  const app = stub ? createStubApp() : createApp();
-  const label = `${driver}${stub ? " (stub SDK)" : ""}`.padEnd(18);
+  const label = `${driver}${LABELS[mode]}`.padEnd(26);
   const stats = { queries: 0, dbMs: 0 };
   const engine = createEngine({
     instrumentSql: instrument(stats),
     db,
     logger: silentLogger,
-    apps: [{ url: "http://bench.test/api/inngest", fetch: app.fetch }],
     concurrency: 32,
+    ...(mode === "checkpointing" ? { port: 0 } : {}),
   });
   await engine.start();
-  await engine.sync("http://bench.test/api/inngest");
+  const app =
+    mode === "stub"
+      ? createStubApp()
+      : createApp(mode === "checkpointing" ? engine.url : undefined);
+  await engine.sync({ url: "http://bench.test/api/inngest", fetch: app.fetch });
   let done = 0;
 
   // Warm-up: JIT, prepared statements, the SDK's first-call paths.
@@ -255,7 +271,7 @@ console.log(
   `load average ${load.toFixed(2)} on ${(await import("node:os")).cpus().length} CPUs (other processes inflate wall times)`,
 );
 for (const driver of drivers) {
-  await bench(driver.trim(), true);
+  await bench(driver.trim(), "stub");
   if (process.env.BENCH_PROFILE) {
     const top = [...profile.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
     for (const [text, { n, ms }] of top) {
@@ -264,6 +280,7 @@ for (const driver of drivers) {
     profile.clear();
   }
   if (process.env.BENCH_STUB_ONLY) continue;
-  await bench(driver.trim(), false);
+  await bench(driver.trim(), "sdk");
+  await bench(driver.trim(), "checkpointing");
 }
 process.exit(0);
