@@ -48,6 +48,8 @@ function latestAttempts(steps: RunStepView[]) {
   );
 }
 
+const JUST_ENDED_MS = 30_000;
+
 export function RunCard({ runId, title }: { runId: string; title?: string }) {
   const { view, error, refresh } = useRun(runId);
   const [open, setOpen] = useState<string | null>(null);
@@ -55,14 +57,18 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
   const [problem, setProblem] = useState<string | null>(null);
   const threadSync = useThreadSync();
 
-  // What the run posts into the thread (chat.post, its summary) shows up as it happens.
+  // What the run posts into the thread (chat.post, its summary) shows up as it happens. A
+  // run can also be over before its card first loads (a fast one started from this page):
+  // one that ended moments ago syncs the thread on first sight too.
   const signature = view ? `${view.run.status}:${view.events.length}` : null;
+  const endedAt = view?.run.finishedAt ? Date.parse(String(view.run.finishedAt)) : null;
   const seen = useRef<string | null>(null);
   useEffect(() => {
     if (!signature) return;
-    if (seen.current !== null && seen.current !== signature) threadSync?.sync();
+    const justEnded = endedAt !== null && Date.now() - endedAt < JUST_ENDED_MS;
+    if (seen.current === null ? justEnded : seen.current !== signature) threadSync?.sync();
     seen.current = signature;
-  }, [signature, threadSync]);
+  }, [signature, endedAt, threadSync]);
 
   async function post(url: string, body?: unknown) {
     setProblem(null);
