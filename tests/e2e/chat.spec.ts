@@ -119,3 +119,38 @@ test("Escape stops a streaming reply and Regenerate answers again", async ({ pag
   await expect(chat.assistantMessages()).toHaveCount(1);
   await chat.expectAssistantSays("word149");
 });
+
+test("typing on right after a new chat's first reply keeps the draft and the caret", async ({
+  page,
+}) => {
+  await new AuthPage(page).register(`typist-${unique()}@example.com`, password);
+  const chat = new ChatPage(page);
+  // Once the first reply is stored, the new chat's page is refreshed into the thread's page,
+  // which mounts a new composer. Hold that refresh until a draft has been started, as when
+  // the server is slow and the person types on.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let refreshed = false;
+  await page.route(
+    (url) => url.pathname.startsWith("/chat/") && url.searchParams.has("_rsc"),
+    async (route) => {
+      await held;
+      refreshed = true;
+      await route.continue();
+    },
+  );
+  await chat.send("First message");
+  await chat.expectAssistantSays('You said: "First message"');
+  await chat.input.fill("abc");
+  await chat.input.evaluate((el) => el.setAttribute("data-before-refresh", "1"));
+  release();
+  await expect.poll(() => refreshed).toBe(true);
+  // The refreshed page mounts a new composer (the marker is gone) holding the draft.
+  await expect(page.locator('[data-testid="composer-input"][data-before-refresh]')).toHaveCount(0);
+  await expect(chat.input).toHaveValue("abc");
+  await expect(chat.input).toBeFocused();
+  await chat.input.pressSequentially("d");
+  await expect(chat.input).toHaveValue("abcd");
+});

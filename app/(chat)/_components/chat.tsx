@@ -203,6 +203,7 @@ export function Chat({ id, title, initialMessages, model, isNew, planCards }: Pr
           </div>
 
           <Composer
+            draftKey={id}
             value={input}
             onChange={setInput}
             onSubmit={() => send(input)}

@@ -1,9 +1,11 @@
 "use client";
 
-import { type KeyboardEvent, useEffect, useRef } from "react";
+import { type KeyboardEvent, useEffect, useLayoutEffect, useRef } from "react";
 import { MAX_MESSAGE_CHARS } from "@/lib/ai/types";
 
 type Props = {
+  /** Whose draft this is (the thread): the caret survives the composer being remounted. */
+  draftKey: string;
   value: string;
   onChange: (value: string) => void;
   onSubmit: () => void;
@@ -11,8 +13,11 @@ type Props = {
   busy: boolean;
 };
 
+/** Where the caret was in each thread's draft, across remounts of the composer. */
+const carets = new Map<string, [number, number]>();
+
 /** Enter sends, Shift+Enter adds a line, Escape stops a reply that is streaming. */
-export function Composer({ value, onChange, onSubmit, onStop, busy }: Props) {
+export function Composer({ draftKey, value, onChange, onSubmit, onStop, busy }: Props) {
   const ref = useRef<HTMLTextAreaElement>(null);
   const tooLong = value.length > MAX_MESSAGE_CHARS;
   const empty = value.trim().length === 0;
@@ -26,9 +31,21 @@ export function Composer({ value, onChange, onSubmit, onStop, busy }: Props) {
     el.style.height = `${Math.min(el.scrollHeight, 240)}px`;
   }, [value]);
 
-  useEffect(() => {
-    ref.current?.focus();
+  // A new chat's page is replaced by the thread's page after its first reply, which mounts a
+  // new composer while the person may still be typing: focus it in the same commit (no key
+  // lost to the page) with the caret where it was, not at the start of the draft.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only on mount
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.focus();
+    const [start, end] = carets.get(draftKey) ?? [el.value.length, el.value.length];
+    el.setSelectionRange(Math.min(start, el.value.length), Math.min(end, el.value.length));
   }, []);
+
+  function rememberCaret(el: HTMLTextAreaElement) {
+    carets.set(draftKey, [el.selectionStart, el.selectionEnd]);
+  }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
     if (event.key === "Escape" && busy) {
@@ -54,7 +71,11 @@ export function Composer({ value, onChange, onSubmit, onStop, busy }: Props) {
         <textarea
           ref={ref}
           value={value}
-          onChange={(event) => onChange(event.target.value)}
+          onChange={(event) => {
+            rememberCaret(event.target);
+            onChange(event.target.value);
+          }}
+          onSelect={(event) => rememberCaret(event.currentTarget)}
           onKeyDown={onKeyDown}
           rows={1}
           placeholder="Describe what you want to automate…"
