@@ -5,9 +5,13 @@
 import "server-only";
 import type { Inngest } from "inngest";
 import { advanceScheduleWatermark, getScheduleWatermark } from "@/lib/db/schedule-queries";
-import { findDueRuns, findMissedRuns, startScheduledRun, tickWindows } from "@/lib/runs/schedules";
-
-const MINUTE = 60_000;
+import {
+  findDueRuns,
+  findMissedRuns,
+  startScheduledRun,
+  tickMinute,
+  tickWindows,
+} from "@/lib/runs/schedules";
 
 export function createScheduleTick({ client }: { client: Inngest.Any }) {
   return client.createFunction(
@@ -15,7 +19,7 @@ export function createScheduleTick({ client }: { client: Inngest.Any }) {
     async ({ event, step }) => {
       const { at, runs } = await step.run("find-due", async () => {
         // The tick's own time (memoized with the result), rounded to its minute.
-        const at = Math.floor((event.ts ?? Date.now()) / MINUTE) * MINUTE;
+        const at = tickMinute(event.ts ?? Date.now()).getTime();
         const windows = tickWindows(new Date(at), await getScheduleWatermark());
         const missed = windows.missed ? await findMissedRuns(...windows.missed) : [];
         return { at, runs: [...missed, ...(await findDueRuns(...windows.due))] };

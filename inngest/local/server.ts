@@ -56,13 +56,16 @@ function reply(res: http.ServerResponse, status: number, body: unknown) {
   res.end(text);
 }
 
-function parseEvents(text: string): EventInput[] {
-  let parsed: unknown;
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  const text = await readBody(req);
   try {
-    parsed = JSON.parse(text || "null");
+    return JSON.parse(text || "null");
   } catch {
     throw new HttpError(400, "The body is not JSON");
   }
+}
+
+function parseEvents(parsed: unknown): EventInput[] {
   const list = Array.isArray(parsed) ? parsed : [parsed];
   if (!list.length) throw new HttpError(400, "No events in the body");
   for (const e of list) {
@@ -93,24 +96,17 @@ export async function startServer(
         }
         const seed = req.headers["x-inngest-event-id-seed"];
         const ids = await api.send(
-          parseEvents(await readBody(req)),
+          parseEvents(await readJson(req)),
           typeof seed === "string" ? seed : null,
         );
         return reply(res, 200, { ids, status: 200 });
       }
       if (req.method === "POST" && url.pathname === "/fn/register") {
-        const body = JSON.parse((await readBody(req)) || "{}");
-        const { modified } = await api.register(body);
+        const { modified } = await api.register((await readJson(req)) ?? {});
         return reply(res, 200, { ok: true, modified });
       }
       if (req.method === "POST" && url.pathname === "/v0/gql") {
-        let request: unknown;
-        try {
-          request = JSON.parse(await readBody(req));
-        } catch {
-          throw new HttpError(400, "The body is not JSON");
-        }
-        const { status, body } = await api.graphql(request);
+        const { status, body } = await api.graphql(await readJson(req));
         return reply(res, status, body);
       }
       if (
@@ -120,12 +116,7 @@ export async function startServer(
         parts[3] === "async" &&
         parts.length === 4
       ) {
-        let body: unknown;
-        try {
-          body = JSON.parse(await readBody(req));
-        } catch {
-          throw new HttpError(400, "The body is not JSON");
-        }
+        const body = await readJson(req);
         if (!body || typeof body !== "object") throw new HttpError(400, "Expected an object");
         const result = await api.checkpoint(decodeURIComponent(parts[2]), body);
         return result === "ok"

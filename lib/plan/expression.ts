@@ -247,3 +247,15 @@ export function isTruthy(value: unknown): boolean {
   if (typeof value === "object") return Object.keys(value).length > 0;
   return false;
 }
+
+/**
+ * A condition checked outside a run (an event trigger's `if`, a wait's `match`): true when
+ * it holds; an expression that fails to evaluate counts as false rather than an error.
+ */
+export async function conditionHolds(
+  source: string,
+  scope: Record<string, unknown>,
+  env: EvaluationEnv,
+): Promise<boolean> {
+  return evaluateExpression(source, scope, env).then(isTruthy, () => false);
+}

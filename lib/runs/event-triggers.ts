@@ -5,7 +5,7 @@ import "server-only";
 import { inngest as appClient, runRequested } from "@/inngest/client";
 import { createRun } from "@/lib/db/run-queries";
 import { listActiveWorkflowVersions } from "@/lib/db/workflow-queries";
-import { evaluateExpression, isTruthy, planTimeZone } from "@/lib/plan";
+import { conditionHolds, planTimeZone } from "@/lib/plan";
 import { PlanSchema } from "@/lib/plan/schema";
 import { derivedUuid } from "./derived-id";
 import { postRunCard } from "./thread-messages";
@@ -47,11 +47,8 @@ export async function matchEventTriggers(event: AppEvent): Promise<TriggeredRun[
     if (trigger.type !== "event" || trigger.event !== event.name) continue;
     if (trigger.if) {
       const scope = { trigger: { name: event.name, data: event.data } };
-      const holds = await evaluateExpression(trigger.if, scope, {
-        now: event.at,
-        timeZone: planTimeZone(plan.data),
-      }).then(isTruthy, () => false);
-      if (!holds) continue;
+      const env = { now: event.at, timeZone: planTimeZone(plan.data) };
+      if (!(await conditionHolds(trigger.if, scope, env))) continue;
     }
     matches.push({
       runId: eventRunId(event.id, workflow.id),

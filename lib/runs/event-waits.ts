@@ -5,7 +5,7 @@
 import "server-only";
 import { inngest as appClient } from "@/inngest/client";
 import { listListeningWaits } from "@/lib/db/run-queries";
-import { evaluateExpression, isTruthy } from "@/lib/plan";
+import { conditionHolds } from "@/lib/plan";
 import { signalWait } from "./control";
 import type { AppEvent } from "./event-triggers";
 
@@ -21,14 +21,8 @@ export async function matchEventWaits(event: AppEvent): Promise<EventWaitTarget[
     // A run never waits for its own end.
     if (wait.runId === event.data.runId) continue;
     const { match, scope, timeZone } = wait.matcher;
-    if (match) {
-      const holds = await evaluateExpression(
-        match,
-        { ...scope, event: { name: event.name, data: event.data } },
-        { now: event.at, timeZone },
-      ).then(isTruthy, () => false);
-      if (!holds) continue;
-    }
+    const withEvent = { ...scope, event: { name: event.name, data: event.data } };
+    if (match && !(await conditionHolds(match, withEvent, { now: event.at, timeZone }))) continue;
     targets.push({ runId: wait.runId, stepId: wait.stepId });
   }
   return targets;

@@ -38,6 +38,10 @@ export type DueRun = {
 };
 
 const MINUTE = 60_000;
+/** The whole minute a tick stands for: its event's time, rounded down. */
+export function tickMinute(ts: number): Date {
+  return new Date(Math.floor(ts / MINUTE) * MINUTE);
+}
 /** How far back a tick after downtime looks for missed fire times. */
 export const CATCH_UP_MS = 24 * 60 * MINUTE;
 
@@ -60,24 +64,35 @@ export function tickWindows(
   };
 }
 
+type ActiveVersion = Awaited<ReturnType<typeof listActiveWorkflowVersions>>[number];
+
+function dueRun({ workflow, version }: ActiveVersion, at: Date, late?: true): DueRun {
+  return {
+    workflowId: workflow.id,
+    versionId: version.id,
+    userId: workflow.userId,
+    threadId: workflow.threadId,
+    title: workflow.title,
+    at: at.toISOString(),
+    ...(late ? { late } : {}),
+  };
+}
+
+/** The approved versions whose plan parses, with their plan. */
+async function activePlans(): Promise<(ActiveVersion & { plan: Plan })[]> {
+  const out: (ActiveVersion & { plan: Plan })[] = [];
+  for (const active of await listActiveWorkflowVersions()) {
+    const plan = PlanSchema.safeParse(active.version.plan);
+    if (plan.success) out.push({ ...active, plan: plan.data });
+  }
+  return out;
+}
+
 /** Every scheduled run due in (from, to]. */
 export async function findDueRuns(from: Date, to: Date): Promise<DueRun[]> {
-  const due: DueRun[] = [];
-  for (const { workflow, version } of await listActiveWorkflowVersions()) {
-    const plan = PlanSchema.safeParse(version.plan);
-    if (!plan.success) continue;
-    for (const at of dueFireTimes(plan.data, from, to)) {
-      due.push({
-        workflowId: workflow.id,
-        versionId: version.id,
-        userId: workflow.userId,
-        threadId: workflow.threadId,
-        title: workflow.title,
-        at: at.toISOString(),
-      });
-    }
-  }
-  return due;
+  return (await activePlans()).flatMap((active) =>
+    dueFireTimes(active.plan, from, to).map((at) => dueRun(active, at)),
+  );
 }
 
 /**
@@ -85,25 +100,12 @@ export async function findDueRuns(from: Date, to: Date): Promise<DueRun[]> {
  * approved: one late run per workflow, however long the gap.
  */
 export async function findMissedRuns(from: Date, to: Date): Promise<DueRun[]> {
-  const missed: DueRun[] = [];
-  for (const { workflow, version } of await listActiveWorkflowVersions()) {
-    const plan = PlanSchema.safeParse(version.plan);
-    if (!plan.success || plan.data.trigger.type !== "schedule") continue;
-    const approvedAt = version.approvedAt ?? version.createdAt;
+  return (await activePlans()).flatMap((active) => {
+    const approvedAt = active.version.approvedAt ?? active.version.createdAt;
     const since = new Date(Math.max(from.getTime(), approvedAt.getTime()));
-    const at = lastFireTimeIn(plan.data.trigger, since, to);
-    if (!at) continue;
-    missed.push({
-      workflowId: workflow.id,
-      versionId: version.id,
-      userId: workflow.userId,
-      threadId: workflow.threadId,
-      title: workflow.title,
-      at: at.toISOString(),
-      late: true,
-    });
-  }
-  return missed;
+    const at = lastFireTimeIn(active.plan.trigger, since, to);
+    return at ? [dueRun(active, at, true)] : [];
+  });
 }
 
 /** Starts one due run (idempotent: the same workflow and fire time is one run). */

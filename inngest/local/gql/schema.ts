@@ -2,7 +2,7 @@
 // Dev Server read runs and events through: a run's status and trace, a span's output, an
 // event as it was stored. Same type and field names as the Dev Server's schema, answered
 // from the executor's own tables by the `graphql` reference implementation.
-import { buildSchema, GraphQLScalarType, Kind } from "graphql";
+import { buildSchema, type GraphQLScalarType, Kind, type ValueNode } from "graphql";
 
 const sdl = /* GraphQL */ `
   scalar Time
@@ -88,38 +88,25 @@ const sdl = /* GraphQL */ `
   }
 `;
 
-const time = new GraphQLScalarType<Date | null, string | null>({
-  name: "Time",
-  serialize: (value) => (value instanceof Date ? value.toISOString() : String(value)),
-  parseValue: (value) => new Date(String(value)),
-  parseLiteral: (ast) => (ast.kind === Kind.STRING ? new Date(ast.value) : null),
-});
-
-const ulid = new GraphQLScalarType<string, string>({
-  name: "ULID",
-  serialize: (value) => String(value),
-  parseValue: (value) => {
-    if (typeof value !== "string" || !value) throw new TypeError("ULID must be a string");
-    return value;
-  },
-  parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING) throw new TypeError("ULID must be a string");
-    return ast.value;
-  },
-});
-
 /** Built once: the schema is static, only the root resolvers change per engine. */
 export const devServerSchema = (() => {
   const schema = buildSchema(sdl);
+  // SDL declares the custom scalars; their coercion is attached here.
   Object.assign(schema.getType("Time") as GraphQLScalarType, {
-    serialize: time.serialize,
-    parseValue: time.parseValue,
-    parseLiteral: time.parseLiteral,
+    serialize: (value: unknown) => (value instanceof Date ? value.toISOString() : String(value)),
+    parseValue: (value: unknown) => new Date(String(value)),
+    parseLiteral: (ast: ValueNode) => (ast.kind === Kind.STRING ? new Date(ast.value) : null),
   });
   Object.assign(schema.getType("ULID") as GraphQLScalarType, {
-    serialize: ulid.serialize,
-    parseValue: ulid.parseValue,
-    parseLiteral: ulid.parseLiteral,
+    serialize: (value: unknown) => String(value),
+    parseValue: (value: unknown) => {
+      if (typeof value !== "string" || !value) throw new TypeError("ULID must be a string");
+      return value;
+    },
+    parseLiteral: (ast: ValueNode) => {
+      if (ast.kind !== Kind.STRING) throw new TypeError("ULID must be a string");
+      return ast.value;
+    },
   });
   return schema;
 })();

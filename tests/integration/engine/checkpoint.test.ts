@@ -41,8 +41,9 @@ describe("checkpointing", () => {
     }
   });
 
-  const runSteps = async (s: Setup, key: string) => {
-    const { ids } = await s.app.client.send({ name: "test/steps", data: { key } });
+  /** Sends an event through the app's client and waits for the run it starts. */
+  const runFor = async (s: Setup, name: string, data: Record<string, unknown>) => {
+    const { ids } = await s.app.client.send({ name, data });
     let runId: string | undefined;
     await expect
       .poll(async () => {
@@ -52,6 +53,7 @@ describe("checkpointing", () => {
       .toBeTruthy();
     return s.engine.waitForRun(runId as string);
   };
+  const runSteps = (s: Setup, key: string) => runFor(s, "test/steps", { key });
 
   it("runs sequential steps in one request and records each checkpointed result", async () => {
     const s = await setup(true);
@@ -71,15 +73,7 @@ describe("checkpointing", () => {
   it("goes back to running steps in the request once parallel branches joined", async () => {
     const s = setups[0];
     const before = s.calls();
-    const { ids } = await s.app.client.send({ name: "test/parallel", data: { key: "join" } });
-    let runId: string | undefined;
-    await expect
-      .poll(async () => {
-        runId = (await s.engine.listRuns({ eventId: ids[0] }))[0]?.id;
-        return runId;
-      })
-      .toBeTruthy();
-    const run = await s.engine.waitForRun(runId as string);
+    const run = await runFor(s, "test/parallel", { key: "join" });
     expect(run.output).toEqual({ results: [10, 20, 30], total: 60 });
     // Discovery planning three branches, one call per branch, then one discovery that runs
     // `total` itself and completes (planning it would take two more calls).
