@@ -1,10 +1,11 @@
 // The app's one Inngest client and the events it sends and receives. Which engine drives the
-// functions is configuration only (lib/env.ts): nothing set → the embedded executor on
-// 127.0.0.1:INNGEST_EMBEDDED_PORT; INNGEST_DEV=1 → the official Dev Server; a signing key
-// or base URL → Inngest Cloud or self-hosted `inngest start`.
+// functions is configuration only (lib/env.ts, `engineMode`): nothing set → the embedded
+// executor on 127.0.0.1:INNGEST_EMBEDDED_PORT with keys from DATA_DIR; INNGEST_DEV=1 → the
+// official Dev Server; a signing key or base URL → Inngest Cloud or self-hosted `inngest start`.
 import { eventType, Inngest } from "inngest";
 import { z } from "zod";
 import { type Env, env } from "@/lib/env";
+import { embeddedEngineKeys } from "./keys";
 
 export const APP_ID = "flowchat";
 
@@ -52,29 +53,61 @@ export const waitSignaled = eventType("workflow/wait.signaled", {
 
 export type ClientOptions = ConstructorParameters<typeof Inngest>[0];
 
-/** Client options from env; no branching anywhere else in the app. */
+/**
+ * Which engine drives the app's functions: the embedded executor (default), the official
+ * Dev Server (INNGEST_DEV=1, local development only: nothing is signed), or Inngest Cloud /
+ * a self-hosted `inngest start` (keys required).
+ */
+export type EngineMode = "embedded" | "dev" | "cloud";
+
+export function engineMode(config: Env = env()): EngineMode {
+  if (config.INNGEST_MODE) return config.INNGEST_MODE;
+  if (config.INNGEST_DEV) return "dev";
+  if (config.INNGEST_SIGNING_KEY || config.INNGEST_BASE_URL) return "cloud";
+  return "embedded";
+}
+
+/** The embedded executor's API, on loopback. */
+export function embeddedEngineUrl(config: Env = env()): string {
+  return `http://127.0.0.1:${config.INNGEST_EMBEDDED_PORT}`;
+}
+
+/**
+ * Client options from env; no branching anywhere else in the app. Every mode but the Dev
+ * Server is Inngest's cloud mode: the SDK verifies the signature of every call to
+ * /api/inngest. The embedded engine's keys are read (or generated into DATA_DIR) on first
+ * use, not at import, so `next build` never creates them: the SDK reads these options lazily.
+ */
 export function clientOptionsFromEnv(config: Env = env()): ClientOptions {
-  if (config.INNGEST_SIGNING_KEY || config.INNGEST_BASE_URL) {
-    if (config.INNGEST_DEV) return { id: APP_ID, isDev: true, baseUrl: config.INNGEST_BASE_URL };
-    return {
-      id: APP_ID,
-      isDev: false,
-      baseUrl: config.INNGEST_BASE_URL,
-      signingKey: config.INNGEST_SIGNING_KEY,
-      eventKey: config.INNGEST_EVENT_KEY,
-    };
+  switch (engineMode(config)) {
+    case "dev":
+      return { id: APP_ID, isDev: true, baseUrl: config.INNGEST_BASE_URL };
+    case "cloud":
+      return {
+        id: APP_ID,
+        isDev: false,
+        baseUrl: config.INNGEST_BASE_URL,
+        signingKey: config.INNGEST_SIGNING_KEY,
+        eventKey: config.INNGEST_EVENT_KEY,
+      };
+    case "embedded":
+      return {
+        id: APP_ID,
+        isDev: false,
+        baseUrl: embeddedEngineUrl(config),
+        get signingKey() {
+          return embeddedEngineKeys(config).signingKey;
+        },
+        get eventKey() {
+          return embeddedEngineKeys(config).eventKey;
+        },
+      };
   }
-  if (config.INNGEST_DEV) return { id: APP_ID, isDev: true };
-  return {
-    id: APP_ID,
-    isDev: true,
-    baseUrl: `http://127.0.0.1:${config.INNGEST_EMBEDDED_PORT}`,
-  };
 }
 
 /** True when no Inngest is configured, so the app hosts the embedded executor itself. */
 export function usesEmbeddedExecutor(config: Env = env()): boolean {
-  return !config.INNGEST_DEV && !config.INNGEST_SIGNING_KEY && !config.INNGEST_BASE_URL;
+  return engineMode(config) === "embedded";
 }
 
 export type FlowchatInngest = Inngest.Any;

@@ -33,16 +33,48 @@ export const envSchema = z.object({
   OPENAI_MODEL: optionalString,
   OPENAI_API: z.preprocess(emptyAsUndefined, z.enum(["responses", "chat"]).optional()),
 
-  // Inngest: nothing set means the embedded executor.
+  // Inngest: nothing set means the embedded executor. INNGEST_MODE picks one explicitly;
+  // unset, INNGEST_DEV=1 means the Dev Server and a signing key or base URL means Inngest
+  // Cloud / self-hosted. In embedded mode INNGEST_SIGNING_KEY / INNGEST_EVENT_KEY are the
+  // embedded engine's keys (generated into DATA_DIR when unset).
+  INNGEST_MODE: z.preprocess(emptyAsUndefined, z.enum(["embedded", "dev", "cloud"]).optional()),
   INNGEST_DEV: flag,
   INNGEST_BASE_URL: optionalUrl,
-  INNGEST_SIGNING_KEY: optionalString,
+  INNGEST_SIGNING_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(
+        /^(signkey-\w+-)?([0-9a-f]{2})+$/i,
+        'must be hex, optionally prefixed "signkey-<env>-" (as Inngest\'s keys are)',
+      )
+      .optional(),
+  ),
   INNGEST_EVENT_KEY: optionalString,
   // Port of the embedded executor's API (events at /e/:key); change it to run two local
   // instances side by side (dev on 3000, e2e on 3100).
   INNGEST_EMBEDDED_PORT: z.preprocess(
     emptyAsUndefined,
     z.coerce.number().int().min(1).max(65535).default(8288),
+  ),
+
+  // Largest request body of webhooks and JSON routes, and of the engine's calls to
+  // /api/inngest (which carry a run's memoized step results).
+  MAX_REQUEST_BYTES: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024),
+  ),
+  INNGEST_MAX_REQUEST_BYTES: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .default(32 * 1024 * 1024),
   ),
 
   // Runs: the app's own port (set by `next start -p` / `next dev -p`), its public URL for

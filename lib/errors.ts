@@ -1,5 +1,6 @@
 // One application error type: a code, an HTTP status and a message that is safe to show.
 // The client rebuilds it from the JSON body; stack traces and SQL never leave the server.
+import { logError } from "@/lib/log";
 
 export type ErrorType =
   | "bad_request"
@@ -7,6 +8,8 @@ export type ErrorType =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "payload_too_large"
+  | "unsupported_media_type"
   | "rate_limit"
   | "unavailable"
   | "internal";
@@ -29,6 +32,8 @@ const statusByType: Record<ErrorType, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limit: 429,
   unavailable: 503,
   internal: 500,
@@ -84,6 +89,6 @@ export class AppError extends Error {
 /** Turns anything thrown in a route into a safe response, logging what is not an AppError. */
 export function toErrorResponse(error: unknown, surface: Surface = "api"): Response {
   if (error instanceof AppError) return error.toResponse();
-  console.error(`[${surface}]`, error);
+  logError(`[${surface}]`, error);
   return new AppError(`internal:${surface}`).toResponse();
 }

@@ -4,6 +4,7 @@ import { startEmbeddedEngine } from "@/inngest/local/embedded";
 import { getDbHandle } from "@/lib/db";
 import { env } from "@/lib/env";
 import { usesEmbeddedExecutor } from "../client";
+import { embeddedEngineKeys } from "../keys";
 
 const globalForShutdown = globalThis as unknown as { flowchatShutdownHooked?: boolean };
 
@@ -17,6 +18,7 @@ export function startEmbedded(): void {
           handle,
           appUrl: `http://127.0.0.1:${config.PORT}/api/inngest`,
           port: config.INNGEST_EMBEDDED_PORT,
+          ...embeddedEngineKeys(config),
         });
         stopEngine = () => embedded.stop();
       })

@@ -5,10 +5,16 @@ import type { Inngest } from "inngest";
 import { type AppEvent, matchEventTriggers, startTriggeredRun } from "@/lib/runs/event-triggers";
 import { matchEventWaits, signalEventWait } from "@/lib/runs/event-waits";
 import { runFinished } from "../client";
+import { functionMiddleware } from "../middleware/safe-errors";
 
 export function createEventTriggers({ client }: { client: Inngest.Any }) {
   return client.createFunction(
-    { id: "event-triggers", name: "React to app events", triggers: [runFinished] },
+    {
+      id: "event-triggers",
+      name: "React to app events",
+      triggers: [runFinished],
+      middleware: functionMiddleware,
+    },
     async ({ event, step }) => {
       const appEvent: AppEvent = {
         id: event.id ?? `${event.name}:${JSON.stringify(event.data)}`,

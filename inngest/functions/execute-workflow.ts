@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import { type Inngest, NonRetriableError } from "inngest";
 import type { ActionRegistry } from "@/lib/actions/registry";
 import { createServerActionContext } from "@/lib/actions/runtime/server-context";
+import { withoutDatabaseDetails } from "@/lib/db/errors";
 import { getUserById } from "@/lib/db/queries";
 import { getRunById, loadRunOutput } from "@/lib/db/run-queries";
 import { getWorkflowVersion } from "@/lib/db/workflow-queries";
@@ -43,6 +44,7 @@ import { prepareRun } from "@/lib/runs/start-run";
 import { INLINE_OUTPUT_MAX_BYTES, isOutputRef, summarize } from "@/lib/runs/summary";
 import { loadSecrets } from "@/lib/secrets/store";
 import { runCancelRequested, runFinished, runRequested, waitResumed } from "../client";
+import { functionMiddleware } from "../middleware/safe-errors";
 import { type ContextFactory, executeTaskUnit, type RunInfo } from "./unit-steps";
 import { armUnitWait, finishUnitWait } from "./wait-steps";
 
@@ -100,7 +102,8 @@ export function childRunId(runId: string, unitId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function messageOf(error: unknown): string {
+function messageOf(thrown: unknown): string {
+  const error = withoutDatabaseDetails(thrown);
   if (error instanceof Error) return error.message || error.name;
   return String(error);
 }
@@ -126,6 +129,7 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
       id: EXECUTE_WORKFLOW_ID,
       name: "Execute workflow",
       triggers: [runRequested],
+      middleware: functionMiddleware,
       retries: FUNCTION_RETRIES,
       cancelOn: [{ event: runCancelRequested.name, match: "data.runId" }],
       concurrency: {

@@ -7,12 +7,18 @@ import "server-only";
 import type { Inngest } from "inngest";
 import { getWaitSignal } from "@/lib/db/run-queries";
 import { waitResumed, waitSignaled } from "../client";
+import { functionMiddleware } from "../middleware/safe-errors";
 
 export const RELAY_DELAYS = ["1s", "3s", "10s", "30s", "2m"] as const;
 
 export function createRelayWaitSignal({ client }: { client: Inngest.Any }) {
   return client.createFunction(
-    { id: "relay-wait-signal", name: "Relay wait signal", triggers: [waitSignaled] },
+    {
+      id: "relay-wait-signal",
+      name: "Relay wait signal",
+      triggers: [waitSignaled],
+      middleware: functionMiddleware,
+    },
     async ({ event, step }) => {
       const { runId, stepId } = event.data as { runId: string; stepId: string };
       for (const [i, delay] of RELAY_DELAYS.entries()) {

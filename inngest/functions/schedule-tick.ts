@@ -12,10 +12,16 @@ import {
   tickMinute,
   tickWindows,
 } from "@/lib/runs/schedules";
+import { functionMiddleware } from "../middleware/safe-errors";
 
 export function createScheduleTick({ client }: { client: Inngest.Any }) {
   return client.createFunction(
-    { id: "schedule-tick", name: "Start scheduled runs", triggers: [{ cron: "* * * * *" }] },
+    {
+      id: "schedule-tick",
+      name: "Start scheduled runs",
+      triggers: [{ cron: "* * * * *" }],
+      middleware: functionMiddleware,
+    },
     async ({ event, step }) => {
       const { at, runs } = await step.run("find-due", async () => {
         // The tick's own time (memoized with the result), rounded to its minute.

@@ -8,8 +8,15 @@ import { env } from "@/lib/env";
 import { createEngine } from "./engine";
 
 const usage = `Usage: npm run engine -- --app <serve() URL> [--app <url>...] [--port 8288]
-  [--data-dir .data/engine] [--signing-key <key>] [--event-key <key>]
+  [--host 127.0.0.1] [--data-dir .data/engine] [--signing-key <key>] [--event-key <key>]
   [--retry-interval <seconds> | --retry-delay-ms <ms>] [--no-checkpointing]
+
+Keys: without them (the default, on loopback only) the engine is as open as the Inngest Dev
+Server: any event key, unsigned calls to apps in dev mode, and its API answers anyone who can
+reach the port. With --signing-key and --event-key (or INNGEST_SIGNING_KEY/INNGEST_EVENT_KEY)
+it signs every call to the apps and its API takes only "Authorization: Bearer <hashed signing
+key>" (what the SDK sends) on every route but GET /health, and events only at /e/<event key>.
+A --host other than loopback is refused without both keys.
 
 Retries wait Inngest's backoff (15s, 30s, 1m…) unless a fixed delay is given; the Dev
 Server's --retry-interval means the same. Checkpointing (several steps per request, each
@@ -37,6 +44,17 @@ async function main() {
     return;
   }
   const config = env();
+  const signingKey = values["signing-key"] ?? config.INNGEST_SIGNING_KEY;
+  const eventKey = values["event-key"] ?? config.INNGEST_EVENT_KEY;
+  if (!isLoopbackHost(values.host) && !(signingKey && eventKey)) {
+    throw new Error(
+      `Refusing to listen on ${values.host} without keys: anyone who can reach it could read every run and start any function. ` +
+        "Give --signing-key and --event-key (or INNGEST_SIGNING_KEY and INNGEST_EVENT_KEY), or listen on 127.0.0.1.",
+    );
+  }
+  if (Boolean(signingKey) !== Boolean(eventKey)) {
+    throw new Error(`Give both a signing key and an event key, or neither\n${usage}`);
+  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0)
     throw new Error(`Invalid --port ${values.port}\n${usage}`);
@@ -56,14 +74,14 @@ async function main() {
     apps: (values.app ?? []).map((url) => ({ url })),
     port,
     host: values.host,
-    signingKey: values["signing-key"] ?? config.INNGEST_SIGNING_KEY,
-    eventKey: values["event-key"],
+    signingKey,
+    eventKey,
     backoff: retryDelay === undefined ? undefined : () => retryDelay,
     checkpointing: !values["no-checkpointing"],
   });
   await engine.start();
   console.log(
-    `[engine] listening on ${engine.url} (state: ${config.DATABASE_URL ? "PostgreSQL" : `PGlite at ${dataDir}`})`,
+    `[engine] listening on ${engine.url}${signingKey ? " (keys required)" : " (no keys: Dev Server mode, loopback only)"} (state: ${config.DATABASE_URL ? "PostgreSQL" : `PGlite at ${dataDir}`})`,
   );
 
   let stopping = false;
@@ -77,6 +95,12 @@ async function main() {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
+function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return bare === "localhost" || bare === "::1" || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
 main().catch((error) => {

@@ -2,9 +2,9 @@
 // Returns at once: leadership and the first sync happen in the background, because Next
 // holds every request until register() resolves and the sync calls the app's own route.
 //
-// The app's Inngest client talks to it like to the Dev Server: in embedded mode create it
-// with `isDev: true` and `baseUrl: http://127.0.0.1:<port>` (any event key is accepted).
-// Set those in code, not through INNGEST_DEV/INNGEST_BASE_URL, which mean "real Inngest".
+// The app's Inngest client talks to it as to Inngest Cloud: `isDev: false`, `baseUrl:
+// http://127.0.0.1:<port>` and the same signing and event keys (inngest/client.ts), so every
+// call the engine makes to the app is signed and verified, and only the app may use its API.
 import type { DbHandle } from "@/lib/db/client";
 import { createEngine, type Engine, type EngineOptions } from "./engine";
 import { consoleLogger, type EngineLogger } from "./interfaces";
@@ -24,7 +24,9 @@ export type EmbeddedEngineOptions = {
   port?: number;
   /** Calls the app in-process instead of over HTTP. */
   appFetch?: AppFetch;
-  signingKey?: string;
+  /** Signs calls to the app and guards the engine's API (see createEngine). */
+  signingKey: string;
+  eventKey: string;
   logger?: EngineLogger;
   /** How often a standby instance retries for leadership. */
   leaderRetryMs?: number;
@@ -94,6 +96,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEn
         apps: [{ url: options.appUrl, fetch: options.appFetch }],
         port: options.port ?? DEFAULT_ENGINE_PORT,
         signingKey: options.signingKey,
+        eventKey: options.eventKey,
         backoff: options.backoff,
         concurrency: options.concurrency,
         pollIntervalMs: options.pollIntervalMs,

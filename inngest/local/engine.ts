@@ -13,6 +13,7 @@ import {
   type RunDetail,
   type RunSummary,
 } from "./interfaces";
+import { hashSigningKey } from "./protocol/signing";
 import { Registry } from "./registry";
 import { startServer } from "./server";
 import { syncCronJobs } from "./sql/cron-jobs";
@@ -31,9 +32,13 @@ export type EngineOptions = {
   /** Port of the Dev-Server-like HTTP API; 0 picks a free one; omit for no HTTP server. */
   port?: number;
   host?: string;
-  /** Signs every request to the apps (needed when their client is not in dev mode). */
+  /**
+   * Signs every request to the apps (needed when their client is not in dev mode) and, when
+   * set, is required of every caller of the HTTP API but GET /health (as a bearer of its hash,
+   * as Inngest's API takes it).
+   */
   signingKey?: string;
-  /** When set, POST /e/:key only accepts this key. */
+  /** When set, POST /e/:key only accepts this key. Required with a signing key. */
   eventKey?: string;
   /**
    * Let SDKs checkpoint: run several steps per request and post each result to
@@ -77,6 +82,9 @@ export type Engine = {
 };
 
 export function createEngine(options: EngineOptions): Engine {
+  if (options.signingKey && !options.eventKey) {
+    throw new Error("An engine with a signing key needs an event key too");
+  }
   const logger = options.logger ?? consoleLogger;
   const base = createSqlClient(options.db, { asyncCommit: options.asyncCommit ?? true });
   const sql = options.instrumentSql ? options.instrumentSql(base) : base;
@@ -171,7 +179,10 @@ export function createEngine(options: EngineOptions): Engine {
         server = await startServer(
           {
             send,
-            eventKey: options.eventKey,
+            auth: {
+              bearerTokens: options.signingKey ? [hashSigningKey(options.signingKey)] : undefined,
+              eventKey: options.eventKey,
+            },
             logger,
             async register(body) {
               const config = parseRegisterBody(body as never);

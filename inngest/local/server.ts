@@ -2,6 +2,11 @@
 // pointed at it works unchanged: events at POST /e/:key, out-of-band registration at
 // POST /fn/register, GET /dev, the Dev Server's GraphQL slice at POST /v0/gql, step
 // checkpoints at POST /v1/checkpoint/:run/async, plus run history as JSON.
+//
+// With keys (always in the app's embedded mode), every route but GET /health takes only a
+// bearer of the hashed signing key, as Inngest's API does, and the event route only the event
+// key. Without keys (the standalone engine on loopback) it is as open as the Dev Server.
+import { timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { EngineLogger, EventInput } from "./interfaces";
@@ -14,9 +19,24 @@ export type ServerApi = {
   getRun(id: string): Promise<unknown>;
   graphql(request: unknown): Promise<{ status: number; body: unknown }>;
   checkpoint(runId: string, body: unknown): Promise<"ok" | "stale">;
-  eventKey?: string;
+  /** Who may call: bearers of these hashed signing keys (API), this key (events). */
+  auth: { bearerTokens?: string[]; eventKey?: string };
   logger: EngineLogger;
 };
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function checkBearer(req: http.IncomingMessage, tokens: string[]) {
+  const header = req.headers.authorization ?? "";
+  const given = /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? "";
+  if (!given || !tokens.some((token) => sameSecret(given, token))) {
+    throw new HttpError(401, "A valid signing key is required");
+  }
+}
 
 const MAX_BODY = 10 * 1024 * 1024;
 
@@ -90,8 +110,13 @@ export async function startServer(
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
       const parts = url.pathname.split("/").filter(Boolean);
-      if (req.method === "POST" && parts[0] === "e" && parts.length === 2) {
-        if (api.eventKey && decodeURIComponent(parts[1]) !== api.eventKey) {
+      if (req.method === "GET" && url.pathname === "/health")
+        return reply(res, 200, { status: "ok" });
+      const isEventRoute = req.method === "POST" && parts[0] === "e" && parts.length === 2;
+      if (api.auth.bearerTokens && !isEventRoute) checkBearer(req, api.auth.bearerTokens);
+      if (isEventRoute) {
+        const { eventKey } = api.auth;
+        if (eventKey && !sameSecret(decodeURIComponent(parts[1]), eventKey)) {
           throw new HttpError(401, "Event key not found");
         }
         const seed = req.headers["x-inngest-event-id-seed"];
@@ -125,8 +150,6 @@ export async function startServer(
       }
       if (req.method === "GET" && url.pathname === "/dev")
         return reply(res, 200, await api.describe());
-      if (req.method === "GET" && url.pathname === "/health")
-        return reply(res, 200, { status: "ok" });
       if (req.method === "GET" && parts[0] === "runs" && parts.length === 1) {
         return reply(res, 200, await api.listRuns(url.searchParams));
       }

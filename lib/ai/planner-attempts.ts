@@ -3,6 +3,7 @@
 import "server-only";
 import { actionRegistry } from "@/lib/actions/registry";
 import { AppError } from "@/lib/errors";
+import { logError } from "@/lib/log";
 import { type Plan, type PlanIssue, validatePlan } from "@/lib/plan";
 import type { PlannerIssue, PlannerRejected } from "./tools/planner-types";
 
@@ -95,7 +96,7 @@ export async function savingSafely<T>(save: () => Promise<T>): Promise<T> {
     return await save();
   } catch (error) {
     if (error instanceof AppError) throw error;
-    console.error("[planner] could not save the plan", error);
+    logError("[planner] could not save the plan", error);
     throw new AppError(
       "unavailable:database",
       "The plan is valid but could not be saved right now. Try again in a moment.",

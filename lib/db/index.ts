@@ -3,6 +3,7 @@
 import "server-only";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { logError } from "@/lib/log";
 import { type DbHandle, openDatabase } from "./client";
 import { migrate } from "./migrate";
 
@@ -36,7 +37,7 @@ export async function queryDbHandle(): Promise<DbHandle> {
   try {
     return await getDbHandle();
   } catch (error) {
-    console.error("[database] could not open the database", error);
+    logError("[database] could not open the database", error);
     throw new AppError("unavailable:database", "The database is not available right now.");
   }
 }

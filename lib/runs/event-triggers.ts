@@ -5,6 +5,7 @@ import "server-only";
 import { inngest as appClient, runRequested } from "@/inngest/client";
 import { createRun } from "@/lib/db/run-queries";
 import { listActiveWorkflowVersions } from "@/lib/db/workflow-queries";
+import { logError } from "@/lib/log";
 import { conditionHolds, planTimeZone } from "@/lib/plan";
 import { PlanSchema } from "@/lib/plan/schema";
 import { derivedUuid } from "./derived-id";
@@ -77,7 +78,7 @@ export async function startTriggeredRun(
   });
   if (run.status === "queued") {
     await postRunCard({ run, title: match.title }).catch((error) =>
-      console.error("[runs] could not post the run card", error),
+      logError("[runs] could not post the run card", error),
     );
   }
   await client.send(

@@ -4,6 +4,7 @@ import "server-only";
 import { getDbHandle } from "@/lib/db";
 import { getRunById, listRunEvents, RUN_EVENTS_CHANNEL } from "@/lib/db/run-queries";
 import type { RunEvent } from "@/lib/db/schema";
+import { logError } from "@/lib/log";
 
 type Listener = () => void;
 type Bus = { listeners: Map<string, Set<Listener>>; ready: Promise<void> };
@@ -119,7 +120,7 @@ export function runEventStream({
       };
       const schedule = () => {
         pumping = pumping.then(pump).catch((error) => {
-          console.error("[runs] live stream failed", error);
+          logError("[runs] live stream failed", error);
           close();
         });
       };

@@ -2,6 +2,7 @@
 // the event log. Every write has a stable key, so a retried or replayed step rewrites the same
 // rows instead of adding new ones.
 import "server-only";
+import { withoutDatabaseDetails } from "@/lib/db/errors";
 import {
   appendRunEvent,
   finishRun,
@@ -10,6 +11,7 @@ import {
   refreshRunStatus,
   upsertStepAttempt,
 } from "@/lib/db/run-queries";
+import { logError } from "@/lib/log";
 import { summarize, truncateMessage } from "./summary";
 import { postRunSummary } from "./thread-messages";
 
@@ -22,7 +24,8 @@ export function splitUnitId(unitId: string): { stepId: string; iteration: number
 
 export type RecordedError = { message: string; code?: string; name?: string };
 
-export function errorRecord(error: unknown): RecordedError {
+export function errorRecord(thrown: unknown): RecordedError {
+  const error = withoutDatabaseDetails(thrown);
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return {
@@ -238,7 +241,7 @@ export async function recordRunFinished(args: {
     });
     // The conversation hears how it ended; a deleted thread must not fail the run record.
     await postRunSummary({ runId: args.runId }).catch((error) =>
-      console.error("[runs] could not post the run summary", error),
+      logError("[runs] could not post the run summary", error),
     );
   }
   return changed;

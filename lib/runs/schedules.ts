@@ -8,6 +8,7 @@ import "server-only";
 import { inngest as appClient, runRequested } from "@/inngest/client";
 import { appendRunEvent, createRun } from "@/lib/db/run-queries";
 import { listActiveWorkflowVersions } from "@/lib/db/workflow-queries";
+import { logError } from "@/lib/log";
 import { lastFireTimeIn, nextFireTimes } from "@/lib/plan/schedule";
 import { type Plan, PlanSchema } from "@/lib/plan/schema";
 import { derivedUuid } from "./derived-id";
@@ -130,7 +131,7 @@ export async function startScheduledRun(due: DueRun, client: Sender = appClient)
   }
   if (run.status === "queued") {
     await postRunCard({ run, title: due.title }).catch((error) =>
-      console.error("[runs] could not post the run card", error),
+      logError("[runs] could not post the run card", error),
     );
   }
   await client.send(

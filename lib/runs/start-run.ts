@@ -8,6 +8,7 @@ import { createRun, finishRun } from "@/lib/db/run-queries";
 import type { Run } from "@/lib/db/schema";
 import { getWorkflow, getWorkflowVersion } from "@/lib/db/workflow-queries";
 import { AppError } from "@/lib/errors";
+import { logError } from "@/lib/log";
 import { validateManualInputs } from "@/lib/plan/manual-inputs";
 import { PlanSchema } from "@/lib/plan/schema";
 import { formatIssues } from "@/lib/plan/validate";
@@ -88,7 +89,7 @@ export async function startRun({
       ),
     );
   } catch (error) {
-    console.error("[runs] could not reach the workflow engine", error);
+    logError("[runs] could not reach the workflow engine", error);
     await finishRun({
       runId: run.id,
       status: "failed",
@@ -108,7 +109,7 @@ export async function startRunInThread(args: Parameters<typeof startRun>[0]) {
   const workflow = await getWorkflow({ id: run.workflowId, userId: args.userId });
   const message = await postRunCard({ run, title: workflow?.title ?? "Workflow" }).catch(
     (error) => {
-      console.error("[runs] could not post the run card", error);
+      logError("[runs] could not post the run card", error);
       return undefined;
     },
   );

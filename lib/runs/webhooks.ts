@@ -7,6 +7,7 @@ import { inngest as appClient, runRequested } from "@/inngest/client";
 import { createRun } from "@/lib/db/run-queries";
 import { getWorkflowForTrigger } from "@/lib/db/workflow-queries";
 import { AppError } from "@/lib/errors";
+import { logError } from "@/lib/log";
 import { PlanSchema } from "@/lib/plan/schema";
 import { appBaseUrl, resumeSecret } from "./resume";
 import { postRunCard } from "./thread-messages";
@@ -100,7 +101,7 @@ export async function startWebhookRun(
     trigger: { type: "webhook", ...received },
   });
   await postRunCard({ run, title: found.workflow.title }).catch((error) =>
-    console.error("[runs] could not post the run card", error),
+    logError("[runs] could not post the run card", error),
   );
   await client.send(
     runRequested.create(

@@ -1,10 +1,21 @@
 // Request signing as the SDK verifies it (inngest/helpers/net.js): HMAC-SHA256 keyed with
 // the signing key minus its "signkey-<env>-" prefix, over the canonical JSON body followed
 // by the unix timestamp.
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 
 export function stripSigningKeyPrefix(key: string): string {
   return key.replace(/^signkey-\w+-/, "");
+}
+
+/**
+ * The bearer an SDK sends to Inngest's API (`Authorization: Bearer <this>`): the key's
+ * "signkey-<env>-" prefix kept, its hex body replaced by the SHA-256 of those bytes.
+ */
+export function hashSigningKey(key: string): string {
+  const prefix = /^signkey-\w+-/.exec(key)?.[0] ?? "";
+  return `${prefix}${createHash("sha256")
+    .update(Buffer.from(stripSigningKeyPrefix(key), "hex"))
+    .digest("hex")}`;
 }
 
 /** RFC 8785 canonical JSON (sorted keys), what the SDK's `canonicalize` produces. */

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { listRecentRuns } from "@/lib/db/run-queries";
 import { listWorkflows } from "@/lib/db/workflow-queries";
 import { AppError } from "@/lib/errors";
+import { logError } from "@/lib/log";
 import { cancelRun } from "@/lib/runs/control";
 import { startRun } from "@/lib/runs/start-run";
 import { getRunView } from "@/lib/runs/view";
@@ -15,7 +16,7 @@ type Context = { userId: string; threadId: string };
 /** What the model sees of a failure it cannot act on: the safe message, never a stack. */
 function refusal(error: unknown) {
   if (error instanceof AppError) return { ok: false as const, error: error.message };
-  console.error("[chat] run tool failed", error);
+  logError("[chat] run tool failed", error);
   return { ok: false as const, error: "That did not work because of a server error." };
 }
 

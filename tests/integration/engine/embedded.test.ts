@@ -7,6 +7,12 @@ import { createTestApp } from "@/tests/fixtures/inngest-app/app";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
 import { freePort } from "./processes";
 
+// As in the app: the embedded engine always has keys, and the app's client verifies them.
+const keys = {
+  signingKey: "signkey-test-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+  eventKey: "test-event-key",
+};
+
 describe("embedded executor", () => {
   const databases: TestDatabase[] = [];
   afterAll(async () => {
@@ -18,8 +24,13 @@ describe("embedded executor", () => {
     databases.push(database);
     // The app's client points at the executor, as in the app: it posts checkpoints there.
     const port = await freePort();
-    const app = await createTestApp({ engineUrl: `http://127.0.0.1:${port}`, id: "embedded-pg" });
+    const app = await createTestApp({
+      engineUrl: `http://127.0.0.1:${port}`,
+      id: "embedded-pg",
+      signingKey: keys.signingKey,
+    });
     const options = {
+      ...keys,
       handle: database,
       appUrl: app.url,
       appFetch: app.fetch,
@@ -54,8 +65,13 @@ describe("embedded executor", () => {
     databases.push(database);
     // The app's client points at the executor, as in the app: it posts checkpoints there.
     const port = await freePort();
-    const app = await createTestApp({ engineUrl: `http://127.0.0.1:${port}`, id: "embedded-lite" });
+    const app = await createTestApp({
+      engineUrl: `http://127.0.0.1:${port}`,
+      id: "embedded-lite",
+      signingKey: keys.signingKey,
+    });
     const options = {
+      ...keys,
       handle: database,
       appUrl: app.url,
       appFetch: app.fetch,

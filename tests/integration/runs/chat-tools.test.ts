@@ -1,12 +1,16 @@
 // The chat's run tools answer from the run records: "run it", "what ran?", "why did it fail?".
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvForTests } from "@/lib/env";
 import { freePort } from "../engine/processes";
-import { createRunsHarness, plan, pointAppAt, type RunsHarness } from "./harness";
+import {
+  createRunsHarness,
+  plan,
+  pointAppAt,
+  pointAppClientAtHarness,
+  type RunsHarness,
+} from "./harness";
 
 const port = await freePort();
-process.env.INNGEST_EMBEDDED_PORT = String(port);
-resetEnvForTests();
+pointAppClientAtHarness(port);
 
 const { runTools } = await import("@/lib/ai/tools/run-tools");
 const call = <T>(t: { execute?: unknown }, input: unknown): Promise<T> =>

@@ -2,13 +2,17 @@
 // their condition holds — never the workflow itself, never another person's — and ends the
 // armed wait.event steps that listen for it when their match holds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvForTests } from "@/lib/env";
 import { freePort } from "../engine/processes";
-import { createRunsHarness, plan, pointAppAt, type RunsHarness } from "./harness";
+import {
+  createRunsHarness,
+  plan,
+  pointAppAt,
+  pointAppClientAtHarness,
+  type RunsHarness,
+} from "./harness";
 
 const port = await freePort();
-process.env.INNGEST_EMBEDDED_PORT = String(port);
-resetEnvForTests();
+pointAppClientAtHarness(port);
 
 describe("event triggers", () => {
   let h: RunsHarness;

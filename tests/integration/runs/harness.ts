@@ -8,6 +8,7 @@ import { silentLogger } from "@/inngest/local/interfaces";
 import { createActionContext } from "@/lib/actions/runtime/context";
 import type { DbHandle } from "@/lib/db/client";
 import type { Run } from "@/lib/db/schema";
+import { resetEnvForTests } from "@/lib/env";
 import { toFetch } from "@/tests/fixtures/inngest-app/app";
 import {
   createEffects,
@@ -17,6 +18,12 @@ import {
 import { createTestDatabase, type DriverName, type TestDatabase } from "@/tests/helpers/database";
 
 export const APP_URL = "http://app.test";
+
+/** As in the app's embedded mode: the engine signs every call, the client verifies it. */
+export const ENGINE_KEYS = {
+  signingKey: "signkey-prod-5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed",
+  eventKey: "runs-harness-event-key",
+};
 
 export type RunsHarness = {
   database: TestDatabase;
@@ -32,6 +39,18 @@ export type RunsHarness = {
   waitFor<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 };
+
+/**
+ * Points the app's own Inngest client (inngest/client.ts, built from env when first imported)
+ * at a harness engine on `port`, with the harness's keys. Call before importing app modules.
+ */
+export function pointAppClientAtHarness(port: number) {
+  process.env.INNGEST_EMBEDDED_PORT = String(port);
+  process.env.INNGEST_MODE = "embedded";
+  process.env.INNGEST_SIGNING_KEY = ENGINE_KEYS.signingKey;
+  process.env.INNGEST_EVENT_KEY = ENGINE_KEYS.eventKey;
+  resetEnvForTests();
+}
 
 export function pointAppAt(handle: DbHandle) {
   (globalThis as unknown as { flowchatDb?: Promise<DbHandle> }).flowchatDb =
@@ -52,12 +71,14 @@ export async function createRunsHarness(
     backoff: (attempt) => 50 * (attempt + 1),
     pollIntervalMs: 200,
     logger: process.env.ENGINE_TEST_LOGS ? undefined : silentLogger,
+    ...ENGINE_KEYS,
   });
   await engine.start();
   const client = new Inngest({
     id: "flowchat",
-    isDev: true,
+    isDev: false,
     baseUrl: engine.url,
+    ...ENGINE_KEYS,
     logger: { info() {}, warn() {}, error() {}, debug() {} },
   });
   const effects = createEffects();

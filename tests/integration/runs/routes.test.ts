@@ -1,16 +1,20 @@
 // The run routes as the browser calls them: start, read, history, SSE, cancel, approvals —
 // each answering 404 for another person's run or workflow.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { resetEnvForTests } from "@/lib/env";
 import { freePort } from "../engine/processes";
-import { createRunsHarness, plan, pointAppAt, type RunsHarness } from "./harness";
+import {
+  createRunsHarness,
+  plan,
+  pointAppAt,
+  pointAppClientAtHarness,
+  type RunsHarness,
+} from "./harness";
 
 const session = { userId: undefined as string | undefined };
 vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId }));
 
 const port = await freePort();
-process.env.INNGEST_EMBEDDED_PORT = String(port);
-resetEnvForTests();
+pointAppClientAtHarness(port);
 
 const runsRoute = await import("@/app/api/workflows/[id]/runs/route");
 const runRoute = await import("@/app/api/runs/[id]/route");

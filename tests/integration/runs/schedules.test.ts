@@ -2,13 +2,17 @@
 // starts exactly one run per fire time however often it is repeated; after downtime it starts
 // the latest missed fire time of each workflow, marked late.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvForTests } from "@/lib/env";
 import { freePort } from "../engine/processes";
-import { createRunsHarness, plan, pointAppAt, type RunsHarness } from "./harness";
+import {
+  createRunsHarness,
+  plan,
+  pointAppAt,
+  pointAppClientAtHarness,
+  type RunsHarness,
+} from "./harness";
 
 const port = await freePort();
-process.env.INNGEST_EMBEDDED_PORT = String(port);
-resetEnvForTests();
+pointAppClientAtHarness(port);
 
 const { findDueRuns, findMissedRuns, startScheduledRun, tickWindows, CATCH_UP_MS } = await import(
   "@/lib/runs/schedules"

@@ -3,16 +3,20 @@
 // cancel while the run sleeps.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getRunById, listRunSteps } from "@/lib/db/run-queries";
-import { resetEnvForTests } from "@/lib/env";
 import { drivers } from "@/tests/helpers/database";
 import { freePort } from "../engine/processes";
-import { createRunsHarness, plan, pointAppAt, type RunsHarness } from "./harness";
+import {
+  createRunsHarness,
+  plan,
+  pointAppAt,
+  pointAppClientAtHarness,
+  type RunsHarness,
+} from "./harness";
 
 const port = await freePort();
 // The app's own client (used by the routes) talks to the test executor.
-process.env.INNGEST_EMBEDDED_PORT = String(port);
 process.env.RUN_RESUME_SECRET = "test-resume-secret";
-resetEnvForTests();
+pointAppClientAtHarness(port);
 
 describe.each(drivers)("waits on %s", (driver) => {
   let h: RunsHarness;

@@ -1,13 +1,17 @@
 // Webhook triggers: the workflow's URL starts a run with the request in scope; a forged or
 // unknown token, a paused workflow and a non-webhook workflow are refused.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvForTests } from "@/lib/env";
 import { freePort } from "../engine/processes";
-import { createRunsHarness, plan, pointAppAt, type RunsHarness } from "./harness";
+import {
+  createRunsHarness,
+  plan,
+  pointAppAt,
+  pointAppClientAtHarness,
+  type RunsHarness,
+} from "./harness";
 
 const port = await freePort();
-process.env.INNGEST_EMBEDDED_PORT = String(port);
-resetEnvForTests();
+pointAppClientAtHarness(port);
 
 const hooks = await import("@/app/api/hooks/[token]/route");
 const { webhookToken } = await import("@/lib/runs/webhooks");
