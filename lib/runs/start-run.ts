@@ -4,10 +4,12 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { inngest as appClient, runRequested } from "@/inngest/client";
+import { getThread } from "@/lib/db/queries";
 import { createRun, finishRun } from "@/lib/db/run-queries";
 import type { Run } from "@/lib/db/schema";
 import { getWorkflow, getWorkflowVersion } from "@/lib/db/workflow-queries";
 import { AppError } from "@/lib/errors";
+import { jsonBytes, MAX_RUN_INPUT_BYTES } from "@/lib/limits";
 import { logError } from "@/lib/log";
 import { validateManualInputs } from "@/lib/plan/manual-inputs";
 import { PlanSchema } from "@/lib/plan/schema";
@@ -34,6 +36,16 @@ export async function prepareRun({
   const workflow = await getWorkflow({ id: workflowId, userId });
   if (!workflow) {
     throw new AppError("not_found:workflow", "This workflow does not exist or is not yours.");
+  }
+  if (jsonBytes(inputs) > MAX_RUN_INPUT_BYTES) {
+    throw new AppError(
+      "payload_too_large:run",
+      `The inputs are too large (${MAX_RUN_INPUT_BYTES / 1024} KB of JSON at most).`,
+    );
+  }
+  // A run posts into the thread it names: only one of the caller's own.
+  if (threadId && threadId !== workflow.threadId && !(await getThread({ id: threadId, userId }))) {
+    throw new AppError("not_found:thread");
   }
   if (!workflow.activeVersionId) {
     throw new AppError(

@@ -2,7 +2,11 @@
 // the forms it commonly travels in (URL-encoded, JSON-escaped, base64 and base64url, also
 // inside a longer base64 string such as a Basic auth header).
 
-/** Values shorter than this are not redacted: they would match ordinary text everywhere. */
+/**
+ * Encoded forms shorter than this are not looked for (they would match ordinary text
+ * everywhere). The value itself is always redacted, whatever its length; the store refuses
+ * values shorter than MIN_SECRET_VALUE_CHARS so that this never has to mangle text.
+ */
 export const MIN_REDACTED_LENGTH = 4;
 /** Base64 fragments shorter than this are not used (too likely to occur by chance). */
 const MIN_FRAGMENT_LENGTH = 8;
@@ -52,14 +56,14 @@ function formsOf(value: string): string[] {
     forms.add(fragment);
     forms.add(fragment.replace(/\+/g, "-").replace(/\//g, "_"));
   }
-  return [...forms].filter((form) => form.length >= MIN_REDACTED_LENGTH);
+  return [...forms].filter((form) => form === value || form.length >= MIN_REDACTED_LENGTH);
 }
 
 export function createRedactor(secrets: Record<string, string> | Map<string, string>): Redactor {
   const entries = secrets instanceof Map ? [...secrets.entries()] : Object.entries(secrets);
   const byForm = new Map<string, string>();
   for (const [name, value] of entries) {
-    if (typeof value !== "string" || value.length < MIN_REDACTED_LENGTH) continue;
+    if (typeof value !== "string" || value.length === 0) continue;
     for (const form of formsOf(value)) if (!byForm.has(form)) byForm.set(form, name);
   }
   if (byForm.size === 0) return noRedaction;

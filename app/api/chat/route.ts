@@ -28,6 +28,8 @@ import {
 } from "@/lib/db/queries";
 import { listWorkflows } from "@/lib/db/workflow-queries";
 import { AppError, toErrorResponse } from "@/lib/errors";
+import { readJsonBody } from "@/lib/http/body";
+import { MAX_CHAT_REQUEST_BYTES } from "@/lib/limits";
 import { listUserMcpTools } from "@/lib/mcp/catalog";
 import { isValidTimeZone } from "@/lib/plan";
 import { chatRequestSchema } from "./schema";
@@ -35,23 +37,9 @@ import { chatRequestSchema } from "./schema";
 export const dynamic = "force-dynamic";
 export const maxDuration = 300;
 
-const MAX_BODY_BYTES = 64 * 1024;
-
 function titleFrom(text: string) {
   const line = text.trim().split("\n")[0] ?? "";
   return line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line || "New chat";
-}
-
-async function readBody(request: Request) {
-  const raw = await request.text();
-  if (raw.length > MAX_BODY_BYTES) {
-    throw new AppError("bad_request:chat", "The request is too large.");
-  }
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    throw new AppError("bad_request:chat", "The request body must be JSON.");
-  }
 }
 
 export async function POST(request: Request) {
@@ -59,7 +47,9 @@ export async function POST(request: Request) {
     const userId = await currentUserId();
     if (!userId || !(await getUserById({ id: userId }))) throw new AppError("unauthorized:auth");
 
-    const parsed = chatRequestSchema.safeParse(await readBody(request));
+    const parsed = chatRequestSchema.safeParse(
+      await readJsonBody(request, { surface: "chat", limit: MAX_CHAT_REQUEST_BYTES }),
+    );
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new AppError(

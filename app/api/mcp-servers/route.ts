@@ -2,6 +2,7 @@
 import { currentUserId } from "@/app/(auth)/auth";
 import { createMcpServer, listMcpServers } from "@/lib/db/mcp-queries";
 import { AppError, toErrorResponse } from "@/lib/errors";
+import { readJsonBody } from "@/lib/http/body";
 import { publicMcpServer } from "@/lib/mcp/config";
 import { parseServerInput } from "./shared";
 
@@ -22,7 +23,7 @@ export async function POST(request: Request) {
   try {
     const userId = await currentUserId();
     if (!userId) throw new AppError("unauthorized:auth");
-    const fields = await parseServerInput(userId, await request.json().catch(() => undefined));
+    const fields = await parseServerInput(userId, await readJsonBody(request));
     const row = await createMcpServer({ userId, fields });
     return Response.json({ server: publicMcpServer(row) }, { status: 201 });
   } catch (error) {

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { currentUserId } from "@/app/(auth)/auth";
 import { AppError, toErrorResponse } from "@/lib/errors";
+import { readJsonBody } from "@/lib/http/body";
 import { secretNameSchema, secretValueSchema } from "@/lib/secrets/names";
 import { listSecrets, saveSecret } from "@/lib/secrets/store";
 
@@ -23,7 +24,7 @@ export async function POST(request: Request) {
   try {
     const userId = await currentUserId();
     if (!userId) throw new AppError("unauthorized:auth");
-    const body = saveSchema.safeParse(await request.json().catch(() => undefined));
+    const body = saveSchema.safeParse(await readJsonBody(request, { surface: "api" }));
     if (!body.success) {
       throw new AppError("bad_request:api", body.error.issues[0]?.message ?? "Invalid secret.");
     }

@@ -24,7 +24,11 @@ const waitRoute = await import("@/app/api/runs/[id]/waits/[stepId]/route");
 
 const ctx = (params: Record<string, string>) => ({ params: Promise.resolve(params) }) as never;
 const post = (body: unknown) =>
-  new Request("http://app.test/x", { method: "POST", body: JSON.stringify(body) });
+  new Request("http://app.test/x", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 describe("run routes", () => {
   let h: RunsHarness;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { currentUserId } from "@/app/(auth)/auth";
 import { deleteMcpServer, updateMcpServer } from "@/lib/db/mcp-queries";
 import { AppError, toErrorResponse } from "@/lib/errors";
+import { readJsonBody } from "@/lib/http/body";
 import { publicMcpServer } from "@/lib/mcp/config";
 import { parseServerInput } from "../shared";
 
@@ -23,7 +24,7 @@ async function target(context: Context) {
 export async function PUT(request: Request, context: Context) {
   try {
     const { userId, id } = await target(context);
-    const fields = await parseServerInput(userId, await request.json().catch(() => undefined));
+    const fields = await parseServerInput(userId, await readJsonBody(request));
     const row = await updateMcpServer({ userId, id, fields });
     return Response.json({ server: publicMcpServer(row) });
   } catch (error) {

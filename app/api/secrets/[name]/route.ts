@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { currentUserId } from "@/app/(auth)/auth";
 import { AppError, toErrorResponse } from "@/lib/errors";
+import { readJsonBody } from "@/lib/http/body";
 import { secretNameSchema, secretValueSchema } from "@/lib/secrets/names";
 import { deleteSecret, listSecrets, saveSecret } from "@/lib/secrets/store";
 
@@ -25,7 +26,7 @@ export async function PUT(request: Request, context: Context) {
     const { userId, name } = await target(context);
     const exists = (await listSecrets({ userId })).some((secret) => secret.name === name);
     if (!exists) throw new AppError("not_found:api", `No secret named ${name}.`);
-    const body = replaceSchema.safeParse(await request.json().catch(() => undefined));
+    const body = replaceSchema.safeParse(await readJsonBody(request, { surface: "api" }));
     if (!body.success) {
       throw new AppError("bad_request:api", body.error.issues[0]?.message ?? "Invalid value.");
     }

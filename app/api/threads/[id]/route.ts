@@ -3,6 +3,7 @@ import { z } from "zod";
 import { currentUserId } from "@/app/(auth)/auth";
 import { deleteThread, renameThread } from "@/lib/db/queries";
 import { AppError, toErrorResponse } from "@/lib/errors";
+import { readJsonBody } from "@/lib/http/body";
 
 export const dynamic = "force-dynamic";
 
@@ -28,7 +29,7 @@ async function target(context: Context) {
 export async function PATCH(request: Request, context: Context) {
   try {
     const { userId, id } = await target(context);
-    const body = renameSchema.safeParse(await request.json().catch(() => undefined));
+    const body = renameSchema.safeParse(await readJsonBody(request, { surface: "thread" }));
     if (!body.success) {
       throw new AppError("bad_request:thread", body.error.issues[0]?.message ?? "Invalid title.");
     }

@@ -4,20 +4,18 @@ import { z } from "zod";
 import { currentUserId } from "@/app/(auth)/auth";
 import { checkPlan } from "@/lib/ai/planner-attempts";
 import { AppError, toErrorResponse } from "@/lib/errors";
+import { readJsonBody } from "@/lib/http/body";
+import { MAX_PLAN_BYTES } from "@/lib/limits";
 
 export const dynamic = "force-dynamic";
 
-const MAX_BODY_BYTES = 256 * 1024;
 const bodySchema = z.object({ plan: z.unknown() });
 
 export async function POST(request: Request) {
   try {
     if (!(await currentUserId())) throw new AppError("unauthorized:auth");
-    const raw = await request.text();
-    if (raw.length > MAX_BODY_BYTES) {
-      throw new AppError("bad_request:workflow", "The plan is too large.");
-    }
-    const body = bodySchema.safeParse(JSON.parse(raw || "null"));
+    const json = await readJsonBody(request, { surface: "workflow", limit: MAX_PLAN_BYTES });
+    const body = bodySchema.safeParse(json);
     if (!body.success) throw new AppError("bad_request:workflow", "Send { plan }.");
     const result = checkPlan(body.data.plan);
     return Response.json(
@@ -26,9 +24,6 @@ export async function POST(request: Request) {
         : { ok: false, errors: result.errors, warnings: [] },
     );
   } catch (error) {
-    if (error instanceof SyntaxError) {
-      return new AppError("bad_request:workflow", "The request body must be JSON.").toResponse();
-    }
     return toErrorResponse(error, "workflow");
   }
 }

@@ -3,6 +3,7 @@
 // version now; `message` is the live run card posted into the thread.
 import { z } from "zod";
 import { AppError, toErrorResponse } from "@/lib/errors";
+import { readJsonBody } from "@/lib/http/body";
 import { startRunInThread } from "@/lib/runs/start-run";
 import { listWorkflowRuns } from "@/lib/runs/view";
 import { type WorkflowRouteContext, workflowTarget } from "../../params";
@@ -32,7 +33,9 @@ export async function GET(request: Request, context: WorkflowRouteContext) {
 export async function POST(request: Request, context: WorkflowRouteContext) {
   try {
     const { userId, workflowId } = await workflowTarget(context);
-    const parsed = startSchema.safeParse(await request.json().catch(() => ({})));
+    const parsed = startSchema.safeParse(
+      (await readJsonBody(request, { surface: "run", optional: true })) ?? {},
+    );
     if (!parsed.success) throw new AppError("bad_request:run", "Send { inputs?: { … } }.");
     const { run, message } = await startRunInThread({ userId, workflowId, ...parsed.data });
     return Response.json({ run, message }, { status: 201 });

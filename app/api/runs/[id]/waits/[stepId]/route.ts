@@ -2,21 +2,25 @@
 // owner answers a wait.approval step from the chat (or ends any wait of the run early).
 import { z } from "zod";
 import { AppError, toErrorResponse } from "@/lib/errors";
+import { readJsonBody } from "@/lib/http/body";
 import { answerApproval } from "@/lib/runs/control";
 import { type RunRouteContext, runTarget } from "../../../params";
 
 export const dynamic = "force-dynamic";
 
+// The decision is explicit: an empty or malformed body decides nothing.
 const bodySchema = z.object({
-  approved: z.boolean().default(true),
+  approved: z.boolean(),
   comment: z.string().max(2000).optional(),
 });
 
 export async function POST(request: Request, context: RunRouteContext) {
   try {
     const { userId, runId, stepId } = await runTarget(context);
-    const parsed = bodySchema.safeParse(await request.json().catch(() => ({})));
-    if (!parsed.success) throw new AppError("bad_request:run", "Send { approved, comment? }.");
+    const parsed = bodySchema.safeParse(await readJsonBody(request, { surface: "run" }));
+    if (!parsed.success) {
+      throw new AppError("bad_request:run", "Send { approved: true | false, comment? }.");
+    }
     return Response.json(await answerApproval({ userId, runId, stepId, ...parsed.data }));
   } catch (error) {
     return toErrorResponse(error, "run");
