@@ -5,8 +5,11 @@ import "server-only";
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { inngest as appClient, runRequested } from "@/inngest/client";
 import { createRun } from "@/lib/db/run-queries";
+import type { Workflow, WorkflowVersion } from "@/lib/db/schema";
 import { getWorkflowForTrigger } from "@/lib/db/workflow-queries";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { decodeUtf8, isJsonContentType, parseStorableJson, readBodyBytes } from "@/lib/http/body";
 import { logError } from "@/lib/log";
 import { PlanSchema } from "@/lib/plan/schema";
 import { appBaseUrl, resumeSecret } from "./resume";
@@ -17,7 +20,6 @@ type Sender = Pick<typeof appClient, "send">;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Headers a webhook run may see: never the caller's credentials. */
 const HIDDEN_HEADERS = new Set(["authorization", "cookie", "proxy-authorization", "x-api-key"]);
-export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
 
 function mac(secret: string, workflowId: string) {
   return createHmac("sha256", secret)
@@ -51,19 +53,49 @@ export type WebhookRequest = {
   body: unknown;
 };
 
-/** What of an HTTP request a webhook run gets as `trigger`. */
-export async function readWebhookRequest(request: Request): Promise<WebhookRequest> {
-  const raw = await request.text();
-  if (raw.length > MAX_WEBHOOK_BODY_BYTES) {
-    throw new AppError("bad_request:run", "The request body is too large for a webhook.");
+export type WebhookTarget = {
+  workflow: Workflow;
+  version: WorkflowVersion;
+};
+
+/**
+ * The active webhook workflow a token names, found before the request's body is read: a
+ * forged token or a workflow that does not listen costs nothing but one HMAC and one lookup.
+ */
+export async function findWebhookTarget(token: string): Promise<WebhookTarget> {
+  const notFound = new AppError("not_found:workflow", "No workflow listens at this address.");
+  const workflowId = verifyWebhookToken(token);
+  if (!workflowId) throw notFound;
+  const found = await getWorkflowForTrigger({ id: workflowId });
+  const plan = PlanSchema.safeParse(found?.version?.plan);
+  if (!found?.version || !plan.success || plan.data.trigger.type !== "webhook") throw notFound;
+  if (found.workflow.status !== "active") {
+    throw new AppError("conflict:workflow", "This workflow is paused or not approved yet.");
   }
-  let body: unknown = raw.length > 0 ? raw : null;
-  if (raw && (request.headers.get("content-type") ?? "").includes("json")) {
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      throw new AppError("bad_request:run", "The request says it is JSON but is not.");
+  return { workflow: found.workflow, version: found.version };
+}
+
+/**
+ * What of an HTTP request a webhook run gets as `trigger`: JSON bodies parsed, form bodies as
+ * an object, other text as a string. The body is read at most `limit` bytes far (413 past
+ * it); JSON that cannot be stored and bodies that are not UTF-8 text are a clear 400.
+ */
+export async function readWebhookRequest(
+  request: Request,
+  limit = env().MAX_REQUEST_BYTES,
+): Promise<WebhookRequest> {
+  const bytes = await readBodyBytes(request, { limit, surface: "run" });
+  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  let body: unknown = null;
+  if (bytes.length > 0) {
+    const text = decodeUtf8(bytes, "run");
+    if (text.includes("\u0000")) {
+      throw new AppError("bad_request:run", "The request body contains a NUL character.");
     }
+    if (isJsonContentType(type)) body = parseStorableJson(text, "run");
+    else if (type.startsWith("application/x-www-form-urlencoded")) {
+      body = Object.fromEntries(new URLSearchParams(text));
+    } else body = text;
   }
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
@@ -77,30 +109,21 @@ export async function readWebhookRequest(request: Request): Promise<WebhookReque
   };
 }
 
-/** Starts a run of the webhook workflow a token names. */
+/** Starts a run of a webhook workflow with the request in scope. */
 export async function startWebhookRun(
-  token: string,
+  { workflow, version }: WebhookTarget,
   received: WebhookRequest,
   client: Sender = appClient,
 ) {
-  const notFound = new AppError("not_found:workflow", "No workflow listens at this address.");
-  const workflowId = verifyWebhookToken(token);
-  if (!workflowId) throw notFound;
-  const found = await getWorkflowForTrigger({ id: workflowId });
-  const plan = PlanSchema.safeParse(found?.version?.plan);
-  if (!found?.version || !plan.success || plan.data.trigger.type !== "webhook") throw notFound;
-  if (found.workflow.status !== "active") {
-    throw new AppError("conflict:workflow", "This workflow is paused or not approved yet.");
-  }
   const run = await createRun({
     id: randomUUID(),
-    workflowId,
-    versionId: found.version.id,
-    userId: found.workflow.userId,
-    threadId: found.workflow.threadId,
+    workflowId: workflow.id,
+    versionId: version.id,
+    userId: workflow.userId,
+    threadId: workflow.threadId,
     trigger: { type: "webhook", ...received },
   });
-  await postRunCard({ run, title: found.workflow.title }).catch((error) =>
+  await postRunCard({ run, title: workflow.title }).catch((error) =>
     logError("[runs] could not post the run card", error),
   );
   await client.send(
@@ -108,7 +131,7 @@ export async function startWebhookRun(
       {
         runId: run.id,
         userId: run.userId,
-        workflowId,
+        workflowId: workflow.id,
         versionId: run.versionId,
         depth: 0,
       },

@@ -73,4 +73,96 @@ describe("webhook triggers", () => {
       expect((await response.json()).error.message).toBe("No workflow listens at this address.");
     }
   });
+
+  it("refuses a 50 MB body with a forged token without reading it", async () => {
+    pointAppAt(h.database);
+    const manual = await h.workflow(plan([{ id: "a", action: "transform", input: { value: 1 } }]));
+    const body = endlessBody(50 * 1024 * 1024);
+    const response = await hooks.POST(
+      new Request("http://app.test/api/hooks/x", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: body.stream,
+        duplex: "half",
+      } as RequestInit),
+      ctx(`${manual}.${"A".repeat(43)}`),
+    );
+    expect(response.status).toBe(404);
+    // Nothing beyond what the stream pre-buffers on its own was pulled.
+    expect(body.pulled()).toBeLessThanOrEqual(64 * 1024);
+  });
+
+  it("stops reading a body past the limit and answers 413, starting no run", async () => {
+    pointAppAt(h.database);
+    const workflowId = await h.workflow(
+      plan([{ id: "a", action: "transform", input: { value: 1 } }], {
+        trigger: { type: "webhook" },
+      }),
+    );
+    const { listRecentRuns } = await import("@/lib/db/run-queries");
+    const before = (await listRecentRuns({ userId: h.userId, workflowId, limit: 50 })).length;
+    const body = endlessBody(50 * 1024 * 1024);
+    const response = await hooks.POST(
+      new Request("http://app.test/api/hooks/x", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: body.stream,
+        duplex: "half",
+      } as RequestInit),
+      ctx(webhookToken(workflowId)),
+    );
+    expect(response.status).toBe(413);
+    expect((await response.json()).error.message).toMatch(/too large \(1 MB at most\)/);
+    expect(body.pulled()).toBeLessThan(2 * 1024 * 1024);
+    expect((await listRecentRuns({ userId: h.userId, workflowId, limit: 50 })).length).toBe(before);
+  });
+
+  it("takes form bodies as an object and refuses binary bodies with a clear 400", async () => {
+    pointAppAt(h.database);
+    const workflowId = await h.workflow(
+      plan([{ id: "echo", action: "transform", input: { value: "{{ trigger.body.email }}" } }], {
+        trigger: { type: "webhook" },
+      }),
+    );
+    const form = await hooks.POST(
+      new Request("http://app.test/api/hooks/x", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "email=ada%40example.com&plan=pro",
+      }),
+      ctx(webhookToken(workflowId)),
+    );
+    expect(form.status).toBe(202);
+    const run = await h.finished((await form.json()).runId);
+    expect(run.status).toBe("succeeded");
+    expect((run.trigger as { body: unknown }).body).toEqual({
+      email: "ada@example.com",
+      plan: "pro",
+    });
+    for (const body of [new Uint8Array([0xff, 0xfe, 0x00, 0x01]), "nul \u0000 inside"]) {
+      const refused = await hooks.POST(
+        new Request("http://app.test/api/hooks/x", {
+          method: "POST",
+          headers: { "content-type": "application/octet-stream" },
+          body,
+        }),
+        ctx(webhookToken(workflowId)),
+      );
+      expect(refused.status).toBe(400);
+    }
+  });
 });
+
+/** A request body of `size` bytes produced on demand, counting what was pulled. */
+function endlessBody(size: number) {
+  let pulled = 0;
+  const chunk = new Uint8Array(64 * 1024).fill(0x20);
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulled >= size) return controller.close();
+      pulled += chunk.length;
+      controller.enqueue(chunk);
+    },
+  });
+  return { stream, pulled: () => pulled };
+}

@@ -1,8 +1,9 @@
 // POST|PUT|GET /api/hooks/:token → 202 { runId }: starts a run of the webhook workflow the
 // token names, with the request (method, headers without credentials, query, body) as its
-// trigger. No session: the unguessable token is the credential.
+// trigger. No session: the unguessable token is the credential, checked (with the workflow
+// it names) before a byte of the body is read; the body is capped at MAX_REQUEST_BYTES.
 import { toErrorResponse } from "@/lib/errors";
-import { readWebhookRequest, startWebhookRun } from "@/lib/runs/webhooks";
+import { findWebhookTarget, readWebhookRequest, startWebhookRun } from "@/lib/runs/webhooks";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +12,8 @@ type Context = { params: Promise<{ token: string }> };
 async function handle(request: Request, context: Context) {
   try {
     const { token } = await context.params;
-    const run = await startWebhookRun(token, await readWebhookRequest(request));
+    const target = await findWebhookTarget(token);
+    const run = await startWebhookRun(target, await readWebhookRequest(request));
     return Response.json({ runId: run.id }, { status: 202 });
   } catch (error) {
     return toErrorResponse(error, "run");
