@@ -2,7 +2,8 @@
 // limits every request obeys. Built from env for the app; tests build their own.
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import { type AllowList, blockedReason, parseAllowList } from "./addresses";
+import { blockedReason } from "./addresses";
+import { type AllowList, parseAllowList } from "./allow-list";
 import { AddressRefusedError, NetworkError } from "./errors";
 
 export interface ResolvedAddress {
@@ -56,25 +57,33 @@ export function originOf(url: URL): string {
   return `${url.protocol}//${url.host}`;
 }
 
+/** The port a URL connects to: its own, else 443 for https and 80 for http. */
+export function portOf(url: URL): number {
+  if (url.port) return Number(url.port);
+  return url.protocol === "https:" ? 443 : 80;
+}
+
 /**
  * Resolves the URL's host and checks every address it has. Returns the address to connect
  * to (the connection is pinned to it, so a second DNS answer cannot swap it); refuses when
- * any address is not public and the allow-list does not permit it.
+ * any address is not public and the allow-list does not permit it on the URL's port.
  */
 export async function checkDestination(url: URL, policy: NetworkPolicy): Promise<ResolvedAddress> {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new AddressRefusedError(`Only http and https URLs are allowed, not ${url.protocol}`);
   }
-  return checkHost(url.hostname, policy, originOf(url));
+  return checkHost(url.hostname, portOf(url), policy, originOf(url));
 }
 
-/** `checkDestination` for any TCP host (SMTP…); `label` names it in messages. */
+/** `checkDestination` for any TCP host and port (SMTP…); `label` names it in messages. */
 export async function checkHost(
   host: string,
+  port: number,
   policy: NetworkPolicy,
-  label: string = host,
+  label?: string,
 ): Promise<ResolvedAddress> {
   const hostname = host.replace(/^\[|\]$/g, "");
+  label ??= hostname.includes(":") ? `[${hostname}]:${port}` : `${hostname}:${port}`;
   const literal = isIP(hostname);
   let addresses: ResolvedAddress[];
   if (literal !== 0) {
@@ -97,12 +106,17 @@ export async function checkHost(
     }
   }
   for (const { address } of addresses) {
+    const via = literal === 0 ? `${hostname} resolves to ${address}` : address;
     const reason = blockedReason(address);
-    if (reason && !policy.allow.permits(hostname, address)) {
-      const via = literal === 0 ? ` (${hostname} resolves to ${address})` : "";
+    if (reason && !policy.allow.permits(hostname, address, port)) {
+      const { ports } = policy.allow.match(hostname, address);
+      const hint =
+        ports.length > 0
+          ? `HTTP_ALLOWLIST permits it only on port${ports.length > 1 ? "s" : ""} ${ports.join(", ")}.`
+          : "An operator can permit it with HTTP_ALLOWLIST.";
       throw new AddressRefusedError(
-        `Refused to connect to ${label}: ${reason} addresses are not allowed${via}. ` +
-          "An operator can permit it with HTTP_ALLOWLIST.",
+        `Refused to connect to ${label}: ${reason} addresses are not allowed` +
+          `${literal === 0 ? ` (${via})` : ""}. ${hint}`,
       );
     }
   }

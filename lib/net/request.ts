@@ -7,7 +7,13 @@ import type { LookupFunction } from "node:net";
 import { Readable } from "node:stream";
 import zlib from "node:zlib";
 import { NetworkError } from "./errors";
-import { checkDestination, type NetworkPolicy, originOf, type ResolvedAddress } from "./policy";
+import {
+  checkDestination,
+  type NetworkPolicy,
+  originOf,
+  portOf,
+  type ResolvedAddress,
+} from "./policy";
 
 export interface GuardedRequestOptions {
   method?: string;
@@ -82,7 +88,7 @@ function requestOnce(
       {
         protocol: url.protocol,
         hostname,
-        port: url.port || (secure ? 443 : 80),
+        port: portOf(url),
         path: `${url.pathname}${url.search}`,
         method,
         headers,

@@ -223,6 +223,41 @@ describe("http.request", () => {
     });
   });
 
+  describe("allow-list entries with a port", () => {
+    it("permits exactly the port that 127.0.0.1:<port> names", async () => {
+      const other = await startHttpTarget();
+      try {
+        const context = testContext({ allow: [`127.0.0.1:${target.port}`] });
+        expect((await run({ url: `${target.url}/json` }, context)).status).toBe(200);
+        const error = await actionError(run({ url: `${other.url}/json` }, context));
+        expect(error.message).toBe(
+          `Refused to connect to ${other.url}: loopback (127.0.0.0/8) addresses are not allowed. HTTP_ALLOWLIST permits it only on port ${target.port}.`,
+        );
+        expect(error.retriable).toBe(false);
+        expect(other.connections).toBe(0);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it("re-checks the port on every redirect hop", async () => {
+      const other = await startHttpTarget();
+      try {
+        const context = testContext({ allow: [`127.0.0.1:${target.port}`] });
+        const error = await actionError(
+          run(
+            { url: `${target.url}/redirect?to=${encodeURIComponent(`${other.url}/json`)}` },
+            context,
+          ),
+        );
+        expect(error.code).toBe("refused");
+        expect(other.connections).toBe(0);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
   describe("SSRF guard", () => {
     const noAllowList = () => testContext({ allow: [] });
 
