@@ -62,7 +62,8 @@ export const envSchema = z.object({
   // Outbound HTTP from workflow steps: private and loopback destinations are refused unless
   // listed here (comma-separated host names, `*.suffix`, addresses or CIDR networks, each
   // with an optional `:port`; IPv6 with a port in brackets). Parsed here too, so a malformed
-  // entry stops the app with the entry and what is wrong with it.
+  // entry stops the app with the entry and what is wrong with it. PORT and
+  // INNGEST_EMBEDDED_PORT on local addresses stay refused whatever it says.
   HTTP_ALLOWLIST: optionalString.superRefine((value, ctx) => {
     try {
       parseAllowList(value);

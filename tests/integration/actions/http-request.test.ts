@@ -2,6 +2,8 @@
 // their retry flags, and the SSRF guard (DNS, literals, redirects, rebinding).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { httpRequest } from "@/lib/actions/http-request";
+import { parseEnv } from "@/lib/env";
+import { networkPolicyFromEnv } from "@/lib/net/env-policy";
 import { type HttpTarget, startHttpTarget } from "../../fixtures/http-target";
 import { actionError, testContext } from "./helpers";
 
@@ -220,6 +222,102 @@ describe("http.request", () => {
       } finally {
         await other.close();
       }
+    });
+  });
+
+  describe("the app's and the engine's own ports", () => {
+    let app: HttpTarget;
+    let engine: HttpTarget;
+    beforeAll(async () => {
+      [app, engine] = await Promise.all([startHttpTarget(), startHttpTarget()]);
+    });
+    afterAll(async () => {
+      await Promise.all([app?.close(), engine?.close()]);
+    });
+    const guarded = (allow = ["127.0.0.1"]) =>
+      testContext({
+        allow,
+        protectedPorts: [
+          { port: app.port, name: "this app's own port" },
+          { port: engine.port, name: "the workflow engine's port" },
+        ],
+      });
+    const untouched = () => {
+      expect(app.connections).toBe(0);
+      expect(engine.connections).toBe(0);
+      expect(app.requests).toHaveLength(0);
+      expect(engine.requests).toHaveLength(0);
+    };
+
+    it("reaches another loopback port when 127.0.0.1 is allowed", async () => {
+      expect((await run({ url: `${target.url}/json` }, guarded())).status).toBe(200);
+    });
+
+    it("refuses the engine's port even when 127.0.0.1 is allowed", async () => {
+      const error = await actionError(run({ url: `${engine.url}/v1/events` }, guarded()));
+      expect(error.message).toBe(
+        `Refused to connect to ${engine.url}: port ${engine.port} is the workflow engine's port (127.0.0.1, loopback); steps may not call this app or its workflow engine, whatever HTTP_ALLOWLIST says.`,
+      );
+      expect(error.code).toBe("refused");
+      expect(error.retriable).toBe(false);
+      untouched();
+    });
+
+    it("refuses the app's own port even when 127.0.0.1 is allowed", async () => {
+      const error = await actionError(
+        run({ url: `${app.url}/api/runs`, method: "POST", body: { x: 1 } }, guarded()),
+      );
+      expect(error.message).toContain(`port ${app.port} is this app's own port`);
+      expect(error.retriable).toBe(false);
+      untouched();
+    });
+
+    it("refuses them whatever the allow-list says: by name, network or exact port", async () => {
+      for (const allow of [
+        ["localhost"],
+        ["127.0.0.0/8"],
+        [`127.0.0.1:${engine.port}`],
+        [`localhost:${engine.port}`],
+      ]) {
+        const host = allow[0].startsWith("localhost") ? "localhost" : "127.0.0.1";
+        const error = await actionError(
+          run({ url: `http://${host}:${engine.port}/` }, guarded(allow)),
+        );
+        expect(error.code).toBe("refused");
+        expect(error.message).toContain("the workflow engine's port");
+      }
+      untouched();
+    });
+
+    it("refuses them with the policy built from HTTP_ALLOWLIST=127.0.0.1, PORT and INNGEST_EMBEDDED_PORT", async () => {
+      const network = networkPolicyFromEnv(
+        parseEnv({
+          HTTP_ALLOWLIST: "127.0.0.1",
+          PORT: String(app.port),
+          INNGEST_EMBEDDED_PORT: String(engine.port),
+        }),
+      );
+      const context = testContext({ network });
+      expect((await run({ url: `${target.url}/json` }, context)).status).toBe(200);
+      for (const url of [`${engine.url}/`, `${app.url}/`]) {
+        const error = await actionError(run({ url }, context));
+        expect(error.code).toBe("refused");
+        expect(error.message).toContain("steps may not call this app or its workflow engine");
+      }
+      untouched();
+    });
+
+    it("refuses a redirect from an allowed origin to a protected port", async () => {
+      const error = await actionError(
+        run(
+          { url: `${target.url}/redirect?to=${encodeURIComponent(`${engine.url}/v1/events`)}` },
+          guarded(),
+        ),
+      );
+      expect(error.message).toContain(`port ${engine.port} is the workflow engine's port`);
+      expect(error.retriable).toBe(false);
+      expect(target.requests.map((r) => r.path)).toEqual(["/redirect"]);
+      untouched();
     });
   });
 

@@ -1,15 +1,22 @@
-// The SSRF guard's decisions without a network: allow-list ports in refusals, and a malformed
-// HTTP_ALLOWLIST.
+// The SSRF guard's decisions without a network: protected ports on local addresses, allow-list
+// ports in refusals, and the policy the app builds from env.
+import { networkInterfaces } from "node:os";
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "@/lib/env";
+import { networkPolicyFromEnv, protectedPortsFromEnv } from "@/lib/net/env-policy";
 import { AddressRefusedError } from "@/lib/net/errors";
 import {
   checkDestination,
   checkHost,
   createNetworkPolicy,
   type NetworkPolicy,
+  portOf,
   type Resolver,
 } from "@/lib/net/policy";
+
+const APP_PORT = 3000;
+const ENGINE_PORT = 8288;
+const PUBLIC = "93.184.215.14";
 
 const resolvesTo =
   (...addresses: string[]): Resolver =>
@@ -17,7 +24,15 @@ const resolvesTo =
     addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }) as const);
 
 function policy(options: Parameters<typeof createNetworkPolicy>[0] = {}): NetworkPolicy {
-  return createNetworkPolicy({ allow: ["127.0.0.1"], ...options });
+  return createNetworkPolicy({
+    allow: ["127.0.0.1", "::1", "0.0.0.0", "::", "10.0.0.0/8", "169.254.0.0/16", "fd00::/8"],
+    protectedPorts: [
+      { port: APP_PORT, name: "this app's own port" },
+      { port: ENGINE_PORT, name: "the workflow engine's port" },
+    ],
+    localAddresses: () => [],
+    ...options,
+  });
 }
 
 async function refusal(promise: Promise<unknown>): Promise<AddressRefusedError> {
@@ -28,6 +43,123 @@ async function refusal(promise: Promise<unknown>): Promise<AddressRefusedError> 
   expect(error).toBeInstanceOf(AddressRefusedError);
   return error as AddressRefusedError;
 }
+
+describe("protected ports", () => {
+  it("refuses the engine's port even when 127.0.0.1 is allowed", async () => {
+    const error = await refusal(
+      checkDestination(new URL("http://127.0.0.1:8288/v1/events"), policy()),
+    );
+    expect(error.message).toBe(
+      "Refused to connect to http://127.0.0.1:8288: port 8288 is the workflow engine's port (127.0.0.1, loopback); steps may not call this app or its workflow engine, whatever HTTP_ALLOWLIST says.",
+    );
+    expect(error.retriable).toBe(false);
+  });
+
+  it("refuses the app's own port even when 127.0.0.1 is allowed", async () => {
+    const error = await refusal(
+      checkDestination(new URL("http://127.0.0.1:3000/api/runs"), policy()),
+    );
+    expect(error.message).toContain("port 3000 is this app's own port");
+  });
+
+  it.each([
+    ["http://[::1]:8288/", "loopback"],
+    ["http://0.0.0.0:8288/", "unspecified"],
+    ["http://[::]:8288/", "unspecified"],
+    ["http://10.0.0.7:8288/", "private"],
+    ["http://169.254.10.1:8288/", "link-local"],
+    ["http://[fd00::7]:8288/", "unique-local"],
+    ["http://[::ffff:127.0.0.1]:8288/", "loopback"],
+    ["http://127.8.9.10:3000/", "loopback"],
+  ])("refuses %s (%s) although the allow-list covers it", async (url, kind) => {
+    const error = await refusal(checkDestination(new URL(url), policy()));
+    expect(error.message).toContain(
+      `, ${kind}); steps may not call this app or its workflow engine`,
+    );
+  });
+
+  it("refuses an address of this machine's own interfaces, even a public one", async () => {
+    const own = policy({ localAddresses: () => ["127.0.0.1", PUBLIC, "fe80::1%eth0"] });
+    const error = await refusal(checkDestination(new URL(`http://${PUBLIC}:3000/`), own));
+    expect(error.message).toContain(`(${PUBLIC}, an address of this machine)`);
+    await expect(checkDestination(new URL(`http://${PUBLIC}:3001/`), own)).resolves.toEqual({
+      address: PUBLIC,
+      family: 4,
+    });
+  });
+
+  it("reads this machine's interfaces when the policy gives no list", () => {
+    const listed = Object.values(networkInterfaces()).flatMap((list) =>
+      (list ?? []).map((entry) => entry.address),
+    );
+    expect(listed.length).toBeGreaterThan(0);
+    expect(createNetworkPolicy().localAddresses()).toEqual(listed);
+  });
+
+  it("refuses a name when any of its addresses is local on a protected port", async () => {
+    const named = policy({ allow: ["*.fixture.test"], resolve: resolvesTo(PUBLIC, "127.0.0.1") });
+    const error = await refusal(checkDestination(new URL("http://api.fixture.test:8288/"), named));
+    expect(error.message).toContain(
+      "port 8288 is the workflow engine's port (api.fixture.test resolves to 127.0.0.1, loopback)",
+    );
+  });
+
+  it("leaves the same port on a public address alone", async () => {
+    const remote = policy({ resolve: resolvesTo(PUBLIC) });
+    await expect(
+      checkDestination(new URL("http://api.example.com:3000/"), remote),
+    ).resolves.toEqual({
+      address: PUBLIC,
+      family: 4,
+    });
+  });
+
+  it("leaves the other ports of an allowed loopback address alone", async () => {
+    await expect(checkDestination(new URL("http://127.0.0.1:3001/"), policy())).resolves.toEqual({
+      address: "127.0.0.1",
+      family: 4,
+    });
+  });
+
+  it("counts a URL without a port as 80 or 443", async () => {
+    const web = policy({
+      protectedPorts: [
+        { port: 80, name: "this app's own port" },
+        { port: 443, name: "the workflow engine's port" },
+      ],
+    });
+    expect(portOf(new URL("http://127.0.0.1/"))).toBe(80);
+    expect(portOf(new URL("https://127.0.0.1/"))).toBe(443);
+    expect(portOf(new URL("https://127.0.0.1:443/"))).toBe(443);
+    expect((await refusal(checkDestination(new URL("http://127.0.0.1/"), web))).message).toContain(
+      "port 80 is this app's own port",
+    );
+    expect((await refusal(checkDestination(new URL("https://127.0.0.1/"), web))).message).toContain(
+      "port 443 is the workflow engine's port",
+    );
+  });
+
+  it("applies to other TCP destinations (SMTP) too", async () => {
+    const error = await refusal(
+      checkHost(
+        "localhost",
+        3000,
+        policy({ resolve: resolvesTo("127.0.0.1"), allow: ["localhost"] }),
+      ),
+    );
+    expect(error.message).toContain(
+      "Refused to connect to localhost:3000: port 3000 is this app's own port",
+    );
+    const v6 = await refusal(checkHost("::1", 8288, policy()));
+    expect(v6.message).toMatch(
+      /^Refused to connect to \[::1\]:8288: port 8288 is the workflow engine's port/,
+    );
+    await expect(checkHost("127.0.0.1", 2525, policy())).resolves.toEqual({
+      address: "127.0.0.1",
+      family: 4,
+    });
+  });
+});
 
 describe("allow-list ports in refusals", () => {
   it("says which ports an address is allowed on when another one is asked for", async () => {
@@ -51,7 +183,72 @@ describe("allow-list ports in refusals", () => {
   });
 });
 
-describe("HTTP_ALLOWLIST in env", () => {
+describe("the policy from env", () => {
+  const names = (config: Record<string, string>, own: string[] = []) =>
+    protectedPortsFromEnv(parseEnv(config), own);
+
+  it("protects PORT and INNGEST_EMBEDDED_PORT, 3000 and 8288 by default", () => {
+    expect(names({})).toEqual([
+      { port: 3000, name: "this app's own port" },
+      { port: 8288, name: "the workflow engine's port" },
+    ]);
+    expect(names({ PORT: "3100", INNGEST_EMBEDDED_PORT: "8300" }).map((p) => p.port)).toEqual([
+      3100, 8300,
+    ]);
+  });
+
+  it.each([
+    ["http://localhost:4000", 4000],
+    ["http://app.localhost", 80],
+    ["https://127.0.0.1", 443],
+    ["http://[::1]:5000", 5000],
+    ["https://10.1.2.3:8443", 8443],
+    ["http://0.0.0.0:4100", 4100],
+  ])("adds the port of a local APP_URL (%s → %i)", (url, port) => {
+    expect(names({ APP_URL: url })).toContainEqual({ port, name: "this app's own port" });
+  });
+
+  it("adds the port of an APP_URL on one of this machine's addresses", () => {
+    expect(names({ APP_URL: `http://${PUBLIC}:4000` }, [PUBLIC])).toContainEqual({
+      port: 4000,
+      name: "this app's own port",
+    });
+  });
+
+  it("leaves a public APP_URL's port alone", () => {
+    expect(names({ APP_URL: "https://flowchat.example.com" }).map((p) => p.port)).toEqual([
+      3000, 8288,
+    ]);
+    expect(names({ APP_URL: `http://${PUBLIC}:4000` }).map((p) => p.port)).toEqual([3000, 8288]);
+  });
+
+  it("adds a local INNGEST_BASE_URL's port, and the Dev Server's with INNGEST_DEV alone", () => {
+    expect(names({ INNGEST_BASE_URL: "http://127.0.0.1:8289" })).toContainEqual({
+      port: 8289,
+      name: "the workflow engine's port",
+    });
+    expect(names({ INNGEST_BASE_URL: "https://inngest.example.com" })).toHaveLength(2);
+    expect(names({ INNGEST_DEV: "1", INNGEST_EMBEDDED_PORT: "8300" }).map((p) => p.port)).toEqual([
+      3000, 8300, 8288,
+    ]);
+  });
+
+  it("lists a port once", () => {
+    expect(names({ APP_URL: "http://localhost:3000", PORT: "3000" })).toEqual([
+      { port: 3000, name: "this app's own port" },
+      { port: 8288, name: "the workflow engine's port" },
+    ]);
+  });
+
+  it("refuses the engine and app ports with HTTP_ALLOWLIST=127.0.0.1", async () => {
+    const fromEnv = networkPolicyFromEnv(parseEnv({ HTTP_ALLOWLIST: "127.0.0.1" }));
+    expect(fromEnv.allow.permits("127.0.0.1", "127.0.0.1", 9000)).toBe(true);
+    for (const port of [3000, 8288]) {
+      const error = await refusal(checkDestination(new URL(`http://127.0.0.1:${port}/`), fromEnv));
+      expect(error.message).toContain("steps may not call this app or its workflow engine");
+    }
+  });
+
   it("stops at startup on a malformed HTTP_ALLOWLIST, naming each bad entry", () => {
     expect(() => parseEnv({ HTTP_ALLOWLIST: "127.0.0.1:99999, localhost, fd00::/8:443" })).toThrow(
       EnvError,
