@@ -209,19 +209,121 @@ describe("http.request", () => {
       expect(target.requests).toHaveLength(6);
     });
 
-    it("drops credentials when a redirect leaves the origin", async () => {
-      const other = await startHttpTarget({ host: "127.0.0.1" });
-      try {
-        await run({
-          url: `${target.url}/redirect?to=${encodeURIComponent(`${other.url}/echo`)}`,
-          headers: { Authorization: "Bearer abc", "X-Keep": "1" },
+    describe("to another origin", () => {
+      const secret = "tok-7fQ2-very-secret";
+      const credentials = {
+        Authorization: "Bearer abc",
+        "X-Api-Key": "key-123",
+        "Private-Token": "glpat-123",
+        Cookie: "session=1",
+        "X-Tenant": `tenant=${secret}`,
+        "X-Keep": "1",
+      };
+      const withSecret = () => testContext({ secrets: { API_TOKEN: secret } });
+      let other: HttpTarget;
+      beforeAll(async () => {
+        other = await startHttpTarget();
+      });
+      afterAll(async () => {
+        await other?.close();
+      });
+      beforeEach(() => {
+        other.requests.length = 0;
+      });
+      const toOther = (path: string, status = 302) =>
+        `${target.url}/redirect?status=${status}&to=${encodeURIComponent(`${other.url}${path}`)}`;
+
+      it("drops credential headers and any header carrying a secret, keeps the rest", async () => {
+        await run({ url: toOther("/echo"), headers: credentials }, withSecret());
+        const sent = target.requests[0].headers;
+        expect(sent.authorization).toBe("Bearer abc");
+        expect(sent["x-tenant"]).toBe(`tenant=${secret}`);
+        const received = other.requests[0].headers;
+        expect(received.authorization).toBeUndefined();
+        expect(received["x-api-key"]).toBeUndefined();
+        expect(received["private-token"]).toBeUndefined();
+        expect(received.cookie).toBeUndefined();
+        expect(received["x-tenant"]).toBeUndefined();
+        expect(received["x-keep"]).toBe("1");
+        expect(received["user-agent"]).toBe("Flowchat (workflow step)");
+      });
+
+      it("counts a change of host alone as another origin", async () => {
+        const context = withSecret();
+        await run(
+          {
+            url: `http://localhost:${target.port}/redirect?to=${encodeURIComponent(`${target.url}/echo`)}`,
+            headers: credentials,
+          },
+          context,
+        );
+        expect(target.requests.map((r) => r.path)).toEqual(["/redirect", "/echo"]);
+        expect(target.requests[1].headers.authorization).toBeUndefined();
+        expect(target.requests[1].headers["x-tenant"]).toBeUndefined();
+        expect(target.requests[1].headers["x-keep"]).toBe("1");
+      });
+
+      it.each([
+        ["POST", 307],
+        ["POST", 308],
+        ["PUT", 302],
+        ["PATCH", 301],
+      ])(
+        "refuses to re-send a %s body on a %i, without reaching the other origin",
+        async (method, status) => {
+          const error = await actionError(
+            run({ url: toOther("/echo", status), method, body: { a: 1 }, headers: credentials }),
+          );
+          expect(error.message).toBe(
+            `${target.url} redirected the ${method} (HTTP ${status}) to another origin, ${other.url}; the request body was not re-sent to it. Call that URL directly if it should receive the body.`,
+          );
+          expect(error.retriable).toBe(false);
+          expect(target.requests).toHaveLength(1);
+          expect(other.requests).toHaveLength(0);
+        },
+      );
+
+      it.each([301, 302, 303])("follows a POST's %i as a GET without the body", async (status) => {
+        const result = await run({
+          url: toOther("/echo", status),
+          method: "POST",
+          body: { a: 1 },
+          headers: credentials,
         });
+        expect(result.body).toMatchObject({ method: "GET", body: "" });
+        expect(other.requests[0].headers["content-type"]).toBeUndefined();
         expect(other.requests[0].headers.authorization).toBeUndefined();
-        expect(other.requests[0].headers["x-keep"]).toBe("1");
-        expect(target.requests[0].headers.authorization).toBe("Bearer abc");
-      } finally {
-        await other.close();
-      }
+      });
+
+      it("follows a 307 without a body (GET) and still drops credentials", async () => {
+        const result = await run({ url: toOther("/echo", 307), headers: credentials });
+        expect(result.body).toMatchObject({ method: "GET" });
+        expect(other.requests[0].headers["x-api-key"]).toBeUndefined();
+      });
+    });
+
+    it("keeps headers and the body on a same-origin redirect", async () => {
+      const secret = "tok-7fQ2-very-secret";
+      const result = await run(
+        {
+          url: `${target.url}/redirect?status=307&to=/echo`,
+          method: "POST",
+          body: { a: 1 },
+          headers: {
+            Authorization: "Bearer abc",
+            "X-Api-Key": "key-123",
+            "Private-Token": "glpat-123",
+            "X-Tenant": `tenant=${secret}`,
+          },
+        },
+        testContext({ secrets: { API_TOKEN: secret } }),
+      );
+      expect(result.body).toMatchObject({ method: "POST", body: '{"a":1}' });
+      const received = target.requests[1].headers;
+      expect(received.authorization).toBe("Bearer abc");
+      expect(received["x-api-key"]).toBe("key-123");
+      expect(received["private-token"]).toBe("glpat-123");
+      expect(received["x-tenant"]).toBe(`tenant=${secret}`);
     });
   });
 

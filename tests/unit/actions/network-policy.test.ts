@@ -1,5 +1,5 @@
 // The SSRF guard's decisions without a network: protected ports on local addresses, allow-list
-// ports in refusals, and the policy the app builds from env.
+// ports in refusals, the policy the app builds from env, and what a cross-origin redirect keeps.
 import { networkInterfaces } from "node:os";
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "@/lib/env";
@@ -13,6 +13,7 @@ import {
   portOf,
   type Resolver,
 } from "@/lib/net/policy";
+import { CREDENTIAL_HEADER, crossOriginHeaders, secretMatcher } from "@/lib/net/request";
 
 const APP_PORT = 3000;
 const ENGINE_PORT = 8288;
@@ -259,5 +260,74 @@ describe("the policy from env", () => {
     expect(
       parseEnv({ HTTP_ALLOWLIST: "127.0.0.1:9000,[::1]:9000,10.0.0.0/8:443" }).HTTP_ALLOWLIST,
     ).toBe("127.0.0.1:9000,[::1]:9000,10.0.0.0/8:443");
+  });
+});
+
+describe("headers after a cross-origin redirect", () => {
+  it.each([
+    "Authorization",
+    "Proxy-Authorization",
+    "Cookie",
+    "X-Api-Key",
+    "x-api-key",
+    "Api-Key",
+    "apikey",
+    "Private-Token",
+    "X-Auth-Token",
+    "X-Access-Token",
+    "X-CSRF-Token",
+    "X-Amz-Security-Token",
+    "X-Client-Secret",
+    "X-Password",
+    "X-Passwd",
+    "X-Session-Id",
+    "X-Hub-Signature-256",
+    "X-Goog-Api-Key",
+    "X-Credentials",
+    "X-JWT-Assertion",
+    "Host",
+  ])("drops %s", (name) => {
+    expect(CREDENTIAL_HEADER.test(name)).toBe(true);
+  });
+
+  it.each([
+    "Accept",
+    "Accept-Encoding",
+    "Accept-Language",
+    "Cache-Control",
+    "Content-Type",
+    "Connection",
+    "Keep-Alive",
+    "If-None-Match",
+    "User-Agent",
+    "X-Request-Id",
+    "X-Forwarded-For",
+    "X-GitHub-Api-Version",
+    "Notion-Version",
+    "Prefer",
+    "X-Hostname",
+  ])("keeps %s", (name) => {
+    expect(CREDENTIAL_HEADER.test(name)).toBe(false);
+  });
+
+  it("drops a header whose value carries a secret, raw or encoded", () => {
+    const secret = "s3cr3t value/42";
+    const kept = crossOriginHeaders(
+      {
+        "X-Tenant": `tenant ${secret}`,
+        "X-Basic": `Basic ${Buffer.from(`me:${secret}`).toString("base64")}`,
+        "X-Escaped": `q=${encodeURIComponent(secret)}`,
+        "X-Keep": "s3cr3t value",
+        Authorization: "Bearer other",
+      },
+      secretMatcher([secret, "abc"]),
+    );
+    expect(kept).toEqual({ "X-Keep": "s3cr3t value" });
+  });
+
+  it("matches nothing without secret values", () => {
+    expect(secretMatcher([])("anything")).toBe(false);
+    expect(secretMatcher(["abc"])("abc")).toBe(false);
+    expect(secretMatcher(["abcd"])("xabcdx")).toBe(true);
   });
 });
