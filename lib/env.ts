@@ -1,5 +1,6 @@
 // The only reader of process.env: every setting the app understands, validated once.
 import { z } from "zod";
+import { AllowListError, parseAllowList } from "@/lib/net/allow-list";
 
 const emptyAsUndefined = (value: unknown) =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
@@ -91,8 +92,18 @@ export const envSchema = z.object({
   SECRETS_KEY: optionalString,
 
   // Outbound HTTP from workflow steps: private and loopback destinations are refused unless
-  // listed here (comma-separated host names, `*.suffix`, addresses or CIDR networks).
-  HTTP_ALLOWLIST: optionalString,
+  // listed here (comma-separated host names, `*.suffix`, addresses or CIDR networks, each
+  // with an optional `:port`; IPv6 with a port in brackets). Parsed here too, so a malformed
+  // entry stops the app with the entry and what is wrong with it. PORT and
+  // INNGEST_EMBEDDED_PORT on local addresses stay refused whatever it says.
+  HTTP_ALLOWLIST: optionalString.superRefine((value, ctx) => {
+    try {
+      parseAllowList(value);
+    } catch (error) {
+      if (!(error instanceof AllowListError)) throw error;
+      for (const problem of error.problems) ctx.addIssue({ code: "custom", message: problem });
+    }
+  }),
   HTTP_MAX_RESPONSE_BYTES: z.preprocess(
     emptyAsUndefined,
     z.coerce.number().int().min(1024).optional(),

@@ -152,8 +152,7 @@ export const emailSend = withRun(emailSendDeclaration, async (input, context) =>
   // checked address; the operator's env settings are trusted (a local relay is common).
   const connectTo = settings.trusted
     ? settings.host
-    : (await checkHost(settings.host, context.network, `${settings.host}:${settings.port}`))
-        .address;
+    : (await checkHost(settings.host, settings.port, context.network)).address;
   const timeoutMs = context.timeoutMs ?? 30_000;
   const { default: nodemailer } = await import("nodemailer");
   const transporter = nodemailer.createTransport({

@@ -88,7 +88,18 @@ export const httpRequest = withRun(httpRequestDeclaration, async (input, context
   const signal = deadlineSignal(context, policy.timeoutMs);
   const target = `${method} ${describeUrl(url)}`;
   try {
-    const response = await guardedRequest(url, policy, { method, headers, body, signal });
+    // Every secret of the person counts: the plan may have put one in any header.
+    const sensitiveValues = context.secrets.names().flatMap((name) => {
+      const value = context.secrets.get(name);
+      return value === undefined ? [] : [value];
+    });
+    const response = await guardedRequest(url, policy, {
+      method,
+      headers,
+      body,
+      signal,
+      sensitiveValues,
+    });
     const raw =
       method === "HEAD"
         ? Buffer.alloc(0)

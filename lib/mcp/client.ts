@@ -60,7 +60,8 @@ async function createTransport(
     "@modelcontextprotocol/sdk/client/streamableHttp.js"
   );
   const transport = new StreamableHTTPClientTransport(new URL(config.url), {
-    fetch: createGuardedFetch(options.network),
+    // The header's name is the person's choice; its value is what must not follow a redirect.
+    fetch: createGuardedFetch(options.network, { sensitiveValues: Object.values(headers) }),
     requestInit: { headers },
     reconnectionOptions: {
       maxRetries: 0,

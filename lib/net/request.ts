@@ -6,8 +6,15 @@ import https from "node:https";
 import type { LookupFunction } from "node:net";
 import { Readable } from "node:stream";
 import zlib from "node:zlib";
+import { createRedactor } from "@/lib/secrets/redact";
 import { NetworkError } from "./errors";
-import { checkDestination, type NetworkPolicy, originOf, type ResolvedAddress } from "./policy";
+import {
+  checkDestination,
+  type NetworkPolicy,
+  originOf,
+  portOf,
+  type ResolvedAddress,
+} from "./policy";
 
 export interface GuardedRequestOptions {
   method?: string;
@@ -17,6 +24,11 @@ export interface GuardedRequestOptions {
   signal?: AbortSignal;
   /** Follow 301/302/303/307/308 (default); each hop counts against policy.maxRedirects. */
   followRedirects?: boolean;
+  /**
+   * The caller's secret values: a header carrying one (raw, URL-encoded, base64…) is not
+   * sent on after a redirect to another origin, whatever its name.
+   */
+  sensitiveValues?: readonly string[];
 }
 
 export interface GuardedResponse {
@@ -30,8 +42,38 @@ export interface GuardedResponse {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/** Dropped when a redirect leaves the original origin, as browsers and curl do. */
-const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
+/**
+ * Header names dropped when a redirect leaves the origin (browsers and curl drop
+ * Authorization and Cookie; APIs put keys in many more): Authorization, Proxy-Authorization,
+ * Cookie, X-Api-Key, Private-Token, X-Auth-Token, X-Session-Id, X-Hub-Signature, Idempotency-Key…
+ * Host goes too: it named the origin the caller meant.
+ */
+export const CREDENTIAL_HEADER =
+  /auth|token|secret|key|passw|pwd|session|signature|credential|cookie|jwt|^host$/i;
+
+/**
+ * Whether a text carries one of `values` in any form the redactor knows (raw, URL-encoded,
+ * JSON-escaped, base64, inside a Basic credential…). Values under 4 characters are ignored,
+ * as they are for redaction.
+ */
+export function secretMatcher(values: readonly string[]): (text: string) => boolean {
+  const redactor = createRedactor(
+    Object.fromEntries(values.map((value, index) => [String(index), value])),
+  );
+  return (text) => redactor.active && redactor.text(text) !== text;
+}
+
+/** The headers a redirect to another origin may carry on. */
+export function crossOriginHeaders(
+  headers: Record<string, string>,
+  carriesSecret: (value: string) => boolean,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).filter(
+      ([name, value]) => !CREDENTIAL_HEADER.test(name) && !carriesSecret(value),
+    ),
+  );
+}
 
 function pinnedLookup(pinned: ResolvedAddress): LookupFunction {
   type Callback = (error: null, address: unknown, family?: number) => void;
@@ -82,7 +124,7 @@ function requestOnce(
       {
         protocol: url.protocol,
         hostname,
-        port: url.port || (secure ? 443 : 80),
+        port: portOf(url),
         path: `${url.pathname}${url.search}`,
         method,
         headers,
@@ -113,6 +155,7 @@ export async function guardedRequest(
   let body = options.body;
   const redirects: string[] = [];
   const startOrigin = url.origin;
+  const carriesSecret = secretMatcher(options.sensitiveValues ?? []);
   for (;;) {
     const pinned = await checkDestination(url, policy);
     let response: IncomingMessage;
@@ -157,12 +200,20 @@ export async function guardedRequest(
         Object.entries(headers).filter(([name]) => !/^content-(type|length|encoding)$/i.test(name)),
       );
     }
+    // Another scheme, host or port is another party: it gets neither the caller's
+    // credentials nor the body meant for the first one. 307/308 (and 301/302 for methods
+    // other than POST) would re-send the body, so such a redirect stops here instead.
     if (next.origin !== url.origin) {
-      headers = Object.fromEntries(
-        Object.entries(headers).filter(
-          ([name]) => !CREDENTIAL_HEADERS.includes(name.toLowerCase()),
-        ),
-      );
+      if (body !== undefined && body.length > 0) {
+        throw new NetworkError(
+          "bad_redirect",
+          `${originOf(url)} redirected the ${method} (HTTP ${status}) to another origin, ` +
+            `${originOf(next)}; the request body was not re-sent to it. ` +
+            "Call that URL directly if it should receive the body.",
+          { retriable: false },
+        );
+      }
+      headers = crossOriginHeaders(headers, carriesSecret);
     }
     redirects.push(next.toString());
     url = next;
@@ -242,7 +293,10 @@ type FetchInput = string | URL | Request;
  * transport). The body streams, so server-sent events work; redirects are followed and
  * checked like any other request.
  */
-export function createGuardedFetch(policy: NetworkPolicy) {
+export function createGuardedFetch(
+  policy: NetworkPolicy,
+  options: Pick<GuardedRequestOptions, "sensitiveValues"> = {},
+) {
   return async (input: FetchInput, init: RequestInit = {}): Promise<Response> => {
     const request = input instanceof Request ? input : undefined;
     const url = request ? request.url : input.toString();
@@ -263,6 +317,7 @@ export function createGuardedFetch(policy: NetworkPolicy) {
       headers,
       body,
       signal: init.signal ?? undefined,
+      sensitiveValues: options.sensitiveValues,
     });
     const responseHeaders = new Headers();
     for (const [name, value] of Object.entries(flattenHeaders(response.headers))) {

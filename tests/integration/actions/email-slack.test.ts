@@ -128,6 +128,36 @@ describe("email.send", () => {
     expect(error.message).toContain("Refused to connect to 127.0.0.1:");
   });
 
+  it("refuses a person's SMTP host on the app's port even when 127.0.0.1 is allowed", async () => {
+    const context = testContext({
+      allow: ["127.0.0.1"],
+      protectedPorts: [{ port: smtp.port, name: "this app's own port" }],
+      secrets: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, SMTP_FROM: "me@example.com" },
+    });
+    const error = await actionError(
+      send({ to: "a@example.com", subject: "x", text: "y" }, context),
+    );
+    expect(error.code).toBe("refused");
+    expect(error.retriable).toBe(false);
+    expect(error.message).toContain(
+      `Refused to connect to 127.0.0.1:${smtp.port}: port ${smtp.port} is this app's own port`,
+    );
+    expect(smtp.messages.filter((m) => m.to.includes("a@example.com"))).toHaveLength(0);
+  });
+
+  it("lets the allow-list permit a person's SMTP host on one port only", async () => {
+    const secrets = { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, SMTP_FROM: "me@example.com" };
+    const onPort = testContext({ allow: [`127.0.0.1:${smtp.port}`], secrets });
+    await send({ to: "port-ok@example.com", subject: "x", text: "y" }, onPort);
+    expect(smtp.messages.some((m) => m.to.includes("port-ok@example.com"))).toBe(true);
+    const otherPort = testContext({ allow: [`127.0.0.1:${smtp.port + 1}`], secrets });
+    const error = await actionError(
+      send({ to: "a@example.com", subject: "x", text: "y" }, otherPort),
+    );
+    expect(error.code).toBe("refused");
+    expect(error.message).toContain(`HTTP_ALLOWLIST permits it only on port ${smtp.port + 1}.`);
+  });
+
   it("needs a body", async () => {
     const error = await actionError(send({ to: "a@example.com", subject: "x" }));
     expect(error.message).toContain("needs a body: give text or html");

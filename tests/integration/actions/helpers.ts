@@ -6,7 +6,7 @@ import {
   createActionContext,
 } from "@/lib/actions/runtime/context";
 import { ActionError } from "@/lib/actions/runtime/errors";
-import { createNetworkPolicy, type Resolver } from "@/lib/net/policy";
+import { createNetworkPolicy, type ProtectedPort, type Resolver } from "@/lib/net/policy";
 
 /** Only loopback names ever resolve; anything else is a test bug, not a network call. */
 export const loopbackResolver: Resolver = async (hostname) => {
@@ -15,10 +15,14 @@ export const loopbackResolver: Resolver = async (hostname) => {
 };
 
 export function testContext(
-  overrides: Partial<CreateActionContextOptions> & { allow?: string[]; resolve?: Resolver } = {},
+  overrides: Partial<CreateActionContextOptions> & {
+    allow?: string[];
+    resolve?: Resolver;
+    protectedPorts?: ProtectedPort[];
+  } = {},
 ): ActionContext & { logs: ActionLogEntry[] } {
   const logs: ActionLogEntry[] = [];
-  const { allow, resolve, ...rest } = overrides;
+  const { allow, resolve, protectedPorts, ...rest } = overrides;
   const context = createActionContext({
     runId: "run-1",
     workflowId: "wf-1",
@@ -27,6 +31,7 @@ export function testContext(
     network: createNetworkPolicy({
       allow: allow ?? ["127.0.0.1"],
       resolve: resolve ?? loopbackResolver,
+      protectedPorts,
       timeoutMs: 5_000,
     }),
     log: (entry) => logs.push(entry),

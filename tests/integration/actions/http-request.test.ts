@@ -2,6 +2,8 @@
 // their retry flags, and the SSRF guard (DNS, literals, redirects, rebinding).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { httpRequest } from "@/lib/actions/http-request";
+import { parseEnv } from "@/lib/env";
+import { networkPolicyFromEnv } from "@/lib/net/env-policy";
 import { type HttpTarget, startHttpTarget } from "../../fixtures/http-target";
 import { actionError, testContext } from "./helpers";
 
@@ -207,16 +209,249 @@ describe("http.request", () => {
       expect(target.requests).toHaveLength(6);
     });
 
-    it("drops credentials when a redirect leaves the origin", async () => {
-      const other = await startHttpTarget({ host: "127.0.0.1" });
-      try {
-        await run({
-          url: `${target.url}/redirect?to=${encodeURIComponent(`${other.url}/echo`)}`,
-          headers: { Authorization: "Bearer abc", "X-Keep": "1" },
+    describe("to another origin", () => {
+      const secret = "tok-7fQ2-very-secret";
+      const credentials = {
+        Authorization: "Bearer abc",
+        "X-Api-Key": "key-123",
+        "Private-Token": "glpat-123",
+        Cookie: "session=1",
+        "X-Tenant": `tenant=${secret}`,
+        "X-Keep": "1",
+      };
+      const withSecret = () => testContext({ secrets: { API_TOKEN: secret } });
+      let other: HttpTarget;
+      beforeAll(async () => {
+        other = await startHttpTarget();
+      });
+      afterAll(async () => {
+        await other?.close();
+      });
+      beforeEach(() => {
+        other.requests.length = 0;
+      });
+      const toOther = (path: string, status = 302) =>
+        `${target.url}/redirect?status=${status}&to=${encodeURIComponent(`${other.url}${path}`)}`;
+
+      it("drops credential headers and any header carrying a secret, keeps the rest", async () => {
+        await run({ url: toOther("/echo"), headers: credentials }, withSecret());
+        const sent = target.requests[0].headers;
+        expect(sent.authorization).toBe("Bearer abc");
+        expect(sent["x-tenant"]).toBe(`tenant=${secret}`);
+        const received = other.requests[0].headers;
+        expect(received.authorization).toBeUndefined();
+        expect(received["x-api-key"]).toBeUndefined();
+        expect(received["private-token"]).toBeUndefined();
+        expect(received.cookie).toBeUndefined();
+        expect(received["x-tenant"]).toBeUndefined();
+        expect(received["x-keep"]).toBe("1");
+        expect(received["user-agent"]).toBe("Flowchat (workflow step)");
+      });
+
+      it("counts a change of host alone as another origin", async () => {
+        const context = withSecret();
+        await run(
+          {
+            url: `http://localhost:${target.port}/redirect?to=${encodeURIComponent(`${target.url}/echo`)}`,
+            headers: credentials,
+          },
+          context,
+        );
+        expect(target.requests.map((r) => r.path)).toEqual(["/redirect", "/echo"]);
+        expect(target.requests[1].headers.authorization).toBeUndefined();
+        expect(target.requests[1].headers["x-tenant"]).toBeUndefined();
+        expect(target.requests[1].headers["x-keep"]).toBe("1");
+      });
+
+      it.each([
+        ["POST", 307],
+        ["POST", 308],
+        ["PUT", 302],
+        ["PATCH", 301],
+      ])(
+        "refuses to re-send a %s body on a %i, without reaching the other origin",
+        async (method, status) => {
+          const error = await actionError(
+            run({ url: toOther("/echo", status), method, body: { a: 1 }, headers: credentials }),
+          );
+          expect(error.message).toBe(
+            `${target.url} redirected the ${method} (HTTP ${status}) to another origin, ${other.url}; the request body was not re-sent to it. Call that URL directly if it should receive the body.`,
+          );
+          expect(error.retriable).toBe(false);
+          expect(target.requests).toHaveLength(1);
+          expect(other.requests).toHaveLength(0);
+        },
+      );
+
+      it.each([301, 302, 303])("follows a POST's %i as a GET without the body", async (status) => {
+        const result = await run({
+          url: toOther("/echo", status),
+          method: "POST",
+          body: { a: 1 },
+          headers: credentials,
         });
+        expect(result.body).toMatchObject({ method: "GET", body: "" });
+        expect(other.requests[0].headers["content-type"]).toBeUndefined();
         expect(other.requests[0].headers.authorization).toBeUndefined();
-        expect(other.requests[0].headers["x-keep"]).toBe("1");
-        expect(target.requests[0].headers.authorization).toBe("Bearer abc");
+      });
+
+      it("follows a 307 without a body (GET) and still drops credentials", async () => {
+        const result = await run({ url: toOther("/echo", 307), headers: credentials });
+        expect(result.body).toMatchObject({ method: "GET" });
+        expect(other.requests[0].headers["x-api-key"]).toBeUndefined();
+      });
+    });
+
+    it("keeps headers and the body on a same-origin redirect", async () => {
+      const secret = "tok-7fQ2-very-secret";
+      const result = await run(
+        {
+          url: `${target.url}/redirect?status=307&to=/echo`,
+          method: "POST",
+          body: { a: 1 },
+          headers: {
+            Authorization: "Bearer abc",
+            "X-Api-Key": "key-123",
+            "Private-Token": "glpat-123",
+            "X-Tenant": `tenant=${secret}`,
+          },
+        },
+        testContext({ secrets: { API_TOKEN: secret } }),
+      );
+      expect(result.body).toMatchObject({ method: "POST", body: '{"a":1}' });
+      const received = target.requests[1].headers;
+      expect(received.authorization).toBe("Bearer abc");
+      expect(received["x-api-key"]).toBe("key-123");
+      expect(received["private-token"]).toBe("glpat-123");
+      expect(received["x-tenant"]).toBe(`tenant=${secret}`);
+    });
+  });
+
+  describe("the app's and the engine's own ports", () => {
+    let app: HttpTarget;
+    let engine: HttpTarget;
+    beforeAll(async () => {
+      [app, engine] = await Promise.all([startHttpTarget(), startHttpTarget()]);
+    });
+    afterAll(async () => {
+      await Promise.all([app?.close(), engine?.close()]);
+    });
+    const guarded = (allow = ["127.0.0.1"]) =>
+      testContext({
+        allow,
+        protectedPorts: [
+          { port: app.port, name: "this app's own port" },
+          { port: engine.port, name: "the workflow engine's port" },
+        ],
+      });
+    const untouched = () => {
+      expect(app.connections).toBe(0);
+      expect(engine.connections).toBe(0);
+      expect(app.requests).toHaveLength(0);
+      expect(engine.requests).toHaveLength(0);
+    };
+
+    it("reaches another loopback port when 127.0.0.1 is allowed", async () => {
+      expect((await run({ url: `${target.url}/json` }, guarded())).status).toBe(200);
+    });
+
+    it("refuses the engine's port even when 127.0.0.1 is allowed", async () => {
+      const error = await actionError(run({ url: `${engine.url}/v1/events` }, guarded()));
+      expect(error.message).toBe(
+        `Refused to connect to ${engine.url}: port ${engine.port} is the workflow engine's port (127.0.0.1, loopback); steps may not call this app or its workflow engine, whatever HTTP_ALLOWLIST says.`,
+      );
+      expect(error.code).toBe("refused");
+      expect(error.retriable).toBe(false);
+      untouched();
+    });
+
+    it("refuses the app's own port even when 127.0.0.1 is allowed", async () => {
+      const error = await actionError(
+        run({ url: `${app.url}/api/runs`, method: "POST", body: { x: 1 } }, guarded()),
+      );
+      expect(error.message).toContain(`port ${app.port} is this app's own port`);
+      expect(error.retriable).toBe(false);
+      untouched();
+    });
+
+    it("refuses them whatever the allow-list says: by name, network or exact port", async () => {
+      for (const allow of [
+        ["localhost"],
+        ["127.0.0.0/8"],
+        [`127.0.0.1:${engine.port}`],
+        [`localhost:${engine.port}`],
+      ]) {
+        const host = allow[0].startsWith("localhost") ? "localhost" : "127.0.0.1";
+        const error = await actionError(
+          run({ url: `http://${host}:${engine.port}/` }, guarded(allow)),
+        );
+        expect(error.code).toBe("refused");
+        expect(error.message).toContain("the workflow engine's port");
+      }
+      untouched();
+    });
+
+    it("refuses them with the policy built from HTTP_ALLOWLIST=127.0.0.1, PORT and INNGEST_EMBEDDED_PORT", async () => {
+      const network = networkPolicyFromEnv(
+        parseEnv({
+          HTTP_ALLOWLIST: "127.0.0.1",
+          PORT: String(app.port),
+          INNGEST_EMBEDDED_PORT: String(engine.port),
+        }),
+      );
+      const context = testContext({ network });
+      expect((await run({ url: `${target.url}/json` }, context)).status).toBe(200);
+      for (const url of [`${engine.url}/`, `${app.url}/`]) {
+        const error = await actionError(run({ url }, context));
+        expect(error.code).toBe("refused");
+        expect(error.message).toContain("steps may not call this app or its workflow engine");
+      }
+      untouched();
+    });
+
+    it("refuses a redirect from an allowed origin to a protected port", async () => {
+      const error = await actionError(
+        run(
+          { url: `${target.url}/redirect?to=${encodeURIComponent(`${engine.url}/v1/events`)}` },
+          guarded(),
+        ),
+      );
+      expect(error.message).toContain(`port ${engine.port} is the workflow engine's port`);
+      expect(error.retriable).toBe(false);
+      expect(target.requests.map((r) => r.path)).toEqual(["/redirect"]);
+      untouched();
+    });
+  });
+
+  describe("allow-list entries with a port", () => {
+    it("permits exactly the port that 127.0.0.1:<port> names", async () => {
+      const other = await startHttpTarget();
+      try {
+        const context = testContext({ allow: [`127.0.0.1:${target.port}`] });
+        expect((await run({ url: `${target.url}/json` }, context)).status).toBe(200);
+        const error = await actionError(run({ url: `${other.url}/json` }, context));
+        expect(error.message).toBe(
+          `Refused to connect to ${other.url}: loopback (127.0.0.0/8) addresses are not allowed. HTTP_ALLOWLIST permits it only on port ${target.port}.`,
+        );
+        expect(error.retriable).toBe(false);
+        expect(other.connections).toBe(0);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it("re-checks the port on every redirect hop", async () => {
+      const other = await startHttpTarget();
+      try {
+        const context = testContext({ allow: [`127.0.0.1:${target.port}`] });
+        const error = await actionError(
+          run(
+            { url: `${target.url}/redirect?to=${encodeURIComponent(`${other.url}/json`)}` },
+            context,
+          ),
+        );
+        expect(error.code).toBe("refused");
+        expect(other.connections).toBe(0);
       } finally {
         await other.close();
       }
