@@ -116,8 +116,9 @@ function outputFor(
     case "wait.approval": {
       if (!signaled) return { approved: false, timedOut: true };
       const answer = (data ?? {}) as { approved?: unknown; by?: unknown; comment?: unknown };
+      // Only an explicit yes approves: a signal without a decision is not an approval.
       return {
-        approved: answer.approved !== false,
+        approved: answer.approved === true,
         timedOut: false,
         ...(typeof answer.by === "string" ? { by: answer.by } : {}),
         ...(typeof answer.comment === "string" ? { comment: answer.comment } : {}),

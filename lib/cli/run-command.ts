@@ -142,20 +142,33 @@ async function runPlanFile(
   const globalForDb = globalThis as unknown as { flowchatDb?: Promise<typeof handle> };
   const previousDb = globalForDb.flowchatDb;
   globalForDb.flowchatDb = Promise.resolve(handle);
-  const engine = createEngine({ db: handle, port: 0, logger: silentLogger, pollIntervalMs: 500 });
+  // Even for one run on loopback, the engine signs its calls and guards its API.
+  const keys = {
+    signingKey: `signkey-prod-${randomBytes(32).toString("hex")}`,
+    eventKey: randomBytes(32).toString("hex"),
+  };
+  const engine = createEngine({
+    db: handle,
+    port: 0,
+    logger: silentLogger,
+    pollIntervalMs: 500,
+    ...keys,
+  });
   let resumeServer: http.Server | undefined;
   try {
     await migrate(handle);
     await engine.start();
     const client = new Inngest({
       id: "flowchat",
-      isDev: true,
+      isDev: false,
       baseUrl: engine.url,
+      ...keys,
       logger: { info() {}, warn() {}, error() {}, debug() {} },
     });
     const secret = randomBytes(32).toString("base64url");
     // Resume links work while the CLI runs: a small listener answers /api/resume/:token.
-    const { resumeFromToken } = await import("@/lib/runs/resume-request");
+    const { handleResumeRequest } = await import("@/lib/runs/resume-request");
+    const { AppError } = await import("@/lib/errors");
     resumeServer = http.createServer(async (req, res) => {
       const token = /^\/api\/resume\/([^/?]+)/.exec(req.url ?? "")?.[1];
       const chunks: Buffer[] = [];
@@ -163,16 +176,22 @@ async function runPlanFile(
       let response: Response;
       try {
         if (!token) throw new Error("not found");
-        response = await resumeFromToken(
+        response = await handleResumeRequest(
           new Request(`http://cli.local${req.url}`, {
             method: req.method,
+            headers: Object.entries(req.headers).flatMap(([name, value]) =>
+              typeof value === "string" ? [[name, value] as [string, string]] : [],
+            ),
             body: req.method === "POST" ? Buffer.concat(chunks) : undefined,
           }),
           token,
           { client, secret },
         );
-      } catch {
-        response = new Response("not found", { status: 404 });
+      } catch (error) {
+        response =
+          error instanceof AppError
+            ? error.toResponse()
+            : new Response("not found", { status: 404 });
       }
       res.writeHead(response.status, { "content-type": "application/json" });
       res.end(await response.text());

@@ -431,18 +431,19 @@ export async function consumeWaitSignal({
     });
 }
 
-export async function getWaitSignal({
-  runId,
-  stepId,
-}: {
-  runId: string;
-  stepId: string;
-}): Promise<{ signaled: boolean; armed: boolean; consumed: boolean; payload: unknown }> {
+export async function getWaitSignal({ runId, stepId }: { runId: string; stepId: string }): Promise<{
+  signaled: boolean;
+  armed: boolean;
+  consumed: boolean;
+  payload: unknown;
+  signaledAt: Date | null;
+}> {
   const [row] = await (await db())
     .select()
     .from(waitSignals)
     .where(and(eq(waitSignals.runId, runId), eq(waitSignals.stepId, stepId)));
   return {
+    signaledAt: row?.signaledAt ?? null,
     signaled: !!row?.signaledAt,
     armed: !!row?.armedAt,
     consumed: !!row?.consumedAt,

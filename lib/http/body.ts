@@ -150,3 +150,37 @@ export function decodeUtf8(bytes: Uint8Array, surface: Surface = "api"): string 
     throw new AppError(`bad_request:${surface}`, "The request body is not valid UTF-8 text.");
   }
 }
+
+/**
+ * A body an outside system sent (a webhook, a resume link's payload), whatever its type:
+ * declared JSON is parsed strictly, a form becomes an object, other text stays text (or, with
+ * `sniffJson`, is parsed when it is JSON). Empty is null; bodies that are not UTF-8 text, or
+ * that hold NUL characters, are a clear 400.
+ */
+export function parseIncomingBody(
+  bytes: Uint8Array,
+  contentType: string | null,
+  { surface = "api", sniffJson = false }: { surface?: Surface; sniffJson?: boolean } = {},
+): unknown {
+  if (bytes.length === 0) return null;
+  const text = decodeUtf8(bytes, surface);
+  const type = (contentType ?? "").toLowerCase();
+  if (isJsonContentType(type)) return parseStorableJson(text, surface);
+  if (text.includes("\u0000")) {
+    throw new AppError(`bad_request:${surface}`, "The request body contains a NUL character.");
+  }
+  if (type.startsWith("application/x-www-form-urlencoded")) {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
+  if (sniffJson && /^\s*[[{"]/.test(text)) {
+    try {
+      return parseStorableJson(text, surface);
+    } catch {
+      // Not JSON after all: keep it as the text it is.
+    }
+  }
+  if (LONE_SURROGATE.test(text)) {
+    throw new AppError(`bad_request:${surface}`, "The request body contains invalid Unicode.");
+  }
+  return text;
+}

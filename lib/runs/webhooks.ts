@@ -9,7 +9,7 @@ import type { Workflow, WorkflowVersion } from "@/lib/db/schema";
 import { getWorkflowForTrigger } from "@/lib/db/workflow-queries";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { decodeUtf8, isJsonContentType, parseStorableJson, readBodyBytes } from "@/lib/http/body";
+import { parseIncomingBody, readBodyBytes } from "@/lib/http/body";
 import { logError } from "@/lib/log";
 import { PlanSchema } from "@/lib/plan/schema";
 import { appBaseUrl, resumeSecret } from "./resume";
@@ -85,18 +85,7 @@ export async function readWebhookRequest(
   limit = env().MAX_REQUEST_BYTES,
 ): Promise<WebhookRequest> {
   const bytes = await readBodyBytes(request, { limit, surface: "run" });
-  const type = (request.headers.get("content-type") ?? "").toLowerCase();
-  let body: unknown = null;
-  if (bytes.length > 0) {
-    const text = decodeUtf8(bytes, "run");
-    if (text.includes("\u0000")) {
-      throw new AppError("bad_request:run", "The request body contains a NUL character.");
-    }
-    if (isJsonContentType(type)) body = parseStorableJson(text, "run");
-    else if (type.startsWith("application/x-www-form-urlencoded")) {
-      body = Object.fromEntries(new URLSearchParams(text));
-    } else body = text;
-  }
+  const body = parseIncomingBody(bytes, request.headers.get("content-type"), { surface: "run" });
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
     if (!HIDDEN_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value;

@@ -1,7 +1,7 @@
 // Waits on the embedded executor: approvals answered in the app, resume URLs called before
 // the run reaches the wait, timeouts, wait.until, conditions on `now` under replay, and a
 // cancel while the run sleeps.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getRunById, listRunSteps } from "@/lib/db/run-queries";
 import { drivers } from "@/tests/helpers/database";
 import { freePort } from "../engine/processes";
@@ -12,6 +12,9 @@ import {
   pointAppClientAtHarness,
   type RunsHarness,
 } from "./harness";
+
+// The resume route asks who is signed in (the owner deciding from the page is recorded).
+vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => undefined }));
 
 const port = await freePort();
 // The app's own client (used by the routes) talks to the test executor.

@@ -1,8 +1,11 @@
-// GET|POST /api/resume/:token [JSON body] → 202 { accepted, duplicate }: a wait step's resume
-// URL. No session: the token (HMAC of run and step) is the credential. The JSON body, if any,
-// becomes the wait's payload; a GET resumes without one (an email link, a tracking pixel).
+// GET|POST /api/resume/:token: a wait step's resume link. No session needed: the token (HMAC
+// of run and step) is the credential. GET decides nothing (mail scanners fetch every link): a
+// browser is sent to the page at /resume/:token, an API client gets the JSON description.
+// POST decides once: `{ approved: true | false, comment? }` for an approval, any JSON payload
+// for a wait.event, nothing for a delay → 202 { accepted, duplicate }; a second decision 409.
+import { currentUserId } from "@/app/(auth)/auth";
 import { toErrorResponse } from "@/lib/errors";
-import { resumeFromToken } from "@/lib/runs/resume-request";
+import { handleResumeRequest } from "@/lib/runs/resume-request";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +14,11 @@ type Context = { params: Promise<{ token: string }> };
 async function handle(request: Request, context: Context) {
   try {
     const { token } = await context.params;
-    return await resumeFromToken(request, token);
+    return await handleResumeRequest(request, token, {
+      pagePath: "/resume",
+      // The owner deciding from their own browser is recorded as themselves.
+      signedInUserId: request.method === "POST" ? await currentUserId() : undefined,
+    });
   } catch (error) {
     return toErrorResponse(error, "run");
   }
