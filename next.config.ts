@@ -1,6 +1,17 @@
 import type { NextConfig } from "next";
 
+// Static files skip proxy.ts; they still get the headers that need no per-request nonce.
+const staticSecurityHeaders = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+];
+
 const nextConfig: NextConfig = {
+  poweredByHeader: false,
+  async headers() {
+    return [{ source: "/_next/:path*", headers: staticSecurityHeaders }];
+  },
   // PGlite ships WASM and data files that must be loaded from node_modules at run time,
   // and postgres-js should not be bundled either.
   serverExternalPackages: ["@electric-sql/pglite", "postgres"],

@@ -104,7 +104,7 @@ export function parseStorableJson(text: string, surface: Surface = "api"): unkno
   try {
     value = JSON.parse(text);
   } catch {
-    throw new AppError(`bad_request:${surface}`, "The request body is not valid JSON.");
+    throw new AppError(`bad_request:${surface}`, "The request body must be JSON.");
   }
   const problem = findUnstorableJson(value);
   if (problem) {
