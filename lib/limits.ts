@@ -3,7 +3,7 @@
 // (lib/env.ts, 1 MB by default) before any of these apply.
 
 /** A plan as JSON: what the planner, the editor, the routes and the CLI accept. */
-export const MAX_PLAN_BYTES = 256 * 1024;
+export { MAX_PLAN_BYTES } from "@/lib/plan/schema";
 /** A run's manual inputs as JSON. */
 export const MAX_RUN_INPUT_BYTES = 64 * 1024;
 /** A chat request (the person's message and its envelope) as JSON. */

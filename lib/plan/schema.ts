@@ -4,6 +4,10 @@ import { z } from "zod";
 
 export const PLAN_VERSION = 1;
 export const MAX_STEPS = 100;
+/** A plan as JSON (the routes, the planner and the CLI all accept at most this). */
+export const MAX_PLAN_BYTES = 256 * 1024;
+/** Deepest nesting of a plan's JSON. */
+export const MAX_PLAN_DEPTH = 32;
 export const MAX_ON_FAILURE_STEPS = 20;
 /** The largest `maxItems` a loop may declare. */
 export const MAX_FOREACH_ITEMS = 1000;

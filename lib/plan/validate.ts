@@ -19,7 +19,15 @@ import {
   zodIssueMessage,
 } from "./issues";
 import { cronProblem, nextFireTimes } from "./schedule";
-import { type InputField, MAX_FOREACH_ITEMS, type Plan, PlanSchema, type PlanStep } from "./schema";
+import {
+  type InputField,
+  MAX_FOREACH_ITEMS,
+  MAX_PLAN_BYTES,
+  MAX_PLAN_DEPTH,
+  type Plan,
+  PlanSchema,
+  type PlanStep,
+} from "./schema";
 import { FAILURE_FIELDS, STEP_RECORD_FIELDS, TRIGGER_FIELDS, USER_FIELDS } from "./scope";
 import { didYouMean } from "./suggest";
 import { scanTemplate, TemplateSyntaxError, walkStrings } from "./template";
@@ -78,6 +86,32 @@ class Collector {
   }
 }
 
+/**
+ * A plan too deep or too large for the language (and for the recursive walks that follow):
+ * measured without recursion first, so absurd input is a clear error, not a stack overflow.
+ */
+function sizeProblem(raw: object): { path: (string | number)[]; message: string } | undefined {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: raw, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop() as { value: unknown; path: (string | number)[] };
+    if (value === null || typeof value !== "object") continue;
+    if (path.length >= MAX_PLAN_DEPTH) {
+      return { path, message: `nests deeper than ${MAX_PLAN_DEPTH} levels; flatten it` };
+    }
+    for (const [key, child] of Object.entries(value)) {
+      stack.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] });
+    }
+  }
+  const bytes = new TextEncoder().encode(JSON.stringify(raw)).length;
+  if (bytes > MAX_PLAN_BYTES) {
+    return {
+      path: [],
+      message: `the plan is ${Math.ceil(bytes / 1024)} KB of JSON; a plan may be at most ${MAX_PLAN_BYTES / 1024} KB`,
+    };
+  }
+  return undefined;
+}
+
 /** Validates a plan (an object, or JSON text) against the plan language and a catalog. */
 export function validatePlan(input: unknown, options: ValidateOptions): ValidationResult {
   const issues = new Collector();
@@ -93,6 +127,11 @@ export function validatePlan(input: unknown, options: ValidateOptions): Validati
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     issues.error([], `a plan must be a JSON object, got ${describeValue(raw)}`);
+    return { ok: false, errors: issues.errors, warnings: [] };
+  }
+  const oversized = sizeProblem(raw);
+  if (oversized) {
+    issues.error(oversized.path, oversized.message);
     return { ok: false, errors: issues.errors, warnings: [] };
   }
 

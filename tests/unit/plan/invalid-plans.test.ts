@@ -23,6 +23,20 @@ const cases: InvalidCase[] = [
     errors: ["(plan): a plan must be a JSON object, got a list"],
   },
   {
+    name: "a plan over the size limit",
+    plan: (p) => ({ ...p, summary: "x".repeat(300 * 1024) }),
+    errors: ["(plan): the plan is 301 KB of JSON; a plan may be at most 256 KB"],
+  },
+  {
+    name: "a plan nested absurdly deep",
+    plan: (p) => {
+      let value: unknown = "bottom";
+      for (let i = 0; i < 10_000; i++) value = { a: value };
+      return { ...p, steps: [{ ...(p.steps as object[])[0], input: { value } }] };
+    },
+    errors: [`steps[0].input.value${".a".repeat(28)}: nests deeper than 32 levels; flatten it`],
+  },
+  {
     name: "version",
     plan: (p) => ({ ...p, version: 2 }),
     errors: ["version: must be 1, got the number 2"],
