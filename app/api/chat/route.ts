@@ -30,6 +30,7 @@ import { listWorkflows } from "@/lib/db/workflow-queries";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { listUserMcpTools } from "@/lib/mcp/catalog";
 import { isValidTimeZone } from "@/lib/plan";
+import { enforceLimit } from "@/lib/rate-limit";
 import { chatRequestSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -58,6 +59,8 @@ export async function POST(request: Request) {
   try {
     const userId = await currentUserId();
     if (!userId || !(await getUserById({ id: userId }))) throw new AppError("unauthorized:auth");
+    // Per person, before any work: 429 + Retry-After once over (lib/rate-limit/limits.ts).
+    await enforceLimit("chat", userId);
 
     const parsed = chatRequestSchema.safeParse(await readBody(request));
     if (!parsed.success) {
