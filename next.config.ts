@@ -13,8 +13,10 @@ const nextConfig: NextConfig = {
     return [{ source: "/_next/:path*", headers: staticSecurityHeaders }];
   },
   // PGlite ships WASM and data files that must be loaded from node_modules at run time,
-  // and postgres-js should not be bundled either.
-  serverExternalPackages: ["@electric-sql/pglite", "postgres"],
+  // and postgres-js should not be bundled either. rate-limiter-flexible loads drizzle-orm with
+  // a computed import() that no bundler can follow ("expression is too dynamic"); external,
+  // Node resolves it at run time (lib/rate-limit/README.md).
+  serverExternalPackages: ["@electric-sql/pglite", "postgres", "rate-limiter-flexible"],
   // `npm test` type-checks the whole repo with `tsc --noEmit`; doing it again in every build
   // only doubles the slowest step on small machines.
   typescript: { ignoreBuildErrors: true },

@@ -53,6 +53,8 @@ export default defineConfig({
         NEXT_TELEMETRY_DISABLED: "1",
         // Its own embedded executor port, so a dev server's (8288) can run alongside.
         INNGEST_EMBEDDED_PORT: process.env.E2E_ENGINE_PORT ?? "8388",
+        // Every spec signs up from 127.0.0.1: more accounts than one address may open an hour.
+        RATE_LIMITS: "register=1000/1h",
       },
     },
   ],

@@ -12,6 +12,9 @@ export default defineConfig({
     },
   },
   test: {
+    // next-auth's ESM imports "next/server" without an extension, which Node's resolver refuses;
+    // inlined, Vite resolves it (tests/integration/auth drive Auth.js's real route handler).
+    server: { deps: { inline: ["next-auth"] } },
     projects: [
       {
         extends: true,

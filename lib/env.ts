@@ -1,6 +1,7 @@
 // The only reader of process.env: every setting the app understands, validated once.
 import { z } from "zod";
 import { AllowListError, parseAllowList } from "@/lib/net/allow-list";
+import { isLimitName, type LimitName, type LimitSpec } from "@/lib/rate-limit/limits";
 
 const emptyAsUndefined = (value: unknown) =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
@@ -15,6 +16,36 @@ const flag = z.preprocess(
     .transform((v) => v === "1" || v === "true"),
 );
 
+const durationUnits: Record<string, number> = { "": 1, s: 1, m: 60, h: 3600 };
+
+/** `RATE_LIMITS=register=100/1h,chat=60/1m`: limit name = points / window (s, m or h). */
+const rateLimitOverrides = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const table: Partial<Record<LimitName, LimitSpec>> = {};
+      for (const item of (value ?? "").split(",").map((part) => part.trim())) {
+        if (!item) continue;
+        const match = /^([a-z-]+)=(\d+)\/(\d+)([smh]?)$/.exec(item);
+        const name = match?.[1] ?? "";
+        if (!match || !isLimitName(name) || Number(match[2]) < 1 || Number(match[3]) < 1) {
+          ctx.addIssue({
+            code: "custom",
+            message: `"${item}" is not name=points/window (e.g. register=100/1h) with a known limit name`,
+          });
+          return z.NEVER;
+        }
+        table[name] = {
+          points: Number(match[2]),
+          duration: Number(match[3]) * (durationUnits[match[4] ?? ""] ?? 1),
+        };
+      }
+      return table;
+    }),
+);
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
 
@@ -27,6 +58,12 @@ export const envSchema = z.object({
   AUTH_SECRET: optionalString,
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,
+
+  // Client addresses for rate limits: how many reverse proxies in front of the app append to
+  // X-Forwarded-For (lib/rate-limit/client-address.ts). 0: the app is reached directly.
+  TRUST_PROXY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10).default(0)),
+  // Overrides of the named rate limits (lib/rate-limit/limits.ts), e.g. register=100/1h.
+  RATE_LIMITS: rateLimitOverrides,
 
   // Model: any OpenAI-compatible endpoint.
   OPENAI_API_KEY: optionalString,

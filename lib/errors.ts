@@ -74,7 +74,13 @@ export class AppError extends Error {
   }
 
   toResponse(): Response {
-    return Response.json({ error: this.toJSON() }, { status: this.status });
+    // A refused rate limit says when to come back (lib/rate-limit puts it in details).
+    const retryAfter = (this.details as { retryAfter?: unknown } | undefined)?.retryAfter;
+    const headers =
+      this.type === "rate_limit" && typeof retryAfter === "number"
+        ? { "Retry-After": String(Math.max(1, Math.ceil(retryAfter))) }
+        : undefined;
+    return Response.json({ error: this.toJSON() }, { status: this.status, headers });
   }
 
   /** Rebuilds the error from a response body produced by `toResponse`. */

@@ -1,10 +1,15 @@
 "use server";
 
+import { headers } from "next/headers";
 import { AuthError } from "next-auth";
 import { signInSchema, signUpSchema } from "@/lib/auth/credentials";
-import { hashPassword } from "@/lib/auth/password";
-import { createUser } from "@/lib/db/queries";
+import { LoginThrottled } from "@/lib/auth/login-throttle";
+import { newPasswordProblem } from "@/lib/auth/password-policy";
+import { safeRedirect } from "@/lib/auth/redirect";
+import { createAccountIfNew, REGISTRATION_REFUSED } from "@/lib/auth/registration";
 import { AppError } from "@/lib/errors";
+import { enforceLimit, requestAddress } from "@/lib/rate-limit";
+import { refusalMessage } from "@/lib/rate-limit/limits";
 import { signIn, signOut } from "./auth";
 
 export type AuthFormState = {
@@ -27,6 +32,13 @@ export async function signInAction(_: AuthFormState, form: FormData): Promise<Au
   try {
     await signIn("credentials", { ...parsed.data, redirectTo: safeRedirect(form.get("next")) });
   } catch (error) {
+    if (error instanceof LoginThrottled) {
+      return {
+        status: "error",
+        message: refusalMessage("login", error.retryAfterSeconds),
+        fields,
+      };
+    }
     if (error instanceof AuthError) {
       return { status: "error", message: "Wrong email or password.", fields };
     }
@@ -43,32 +55,38 @@ export async function signUpAction(_: AuthFormState, form: FormData): Promise<Au
   });
   const fields = { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? "") };
   if (!parsed.success) return { status: "error", message: firstIssue(parsed.error), fields };
+  const { email, name, password } = parsed.data;
+  const problem = await newPasswordProblem(password, email);
+  if (problem) return { status: "error", message: problem, fields };
   try {
-    await createUser({
-      email: parsed.data.email,
-      name: parsed.data.name,
-      passwordHash: await hashPassword(parsed.data.password),
-    });
+    await enforceLimit("register", requestAddress(await headers()));
+    // Whether the email was free stays unsaid: the sign-in below decides what the person sees.
+    await createAccountIfNew({ email, name, password });
   } catch (error) {
     if (error instanceof AppError) return { status: "error", message: error.message, fields };
     throw error;
   }
-  await signIn("credentials", {
-    email: parsed.data.email,
-    password: parsed.data.password,
-    redirectTo: "/",
-  });
+  try {
+    await signIn("credentials", { email, password, redirectTo: "/" });
+  } catch (error) {
+    if (error instanceof LoginThrottled) {
+      return {
+        status: "error",
+        message: refusalMessage("login", error.retryAfterSeconds),
+        fields,
+      };
+    }
+    if (error instanceof AuthError)
+      return { status: "error", message: REGISTRATION_REFUSED, fields };
+    throw error; // the redirect thrown by a successful signIn
+  }
   return { status: "idle" };
 }
 
 export async function signOutAction() {
+  // Auth.js's signOut event lists this session as revoked before the cookie is cleared
+  // (app/(auth)/auth.ts), so a copy of the cookie stops working too.
   await signOut({ redirectTo: "/login" });
-}
-
-/** Only same-site paths: an open redirect would let a link send people elsewhere after login. */
-function safeRedirect(next: FormDataEntryValue | null) {
-  const value = typeof next === "string" ? next : "";
-  return value.startsWith("/") && !value.startsWith("//") ? value : "/";
 }
 
 export async function githubSignInAction() {

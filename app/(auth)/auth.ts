@@ -1,12 +1,14 @@
 // Auth.js (next-auth v5): email + password always, GitHub when its env is set. Sessions are
-// JWTs carrying our user id; every route and action checks `auth()` itself.
+// JWTs carrying our user id and a session id that signing out revokes (lib/auth/sessions.ts);
+// every route and action checks `auth()` itself.
 import NextAuth, { type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
-import { signInSchema } from "@/lib/auth/credentials";
-import { verifyAgainstDummy, verifyPassword } from "@/lib/auth/password";
+import { authorizeCredentials } from "@/lib/auth/authorize";
+import { safeCallbackUrl } from "@/lib/auth/redirect";
 import { getAuthSecret } from "@/lib/auth/secret";
-import { getUserByEmail, upsertOAuthUser } from "@/lib/db/queries";
+import { checkSession, endSession, newSessionId, SESSION_MAX_AGE } from "@/lib/auth/sessions";
+import { upsertOAuthUser } from "@/lib/db/queries";
 import { env } from "@/lib/env";
 
 declare module "next-auth" {
@@ -25,10 +27,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   return {
     secret: getAuthSecret(),
     trustHost: true,
-    session: { strategy: "jwt" },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
     pages: { signIn: "/login" },
     logger: {
-      // A wrong password is an expected outcome, shown in the form; not a server error.
+      // A wrong password (or a throttled one) is an expected outcome, shown in the form; not a
+      // server error.
       error(error) {
         // `name` is minified in production builds; `type` is kept.
         if ((error as { type?: string }).type === "CredentialsSignin") return;
@@ -39,18 +42,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     providers: [
       Credentials({
         credentials: { email: {}, password: {} },
-        async authorize(raw) {
-          const parsed = signInSchema.safeParse(raw);
-          if (!parsed.success) return null;
-          const { email, password } = parsed.data;
-          const user = await getUserByEmail({ email });
-          if (!user?.passwordHash) {
-            await verifyAgainstDummy(password);
-            return null;
-          }
-          if (!(await verifyPassword(password, user.passwordHash))) return null;
-          return { id: user.id, email: user.email, name: user.name };
-        },
+        authorize: (raw, request) => authorizeCredentials(raw, request),
       }),
       ...(githubEnabled()
         ? [GitHub({ clientId: config.AUTH_GITHUB_ID, clientSecret: config.AUTH_GITHUB_SECRET })]
@@ -58,7 +50,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
     ],
     callbacks: {
       async jwt({ token, user, account, profile }) {
-        if (account?.provider === "github" && user?.email) {
+        if (!user) return checkSession(token);
+        // Signing in: a new session with its own id.
+        if (account?.provider === "github" && user.email) {
           const local = await upsertOAuthUser({
             provider: "github",
             providerAccountId: String(profile?.id ?? account.providerAccountId),
@@ -67,14 +61,23 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
             image: user.image,
           });
           token.uid = local.id;
-        } else if (user?.id) {
+        } else if (user.id) {
           token.uid = user.id;
         }
+        token.sid = newSessionId();
         return token;
       },
       session({ session, token }) {
         if (typeof token.uid === "string") session.user.id = token.uid;
         return session;
+      },
+      redirect: ({ url, baseUrl }) => safeCallbackUrl(url, baseUrl),
+    },
+    events: {
+      // Runs for the sign-out action and for POST /api/auth/signout, before the cookie is
+      // cleared; a failure is logged by Auth.js and the cookie is still cleared.
+      async signOut(message) {
+        if ("token" in message) await endSession(message.token);
       },
     },
   };

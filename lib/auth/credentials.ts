@@ -1,7 +1,8 @@
-// What a person types to sign up or sign in, validated once for the form and the server.
+// What a person types to sign up or sign in, validated once for the form and the server. The
+// common-password check needs a large list and runs on the server only (password-policy.ts).
 import { z } from "zod";
 
-export const MIN_PASSWORD = 8;
+export const MIN_PASSWORD = 10;
 export const MAX_PASSWORD = 200;
 
 export const emailSchema = z

@@ -40,6 +40,40 @@ export const accounts = pgTable(
   (t) => [uniqueIndex("accounts_provider_idx").on(t.provider, t.providerAccountId)],
 );
 
+/**
+ * Sessions ended by signing out before their JWT expired. The session cookie is a signed JWT
+ * that stays valid until it expires, so a copy taken before sign-out would still work; the
+ * jwt callback refuses any session id listed here. Rows are pruned once `expires_at` passes
+ * (no token carrying the id can be valid by then).
+ */
+export const revokedSessions = pgTable(
+  "revoked_sessions",
+  {
+    sessionId: text("session_id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("revoked_sessions_expires_idx").on(t.expiresAt)],
+);
+
+/**
+ * Rate-limit counters (lib/rate-limit), in the shape rate-limiter-flexible's RateLimiterDrizzle
+ * upserts: one row per limit and hashed key, counting points until `expire`. Kept in the
+ * database so a limit holds across every process sharing it.
+ */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text().primaryKey(),
+    points: integer().notNull().default(0),
+    expire: timestamp({ withTimezone: true }),
+  },
+  (t) => [index("rate_limits_expire_idx").on(t.expire)],
+);
+
 export const threads = pgTable(
   "threads",
   {
@@ -306,6 +340,7 @@ export type WaitSignal = InferSelectModel<typeof waitSignals>;
 export type Secret = InferSelectModel<typeof secrets>;
 export type WorkflowStoreEntry = InferSelectModel<typeof workflowStore>;
 export type McpServer = InferSelectModel<typeof mcpServers>;
+export type RevokedSession = InferSelectModel<typeof revokedSessions>;
 
 /** How a wait.event checks an app event that arrives while it waits. */
 export type EventWaitMatcher = {

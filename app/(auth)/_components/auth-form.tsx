@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
+import { MIN_PASSWORD } from "@/lib/auth/credentials";
 import type { AuthFormState } from "../actions";
 
 type Props = {
@@ -50,12 +51,16 @@ export function AuthForm({ mode, action, next }: Props) {
           name="password"
           type="password"
           required
-          minLength={register ? 8 : undefined}
+          minLength={register ? MIN_PASSWORD : undefined}
           autoComplete={register ? "new-password" : "current-password"}
           className={inputClass}
           data-testid="password"
         />
-        {register ? <span className="text-xs text-zinc-500">At least 8 characters.</span> : null}
+        {register ? (
+          <span className="text-xs text-zinc-500">
+            At least {MIN_PASSWORD} characters, and not a common password.
+          </span>
+        ) : null}
       </label>
       {state.status === "error" ? (
         <p

@@ -32,6 +32,7 @@ import { readJsonBody } from "@/lib/http/body";
 import { MAX_CHAT_REQUEST_BYTES } from "@/lib/limits";
 import { listUserMcpTools } from "@/lib/mcp/catalog";
 import { isValidTimeZone } from "@/lib/plan";
+import { enforceLimit } from "@/lib/rate-limit";
 import { chatRequestSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -46,6 +47,8 @@ export async function POST(request: Request) {
   try {
     const userId = await currentUserId();
     if (!userId || !(await getUserById({ id: userId }))) throw new AppError("unauthorized:auth");
+    // Per person, before any work: 429 + Retry-After once over (lib/rate-limit/limits.ts).
+    await enforceLimit("chat", userId);
 
     const parsed = chatRequestSchema.safeParse(
       await readJsonBody(request, { surface: "chat", limit: MAX_CHAT_REQUEST_BYTES }),

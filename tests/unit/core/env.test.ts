@@ -38,4 +38,27 @@ describe("configuration", () => {
       expect((error as Error).message).toContain("OPENAI_API");
     }
   });
+
+  it("reads rate-limit overrides as name=points/window, in seconds, minutes or hours", () => {
+    const env = parseEnv({ RATE_LIMITS: "register=100/1h, chat=60/90s,login=3/15m,webhook=5/30" });
+    expect(env.RATE_LIMITS).toEqual({
+      register: { points: 100, duration: 3600 },
+      chat: { points: 60, duration: 90 },
+      login: { points: 3, duration: 900 },
+      webhook: { points: 5, duration: 30 },
+    });
+    expect(parseEnv({}).RATE_LIMITS).toEqual({});
+  });
+
+  it("refuses an unknown limit name or a malformed rate limit", () => {
+    expect(() => parseEnv({ RATE_LIMITS: "signup=5/1h" })).toThrow(/RATE_LIMITS.*signup=5\/1h/s);
+    expect(() => parseEnv({ RATE_LIMITS: "chat=0/1m" })).toThrow(EnvError);
+    expect(() => parseEnv({ RATE_LIMITS: "chat=5 per minute" })).toThrow(EnvError);
+  });
+
+  it("trusts no proxy unless told how many there are", () => {
+    expect(parseEnv({}).TRUST_PROXY).toBe(0);
+    expect(parseEnv({ TRUST_PROXY: "1" }).TRUST_PROXY).toBe(1);
+    expect(() => parseEnv({ TRUST_PROXY: "yes" })).toThrow(EnvError);
+  });
 });

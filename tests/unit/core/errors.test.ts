@@ -32,4 +32,23 @@ describe("application errors", () => {
     expect(log).toHaveBeenCalled();
     log.mockRestore();
   });
+
+  it("tell a rate-limited caller when to come back, in Retry-After and in the body", async () => {
+    const response = new AppError(
+      "rate_limit:chat",
+      "Too many messages. Try again in 30 seconds.",
+      {
+        retryAfter: 29.2,
+      },
+    ).toResponse();
+    expect(response.status).toBe(429);
+    expect(response.headers.get("retry-after")).toBe("30");
+    expect((await response.json()).error.details).toEqual({ retryAfter: 29.2 });
+    expect(
+      toErrorResponse(new AppError("rate_limit:auth", "x", { retryAfter: 60 })).headers.get(
+        "retry-after",
+      ),
+    ).toBe("60");
+    expect(new AppError("not_found:thread").toResponse().headers.has("retry-after")).toBe(false);
+  });
 });
