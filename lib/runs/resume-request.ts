@@ -19,7 +19,13 @@ const MAX_PAYLOAD_BYTES = 64 * 1024;
 const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
 
 type Sender = Parameters<typeof signalWait>[0]["client"];
-type Options = { client?: Sender; secret?: string; signedInUserId?: string };
+type Options = {
+  client?: Sender;
+  secret?: string;
+  signedInUserId?: string;
+  /** Counts a use of a genuine link (rate limit); throws when over. */
+  limit?: (token: string) => Promise<void>;
+};
 
 /** What a resume link decides, for the page and for API clients (GET with JSON). */
 export type ResumeView = {
@@ -46,6 +52,7 @@ function kindOf(action: string): ResumeView["kind"] {
 async function load(token: string, options: Options) {
   const target = verifyResumeToken(options.secret ?? resumeSecret(), token);
   if (!target) throw invalidLink();
+  await options.limit?.(token);
   const run = await getRunById({ runId: target.runId });
   if (!run) throw invalidLink();
   const pinned = await getWorkflowVersion({ versionId: run.versionId, userId: run.userId });

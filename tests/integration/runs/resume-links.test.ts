@@ -161,4 +161,25 @@ describe("resume and approval links", () => {
       (await POST(new Request(notAWait, json({ approved: true })), ctx(notAWaitToken))).status,
     ).toBe(404);
   });
+
+  it("limits how often one link can be used, refusing with 429 and Retry-After", async () => {
+    const { setRateLimits, resetRateLimits } = await import("@/lib/rate-limit");
+    const { url, token } = await waitingRun();
+    setRateLimits({ resume: { points: 2, duration: 60 } });
+    try {
+      const read = () =>
+        GET(new Request(url, { headers: { accept: "application/json" } }), ctx(token));
+      expect((await read()).status).toBe(200);
+      expect((await read()).status).toBe(200);
+      const limited = await read();
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+      // A browser sent to the page is not counted: the person can still decide there.
+      expect(
+        (await GET(new Request(url, { headers: { accept: "text/html" } }), ctx(token))).status,
+      ).toBe(303);
+    } finally {
+      resetRateLimits();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 // Webhook triggers: the workflow's URL starts a run with the request in scope; a forged or
 // unknown token, a paused workflow and a non-webhook workflow are refused.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { freePort } from "../engine/processes";
 import {
   createRunsHarness,
@@ -150,6 +150,32 @@ describe("webhook triggers", () => {
       );
       expect(refused.status).toBe(400);
     }
+  });
+
+  it("takes at most the workflow's rate, then answers 429 with Retry-After and starts nothing", async () => {
+    pointAppAt(h.database);
+    const { setRateLimits, resetRateLimits } = await import("@/lib/rate-limit");
+    setRateLimits({ webhook: { points: 3, duration: 60 } });
+    onTestFinished(() => resetRateLimits());
+    const workflowId = await h.workflow(
+      plan([{ id: "a", action: "transform", input: { value: 1 } }], {
+        trigger: { type: "webhook" },
+      }),
+    );
+    const { listRecentRuns } = await import("@/lib/db/run-queries");
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const response = await hooks.POST(
+        new Request("http://app.test/api/hooks/x", { method: "POST", body: `call ${i}` }),
+        ctx(webhookToken(workflowId)),
+      );
+      statuses.push(response.status);
+      if (response.status === 429) {
+        expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+      }
+    }
+    expect(statuses).toEqual([202, 202, 202, 429, 429, 429]);
+    expect((await listRecentRuns({ userId: h.userId, workflowId, limit: 50 })).length).toBe(3);
   });
 });
 

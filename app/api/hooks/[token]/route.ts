@@ -1,8 +1,10 @@
 // POST|PUT|GET /api/hooks/:token → 202 { runId }: starts a run of the webhook workflow the
 // token names, with the request (method, headers without credentials, query, body) as its
 // trigger. No session: the unguessable token is the credential, checked (with the workflow
-// it names) before a byte of the body is read; the body is capped at MAX_REQUEST_BYTES.
+// it names) before a byte of the body is read; the body is capped at MAX_REQUEST_BYTES; each
+// workflow takes at most RATE_LIMITS' `webhook` calls a minute (429 + Retry-After beyond).
 import { toErrorResponse } from "@/lib/errors";
+import { enforceWebhookLimit } from "@/lib/rate-limit";
 import { findWebhookTarget, readWebhookRequest, startWebhookRun } from "@/lib/runs/webhooks";
 
 export const dynamic = "force-dynamic";
@@ -13,6 +15,8 @@ async function handle(request: Request, context: Context) {
   try {
     const { token } = await context.params;
     const target = await findWebhookTarget(token);
+    // Per workflow (its token), before the body is read: a flood is refused cheaply.
+    await enforceWebhookLimit(token);
     const run = await startWebhookRun(target, await readWebhookRequest(request));
     return Response.json({ runId: run.id }, { status: 202 });
   } catch (error) {

@@ -5,6 +5,7 @@
 // for a wait.event, nothing for a delay → 202 { accepted, duplicate }; a second decision 409.
 import { currentUserId } from "@/app/(auth)/auth";
 import { toErrorResponse } from "@/lib/errors";
+import { enforceResumeLimit } from "@/lib/rate-limit";
 import { handleResumeRequest } from "@/lib/runs/resume-request";
 
 export const dynamic = "force-dynamic";
@@ -16,6 +17,9 @@ async function handle(request: Request, context: Context) {
     const { token } = await context.params;
     return await handleResumeRequest(request, token, {
       pagePath: "/resume",
+      // Reading or deciding through a genuine link counts against it (a forged one costs a
+      // HMAC and stores nothing); a browser sent on to the page costs nothing.
+      limit: enforceResumeLimit,
       // The owner deciding from their own browser is recorded as themselves.
       signedInUserId: request.method === "POST" ? await currentUserId() : undefined,
     });
