@@ -1,8 +1,7 @@
 // The key that encrypts secrets: SECRETS_KEY, or (embedded mode) one generated on first start
 // and kept in DATA_DIR, like the auth secret.
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
+import { readOrCreateDataDirSecret } from "@/lib/data-dir-secret";
 import { type Env, env } from "@/lib/env";
 
 /** Accepts 32 bytes as base64, base64url or hex. */
@@ -27,21 +26,10 @@ export function getSecretsKey(config: Env = env()): Buffer {
     cached = parseSecretsKey(config.SECRETS_KEY);
     return cached;
   }
-  const file = path.resolve(config.DATA_DIR, "secrets-key");
-  try {
-    cached = parseSecretsKey(fs.readFileSync(file, "utf8"));
-  } catch (error) {
-    if ((error as { code?: string }).code !== "ENOENT") throw error;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const generated = randomBytes(32).toString("base64");
-    try {
-      fs.writeFileSync(file, generated, { flag: "wx", mode: 0o600 });
-      cached = parseSecretsKey(generated);
-    } catch {
-      // Another process won the race: use its key.
-      cached = parseSecretsKey(fs.readFileSync(file, "utf8"));
-    }
-  }
+  const { value, file } = readOrCreateDataDirSecret(config.DATA_DIR, "secrets-key", () =>
+    randomBytes(32).toString("base64"),
+  );
+  cached = parseSecretsKey(value);
   if (config.NODE_ENV === "production") {
     console.warn(
       `[secrets] SECRETS_KEY is not set: using a generated key stored in ${file}. ` +
