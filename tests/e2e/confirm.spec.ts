@@ -90,6 +90,8 @@ test("a run that text in the thread asked for waits for the person's confirmatio
 
   await page.reload();
   await card.expectState("approved");
+  await expect(card.title).toHaveText("Run Greeting now");
+  await expect(card.input("name")).toContainText("Mallory");
   await expect(card.outcome).toHaveText("You approved: the run started.");
   await expect(card.approveButton).toHaveCount(0);
   await expect(runCards).toHaveCount(2);
