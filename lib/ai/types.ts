@@ -10,6 +10,15 @@ export const MAX_MESSAGE_CHARS = 8_000;
 export const messageMetadataSchema = z.object({
   createdAt: z.string().optional(),
   model: z.string().optional(),
+  /** Set on everything a workflow run posts into the thread (run card, summary, chat.post). */
+  postedBy: z.literal("workflow").optional(),
+  /** The run a run card or summary belongs to. */
+  runId: z.string().optional(),
+  workflowId: z.string().optional(),
+  /** The run step a chat.post message came from. */
+  workflowRun: z
+    .object({ runId: z.string(), workflowId: z.string(), stepId: z.string().optional() })
+    .optional(),
 });
 
 export type MessageMetadata = z.infer<typeof messageMetadataSchema>;
@@ -35,6 +44,24 @@ export const runDataSchema = z.object({
 });
 
 export type RunData = z.infer<typeof runDataSchema>;
+
+/**
+ * What a confirmation card shows (an approval request's `descriptor`): computed by the server
+ * from its own records when the request is made, stored with the message, never read back as a
+ * decision. `title` is null when the workflow or run is not the person's (or does not exist).
+ */
+export const confirmationSchema = z.object({
+  action: z.enum(["run", "cancel"]),
+  workflowId: z.string().nullable(),
+  title: z.string().nullable(),
+  runId: z.string().optional(),
+  runStatus: z.string().optional(),
+  inputs: z.array(
+    z.object({ name: z.string(), value: z.unknown(), defaulted: z.boolean().optional() }),
+  ),
+});
+
+export type Confirmation = z.infer<typeof confirmationSchema>;
 
 export type ChatDataParts = {
   plan: PlanData;

@@ -8,6 +8,7 @@ import { messages, threads } from "./schema";
 /**
  * Appends an assistant message to the owner's thread: one markdown text part, or the given
  * parts. The id is chosen by the caller (stable per run step), so a retried step posts once.
+ * `postedBy: "workflow"` marks it as a workflow's words: the model reads it as outside data.
  */
 export async function postWorkflowMessage({
   userId,
@@ -39,7 +40,7 @@ export async function postWorkflowMessage({
         threadId,
         role: "assistant",
         parts: parts ?? [{ type: "text", text: text ?? "" }],
-        metadata: { createdAt: now.toISOString(), ...metadata },
+        metadata: { createdAt: now.toISOString(), ...metadata, postedBy: "workflow" },
         createdAt: now,
       })
       .onConflictDoNothing({ target: messages.id })

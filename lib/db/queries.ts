@@ -1,7 +1,7 @@
 // One function per database operation. Every query on a person's data filters by owner;
 // a row owned by someone else is reported exactly like a missing one.
 import "server-only";
-import { and, asc, desc, eq, gte, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { queryDb as db } from "./index";
 import { accounts, type Message, messages, type Thread, threads, users } from "./schema";
@@ -183,6 +183,35 @@ export async function saveMessages({
         setWhere: eq(messages.threadId, threadId),
       });
   }
+}
+
+/**
+ * Replaces a message's parts only if they are still exactly `expected` (compare and set), so
+ * two answers to one confirmation cannot both go through. True when this call replaced them.
+ */
+export async function replaceMessageParts({
+  threadId,
+  messageId,
+  expected,
+  parts,
+}: {
+  threadId: string;
+  messageId: string;
+  expected: unknown;
+  parts: unknown;
+}): Promise<boolean> {
+  const updated = await (await db())
+    .update(messages)
+    .set({ parts })
+    .where(
+      and(
+        eq(messages.id, messageId),
+        eq(messages.threadId, threadId),
+        sql`${messages.parts} = ${JSON.stringify(expected)}::jsonb`,
+      ),
+    )
+    .returning({ id: messages.id });
+  return updated.length > 0;
 }
 
 /** Removes `messageId` and everything after it in the thread (used by regenerate). */

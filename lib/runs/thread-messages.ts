@@ -26,7 +26,7 @@ export async function postRunCard({ run, title }: { run: Run; title: string }) {
     threadId: run.threadId,
     messageId: message.id,
     parts: message.parts,
-    metadata: { runId: run.id },
+    metadata: { runId: run.id, workflowId: run.workflowId },
   });
   return message;
 }
@@ -70,6 +70,6 @@ export async function postRunSummary({ runId }: { runId: string }) {
     threadId: run.threadId,
     messageId: runSummaryMessageId(runId),
     text: describeFinishedRun({ title: workflow?.title ?? "Workflow", run, stepCount: units.size }),
-    metadata: { runId },
+    metadata: { runId, workflowId: run.workflowId },
   });
 }

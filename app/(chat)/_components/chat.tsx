@@ -1,9 +1,11 @@
 "use client";
 
 import { useChat } from "@ai-sdk/react";
-import { DefaultChatTransport } from "ai";
+import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses } from "ai";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { answeredApprovals, closeUnansweredApprovals } from "@/lib/ai/approvals";
+import { isWorkflowPost } from "@/lib/ai/model-history";
 import type { PlanCardData } from "@/lib/ai/planner-card-types";
 import type { ChatMessage } from "@/lib/ai/types";
 import { AppError } from "@/lib/errors";
@@ -66,27 +68,48 @@ export function Chat({ id, title, initialMessages, model, isNew, planCards }: Pr
   };
   const bottomRef = useRef<HTMLDivElement>(null);
 
-  const { messages, setMessages, sendMessage, status, stop, regenerate, error, clearError } =
-    useChat<ChatMessage>({
-      id,
-      messages: initialMessages,
-      transport: new DefaultChatTransport({
-        api: "/api/chat",
-        // The server keeps the history; send only what changed.
-        prepareSendMessagesRequest: ({ id: threadId, messages: all, trigger, messageId }) => {
-          const timezone = browserTimeZone();
-          return trigger === "submit-message"
-            ? { body: { trigger, id: threadId, message: all[all.length - 1], timezone } }
-            : { body: { trigger, id: threadId, messageId, timezone } };
-        },
-      }),
-      // Refresh the sidebar (titles, order). After Stop the reply is still being saved, and a
-      // refresh now would reload the thread without it.
-      onFinish: ({ isAbort }) => {
-        if (!isAbort) router.refresh();
+  const {
+    messages,
+    setMessages,
+    sendMessage,
+    status,
+    stop,
+    regenerate,
+    error,
+    clearError,
+    addToolApprovalResponse,
+  } = useChat<ChatMessage>({
+    id,
+    messages: initialMessages,
+    transport: new DefaultChatTransport({
+      api: "/api/chat",
+      // The server keeps the history; send only what changed. An answered confirmation
+      // sends only its id and the decision: the server has the call itself.
+      prepareSendMessagesRequest: ({ id: threadId, messages: all, trigger, messageId }) => {
+        const timezone = browserTimeZone();
+        const approvals =
+          trigger === "submit-message" ? answeredApprovals(all, messageId) : undefined;
+        if (approvals) {
+          return { body: { trigger: "approval-response", id: threadId, approvals, timezone } };
+        }
+        return trigger === "submit-message"
+          ? { body: { trigger, id: threadId, message: all[all.length - 1], timezone } }
+          : { body: { trigger, id: threadId, messageId, timezone } };
       },
-      onError: () => router.refresh(),
-    });
+    }),
+    // Once every card of the reply is answered, the reply continues on the server. What
+    // workflows posted meanwhile does not count as the reply.
+    sendAutomaticallyWhen: ({ messages: all }) =>
+      lastAssistantMessageIsCompleteWithApprovalResponses({
+        messages: all.filter((m) => !isWorkflowPost(m)),
+      }),
+    // Refresh the sidebar (titles, order). After Stop the reply is still being saved, and a
+    // refresh now would reload the thread without it.
+    onFinish: ({ isAbort }) => {
+      if (!isAbort) router.refresh();
+    },
+    onError: () => router.refresh(),
+  });
 
   const busy = status === "submitted" || status === "streaming";
 
@@ -98,6 +121,10 @@ export function Chat({ id, title, initialMessages, model, isNew, planCards }: Pr
   function send(text: string) {
     clearError();
     if (isNew && messages.length === 0) window.history.replaceState({}, "", `/chat/${id}`);
+    // A new message instead of an answer leaves a waiting card unconfirmed (the server does the
+    // same to its copy), so it shows that rather than buttons that no longer work.
+    const closed = new Map(closeUnansweredApprovals(messages).map((m) => [m.id, m]));
+    if (closed.size > 0) setMessages((all) => all.map((m) => closed.get(m.id) ?? m));
     void sendMessage({ text });
     setInput("");
   }
@@ -162,6 +189,11 @@ export function Chat({ id, title, initialMessages, model, isNew, planCards }: Pr
                   streaming={
                     status === "streaming" && message.id === messages[messages.length - 1]?.id
                   }
+                  busy={busy}
+                  onDecide={(approvalId, approved) => {
+                    clearError();
+                    void addToolApprovalResponse({ id: approvalId, approved });
+                  }}
                   onRegenerate={
                     !busy && message.id === lastAssistant?.id
                       ? () => {

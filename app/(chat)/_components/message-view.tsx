@@ -1,11 +1,17 @@
 "use client";
 
 import { useState } from "react";
-import { RUN_TOOL_LABELS } from "@/lib/ai/tools/run-tool-types";
-import { type ChatMessage, planDataSchema, runDataSchema } from "@/lib/ai/types";
+import { isConfirmedTool, RUN_TOOL_LABELS } from "@/lib/ai/tools/run-tool-types";
+import {
+  type ChatMessage,
+  confirmationSchema,
+  planDataSchema,
+  runDataSchema,
+} from "@/lib/ai/types";
 import { Markdown } from "./markdown";
 import { PlanCard } from "./plan/plan-card";
 import { isPlannerToolName, PlannerDynamicPart, PlannerToolPart } from "./plan/plan-part";
+import { ConfirmCard, confirmStateOf } from "./run/confirm-card";
 import { RunCard } from "./run/run-card";
 
 type Part = ChatMessage["parts"][number];
@@ -13,25 +19,61 @@ type Part = ChatMessage["parts"][number];
 /** A run tool call: the run card for a started run, a quiet line for look-ups. */
 function RunToolPart({
   part,
+  onDecide,
+  busy,
 }: {
   part: Extract<Part, { type: `tool-${keyof typeof RUN_TOOL_LABELS}` }>;
+  onDecide?: (approvalId: string, approved: boolean) => void;
+  busy?: boolean;
 }) {
   const name = part.type.slice("tool-".length) as keyof typeof RUN_TOOL_LABELS;
+  const confirm = isConfirmedTool(name) ? confirmStateOf(part) : undefined;
+  const card =
+    confirm && isConfirmedTool(name) ? (
+      <ConfirmCard
+        tool={name}
+        input={part.input}
+        descriptor={part.approval?.descriptor}
+        reason={part.approval?.requestReason}
+        state={confirm}
+        onDecide={onDecide}
+        disabled={busy || !onDecide}
+      />
+    ) : null;
   if (part.state === "output-available") {
     const output = part.output as { ok?: boolean; runId?: string; error?: string };
-    if (name === "runWorkflow" && output.ok && output.runId)
-      return <RunCard runId={output.runId} />;
+    if (name === "runWorkflow" && output.ok && output.runId) {
+      const confirmed = confirmationSchema.safeParse(part.approval?.descriptor);
+      return (
+        <>
+          {card}
+          <RunCard
+            runId={output.runId}
+            title={confirmed.success ? (confirmed.data.title ?? undefined) : undefined}
+          />
+        </>
+      );
+    }
     if (output.ok === false) {
-      return <p className="text-xs text-red-600">{output.error}</p>;
+      return (
+        <>
+          {card}
+          <p className="text-xs text-red-600 dark:text-red-400">{output.error}</p>
+        </>
+      );
     }
   }
   if (part.state === "output-error") {
     return (
-      <p className="text-xs text-red-600">
-        {RUN_TOOL_LABELS[name]}: {part.errorText}
-      </p>
+      <>
+        {card}
+        <p className="text-xs text-red-600 dark:text-red-400">
+          {RUN_TOOL_LABELS[name]}: {part.errorText}
+        </p>
+      </>
     );
   }
+  if (card) return card;
   return (
     <p className="text-xs text-zinc-500" data-testid="run-tool">
       {part.state === "output-available" ? RUN_TOOL_LABELS[name] : `${RUN_TOOL_LABELS[name]}…`}
@@ -39,7 +81,15 @@ function RunToolPart({
   );
 }
 
-function PartView({ part }: { part: Part }) {
+function PartView({
+  part,
+  onDecide,
+  busy,
+}: {
+  part: Part;
+  onDecide?: (approvalId: string, approved: boolean) => void;
+  busy?: boolean;
+}) {
   switch (part.type) {
     case "text":
       return <Markdown>{part.text}</Markdown>;
@@ -53,7 +103,7 @@ function PartView({ part }: { part: Part }) {
     case "tool-listRuns":
     case "tool-getRun":
     case "tool-cancelRun":
-      return <RunToolPart part={part} />;
+      return <RunToolPart part={part} onDecide={onDecide} busy={busy} />;
     case "data-run": {
       const data = runDataSchema.safeParse(part.data);
       return data.success ? <RunCard runId={data.data.runId} title={data.data.title} /> : null;
@@ -74,6 +124,10 @@ type Props = {
   message: ChatMessage;
   streaming: boolean;
   onRegenerate?: () => void;
+  /** Answers a confirmation card (approve or deny a run tool's call). */
+  onDecide?: (approvalId: string, approved: boolean) => void;
+  /** A reply is on its way: cards wait. */
+  busy?: boolean;
 };
 
 function textOf(message: ChatMessage) {
@@ -83,7 +137,7 @@ function textOf(message: ChatMessage) {
     .trim();
 }
 
-export function MessageView({ message, streaming, onRegenerate }: Props) {
+export function MessageView({ message, streaming, onRegenerate, onDecide, busy }: Props) {
   const [copied, setCopied] = useState(false);
   if (message.role === "user") {
     return (
@@ -99,7 +153,7 @@ export function MessageView({ message, streaming, onRegenerate }: Props) {
     <div className="group flex flex-col gap-2" data-testid="message-assistant">
       {message.parts.map((part, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: parts have no ids and never reorder
-        <PartView key={index} part={part} />
+        <PartView key={index} part={part} onDecide={onDecide} busy={busy} />
       ))}
       {streaming ? <span className="h-4 w-2 animate-pulse bg-zinc-400" aria-hidden /> : null}
       {!streaming && text ? (

@@ -2,6 +2,7 @@
 // called, the reply when the stream ends (also when the person presses Stop).
 import {
   convertToModelMessages,
+  createUIMessageStream,
   createUIMessageStreamResponse,
   InvalidToolInputError,
   NoSuchToolError,
@@ -11,18 +12,27 @@ import {
   toUIMessageStream,
 } from "ai";
 import { currentUserId } from "@/app/(auth)/auth";
+import {
+  applyApprovalDecisions,
+  closeUnansweredApprovals,
+  outsideDataInTurn,
+  personText,
+} from "@/lib/ai/approvals";
 import { beginReply, settleReply } from "@/lib/ai/in-flight";
+import { dataPartForModel, historyForModel } from "@/lib/ai/model-history";
 import { plannerSettings } from "@/lib/ai/planner";
 import { chatInstructions, type ThreadWorkflowSummary } from "@/lib/ai/prompts";
 import { getLanguageModel } from "@/lib/ai/providers";
+import { chatConfirmations } from "@/lib/ai/tools/run-confirmations";
 import { runTools } from "@/lib/ai/tools/run-tools";
-import { type ChatMessage, planDataSchema, runDataSchema } from "@/lib/ai/types";
+import type { ChatMessage } from "@/lib/ai/types";
 import {
   deleteMessagesFrom,
   getMessages,
   getOrCreateThread,
   getThread,
   getUserById,
+  replaceMessageParts,
   saveMessages,
   touchThread,
 } from "@/lib/db/queries";
@@ -80,10 +90,13 @@ export async function POST(request: Request) {
         threadId: body.id,
         items: [{ id: message.id, role: "user", parts: message.parts, metadata: message.metadata }],
       });
-      history = await loadHistory(body.id);
+      history = await closeUnanswered(body.id, await loadHistory(body.id));
+    } else if (body.trigger === "approval-response") {
+      if (!(await getThread({ id: body.id, userId }))) throw new AppError("not_found:thread");
+      history = await answerConfirmations(body.id, await loadHistory(body.id), body.approvals);
     } else {
       if (!(await getThread({ id: body.id, userId }))) throw new AppError("not_found:thread");
-      history = await loadHistory(body.id);
+      history = await closeUnanswered(body.id, await loadHistory(body.id));
       // Answer the person's last message again: drop every reply after it.
       const index = history.findIndex((m) => m.id === body.messageId);
       const anchor = index === -1 ? history.length : index + 1;
@@ -106,34 +119,60 @@ export async function POST(request: Request) {
       otherToolNames: Object.keys(runs),
     });
     const tools = { ...planner.tools, ...runs };
+    const workflows = await threadWorkflows({ userId, threadId: body.id });
+    // Workflow posts reach the model as delimited data, tool results through the tools'
+    // `toModelOutput` (which marks outside text the same way).
+    const messages = await convertToModelMessages(
+      historyForModel(history, { workflowTitles: new Map(workflows.map((w) => [w.id, w.title])) }),
+      { convertDataPart: dataPartForModel, tools },
+    );
+    const confirmations = chatConfirmations({
+      userId,
+      personText: personText(history),
+      threadWorkflowIds: workflows.map((w) => w.id),
+      outsideDataInTurn: outsideDataInTurn(history),
+      historyLength: messages.length,
+    });
     const result = streamText({
       model,
       instructions: chatInstructions({
         now: new Date(),
         timezone: user?.timezone ?? browserZone,
-        workflows: await threadWorkflows({ userId, threadId: body.id }),
+        workflows,
         // Cached per server; an unreachable one is named, not fatal.
         mcpServers: await listUserMcpTools(userId, { timeoutMs: 3000 }).catch((error) => {
           console.error("[chat] could not list MCP tools", error);
           return [];
         }),
       }),
-      messages: await convertToModelMessages(history, { convertDataPart: dataPartForModel }),
+      messages,
       tools,
+      // Starting or cancelling a run asks the person unless their own message asked for it.
+      toolApproval: confirmations.policy,
       // The planner's stop condition and step preparation only count steps and narrow the
       // active tools, so they hold for the merged tool set too.
       stopWhen: planner.stopWhen as unknown as StopCondition<typeof tools>,
       prepareStep: planner.prepareStep as unknown as PrepareStepFunction<typeof tools>,
       abortSignal: request.signal,
     });
+    // An answered confirmation continues the reply that asked (the last of `history`).
+    const continuing = body.trigger === "approval-response";
 
     return createUIMessageStreamResponse({
-      stream: toUIMessageStream<typeof tools, ChatMessage>({
-        stream: result.stream,
+      stream: createUIMessageStream<ChatMessage>({
         originalMessages: history,
-        generateMessageId: () => crypto.randomUUID(),
-        messageMetadata: ({ part }) =>
-          part.type === "start" ? { createdAt: new Date().toISOString() } : undefined,
+        generateId: () => crypto.randomUUID(),
+        execute: ({ writer }) =>
+          writer.merge(
+            toUIMessageStream<typeof tools, ChatMessage>({
+              stream: result.stream,
+              messageMetadata: ({ part }) =>
+                part.type === "start" && !continuing
+                  ? { createdAt: new Date().toISOString() }
+                  : undefined,
+              onError: describeStreamError,
+            }).pipeThrough(confirmations.cards()),
+          ),
         onError: describeStreamError,
         onEnd: async ({ responseMessage }) => {
           try {
@@ -199,23 +238,40 @@ async function threadWorkflows({
   );
 }
 
-/** A person's own edit (a `data-plan` part) reaches the model as a short note. */
-function dataPartForModel(part: { type: `data-${string}`; data: unknown }) {
-  if (part.type === "data-run") {
-    const run = runDataSchema.safeParse(part.data);
-    if (!run.success) return undefined;
-    return {
-      type: "text" as const,
-      text: `[The person started run ${run.data.runId} of workflow ${run.data.workflowId} ("${run.data.title}"); its record is readable with getRun.]`,
-    };
+/** Replies whose confirmations the person left unanswered, closed before the model reads them. */
+async function closeUnanswered(threadId: string, history: ChatMessage[]) {
+  const closed = closeUnansweredApprovals(history);
+  if (closed.length === 0) return history;
+  await saveMessages({
+    threadId,
+    items: closed.map((m) => ({ id: m.id, role: m.role, parts: m.parts, metadata: m.metadata })),
+  });
+  const byId = new Map(closed.map((m) => [m.id, m]));
+  return history.map((m) => byId.get(m.id) ?? m);
+}
+
+/**
+ * Applies the person's decisions to the stored reply that asked (refusing any that do not match
+ * a waiting request), stores them once (a second answer to the same card loses the race), and
+ * returns the history with that reply last, so the model continues it. Posts that arrived after
+ * it are read before it.
+ */
+async function answerConfirmations(
+  threadId: string,
+  history: ChatMessage[],
+  decisions: { id: string; approved: boolean }[],
+) {
+  const { message, index } = applyApprovalDecisions(history, decisions);
+  const stored = await replaceMessageParts({
+    threadId,
+    messageId: message.id,
+    expected: history[index].parts,
+    parts: message.parts,
+  });
+  if (!stored) {
+    throw new AppError("conflict:chat", "This confirmation was answered already.");
   }
-  const parsed = part.type === "data-plan" ? planDataSchema.safeParse(part.data) : undefined;
-  if (!parsed?.success) return undefined;
-  const { workflowId, version } = parsed.data;
-  return {
-    type: "text" as const,
-    text: `[The person edited workflow ${workflowId} by hand and saved it as version ${version}, a draft awaiting their approval.]`,
-  };
+  return [...history.slice(0, index), ...history.slice(index + 1), message];
 }
 
 async function loadHistory(threadId: string): Promise<ChatMessage[]> {

@@ -18,6 +18,16 @@ export const userMessageSchema = z.object({
   metadata: z.unknown().optional(),
 });
 
+/**
+ * The person's answer to confirmation cards: which request (the approval id the server issued)
+ * and the decision, nothing else. The tool, its input and the request come from the stored
+ * reply; unknown keys (a tool name, an input) are dropped here and never read.
+ */
+export const approvalDecisionSchema = z.object({
+  id: z.string().min(1).max(200),
+  approved: z.boolean(),
+});
+
 /** The browser's IANA zone, used when the person has not set one; checked again by the route. */
 const timezone = z.string().max(64).optional();
 
@@ -32,6 +42,12 @@ export const chatRequestSchema = z.discriminatedUnion("trigger", [
     trigger: z.literal("regenerate-message"),
     id: z.uuid("The thread id must be a UUID."),
     messageId: z.string().min(1).max(100),
+    timezone,
+  }),
+  z.object({
+    trigger: z.literal("approval-response"),
+    id: z.uuid("The thread id must be a UUID."),
+    approvals: z.array(approvalDecisionSchema).min(1).max(20),
     timezone,
   }),
 ]);

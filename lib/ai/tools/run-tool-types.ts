@@ -29,3 +29,20 @@ export const RUN_TOOL_LABELS: Record<keyof RunUITools, string> = {
   getRun: "Read a run's record",
   cancelRun: "Cancelled a run",
 };
+
+/** Run tools whose results carry outside text (step outputs, errors, logs). */
+export const OUTSIDE_DATA_TOOLS: ReadonlySet<string> = new Set<keyof RunUITools>([
+  "getRun",
+  "listRuns",
+]);
+
+/**
+ * Run tools that act (start, re-run, cancel): they ask the person with a confirmation card
+ * unless the person's own message asked for exactly that. A new acting tool lists its name here
+ * and describes its target in run-confirmations.ts.
+ */
+export const CONFIRMED_TOOLS = ["runWorkflow", "cancelRun"] as const;
+export type ConfirmedToolName = (typeof CONFIRMED_TOOLS)[number];
+
+export const isConfirmedTool = (name: string): name is ConfirmedToolName =>
+  (CONFIRMED_TOOLS as readonly string[]).includes(name);

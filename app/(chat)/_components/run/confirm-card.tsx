@@ -1,0 +1,267 @@
+"use client";
+
+import { useId } from "react";
+import { SUPERSEDED_REASON } from "@/lib/ai/approvals";
+import type { ConfirmedToolName } from "@/lib/ai/tools/run-tool-types";
+import { type Confirmation, confirmationSchema } from "@/lib/ai/types";
+
+/** Where a confirmation stands: waiting for the person, or what came of it. */
+export type ConfirmState =
+  | { kind: "waiting"; approvalId: string }
+  | { kind: "approved"; done: boolean }
+  | { kind: "declined"; superseded: boolean };
+
+/** The card's content: the server's description when there is one, else the call's own input. */
+function contentOf(tool: ConfirmedToolName, input: unknown, descriptor: unknown): Confirmation {
+  const parsed = confirmationSchema.safeParse(descriptor);
+  if (parsed.success) return parsed.data;
+  const raw = (input ?? {}) as { workflowId?: string; runId?: string; inputs?: object };
+  return {
+    action: tool === "cancelRun" ? "cancel" : "run",
+    workflowId: raw.workflowId ?? null,
+    title: null,
+    runId: raw.runId,
+    inputs: Object.entries(raw.inputs ?? {}).map(([name, value]) => ({ name, value })),
+  };
+}
+
+function shown(value: unknown): string {
+  if (typeof value === "string") return value;
+  return JSON.stringify(value);
+}
+
+const shortId = (id: string) => id.slice(0, 8);
+
+/** "Your message …" → "your message …", to follow "Asked because". */
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
+function Heading({ content }: { content: Confirmation }) {
+  const title = content.title ? (
+    <em className="font-semibold not-italic">{content.title}</em>
+  ) : (
+    <span className="text-zinc-500">an unknown workflow</span>
+  );
+  if (content.action === "cancel") {
+    return (
+      <>
+        Cancel run <code className="font-mono text-[0.95em]">{shortId(content.runId ?? "")}</code>{" "}
+        of {title}
+      </>
+    );
+  }
+  return <>Run {title} now</>;
+}
+
+const outcomeText = (content: Confirmation, state: ConfirmState) => {
+  const noun = content.action === "cancel" ? "nothing was cancelled" : "nothing was run";
+  if (state.kind === "approved") {
+    if (content.action === "cancel") return state.done ? "You approved: cancelled." : "Cancelling…";
+    return state.done ? "You approved: the run started." : "Starting the run…";
+  }
+  if (state.kind === "declined") {
+    return state.superseded
+      ? `Not confirmed: you wrote a new message instead, so ${noun}.`
+      : `You declined: ${noun}.`;
+  }
+  return "";
+};
+
+const badge: Record<ConfirmState["kind"], { label: string; tone: string }> = {
+  waiting: {
+    label: "Needs your confirmation",
+    tone: "bg-amber-100 text-amber-900 dark:bg-amber-500/15 dark:text-amber-200",
+  },
+  approved: {
+    label: "Approved",
+    tone: "bg-emerald-100 text-emerald-800 dark:bg-emerald-500/15 dark:text-emerald-300",
+  },
+  declined: {
+    label: "Declined",
+    tone: "bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
+  },
+};
+
+const focusRing =
+  "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900 dark:focus-visible:outline-zinc-100";
+
+/**
+ * A run tool's call that waits for the person (or was decided): what it would do, on which
+ * workflow, with which inputs, and Approve / Deny. Only the request's id and the decision go
+ * back to the server, which acts on the call as it stored it.
+ */
+export function ConfirmCard({
+  tool,
+  input,
+  descriptor,
+  reason,
+  state,
+  onDecide,
+  disabled,
+}: {
+  tool: ConfirmedToolName;
+  input: unknown;
+  descriptor: unknown;
+  /** Why the person is asked (the rule's reason), shown while waiting. */
+  reason?: string;
+  state: ConfirmState;
+  onDecide?: (approvalId: string, approved: boolean) => void;
+  disabled?: boolean;
+}) {
+  const content = contentOf(tool, input, descriptor);
+  const headingId = useId();
+  const tone = badge[state.kind];
+  const heading = (
+    <span
+      id={headingId}
+      className={state.kind === "declined" ? "text-zinc-600 dark:text-zinc-400" : ""}
+      data-testid="confirm-title"
+    >
+      <Heading content={content} />
+    </span>
+  );
+  const badgeView = (
+    <span
+      className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-medium ${tone.tone}`}
+      data-testid="confirm-badge"
+    >
+      {tone.label}
+    </span>
+  );
+
+  if (state.kind !== "waiting") {
+    // Decided: one compact block, so the run card that follows carries the weight.
+    return (
+      <section
+        aria-labelledby={headingId}
+        data-testid="confirm-card"
+        data-state={state.kind}
+        data-action={content.action}
+        className="flex flex-col gap-1.5 rounded-xl border border-zinc-200 bg-white px-4 py-3 text-sm dark:border-zinc-800 dark:bg-zinc-900/60"
+      >
+        <h3 className="flex flex-wrap items-center gap-x-2 gap-y-1 font-medium">
+          {badgeView}
+          {heading}
+        </h3>
+        {content.action === "run" && content.inputs.length > 0 ? (
+          <dl className="flex flex-wrap gap-x-4 gap-y-1 text-xs" data-testid="confirm-inputs">
+            {content.inputs.map((item) => (
+              <div
+                key={item.name}
+                className="flex min-w-0 gap-1.5"
+                data-testid="confirm-input"
+                data-name={item.name}
+              >
+                <dt className="text-zinc-500">{item.name}</dt>
+                <dd className="min-w-0 break-words font-mono text-zinc-800 dark:text-zinc-200">
+                  {shown(item.value)}
+                </dd>
+              </div>
+            ))}
+          </dl>
+        ) : null}
+        <p
+          role="status"
+          className="text-xs text-zinc-600 dark:text-zinc-400"
+          data-testid="confirm-outcome"
+        >
+          {outcomeText(content, state)}
+        </p>
+      </section>
+    );
+  }
+
+  return (
+    <section
+      aria-labelledby={headingId}
+      data-testid="confirm-card"
+      data-state={state.kind}
+      data-action={content.action}
+      className="flex flex-col gap-3 rounded-xl border border-amber-300 bg-amber-50/60 p-4 text-sm shadow-sm dark:border-amber-500/40 dark:bg-amber-500/5"
+    >
+      <div className="flex">{badgeView}</div>
+      <h3 className="text-base leading-snug">{heading}</h3>
+
+      {content.action === "run" ? (
+        content.inputs.length > 0 ? (
+          <dl
+            className="grid grid-cols-[minmax(0,auto)_minmax(0,1fr)] gap-x-4 gap-y-1.5 rounded-lg border border-zinc-200 bg-white px-3 py-2 dark:border-zinc-800 dark:bg-zinc-950"
+            data-testid="confirm-inputs"
+          >
+            {content.inputs.map((item) => (
+              <div
+                key={item.name}
+                className="contents"
+                data-testid="confirm-input"
+                data-name={item.name}
+              >
+                <dt className="truncate font-medium text-zinc-600 dark:text-zinc-400">
+                  {item.name}
+                </dt>
+                <dd className="min-w-0 whitespace-pre-wrap break-words font-mono text-[0.8125rem] text-zinc-900 dark:text-zinc-100">
+                  {shown(item.value)}
+                  {item.defaulted ? (
+                    <span className="ml-2 font-sans text-xs text-zinc-500">default</span>
+                  ) : null}
+                </dd>
+              </div>
+            ))}
+          </dl>
+        ) : (
+          <p className="text-zinc-600 dark:text-zinc-400">No inputs.</p>
+        )
+      ) : content.runStatus ? (
+        <p className="text-zinc-600 dark:text-zinc-400">The run is {content.runStatus} now.</p>
+      ) : null}
+
+      {reason ? (
+        <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="confirm-reason">
+          Asked because {lowerFirst(reason)}
+        </p>
+      ) : null}
+      <div className="flex flex-wrap gap-2">
+        <button
+          type="button"
+          disabled={disabled}
+          onClick={() => onDecide?.(state.approvalId, true)}
+          className={`min-h-11 rounded-lg bg-emerald-600 px-5 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50 sm:min-h-9 sm:px-4 ${focusRing}`}
+          data-testid="confirm-approve"
+        >
+          Approve
+        </button>
+        <button
+          type="button"
+          disabled={disabled}
+          onClick={() => onDecide?.(state.approvalId, false)}
+          className={`min-h-11 rounded-lg border border-zinc-300 bg-white px-5 py-1.5 text-sm font-medium text-zinc-800 hover:bg-zinc-50 disabled:opacity-50 sm:min-h-9 sm:px-4 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200 dark:hover:bg-zinc-800 ${focusRing}`}
+          data-testid="confirm-deny"
+        >
+          Deny
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** The card's state from a tool part's state and approval, or undefined when it had none. */
+export function confirmStateOf(part: {
+  state: string;
+  approval?: { id: string; approved?: boolean; reason?: string; isAutomatic?: boolean };
+}): ConfirmState | undefined {
+  const approval = part.approval;
+  if (!approval || approval.isAutomatic) return undefined;
+  switch (part.state) {
+    case "approval-requested":
+      return { kind: "waiting", approvalId: approval.id };
+    case "approval-responded":
+      return approval.approved
+        ? { kind: "approved", done: false }
+        : { kind: "declined", superseded: false };
+    case "output-available":
+    case "output-error":
+      return { kind: "approved", done: true };
+    case "output-denied":
+      return { kind: "declined", superseded: approval.reason === SUPERSEDED_REASON };
+    default:
+      return undefined;
+  }
+}
