@@ -60,7 +60,7 @@ async function load(token: string, options: Options) {
   const step: PlanStep | undefined = plan.success
     ? [...plan.data.steps, ...(plan.data.onFailure ?? [])].find((s) => s.id === target.stepId)
     : undefined;
-  if (!pinned || !step || !step.action.startsWith("wait.")) throw invalidLink();
+  if (!pinned || !step?.action.startsWith("wait.")) throw invalidLink();
   return { run, step, workflowTitle: pinned.workflow.title, stepId: target.stepId };
 }
 
