@@ -2,7 +2,7 @@
 // as they are; everything a workflow posted (run cards, run summaries, chat.post messages) is
 // outside text, so it goes as delimited data attributed to its workflow and run, in a user-role
 // message of its own — never as the assistant's words.
-import { type ChatMessage, planDataSchema, runDataSchema } from "./types";
+import { batchDataSchema, type ChatMessage, planDataSchema, runDataSchema } from "./types";
 import { untrustedData } from "./untrusted";
 
 /** Ids of messages a run posts: `run_<runId>_card`, `run_<runId>_summary`, `run_<runId>_<unit>`. */
@@ -49,6 +49,17 @@ function postText(message: ChatMessage): string {
   return message.parts
     .flatMap((part) => {
       if (part.type === "text") return [part.text];
+      if (part.type === "data-batch") {
+        const batch = batchDataSchema.safeParse(part.data);
+        if (!batch.success) return [];
+        const { total, runs, posts, omittedPosts } = batch.data;
+        const statuses = runs.map((r) => `${r.runId} ${r.status}`).join(", ");
+        return [
+          `${total} webhook run${total === 1 ? "" : "s"} of this workflow started in this minute (${statuses}${total > runs.length ? ", and more" : ""}); their records are readable with getRun.`,
+          ...posts.map((p) => `Run ${p.runId} posted:\n${p.text}`),
+          ...(omittedPosts > 0 ? [`(${omittedPosts} more posts not shown)`] : []),
+        ];
+      }
       if (part.type === "data-run") {
         const run = runDataSchema.safeParse(part.data);
         return run.success

@@ -46,6 +46,24 @@ export const runDataSchema = z.object({
 export type RunData = z.infer<typeof runDataSchema>;
 
 /**
+ * `data-batch`: what the runs of one webhook workflow posted within one minute, gathered in
+ * one message instead of a card, posts and a summary per run (a flood of calls must not
+ * flood the thread). Runs and posts beyond the shown ones are only counted.
+ */
+export const batchDataSchema = z.object({
+  workflowId: z.uuid(),
+  title: z.string(),
+  trigger: z.literal("webhook"),
+  windowStart: z.string(),
+  total: z.number().int().min(0),
+  runs: z.array(z.object({ runId: z.uuid(), status: z.string(), at: z.string() })),
+  posts: z.array(z.object({ runId: z.uuid(), key: z.string(), text: z.string(), at: z.string() })),
+  omittedPosts: z.number().int().min(0),
+});
+
+export type BatchData = z.infer<typeof batchDataSchema>;
+
+/**
  * What a confirmation card shows (an approval request's `descriptor`): computed by the server
  * from its own records when the request is made, stored with the message, never read back as a
  * decision. `title` is null when the workflow or run is not the person's (or does not exist).
@@ -66,6 +84,7 @@ export type Confirmation = z.infer<typeof confirmationSchema>;
 export type ChatDataParts = {
   plan: PlanData;
   run: RunData;
+  batch: BatchData;
 };
 
 export type ChatTools = PlannerUITools & RunUITools;

@@ -6,15 +6,23 @@ import { getRunById, listRunSteps } from "@/lib/db/run-queries";
 import type { Run } from "@/lib/db/schema";
 import { getWorkflow } from "@/lib/db/workflow-queries";
 import { formatDuration } from "@/lib/plan/duration";
+import { addPostToBatch, addRunToBatch, isBatchedRun, setBatchRunStatus } from "./thread-batches";
 
 export type RunCardData = { runId: string; workflowId: string; title: string };
 
 export const runCardMessageId = (runId: string) => `run_${runId}_card`;
 export const runSummaryMessageId = (runId: string) => `run_${runId}_summary`;
 
-/** Posts the live run card into the run's thread; returns the stored message, if any. */
+/**
+ * Posts the live run card into the run's thread; returns the stored message, if any. A
+ * webhook run is counted in its workflow's batch message instead (lib/runs/thread-batches).
+ */
 export async function postRunCard({ run, title }: { run: Run; title: string }) {
   if (!run.threadId) return undefined;
+  if (isBatchedRun(run)) {
+    await addRunToBatch(run, title);
+    return undefined;
+  }
   const data: RunCardData = { runId: run.id, workflowId: run.workflowId, title };
   const message = {
     id: runCardMessageId(run.id),
@@ -65,11 +73,53 @@ export async function postRunSummary({ runId }: { runId: string }) {
   const units = new Set(
     steps.filter((s) => s.status !== "skipped").map((s) => `${s.stepId}#${s.iteration}`),
   );
+  const title = workflow?.title ?? "Workflow";
+  if (isBatchedRun(run)) {
+    await setBatchRunStatus(run, title);
+    // A batched run that worked says so in its batch; a failure always gets its own message.
+    if (run.status !== "failed") return;
+  }
   await postWorkflowMessage({
     userId: run.userId,
     threadId: run.threadId,
     messageId: runSummaryMessageId(runId),
-    text: describeFinishedRun({ title: workflow?.title ?? "Workflow", run, stepCount: units.size }),
+    text: describeFinishedRun({ title, run, stepCount: units.size }),
     metadata: { runId, workflowId: run.workflowId },
   });
+}
+
+/**
+ * What a run step posts (chat.post): its own message, or an entry of its workflow's batch
+ * message for a webhook run. `messageId` is stable per run unit, so a retried step posts once.
+ */
+export async function postFromRun({
+  userId,
+  threadId,
+  messageId,
+  text,
+  source,
+}: {
+  userId: string;
+  threadId: string;
+  messageId: string;
+  text: string;
+  source: { runId: string; workflowId: string; stepId?: string };
+}): Promise<{ messageId: string }> {
+  const run = await getRunById({ runId: source.runId });
+  if (run && run.userId === userId && isBatchedRun(run)) {
+    const workflow = await getWorkflow({ id: source.workflowId, userId });
+    const batched = await addPostToBatch({ ...run, threadId }, workflow?.title ?? "Workflow", {
+      key: messageId,
+      text,
+    });
+    return { messageId: batched?.messageId ?? messageId };
+  }
+  await postWorkflowMessage({
+    userId,
+    threadId,
+    messageId,
+    text,
+    metadata: { workflowRun: source },
+  });
+  return { messageId };
 }

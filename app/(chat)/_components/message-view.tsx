@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { isConfirmedTool, RUN_TOOL_LABELS } from "@/lib/ai/tools/run-tool-types";
 import {
+  batchDataSchema,
   type ChatMessage,
   confirmationSchema,
   planDataSchema,
@@ -11,6 +12,7 @@ import {
 import { Markdown } from "./markdown";
 import { PlanCard } from "./plan/plan-card";
 import { isPlannerToolName, PlannerDynamicPart, PlannerToolPart } from "./plan/plan-part";
+import { BatchCard } from "./run/batch-card";
 import { ConfirmCard, confirmStateOf } from "./run/confirm-card";
 import { RunCard } from "./run/run-card";
 
@@ -107,6 +109,10 @@ function PartView({
     case "data-run": {
       const data = runDataSchema.safeParse(part.data);
       return data.success ? <RunCard runId={data.data.runId} title={data.data.title} /> : null;
+    }
+    case "data-batch": {
+      const data = batchDataSchema.safeParse(part.data);
+      return data.success ? <BatchCard data={data.data} /> : null;
     }
     case "data-plan": {
       // Stored JSON: render only what still has the shape a card needs.

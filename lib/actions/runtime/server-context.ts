@@ -4,11 +4,11 @@
 import "server-only";
 import { getLanguageModel } from "@/lib/ai/providers";
 import { getMcpServerByName } from "@/lib/db/mcp-queries";
-import { postWorkflowMessage } from "@/lib/db/message-queries";
 import { getStoreEntry, setStoreEntry } from "@/lib/db/store-queries";
 import { type Env, env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { mcpConfigFromRow } from "@/lib/mcp/config";
+import { postFromRun } from "@/lib/runs/thread-messages";
 import { loadSecrets } from "@/lib/secrets/store";
 import {
   type ActionContext,
@@ -65,14 +65,7 @@ export function serverActionServices(
   return {
     async postMessage(args) {
       try {
-        const { messageId } = await postWorkflowMessage({
-          userId: args.userId,
-          threadId: args.threadId,
-          messageId: args.messageId,
-          text: args.text,
-          metadata: { workflowRun: args.source },
-        });
-        return { messageId };
+        return await postFromRun(args);
       } catch (error) {
         if (error instanceof AppError && error.status === 404) {
           throw new NonRetriableActionError(

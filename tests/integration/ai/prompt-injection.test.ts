@@ -5,7 +5,6 @@
 // the call on its confirmation card, and then exactly the stored call runs.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChatMessage } from "@/lib/ai/types";
-import { resetEnvForTests } from "@/lib/env";
 import {
   followInjectedInstructions,
   type OpenAIServer,
@@ -14,17 +13,22 @@ import {
   toolCall,
 } from "../../fixtures/openai-server";
 import { freePort } from "../engine/processes";
-import { createRunsHarness, plan, pointAppAt, type RunsHarness } from "../runs/harness";
+import {
+  createRunsHarness,
+  plan,
+  pointAppAt,
+  pointAppClientAtHarness,
+  type RunsHarness,
+} from "../runs/harness";
 
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined }));
 vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId }));
 
 const server: OpenAIServer = await startOpenAIServer();
 const port = await freePort();
-process.env.INNGEST_EMBEDDED_PORT = String(port);
 process.env.OPENAI_BASE_URL = server.baseURL;
 process.env.OPENAI_MODEL = "injection-test";
-resetEnvForTests();
+pointAppClientAtHarness(port);
 
 const route = await import("@/app/api/chat/route");
 const queries = await import("@/lib/db/queries");
