@@ -145,8 +145,7 @@ describe("the embedded database lock", () => {
         { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] },
       );
       children.push(parent);
-      await line(parent, /won/);
-      const pid = readLock(dir).pid;
+      const pid = Number((await line(parent, /won \d+/)).split(" ")[1]);
       process.kill(pid, "SIGKILL");
       await expect
         .poll(() => fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1][0])
