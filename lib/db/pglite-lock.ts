@@ -231,11 +231,19 @@ export function lockDataDir(dir: string, options: LockOptions = {}): () => void 
   if (!("owner" in taken)) throw new DataDirLockedError(dir, ownerPid(taken.heldBy));
   if (taken.tookOver) console.warn(`[database] took over the lock of ${dir}: ${taken.tookOver}`);
   const { token } = taken.owner;
-  const heartbeat = startHeartbeat(
-    lockPath,
-    taken.owner,
-    options.heartbeatMs ?? HEARTBEAT_MS,
-    () => {
+  let released = false;
+  const heartbeat = startHeartbeat(lockPath, token, options.heartbeatMs ?? HEARTBEAT_MS, {
+    // Deleted by hand: put it back (here, so that it cannot race a release) unless another
+    // process has created one meanwhile, which the next beat reports.
+    missing() {
+      try {
+        if (!released) createExclusive(lockPath, taken.owner);
+      } catch {
+        // the directory itself is gone: nothing left to protect
+      }
+    },
+    lost() {
+      if (released) return;
       if (options.onLost) return options.onLost();
       console.error(
         `[database] another process has taken over the lock of ${dir}; stopping now so that ` +
@@ -243,8 +251,7 @@ export function lockDataDir(dir: string, options: LockOptions = {}): () => void 
       );
       process.exit(1);
     },
-  );
-  let released = false;
+  });
   const release = () => {
     if (released) return;
     released = true;
@@ -270,46 +277,50 @@ export function lockDataDir(dir: string, options: LockOptions = {}): () => void 
 }
 
 // Runs in a worker thread (plain JS, so that no bundler rewrites it): touches the lock while it
-// holds our token, puts it back if someone deleted it, reports when another owner has it.
+// holds our token; only reports when it is missing or another owner has it. Touching a lock
+// just released is harmless: the call fails, or freshens the next owner's lock.
 const heartbeatSource = `
 const { parentPort, workerData } = require("node:worker_threads");
 const fs = require("node:fs");
-const { file, token, content, intervalMs } = workerData;
-const timer = setInterval(() => {
+const { file, token, intervalMs } = workerData;
+setInterval(() => {
   let text;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    if (error.code !== "ENOENT") return;
-    try { fs.writeFileSync(file, content, { flag: "wx" }); } catch {}
+    if (error.code === "ENOENT") parentPort.postMessage("missing");
     return;
   }
   let current;
   try { current = JSON.parse(text).token; } catch {}
-  if (current === token) {
-    const now = new Date();
-    try { fs.utimesSync(file, now, now); } catch {}
-    return;
-  }
-  clearInterval(timer);
-  parentPort.postMessage("lost");
+  if (current !== token) return parentPort.postMessage("lost");
+  const now = new Date();
+  try { fs.utimesSync(file, now, now); } catch {}
 }, intervalMs);
 `;
 
-function startHeartbeat(file: string, owner: Owner, intervalMs: number, onLost: () => void) {
+function startHeartbeat(
+  file: string,
+  token: string,
+  intervalMs: number,
+  on: { missing(): void; lost(): void },
+) {
   let worker: Worker | undefined;
   let stopped = false;
   let restart: NodeJS.Timeout | undefined;
   const start = () => {
     const current = new Worker(heartbeatSource, {
       eval: true,
-      workerData: { file, token: owner.token, content: JSON.stringify(owner), intervalMs },
+      workerData: { file, token, intervalMs },
     });
     current.unref();
     current.on("message", (message) => {
-      if (message === "lost" && !stopped) {
+      if (stopped) return;
+      if (message === "missing") on.missing();
+      if (message === "lost") {
         stopped = true;
-        onLost();
+        void current.terminate();
+        on.lost();
       }
     });
     // A heartbeat that stops would let another process take a live lock: start it again.

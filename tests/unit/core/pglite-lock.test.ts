@@ -197,6 +197,18 @@ describe("the embedded database lock", () => {
     expect(fs.readdirSync(path.dirname(dir)).sort()).toEqual(["pglite", "pglite.lock"]);
   });
 
+  it("puts its lock back when someone deletes it, but not after releasing it", async () => {
+    const dir = tempDataDir();
+    const release = lockDataDir(dir, { heartbeatMs: 20 });
+    const { token } = readLock(dir);
+    fs.rmSync(`${dir}.lock`);
+    await expect.poll(() => fs.existsSync(`${dir}.lock`), { timeout: 2000 }).toBe(true);
+    expect(readLock(dir).token).toBe(token);
+    release();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fs.existsSync(`${dir}.lock`)).toBe(false);
+  });
+
   it("tells the owner when another process has taken its lock over", async () => {
     const dir = tempDataDir();
     let lost = false;
