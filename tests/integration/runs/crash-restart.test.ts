@@ -23,10 +23,20 @@ type AppProcess = { pid: number; output: () => string; parent: ChildProcess };
 
 describe("an app process on PGlite killed and started again 0.5 s later", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "runs-crash-restart-"));
-  const parents: ChildProcess[] = [];
+  const apps: AppProcess[] = [];
   const cleanup: (() => Promise<void>)[] = [];
   afterAll(async () => {
-    for (const parent of parents) parent.kill("SIGKILL");
+    // An app is its parent's child, not ours: its pid stays its own while the parent lives.
+    for (const app of apps) {
+      if (app.pid > 0 && app.parent.exitCode === null && app.parent.signalCode === null) {
+        try {
+          process.kill(app.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+      app.parent.kill("SIGKILL");
+    }
     for (const fn of cleanup.reverse()) await fn().catch(() => {});
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -85,20 +95,21 @@ describe("an app process on PGlite killed and started again 0.5 s later", () => 
       };
       const script = `"${process.execPath}" --import tsx tests/fixtures/runs/app-child.ts & echo "pid $!"; exec sleep 300`;
       const parent = spawn("sh", ["-c", script], { cwd: repoRoot, env, stdio: "pipe" });
-      parents.push(parent);
       let output = "";
+      const app = { pid: 0, output: () => output, parent };
+      apps.push(app);
       parent.stdout?.on("data", (d) => {
         output += d;
       });
       parent.stderr?.on("data", (d) => {
         output += d;
       });
-      const pid = await waitFor(
+      app.pid = await waitFor(
         async () => Number(/^pid (\d+)$/m.exec(output)?.[1]) || undefined,
         10_000,
         "the app's pid",
       );
-      return { pid, output: () => output, parent };
+      return app;
     };
     const started = (app: AppProcess) =>
       [...app.output().matchAll(/^started (\S+)$/gm)].map((m) => m[1]);

@@ -12,6 +12,8 @@ const hasProc = fs.existsSync("/proc/self/stat");
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
+/** Holders that are a child's children: their pids stay theirs while that child lives. */
+const grandchildren: { pid: number; parent: ChildProcess }[] = [];
 const releases: (() => void)[] = [];
 function tempDataDir() {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "flowchat-lock-"));
@@ -20,6 +22,14 @@ function tempDataDir() {
 }
 afterEach(() => {
   for (const release of releases.splice(0)) release();
+  for (const { pid, parent } of grandchildren.splice(0)) {
+    if (parent.exitCode !== null || parent.signalCode !== null) continue;
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
   for (const child of children.splice(0)) child.kill("SIGKILL");
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -146,6 +156,7 @@ describe("the embedded database lock", () => {
       );
       children.push(parent);
       const pid = Number((await line(parent, /won \d+/)).split(" ")[1]);
+      grandchildren.push({ pid, parent });
       process.kill(pid, "SIGKILL");
       await expect
         .poll(() => fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1][0])
