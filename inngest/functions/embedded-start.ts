@@ -1,5 +1,6 @@
 // Hosting the embedded executor inside the Next.js server (called from instrumentation.ts):
-// start it in the background when no Inngest is configured, and shut down cleanly on SIGTERM.
+// start it in the background when no Inngest is configured (retrying until it runs), and shut
+// down cleanly on SIGTERM.
 import { startEmbeddedEngine } from "@/inngest/local/embedded";
 import { getDbHandle } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -12,19 +13,15 @@ export function startEmbedded(): void {
   const config = env();
   let stopEngine: (() => Promise<void>) | undefined;
   if (usesEmbeddedExecutor(config)) {
-    void getDbHandle()
-      .then((handle) => {
-        const embedded = startEmbeddedEngine({
-          handle,
-          appUrl: `http://127.0.0.1:${config.PORT}/api/inngest`,
-          port: config.INNGEST_EMBEDDED_PORT,
-          ...embeddedEngineKeys(config),
-        });
-        stopEngine = () => embedded.stop();
-      })
-      .catch((error) => {
-        console.error("[runs] the embedded executor did not start", error);
-      });
+    // Opens the database itself, retrying with backoff: a crashed predecessor's lock or a
+    // database still starting must not leave the app without an engine (/api/health says so).
+    const embedded = startEmbeddedEngine({
+      handle: getDbHandle,
+      appUrl: `http://127.0.0.1:${config.PORT}/api/inngest`,
+      port: config.INNGEST_EMBEDDED_PORT,
+      ...embeddedEngineKeys(config),
+    });
+    stopEngine = () => embedded.stop();
   }
   if (globalForShutdown.flowchatShutdownHooked) return;
   globalForShutdown.flowchatShutdownHooked = true;

@@ -1,11 +1,14 @@
 // Starting the executor inside the app's own server process (Next.js instrumentation).
-// Returns at once: leadership and the first sync happen in the background, because Next
-// holds every request until register() resolves and the sync calls the app's own route.
+// Returns at once: opening the database, leadership and the first sync happen in the
+// background, because Next holds every request until register() resolves and the sync calls
+// the app's own route. A failed attempt (database locked by a crashed process not yet seen as
+// gone, port taken…) is retried with backoff until it succeeds or the engine is stopped.
 //
 // The app's Inngest client talks to it as to Inngest Cloud: `isDev: false`, `baseUrl:
 // http://127.0.0.1:<port>` and the same signing and event keys (inngest/client.ts), so every
 // call the engine makes to the app is signed and verified, and only the app may use its API.
 import type { DbHandle } from "@/lib/db/client";
+import type { EmbeddedEngineState } from "./embedded-state";
 import { createEngine, type Engine, type EngineOptions } from "./engine";
 import { consoleLogger, type EngineLogger } from "./interfaces";
 import type { AppFetch } from "./protocol/call";
@@ -16,8 +19,11 @@ export const DEFAULT_ENGINE_PORT = 8288;
 const LEADER_LOCK = 4_215_310_023;
 
 export type EmbeddedEngineOptions = {
-  /** The app's database handle (lib/db getDbHandle()), already migrated. */
-  handle: DbHandle;
+  /**
+   * The app's database, opened and migrated; a function (lib/db getDbHandle) is called again
+   * on each attempt until it resolves.
+   */
+  handle: DbHandle | (() => Promise<DbHandle>);
   /** The app's serve() URL, e.g. http://127.0.0.1:3000/api/inngest. */
   appUrl: string;
   /** Port for the executor's Dev-Server-like API (events at /e/:key). */
@@ -30,18 +36,24 @@ export type EmbeddedEngineOptions = {
   logger?: EngineLogger;
   /** How often a standby instance retries for leadership. */
   leaderRetryMs?: number;
+  /** Delay after the nth failed attempt: doubling from 0.5 s, at most 10 s. */
+  retryDelay?: (failures: number) => number;
 } & Pick<EngineOptions, "backoff" | "concurrency" | "pollIntervalMs">;
 
 export type EmbeddedEngine = {
   /** The engine once this process leads; undefined while standing by. */
   readonly engine: Engine | undefined;
   readonly isLeader: boolean;
+  readonly state: EmbeddedEngineState;
   /** Resolves when this process has become the leader and the engine is serving. */
   ready: Promise<Engine>;
   stop(): Promise<void>;
 };
 
+// The key embedded-state.ts reads for /api/health.
 const globalForEngine = globalThis as unknown as { flowchatEngine?: EmbeddedEngine };
+
+export const defaultRetryDelay = (failures: number) => Math.min(500 * 2 ** (failures - 1), 10_000);
 
 /**
  * Starts the embedded executor once per process (a second call returns the first, which
@@ -60,6 +72,8 @@ export function startEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEng
 export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEngine {
   const logger = options.logger ?? consoleLogger;
   let engine: Engine | undefined;
+  let state: EmbeddedEngineState = "starting";
+  let failures = 0;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
   let releaseLock: (() => Promise<void>) | undefined;
@@ -68,8 +82,8 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEn
     resolveReady = resolve;
   });
 
-  async function acquire(): Promise<boolean> {
-    const client = options.handle.client;
+  async function acquire(handle: DbHandle): Promise<boolean> {
+    const client = handle.client;
     if (client.kind === "pglite") return true; // one process owns a PGlite directory
     const reserved = await client.sql.reserve();
     const [row] = await reserved`select pg_try_advisory_lock(${LEADER_LOCK}) as locked`;
@@ -87,12 +101,16 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEn
   async function attempt() {
     if (stopped) return;
     try {
-      if (!(await acquire())) {
+      const handle = typeof options.handle === "function" ? await options.handle() : options.handle;
+      if (stopped) return;
+      if (!(await acquire(handle))) {
+        state = "standby";
+        failures = 0;
         retry = setTimeout(attempt, options.leaderRetryMs ?? 5000);
         return;
       }
       engine = createEngine({
-        db: options.handle,
+        db: handle,
         apps: [{ url: options.appUrl, fetch: options.appFetch }],
         port: options.port ?? DEFAULT_ENGINE_PORT,
         signingKey: options.signingKey,
@@ -103,16 +121,25 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEn
         logger,
       });
       await engine.start();
+      state = "ok";
+      failures = 0;
       logger.info(`embedded executor leading, API on ${engine.url}, app ${options.appUrl}`);
       resolveReady(engine);
     } catch (error) {
-      // Never throw into Next's register(): log and try again later.
-      logger.error("embedded executor failed to start; retrying", { error: String(error) });
+      // Never throw into Next's register(): one line per failure (the cause repeats until it
+      // goes away), then try again.
+      failures++;
+      const delayMs = (options.retryDelay ?? defaultRetryDelay)(failures);
+      state = "down";
+      logger.error(
+        `embedded executor did not start (attempt ${failures}); retrying in ${delayMs} ms`,
+        { error: String(error) },
+      );
       await engine?.stop().catch(() => {});
       engine = undefined;
       await releaseLock?.();
       releaseLock = undefined;
-      if (!stopped) retry = setTimeout(attempt, options.leaderRetryMs ?? 5000);
+      if (!stopped) retry = setTimeout(attempt, delayMs);
     }
   }
 
@@ -123,9 +150,13 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEn
     get isLeader() {
       return !!engine;
     },
+    get state() {
+      return state;
+    },
     ready,
     async stop() {
       stopped = true;
+      state = "down";
       clearTimeout(retry);
       await engine?.stop();
       engine = undefined;

@@ -1,7 +1,11 @@
 // Embedded mode: the executor started from the app's process. One leader at a time on
 // PostgreSQL (advisory lock on a dedicated connection); a standby takes over when it stops.
 import { afterAll, describe, expect, it } from "vitest";
-import { createEmbeddedEngine, startEmbeddedEngine } from "@/inngest/local/embedded";
+import {
+  createEmbeddedEngine,
+  defaultRetryDelay,
+  startEmbeddedEngine,
+} from "@/inngest/local/embedded";
 import { silentLogger } from "@/inngest/local/interfaces";
 import { createTestApp } from "@/tests/fixtures/inngest-app/app";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
@@ -44,6 +48,7 @@ describe("embedded executor", () => {
     await new Promise((r) => setTimeout(r, 400));
     expect(first.isLeader).toBe(true);
     expect(second.isLeader).toBe(false);
+    expect([first.state, second.state]).toEqual(["ok", "standby"]);
 
     await expect.poll(async () => (await leader.listRuns()).length >= 0).toBe(true);
     await first.stop();
@@ -90,5 +95,47 @@ describe("embedded executor", () => {
       .toBe("completed");
     expect(app.tracker.count("steps:a:lite")).toBe(1);
     await embedded.stop();
+  });
+
+  it("keeps trying with backoff while the database cannot be opened, and says how it is", async () => {
+    const database = await createTestDatabase("pglite");
+    databases.push(database);
+    const port = await freePort();
+    const app = await createTestApp({
+      engineUrl: `http://127.0.0.1:${port}`,
+      id: "embedded-retry",
+      signingKey: keys.signingKey,
+    });
+    let opens = 0;
+    const delays: number[] = [];
+    const embedded = createEmbeddedEngine({
+      ...keys,
+      handle: async () => {
+        if (++opens <= 3) throw new Error("The embedded database is already open in process 1");
+        return database;
+      },
+      appUrl: app.url,
+      appFetch: app.fetch,
+      port,
+      logger: silentLogger,
+      retryDelay: (failures) => {
+        delays.push(failures);
+        return 20 * failures;
+      },
+    });
+    expect(embedded.state).toBe("starting");
+    await expect.poll(() => embedded.state).toBe("down");
+    await embedded.ready;
+    expect(embedded.state).toBe("ok");
+    expect(opens).toBe(4);
+    expect(delays).toEqual([1, 2, 3]);
+    await embedded.stop();
+    expect(embedded.state).toBe("down");
+  });
+
+  it("backs off from half a second to at most ten", () => {
+    expect([1, 2, 3, 4, 5, 6, 20].map(defaultRetryDelay)).toEqual([
+      500, 1000, 2000, 4000, 8000, 10_000, 10_000,
+    ]);
   });
 });

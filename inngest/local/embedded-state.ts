@@ -1,0 +1,19 @@
+// The state of the executor this process hosts, for /api/health. Instrumentation starts it and
+// each route bundle loads modules separately, so it is read from the globalThis singleton that
+// startEmbeddedEngine (embedded.ts) keeps; this module stays free of the executor's code.
+
+/**
+ * starting: the first attempt is under way; ok: serving; standby: another instance leads
+ * (PostgreSQL); down: the last attempt failed (database locked or unavailable, port taken…)
+ * and another follows with backoff, or it was stopped.
+ */
+export type EmbeddedEngineState = "starting" | "ok" | "standby" | "down";
+
+const globalForEngine = globalThis as unknown as {
+  flowchatEngine?: { readonly state: EmbeddedEngineState };
+};
+
+/** undefined when this process hosts no embedded executor. */
+export function hostedEngineState(): EmbeddedEngineState | undefined {
+  return globalForEngine.flowchatEngine?.state;
+}
