@@ -10,6 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { hashSigningKey } from "@/inngest/local/protocol/signing";
 import { openDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { getRunById, listRunEvents, listRunSteps } from "@/lib/db/run-queries";
@@ -156,8 +157,11 @@ describe("an app process on PGlite killed and started again 0.5 s later", () => 
 
     await waitFor(
       async () => {
+        // The engine's API takes the bearer of its hashed signing key (generated into DATA_DIR).
+        const key = fs.readFileSync(path.join(dir, "inngest-signing-key"), "utf8").trim();
         const res = await fetch(
           `http://127.0.0.1:${enginePort}/runs?function=flowchat-execute-workflow&limit=1000`,
+          { headers: { authorization: `Bearer ${hashSigningKey(key)}` } },
         );
         const runs = (await res.json()) as { status: string }[];
         return runs.filter((r) => r.status === "completed").length >= RUNS ? true : undefined;
