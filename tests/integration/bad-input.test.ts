@@ -230,6 +230,42 @@ describe("thread ids on Run now", () => {
   });
 });
 
+describe("deciding a plan version", () => {
+  it("approves or rejects nothing when the request carries a body that is not JSON", async () => {
+    const { createWorkflow, getWorkflowVersion } = await import("@/lib/db/workflow-queries");
+    const draft = await createWorkflow({
+      userId: alice,
+      title: "Draft",
+      author: "person",
+      plan: {
+        version: 1,
+        title: "Draft",
+        trigger: { type: "manual" },
+        steps: [{ id: "a", action: "transform", input: { value: 1 } }],
+      },
+    });
+    for (const decision of ["approve", "reject"] as const) {
+      const { POST } = await import(
+        `@/app/api/workflows/[id]/versions/[versionId]/${decision}/route`
+      );
+      for (const [body, type, status] of [
+        ["not json", "application/json", 400],
+        ['{"a":"nul\u0000"}', "application/json", 400],
+        ["approve=1", "application/x-www-form-urlencoded", 415],
+      ] as const) {
+        const response = await POST(
+          request(body, type),
+          params({ id: draft.workflow.id, versionId: draft.version.id }),
+        );
+        expect(response.status, `${decision} with ${body}`).toBe(status);
+      }
+    }
+    const stored = await getWorkflowVersion({ versionId: draft.version.id, userId: alice });
+    expect(stored?.version.state).toBe("draft");
+    expect(stored?.workflow.activeVersionId).toBeNull();
+  });
+});
+
 describe("answering a wait", () => {
   it("decides nothing without an explicit { approved: true | false }", async () => {
     const { POST } = await import("@/app/api/runs/[id]/waits/[stepId]/route");

@@ -16,11 +16,11 @@ const dot: Record<string, string> = {
   queued: "bg-zinc-300 dark:bg-zinc-600",
 };
 
-function clock(iso: string) {
+function clock(iso: string, seconds = true) {
   return new Intl.DateTimeFormat(undefined, {
     hour: "2-digit",
     minute: "2-digit",
-    second: "2-digit",
+    ...(seconds ? { second: "2-digit" } : {}),
   }).format(new Date(iso));
 }
 
@@ -37,11 +37,23 @@ export function BatchCard({ data }: { data: BatchData }) {
       <header className="flex flex-wrap items-baseline gap-x-2 gap-y-1">
         <span className="font-medium">{data.title}</span>
         <span className="text-xs text-zinc-500">
-          webhook · {data.total} run{data.total === 1 ? "" : "s"} from {clock(data.windowStart)}
-          {failed > 0 ? ` · ${failed} failed` : ""}
+          webhook · {data.total} run{data.total === 1 ? "" : "s"} at{" "}
+          {clock(data.windowStart, false)}
         </span>
+        {failed > 0 ? (
+          <span className="text-xs font-medium text-red-600 dark:text-red-400">
+            {failed} failed
+          </span>
+        ) : null}
       </header>
-      <ul className="mt-2 flex flex-wrap gap-1.5" data-testid="batch-runs">
+      <ul
+        className="mt-2 flex flex-wrap items-center gap-1.5"
+        data-testid="batch-runs"
+        aria-label="Runs"
+      >
+        <li className="text-xs text-zinc-500" aria-hidden>
+          Runs
+        </li>
         {data.runs.map((run) => (
           <li key={run.runId}>
             <button
@@ -71,13 +83,17 @@ export function BatchCard({ data }: { data: BatchData }) {
       ) : null}
       {data.posts.length > 0 ? (
         <div
-          className="mt-3 space-y-2 border-t border-zinc-100 pt-2 dark:border-zinc-800"
+          className="mt-3 space-y-1 border-t border-zinc-100 pt-2 dark:border-zinc-800"
           data-testid="batch-posts"
         >
           {data.posts.map((post) => (
-            <div key={post.key}>
-              <p className="text-xs text-zinc-500">{clock(post.at)}</p>
-              <Markdown>{post.text}</Markdown>
+            <div key={post.key} className="flex items-baseline gap-3">
+              <time className="shrink-0 text-xs tabular-nums text-zinc-500" dateTime={post.at}>
+                {clock(post.at)}
+              </time>
+              <div className="min-w-0 flex-1 [&_p]:my-1">
+                <Markdown>{post.text}</Markdown>
+              </div>
             </div>
           ))}
           {data.omittedPosts > 0 ? (

@@ -58,17 +58,20 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
   const threadSync = useThreadSync();
 
   // What the run posts into the thread (chat.post, its summary) shows up as it happens. A
-  // run can also be over before its card first loads (a fast one started from this page):
-  // one that ended moments ago syncs the thread on first sight too.
+  // run can also be well under way (or over) before its card first loads (a fast one started
+  // from this page, which may already wait for an answer): one that started or ended moments
+  // ago syncs the thread on first sight too.
   const signature = view ? `${view.run.status}:${view.events.length}` : null;
   const endedAt = view?.run.finishedAt ? Date.parse(String(view.run.finishedAt)) : null;
+  const createdAt = view ? Date.parse(String(view.run.createdAt)) : null;
   const seen = useRef<string | null>(null);
   useEffect(() => {
     if (!signature) return;
-    const justEnded = endedAt !== null && Date.now() - endedAt < JUST_ENDED_MS;
-    if (seen.current === null ? justEnded : seen.current !== signature) threadSync?.sync();
+    const recent = (at: number | null) => at !== null && Date.now() - at < JUST_ENDED_MS;
+    const fresh = recent(endedAt) || recent(createdAt);
+    if (seen.current === null ? fresh : seen.current !== signature) threadSync?.sync();
     seen.current = signature;
-  }, [signature, endedAt, threadSync]);
+  }, [signature, endedAt, createdAt, threadSync]);
 
   async function post(url: string, body?: unknown) {
     setProblem(null);
