@@ -42,10 +42,6 @@ export class Dispatcher {
     return this.running;
   }
 
-  get activeJobs() {
-    return this.inFlight.size;
-  }
-
   wake = () => {
     if (!this.running) return;
     if (this.filling) {

@@ -38,7 +38,3 @@ export async function loadFunctions(q: Queryable): Promise<FunctionDef[]> {
     .map((r) => parseFunctionConfig(r.config as never, r.app_id, problems))
     .filter((f): f is FunctionDef => !!f);
 }
-
-export async function loadApps(q: Queryable): Promise<{ id: string; url: string }[]> {
-  return q.query("select id, url from engine.apps order by id");
-}
