@@ -5,7 +5,7 @@
 import { inTransaction, type WorkerDeps } from "./jobs/context";
 import { type Op, OpCode } from "./protocol/ops";
 import { loadCallInFlight } from "./sql/load-call-in-flight";
-import { lockActiveRun } from "./sql/lock-run";
+import { lockActiveRun } from "./sql/lock-active-run";
 import { recordAttempt } from "./sql/record-attempt";
 import { saveStep } from "./sql/save-step";
 

@@ -4,8 +4,9 @@
 import type { RunDetail, RunStatus, RunStep } from "../interfaces";
 import { getEvent } from "../sql/get-event";
 import { getFunctionName } from "../sql/get-function-name";
+import { getRun } from "../sql/get-run";
 import { getStep } from "../sql/get-step";
-import { getRun, listRuns } from "../sql/runs-history";
+import { listRuns } from "../sql/list-runs";
 import type { Queryable } from "../sql-client";
 
 type SpanStatus = "QUEUED" | "RUNNING" | "WAITING" | "COMPLETED" | "FAILED" | "CANCELLED";

@@ -8,10 +8,12 @@ import { callFunction } from "../protocol/call";
 import { type CallBody, type CallOutcome, type Op, OpCode } from "../protocol/ops";
 import { failRun } from "../run-lifecycle";
 import { applyStepRun } from "../sql/apply-step-run";
-import { deleteJob, releaseJob } from "../sql/delete-job";
+import { deleteJob } from "../sql/delete-job";
 import { enqueueDiscoveryIfIdle } from "../sql/enqueue-discovery";
 import { loadRunForCall, type RunForCall } from "../sql/load-run-for-call";
-import { lockActiveRun, lockRun } from "../sql/lock-run";
+import { lockActiveRun } from "../sql/lock-active-run";
+import { lockRun } from "../sql/lock-run";
+import { releaseJob } from "../sql/release-job";
 import { applyAnswer } from "./apply-answer";
 import { inTransaction, type WorkerDeps } from "./context";
 

@@ -3,8 +3,9 @@ import { nextCronRun } from "../function-config";
 import { ulid } from "../ids";
 import type { Job } from "../interfaces";
 import { createRun } from "../run-lifecycle";
-import { deleteJob, rescheduleJob } from "../sql/delete-job";
+import { deleteJob } from "../sql/delete-job";
 import { insertEvents } from "../sql/insert-events";
+import { rescheduleJob } from "../sql/reschedule-job";
 import { inTransaction, type WorkerDeps } from "./context";
 
 export async function fireCron(deps: WorkerDeps, job: Job): Promise<void> {

@@ -2,10 +2,12 @@
 import { matchesEventName, matchesExpression } from "../expressions";
 import type { Job } from "../interfaces";
 import { cancelRun, createRun, resumeStep } from "../run-lifecycle";
-import { deleteJob, deleteRunJobs } from "../sql/delete-job";
+import { deleteJob } from "../sql/delete-job";
+import { deletePause } from "../sql/delete-pause";
+import { deleteRunJobs } from "../sql/delete-run-jobs";
 import { loadEventForMatching } from "../sql/load-event-for-matching";
 import { lockRun } from "../sql/lock-run";
-import { deletePause, pausesForEvent } from "../sql/pauses";
+import { pausesForEvent } from "../sql/pauses-for-event";
 import { inTransaction, type WorkerDeps } from "./context";
 
 export async function matchEvent(deps: WorkerDeps, job: Job): Promise<void> {

@@ -2,8 +2,8 @@
 import type { Job } from "../interfaces";
 import { resumeStep } from "../run-lifecycle";
 import { deleteJob } from "../sql/delete-job";
+import { deletePause } from "../sql/delete-pause";
 import { lockRun } from "../sql/lock-run";
-import { deletePause } from "../sql/pauses";
 import { inTransaction, type WorkerDeps } from "./context";
 
 export async function fireTimer(
