@@ -4,8 +4,8 @@
 import { ulid } from "./ids";
 import type { EngineLogger, Job } from "./interfaces";
 import { claimJobs } from "./sql/claim-jobs";
-import { releaseJob } from "./sql/delete-job";
 import { nextJobAt } from "./sql/next-job-at";
+import { releaseJob } from "./sql/release-job";
 import type { SqlClient } from "./sql-client";
 
 export type DispatcherOptions = {
@@ -40,10 +40,6 @@ export class Dispatcher {
 
   get isRunning() {
     return this.running;
-  }
-
-  get activeJobs() {
-    return this.inFlight.size;
   }
 
   wake = () => {

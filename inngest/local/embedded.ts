@@ -12,6 +12,7 @@ import type { EmbeddedEngineState } from "./embedded-state";
 import { createEngine, type Engine, type EngineOptions } from "./engine";
 import { consoleLogger, type EngineLogger } from "./interfaces";
 import type { AppFetch } from "./protocol/call";
+import { acquireLeaderLock } from "./sql/acquire-leader-lock";
 
 /** Port of the embedded API; the Inngest SDK's dev-mode default, so `isDev` clients find it. */
 export const DEFAULT_ENGINE_PORT = 8288;
@@ -85,17 +86,8 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEn
   async function acquire(handle: DbHandle): Promise<boolean> {
     const client = handle.client;
     if (client.kind === "pglite") return true; // one process owns a PGlite directory
-    const reserved = await client.sql.reserve();
-    const [row] = await reserved`select pg_try_advisory_lock(${LEADER_LOCK}) as locked`;
-    if (!row.locked) {
-      reserved.release();
-      return false;
-    }
-    releaseLock = async () => {
-      await reserved`select pg_advisory_unlock(${LEADER_LOCK})`.catch(() => {});
-      reserved.release();
-    };
-    return true;
+    releaseLock = await acquireLeaderLock(await client.sql.reserve(), LEADER_LOCK);
+    return releaseLock !== undefined;
   }
 
   async function attempt() {

@@ -16,11 +16,15 @@ import {
 import { hashSigningKey } from "./protocol/signing";
 import { Registry } from "./registry";
 import { startServer } from "./server";
-import { syncCronJobs } from "./sql/cron-jobs";
-import { loadFunctions, saveApp } from "./sql/functions";
+import { commitSynchronously } from "./sql/commit-synchronously";
+import { getRun } from "./sql/get-run";
 import { insertEvents } from "./sql/insert-events";
+import { type ListRunsFilter, listRuns } from "./sql/list-runs";
+import { loadFunctions } from "./sql/load-functions";
+import { JOBS_CHANNEL, notifyJobs } from "./sql/notify-jobs";
 import { resetLockedJobs } from "./sql/reset-locked-jobs";
-import { getRun, type ListRunsFilter, listRuns } from "./sql/runs-history";
+import { saveApp } from "./sql/save-app";
+import { syncCronJobs } from "./sql/sync-cron-jobs";
 import { createSqlClient, type SqlClient } from "./sql-client";
 import { type AppConfig, fetchAppConfig, parseRegisterBody } from "./sync";
 import { Worker } from "./worker";
@@ -148,9 +152,9 @@ export function createEngine(options: EngineOptions): Engine {
     const ids = eventIds(list.length, idSeed);
     const stored = await sql.tx(async (q) => {
       // An acknowledged event must survive even a database crash.
-      if (sql.driver === "postgres") await q.query("set local synchronous_commit = on");
+      if (sql.driver === "postgres") await commitSynchronously(q);
       const rows = await insertEvents(q, list, { ids });
-      await q.query("select pg_notify('engine_jobs', '')");
+      await notifyJobs(q);
       return rows;
     });
     wake();
@@ -209,7 +213,7 @@ export function createEngine(options: EngineOptions): Engine {
           options.host,
         );
       }
-      unlisten = await options.db.listen("engine_jobs", () => wake());
+      unlisten = await options.db.listen(JOBS_CHANNEL, () => wake());
       dispatcher.start();
       stopped = false;
       // The app may not be listening yet (it often starts alongside us): keep trying in the

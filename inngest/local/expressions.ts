@@ -5,7 +5,7 @@ import { parse } from "@marcbachmann/cel-js";
 type Compiled = ReturnType<typeof parse>;
 const cache = new Map<string, Compiled>();
 
-export function compileExpression(expression: string): Compiled {
+function compileExpression(expression: string): Compiled {
   let fn = cache.get(expression);
   if (!fn) {
     fn = parse(expression);

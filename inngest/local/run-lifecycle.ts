@@ -5,13 +5,14 @@ import { evaluateExpression } from "./expressions";
 import { ulid } from "./ids";
 import type { EngineLogger, FunctionDef } from "./interfaces";
 import { parseDuration } from "./protocol/durations";
-import { deleteRunJobs } from "./sql/delete-job";
+import { deletePause } from "./sql/delete-pause";
+import { deleteRunJobs } from "./sql/delete-run-jobs";
 import { enqueueDiscoveryIfIdle } from "./sql/enqueue-discovery";
 import { finishRun } from "./sql/finish-run";
 import { insertEvents } from "./sql/insert-events";
+import { insertPause } from "./sql/insert-pause";
 import { insertRun } from "./sql/insert-run";
 import { type LockedRun, lockRun } from "./sql/lock-run";
-import { deletePause, insertPause } from "./sql/pauses";
 import { saveStep } from "./sql/save-step";
 import type { Queryable } from "./sql-client";
 

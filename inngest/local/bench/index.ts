@@ -12,6 +12,7 @@ import { type DbHandle, openDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { createEngine, type Engine } from "../engine";
 import { silentLogger } from "../interfaces";
+import { countEndedRuns } from "../sql/count-ended-runs";
 import type { Queryable, SqlClient } from "../sql-client";
 
 const profile = new Map<string, { n: number; ms: number }>();
@@ -146,14 +147,12 @@ async function waitForCompleted(
   for (;;) {
     // The probe itself is not the executor's work: take it back out of the counters.
     const before = stats ? { ...stats } : undefined;
-    const [row] = await engine.sql.query<{ n: number }>(
-      "select count(*)::int as n from engine.runs where status in ('completed', 'failed')",
-    );
+    const ended = await countEndedRuns(engine.sql);
     if (stats && before) {
       stats.queries = before.queries;
       stats.dbMs = before.dbMs;
     }
-    if (row.n >= count) return;
+    if (ended >= count) return;
     await new Promise((r) => setTimeout(r, 10));
   }
 }

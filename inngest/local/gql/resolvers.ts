@@ -2,7 +2,11 @@
 // A run is its root span; every stored or attempted step is a child span. Output ids are
 // opaque to clients but readable here: `run:<runId>` or `step:<runId>:<stepHash>`.
 import type { RunDetail, RunStatus, RunStep } from "../interfaces";
-import { getRun, listRuns } from "../sql/runs-history";
+import { getEvent } from "../sql/get-event";
+import { getFunctionName } from "../sql/get-function-name";
+import { getRun } from "../sql/get-run";
+import { getStep } from "../sql/get-step";
+import { listRuns } from "../sql/list-runs";
 import type { Queryable } from "../sql-client";
 
 type SpanStatus = "QUEUED" | "RUNNING" | "WAITING" | "COMPLETED" | "FAILED" | "CANCELLED";
@@ -97,16 +101,9 @@ function runNode(run: RunDetail, functionName: string) {
   };
 }
 
-async function functionName(q: Queryable, id: string): Promise<string> {
-  const [row] = await q.query<{ name: string }>("select name from engine.functions where id = $1", [
-    id,
-  ]);
-  return row?.name ?? id;
-}
-
 async function loadRun(q: Queryable, id: string) {
   const run = await getRun(q, id);
-  return run ? runNode(run, await functionName(q, run.functionId)) : null;
+  return run ? runNode(run, (await getFunctionName(q, run.functionId)) ?? run.functionId) : null;
 }
 
 async function spanOutput(q: Queryable, outputID: string) {
@@ -123,10 +120,7 @@ async function spanOutput(q: Queryable, outputID: string) {
     return null;
   }
   if (kind === "step" && hash) {
-    const [step] = await q.query<{ status: string; output: unknown }>(
-      "select status, output from engine.steps where run_id = $1 and hash = $2",
-      [runId, hash],
-    );
+    const step = await getStep(q, runId, hash);
     if (!step) return null;
     // The stored memo is `{ data }`, `{ error }`, a raw event (waitForEvent) or null.
     const memo = step.output as { data?: unknown; error?: unknown } | null;
@@ -140,18 +134,7 @@ async function spanOutput(q: Queryable, outputID: string) {
 }
 
 async function loadEvent(q: Queryable, id: string) {
-  const [event] = await q.query<{
-    id: string;
-    name: string;
-    payload: { ts?: number; id?: string };
-    idempotency_key: string | null;
-    received_at: number;
-  }>(
-    `select id, name, payload, idempotency_key,
-       (extract(epoch from received_at) * 1000)::float8 as received_at
-     from engine.events where id = $1`,
-    [id],
-  );
+  const event = await getEvent(q, id);
   if (!event) return null;
   const payload = event.payload;
   const receivedAt = new Date(event.received_at);

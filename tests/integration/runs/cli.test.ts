@@ -2,7 +2,7 @@
 // scratch database; exit 0 when the run succeeds, 1 when it fails, 2 for usage errors.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "@/lib/cli/plan";
+import { main } from "@/inngest/cli/plan";
 
 const plans = path.join(import.meta.dirname, "../../fixtures/runs/plans");
 

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { main, usageText } from "@/lib/cli/plan";
+import { main, usageText } from "@/inngest/cli/plan";
 
 const run = promisify(execFile);
 const root = path.join(import.meta.dirname, "../../..");
@@ -16,7 +16,9 @@ async function spawnPlan(
   args: string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run("npx", ["tsx", "lib/cli/plan.ts", ...args], { cwd: root });
+    const { stdout, stderr } = await run("npx", ["tsx", "inngest/cli/plan.ts", ...args], {
+      cwd: root,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

@@ -1,4 +1,3 @@
-import { parseFunctionConfig } from "../function-config";
 import type { FunctionDef } from "../interfaces";
 import type { Queryable } from "../sql-client";
 
@@ -27,18 +26,4 @@ export async function saveApp(
       [fn.id, app.id, fn.name, fn.url, fn.config],
     );
   }
-}
-
-export async function loadFunctions(q: Queryable): Promise<FunctionDef[]> {
-  const rows = await q.query<{ app_id: string; config: Record<string, unknown> }>(
-    "select app_id, config from engine.functions order by id",
-  );
-  const problems: string[] = [];
-  return rows
-    .map((r) => parseFunctionConfig(r.config as never, r.app_id, problems))
-    .filter((f): f is FunctionDef => !!f);
-}
-
-export async function loadApps(q: Queryable): Promise<{ id: string; url: string }[]> {
-  return q.query("select id, url from engine.apps order by id");
 }

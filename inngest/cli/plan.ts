@@ -1,5 +1,6 @@
 // Entry point of `npm run plan -- <command> …`. Subcommands live in their own modules and
-// are registered in `commands`; the dispatcher only parses the command name.
+// are registered in `commands`; the dispatcher only parses the command name. It sits beside
+// the engine, above lib/: `run` composes the engine with the app's functions.
 import { type CliCommand, type CliIo, EXIT, UsageError } from "./command";
 import { runCommand } from "./run-command";
 import { validateCommand } from "./validate-command";
@@ -46,7 +47,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-const isEntryPoint = process.argv[1]?.replace(/\\/g, "/").endsWith("lib/cli/plan.ts");
+const isEntryPoint = process.argv[1]?.replace(/\\/g, "/").endsWith("inngest/cli/plan.ts");
 if (isEntryPoint) {
   main(process.argv.slice(2), {
     stdout: (line) => process.stdout.write(`${line}\n`),

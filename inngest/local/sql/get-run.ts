@@ -1,63 +1,8 @@
-import type { RunDetail, RunStatus, RunStep, RunSummary, StepAttempt } from "../interfaces";
+import type { RunDetail, RunStep, StepAttempt } from "../interfaces";
 import type { Queryable } from "../sql-client";
+import { RUN_COLUMNS, type RunRow, toSummary } from "./run-row";
 
-type RunRow = {
-  id: string;
-  function_id: string;
-  app_id: string;
-  event_id: string;
-  status: RunStatus;
-  output: unknown;
-  error: unknown;
-  event: unknown;
-  created_at: number;
-  started_at: number | null;
-  ended_at: number | null;
-  parent_run_id: string | null;
-};
-
-const RUN_COLUMNS = `id, function_id, app_id, event_id, status, output, error, event, parent_run_id,
-  (extract(epoch from created_at) * 1000)::float8 as created_at,
-  (extract(epoch from started_at) * 1000)::float8 as started_at,
-  (extract(epoch from ended_at) * 1000)::float8 as ended_at`;
-
-const date = (ms: number | null) => (ms === null ? null : new Date(ms));
-
-function toSummary(r: RunRow): RunSummary {
-  return {
-    id: r.id,
-    functionId: r.function_id,
-    appId: r.app_id,
-    eventId: r.event_id,
-    status: r.status,
-    output: r.output,
-    error: r.error,
-    createdAt: new Date(r.created_at),
-    startedAt: date(r.started_at),
-    endedAt: date(r.ended_at),
-    parentRunId: r.parent_run_id,
-  };
-}
-
-export type ListRunsFilter = {
-  functionId?: string;
-  status?: RunStatus;
-  eventId?: string;
-  limit?: number;
-};
-
-/** Newest first. */
-export async function listRuns(q: Queryable, filter: ListRunsFilter = {}): Promise<RunSummary[]> {
-  const rows = await q.query<RunRow>(
-    `select ${RUN_COLUMNS} from engine.runs
-     where ($1::text is null or function_id = $1) and ($2::text is null or status = $2)
-       and ($3::text is null or event_id = $3)
-     order by created_at desc, id desc limit $4`,
-    [filter.functionId ?? null, filter.status ?? null, filter.eventId ?? null, filter.limit ?? 100],
-  );
-  return rows.map(toSummary);
-}
-
+/** A run with its trigger event, steps, attempts and function-level errors. */
 export async function getRun(q: Queryable, id: string): Promise<RunDetail | undefined> {
   const [run] = await q.query<RunRow>(`select ${RUN_COLUMNS} from engine.runs where id = $1`, [id]);
   if (!run) return undefined;

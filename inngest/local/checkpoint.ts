@@ -1,0 +1,66 @@
+// Step results an SDK in checkpointing mode reports while its request is still running
+// (`POST /v1/checkpoint/:run/async`). They are stored like the same ops in an answer. The
+// queue item must be the run's call in flight: a request the executor already gave up on
+// (its job is gone or no longer claimed) is stale and told so, and stops.
+import { inTransaction, type WorkerDeps } from "./jobs/context";
+import { type Op, OpCode } from "./protocol/ops";
+import { loadCallInFlight } from "./sql/load-call-in-flight";
+import { lockActiveRun } from "./sql/lock-active-run";
+import { recordAttempt } from "./sql/record-attempt";
+import { saveStep } from "./sql/save-step";
+
+/** A checkpoint the executor refuses (answered 400): only completed steps are accepted. */
+export class CheckpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CheckpointError";
+  }
+}
+
+export async function applyCheckpoint(
+  deps: Pick<WorkerDeps, "sql" | "logger" | "wake">,
+  runId: string,
+  body: { qi_id?: unknown; steps?: unknown },
+): Promise<"ok" | "stale"> {
+  const steps = Array.isArray(body.steps) ? (body.steps as Op[]) : [];
+  for (const op of steps) {
+    if (!op || typeof op.id !== "string" || (op.op !== OpCode.StepRun && op.op !== OpCode.Step)) {
+      throw new CheckpointError(
+        `Only completed steps can be checkpointed, not ${JSON.stringify(op?.op)}`,
+      );
+    }
+  }
+  const receivedAt = Date.now();
+  return inTransaction(deps, async (q) => {
+    const jobId = typeof body.qi_id === "string" ? body.qi_id : "";
+    const call = await loadCallInFlight(q, runId, jobId);
+    if (!call) return "stale";
+    const run = await lockActiveRun(q, runId, {
+      startedAt: receivedAt,
+      version: undefined,
+      forceStepPlan: false,
+    });
+    if (!run) return "stale";
+    for (const op of steps) {
+      const name = op.displayName ?? op.name ?? op.userland?.id ?? null;
+      const stored = await saveStep(q, {
+        runId,
+        hash: op.id,
+        name,
+        status: "completed",
+        output: { data: op.data ?? null },
+      });
+      if (!stored) continue;
+      await recordAttempt(q, {
+        runId,
+        step: op.id,
+        name,
+        attempt: call.attempt,
+        outcome: "ok",
+        startedAt: receivedAt,
+        durationMs: 0,
+      });
+    }
+    return "ok";
+  });
+}

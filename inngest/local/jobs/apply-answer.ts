@@ -1,0 +1,74 @@
+// Applies what one call came back with, inside the transaction that holds the run's lock:
+// the run's end, an error to retry or to fail on, or a list of ops. Once a list of ops leaves
+// the run idle, its next discovery call is queued (the join of parallel branches).
+import type { CallOutcome } from "../protocol/ops";
+import type { LifecycleContext } from "../run-lifecycle";
+import { completeRun, failRun } from "../run-lifecycle";
+import { endStepPlan } from "../sql/end-step-plan";
+import { enqueueDiscoveryIfIdle } from "../sql/enqueue-discovery";
+import { recordAttempt } from "../sql/record-attempt";
+import type { Queryable } from "../sql-client";
+import { type AnsweredCall, applyOp } from "./apply-op";
+import type { WorkerDeps } from "./context";
+import { retryCall } from "./retry-call";
+
+export async function applyAnswer(
+  q: Queryable,
+  ctx: LifecycleContext,
+  deps: Pick<WorkerDeps, "registry" | "backoff">,
+  call: AnsweredCall,
+  outcome: CallOutcome,
+): Promise<void> {
+  const { run, fn, attempt } = call;
+  const timing = { startedAt: call.startedAt, durationMs: call.durationMs };
+  const step = call.stepId === "step" ? null : call.stepId;
+  switch (outcome.kind) {
+    case "completed":
+      await completeRun(q, ctx, run, outcome.data);
+      return;
+    case "failed":
+      await recordAttempt(q, {
+        runId: run.id,
+        step,
+        attempt,
+        outcome: "failed",
+        error: outcome.error,
+        ...timing,
+      });
+      await failRun(q, ctx, run, outcome.error);
+      return;
+    case "retriable":
+      await recordAttempt(q, {
+        runId: run.id,
+        step,
+        attempt,
+        outcome: "error",
+        error: outcome.error,
+        ...timing,
+      });
+      if (attempt + 1 >= fn.maxAttempts) {
+        await failRun(q, ctx, run, outcome.error);
+        return;
+      }
+      await retryCall(q, deps.backoff, {
+        runId: run.id,
+        step: call.stepId,
+        attempt: attempt + 1,
+        retryAfterMs: outcome.retryAfterMs,
+        job: call.job,
+      });
+      return;
+    case "ops": {
+      for (const op of outcome.ops) {
+        if (await applyOp(q, ctx, deps, call, op, outcome.retryAfterMs)) return;
+      }
+      const discovery = await enqueueDiscoveryIfIdle(q, run.id);
+      if (discovery && call.stepId !== "step") {
+        // The last planned branch of a parallel group finished and joined it: the run
+        // goes back to immediate execution (and checkpointing), as Inngest does once
+        // parallel steps drain. A group joined by a sleep or wait keeps planning.
+        await endStepPlan(q, run.id);
+      }
+    }
+  }
+}

@@ -1,0 +1,196 @@
+// A call job: one request to the SDK, then its answer applied. No transaction is held open
+// across the request. While a run goes on step after step with nothing else pending, the
+// same worker makes its next discovery call too: that job is inserted already claimed, so a
+// sequential run costs no claim round trip per step.
+import { ulid } from "../ids";
+import type { FunctionDef, Job } from "../interfaces";
+import { callFunction } from "../protocol/call";
+import { type CallBody, type CallOutcome, type Op, OpCode } from "../protocol/ops";
+import { failRun } from "../run-lifecycle";
+import { applyStepRun } from "../sql/apply-step-run";
+import { deleteJob } from "../sql/delete-job";
+import { enqueueDiscoveryIfIdle } from "../sql/enqueue-discovery";
+import { loadRunForCall, type RunForCall } from "../sql/load-run-for-call";
+import { lockActiveRun } from "../sql/lock-active-run";
+import { lockRun } from "../sql/lock-run";
+import { releaseJob } from "../sql/release-job";
+import { applyAnswer } from "./apply-answer";
+import { inTransaction, type WorkerDeps } from "./context";
+
+/** The run's next call, already claimed by this worker, and the run as it now stands. */
+type Continuation = { job: Job; run: RunForCall };
+
+export async function runCallJob(deps: WorkerDeps, first: Job): Promise<void> {
+  let job: Job | undefined = first;
+  let cached: RunForCall | undefined;
+  while (job) {
+    const next: Continuation | undefined = await callOnce(deps, job, cached);
+    job = next?.job;
+    cached = next?.run;
+    if (job && !deps.isRunning()) {
+      // Stopping: hand the next call back to the queue for whoever runs it next.
+      await releaseJob(deps.sql, job.id, 0);
+      return;
+    }
+  }
+}
+
+/**
+ * One call. `cached` is the run as this worker left it after the previous step of a
+ * continuation: nothing else can have added to an idle run, so it need not be reloaded.
+ */
+async function callOnce(
+  deps: WorkerDeps,
+  job: Job,
+  cached?: RunForCall,
+): Promise<Continuation | undefined> {
+  const { sql, registry } = deps;
+  const runId = job.run_id as string;
+  const stepId = String(job.payload.step ?? "step");
+  const attempt = Number(job.payload.attempt ?? 0);
+  const run = cached ?? (await loadRunForCall(sql, runId));
+  const fn = run && registry.functions.get(run.function_id);
+  if (!run || (run.status !== "queued" && run.status !== "running")) {
+    await deleteJob(sql, job.id);
+    return undefined;
+  }
+  if (!fn) {
+    await inTransaction(deps, async (q, ctx) => {
+      const locked = await lockRun(q, runId);
+      if (!locked || !(await deleteJob(q, job.id))) return;
+      await failRun(q, ctx, locked, {
+        name: "FunctionNotFound",
+        message: `Function ${run.function_id} is no longer synced`,
+      });
+    });
+    return undefined;
+  }
+  if (stepId !== "step" && run.steps.some(([hash]) => hash === stepId)) {
+    // A planned step whose result is already stored (a duplicate delivery): never rerun it.
+    await inTransaction(deps, async (q) => {
+      if (!(await deleteJob(q, job.id))) return;
+      await enqueueDiscoveryIfIdle(q, runId);
+    });
+    return undefined;
+  }
+  const startedAt = Date.now();
+  const outcome = await callFunction({
+    fetch: registry.fetchFor(fn),
+    url: fn.url,
+    stepId,
+    body: callBody(deps, run, fn, job, attempt),
+    signingKey: deps.signingKey,
+    jobId: job.id,
+    requestId: ulid(),
+  });
+  const durationMs = Date.now() - startedAt;
+  // Only a discovery call takes the one-statement path: it is the run's sole pending work
+  // (discovery is queued only when the run is idle), so no sibling result can race it.
+  // Planned parallel branches go through the transaction, which locks the run first and
+  // so sees the branch that finished just before.
+  const [only] =
+    stepId === "step" && outcome.kind === "ops" && outcome.ops.length === 1 ? outcome.ops : [];
+  if (only && (only.op === OpCode.StepRun || only.op === OpCode.Step)) {
+    try {
+      return await storeLoneStepRun(deps, {
+        job,
+        run,
+        op: only,
+        attempt,
+        startedAt,
+        durationMs,
+        version: outcome.version,
+      });
+    } catch (error) {
+      // A lost race (deadlock with a cancellation): apply the same answer the slow way.
+      deps.logger.warn(`fast path failed for run ${runId}; retrying in a transaction`, {
+        error: String(error),
+      });
+    }
+  }
+  await inTransaction(deps, async (q, ctx) => {
+    const locked = await lockActiveRun(q, runId, {
+      startedAt,
+      version: outcome.version,
+      forceStepPlan: outcome.kind === "ops" && outcome.ops.length > 1,
+    });
+    // The job is gone when the run was cancelled or finished while the request was out.
+    if (!(await deleteJob(q, job.id)) || !locked) return;
+    const call = { run: locked, fn, job, stepId, attempt, startedAt, durationMs };
+    await applyAnswer(q, ctx, deps, call, outcome);
+  });
+  return undefined;
+}
+
+/** What the SDK is sent: the trigger, the memoized step results and how to run. */
+function callBody(
+  deps: WorkerDeps,
+  run: RunForCall,
+  fn: FunctionDef,
+  job: Job,
+  attempt: number,
+): CallBody {
+  const memo: Record<string, unknown> = {};
+  const stack: string[] = [];
+  for (const [hash, output] of run.steps) {
+    memo[hash] = output;
+    stack.push(hash);
+  }
+  return {
+    event: run.event,
+    events: [run.event],
+    steps: memo,
+    ctx: {
+      run_id: run.id,
+      attempt,
+      max_attempts: fn.maxAttempts,
+      disable_immediate_execution: run.force_step_plan,
+      // With both, the SDK runs several steps per request and reports each through
+      // POST /v1/checkpoint/:run/async (see checkpoint.ts): the default of Inngest.
+      ...(deps.checkpointing ? { fn_id: fn.id, qi_id: job.id } : {}),
+      use_api: false,
+      stack: { stack, current: stack.length },
+    },
+    version: run.request_version,
+  };
+}
+
+/**
+ * A discovery call that ran exactly one step, stored in one statement. Continues with the
+ * run's next discovery call (already claimed) when that left the run idle.
+ */
+async function storeLoneStepRun(
+  deps: WorkerDeps,
+  a: {
+    job: Job;
+    run: RunForCall;
+    op: Op;
+    attempt: number;
+    startedAt: number;
+    durationMs: number;
+    version: CallOutcome["version"];
+  },
+): Promise<Continuation | undefined> {
+  const { run, op } = a;
+  const stored = await applyStepRun(deps.sql, {
+    runId: run.id,
+    jobId: a.job.id,
+    workerId: deps.workerId(),
+    hash: op.id,
+    name: op.displayName ?? op.name ?? null,
+    data: op.data,
+    attempt: a.attempt,
+    startedAt: a.startedAt,
+    durationMs: a.durationMs,
+    version: a.version,
+  });
+  if (stored.kind === "discarded") return undefined;
+  if (!stored.next) {
+    deps.wake();
+    return undefined;
+  }
+  run.steps.push([op.id, { data: op.data ?? null }]);
+  run.status = "running";
+  if (a.version) run.request_version = a.version;
+  return { job: stored.next, run };
+}

@@ -1,0 +1,37 @@
+// What every job handler is given: the worker's dependencies, and the one way it writes (a
+// transaction whose deferred effects run, and which wakes the dispatcher, once committed).
+import type { Backoff } from "../backoff";
+import type { EngineLogger } from "../interfaces";
+import type { Registry } from "../registry";
+import type { LifecycleContext } from "../run-lifecycle";
+import type { Queryable, SqlClient } from "../sql-client";
+
+export type WorkerDeps = {
+  sql: SqlClient;
+  registry: Registry;
+  logger: EngineLogger;
+  backoff: Backoff;
+  signingKey?: string;
+  /** Lets SDKs checkpoint (needs the HTTP API, where the SDK posts its step results). */
+  checkpointing: boolean;
+  /** Wakes the dispatcher after a commit queued due work. */
+  wake: () => void;
+  /** The dispatcher's lock owner name, for jobs this worker claims for itself. */
+  workerId: () => string;
+  isRunning: () => boolean;
+};
+
+/** Runs `fn` in a transaction and, once committed, the deferred effects it registered. */
+export async function inTransaction<T>(
+  deps: Pick<WorkerDeps, "sql" | "logger" | "wake">,
+  fn: (q: Queryable, ctx: LifecycleContext) => Promise<T>,
+): Promise<T> {
+  const after: (() => void)[] = [];
+  const ctx: LifecycleContext = { logger: deps.logger, afterCommit: (f) => after.push(f) };
+  // No NOTIFY here: only the leader works the queue, and it wakes itself below. Events
+  // accepted through the API do notify (engine.send), for listeners in other processes.
+  const result = await deps.sql.tx((q) => fn(q, ctx));
+  for (const f of after) f();
+  deps.wake();
+  return result;
+}
