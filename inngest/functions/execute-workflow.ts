@@ -1,5 +1,5 @@
 // The plan interpreter: one Inngest function run per workflow run. It loads the pinned plan
-// version, then loops: capture `now` in a step, ask the pure scheduler (lib/plan) what is
+// version, then loops: capture `now` in a step, ask the run's pure progress (lib/plan) what is
 // ready, run every ready unit in parallel as durable steps with deterministic ids (the unit
 // id: `fetch`, `fetch#3`), record the results, until the run settles.
 //
@@ -25,7 +25,7 @@ import {
   recordResults,
   resolveUnitInput,
   type UnitResult,
-} from "@/lib/plan/scheduler";
+} from "@/lib/plan/progress";
 import { type Plan, PlanSchema, planTimeZone } from "@/lib/plan/schema";
 import { waitStepIds } from "@/lib/plan/waits";
 import {

@@ -8,7 +8,7 @@ import type { ActionContext, ActionDeclaration } from "@/lib/actions/define-acti
 import { ActionError, NonRetriableActionError, toActionError } from "@/lib/actions/runtime/errors";
 import { saveRunOutput } from "@/lib/db/run-queries";
 import { parseDuration } from "@/lib/plan/duration";
-import { type ReadyUnit, resolveUnitInput } from "@/lib/plan/scheduler";
+import { type ReadyUnit, resolveUnitInput } from "@/lib/plan/progress";
 import { errorRecord, recordAttemptFinished, recordAttemptStarted } from "@/lib/runs/records";
 import {
   INLINE_OUTPUT_MAX_BYTES,

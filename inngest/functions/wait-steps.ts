@@ -7,7 +7,7 @@ import "server-only";
 import { NonRetriableError } from "inngest";
 import { armWait, consumeWaitSignal, getWaitSignal } from "@/lib/db/run-queries";
 import { parseDuration } from "@/lib/plan/duration";
-import { type ReadyUnit, resolveUnitInput } from "@/lib/plan/scheduler";
+import { type ReadyUnit, resolveUnitInput } from "@/lib/plan/progress";
 import { eventMatchScope, waitDeadline, waitUntilInstant } from "@/lib/plan/waits";
 import { errorRecord, recordAttemptFinished, recordAttemptStarted } from "@/lib/runs/records";
 import type { RunInfo } from "./unit-steps";
