@@ -11,7 +11,6 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { type Inngest, NonRetriableError } from "inngest";
 import type { ActionRegistry } from "@/lib/actions/registry";
-import { createServerActionContext } from "@/lib/actions/runtime/server-context";
 import { withoutDatabaseDetails } from "@/lib/db/errors";
 import { getUserById } from "@/lib/db/queries";
 import { getRunById, loadRunOutput } from "@/lib/db/run-queries";
@@ -42,9 +41,9 @@ import {
 import { waitUrlsFor } from "@/lib/runs/resume";
 import { prepareRun } from "@/lib/runs/start-run";
 import { INLINE_OUTPUT_MAX_BYTES, isOutputRef, summarize } from "@/lib/runs/summary";
-import { loadSecrets } from "@/lib/secrets/store";
 import { runCancelRequested, runFinished, runRequested, waitResumed } from "../client";
 import { functionMiddleware } from "../middleware/safe-errors";
+import { serverContextFactory } from "./action-context";
 import { type ContextFactory, executeTaskUnit, type RunInfo } from "./unit-steps";
 import { armUnitWait, finishUnitWait } from "./wait-steps";
 
@@ -89,12 +88,6 @@ type Loaded =
       threadId?: string;
     }
   | { ok: false; status: string };
-
-export const serverContextFactory: ContextFactory = async (options) => {
-  const secrets = await loadSecrets({ userId: options.userId });
-  const context = await createServerActionContext({ ...options, secrets });
-  return { context, secrets };
-};
 
 /** A stable UUID for the child run a workflow.run unit starts (retries reuse it). */
 export function childRunId(runId: string, unitId: string): string {
