@@ -25,14 +25,11 @@ function valueImports(file: string): string[] {
   for (const match of source.matchAll(statement)) {
     if (match[2]) continue;
     const names = /^\{([^}]*)\}$/.exec(match[3].trim())?.[1];
-    const allTypes =
-      names !== undefined &&
-      names
-        .split(",")
-        .map((name) => name.trim())
-        .filter(Boolean)
-        .every((name) => name.startsWith("type "));
-    if (!allTypes) specifiers.push(match[4]);
+    const specified = names
+      ?.split(",")
+      .map((name) => name.trim())
+      .filter(Boolean);
+    if (!specified?.every((name) => name.startsWith("type "))) specifiers.push(match[4]);
   }
   for (const match of source.matchAll(/^\s*import\s+"([^"]+)"/gm)) specifiers.push(match[1]);
   for (const match of source.matchAll(/import\(\s*"([^"]+)"\s*\)/g)) specifiers.push(match[1]);
