@@ -16,7 +16,7 @@ import {
   type OutputRef,
   retryDelayMs,
 } from "@/lib/runs/summary";
-import { createRedactor } from "@/lib/secrets/redact";
+import { noRedaction, type Redactor } from "@/lib/secrets/redact";
 
 export type ContextOptions = {
   runId: string;
@@ -92,7 +92,9 @@ export async function executeTaskUnit(args: {
   const maxAttempts = unit.step.retry?.attempts ?? 1;
   const timeoutMs = unit.step.timeout ? parseDuration(unit.step.timeout) : undefined;
   const startedAt = new Date();
-  let redact = createRedactor({});
+  // Errors from around the action (context, bindings, records, the timeout) are redacted on
+  // the way out; the action's own already were (toActionError leaves those as they are).
+  let redactor: Redactor = noRedaction;
   try {
     return await withTimeout(async (signal) => {
       const { context, secrets } = await args.createContext({
@@ -103,7 +105,7 @@ export async function executeTaskUnit(args: {
         timeoutMs,
         signal,
       });
-      redact = context.redactor;
+      redactor = context.redactor;
       let input: Record<string, unknown>;
       try {
         input = await resolveUnitInput(unit, { secrets });
@@ -123,22 +125,12 @@ export async function executeTaskUnit(args: {
       if (!action.run) {
         throw new NonRetriableActionError(
           `${action.id} cannot run here: it has no implementation`,
-          {
-            code: "not_configured",
-          },
+          { code: "not_configured" },
         );
       }
-      const parsed = action.input.safeParse(input);
-      if (!parsed.success) {
-        throw new NonRetriableActionError(
-          `${action.id}: invalid input: ${parsed.error.issues
-            .slice(0, 5)
-            .map((i) => `${i.path.length ? `${i.path.join(".")}: ` : ""}${i.message}`)
-            .join("; ")}`,
-          { code: "invalid_input" },
-        );
-      }
-      const output = context.redactor.value(await action.run(parsed.data, context)) ?? null;
+      // The registry's `run` is withRun's: it parses the input against the action's schema
+      // and redacts the output and errors, so neither happens again here.
+      const output = (await action.run(input, context)) ?? null;
       const bytes = jsonBytes(output);
       let carried: unknown = output;
       if (bytes > INLINE_OUTPUT_MAX_BYTES) {
@@ -157,7 +149,7 @@ export async function executeTaskUnit(args: {
       return { output: carried };
     }, timeoutMs);
   } catch (thrown) {
-    const error = toActionError(thrown, redact);
+    const error = toActionError(thrown, redactor);
     const willRetry = error.retriable && attempt < maxAttempts;
     await recordAttemptFinished({
       runId: run.runId,
