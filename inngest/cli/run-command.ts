@@ -199,7 +199,7 @@ async function runPlanFile(
     await new Promise<void>((resolve) => resumeServer?.listen(0, "127.0.0.1", resolve));
     const resumeBase = `http://127.0.0.1:${(resumeServer.address() as AddressInfo).port}`;
 
-    const { createServerActionContext } = await import("@/lib/actions/runtime/server-context");
+    const { createServerActionContext } = await import("@/inngest/functions/action-context");
     const functions = createFunctions({
       client,
       registry,

@@ -1,22 +1,26 @@
-// The bodies of the interpreter's durable steps: what runs INSIDE `step.run` for one unit (a
-// plan step or one loop item). Secrets are resolved here, so they never enter memoized state;
-// every attempt is recorded; the outcome that Inngest memoizes is small (large outputs are
-// stored in run_outputs and referenced).
+// Task units (every action that is not a wait or workflow.run): one durable step per unit (a
+// plan step or one loop item), its id the unit id. `executeTaskUnit` is what runs INSIDE
+// `step.run`: secrets are resolved there, so they never enter memoized state; every attempt
+// is recorded; the outcome that Inngest memoizes is small (large outputs are stored in
+// run_outputs and referenced).
 import "server-only";
-import { NonRetriableError, RetryAfterError } from "inngest";
+import { type GetStepTools, type Inngest, NonRetriableError, RetryAfterError } from "inngest";
 import type { ActionContext, ActionDeclaration } from "@/lib/actions/define-action";
+import type { ActionRegistry } from "@/lib/actions/registry";
 import { ActionError, NonRetriableActionError, toActionError } from "@/lib/actions/runtime/errors";
-import { saveRunOutput } from "@/lib/db/run-queries";
+import { withoutDatabaseDetails } from "@/lib/db/errors";
+import { loadRunOutput, saveRunOutput } from "@/lib/db/run-queries";
 import { parseDuration } from "@/lib/plan/duration";
-import { type ReadyUnit, resolveUnitInput } from "@/lib/plan/scheduler";
+import { type ReadyUnit, resolveUnitInput, type UnitResult } from "@/lib/plan/progress";
 import { errorRecord, recordAttemptFinished, recordAttemptStarted } from "@/lib/runs/records";
 import {
   INLINE_OUTPUT_MAX_BYTES,
+  isOutputRef,
   jsonBytes,
   type OutputRef,
   retryDelayMs,
 } from "@/lib/runs/summary";
-import { createRedactor } from "@/lib/secrets/redact";
+import { noRedaction, type Redactor } from "@/lib/secrets/redact";
 
 export type ContextOptions = {
   runId: string;
@@ -44,6 +48,57 @@ export type RunInfo = {
 
 /** What a task step memoizes: its output (or a reference to it). */
 export type TaskOutcome = { output: unknown };
+
+/** A failure as a unit result states it: the message, database details left out. */
+export function messageOf(thrown: unknown): string {
+  const error = withoutDatabaseDetails(thrown);
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+/**
+ * Outputs too large to memoize come back from run_outputs, each read once per function call
+ * (the run's outputs are the same on every replay).
+ */
+export function createOutputLoader(runId: string) {
+  const stored = new Map<string, unknown>();
+  return async (unitId: string, output: unknown): Promise<unknown> => {
+    if (!isOutputRef(output)) return output;
+    if (!stored.has(unitId)) stored.set(unitId, await loadRunOutput({ runId, unitId }));
+    return stored.get(unitId);
+  };
+}
+
+/** A task unit as the durable step `<unit>`; its failure (after retries) is the unit's result. */
+export async function runTaskUnit(args: {
+  step: GetStepTools<Inngest.Any>;
+  run: RunInfo;
+  unit: ReadyUnit;
+  registry: ActionRegistry;
+  engineAttempt: number;
+  createContext: ContextFactory;
+  loadOutput: ReturnType<typeof createOutputLoader>;
+}): Promise<UnitResult> {
+  const { step, run, unit } = args;
+  const action = args.registry.get(unit.step.action);
+  if (!action) {
+    return { status: "failed", error: { message: `unknown action "${unit.step.action}"` } };
+  }
+  try {
+    const outcome = await step.run(unit.id, () =>
+      executeTaskUnit({
+        run,
+        unit,
+        action,
+        engineAttempt: args.engineAttempt,
+        createContext: args.createContext,
+      }),
+    );
+    return { status: "succeeded", output: await args.loadOutput(unit.id, outcome.output) };
+  } catch (error) {
+    return { status: "failed", error: { message: messageOf(error) } };
+  }
+}
 
 function timeoutError(ms: number): ActionError {
   return new ActionError(`timed out after ${Math.round(ms / 100) / 10}s`, {
@@ -92,7 +147,9 @@ export async function executeTaskUnit(args: {
   const maxAttempts = unit.step.retry?.attempts ?? 1;
   const timeoutMs = unit.step.timeout ? parseDuration(unit.step.timeout) : undefined;
   const startedAt = new Date();
-  let redact = createRedactor({});
+  // Errors from around the action (context, bindings, records, the timeout) are redacted on
+  // the way out; the action's own already were (toActionError leaves those as they are).
+  let redactor: Redactor = noRedaction;
   try {
     return await withTimeout(async (signal) => {
       const { context, secrets } = await args.createContext({
@@ -103,7 +160,7 @@ export async function executeTaskUnit(args: {
         timeoutMs,
         signal,
       });
-      redact = context.redactor;
+      redactor = context.redactor;
       let input: Record<string, unknown>;
       try {
         input = await resolveUnitInput(unit, { secrets });
@@ -123,22 +180,12 @@ export async function executeTaskUnit(args: {
       if (!action.run) {
         throw new NonRetriableActionError(
           `${action.id} cannot run here: it has no implementation`,
-          {
-            code: "not_configured",
-          },
+          { code: "not_configured" },
         );
       }
-      const parsed = action.input.safeParse(input);
-      if (!parsed.success) {
-        throw new NonRetriableActionError(
-          `${action.id}: invalid input: ${parsed.error.issues
-            .slice(0, 5)
-            .map((i) => `${i.path.length ? `${i.path.join(".")}: ` : ""}${i.message}`)
-            .join("; ")}`,
-          { code: "invalid_input" },
-        );
-      }
-      const output = context.redactor.value(await action.run(parsed.data, context)) ?? null;
+      // The registry's `run` is withRun's: it parses the input against the action's schema
+      // and redacts the output and errors, so neither happens again here.
+      const output = (await action.run(input, context)) ?? null;
       const bytes = jsonBytes(output);
       let carried: unknown = output;
       if (bytes > INLINE_OUTPUT_MAX_BYTES) {
@@ -157,7 +204,7 @@ export async function executeTaskUnit(args: {
       return { output: carried };
     }, timeoutMs);
   } catch (thrown) {
-    const error = toActionError(thrown, redact);
+    const error = toActionError(thrown, redactor);
     const willRetry = error.retriable && attempt < maxAttempts;
     await recordAttemptFinished({
       runId: run.runId,

@@ -1,16 +1,17 @@
-// Step bodies of wait units (wait.delay, wait.until, wait.approval, wait.event). Every wait is
+// Wait units (wait.delay, wait.until, wait.approval, wait.event). Every wait is
 // `arm` (record, compute the deadline, take a signal that arrived early) → `step.waitForEvent`
 // on the wait's signal with the deadline as timeout → `done` (take a signal that raced the
 // timeout, build the output). A delay is a wait whose signal nobody sends unless someone calls
 // its resume URL to end it early.
 import "server-only";
-import { NonRetriableError } from "inngest";
+import { type GetStepTools, type Inngest, NonRetriableError } from "inngest";
 import { armWait, consumeWaitSignal, getWaitSignal } from "@/lib/db/run-queries";
 import { parseDuration } from "@/lib/plan/duration";
-import { type ReadyUnit, resolveUnitInput } from "@/lib/plan/scheduler";
+import { type ReadyUnit, resolveUnitInput, type UnitResult } from "@/lib/plan/progress";
 import { eventMatchScope, waitDeadline, waitUntilInstant } from "@/lib/plan/waits";
 import { errorRecord, recordAttemptFinished, recordAttemptStarted } from "@/lib/runs/records";
-import type { RunInfo } from "./unit-steps";
+import { waitResumed } from "../client";
+import { messageOf, type RunInfo } from "./unit-steps";
 
 export type ArmedWait = {
   startedAt: string;
@@ -170,4 +171,36 @@ export async function finishUnitWait(args: {
     finishedAt,
   });
   return output;
+}
+
+/** A wait unit from start to end: `<unit>:arm`, `<unit>:wait` (unless already over), `<unit>:done`. */
+export async function runWaitUnit(args: {
+  step: GetStepTools<Inngest.Any>;
+  run: RunInfo;
+  unit: ReadyUnit;
+}): Promise<UnitResult> {
+  const { step, run, unit } = args;
+  try {
+    const armed = await step.run(`${unit.id}:arm`, () => armUnitWait({ run, unit }));
+    let resumed: { data?: { payload?: unknown } } | null = null;
+    if (!armed.signaled && armed.deadline !== null) {
+      resumed = await step.waitForEvent(`${unit.id}:wait`, {
+        event: waitResumed.name,
+        if: `async.data.runId == ${JSON.stringify(run.runId)} && async.data.stepId == ${JSON.stringify(unit.stepId)}`,
+        // A duration from the memoized arm time, not a Date: the embedded executor
+        // misreads absolute timeouts (reported), and this stays deterministic.
+        // Whole seconds, rounded up: the SDK drops sub-second parts of a duration.
+        timeout:
+          Math.ceil(
+            Math.max(1000, Date.parse(armed.deadline) - Date.parse(armed.startedAt)) / 1000,
+          ) * 1000,
+      });
+    }
+    const output = await step.run(`${unit.id}:done`, () =>
+      finishUnitWait({ run, unit, armed, event: resumed }),
+    );
+    return { status: "succeeded", output };
+  } catch (error) {
+    return { status: "failed", error: { message: messageOf(error) } };
+  }
 }

@@ -33,18 +33,22 @@ export function defineAction<InputSchema extends z.ZodType, OutputSchema extends
   return declaration;
 }
 
+/** The `run`s withRun attached: they check and redact, so nothing around them does again. */
+const checkedRuns = new WeakSet<object>();
+
 /**
  * The same declaration with an implementation attached. The attached `run` checks the input
  * against the declared schema (a mismatch is not retriable), checks the output, and passes
  * the output and any error through the context's redactor, so no caller ever sees a secret
- * value an action handled. Errors come out as `ActionError` with a `retriable` flag.
+ * value an action handled. Errors come out as `ActionError` with a `retriable` flag. This is
+ * the only place an action's input is parsed and its output redacted: the interpreter trusts it.
  */
 export function withRun<InputSchema extends z.ZodType, OutputSchema extends z.ZodType>(
   declaration: ActionDeclaration<InputSchema, OutputSchema>,
   run: ActionRun<z.output<InputSchema>, z.input<OutputSchema>>,
 ): ActionDeclaration<InputSchema, OutputSchema> {
   const id = declaration.id;
-  return {
+  const checked: ActionDeclaration<InputSchema, OutputSchema> = {
     ...declaration,
     async run(input, context) {
       try {
@@ -68,6 +72,19 @@ export function withRun<InputSchema extends z.ZodType, OutputSchema extends z.Zo
       }
     },
   };
+  if (checked.run) checkedRuns.add(checked.run);
+  return checked;
+}
+
+/**
+ * The declaration with its `run` (when it has one) behind withRun's checks: a registry passes
+ * every declaration through this, so an action built by hand (`{ ...declaration, run }`) is
+ * checked and redacted like the rest. Declarations already checked come back as they are.
+ */
+export function checkedDeclaration(declaration: ActionDeclaration): ActionDeclaration {
+  const run = declaration.run;
+  if (!run || checkedRuns.has(run)) return declaration;
+  return withRun(declaration, (input, context) => run.call(declaration, input, context));
 }
 
 function issuesText(error: z.ZodError): string {

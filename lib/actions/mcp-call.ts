@@ -1,8 +1,10 @@
+// mcp.call: a tool on one of the person's MCP servers, through the MCP client the app injects
+// (`services.mcpClient`); lib/mcp's errors become action errors here.
 import { z } from "zod";
-import { callMcpTool, contentText } from "@/lib/mcp/client";
+import { McpError } from "@/lib/mcp/errors";
 import { defineAction, withRun } from "./define-action";
 import { deadlineSignal } from "./runtime/context";
-import { NonRetriableActionError } from "./runtime/errors";
+import { ActionError, NonRetriableActionError } from "./runtime/errors";
 import { requireService } from "./runtime/services";
 import { jsonObject } from "./shared-schemas";
 
@@ -41,13 +43,18 @@ export const mcpCall = withRun(
         { code: "not_found" },
       );
     }
-    const result = await callMcpTool(config, input.tool, input.arguments ?? {}, {
-      secret: (name) => context.secrets.get(name),
-      network: context.network,
-      allowStdio: context.services.mcpAllowStdio ?? false,
-      signal: deadlineSignal(context, 60_000),
-      timeoutMs: context.timeoutMs,
-    });
+    const client = requireService(context, "mcpClient", "mcp.call");
+    const result = await client
+      .callTool(config, input.tool, input.arguments ?? {}, {
+        secret: (name) => context.secrets.get(name),
+        network: context.network,
+        allowStdio: context.services.mcpAllowStdio ?? false,
+        signal: deadlineSignal(context, 60_000),
+        timeoutMs: context.timeoutMs,
+      })
+      .catch((error: unknown) => {
+        throw error instanceof McpError ? actionErrorFrom(error) : error;
+      });
     const text = contentText(result.content);
     // A tool that reports isError failed at its own job (bad arguments, quota, not found):
     // the step fails with the tool's words. Calling again with the same input rarely helps,
@@ -66,3 +73,32 @@ export const mcpCall = withRun(
     };
   },
 );
+
+/** lib/mcp's error as the action error a run records (same message, code mapped). */
+function actionErrorFrom(error: McpError): ActionError {
+  switch (error.code) {
+    case "not_configured":
+      return new NonRetriableActionError(error.message, { code: "not_configured" });
+    case "rejected":
+      return new NonRetriableActionError(error.message, { code: "upstream" });
+    case "http_status":
+      return new ActionError(error.message, {
+        code: "upstream",
+        status: error.status,
+        retriable: error.retriable,
+      });
+    default:
+      return new ActionError(error.message, { code: error.code, retriable: error.retriable });
+  }
+}
+
+/** The text blocks of a tool result, joined. */
+function contentText(content: unknown[]): string {
+  return content
+    .filter((block): block is { type: "text"; text: string } => {
+      const b = block as { type?: unknown; text?: unknown };
+      return b.type === "text" && typeof b.text === "string";
+    })
+    .map((block) => block.text)
+    .join("\n");
+}

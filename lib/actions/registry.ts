@@ -3,7 +3,7 @@
 import { type ActionCatalog, catalogFrom } from "@/lib/plan/catalog";
 import { aiGenerate } from "./ai-generate";
 import { chatPost } from "./chat-post";
-import type { ActionDeclaration } from "./define-action";
+import { type ActionDeclaration, checkedDeclaration } from "./define-action";
 import { emailSend } from "./email-send";
 import { httpRequest } from "./http-request";
 import { mcpCall } from "./mcp-call";
@@ -40,8 +40,12 @@ export interface ActionRegistry extends ActionCatalog {
   ids(): string[];
 }
 
-/** A registry over a list of declarations (tests build their own with fakes). */
-export function createRegistry(declarations: readonly ActionDeclaration[]): ActionRegistry {
+/**
+ * A registry over a list of declarations (tests build their own with fakes). Every `run` in it
+ * is withRun's: input parsed, output checked and redacted, errors as ActionError.
+ */
+export function createRegistry(list: readonly ActionDeclaration[]): ActionRegistry {
+  const declarations = list.map(checkedDeclaration);
   const catalog = catalogFrom(declarations);
   return {
     get: (id) => catalog.get(id) as ActionDeclaration | undefined,

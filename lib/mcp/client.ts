@@ -1,23 +1,12 @@
 // Talking to a person's MCP server with the official SDK client: streamable HTTP through the
 // SSRF guard (auth header value from a secret), or a stdio command when the operator allows.
+// Every failure comes out as an McpError naming the server.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { ActionError, NonRetriableActionError } from "@/lib/actions/runtime/errors";
 import { NetworkError } from "@/lib/net/errors";
-import type { NetworkPolicy } from "@/lib/net/policy";
 import { createGuardedFetch } from "@/lib/net/request";
-import type { McpServerConfig, McpToolInfo } from "./types";
-
-export interface McpConnectOptions {
-  /** Looks up the secret named by the server's header (and nothing else). */
-  secret(name: string): string | undefined;
-  network: NetworkPolicy;
-  /** The operator's MCP_ALLOW_STDIO. */
-  allowStdio: boolean;
-  signal?: AbortSignal;
-  /** Per request (connect, list, call). */
-  timeoutMs?: number;
-}
+import { McpError } from "./errors";
+import type { McpCallResult, McpConnectOptions, McpServerConfig, McpToolInfo } from "./types";
 
 export const DEFAULT_MCP_TIMEOUT_MS = 60_000;
 
@@ -27,9 +16,9 @@ async function createTransport(
 ): Promise<{ transport: Transport; stderr: () => string }> {
   if (config.transport === "stdio") {
     if (!options.allowStdio) {
-      throw new NonRetriableActionError(
+      throw new McpError(
         `MCP server ${config.name} runs a local command, and this server does not allow that (the operator can set MCP_ALLOW_STDIO=1)`,
-        { code: "not_configured" },
+        { code: "not_configured", retriable: false },
       );
     }
     const { StdioClientTransport } = await import("@modelcontextprotocol/sdk/client/stdio.js");
@@ -49,9 +38,9 @@ async function createTransport(
   if (config.headerName && config.headerSecret) {
     const value = options.secret(config.headerSecret);
     if (value === undefined) {
-      throw new NonRetriableActionError(
+      throw new McpError(
         `MCP server ${config.name} sends the secret ${config.headerSecret}, which does not exist; add it in Settings`,
-        { code: "not_configured" },
+        { code: "not_configured", retriable: false },
       );
     }
     headers[config.headerName] = value;
@@ -73,12 +62,12 @@ async function createTransport(
   return { transport, stderr: () => "" };
 }
 
-/** Any failure while talking to the server as an ActionError naming the server. */
-function connectionError(error: unknown, config: McpServerConfig, stderr: string): ActionError {
-  if (error instanceof ActionError) return error;
+/** Any failure while talking to the server as an McpError naming the server. */
+function connectionError(error: unknown, config: McpServerConfig, stderr: string): McpError {
+  if (error instanceof McpError) return error;
   const where = `MCP server ${config.name}`;
   if (error instanceof NetworkError) {
-    return new ActionError(`${where}: ${error.message}`, {
+    return new McpError(`${where}: ${error.message}`, {
       code:
         error.code === "refused_address"
           ? "refused"
@@ -96,21 +85,21 @@ function connectionError(error: unknown, config: McpServerConfig, stderr: string
   const status = typeof e.code === "number" && e.code >= 100 && e.code < 600 ? e.code : undefined;
   if (status !== undefined && status >= 400) {
     const retriable = status === 408 || status === 429 || status >= 500;
-    return new ActionError(`${where} answered HTTP ${status}: ${message.slice(0, 200)}`, {
-      code: "upstream",
+    return new McpError(`${where} answered HTTP ${status}: ${message.slice(0, 200)}`, {
+      code: "http_status",
       status,
       retriable,
     });
   }
   // JSON-RPC errors: -32001 request timeout; -32600..-32603 and -32601 are the caller's fault.
   if (e.code === -32001) {
-    return new ActionError(`${where} did not answer in time`, { code: "timeout", retriable: true });
+    return new McpError(`${where} did not answer in time`, { code: "timeout", retriable: true });
   }
   if (typeof e.code === "number" && e.code <= -32600 && e.code >= -32603) {
-    return new NonRetriableActionError(`${where}: ${message}`, { code: "upstream" });
+    return new McpError(`${where}: ${message}`, { code: "rejected", retriable: false });
   }
   const detail = stderr ? ` (stderr: ${stderr.slice(-300)})` : "";
-  return new ActionError(`${where} failed: ${message}${detail}`, {
+  return new McpError(`${where} failed: ${message}${detail}`, {
     code: "network",
     retriable: true,
   });
@@ -157,12 +146,6 @@ export async function listMcpTools(
   });
 }
 
-export interface McpCallResult {
-  content: unknown[];
-  structured?: unknown;
-  isError: boolean;
-}
-
 export async function callMcpTool(
   config: McpServerConfig,
   tool: string,
@@ -179,13 +162,5 @@ export async function callMcpTool(
   });
 }
 
-/** The text blocks of a tool result, joined. */
-export function contentText(content: unknown[]): string {
-  return content
-    .filter((block): block is { type: "text"; text: string } => {
-      const b = block as { type?: unknown; text?: unknown };
-      return b.type === "text" && typeof b.text === "string";
-    })
-    .map((block) => block.text)
-    .join("\n");
-}
+/** The client the app injects into the mcp.call action (lib/actions declares what it needs). */
+export const mcpClient = { callTool: callMcpTool, listTools: listMcpTools };

@@ -1,4 +1,6 @@
-// A person's MCP server connection as the client needs it (the row minus bookkeeping).
+// A person's MCP server connection as the client needs it (the row minus bookkeeping), and the
+// shapes the client takes and gives (the mcp.call action declares its client service with them).
+import type { NetworkPolicy } from "@/lib/net/policy";
 
 export type McpServerConfig =
   | {
@@ -28,4 +30,21 @@ export interface McpServerTools {
   tools: McpToolInfo[];
   /** Set when the server could not be reached; its tools are then unknown. */
   error?: string;
+}
+
+export interface McpConnectOptions {
+  /** Looks up the secret named by the server's header (and nothing else). */
+  secret(name: string): string | undefined;
+  network: NetworkPolicy;
+  /** The operator's MCP_ALLOW_STDIO. */
+  allowStdio: boolean;
+  signal?: AbortSignal;
+  /** Per request (connect, list, call). */
+  timeoutMs?: number;
+}
+
+export interface McpCallResult {
+  content: unknown[];
+  structured?: unknown;
+  isError: boolean;
 }

@@ -58,7 +58,7 @@ function compile(source: string): jsonata.Expression {
       stack: EVALUATION_LIMITS.stackDepth,
       sequence: EVALUATION_LIMITS.maxSequence,
     });
-    // A small cache: plans repeat the same few expressions across passes of the scheduler.
+    // A small cache: plans repeat the same few expressions across the interpreter's passes.
     if (compiled.size > 2000) compiled.clear();
     compiled.set(source, expression);
   }

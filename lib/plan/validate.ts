@@ -9,6 +9,11 @@ import {
   FORBIDDEN_FUNCTIONS,
   parseExpression,
 } from "./expression";
+import {
+  expressionSites,
+  type ExpressionSite as SiteInPlan,
+  type StepList,
+} from "./expression-sites";
 import { ancestorsOf, findCycles } from "./graph";
 import { checkInputShape } from "./input-check";
 import {
@@ -29,8 +34,9 @@ import {
   type PlanStep,
 } from "./schema";
 import { FAILURE_FIELDS, STEP_RECORD_FIELDS, TRIGGER_FIELDS, USER_FIELDS } from "./scope";
+import { missingSecretMessage } from "./secrets";
 import { didYouMean } from "./suggest";
-import { scanTemplate, TemplateSyntaxError, walkStrings } from "./template";
+import { walkStrings } from "./template";
 import { isValidTimeZone } from "./timezone";
 
 export type { PlanIssue } from "./issues";
@@ -45,8 +51,6 @@ export type ValidationResult =
   | { ok: true; plan: Plan; warnings: PlanIssue[] }
   | { ok: false; errors: PlanIssue[]; warnings: PlanIssue[] };
 
-type StepList = "steps" | "onFailure";
-
 interface StepInfo {
   step: PlanStep;
   list: StepList;
@@ -55,12 +59,7 @@ interface StepInfo {
   action?: CatalogAction;
 }
 
-type SiteKind = "condition" | "forEach" | "binding" | "expression" | "trigger";
-
-interface ExpressionSite {
-  path: PathSegment[];
-  source: string;
-  kind: SiteKind;
+interface ExpressionSite extends Omit<SiteInPlan, "owner"> {
   owner?: StepInfo;
 }
 
@@ -390,39 +389,18 @@ class PlanChecker {
   }
 
   private *expressionSites(): Generator<ExpressionSite> {
-    const trigger = this.plan.trigger;
-    if (trigger.type === "event" && trigger.if !== undefined) {
-      yield { path: ["trigger", "if"], source: trigger.if, kind: "trigger" };
-    }
-    for (const info of this.infos) {
-      const { step, path } = info;
-      if (step.if !== undefined)
-        yield { path: [...path, "if"], source: step.if, kind: "condition", owner: info };
-      if (step.forEach !== undefined) {
-        yield { path: [...path, "forEach"], source: step.forEach, kind: "forEach", owner: info };
-      }
-      const bare = new Set(info.action?.expressionInputs ?? []);
-      for (const [key, value] of Object.entries(step.input ?? {})) {
-        const inputPath = [...path, "input", key];
-        if (bare.has(key) && typeof value === "string") {
-          yield { path: inputPath, source: value, kind: "expression", owner: info };
-          continue;
-        }
-        for (const { value: text, path: inner } of walkStrings(value)) {
-          if (!text.includes("{{")) continue;
-          const stringPath = [...inputPath, ...inner];
-          try {
-            for (const segment of scanTemplate(text)) {
-              if (segment.kind === "expr") {
-                yield { path: stringPath, source: segment.source, kind: "binding", owner: info };
-              }
-            }
-          } catch (error) {
-            if (error instanceof TemplateSyntaxError) this.issues.error(stringPath, error.message);
-            else throw error;
-          }
-        }
-      }
+    const sites = expressionSites(this.plan, {
+      catalog: this.options.catalog,
+      onTemplateError: (path, error) => this.issues.error(path, error.message),
+    });
+    for (const site of sites) {
+      const owner = site.owner;
+      yield {
+        ...site,
+        owner: owner
+          ? this.infos[owner.list === "steps" ? owner.index : this.plan.steps.length + owner.index]
+          : undefined,
+      };
     }
   }
 
@@ -484,13 +462,7 @@ class PlanChecker {
           return;
         }
         const known = this.options.secrets;
-        if (known && !known.includes(ref.name)) {
-          error(
-            known.length === 0
-              ? `secrets.${ref.name}: no secrets are stored yet; add a secret named "${ref.name}" first`
-              : `secrets.${ref.name}: no secret named "${ref.name}"${didYouMean(ref.name, known)}; stored secrets: ${known.join(", ")}`,
-          );
-        }
+        if (known && !known.includes(ref.name)) error(missingSecretMessage(ref.name, known));
         return;
       }
       case "item":

@@ -9,7 +9,7 @@ import { localTimeToInstant, parseTimeOfDay } from "./timezone";
 /**
  * Ids of the steps that get a resume URL (every step whose action is a wait). The engine
  * derives each URL from run and step before the first step runs, and passes them as
- * `waits` in the scheduler context, so any step can embed `{{ waits.<id>.url }}`.
+ * `waits` in the pass context (`nextActions`), so any step can embed `{{ waits.<id>.url }}`.
  */
 export function waitStepIds(plan: Plan, catalog: ActionCatalog): string[] {
   return allSteps(plan)

@@ -162,7 +162,7 @@ export async function recordSkipped(args: {
   });
 }
 
-/** A failure decided by the scheduler (a condition or forEach that could not be evaluated). */
+/** A failure decided by the run's progress (`nextActions`) (a condition or forEach that could not be evaluated). */
 export async function recordDecidedFailure(args: {
   runId: string;
   unitId: string;

@@ -2,13 +2,14 @@
 // secrets exist (the card and the model say what to add), but it is not approved or run
 // until they do.
 import "server-only";
-import { actionRegistry } from "@/lib/actions/registry";
 import { listSecretSummaries } from "@/lib/db/secret-queries";
 import { AppError } from "@/lib/errors";
-import { type PlanIssue, validatePlan } from "@/lib/plan";
+import { findSecretReferences, missingSecretMessage, type PlanIssue, PlanSchema } from "@/lib/plan";
 
-const MISSING = /^secrets\.[A-Za-z_]\w*: no secrets? (named|are stored)/;
-
+/**
+ * One issue per place the plan names a secret the person has not stored (the names compared,
+ * from `findSecretReferences`). A plan that does not parse names nothing; validation says why.
+ */
 export async function missingPlanSecrets({
   userId,
   plan,
@@ -16,9 +17,17 @@ export async function missingPlanSecrets({
   userId: string;
   plan: unknown;
 }): Promise<PlanIssue[]> {
-  const names = (await listSecretSummaries({ userId })).map((secret) => secret.name);
-  const result = validatePlan(plan, { catalog: actionRegistry, secrets: names });
-  return result.ok ? [] : result.errors.filter((issue) => MISSING.test(issue.message));
+  const parsed = PlanSchema.safeParse(plan);
+  if (!parsed.success) return [];
+  const references = findSecretReferences(parsed.data);
+  if (references.length === 0) return [];
+  const stored = (await listSecretSummaries({ userId })).map((secret) => secret.name);
+  return references
+    .filter((reference) => !stored.includes(reference.name))
+    .map((reference) => ({
+      path: reference.path,
+      message: missingSecretMessage(reference.name, stored),
+    }));
 }
 
 /** Refuses, with what to add, when the plan names secrets the person has not stored. */

@@ -1,8 +1,9 @@
-// What an action implementation receives besides its input. The interpreter builds one per
-// unit (step or loop item) with `createActionContext` (pure; services injected) or
-// `createServerActionContext` (server-only; loads the user's secrets and wires the database).
+// What an action implementation receives besides its input. `createActionContext` builds one per
+// unit (step or loop item) from plain values; the services (database, model, MCP client, SMTP)
+// are injected by whoever composes the app (inngest/functions/action-context.ts), so nothing
+// here knows the database, the model or the secrets store.
 import type { LanguageModel } from "ai";
-import type { McpServerConfig } from "@/lib/mcp/types";
+import type { McpCallResult, McpConnectOptions, McpServerConfig } from "@/lib/mcp/types";
 import { networkPolicyFromEnv } from "@/lib/net/env-policy";
 import type { NetworkPolicy } from "@/lib/net/policy";
 import { createRedactor, type Redactor } from "@/lib/secrets/redact";
@@ -52,6 +53,16 @@ export interface SmtpDefaults {
   from?: string;
 }
 
+/** Talks to MCP servers (lib/mcp's client); errors it throws are lib/mcp's McpError. */
+export interface McpClient {
+  callTool(
+    server: McpServerConfig,
+    tool: string,
+    args: Record<string, unknown>,
+    options: McpConnectOptions,
+  ): Promise<McpCallResult>;
+}
+
 /** Side doors to the rest of the app. Missing ones make the action fail as not configured. */
 export interface ActionServices {
   /** chat.post: appends an assistant message (markdown text part) to the owner's thread. */
@@ -69,6 +80,8 @@ export interface ActionServices {
   languageModel?(): LanguageModel;
   /** mcp.call: the person's server by name (owner-filtered), or undefined. */
   mcpServer?(name: string): Promise<McpServerConfig | undefined>;
+  /** mcp.call: the client that talks to the server. */
+  mcpClient?: McpClient;
   /** Whether stdio MCP servers may be started (operator's MCP_ALLOW_STDIO). */
   mcpAllowStdio?: boolean;
   /** email.send */

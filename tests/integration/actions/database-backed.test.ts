@@ -16,7 +16,7 @@ import { actionError } from "./helpers";
 
 describe.each(drivers)("database-backed actions on %s", (driver) => {
   let database: TestDatabase;
-  let server: typeof import("@/lib/actions/runtime/server-context");
+  let server: typeof import("@/inngest/functions/action-context");
   let owner: { userId: string; threadId: string; workflowId: string };
   let other: { userId: string; threadId: string; workflowId: string };
 
@@ -48,7 +48,7 @@ describe.each(drivers)("database-backed actions on %s", (driver) => {
   beforeAll(async () => {
     database = await createTestDatabase(driver);
     await useDatabaseForQueries(database);
-    server = await import("@/lib/actions/runtime/server-context");
+    server = await import("@/inngest/functions/action-context");
     owner = await seed(`owner-${driver}@example.com`);
     other = await seed(`other-${driver}@example.com`);
   });

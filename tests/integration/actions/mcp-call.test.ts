@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mcpCall } from "@/lib/actions/mcp-call";
 import type { ActionServices } from "@/lib/actions/runtime/context";
-import { listMcpTools } from "@/lib/mcp/client";
+import { listMcpTools, mcpClient } from "@/lib/mcp/client";
 import type { McpServerConfig } from "@/lib/mcp/types";
 import { createNetworkPolicy } from "@/lib/net/policy";
 import { type McpFixture, startMcpFixture } from "../../fixtures/mcp-server";
@@ -37,6 +37,7 @@ function servicesWith(
 ): ActionServices {
   return {
     mcpServer: async (name) => servers.find((server) => server.name === name),
+    mcpClient,
     ...extra,
   };
 }

@@ -1,11 +1,11 @@
-// The expressiveness target, run through the pure scheduler with fake MCP/HTTP results:
+// The expressiveness target, run through the pure run progress with fake MCP/HTTP results:
 // loops over meetings, a join, the 8:00 send with the resume link embedded before the wait,
 // the next-hour reminder and the 8:30 follow-up.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { actionRegistry } from "@/lib/actions/registry";
-import { resolveUnitInput } from "@/lib/plan/scheduler";
+import { resolveUnitInput } from "@/lib/plan/progress";
 import { validatePlan } from "@/lib/plan/validate";
 import { waitStepIds } from "@/lib/plan/waits";
 import { ok, simulate } from "./run-simulator";

@@ -1,5 +1,5 @@
 // Property-based: whatever a model (or a person) writes, validation, summaries and the
-// scheduler answer without crashing, and the scheduler always finishes a valid plan.
+// run progress answer without crashing, and a valid plan always runs to the end.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { actionRegistry } from "@/lib/actions/registry";
@@ -149,7 +149,7 @@ describe("plan properties", () => {
       })),
     );
 
-  it("the scheduler always finishes a valid plan, giving every step a result", async () => {
+  it("the run progress always finishes a valid plan, giving every step a result", async () => {
     await fc.assert(
       fc.asyncProperty(dagArb, async (entries) => {
         const plan = {

@@ -1,15 +1,16 @@
-// Drives the pure scheduler the way the Inngest interpreter does (waves of Promise.all),
-// with fake step behaviour, so tests can assert what ran, in which wave, and what was skipped.
+// Drives the pure run progress (lib/plan/progress) the way the Inngest interpreter does
+// (waves of Promise.all), with fake step behaviour, so tests can assert what ran, in which
+// wave, and what was skipped.
 import {
   initialRunState,
   nextActions,
+  type PassContext,
+  type PassDecision,
   type ReadyUnit,
   type RunState,
   recordResults,
-  type SchedulerContext,
-  type SchedulerDecision,
   type UnitResult,
-} from "@/lib/plan/scheduler";
+} from "@/lib/plan/progress";
 import { type Plan, PlanSchema } from "@/lib/plan/schema";
 
 export type Behaviour = (unit: ReadyUnit) => UnitResult | Promise<UnitResult>;
@@ -17,7 +18,7 @@ export type Behaviour = (unit: ReadyUnit) => UnitResult | Promise<UnitResult>;
 export interface Simulation {
   waves: string[][];
   state: RunState;
-  final: SchedulerDecision;
+  final: PassDecision;
   skipped: Record<string, string>;
 }
 
@@ -35,7 +36,7 @@ export const echo: Behaviour = (unit) =>
 export async function simulate(
   p: Plan,
   behaviours: Record<string, Behaviour> = {},
-  context: Partial<SchedulerContext> = {},
+  context: Partial<PassContext> = {},
 ): Promise<Simulation> {
   let state = initialRunState();
   const waves: string[][] = [];

@@ -1,15 +1,8 @@
-// The app's ActionContext: the person's secrets decrypted, services bound to the database,
-// model and env. The interpreter calls `createServerActionContext` inside the durable step
-// (so plaintext secrets never land in memoized step state).
+// Where actions meet the app (the composition root of lib/actions): the person's secrets
+// decrypted, services bound to the database, the model, the MCP client and env. The interpreter
+// builds each unit's context with `serverContextFactory` inside the durable step, so plaintext
+// secrets never land in memoized step state.
 import "server-only";
-import { getLanguageModel } from "@/lib/ai/providers";
-import { getMcpServerByName } from "@/lib/db/mcp-queries";
-import { getStoreEntry, setStoreEntry } from "@/lib/db/store-queries";
-import { type Env, env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
-import { mcpConfigFromRow } from "@/lib/mcp/config";
-import { postFromRun } from "@/lib/runs/thread-messages";
-import { loadSecrets } from "@/lib/secrets/store";
 import {
   type ActionContext,
   type ActionServices,
@@ -17,9 +10,19 @@ import {
   createActionContext,
   type SmtpDefaults,
   type WorkflowStore,
-} from "./context";
-import { NonRetriableActionError } from "./errors";
-import { STORE_MAX_KEYS } from "./store-limits";
+} from "@/lib/actions/runtime/context";
+import { NonRetriableActionError } from "@/lib/actions/runtime/errors";
+import { STORE_MAX_KEYS } from "@/lib/actions/runtime/store-limits";
+import { getLanguageModel } from "@/lib/ai/providers";
+import { getMcpServerByName } from "@/lib/db/mcp-queries";
+import { getStoreEntry, setStoreEntry } from "@/lib/db/store-queries";
+import { type Env, env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { mcpClient } from "@/lib/mcp/client";
+import { mcpConfigFromRow } from "@/lib/mcp/config";
+import { postFromRun } from "@/lib/runs/thread-messages";
+import { loadSecrets } from "@/lib/secrets/store";
+import type { ContextFactory } from "./unit-steps";
 
 export function smtpDefaultsFromEnv(config: Env = env()): SmtpDefaults {
   return {
@@ -82,6 +85,7 @@ export function serverActionServices(
       const row = await getMcpServerByName({ userId, name });
       return row ? mcpConfigFromRow(row) : undefined;
     },
+    mcpClient,
     mcpAllowStdio: config.MCP_ALLOW_STDIO,
     smtp: smtpDefaultsFromEnv(config),
   };
@@ -101,3 +105,10 @@ export async function createServerActionContext(
     services: { ...serverActionServices(options), ...options.services },
   });
 }
+
+/** The interpreter's default: each unit's context with the person's secrets and the app's services. */
+export const serverContextFactory: ContextFactory = async (options) => {
+  const secrets = await loadSecrets({ userId: options.userId });
+  const context = await createServerActionContext({ ...options, secrets });
+  return { context, secrets };
+};

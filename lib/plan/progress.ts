@@ -1,7 +1,8 @@
-// The pure part of the interpreter: given a plan and the results so far, what runs next,
-// what is skipped and why, and whether the run is over. Everything here is a function of
-// its arguments (memoized results + the logical `now`), so an Inngest function can call it
-// on every replay and get the same answer.
+// A run's progress through its plan: the pure half of the interpreter. Given a plan and the
+// results so far, what runs next, what is skipped and why, and whether the run is over.
+// Everything here is a function of its arguments (memoized results + the logical `now`), so an
+// Inngest function (inngest/functions/execute-workflow.ts) can call it on every replay and get
+// the same answer.
 //
 //   let state = initialRunState();
 //   for (;;) {
@@ -44,7 +45,7 @@ export interface RunState {
   running?: string[];
 }
 
-export interface SchedulerContext {
+export interface PassContext {
   /** The run's logical time for this pass (captured in a memoized step), ISO instant. */
   now: string;
   /** Zone for local times; default: the plan's, else the user's, else UTC. */
@@ -76,7 +77,7 @@ export interface RunFailure {
   message: string;
 }
 
-export interface SchedulerDecision {
+export interface PassDecision {
   status: "running" | "succeeded" | "failed";
   phase: Phase;
   /** Units to start now (excluding those already running). */
@@ -138,8 +139,8 @@ function errorMessage(error: unknown): string {
 export async function nextActions(
   plan: Plan,
   state: RunState,
-  context: SchedulerContext,
-): Promise<SchedulerDecision> {
+  context: PassContext,
+): Promise<PassDecision> {
   const env: EvaluationEnv = {
     now: context.now,
     timeZone: context.timeZone ?? planTimeZone(plan, context.user?.timeZone ?? "UTC"),
@@ -155,7 +156,7 @@ export async function nextActions(
     decided.push({ unitId: id, result });
   };
 
-  const mainPass = await schedulePhase("main", plan.steps, plan, work, context, env, decide);
+  const mainPass = await advancePhase("main", plan.steps, plan, work, context, env, decide);
   const mainFailure = firstFailure(plan.steps, work);
   if (!mainPass.settled) {
     return {
@@ -171,7 +172,7 @@ export async function nextActions(
     return { status: "succeeded", phase: "main", ready: [], decided, state: work };
   }
   const onFailure = plan.onFailure ?? [];
-  const failurePass = await schedulePhase(
+  const failurePass = await advancePhase(
     "onFailure",
     onFailure,
     plan,
@@ -208,12 +209,12 @@ function blocksDependents(step: PlanStep | undefined, result: UnitResult | undef
   return result.status === "skipped" && result.cause === "upstream-failed";
 }
 
-async function schedulePhase(
+async function advancePhase(
   phase: Phase,
   steps: readonly PlanStep[],
   plan: Plan,
   work: RunState,
-  context: SchedulerContext,
+  context: PassContext,
   env: EvaluationEnv,
   decide: (id: string, result: UnitResult) => void,
   failure?: RunFailure,

@@ -5,7 +5,7 @@ import {
   nextActions,
   recordResult,
   resolveUnitInput,
-} from "@/lib/plan/scheduler";
+} from "@/lib/plan/progress";
 import { echo, fail, ok, plan, simulate } from "./run-simulator";
 
 const t = (id: string, after: string[] = [], extra: Record<string, unknown> = {}) => ({
@@ -18,7 +18,7 @@ const t = (id: string, after: string[] = [], extra: Record<string, unknown> = {}
 
 const manual = { version: 1, title: "t", trigger: { type: "manual" } };
 
-describe("scheduler: dependencies", () => {
+describe("run progress: dependencies", () => {
   it("runs a diamond in three waves, the middle in parallel", async () => {
     const p = plan({
       ...manual,
@@ -51,7 +51,7 @@ describe("scheduler: dependencies", () => {
   });
 });
 
-describe("scheduler: conditions", () => {
+describe("run progress: conditions", () => {
   it("skips a step whose condition is false, with the reason, and still runs its dependents", async () => {
     const p = plan({
       ...manual,
@@ -109,7 +109,7 @@ describe("scheduler: conditions", () => {
   });
 });
 
-describe("scheduler: errors", () => {
+describe("run progress: errors", () => {
   it("skips the dependents of a failed step, naming it, and fails the run", async () => {
     const p = plan({ ...manual, steps: [t("a"), t("b", ["a"]), t("c", ["b"]), t("other")] });
     const run = await simulate(p, { a: () => fail("boom") });
@@ -179,7 +179,7 @@ describe("scheduler: errors", () => {
   });
 });
 
-describe("scheduler: loops", () => {
+describe("run progress: loops", () => {
   it("expands a loop into item units with deterministic ids, capped by concurrency", async () => {
     const p = plan({
       ...manual,
@@ -320,7 +320,7 @@ describe("scheduler: loops", () => {
   });
 });
 
-describe("scheduler: interpreters that await units one by one", () => {
+describe("run progress: interpreters that await units one by one", () => {
   it("does not hand out running units again and counts them against concurrency", async () => {
     const p = plan({
       ...manual,
@@ -346,7 +346,7 @@ describe("scheduler: interpreters that await units one by one", () => {
   });
 });
 
-describe("scheduler: scope", () => {
+describe("run progress: scope", () => {
   it("puts resume URLs of waits in scope from the first pass, and secrets only on request", async () => {
     const p = plan({
       ...manual,

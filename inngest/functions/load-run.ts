@@ -1,0 +1,82 @@
+// The interpreter's `load` step: the run record, its pinned plan, the person, the resume URLs of
+// the plan's waits. What it returns is memoized, so every replay sees the same plan and clock
+// zone even if the version or the person's settings change meanwhile.
+import "server-only";
+import type { ActionRegistry } from "@/lib/actions/registry";
+import { getUserById } from "@/lib/db/queries";
+import { getRunById } from "@/lib/db/run-queries";
+import { getWorkflowVersion } from "@/lib/db/workflow-queries";
+import { type Plan, PlanSchema, planTimeZone } from "@/lib/plan/schema";
+import { waitStepIds } from "@/lib/plan/waits";
+import { recordRunFinished, recordRunStarted } from "@/lib/runs/records";
+import { waitUrlsFor } from "@/lib/runs/resume";
+
+/** The memoized result of `load` (its shape must not change: runs in flight replay it). */
+export type LoadedRun =
+  | {
+      ok: true;
+      plan: unknown;
+      trigger: unknown;
+      user: { id: string; email: string; name?: string; timeZone?: string };
+      timeZone: string;
+      waits: Record<string, { url: string }>;
+      threadId?: string;
+    }
+  | { ok: false; status: string };
+
+/**
+ * The plan version a run pinned, parsed; undefined when it is missing or unreadable. The one
+ * place the interpreter reads a stored plan (to be swapped for a shared pinned-plan loader).
+ */
+export async function pinnedPlan(run: {
+  versionId: string;
+  userId: string;
+}): Promise<Plan | undefined> {
+  const pinned = await getWorkflowVersion({ versionId: run.versionId, userId: run.userId });
+  const plan = PlanSchema.safeParse(pinned?.version.plan);
+  return pinned && plan.success ? plan.data : undefined;
+}
+
+/**
+ * Loads a run that is still to run and marks it started. A run that already ended (a replayed
+ * event) or whose plan cannot be read comes back `ok: false`; the latter is recorded as failed.
+ */
+export async function loadRun(args: {
+  runId: string;
+  engineRunId: string;
+  registry: ActionRegistry;
+  appUrl?: string;
+  resumeSecret?: string;
+}): Promise<LoadedRun> {
+  const { runId } = args;
+  const run = await getRunById({ runId });
+  if (!run) return { ok: false, status: "missing" };
+  if (run.status === "succeeded" || run.status === "failed" || run.status === "cancelled") {
+    return { ok: false, status: run.status };
+  }
+  const plan = await pinnedPlan(run);
+  if (!plan) {
+    await recordRunFinished({
+      runId,
+      status: "failed",
+      error: { message: "the pinned plan version is missing or unreadable" },
+    });
+    return { ok: false, status: "failed" };
+  }
+  const user = await getUserById({ id: run.userId });
+  await recordRunStarted(runId, args.engineRunId);
+  return {
+    ok: true,
+    plan,
+    trigger: run.trigger,
+    user: {
+      id: run.userId,
+      email: user?.email ?? "",
+      ...(user?.name ? { name: user.name } : {}),
+      ...(user?.timezone ? { timeZone: user.timezone } : {}),
+    },
+    timeZone: planTimeZone(plan, user?.timezone ?? "UTC"),
+    waits: waitUrlsFor(runId, waitStepIds(plan, args.registry), args.appUrl, args.resumeSecret),
+    threadId: run.threadId ?? undefined,
+  };
+}
