@@ -3,10 +3,10 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { currentUserId } from "@/app/(auth)/auth";
-import { triggerInWords } from "@/lib/ai/planner-card";
 import { listRecentRuns } from "@/lib/db/run-queries";
 import type { Run } from "@/lib/db/schema";
 import { listWorkflows, type WorkflowListItem } from "@/lib/db/workflow-queries";
+import { triggerInWords } from "@/lib/workflows/trigger-words";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
 // The caller's workflows with their status, active version and trigger in words.
 import { currentUserId } from "@/app/(auth)/auth";
-import { triggerInWords } from "@/lib/ai/planner-card";
 import { listWorkflows } from "@/lib/db/workflow-queries";
 import { AppError, toErrorResponse } from "@/lib/errors";
+import { triggerInWords } from "@/lib/workflows/trigger-words";
 
 export const dynamic = "force-dynamic";
 
