@@ -145,6 +145,36 @@ export async function listRecentRuns({
     .limit(limit);
 }
 
+/**
+ * The newest run of each of these workflows of the caller, however old (workflows without runs
+ * are absent). One lateral probe of `runs_workflow_idx` per workflow (newest entry first), so
+ * a busy workflow's history never hides a quiet one's last run.
+ */
+export async function lastRunPerWorkflow({
+  userId,
+  workflowIds,
+}: {
+  userId: string;
+  workflowIds: string[];
+}): Promise<Run[]> {
+  if (workflowIds.length === 0) return [];
+  const database = await db();
+  const last = database
+    .select({ id: runs.id })
+    .from(runs)
+    .where(and(eq(runs.workflowId, workflows.id), eq(runs.userId, userId)))
+    .orderBy(desc(runs.createdAt))
+    .limit(1)
+    .as("last_run");
+  const rows = await database
+    .select({ run: runs })
+    .from(workflows)
+    .innerJoinLateral(last, sql`true`)
+    .innerJoin(runs, eq(runs.id, last.id))
+    .where(and(eq(workflows.userId, userId), inArray(workflows.id, workflowIds)));
+  return rows.map((row) => row.run);
+}
+
 /** queued → running, recording the engine's run id; a no-op for a run already past it. */
 export async function markRunStarted({
   runId,

@@ -7,7 +7,7 @@ import { createRun } from "@/lib/db/run-queries";
 import { listActiveWorkflowVersions } from "@/lib/db/workflow-queries";
 import { logError } from "@/lib/log";
 import { conditionHolds, planTimeZone } from "@/lib/plan";
-import { PlanSchema } from "@/lib/plan/schema";
+import { readStoredPlan } from "@/lib/workflows/pinned-plan";
 import { derivedUuid } from "./derived-id";
 import { postRunCard } from "./thread-messages";
 
@@ -42,13 +42,13 @@ export async function matchEventTriggers(event: AppEvent): Promise<TriggeredRun[
   const matches: TriggeredRun[] = [];
   for (const { workflow, version } of await listActiveWorkflowVersions()) {
     if (workflow.userId !== event.data.userId || workflow.id === event.data.workflowId) continue;
-    const plan = PlanSchema.safeParse(version.plan);
-    if (!plan.success) continue;
-    const trigger = plan.data.trigger;
+    const read = readStoredPlan(version.plan);
+    if (!read.ok) continue;
+    const trigger = read.plan.trigger;
     if (trigger.type !== "event" || trigger.event !== event.name) continue;
     if (trigger.if) {
       const scope = { trigger: { name: event.name, data: event.data } };
-      const env = { now: event.at, timeZone: planTimeZone(plan.data) };
+      const env = { now: event.at, timeZone: planTimeZone(read.plan) };
       if (!(await conditionHolds(trigger.if, scope, env))) continue;
     }
     matches.push({

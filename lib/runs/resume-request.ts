@@ -7,10 +7,10 @@
 import "server-only";
 import { getRunById, getWaitSignal } from "@/lib/db/run-queries";
 import type { Run } from "@/lib/db/schema";
-import { getWorkflowVersion } from "@/lib/db/workflow-queries";
 import { AppError } from "@/lib/errors";
 import { parseIncomingBody, readBodyBytes, readJsonBody } from "@/lib/http/body";
-import { PlanSchema, type PlanStep } from "@/lib/plan/schema";
+import type { PlanStep } from "@/lib/plan/schema";
+import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
 import { signalWait } from "./control";
 import { resumeSecret } from "./resume";
 import { verifyResumeToken } from "./tokens";
@@ -55,12 +55,11 @@ async function load(token: string, options: Options) {
   await options.limit?.(token);
   const run = await getRunById({ runId: target.runId });
   if (!run) throw invalidLink();
-  const pinned = await getWorkflowVersion({ versionId: run.versionId, userId: run.userId });
-  const plan = PlanSchema.safeParse(pinned?.version.plan);
-  const step: PlanStep | undefined = plan.success
-    ? [...plan.data.steps, ...(plan.data.onFailure ?? [])].find((s) => s.id === target.stepId)
+  const pinned = await loadPinnedPlan({ versionId: run.versionId, userId: run.userId });
+  const step: PlanStep | undefined = pinned.ok
+    ? [...pinned.plan.steps, ...(pinned.plan.onFailure ?? [])].find((s) => s.id === target.stepId)
     : undefined;
-  if (!pinned || !step?.action.startsWith("wait.")) throw invalidLink();
+  if (!pinned.ok || !step?.action.startsWith("wait.")) throw invalidLink();
   return { run, step, workflowTitle: pinned.workflow.title, stepId: target.stepId };
 }
 

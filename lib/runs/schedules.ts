@@ -10,7 +10,8 @@ import { appendRunEvent, createRun } from "@/lib/db/run-queries";
 import { listActiveWorkflowVersions } from "@/lib/db/workflow-queries";
 import { logError } from "@/lib/log";
 import { lastFireTimeIn, nextFireTimes } from "@/lib/plan/schedule";
-import { type Plan, PlanSchema } from "@/lib/plan/schema";
+import type { Plan } from "@/lib/plan/schema";
+import { readStoredPlan } from "@/lib/workflows/pinned-plan";
 import { derivedUuid } from "./derived-id";
 import { postRunCard } from "./thread-messages";
 
@@ -83,8 +84,8 @@ function dueRun({ workflow, version }: ActiveVersion, at: Date, late?: true): Du
 async function activePlans(): Promise<(ActiveVersion & { plan: Plan })[]> {
   const out: (ActiveVersion & { plan: Plan })[] = [];
   for (const active of await listActiveWorkflowVersions()) {
-    const plan = PlanSchema.safeParse(active.version.plan);
-    if (plan.success) out.push({ ...active, plan: plan.data });
+    const read = readStoredPlan(active.version.plan);
+    if (read.ok) out.push({ ...active, plan: read.plan });
   }
   return out;
 }

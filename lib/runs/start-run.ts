@@ -7,14 +7,14 @@ import { inngest as appClient, runRequested } from "@/inngest/client";
 import { getThread } from "@/lib/db/queries";
 import { createRun, finishRun } from "@/lib/db/run-queries";
 import type { Run } from "@/lib/db/schema";
-import { getWorkflow, getWorkflowVersion } from "@/lib/db/workflow-queries";
+import { getWorkflow } from "@/lib/db/workflow-queries";
 import { AppError } from "@/lib/errors";
 import { jsonBytes, MAX_RUN_INPUT_BYTES } from "@/lib/limits";
 import { logError } from "@/lib/log";
 import { validateManualInputs } from "@/lib/plan/manual-inputs";
-import { PlanSchema } from "@/lib/plan/schema";
 import { formatIssues } from "@/lib/plan/validate";
 import { requirePlanSecrets } from "@/lib/secrets/plan-secrets";
+import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
 import { postRunCard } from "./thread-messages";
 
 type Sender = Pick<typeof appClient, "send">;
@@ -53,13 +53,12 @@ export async function prepareRun({
       "This workflow has no approved version yet: approve its plan before running it.",
     );
   }
-  const pinned = await getWorkflowVersion({ versionId: workflow.activeVersionId, userId });
-  const parsed = PlanSchema.safeParse(pinned?.version.plan);
-  if (!pinned || !parsed.success) {
+  const pinned = await loadPinnedPlan({ versionId: workflow.activeVersionId, userId });
+  if (!pinned.ok) {
     throw new AppError("conflict:workflow", "The approved version of this workflow is unreadable.");
   }
-  await requirePlanSecrets({ userId, plan: parsed.data, doing: "run" });
-  const checked = validateManualInputs(parsed.data.trigger, inputs);
+  await requirePlanSecrets({ userId, plan: pinned.plan, doing: "run" });
+  const checked = validateManualInputs(pinned.plan.trigger, inputs);
   if (!checked.ok) {
     throw new AppError(
       "bad_request:run",

@@ -11,7 +11,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { parseIncomingBody, readBodyBytes } from "@/lib/http/body";
 import { logError } from "@/lib/log";
-import { PlanSchema } from "@/lib/plan/schema";
+import { readStoredPlan } from "@/lib/workflows/pinned-plan";
 import { appBaseUrl, resumeSecret } from "./resume";
 import { postRunCard } from "./thread-messages";
 
@@ -67,8 +67,9 @@ export async function findWebhookTarget(token: string): Promise<WebhookTarget> {
   const workflowId = verifyWebhookToken(token);
   if (!workflowId) throw notFound;
   const found = await getWorkflowForTrigger({ id: workflowId });
-  const plan = PlanSchema.safeParse(found?.version?.plan);
-  if (!found?.version || !plan.success || plan.data.trigger.type !== "webhook") throw notFound;
+  if (!found?.version) throw notFound;
+  const read = readStoredPlan(found.version.plan);
+  if (!read.ok || read.plan.trigger.type !== "webhook") throw notFound;
   if (found.workflow.status !== "active") {
     throw new AppError("conflict:workflow", "This workflow is paused or not approved yet.");
   }

@@ -27,7 +27,7 @@ describe("secrets a plan names", () => {
     const { createUser } = await import("@/lib/db/queries");
     const { createWorkflow } = await import("@/lib/db/workflow-queries");
     const { missingPlanSecrets } = await import("@/lib/secrets/plan-secrets");
-    const { approvePlanVersion } = await import("@/lib/ai/planner-card");
+    const { approvePlanVersion } = await import("@/lib/workflows/versions");
     const { saveSecret } = await import("@/lib/secrets/store");
 
     const user = await createUser({ email: "secrets@example.com", passwordHash: "x" });

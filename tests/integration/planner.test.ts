@@ -173,7 +173,7 @@ describe.each(drivers)("the planner on %s", (driver) => {
       [1, "superseded", "model", null],
       [2, "draft", "model", "At 9"],
     ]);
-    const { loadPlanCard } = await import("@/lib/ai/planner-card");
+    const { loadPlanCard } = await import("@/lib/workflows/plan-card");
     const card = await loadPlanCard({ userId, versionId: versions[1].id });
     expect(card.diff?.against).toBe(1);
     expect(card.diff?.lines.join("\n")).toContain("Every weekday at 09:00");

@@ -1,12 +1,12 @@
-// The person's workflows: status, trigger in words, the version that runs, and the way back
-// to the conversation each came from. Runs arrive in a later issue: the column says so.
+// The person's workflows: status, trigger in words, the version that runs, the last run
+// (however long ago) and the way back to the conversation each came from.
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { currentUserId } from "@/app/(auth)/auth";
-import { triggerInWords } from "@/lib/ai/planner-card";
-import { listRecentRuns } from "@/lib/db/run-queries";
+import { lastRunPerWorkflow } from "@/lib/db/run-queries";
 import type { Run } from "@/lib/db/schema";
 import { listWorkflows, type WorkflowListItem } from "@/lib/db/workflow-queries";
+import { triggerInWords } from "@/lib/workflows/trigger-words";
 
 export const dynamic = "force-dynamic";
 
@@ -53,13 +53,12 @@ function LastRun({ run }: { run: Run }) {
 export default async function WorkflowsPage() {
   const userId = await currentUserId();
   if (!userId) redirect("/login");
-  const [items, recent] = await Promise.all([
-    listWorkflows({ userId }),
-    listRecentRuns({ userId, limit: 500 }),
-  ]);
-  // Newest first: the first run seen for a workflow is its last run.
-  const lastRun = new Map<string, (typeof recent)[number]["run"]>();
-  for (const { run } of recent) if (!lastRun.has(run.workflowId)) lastRun.set(run.workflowId, run);
+  const items = await listWorkflows({ userId });
+  const lastRuns = await lastRunPerWorkflow({
+    userId,
+    workflowIds: items.map(({ workflow }) => workflow.id),
+  });
+  const lastRun = new Map(lastRuns.map((run) => [run.workflowId, run]));
 
   return (
     <div className="flex h-full flex-col">

@@ -11,7 +11,7 @@ import {
   streamText,
   toUIMessageStream,
 } from "ai";
-import { currentUserId } from "@/app/(auth)/auth";
+import { requireUserId } from "@/app/(auth)/require-user";
 import {
   applyApprovalDecisions,
   closeUnansweredApprovals,
@@ -55,8 +55,9 @@ function titleFrom(text: string) {
 
 export async function POST(request: Request) {
   try {
-    const userId = await currentUserId();
-    if (!userId || !(await getUserById({ id: userId }))) throw new AppError("unauthorized:auth");
+    const userId = await requireUserId();
+    // A session whose account was deleted since is no session.
+    if (!(await getUserById({ id: userId }))) throw new AppError("unauthorized:auth");
     // Per person, before any work: 429 + Retry-After once over (lib/rate-limit/limits.ts).
     await enforceLimit("chat", userId);
 

@@ -1,7 +1,7 @@
 // The caller's MCP server connections: list and add.
-import { currentUserId } from "@/app/(auth)/auth";
+import { requireUserId } from "@/app/(auth)/require-user";
 import { createMcpServer, listMcpServers } from "@/lib/db/mcp-queries";
-import { AppError, toErrorResponse } from "@/lib/errors";
+import { toErrorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
 import { publicMcpServer } from "@/lib/mcp/config";
 import { parseServerInput } from "./shared";
@@ -10,8 +10,7 @@ export const dynamic = "force-dynamic";
 
 export async function GET() {
   try {
-    const userId = await currentUserId();
-    if (!userId) throw new AppError("unauthorized:auth");
+    const userId = await requireUserId();
     const rows = await listMcpServers({ userId });
     return Response.json({ servers: rows.map(publicMcpServer) });
   } catch (error) {
@@ -21,8 +20,7 @@ export async function GET() {
 
 export async function POST(request: Request) {
   try {
-    const userId = await currentUserId();
-    if (!userId) throw new AppError("unauthorized:auth");
+    const userId = await requireUserId();
     const fields = await parseServerInput(userId, await readJsonBody(request));
     const row = await createMcpServer({ userId, fields });
     return Response.json({ server: publicMcpServer(row) }, { status: 201 });

@@ -1,6 +1,6 @@
 // The caller's secrets: list names (never values) and add or replace one.
 import { z } from "zod";
-import { currentUserId } from "@/app/(auth)/auth";
+import { requireUserId } from "@/app/(auth)/require-user";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
 import { secretNameSchema, secretValueSchema } from "@/lib/secrets/names";
@@ -12,8 +12,7 @@ const saveSchema = z.object({ name: secretNameSchema, value: secretValueSchema }
 
 export async function GET() {
   try {
-    const userId = await currentUserId();
-    if (!userId) throw new AppError("unauthorized:auth");
+    const userId = await requireUserId();
     return Response.json({ secrets: await listSecrets({ userId }) });
   } catch (error) {
     return toErrorResponse(error, "api");
@@ -22,8 +21,7 @@ export async function GET() {
 
 export async function POST(request: Request) {
   try {
-    const userId = await currentUserId();
-    if (!userId) throw new AppError("unauthorized:auth");
+    const userId = await requireUserId();
     const body = saveSchema.safeParse(await readJsonBody(request, { surface: "api" }));
     if (!body.success) {
       throw new AppError("bad_request:api", body.error.issues[0]?.message ?? "Invalid secret.");

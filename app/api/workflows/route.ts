@@ -1,15 +1,14 @@
 // The caller's workflows with their status, active version and trigger in words.
-import { currentUserId } from "@/app/(auth)/auth";
-import { triggerInWords } from "@/lib/ai/planner-card";
+import { requireUserId } from "@/app/(auth)/require-user";
 import { listWorkflows } from "@/lib/db/workflow-queries";
-import { AppError, toErrorResponse } from "@/lib/errors";
+import { toErrorResponse } from "@/lib/errors";
+import { triggerInWords } from "@/lib/workflows/trigger-words";
 
 export const dynamic = "force-dynamic";
 
 export async function GET() {
   try {
-    const userId = await currentUserId();
-    if (!userId) throw new AppError("unauthorized:auth");
+    const userId = await requireUserId();
     const items = await listWorkflows({ userId });
     return Response.json({
       workflows: items.map(({ workflow, active, latest }) => ({

@@ -6,8 +6,9 @@ import { jsonSchema, tool } from "ai";
 import { z } from "zod";
 import { actionRegistry } from "@/lib/actions/registry";
 import { addWorkflowVersion, getLatestVersion } from "@/lib/db/workflow-queries";
-import { diffPlans, type Plan, renderPlanDiff, summarizePlan } from "@/lib/plan";
+import { summarizePlan } from "@/lib/plan";
 import { draftWarnings } from "@/lib/secrets/plan-secrets";
+import { changesSince } from "@/lib/workflows/version-diff";
 import {
   attemptsExhausted,
   checkPlan,
@@ -67,8 +68,8 @@ export function reviseWorkflowTool({ userId, budget }: PlannerContext) {
       const checked = checkPlan(input.plan);
       if (!checked.ok) return rejectAttempt(attempts, checked.errors, RETRY);
 
-      const diff = diffPlans(latest.plan as Plan, checked.plan);
-      if (diff.unchanged) {
+      const changes = changesSince({ before: latest, after: checked.plan });
+      if (changes.unchanged) {
         return rejectAttempt(
           attempts,
           [{ path: "", message: `the plan is identical to version ${latest.number}` }],
@@ -94,7 +95,7 @@ export function reviseWorkflowTool({ userId, budget }: PlannerContext) {
         title: checked.plan.title,
         summary: summarizePlan(checked.plan, { catalog: actionRegistry }),
         warnings: await draftWarnings({ userId, plan: checked.plan, warnings: checked.warnings }),
-        changes: renderPlanDiff(diff),
+        changes: changes.lines,
       };
     },
   });

@@ -5,8 +5,8 @@ import "server-only";
 import type { InferUIMessageChunk, ModelMessage, ToolApprovalStatus } from "ai";
 import { z } from "zod";
 import { getRunForOwner, listRunsForWorkflow, TERMINAL_STATUSES } from "@/lib/db/run-queries";
-import { getWorkflow, getWorkflowVersion, listWorkflows } from "@/lib/db/workflow-queries";
-import { PlanSchema } from "@/lib/plan/schema";
+import { getWorkflow, listWorkflows } from "@/lib/db/workflow-queries";
+import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
 import { type ActionTarget, askedForExactly } from "../confirmation";
 import type { ChatMessage, Confirmation } from "../types";
 import { type ConfirmedToolName, isConfirmedTool, OUTSIDE_DATA_TOOLS } from "./run-tool-types";
@@ -27,10 +27,9 @@ const cancelRunInput = z.object({ runId: z.string() });
 /** The declared manual inputs of the workflow's approved version, with their defaults. */
 async function declaredInputs(userId: string, versionId: string | null) {
   if (!versionId) return {};
-  const pinned = await getWorkflowVersion({ versionId, userId });
-  const plan = PlanSchema.safeParse(pinned?.version.plan);
-  if (!plan.success || plan.data.trigger.type !== "manual") return {};
-  return plan.data.trigger.inputs ?? {};
+  const pinned = await loadPinnedPlan({ versionId, userId });
+  if (!pinned.ok || pinned.plan.trigger.type !== "manual") return {};
+  return pinned.plan.trigger.inputs ?? {};
 }
 
 export const CONFIRMED_ACTIONS: Record<ConfirmedToolName, ConfirmedAction> = {

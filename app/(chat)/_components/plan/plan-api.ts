@@ -1,7 +1,8 @@
 // Calls to the workflow routes from the browser; error bodies become the app's AppError.
-import type { PlanCardData } from "@/lib/ai/planner-card-types";
+
 import type { ChatMessage } from "@/lib/ai/types";
 import { AppError } from "@/lib/errors";
+import type { PlanCardData } from "@/lib/workflows/plan-card-types";
 
 async function request<T>(url: string, init?: RequestInit): Promise<T> {
   const response = await fetch(url, { cache: "no-store", ...init });

@@ -6,8 +6,8 @@
 // (approved, rejected, superseded), not what the tool answered when the plan was proposed.
 import Link from "next/link";
 import { useState } from "react";
-import type { PlanCardData } from "@/lib/ai/planner-card-types";
 import type { PlanStep } from "@/lib/plan/schema";
+import type { PlanCardData } from "@/lib/workflows/plan-card-types";
 import { RunNow } from "../run/run-now";
 import { decideVersion } from "./plan-api";
 import { usePlanCard, usePlanCards } from "./plan-cards-context";

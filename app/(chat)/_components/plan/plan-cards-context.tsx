@@ -14,8 +14,8 @@ import {
   useRef,
   useState,
 } from "react";
-import type { PlanCardData } from "@/lib/ai/planner-card-types";
 import type { ChatMessage } from "@/lib/ai/types";
+import type { PlanCardData } from "@/lib/workflows/plan-card-types";
 import { fetchPlanCard } from "./plan-api";
 
 type Entry = { card?: PlanCardData; error?: string };

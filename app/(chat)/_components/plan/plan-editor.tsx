@@ -6,7 +6,7 @@
 // Errors are listed with their paths as the person types. Saving creates a new version
 // authored by the person.
 import { useEffect, useMemo, useState } from "react";
-import type { PlanCardData } from "@/lib/ai/planner-card-types";
+import type { PlanCardData } from "@/lib/workflows/plan-card-types";
 import { type PlanCheck, planErrorsOf, saveEditedPlan, validatePlanRemote } from "./plan-api";
 import { usePlanCards } from "./plan-cards-context";
 

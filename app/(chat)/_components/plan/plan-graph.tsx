@@ -13,9 +13,9 @@ import {
   ReactFlow,
 } from "@xyflow/react";
 import { memo, useMemo } from "react";
-import type { CardAction } from "@/lib/ai/planner-card-types";
 import type { Plan, PlanStep } from "@/lib/plan/schema";
 import { describeStep } from "@/lib/plan/summary";
+import type { CardAction } from "@/lib/workflows/plan-card-types";
 import { ActionMark } from "./action-mark";
 import { layoutPlan, NODE_HEIGHT, NODE_WIDTH, TRIGGER_ID } from "./plan-layout";
 import { stepBadges } from "./step-visuals";

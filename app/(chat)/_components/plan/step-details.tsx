@@ -1,9 +1,9 @@
 "use client";
 
-// What a clicked step does: its action, inputs (pretty JSON) and control flow.
-import type { CardAction } from "@/lib/ai/planner-card-types";
 import type { PlanStep } from "@/lib/plan/schema";
 import { describeStep } from "@/lib/plan/summary";
+// What a clicked step does: its action, inputs (pretty JSON) and control flow.
+import type { CardAction } from "@/lib/workflows/plan-card-types";
 import { ActionMark } from "./action-mark";
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {

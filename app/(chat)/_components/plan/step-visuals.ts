@@ -2,8 +2,9 @@
 // flow (condition, loop, wait, retry, timeout, error policy). Action facts come with the
 // card's data: the browser never loads the action catalog (its implementations are
 // server-only).
-import type { CardAction } from "@/lib/ai/planner-card-types";
+
 import type { PlanStep } from "@/lib/plan/schema";
+import type { CardAction } from "@/lib/workflows/plan-card-types";
 
 /** A short monogram per action family: emoji fonts are missing on many servers and browsers. */
 const FAMILIES: Record<string, { mark: string; tone: string }> = {

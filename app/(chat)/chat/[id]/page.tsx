@@ -2,10 +2,10 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { currentUserId } from "@/app/(auth)/auth";
 import { settleReply } from "@/lib/ai/in-flight";
-import { loadPlanCards, planVersionIds } from "@/lib/ai/planner-card";
 import { getModelConfig } from "@/lib/ai/providers";
 import type { ChatMessage } from "@/lib/ai/types";
 import { getMessages, getThread } from "@/lib/db/queries";
+import { loadPlanCards, planVersionIds } from "@/lib/workflows/plan-card";
 import { Chat } from "../../_components/chat";
 import { modelStatus } from "../../model-status";
 

@@ -1,6 +1,6 @@
 // Change or remove one of the caller's MCP servers; another user's is a 404.
 import { z } from "zod";
-import { currentUserId } from "@/app/(auth)/auth";
+import { requireUserId } from "@/app/(auth)/require-user";
 import { deleteMcpServer, updateMcpServer } from "@/lib/db/mcp-queries";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
@@ -14,8 +14,7 @@ const paramsSchema = z.object({ id: z.uuid() });
 type Context = { params: Promise<{ id: string }> };
 
 async function target(context: Context) {
-  const userId = await currentUserId();
-  if (!userId) throw new AppError("unauthorized:auth");
+  const userId = await requireUserId();
   const params = paramsSchema.safeParse(await context.params);
   if (!params.success) throw new AppError("not_found:api", "No such MCP server.");
   return { userId, id: params.data.id };

@@ -1,6 +1,6 @@
 // Replace or delete one of the caller's secrets; another user's (or a missing) one is a 404.
 import { z } from "zod";
-import { currentUserId } from "@/app/(auth)/auth";
+import { requireUserId } from "@/app/(auth)/require-user";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
 import { secretNameSchema, secretValueSchema } from "@/lib/secrets/names";
@@ -14,8 +14,7 @@ const replaceSchema = z.object({ value: secretValueSchema });
 type Context = { params: Promise<{ name: string }> };
 
 async function target(context: Context) {
-  const userId = await currentUserId();
-  if (!userId) throw new AppError("unauthorized:auth");
+  const userId = await requireUserId();
   const params = paramsSchema.safeParse(await context.params);
   if (!params.success) throw new AppError("not_found:api", "No such secret.");
   return { userId, name: params.data.name };

@@ -1,6 +1,6 @@
 // Rename or delete one of the caller's threads; another user's thread is a 404.
 import { z } from "zod";
-import { currentUserId } from "@/app/(auth)/auth";
+import { requireUserId } from "@/app/(auth)/require-user";
 import { deleteThread, renameThread } from "@/lib/db/queries";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
@@ -19,8 +19,7 @@ const renameSchema = z.object({
 type Context = { params: Promise<{ id: string }> };
 
 async function target(context: Context) {
-  const userId = await currentUserId();
-  if (!userId) throw new AppError("unauthorized:auth");
+  const userId = await requireUserId();
   const params = paramsSchema.safeParse(await context.params);
   if (!params.success) throw new AppError("not_found:thread");
   return { userId, id: params.data.id };

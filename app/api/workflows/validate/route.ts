@@ -1,7 +1,7 @@
 // Live validation for the plan editor: the same validator and catalog the planner and the
 // save route use, so what the editor accepts is exactly what can be saved.
 import { z } from "zod";
-import { currentUserId } from "@/app/(auth)/auth";
+import { requireUserId } from "@/app/(auth)/require-user";
 import { checkPlan } from "@/lib/ai/planner-attempts";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
@@ -13,7 +13,7 @@ const bodySchema = z.object({ plan: z.unknown() });
 
 export async function POST(request: Request) {
   try {
-    if (!(await currentUserId())) throw new AppError("unauthorized:auth");
+    await requireUserId();
     const json = await readJsonBody(request, { surface: "workflow", limit: MAX_PLAN_BYTES });
     const body = bodySchema.safeParse(json);
     if (!body.success) throw new AppError("bad_request:workflow", "Send { plan }.");

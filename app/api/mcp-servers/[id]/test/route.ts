@@ -1,6 +1,6 @@
 // "Test connection": connect to one of the caller's MCP servers and list its tools.
 import { z } from "zod";
-import { currentUserId } from "@/app/(auth)/auth";
+import { requireUserId } from "@/app/(auth)/require-user";
 import { getMcpServer } from "@/lib/db/mcp-queries";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { testMcpServer } from "@/lib/mcp/catalog";
@@ -11,8 +11,7 @@ const paramsSchema = z.object({ id: z.uuid() });
 
 export async function POST(_request: Request, context: { params: Promise<{ id: string }> }) {
   try {
-    const userId = await currentUserId();
-    if (!userId) throw new AppError("unauthorized:auth");
+    const userId = await requireUserId();
     const params = paramsSchema.safeParse(await context.params);
     const row = params.success ? await getMcpServer({ userId, id: params.data.id }) : undefined;
     if (!row) throw new AppError("not_found:api", "No such MCP server.");

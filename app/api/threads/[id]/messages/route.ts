@@ -1,7 +1,7 @@
 // GET /api/threads/:id/messages → { messages }: the thread's stored messages, so the chat can
 // pick up what workflow runs posted into it while it was open. Another user's thread is a 404.
 import { z } from "zod";
-import { currentUserId } from "@/app/(auth)/auth";
+import { requireUserId } from "@/app/(auth)/require-user";
 import { settleReply } from "@/lib/ai/in-flight";
 import { getMessages, getThread } from "@/lib/db/queries";
 import { AppError, toErrorResponse } from "@/lib/errors";
@@ -10,8 +10,7 @@ export const dynamic = "force-dynamic";
 
 export async function GET(_request: Request, context: { params: Promise<{ id: string }> }) {
   try {
-    const userId = await currentUserId();
-    if (!userId) throw new AppError("unauthorized:auth");
+    const userId = await requireUserId();
     const { id } = await context.params;
     if (!z.uuid().safeParse(id).success) throw new AppError("not_found:thread");
     if (!(await getThread({ id, userId }))) throw new AppError("not_found:thread");

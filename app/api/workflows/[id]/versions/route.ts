@@ -1,9 +1,10 @@
 // Save the person's edit of a plan as the next version (author "person"). The answer carries
 // the new card and the thread message that shows it, so the chat can append it at once.
-import { savePersonEdit } from "@/lib/ai/planner-card";
+
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
 import { MAX_PLAN_BYTES } from "@/lib/limits";
+import { savePersonEdit } from "@/lib/workflows/versions";
 import { type WorkflowRouteContext, workflowTarget } from "../../params";
 import { saveVersionSchema } from "./schema";
 

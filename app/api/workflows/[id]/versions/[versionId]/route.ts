@@ -1,7 +1,8 @@
 // The plan card's data for one version: its current state (approved, rejected, superseded…),
 // the plan, the trigger in words, the next fire times and the diff against the version before.
-import { loadPlanCard } from "@/lib/ai/planner-card";
+
 import { toErrorResponse } from "@/lib/errors";
+import { loadPlanCard } from "@/lib/workflows/plan-card";
 import { type WorkflowRouteContext, workflowTarget } from "../../../params";
 
 export const dynamic = "force-dynamic";

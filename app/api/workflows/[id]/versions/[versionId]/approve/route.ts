@@ -1,7 +1,8 @@
 // Approve a draft version: it becomes the workflow's active version (the one that runs).
-import { approvePlanVersion } from "@/lib/ai/planner-card";
+
 import { toErrorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
+import { approvePlanVersion } from "@/lib/workflows/versions";
 import { type WorkflowRouteContext, workflowTarget } from "../../../../params";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,8 @@
 // Reject a draft version; whatever version was active stays active (none for a new workflow).
-import { rejectPlanVersion } from "@/lib/ai/planner-card";
+
 import { toErrorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
+import { rejectPlanVersion } from "@/lib/workflows/versions";
 import { type WorkflowRouteContext, workflowTarget } from "../../../../params";
 
 export const dynamic = "force-dynamic";

@@ -3,10 +3,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { layoutPlan, TRIGGER_ID } from "@/app/(chat)/_components/plan/plan-layout";
-import { buildPlanCard, planVersionIds } from "@/lib/ai/planner-card";
 import type { ChatMessage } from "@/lib/ai/types";
 import type { Workflow, WorkflowVersion } from "@/lib/db/schema";
 import type { Plan } from "@/lib/plan";
+import { buildPlanCard, planVersionIds } from "@/lib/workflows/plan-card";
+import { triggerInWords } from "@/lib/workflows/trigger-words";
+import { changesSince } from "@/lib/workflows/version-diff";
 
 const fixture = (name: string): Plan =>
   JSON.parse(
@@ -103,6 +105,38 @@ describe("the plan card's data", () => {
     });
     expect(card.version.decidedLabel).toBe("Fri, 27 Mar 2026, 09:15 (Europe/Berlin)");
     expect(card.warnings.map((w) => w.path)).toContain("steps[4].action");
+  });
+});
+
+describe("a version saved under older rules", () => {
+  const old = { ...digest, retiredField: true } as unknown as Plan;
+
+  it("is shown as saved, with today's errors among the warnings", () => {
+    const card = buildPlanCard({
+      ...rows(old, 2),
+      latestNumber: 2,
+      previous: rows(digest).version,
+    });
+    expect(card.plan).toEqual(old);
+    expect(card.trigger).toBe("Every weekday at 07:30 (Europe/Berlin)");
+    expect(card.warnings.length).toBeGreaterThan(0);
+    expect(card.nextRuns).toEqual([]);
+    expect(card.diff?.lines).toEqual([
+      "~ the whole plan (version 2 does not read under today's rules)",
+    ]);
+  });
+
+  it("is replaced whole by the next version, never unchanged", () => {
+    expect(changesSince({ before: rows(old).version, after: digest })).toEqual({
+      unchanged: false,
+      lines: ["~ the whole plan (version 1 does not read under today's rules)"],
+    });
+    expect(changesSince({ before: rows(digest).version, after: digest }).unchanged).toBe(true);
+  });
+
+  it("has an unknown trigger when its trigger no longer reads", () => {
+    expect(triggerInWords({ trigger: { type: "carrier-pigeon" } })).toBe("Unknown trigger");
+    expect(triggerInWords(null)).toBe("Unknown trigger");
   });
 });
 

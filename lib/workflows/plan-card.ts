@@ -1,0 +1,227 @@
+// The plan card's data, built from the stored version (so a reload shows the current state,
+// not what the tool returned when it ran): one card, the cards a thread shows, and which
+// versions a thread's messages point at.
+import "server-only";
+import { z } from "zod";
+import { actionRegistry } from "@/lib/actions/registry";
+import { type ChatMessage, planDataSchema } from "@/lib/ai/types";
+import type { Workflow, WorkflowVersion } from "@/lib/db/schema";
+import {
+  getLatestVersion,
+  getPreviousVersion,
+  getWorkflowVersion,
+  getWorkflowVersions,
+} from "@/lib/db/workflow-queries";
+import { AppError } from "@/lib/errors";
+import {
+  allSteps,
+  describeStep,
+  nextFireTimes,
+  type Plan,
+  type PlanIssue,
+  planTimeZone,
+  validatePlan,
+} from "@/lib/plan";
+import { webhookUrl } from "@/lib/runs/webhooks";
+import { inDisplayOrder } from "./display-order";
+import { readStoredPlan } from "./pinned-plan";
+import type { CardAction, PlanCardData } from "./plan-card-types";
+import { triggerInWords } from "./trigger-words";
+import { changesSince } from "./version-diff";
+
+/** How many upcoming fire times a schedule's card shows. */
+const NEXT_RUNS = 3;
+
+function formatInZone(date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(date);
+}
+
+function safeZone(zone: string): string {
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone: zone });
+    return zone;
+  } catch {
+    return "UTC";
+  }
+}
+
+/** What the card says about a plan that reads: steps in words, their actions, next fire times. */
+function describePlan(plan: Plan, zone: string, now: Date) {
+  const actions: Record<string, CardAction> = {};
+  const phrases: Record<string, string> = {};
+  for (const step of allSteps(plan)) {
+    phrases[step.id] ??= describeStep(step, { catalog: actionRegistry });
+    const action = actionRegistry.get(step.action);
+    if (action) {
+      actions[step.action] = {
+        title: action.title,
+        kind: action.kind,
+        sideEffects: action.sideEffects,
+      };
+    }
+  }
+  const nextRuns = nextFireTimes(plan.trigger, NEXT_RUNS, now).map((at) => ({
+    at: at.toISOString(),
+    label: formatInZone(at, zone),
+  }));
+  return { actions, phrases, nextRuns };
+}
+
+/**
+ * The card for one stored version; `previous` is the version numbered just below it. A plan
+ * saved under older rules that no longer reads is still shown as saved (the browser only lays
+ * it out and puts it in the editor, where it can be fixed), with today's errors as warnings.
+ */
+export function buildPlanCard({
+  workflow,
+  version,
+  latestNumber,
+  previous,
+  now = new Date(),
+}: {
+  workflow: Workflow;
+  version: WorkflowVersion;
+  latestNumber: number;
+  previous?: WorkflowVersion;
+  now?: Date;
+}): PlanCardData {
+  const read = readStoredPlan(version.plan);
+  // Validation rules may have grown since the plan was saved: show what they say now.
+  const check = validatePlan(version.plan, { catalog: actionRegistry });
+  const warnings: PlanIssue[] = check.ok ? check.warnings : [...check.errors, ...check.warnings];
+  const zone = read.ok ? safeZone(planTimeZone(read.plan)) : "UTC";
+  const described = read.ok
+    ? describePlan(read.plan, zone, now)
+    : { actions: {}, phrases: {}, nextRuns: [] };
+  const changes =
+    previous && read.ok
+      ? changesSince({ before: previous, after: read.plan }).lines
+      : [`~ the whole plan (version ${version.number} does not read under today's rules)`];
+  const decidedAt = version.approvedAt ?? version.rejectedAt;
+  return {
+    workflow: {
+      id: workflow.id,
+      title: workflow.title,
+      status: workflow.status,
+      activeVersionId: workflow.activeVersionId,
+      threadId: workflow.threadId,
+    },
+    version: {
+      id: version.id,
+      number: version.number,
+      state: version.state,
+      author: version.author,
+      note: version.note,
+      createdAt: version.createdAt.toISOString(),
+      approvedAt: version.approvedAt?.toISOString() ?? null,
+      rejectedAt: version.rejectedAt?.toISOString() ?? null,
+      decidedLabel: decidedAt ? `${formatInZone(decidedAt, zone)} (${zone})` : null,
+    },
+    isLatest: version.number === latestNumber,
+    latestNumber,
+    plan: read.ok ? inDisplayOrder(read.plan) : (version.plan as Plan),
+    trigger: triggerInWords(version.plan),
+    timezone: zone,
+    nextRuns: described.nextRuns,
+    ...(read.ok && read.plan.trigger.type === "webhook" && workflow.activeVersionId === version.id
+      ? { webhookUrl: webhookUrl(workflow.id) }
+      : {}),
+    warnings,
+    phrases: described.phrases,
+    actions: described.actions,
+    diff: previous ? { against: previous.number, lines: changes } : null,
+  };
+}
+
+const notFound = () =>
+  new AppError("not_found:workflow", "This workflow does not exist or is not yours.");
+
+/** The card of a version the caller's query already loaded, with its latest and previous. */
+export async function cardForVersion({
+  userId,
+  workflow,
+  version,
+}: {
+  userId: string;
+  workflow: Workflow;
+  version: WorkflowVersion;
+}): Promise<PlanCardData> {
+  const [latest, previous] = await Promise.all([
+    getLatestVersion({ workflowId: workflow.id, userId }),
+    version.number > 1
+      ? getPreviousVersion({ workflowId: workflow.id, number: version.number, userId })
+      : undefined,
+  ]);
+  return buildPlanCard({
+    workflow,
+    version,
+    latestNumber: latest?.number ?? version.number,
+    previous,
+  });
+}
+
+/** The card of one of the caller's versions; `workflowId` must match when given. */
+export async function loadPlanCard({
+  userId,
+  versionId,
+  workflowId,
+}: {
+  userId: string;
+  versionId: string;
+  workflowId?: string;
+}): Promise<PlanCardData> {
+  const row = await getWorkflowVersion({ versionId, userId });
+  if (!row || (workflowId && row.workflow.id !== workflowId)) throw notFound();
+  return cardForVersion({ userId, workflow: row.workflow, version: row.version });
+}
+
+/** Cards for every version a thread shows, keyed by version id; others' versions are left out. */
+export async function loadPlanCards({
+  userId,
+  versionIds,
+}: {
+  userId: string;
+  versionIds: string[];
+}): Promise<Record<string, PlanCardData>> {
+  const unique = [...new Set(versionIds)];
+  const rows = await getWorkflowVersions({ versionIds: unique, userId });
+  const cards = await Promise.all(
+    rows.map(({ workflow, version }) => cardForVersion({ userId, workflow, version })),
+  );
+  return Object.fromEntries(cards.map((card) => [card.version.id, card]));
+}
+
+const versionIdSchema = z.uuid();
+
+/**
+ * Version ids the plan cards of these messages point at (tool outputs and `data-plan` parts).
+ * Stored JSON is checked first: a malformed id must not break the thread's page.
+ */
+export function planVersionIds(messages: ChatMessage[]): string[] {
+  const ids: string[] = [];
+  for (const message of messages) {
+    for (const part of message.parts) {
+      if (
+        (part.type === "tool-proposeWorkflow" || part.type === "tool-reviseWorkflow") &&
+        part.state === "output-available" &&
+        part.output?.ok
+      ) {
+        ids.push(part.output.versionId);
+      }
+      if (part.type === "data-plan") {
+        const data = planDataSchema.safeParse(part.data);
+        if (data.success) ids.push(data.data.versionId);
+      }
+    }
+  }
+  return ids.filter((id) => versionIdSchema.safeParse(id).success);
+}
