@@ -125,7 +125,7 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
       );
       if (!loaded.ok) return { runId, status: loaded.status, skipped: true };
 
-      const plan = loaded.plan as Plan;
+      const { plan } = loaded;
       const run: RunInfo = {
         runId,
         workflowId: request.workflowId,

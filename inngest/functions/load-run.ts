@@ -5,17 +5,17 @@ import "server-only";
 import type { ActionRegistry } from "@/lib/actions/registry";
 import { getUserById } from "@/lib/db/queries";
 import { getRunById } from "@/lib/db/run-queries";
-import { getWorkflowVersion } from "@/lib/db/workflow-queries";
-import { type Plan, PlanSchema, planTimeZone } from "@/lib/plan/schema";
+import { type Plan, planTimeZone } from "@/lib/plan/schema";
 import { waitStepIds } from "@/lib/plan/waits";
 import { recordRunFinished, recordRunStarted } from "@/lib/runs/records";
 import { waitUrlsFor } from "@/lib/runs/resume";
+import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
 
 /** The memoized result of `load` (its shape must not change: runs in flight replay it). */
 export type LoadedRun =
   | {
       ok: true;
-      plan: unknown;
+      plan: Plan;
       trigger: unknown;
       user: { id: string; email: string; name?: string; timeZone?: string };
       timeZone: string;
@@ -23,19 +23,6 @@ export type LoadedRun =
       threadId?: string;
     }
   | { ok: false; status: string };
-
-/**
- * The plan version a run pinned, parsed; undefined when it is missing or unreadable. The one
- * place the interpreter reads a stored plan (to be swapped for a shared pinned-plan loader).
- */
-export async function pinnedPlan(run: {
-  versionId: string;
-  userId: string;
-}): Promise<Plan | undefined> {
-  const pinned = await getWorkflowVersion({ versionId: run.versionId, userId: run.userId });
-  const plan = PlanSchema.safeParse(pinned?.version.plan);
-  return pinned && plan.success ? plan.data : undefined;
-}
 
 /**
  * Loads a run that is still to run and marks it started. A run that already ended (a replayed
@@ -54,8 +41,8 @@ export async function loadRun(args: {
   if (run.status === "succeeded" || run.status === "failed" || run.status === "cancelled") {
     return { ok: false, status: run.status };
   }
-  const plan = await pinnedPlan(run);
-  if (!plan) {
+  const pinned = await loadPinnedPlan({ userId: run.userId, versionId: run.versionId });
+  if (!pinned.ok) {
     await recordRunFinished({
       runId,
       status: "failed",
@@ -63,6 +50,7 @@ export async function loadRun(args: {
     });
     return { ok: false, status: "failed" };
   }
+  const { plan } = pinned;
   const user = await getUserById({ id: run.userId });
   await recordRunStarted(runId, args.engineRunId);
   return {
