@@ -208,31 +208,43 @@ export async function refreshRunStatus({ runId }: { runId: string }): Promise<vo
 }
 
 /** Ends a run unless it already ended (a cancel wins over a late finish). */
+/**
+ * Ends a run that has not ended yet; returns whether it changed. With `event`, the run's last
+ * event is written in the same transaction, so whoever sees the run ended (a live stream, a
+ * test) also sees how it ended.
+ */
 export async function finishRun({
   runId,
   status,
   error,
   output,
   at = new Date(),
+  event,
 }: {
   runId: string;
   status: (typeof TERMINAL_STATUSES)[number];
   error?: unknown;
   output?: unknown;
   at?: Date;
+  event?: Omit<NewRunEvent, "runId">;
 }): Promise<boolean> {
-  const updated = await (await db())
-    .update(runs)
-    .set({
-      status,
-      error: error ?? null,
-      output: output ?? null,
-      finishedAt: at,
-      startedAt: sql`coalesce(${runs.startedAt}, ${at.toISOString()}::timestamptz)`,
-    })
-    .where(and(eq(runs.id, runId), notInArray(runs.status, [...TERMINAL_STATUSES])))
-    .returning({ id: runs.id });
-  return updated.length > 0;
+  const changed = await (await db()).transaction(async (tx) => {
+    const updated = await tx
+      .update(runs)
+      .set({
+        status,
+        error: error ?? null,
+        output: output ?? null,
+        finishedAt: at,
+        startedAt: sql`coalesce(${runs.startedAt}, ${at.toISOString()}::timestamptz)`,
+      })
+      .where(and(eq(runs.id, runId), notInArray(runs.status, [...TERMINAL_STATUSES])))
+      .returning({ id: runs.id });
+    if (updated.length > 0 && event) await insertRunEvent(tx, { ...event, runId });
+    return updated.length > 0;
+  });
+  if (changed && event) await notifyRun(runId);
+  return changed;
 }
 
 /** One attempt of one unit (step or loop item), created or updated in place. */
@@ -288,15 +300,7 @@ export async function upsertStepAttempt(row: {
  * Appenders of one run are serialized by a lock on the run row. Returns the seq, or
  * undefined when the key was already written.
  */
-export async function appendRunEvent({
-  runId,
-  key,
-  message,
-  level = "info",
-  stepId,
-  data,
-  at,
-}: {
+type NewRunEvent = {
   runId: string;
   key: string;
   message: string;
@@ -304,35 +308,45 @@ export async function appendRunEvent({
   stepId?: string;
   data?: unknown;
   at?: Date;
-}): Promise<number | undefined> {
-  const seq = await (await db()).transaction(async (tx) => {
-    await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, runId)).for("update");
-    const [existing] = await tx
-      .select({ seq: runEvents.seq })
-      .from(runEvents)
-      .where(and(eq(runEvents.runId, runId), eq(runEvents.key, key)));
-    if (existing) return undefined;
-    const [{ next }] = await tx
-      .select({ next: sql<number>`coalesce(max(${runEvents.seq}), 0) + 1` })
-      .from(runEvents)
-      .where(eq(runEvents.runId, runId));
-    const [row] = await tx
-      .insert(runEvents)
-      .values({
-        runId,
-        seq: Number(next),
-        key,
-        message,
-        level,
-        stepId: stepId ?? null,
-        data: data ?? null,
-        ...(at ? { at } : {}),
-      })
-      .onConflictDoNothing()
-      .returning({ seq: runEvents.seq });
-    return row?.seq;
-  });
-  await notifyRun(runId);
+};
+
+type Tx = Parameters<Parameters<Awaited<ReturnType<typeof db>>["transaction"]>[0]>[0];
+
+/** Appends an event inside a transaction: once per key, numbered after the run's last one. */
+async function insertRunEvent(
+  tx: Tx,
+  { runId, key, message, level = "info", stepId, data, at }: NewRunEvent,
+): Promise<number | undefined> {
+  await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, runId)).for("update");
+  const [existing] = await tx
+    .select({ seq: runEvents.seq })
+    .from(runEvents)
+    .where(and(eq(runEvents.runId, runId), eq(runEvents.key, key)));
+  if (existing) return undefined;
+  const [{ next }] = await tx
+    .select({ next: sql<number>`coalesce(max(${runEvents.seq}), 0) + 1` })
+    .from(runEvents)
+    .where(eq(runEvents.runId, runId));
+  const [row] = await tx
+    .insert(runEvents)
+    .values({
+      runId,
+      seq: Number(next),
+      key,
+      message,
+      level,
+      stepId: stepId ?? null,
+      data: data ?? null,
+      ...(at ? { at } : {}),
+    })
+    .onConflictDoNothing()
+    .returning({ seq: runEvents.seq });
+  return row?.seq;
+}
+
+export async function appendRunEvent(event: NewRunEvent): Promise<number | undefined> {
+  const seq = await (await db()).transaction((tx) => insertRunEvent(tx, event));
+  await notifyRun(event.runId);
   return seq;
 }
 

@@ -217,28 +217,32 @@ export async function recordRunFinished(args: {
   error?: { step?: string; message: string };
   output?: unknown;
 }) {
+  const event = {
+    key: "run:finished",
+    level: args.status === "failed" ? ("error" as const) : ("info" as const),
+    message:
+      args.status === "succeeded"
+        ? "Run succeeded"
+        : args.status === "cancelled"
+          ? "Run cancelled"
+          : `Run failed${args.error?.step ? ` at ${args.error.step}` : ""}: ${args.error?.message ?? ""}`,
+    data: { status: args.status, error: args.error },
+  };
+  // The status and its event in one transaction: whoever sees the run ended sees how.
   const changed = await finishRun({
     runId: args.runId,
     status: args.status,
     error: args.error,
     output: args.output === undefined ? undefined : summarize(args.output),
+    event,
   });
-  // Also when a retried step finds the run already ended this way: the first attempt may have
-  // died between the two writes. The event's key keeps it to one.
+  // A retried step that finds the run already ended this way (the first attempt may have died
+  // before the summary): the event's key keeps it to one, the summary's id likewise.
   const current = changed ? undefined : await getRunById({ runId: args.runId });
+  if (!changed && current?.status === args.status) {
+    await appendRunEvent({ runId: args.runId, ...event });
+  }
   if (changed || current?.status === args.status) {
-    await appendRunEvent({
-      runId: args.runId,
-      key: "run:finished",
-      level: args.status === "failed" ? "error" : "info",
-      message:
-        args.status === "succeeded"
-          ? "Run succeeded"
-          : args.status === "cancelled"
-            ? "Run cancelled"
-            : `Run failed${args.error?.step ? ` at ${args.error.step}` : ""}: ${args.error?.message ?? ""}`,
-      data: { status: args.status, error: args.error },
-    });
     // The conversation hears how it ended; a deleted thread must not fail the run record.
     await postRunSummary({ runId: args.runId }).catch((error) =>
       logError("[runs] could not post the run summary", error),
