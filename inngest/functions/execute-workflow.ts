@@ -41,6 +41,7 @@ import {
 } from "@/lib/runs/records";
 import { waitUrlsFor } from "@/lib/runs/resume";
 import { prepareRun } from "@/lib/runs/start-run";
+import { isTerminal } from "@/lib/runs/status";
 import { INLINE_OUTPUT_MAX_BYTES, isOutputRef, summarize } from "@/lib/runs/summary";
 import { loadSecrets } from "@/lib/secrets/store";
 import { runCancelRequested, runFinished, runRequested, waitResumed } from "../client";
@@ -157,7 +158,7 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
       const loaded: Loaded = await step.run("load", async () => {
         const run = await getRunById({ runId });
         if (!run) return { ok: false, status: "missing" } as const;
-        if (run.status === "succeeded" || run.status === "failed" || run.status === "cancelled") {
+        if (isTerminal(run.status)) {
           return { ok: false, status: run.status } as const;
         }
         const pinned = await getWorkflowVersion({ versionId: run.versionId, userId: run.userId });

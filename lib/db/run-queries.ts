@@ -5,6 +5,12 @@
 import "server-only";
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, notInArray, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
+import {
+  ACTIVE_STATUSES,
+  type StepStatus,
+  TERMINAL_STATUSES,
+  type TerminalStatus,
+} from "@/lib/runs/status";
 import { queryDb as db, queryDbHandle as handle } from "./index";
 import {
   type EventWaitMatcher,
@@ -20,9 +26,6 @@ import {
 } from "./schema";
 
 export const RUN_EVENTS_CHANNEL = "run_events";
-export const TERMINAL_STATUSES = ["succeeded", "failed", "cancelled"] as const;
-export type RunStatus = Run["status"];
-export type StepStatus = RunStep["status"];
 
 /** Tells live views (SSE) that a run changed. */
 export async function notifyRun(runId: string): Promise<void> {
@@ -174,7 +177,7 @@ export async function refreshRunStatus({ runId }: { runId: string }): Promise<vo
     .set({
       status: sql`case when exists (select 1 from ${runSteps} where ${runSteps.runId} = ${runId} and ${runSteps.status} = 'waiting') then 'waiting' else 'running' end`,
     })
-    .where(and(eq(runs.id, runId), inArray(runs.status, ["queued", "running", "waiting"])));
+    .where(and(eq(runs.id, runId), inArray(runs.status, [...ACTIVE_STATUSES])));
 }
 
 /** Ends a run unless it already ended (a cancel wins over a late finish). */
@@ -186,7 +189,7 @@ export async function finishRun({
   at = new Date(),
 }: {
   runId: string;
-  status: (typeof TERMINAL_STATUSES)[number];
+  status: TerminalStatus;
   error?: unknown;
   output?: unknown;
   at?: Date;
@@ -401,7 +404,7 @@ export async function listListeningWaits({
       and(
         eq(waitSignals.eventName, eventName),
         eq(runs.userId, userId),
-        inArray(runs.status, ["queued", "running", "waiting"]),
+        inArray(runs.status, [...ACTIVE_STATUSES]),
         isNotNull(waitSignals.armedAt),
         isNull(waitSignals.signaledAt),
         isNull(waitSignals.consumedAt),

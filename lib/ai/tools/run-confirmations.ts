@@ -4,9 +4,10 @@
 import "server-only";
 import type { InferUIMessageChunk, ModelMessage, ToolApprovalStatus } from "ai";
 import { z } from "zod";
-import { getRunForOwner, listRunsForWorkflow, TERMINAL_STATUSES } from "@/lib/db/run-queries";
+import { getRunForOwner, listRunsForWorkflow } from "@/lib/db/run-queries";
 import { getWorkflow, getWorkflowVersion, listWorkflows } from "@/lib/db/workflow-queries";
 import { PlanSchema } from "@/lib/plan/schema";
+import { isTerminal } from "@/lib/runs/status";
 import { type ActionTarget, askedForExactly } from "../confirmation";
 import type { ChatMessage, Confirmation } from "../types";
 import { type ConfirmedToolName, isConfirmedTool, OUTSIDE_DATA_TOOLS } from "./run-tool-types";
@@ -73,7 +74,7 @@ export const CONFIRMED_ACTIONS: Record<ConfirmedToolName, ConfirmedAction> = {
       const workflow = run ? await getWorkflow({ id: run.workflowId, userId }) : undefined;
       const going = run
         ? (await listRunsForWorkflow({ workflowId: run.workflowId, userId })).filter(
-            (r) => !(TERMINAL_STATUSES as readonly string[]).includes(r.status),
+            (r) => !isTerminal(r.status),
           )
         : [];
       return {

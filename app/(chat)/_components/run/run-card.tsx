@@ -2,8 +2,9 @@
 
 import { useEffect, useRef, useState } from "react";
 import { AppError } from "@/lib/errors";
+import { isTerminal } from "@/lib/runs/status";
 import { useThreadSync } from "./thread-sync";
-import { type RunStatus, type RunStepView, TERMINAL, useRun } from "./use-run";
+import { type RunStatus, type RunStepView, useRun } from "./use-run";
 
 const statusStyle: Record<RunStatus | RunStepView["status"], string> = {
   queued: "bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
@@ -100,7 +101,7 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
 
   const { run } = view;
   const units = latestAttempts(view.steps);
-  const finished = TERMINAL.has(run.status);
+  const finished = isTerminal(run.status);
   // wait.approval is the only wait whose input carries a prompt for the person.
   const waitingApproval = units.filter(
     (u) =>

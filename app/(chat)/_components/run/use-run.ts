@@ -43,8 +43,6 @@ export type RunView = {
   events: RunEventView[];
 };
 
-export const TERMINAL: ReadonlySet<RunStatus> = new Set(["succeeded", "failed", "cancelled"]);
-
 async function fetchRun(runId: string): Promise<RunView> {
   const response = await fetch(`/api/runs/${runId}`, { cache: "no-store" });
   const body = await response.json().catch(() => undefined);
