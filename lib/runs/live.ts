@@ -5,6 +5,8 @@ import { getDbHandle } from "@/lib/db";
 import { getRunById, listRunEvents, RUN_EVENTS_CHANNEL } from "@/lib/db/run-queries";
 import type { RunEvent } from "@/lib/db/schema";
 import { logError } from "@/lib/log";
+import { isTerminal } from "./status";
+import { toWireEvent } from "./wire";
 
 type Listener = () => void;
 type Bus = { listeners: Map<string, Set<Listener>>; ready: Promise<void> };
@@ -44,18 +46,8 @@ export async function subscribeToRun(runId: string, onChange: Listener): Promise
   };
 }
 
-const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
-
 export function formatSse(event: RunEvent): string {
-  const data = {
-    seq: event.seq,
-    at: event.at,
-    level: event.level,
-    stepId: event.stepId,
-    message: event.message,
-    data: event.data,
-  };
-  return `id: ${event.seq}\nevent: run-event\ndata: ${JSON.stringify(data)}\n\n`;
+  return `id: ${event.seq}\nevent: run-event\ndata: ${JSON.stringify(toWireEvent(event))}\n\n`;
 }
 
 /**
@@ -105,7 +97,7 @@ export function runEventStream({
           if (events.length < 500) break;
         }
         const run = await getRunById({ runId });
-        if (!run || TERMINAL.has(run.status)) {
+        if (!run || isTerminal(run.status)) {
           // Events written after the status change (the final one) are read once more.
           const rest = await listRunEvents({ runId, afterSeq: last });
           for (const event of rest) {

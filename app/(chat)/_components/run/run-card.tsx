@@ -2,11 +2,12 @@
 
 import { useEffect, useRef, useState } from "react";
 import { AppError } from "@/lib/errors";
-import { isTerminal } from "@/lib/runs/status";
+import { isTerminal, type RunStatus, type StepStatus } from "@/lib/runs/status";
+import type { WireStep } from "@/lib/runs/wire";
 import { useThreadSync } from "./thread-sync";
-import { type RunStatus, type RunStepView, useRun } from "./use-run";
+import { useRun } from "./use-run";
 
-const statusStyle: Record<RunStatus | RunStepView["status"], string> = {
+const statusStyle: Record<RunStatus | StepStatus, string> = {
   queued: "bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
   running: "bg-blue-100 text-blue-800 dark:bg-blue-950 dark:text-blue-300",
   waiting: "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300",
@@ -34,8 +35,8 @@ function pretty(value: unknown) {
 }
 
 /** The latest attempt of each unit (step + loop index), in the order they started. */
-function latestAttempts(steps: RunStepView[]) {
-  const byUnit = new Map<string, { latest: RunStepView; attempts: number }>();
+function latestAttempts(steps: WireStep[]) {
+  const byUnit = new Map<string, { latest: WireStep; attempts: number }>();
   for (const step of steps) {
     const key = `${step.stepId}#${step.iteration}`;
     const seen = byUnit.get(key);
@@ -63,8 +64,8 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
   // from this page, which may already wait for an answer): one that started or ended moments
   // ago syncs the thread on first sight too.
   const signature = view ? `${view.run.status}:${view.events.length}` : null;
-  const endedAt = view?.run.finishedAt ? Date.parse(String(view.run.finishedAt)) : null;
-  const createdAt = view ? Date.parse(String(view.run.createdAt)) : null;
+  const endedAt = view?.run.finishedAt ? Date.parse(view.run.finishedAt) : null;
+  const createdAt = view ? Date.parse(view.run.createdAt) : null;
   const seen = useRef<string | null>(null);
   useEffect(() => {
     if (!signature) return;

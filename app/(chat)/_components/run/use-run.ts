@@ -2,54 +2,15 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { AppError } from "@/lib/errors";
+import type { WireRunView } from "@/lib/runs/wire";
 
-export type RunStatus = "queued" | "running" | "waiting" | "succeeded" | "failed" | "cancelled";
-
-export type RunStepView = {
-  id: string;
-  stepId: string;
-  iteration: number;
-  attempt: number;
-  status: "running" | "succeeded" | "failed" | "skipped" | "waiting";
-  input: unknown;
-  output: unknown;
-  error: { message?: string; code?: string; name?: string } | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-};
-
-export type RunEventView = {
-  seq: number;
-  at: string;
-  level: "debug" | "info" | "warn" | "error";
-  stepId: string | null;
-  message: string;
-  data: unknown;
-};
-
-export type RunView = {
-  run: {
-    id: string;
-    workflowId: string;
-    status: RunStatus;
-    error: { message?: string; stepId?: string } | null;
-    output: unknown;
-    startedAt: string | null;
-    finishedAt: string | null;
-    createdAt: string;
-  };
-  steps: RunStepView[];
-  events: RunEventView[];
-};
-
-async function fetchRun(runId: string): Promise<RunView> {
+async function fetchRun(runId: string): Promise<WireRunView> {
   const response = await fetch(`/api/runs/${runId}`, { cache: "no-store" });
   const body = await response.json().catch(() => undefined);
   if (!response.ok) {
     throw AppError.fromJSON(body) ?? new Error(`Could not load the run (HTTP ${response.status}).`);
   }
-  return body as RunView;
+  return body as WireRunView;
 }
 
 /**
@@ -58,7 +19,7 @@ async function fetchRun(runId: string): Promise<RunView> {
  * resumes after the last event id it saw.
  */
 export function useRun(runId: string) {
-  const [view, setView] = useState<RunView | null>(null);
+  const [view, setView] = useState<WireRunView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const loading = useRef<Promise<void> | null>(null);
   const again = useRef(false);

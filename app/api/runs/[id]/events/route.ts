@@ -3,7 +3,7 @@
 // `event: end` once the run has finished.
 import { toErrorResponse } from "@/lib/errors";
 import { runEventStream } from "@/lib/runs/live";
-import { getRunView } from "@/lib/runs/view";
+import { getOwnedRun } from "@/lib/runs/view";
 import { type RunRouteContext, runTarget } from "../../params";
 
 export const dynamic = "force-dynamic";
@@ -18,7 +18,7 @@ function afterSeq(request: Request): number {
 export async function GET(request: Request, context: RunRouteContext) {
   try {
     const { userId, runId } = await runTarget(context);
-    await getRunView({ userId, runId });
+    await getOwnedRun({ userId, runId });
     const stream = runEventStream({ runId, afterSeq: afterSeq(request), signal: request.signal });
     return new Response(stream, {
       headers: {
