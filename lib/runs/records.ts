@@ -211,6 +211,9 @@ export async function recordLoopFinished(args: {
   });
 }
 
+/** The key of a run's last log entry, written once the run has ended. */
+export const RUN_FINISHED_KEY = "run:finished";
+
 export async function recordRunFinished(args: {
   runId: string;
   status: "succeeded" | "failed" | "cancelled";
@@ -229,7 +232,7 @@ export async function recordRunFinished(args: {
   if (changed || current?.status === args.status) {
     await appendRunEvent({
       runId: args.runId,
-      key: "run:finished",
+      key: RUN_FINISHED_KEY,
       level: args.status === "failed" ? "error" : "info",
       message:
         args.status === "succeeded"

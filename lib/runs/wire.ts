@@ -1,6 +1,6 @@
-// A run as it travels to the browser: the view `GET /api/runs/:id` answers with. Server and
-// client both import this; the row types come in as types only (dates become ISO strings on the
-// way).
+// A run as it travels to the browser: the view `GET /api/runs/:id` answers with, the frames of
+// the live stream (`GET /api/runs/:id/events`), and how a view takes a frame. Server and client
+// both import this; the row types come in as types only (dates become ISO strings on the way).
 import type { Run, RunEvent, RunStep } from "@/lib/db/schema";
 import type { RunStatus, StepStatus } from "./status";
 
@@ -46,6 +46,15 @@ export type WireEvent = {
 };
 
 export type WireRunView = { run: WireRun; steps: WireStep[]; events: WireEvent[] };
+
+/**
+ * The live stream's `run-event` frame: one log entry, the run as it is once the entry is
+ * written, and every attempt of the unit the entry is about (none for run-level entries).
+ */
+export type LiveRunEvent = WireEvent & { run: WireRun; steps: WireStep[] };
+
+/** The live stream's last frame (`end`): the run has ended and everything was sent. */
+export type LiveRunEnd = { status?: RunStatus };
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
@@ -99,4 +108,39 @@ export function toWireRunView(view: {
     steps: view.steps.map(toWireStep),
     events: view.events.map(toWireEvent),
   };
+}
+
+/** The unit a log entry is about: its step and loop item (-1 for a plain step), if any. */
+export function unitOf(event: Pick<RunEvent, "stepId" | "data">) {
+  if (!event.stepId) return undefined;
+  const iteration = (event.data as { iteration?: unknown } | null)?.iteration;
+  return { stepId: event.stepId, iteration: typeof iteration === "number" ? iteration : -1 };
+}
+
+/** The seq of the newest log entry a view holds (0 when it holds none). */
+export function lastSeq(view: WireRunView): number {
+  return view.events.at(-1)?.seq ?? 0;
+}
+
+/** A view with the run replaced by a newer reading of it. */
+export function withRun(view: WireRunView, run: WireRun): WireRunView {
+  return { ...view, run };
+}
+
+/**
+ * A view with one live frame applied: the run replaced, the unit's attempts replaced or added
+ * (by id), the entry appended unless the view already holds it. The stream reads rows after
+ * the entries it sends, so a frame's run and steps are never older than what it follows.
+ */
+export function applyLiveEvent(view: WireRunView, frame: LiveRunEvent): WireRunView {
+  const { run, steps: changed, ...event } = frame;
+  let steps = view.steps;
+  if (changed.length > 0) {
+    const byId = new Map(changed.map((step) => [step.id, step]));
+    steps = view.steps.map((step) => byId.get(step.id) ?? step);
+    const known = new Set(view.steps.map((step) => step.id));
+    steps.push(...changed.filter((step) => !known.has(step.id)));
+  }
+  const events = event.seq > lastSeq(view) ? [...view.events, event] : view.events;
+  return { run, steps, events };
 }

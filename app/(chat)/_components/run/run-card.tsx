@@ -53,7 +53,7 @@ function latestAttempts(steps: WireStep[]) {
 const JUST_ENDED_MS = 30_000;
 
 export function RunCard({ runId, title }: { runId: string; title?: string }) {
-  const { view, error, refresh } = useRun(runId);
+  const { view, error } = useRun(runId);
   const [open, setOpen] = useState<string | null>(null);
   const [showLog, setShowLog] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -75,6 +75,7 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
     seen.current = signature;
   }, [signature, endedAt, createdAt, threadSync]);
 
+  // What an answer or a cancel changes arrives through the run's live stream.
   async function post(url: string, body?: unknown) {
     setProblem(null);
     const response = await fetch(url, {
@@ -86,7 +87,6 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
       const parsed = AppError.fromJSON(await response.json().catch(() => undefined));
       setProblem(parsed?.message ?? "That did not work. Try again.");
     }
-    await refresh();
   }
 
   if (!view) {
@@ -103,12 +103,15 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
   const { run } = view;
   const units = latestAttempts(view.steps);
   const finished = isTerminal(run.status);
-  // wait.approval is the only wait whose input carries a prompt for the person.
-  const waitingApproval = units.filter(
-    (u) =>
-      u.latest.status === "waiting" &&
-      typeof (u.latest.input as { prompt?: unknown } | null)?.prompt === "string",
-  );
+  // wait.approval is the only wait whose input carries a prompt for the person. A run that
+  // ended (cancelled while it waited) asks nothing any more.
+  const waitingApproval = finished
+    ? []
+    : units.filter(
+        (u) =>
+          u.latest.status === "waiting" &&
+          typeof (u.latest.input as { prompt?: unknown } | null)?.prompt === "string",
+      );
 
   return (
     <div
