@@ -225,6 +225,7 @@ async function runPlanFile(
     const { createWorkflow, approveWorkflowVersion } = await import("@/lib/db/workflow-queries");
     const { startRun } = await import("@/lib/runs/start-run");
     const { getRunById, listRunEvents } = await import("@/lib/db/run-queries");
+    const { isTerminal } = await import("@/lib/runs/status");
     await createUser({ email: CLI_USER_EMAIL, name: "Plan CLI", passwordHash: "!" });
     const user = await getUserByEmail({ email: CLI_USER_EMAIL });
     if (!user) throw new Error("could not create the local CLI user");
@@ -261,7 +262,7 @@ async function runPlanFile(
           if (line) io.stdout(line);
         }
         const current = await getRunById({ runId: run.id });
-        if (current && ["succeeded", "failed", "cancelled"].includes(current.status)) {
+        if (current && isTerminal(current.status)) {
           const rest = await listRunEvents({ runId: run.id, afterSeq: lastSeq });
           for (const event of rest) {
             const line = formatRunEvent(event);

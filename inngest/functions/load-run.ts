@@ -9,6 +9,7 @@ import { type Plan, planTimeZone } from "@/lib/plan/schema";
 import { waitStepIds } from "@/lib/plan/waits";
 import { recordRunFinished, recordRunStarted } from "@/lib/runs/records";
 import { waitUrlsFor } from "@/lib/runs/resume";
+import { isTerminal } from "@/lib/runs/status";
 import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
 
 /** The memoized result of `load` (its shape must not change: runs in flight replay it). */
@@ -38,7 +39,7 @@ export async function loadRun(args: {
   const { runId } = args;
   const run = await getRunById({ runId });
   if (!run) return { ok: false, status: "missing" };
-  if (run.status === "succeeded" || run.status === "failed" || run.status === "cancelled") {
+  if (isTerminal(run.status)) {
     return { ok: false, status: run.status };
   }
   const pinned = await loadPinnedPlan({ userId: run.userId, versionId: run.versionId });

@@ -3,8 +3,28 @@
 // are idempotent (unique keys + upserts) so a retried or replayed step never adds a second
 // row. Every change is announced with NOTIFY run_events, '<run id>'.
 import "server-only";
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, notInArray, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  inArray,
+  isNotNull,
+  isNull,
+  ne,
+  notInArray,
+  or,
+  sql,
+} from "drizzle-orm";
 import { AppError } from "@/lib/errors";
+import {
+  ACTIVE_STATUSES,
+  type RunStatus,
+  type StepStatus,
+  TERMINAL_STATUSES,
+  type TerminalStatus,
+} from "@/lib/runs/status";
 import { queryDb as db, queryDbHandle as handle } from "./index";
 import {
   type EventWaitMatcher,
@@ -20,9 +40,6 @@ import {
 } from "./schema";
 
 export const RUN_EVENTS_CHANNEL = "run_events";
-export const TERMINAL_STATUSES = ["succeeded", "failed", "cancelled"] as const;
-export type RunStatus = Run["status"];
-export type StepStatus = RunStep["status"];
 
 /** Tells live views (SSE) that a run changed. */
 export async function notifyRun(runId: string): Promise<void> {
@@ -85,6 +102,31 @@ export async function listRunSteps({ runId }: { runId: string }): Promise<RunSte
     .select()
     .from(runSteps)
     .where(eq(runSteps.runId, runId))
+    .orderBy(asc(runSteps.startedAt), asc(runSteps.stepId), asc(runSteps.iteration));
+}
+
+/** Every attempt of the given units (step id + loop iteration, -1 for a plain step). */
+export async function listUnitAttempts({
+  runId,
+  units,
+}: {
+  runId: string;
+  units: { stepId: string; iteration: number }[];
+}): Promise<RunStep[]> {
+  if (units.length === 0) return [];
+  return (await db())
+    .select()
+    .from(runSteps)
+    .where(
+      and(
+        eq(runSteps.runId, runId),
+        or(
+          ...units.map((unit) =>
+            and(eq(runSteps.stepId, unit.stepId), eq(runSteps.iteration, unit.iteration)),
+          ),
+        ),
+      ),
+    )
     .orderBy(asc(runSteps.startedAt), asc(runSteps.stepId), asc(runSteps.iteration));
 }
 
@@ -197,14 +239,21 @@ export async function markRunStarted({
   return run;
 }
 
-/** running ⇄ waiting, from whether any step is waiting; terminal runs stay as they are. */
+/**
+ * running ⇄ waiting, from whether any step is waiting; terminal runs stay as they are. A change
+ * is announced like any other, though it writes no log entry.
+ */
 export async function refreshRunStatus({ runId }: { runId: string }): Promise<void> {
-  await (await db())
+  const anyWaiting = sql`exists (select 1 from ${runSteps} where ${runSteps.runId} = ${runId} and ${runSteps.status} = 'waiting')`;
+  const status = sql<RunStatus>`case when ${anyWaiting} then 'waiting' else 'running' end`;
+  const changed = await (await db())
     .update(runs)
-    .set({
-      status: sql`case when exists (select 1 from ${runSteps} where ${runSteps.runId} = ${runId} and ${runSteps.status} = 'waiting') then 'waiting' else 'running' end`,
-    })
-    .where(and(eq(runs.id, runId), inArray(runs.status, ["queued", "running", "waiting"])));
+    .set({ status })
+    .where(
+      and(eq(runs.id, runId), inArray(runs.status, [...ACTIVE_STATUSES]), ne(runs.status, status)),
+    )
+    .returning({ id: runs.id });
+  if (changed.length > 0) await notifyRun(runId);
 }
 
 /** Ends a run unless it already ended (a cancel wins over a late finish). */
@@ -222,7 +271,7 @@ export async function finishRun({
   event,
 }: {
   runId: string;
-  status: (typeof TERMINAL_STATUSES)[number];
+  status: TerminalStatus;
   error?: unknown;
   output?: unknown;
   at?: Date;
@@ -445,7 +494,7 @@ export async function listListeningWaits({
       and(
         eq(waitSignals.eventName, eventName),
         eq(runs.userId, userId),
-        inArray(runs.status, ["queued", "running", "waiting"]),
+        inArray(runs.status, [...ACTIVE_STATUSES]),
         isNotNull(waitSignals.armedAt),
         isNull(waitSignals.signaledAt),
         isNull(waitSignals.consumedAt),

@@ -10,6 +10,7 @@ import {
 import { appendRunEvent, getRunById, getRunForOwner, putWaitSignal } from "@/lib/db/run-queries";
 import { AppError } from "@/lib/errors";
 import { recordRunFinished } from "./records";
+import { isTerminal } from "./status";
 
 type Sender = Pick<typeof appClient, "send">;
 
@@ -35,7 +36,7 @@ export async function signalWait({
 }): Promise<{ accepted: boolean; duplicate: boolean }> {
   const run = await getRunById({ runId });
   if (!run) throw notFound();
-  if (run.status === "succeeded" || run.status === "failed" || run.status === "cancelled") {
+  if (isTerminal(run.status)) {
     return { accepted: false, duplicate: false };
   }
   const stored = await putWaitSignal({ runId, stepId, payload: { via, data: payload ?? null } });
@@ -95,7 +96,7 @@ export async function cancelRun({
 }): Promise<{ cancelled: boolean; status: string }> {
   const run = await getRunForOwner({ runId, userId });
   if (!run) throw notFound();
-  if (run.status === "succeeded" || run.status === "failed" || run.status === "cancelled") {
+  if (isTerminal(run.status)) {
     return { cancelled: false, status: run.status };
   }
   await client.send(runCancelRequested.create({ runId, userId }));

@@ -1,10 +1,26 @@
 // Live run updates: one LISTEN run_events per process fanned out to subscribers by run id,
-// and the SSE stream the run card reads (resumable from Last-Event-ID = the last seq seen).
+// and the SSE stream the run card applies as it comes (resumable from Last-Event-ID = the last
+// seq seen). Its frames are typed in wire.ts.
 import "server-only";
 import { getDbHandle } from "@/lib/db";
-import { getRunById, listRunEvents, RUN_EVENTS_CHANNEL } from "@/lib/db/run-queries";
-import type { RunEvent } from "@/lib/db/schema";
+import {
+  getRunById,
+  listRunEvents,
+  listUnitAttempts,
+  RUN_EVENTS_CHANNEL,
+} from "@/lib/db/run-queries";
+import type { Run, RunEvent, RunStep } from "@/lib/db/schema";
 import { logError } from "@/lib/log";
+import { RUN_FINISHED_KEY } from "./records";
+import { isTerminal } from "./status";
+import {
+  type LiveRunEnd,
+  type LiveRunEvent,
+  toWireEvent,
+  toWireRun,
+  toWireStep,
+  unitOf,
+} from "./wire";
 
 type Listener = () => void;
 type Bus = { listeners: Map<string, Set<Listener>>; ready: Promise<void> };
@@ -44,38 +60,54 @@ export async function subscribeToRun(runId: string, onChange: Listener): Promise
   };
 }
 
-const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
+const BATCH = 500;
+/**
+ * How long a stream whose run has ended waits for its last entry (RUN_FINISHED_KEY) before it
+ * ends anyway. The status and that entry are written in one transaction (finishRun), so this
+ * only matters for runs ended without one (by an older version of the app).
+ */
+const FINISH_GRACE_MS = 2_000;
 
-export function formatSse(event: RunEvent): string {
-  const data = {
-    seq: event.seq,
-    at: event.at,
-    level: event.level,
-    stepId: event.stepId,
-    message: event.message,
-    data: event.data,
-  };
-  return `id: ${event.seq}\nevent: run-event\ndata: ${JSON.stringify(data)}\n\n`;
+/** A `run-event` frame: the entry, the run as read after it, and the attempts of its unit. */
+export function formatSse(event: RunEvent, run: Run, attempts: RunStep[] = []): string {
+  const unit = unitOf(event);
+  const steps = unit
+    ? attempts
+        .filter((s) => s.stepId === unit.stepId && s.iteration === unit.iteration)
+        .map(toWireStep)
+    : [];
+  const frame: LiveRunEvent = { ...toWireEvent(event), run: toWireRun(run), steps };
+  return `id: ${event.seq}\nevent: run-event\ndata: ${JSON.stringify(frame)}\n\n`;
 }
 
 /**
- * An SSE stream of a run's events after `afterSeq`: what is stored first, then each new event
- * as it is written; ends with `event: end` once the run has finished and everything is sent.
- * The caller has checked ownership.
+ * An SSE stream of a run after the entry `afterSeq`, for a view that holds everything up to it:
+ * what is stored first, then each change as it is written. Every `run-event` frame carries the
+ * entry, the run and the step attempts it is about, so a view applies it without reading the
+ * run again; an `event: run` frame carries the run when it changed without an entry (running ⇄
+ * waiting). Ends with `event: end` once the run has ended and its last entry is sent. The
+ * caller has checked ownership.
  */
 export function runEventStream({
   runId,
   afterSeq = 0,
   signal,
   heartbeatMs = 15_000,
+  finishGraceMs = FINISH_GRACE_MS,
 }: {
   runId: string;
   afterSeq?: number;
   signal?: AbortSignal;
   heartbeatMs?: number;
+  finishGraceMs?: number;
 }): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let last = afterSeq;
+  /** Whether the entry at `last` is the run's last one; undefined until known. */
+  let lastIsFinish: boolean | undefined = afterSeq === 0 ? false : undefined;
+  let sentRun: string | undefined;
+  let graceOver = false;
+  let grace: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   let closed = false;
@@ -83,40 +115,63 @@ export function runEventStream({
 
   return new ReadableStream<Uint8Array>({
     async start(controller) {
+      const send = (text: string) => {
+        if (!closed) controller.enqueue(encoder.encode(text));
+      };
       const close = () => {
         if (closed) return;
         closed = true;
         unsubscribe?.();
         clearInterval(heartbeat);
+        clearTimeout(grace);
         try {
           controller.close();
         } catch {
           // already closed by the client
         }
       };
+      const end = (run: Run | undefined) => {
+        const frame: LiveRunEnd = { status: run?.status };
+        send(`event: end\ndata: ${JSON.stringify(frame)}\n\n`);
+        close();
+      };
+      /** Sends what was written after `last`; returns the run as read after those entries. */
+      const sendNew = async (): Promise<Run | undefined> => {
+        for (;;) {
+          const events = await listRunEvents({ runId, afterSeq: last, limit: BATCH });
+          // Read after the entries, so the rows are at least as new as what they describe.
+          const run = await getRunById({ runId });
+          if (!run) return undefined;
+          const units = events.map(unitOf).filter((u) => u !== undefined);
+          const attempts = await listUnitAttempts({ runId, units });
+          for (const event of events) {
+            send(formatSse(event, run, attempts));
+            last = event.seq;
+            lastIsFinish = event.key === RUN_FINISHED_KEY;
+          }
+          const wire = JSON.stringify(toWireRun(run));
+          if (events.length === 0 && wire !== sentRun) {
+            send(`event: run\ndata: ${wire}\n\n`);
+          }
+          sentRun = wire;
+          if (events.length < BATCH) return run;
+        }
+      };
       const pump = async () => {
         if (closed) return;
-        for (;;) {
-          const events = await listRunEvents({ runId, afterSeq: last, limit: 500 });
-          for (const event of events) {
-            controller.enqueue(encoder.encode(formatSse(event)));
-            last = event.seq;
-          }
-          if (events.length < 500) break;
+        const run = await sendNew();
+        if (!run) return end(undefined);
+        if (!isTerminal(run.status)) return;
+        if (lastIsFinish === undefined) {
+          const [seen] = await listRunEvents({ runId, afterSeq: last - 1, limit: 1 });
+          lastIsFinish = seen?.key === RUN_FINISHED_KEY;
         }
-        const run = await getRunById({ runId });
-        if (!run || TERMINAL.has(run.status)) {
-          // Events written after the status change (the final one) are read once more.
-          const rest = await listRunEvents({ runId, afterSeq: last });
-          for (const event of rest) {
-            controller.enqueue(encoder.encode(formatSse(event)));
-            last = event.seq;
-          }
-          controller.enqueue(
-            encoder.encode(`event: end\ndata: ${JSON.stringify({ status: run?.status })}\n\n`),
-          );
-          close();
-        }
+        // A run ended without its last entry (older versions): wait for it a little.
+        if (lastIsFinish || graceOver) return end(run);
+        grace ??= setTimeout(() => {
+          graceOver = true;
+          schedule();
+        }, finishGraceMs);
       };
       const schedule = () => {
         pumping = pumping.then(pump).catch((error) => {
@@ -125,10 +180,12 @@ export function runEventStream({
         });
       };
       signal?.addEventListener("abort", close);
-      controller.enqueue(encoder.encode("retry: 2000\n\n"));
+      send("retry: 2000\n\n");
       unsubscribe = await subscribeToRun(runId, schedule);
+      // Gone while subscribing: nothing to keep open.
+      if (closed) return unsubscribe();
       heartbeat = setInterval(() => {
-        if (!closed) controller.enqueue(encoder.encode(": keep-alive\n\n"));
+        if (!closed) send(": keep-alive\n\n");
       }, heartbeatMs);
       schedule();
       await pumping;
@@ -137,6 +194,7 @@ export function runEventStream({
       closed = true;
       unsubscribe?.();
       clearInterval(heartbeat);
+      clearTimeout(grace);
     },
   });
 }

@@ -211,6 +211,9 @@ export async function recordLoopFinished(args: {
   });
 }
 
+/** The key of a run's last log entry, written once the run has ended. */
+export const RUN_FINISHED_KEY = "run:finished";
+
 export async function recordRunFinished(args: {
   runId: string;
   status: "succeeded" | "failed" | "cancelled";
@@ -218,7 +221,7 @@ export async function recordRunFinished(args: {
   output?: unknown;
 }) {
   const event = {
-    key: "run:finished",
+    key: RUN_FINISHED_KEY,
     level: args.status === "failed" ? ("error" as const) : ("info" as const),
     message:
       args.status === "succeeded"

@@ -13,10 +13,10 @@ import type { PlanStep } from "@/lib/plan/schema";
 import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
 import { signalWait } from "./control";
 import { resumeSecret } from "./resume";
+import { isTerminal } from "./status";
 import { verifyResumeToken } from "./tokens";
 
 const MAX_PAYLOAD_BYTES = 64 * 1024;
-const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
 
 type Sender = Parameters<typeof signalWait>[0]["client"];
 type Options = {
@@ -78,7 +78,7 @@ export async function describeResumeLink(token: string, options: Options = {}) {
       ...(typeof prompt === "string" && !prompt.includes("{{") ? { prompt } : {}),
     },
     kind: kindOf(step.action),
-    state: signal.signaled ? "decided" : FINISHED.has(run.status) ? "over" : "open",
+    state: signal.signaled ? "decided" : isTerminal(run.status) ? "over" : "open",
     runStatus: run.status,
     ...(signal.signaledAt ? { decidedAt: signal.signaledAt.toISOString() } : {}),
     ...(signal.signaled
@@ -142,7 +142,7 @@ export async function decideFromLink(
   } else {
     await readBodyBytes(request, { limit: MAX_PAYLOAD_BYTES, surface: "run" });
   }
-  if (FINISHED.has(run.status)) {
+  if (isTerminal(run.status)) {
     throw new AppError(
       "conflict:run",
       `This run has already ${run.status === "cancelled" ? "been cancelled" : "finished"}; nothing is waiting.`,

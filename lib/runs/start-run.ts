@@ -5,7 +5,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { inngest as appClient, runRequested } from "@/inngest/client";
 import { getThread } from "@/lib/db/queries";
-import { createRun, finishRun } from "@/lib/db/run-queries";
+import { createRun } from "@/lib/db/run-queries";
 import type { Run } from "@/lib/db/schema";
 import { getWorkflow } from "@/lib/db/workflow-queries";
 import { AppError } from "@/lib/errors";
@@ -15,6 +15,7 @@ import { validateManualInputs } from "@/lib/plan/manual-inputs";
 import { formatIssues } from "@/lib/plan/validate";
 import { requirePlanSecrets } from "@/lib/secrets/plan-secrets";
 import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
+import { recordRunFinished } from "./records";
 import { postRunCard } from "./thread-messages";
 
 type Sender = Pick<typeof appClient, "send">;
@@ -101,7 +102,7 @@ export async function startRun({
     );
   } catch (error) {
     logError("[runs] could not reach the workflow engine", error);
-    await finishRun({
+    await recordRunFinished({
       runId: run.id,
       status: "failed",
       error: { message: "The workflow engine could not be reached; the run did not start." },

@@ -6,6 +6,7 @@ import { getRunById, listRunSteps } from "@/lib/db/run-queries";
 import type { Run } from "@/lib/db/schema";
 import { getWorkflow } from "@/lib/db/workflow-queries";
 import { formatDuration } from "@/lib/plan/duration";
+import { isTerminal } from "./status";
 import { addPostToBatch, addRunToBatch, isBatchedRun, setBatchRunStatus } from "./thread-batches";
 
 export type RunCardData = { runId: string; workflowId: string; title: string };
@@ -65,7 +66,7 @@ export function describeFinishedRun({
 /** Posts the summary of a finished run into its thread (once, whatever the retries). */
 export async function postRunSummary({ runId }: { runId: string }) {
   const run = await getRunById({ runId });
-  if (!run?.threadId || !["succeeded", "failed", "cancelled"].includes(run.status)) return;
+  if (!run?.threadId || !isTerminal(run.status)) return;
   const [workflow, steps] = await Promise.all([
     getWorkflow({ id: run.workflowId, userId: run.userId }),
     listRunSteps({ runId }),

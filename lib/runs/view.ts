@@ -11,10 +11,24 @@ import type { Run, RunEvent, RunStep } from "@/lib/db/schema";
 import { getWorkflow } from "@/lib/db/workflow-queries";
 import { AppError } from "@/lib/errors";
 
-export type RunView = { run: Run; steps: RunStep[]; events: RunEvent[] };
+/** A run's rows as read; `toWireRunView` (wire.ts) is how they travel. */
+export type RunRecords = { run: Run; steps: RunStep[]; events: RunEvent[] };
 
 export const runNotFound = () =>
   new AppError("not_found:run", "This run does not exist or is not yours.");
+
+/** The caller's run, through the owner query the run routes share (control.ts's too). */
+export async function getOwnedRun({
+  userId,
+  runId,
+}: {
+  userId: string;
+  runId: string;
+}): Promise<Run> {
+  const run = await getRunForOwner({ runId, userId });
+  if (!run) throw runNotFound();
+  return run;
+}
 
 export async function getRunView({
   userId,
@@ -22,9 +36,8 @@ export async function getRunView({
 }: {
   userId: string;
   runId: string;
-}): Promise<RunView> {
-  const run = await getRunForOwner({ runId, userId });
-  if (!run) throw runNotFound();
+}): Promise<RunRecords> {
+  const run = await getOwnedRun({ userId, runId });
   const [steps, events] = await Promise.all([listRunSteps({ runId }), listRunEvents({ runId })]);
   return { run, steps, events };
 }

@@ -4,8 +4,9 @@
 import "server-only";
 import type { InferUIMessageChunk, ModelMessage, ToolApprovalStatus } from "ai";
 import { z } from "zod";
-import { getRunForOwner, listRunsForWorkflow, TERMINAL_STATUSES } from "@/lib/db/run-queries";
+import { getRunForOwner, listRunsForWorkflow } from "@/lib/db/run-queries";
 import { getWorkflow, listWorkflows } from "@/lib/db/workflow-queries";
+import { isTerminal } from "@/lib/runs/status";
 import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
 import { type ActionTarget, askedForExactly } from "../confirmation";
 import type { ChatMessage, Confirmation } from "../types";
@@ -72,7 +73,7 @@ export const CONFIRMED_ACTIONS: Record<ConfirmedToolName, ConfirmedAction> = {
       const workflow = run ? await getWorkflow({ id: run.workflowId, userId }) : undefined;
       const going = run
         ? (await listRunsForWorkflow({ workflowId: run.workflowId, userId })).filter(
-            (r) => !(TERMINAL_STATUSES as readonly string[]).includes(r.status),
+            (r) => !isTerminal(r.status),
           )
         : [];
       return {

@@ -9,6 +9,7 @@ import { createActionContext } from "@/lib/actions/runtime/context";
 import type { DbHandle } from "@/lib/db/client";
 import type { Run } from "@/lib/db/schema";
 import { resetEnvForTests } from "@/lib/env";
+import { isTerminal } from "@/lib/runs/status";
 import { toFetch } from "@/tests/fixtures/inngest-app/app";
 import {
   createEffects,
@@ -149,7 +150,7 @@ export async function createRunsHarness(
       waitFor(
         async () => {
           const run = await runQueries.getRunById({ runId });
-          return run && ["succeeded", "failed", "cancelled"].includes(run.status) ? run : undefined;
+          return run && isTerminal(run.status) ? run : undefined;
         },
         `run ${runId} to finish`,
         timeoutMs,

@@ -168,4 +168,29 @@ describe("run routes", () => {
     const ids = (await getMessages({ threadId })).map((m) => m.id);
     expect(ids).toEqual([`run_${run.id}_card`, `run_${run.id}_summary`]);
   });
+
+  it("records a run the engine could not be asked to start as failed, with its last entry", async () => {
+    pointAppAt(h.database);
+    const { startRun } = await import("@/lib/runs/start-run");
+    const { getRunById, listRecentRuns, listRunEvents } = await import("@/lib/db/run-queries");
+    const workflowId = await h.workflow(
+      plan([{ id: "greet", action: "transform", input: { value: "hello" } }]),
+    );
+    const unreachable = {
+      send: async () => {
+        throw new Error("fetch failed");
+      },
+    } as never;
+    await expect(
+      startRun({ userId: h.userId, workflowId, client: unreachable }),
+    ).rejects.toMatchObject({
+      code: "unavailable:run",
+    });
+    const [{ run }] = await listRecentRuns({ userId: h.userId, workflowId, limit: 1 });
+    expect((await getRunById({ runId: run.id }))?.status).toBe("failed");
+    const events = await listRunEvents({ runId: run.id });
+    expect(events.at(-1)?.message).toBe(
+      "Run failed: The workflow engine could not be reached; the run did not start.",
+    );
+  });
 });

@@ -2,10 +2,12 @@
 
 import { useEffect, useRef, useState } from "react";
 import { AppError } from "@/lib/errors";
+import { isTerminal, type RunStatus, type StepStatus } from "@/lib/runs/status";
+import type { WireStep } from "@/lib/runs/wire";
 import { useThreadSync } from "./thread-sync";
-import { type RunStatus, type RunStepView, TERMINAL, useRun } from "./use-run";
+import { useRun } from "./use-run";
 
-const statusStyle: Record<RunStatus | RunStepView["status"], string> = {
+const statusStyle: Record<RunStatus | StepStatus, string> = {
   queued: "bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
   running: "bg-blue-100 text-blue-800 dark:bg-blue-950 dark:text-blue-300",
   waiting: "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300",
@@ -33,8 +35,8 @@ function pretty(value: unknown) {
 }
 
 /** The latest attempt of each unit (step + loop index), in the order they started. */
-function latestAttempts(steps: RunStepView[]) {
-  const byUnit = new Map<string, { latest: RunStepView; attempts: number }>();
+function latestAttempts(steps: WireStep[]) {
+  const byUnit = new Map<string, { latest: WireStep; attempts: number }>();
   for (const step of steps) {
     const key = `${step.stepId}#${step.iteration}`;
     const seen = byUnit.get(key);
@@ -51,7 +53,7 @@ function latestAttempts(steps: RunStepView[]) {
 const JUST_ENDED_MS = 30_000;
 
 export function RunCard({ runId, title }: { runId: string; title?: string }) {
-  const { view, error, refresh } = useRun(runId);
+  const { view, error } = useRun(runId);
   const [open, setOpen] = useState<string | null>(null);
   const [showLog, setShowLog] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -62,8 +64,8 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
   // from this page, which may already wait for an answer): one that started or ended moments
   // ago syncs the thread on first sight too.
   const signature = view ? `${view.run.status}:${view.events.length}` : null;
-  const endedAt = view?.run.finishedAt ? Date.parse(String(view.run.finishedAt)) : null;
-  const createdAt = view ? Date.parse(String(view.run.createdAt)) : null;
+  const endedAt = view?.run.finishedAt ? Date.parse(view.run.finishedAt) : null;
+  const createdAt = view ? Date.parse(view.run.createdAt) : null;
   const seen = useRef<string | null>(null);
   useEffect(() => {
     if (!signature) return;
@@ -73,6 +75,7 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
     seen.current = signature;
   }, [signature, endedAt, createdAt, threadSync]);
 
+  // What an answer or a cancel changes arrives through the run's live stream.
   async function post(url: string, body?: unknown) {
     setProblem(null);
     const response = await fetch(url, {
@@ -84,7 +87,6 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
       const parsed = AppError.fromJSON(await response.json().catch(() => undefined));
       setProblem(parsed?.message ?? "That did not work. Try again.");
     }
-    await refresh();
   }
 
   if (!view) {
@@ -100,13 +102,16 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
 
   const { run } = view;
   const units = latestAttempts(view.steps);
-  const finished = TERMINAL.has(run.status);
-  // wait.approval is the only wait whose input carries a prompt for the person.
-  const waitingApproval = units.filter(
-    (u) =>
-      u.latest.status === "waiting" &&
-      typeof (u.latest.input as { prompt?: unknown } | null)?.prompt === "string",
-  );
+  const finished = isTerminal(run.status);
+  // wait.approval is the only wait whose input carries a prompt for the person. A run that
+  // ended (cancelled while it waited) asks nothing any more.
+  const waitingApproval = finished
+    ? []
+    : units.filter(
+        (u) =>
+          u.latest.status === "waiting" &&
+          typeof (u.latest.input as { prompt?: unknown } | null)?.prompt === "string",
+      );
 
   return (
     <div

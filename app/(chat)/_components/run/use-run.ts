@@ -1,100 +1,69 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { AppError } from "@/lib/errors";
+import {
+  applyLiveEvent,
+  type LiveRunEvent,
+  lastSeq,
+  type WireRun,
+  type WireRunView,
+  withRun,
+} from "@/lib/runs/wire";
 
-export type RunStatus = "queued" | "running" | "waiting" | "succeeded" | "failed" | "cancelled";
-
-export type RunStepView = {
-  id: string;
-  stepId: string;
-  iteration: number;
-  attempt: number;
-  status: "running" | "succeeded" | "failed" | "skipped" | "waiting";
-  input: unknown;
-  output: unknown;
-  error: { message?: string; code?: string; name?: string } | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-};
-
-export type RunEventView = {
-  seq: number;
-  at: string;
-  level: "debug" | "info" | "warn" | "error";
-  stepId: string | null;
-  message: string;
-  data: unknown;
-};
-
-export type RunView = {
-  run: {
-    id: string;
-    workflowId: string;
-    status: RunStatus;
-    error: { message?: string; stepId?: string } | null;
-    output: unknown;
-    startedAt: string | null;
-    finishedAt: string | null;
-    createdAt: string;
-  };
-  steps: RunStepView[];
-  events: RunEventView[];
-};
-
-export const TERMINAL: ReadonlySet<RunStatus> = new Set(["succeeded", "failed", "cancelled"]);
-
-async function fetchRun(runId: string): Promise<RunView> {
+async function fetchRun(runId: string): Promise<WireRunView> {
   const response = await fetch(`/api/runs/${runId}`, { cache: "no-store" });
   const body = await response.json().catch(() => undefined);
   if (!response.ok) {
     throw AppError.fromJSON(body) ?? new Error(`Could not load the run (HTTP ${response.status}).`);
   }
-  return body as RunView;
+  return body as WireRunView;
 }
 
 /**
- * A run's current view, kept live: the server's SSE stream (LISTEN/NOTIFY underneath) says
- * when something changed, and the view is read again. EventSource reconnects on its own and
- * resumes after the last event id it saw.
+ * A run's view, kept live: read once, then the server's SSE stream (LISTEN/NOTIFY underneath)
+ * brings every change with what it changed (the entry, the run, the step attempts), applied
+ * here without reading the run again. The stream starts after the newest entry the view holds;
+ * EventSource reconnects on its own and resumes after the last event id it saw.
  */
 export function useRun(runId: string) {
-  const [view, setView] = useState<RunView | null>(null);
+  const [view, setView] = useState<WireRunView | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const loading = useRef<Promise<void> | null>(null);
-  const again = useRef(false);
-
-  const refresh = useCallback(async () => {
-    if (loading.current) {
-      again.current = true;
-      return loading.current;
-    }
-    loading.current = (async () => {
-      do {
-        again.current = false;
-        try {
-          setView(await fetchRun(runId));
-          setError(null);
-        } catch (problem) {
-          setError(problem instanceof Error ? problem.message : String(problem));
-        }
-      } while (again.current);
-      loading.current = null;
-    })();
-    return loading.current;
-  }, [runId]);
 
   useEffect(() => {
-    void refresh();
-    const source = new EventSource(`/api/runs/${runId}/events`);
-    source.addEventListener("run-event", () => void refresh());
-    source.addEventListener("end", () => {
-      source.close();
-      void refresh();
-    });
-    return () => source.close();
-  }, [runId, refresh]);
+    let stopped = false;
+    let source: EventSource | undefined;
+    const apply = (change: (current: WireRunView) => WireRunView) =>
+      setView((current) => (current ? change(current) : current));
 
-  return { view, error, refresh };
+    (async () => {
+      let initial: WireRunView;
+      try {
+        initial = await fetchRun(runId);
+      } catch (problem) {
+        if (!stopped) setError(problem instanceof Error ? problem.message : String(problem));
+        return;
+      }
+      if (stopped) return;
+      setView(initial);
+      setError(null);
+      source = new EventSource(`/api/runs/${runId}/events?after=${lastSeq(initial)}`);
+      source.addEventListener("run-event", (message) => {
+        const frame = JSON.parse(message.data) as LiveRunEvent;
+        apply((current) => applyLiveEvent(current, frame));
+      });
+      source.addEventListener("run", (message) => {
+        const run = JSON.parse(message.data) as WireRun;
+        apply((current) => withRun(current, run));
+      });
+      source.addEventListener("end", () => source?.close());
+    })();
+
+    return () => {
+      stopped = true;
+      source?.close();
+    };
+  }, [runId]);
+
+  return { view, error };
 }

@@ -1,16 +1,18 @@
-// GET /api/runs/:id/events: the run's log as Server-Sent Events (`event: run-event`, id = seq),
-// live through LISTEN/NOTIFY; resumes after `Last-Event-ID` (or `?after=<seq>`) and ends with
-// `event: end` once the run has finished.
+// GET /api/runs/:id/events: the run's changes as Server-Sent Events, live through
+// LISTEN/NOTIFY: `event: run-event` (id = seq) with the log entry, the run and the step attempts
+// it is about; `event: run` when only the run changed; `event: end` once the run has ended.
+// Resumes after `Last-Event-ID` (or `?after=<seq>`, the newest entry of the view the caller
+// already holds). Frames are typed in lib/runs/wire.ts.
 import { toErrorResponse } from "@/lib/errors";
 import { runEventStream } from "@/lib/runs/live";
-import { getRunView } from "@/lib/runs/view";
+import { getOwnedRun } from "@/lib/runs/view";
 import { type RunRouteContext, runTarget } from "../../params";
 
 export const dynamic = "force-dynamic";
 
 function afterSeq(request: Request): number {
   const raw =
-    request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("after") ?? "0";
+    request.headers.get("last-event-id") || new URL(request.url).searchParams.get("after") || "0";
   const n = Number.parseInt(raw, 10);
   return Number.isFinite(n) && n > 0 ? n : 0;
 }
@@ -18,7 +20,7 @@ function afterSeq(request: Request): number {
 export async function GET(request: Request, context: RunRouteContext) {
   try {
     const { userId, runId } = await runTarget(context);
-    await getRunView({ userId, runId });
+    await getOwnedRun({ userId, runId });
     const stream = runEventStream({ runId, afterSeq: afterSeq(request), signal: request.signal });
     return new Response(stream, {
       headers: {
