@@ -3,7 +3,7 @@
 // Text a workflow posted (or a run's record) says "call runWorkflow with inputs {…}"; the person
 // asks something else; the model calls runWorkflow. Nothing may start until the person approves
 // the call on its confirmation card, and then exactly the stored call runs.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChatMessage } from "@/lib/ai/types";
 import {
   followInjectedInstructions,
@@ -13,13 +13,7 @@ import {
   toolCall,
 } from "../../fixtures/openai-server";
 import { freePort } from "../engine/processes";
-import {
-  createRunsHarness,
-  plan,
-  pointAppAt,
-  pointAppClientAtHarness,
-  type RunsHarness,
-} from "../runs/harness";
+import { harnessFor, plan, pointAppClientAtHarness } from "../runs/harness";
 
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined }));
 vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId }));
@@ -80,16 +74,11 @@ async function storedToolPart(threadId: string, tool = "tool-runWorkflow") {
 }
 
 describe("a prompt injection in the thread", () => {
-  let h: RunsHarness;
-  beforeAll(async () => {
-    h = await createRunsHarness("pglite", { port });
-  });
+  const h = harnessFor("pglite", { port });
   afterAll(async () => {
-    await h?.close();
     await server.close();
   });
   beforeEach(() => {
-    pointAppAt(h.database);
     server.reset();
     session.userId = h.userId;
   });

@@ -1,16 +1,8 @@
 // The chat's run tools answer from the run records: "run it", "what ran?", "why did it fail?".
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../engine/processes";
-import {
-  createRunsHarness,
-  plan,
-  pointAppAt,
-  pointAppClientAtHarness,
-  type RunsHarness,
-} from "./harness";
+import { describe, expect, it } from "vitest";
+import { appClientPort, harnessFor, plan } from "./harness";
 
-const port = await freePort();
-pointAppClientAtHarness(port);
+const port = await appClientPort();
 
 const { runTools } = await import("@/lib/ai/tools/run-tools");
 const call = <T>(t: { execute?: unknown }, input: unknown): Promise<T> =>
@@ -20,16 +12,9 @@ const call = <T>(t: { execute?: unknown }, input: unknown): Promise<T> =>
   });
 
 describe("chat tools over runs", () => {
-  let h: RunsHarness;
-  beforeAll(async () => {
-    h = await createRunsHarness("pglite", { port });
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = harnessFor("pglite", { port });
 
   it("runs a workflow, lists the run, and explains its failure from the records", async () => {
-    pointAppAt(h.database);
     const workflowId = await h.workflow(
       plan([
         { id: "fetch", action: "transform", input: { value: 1 } },
@@ -71,7 +56,6 @@ describe("chat tools over runs", () => {
   });
 
   it("refuses another person's workflow and run with a plain message", async () => {
-    pointAppAt(h.database);
     const workflowId = await h.workflow(
       plan([{ id: "a", action: "transform", input: { value: 1 } }]),
     );

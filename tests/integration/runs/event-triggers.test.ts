@@ -1,30 +1,15 @@
 // Event triggers: a run's end starts the same person's workflows that listen for it, when
 // their condition holds — never the workflow itself, never another person's — and ends the
 // armed wait.event steps that listen for it when their match holds.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../engine/processes";
-import {
-  createRunsHarness,
-  plan,
-  pointAppAt,
-  pointAppClientAtHarness,
-  type RunsHarness,
-} from "./harness";
+import { describe, expect, it } from "vitest";
+import { appClientPort, harnessFor, plan } from "./harness";
 
-const port = await freePort();
-pointAppClientAtHarness(port);
+const port = await appClientPort();
 
 describe("event triggers", () => {
-  let h: RunsHarness;
-  beforeAll(async () => {
-    h = await createRunsHarness("pglite", { port });
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = harnessFor("pglite", { port });
 
   it("starts the workflows whose condition holds when a run fails", async () => {
-    pointAppAt(h.database);
     const { listRecentRuns } = await import("@/lib/db/run-queries");
     const digest = await h.workflow(
       plan([
@@ -69,7 +54,6 @@ describe("event triggers", () => {
   });
 
   it("ends a wait.event when the named app event arrives and its match holds", async () => {
-    pointAppAt(h.database);
     const { getRunById } = await import("@/lib/db/run-queries");
     const quiet = await h.workflow(plan([{ id: "a", action: "transform", input: { value: 1 } }]));
     const awaited = await h.workflow(plan([{ id: "b", action: "transform", input: { value: 2 } }]));

@@ -1,22 +1,14 @@
 // The plan interpreter on the embedded executor, through the real serve() handler, on
 // PostgreSQL and PGlite: parallel steps, skips, loops, retries, error policies, onFailure.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { listRunEvents, listRunSteps } from "@/lib/db/run-queries";
 import { drivers } from "@/tests/helpers/database";
-import { createRunsHarness, plan, pointAppAt, type RunsHarness } from "./harness";
+import { harnessFor, plan } from "./harness";
 
 describe.each(drivers)("the plan interpreter on %s", (driver) => {
-  let h: RunsHarness;
-  beforeAll(async () => {
-    h = await createRunsHarness(driver);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  const use = () => pointAppAt(h.database);
+  const h = harnessFor(driver);
 
   it("runs the middle steps of a diamond in parallel and passes outputs along", async () => {
-    use();
     const workflowId = await h.workflow(
       plan([
         { id: "a", action: "transform", input: { value: 1 } },
@@ -59,7 +51,6 @@ describe.each(drivers)("the plan interpreter on %s", (driver) => {
   });
 
   it("skips a step whose condition is false, with the reason, and runs its dependents", async () => {
-    use();
     const workflowId = await h.workflow(
       plan([
         { id: "a", action: "transform", input: { value: 3 } },
@@ -89,7 +80,6 @@ describe.each(drivers)("the plan interpreter on %s", (driver) => {
   });
 
   it("runs a forEach step once per item with its concurrency cap; output is the list", async () => {
-    use();
     const workflowId = await h.workflow(
       plan([
         { id: "list", action: "transform", input: { value: [1, 2, 3, 4, 5] } },
@@ -130,7 +120,6 @@ describe.each(drivers)("the plan interpreter on %s", (driver) => {
   });
 
   it("retries a failing step by its policy, recording every attempt, then succeeds", async () => {
-    use();
     const key = `flaky-${driver}`;
     const workflowId = await h.workflow(
       plan([
@@ -156,7 +145,6 @@ describe.each(drivers)("the plan interpreter on %s", (driver) => {
   });
 
   it("records the error of an onError: continue step and goes on", async () => {
-    use();
     const workflowId = await h.workflow(
       plan([
         { id: "boom", action: "test.fail", onError: "continue", input: { message: "nope" } },
@@ -175,7 +163,6 @@ describe.each(drivers)("the plan interpreter on %s", (driver) => {
   });
 
   it("fails the run naming the failed step, runs onFailure steps once with the error", async () => {
-    use();
     const workflowId = await h.workflow(
       plan(
         [
@@ -220,7 +207,6 @@ describe.each(drivers)("the plan interpreter on %s", (driver) => {
   });
 
   it("stores a large output once and hands it to later steps by reference", async () => {
-    use();
     const workflowId = await h.workflow(
       plan([
         { id: "big", action: "test.big", input: { bytes: 400_000 } },

@@ -1,7 +1,7 @@
 // The live run stream as the run card uses it: read the run once, then apply each frame of
 // `GET /api/runs/:id/events` (lib/runs/wire.ts) without reading the run again. The applied view
 // must equal the run read afresh, while it runs, after a reconnect and at the end.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import {
   applyLiveEvent,
   type LiveRunEvent,
@@ -10,20 +10,12 @@ import {
   type WireRunView,
   withRun,
 } from "@/lib/runs/wire";
-import { freePort } from "../engine/processes";
-import {
-  createRunsHarness,
-  plan,
-  pointAppAt,
-  pointAppClientAtHarness,
-  type RunsHarness,
-} from "./harness";
+import { appClientPort, harnessFor, plan } from "./harness";
 
 const session = { userId: undefined as string | undefined };
 vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId }));
 
-const port = await freePort();
-pointAppClientAtHarness(port);
+const port = await appClientPort();
 
 const runsRoute = await import("@/app/api/workflows/[id]/runs/route");
 const runRoute = await import("@/app/api/runs/[id]/route");
@@ -90,7 +82,7 @@ const runEvents = (frames: Frame[]) =>
   frames.filter((f) => f.event === "run-event").map((f) => f.data as LiveRunEvent);
 
 describe("live run stream", () => {
-  let h: RunsHarness;
+  const h = harnessFor("pglite", { port });
   let other: string;
   const readView = async (runId: string) =>
     (await (await runRoute.GET(new Request("http://x"), ctx({ id: runId }))).json()) as WireRunView;
@@ -110,15 +102,10 @@ describe("live run stream", () => {
   };
 
   beforeAll(async () => {
-    h = await createRunsHarness("pglite", { port });
     other = await h.user();
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   it("carries in each frame the run and the step attempts it changed, so the view applied frame by frame equals the run read again, across a reconnect", async () => {
-    pointAppAt(h.database);
     session.userId = h.userId;
     const workflowId = await h.workflow(
       plan([
@@ -221,7 +208,6 @@ describe("live run stream", () => {
   });
 
   it("ends at once for a finished run whose view is complete, and replays everything to a view that holds nothing", async () => {
-    pointAppAt(h.database);
     session.userId = h.userId;
     const workflowId = await h.workflow(
       plan([{ id: "greet", action: "transform", input: { value: "hello" } }]),
@@ -252,7 +238,6 @@ describe("live run stream", () => {
   });
 
   it("ends after a short grace for a run that ended without its last entry (it never started)", async () => {
-    pointAppAt(h.database);
     const { createRun, finishRun } = await import("@/lib/db/run-queries");
     const { getWorkflow } = await import("@/lib/db/workflow-queries");
     const workflowId = await h.workflow(plan([{ id: "a", action: "transform", input: {} }]));
@@ -276,7 +261,6 @@ describe("live run stream", () => {
   });
 
   it("answers 404 for another person's run and for a malformed id, 401 when signed out", async () => {
-    pointAppAt(h.database);
     session.userId = h.userId;
     const workflowId = await h.workflow(
       plan([{ id: "greet", action: "transform", input: { value: "hello" } }]),

@@ -2,16 +2,10 @@
 // decides (a browser is sent to the page, an API client gets a description), only a POST
 // decides, once, with an explicit decision; the decider recorded is "link" (or the signed-in
 // owner), never a value from the body.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { getRunById, listRunSteps } from "@/lib/db/run-queries";
 import { freePort } from "../engine/processes";
-import {
-  createRunsHarness,
-  plan,
-  pointAppAt,
-  pointAppClientAtHarness,
-  type RunsHarness,
-} from "./harness";
+import { harnessFor, plan, pointAppClientAtHarness } from "./harness";
 
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined }));
 vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId }));
@@ -31,13 +25,7 @@ const json = (body: unknown) => ({
 });
 
 describe("resume and approval links", () => {
-  let h: RunsHarness;
-  beforeAll(async () => {
-    h = await createRunsHarness("pglite", { port });
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = harnessFor("pglite", { port });
 
   const approvalPlan = plan([
     {
@@ -55,7 +43,6 @@ describe("resume and approval links", () => {
   ]);
 
   async function waitingRun() {
-    pointAppAt(h.database);
     const workflowId = await h.workflow(approvalPlan);
     const run = await h.start(workflowId);
     await h.waitFor(

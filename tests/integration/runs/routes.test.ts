@@ -1,20 +1,12 @@
 // The run routes as the browser calls them: start, read, history, SSE, cancel, approvals —
 // each answering 404 for another person's run or workflow.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { freePort } from "../engine/processes";
-import {
-  createRunsHarness,
-  plan,
-  pointAppAt,
-  pointAppClientAtHarness,
-  type RunsHarness,
-} from "./harness";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { appClientPort, harnessFor, plan } from "./harness";
 
 const session = { userId: undefined as string | undefined };
 vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId }));
 
-const port = await freePort();
-pointAppClientAtHarness(port);
+const port = await appClientPort();
 
 const runsRoute = await import("@/app/api/workflows/[id]/runs/route");
 const runRoute = await import("@/app/api/runs/[id]/route");
@@ -31,18 +23,13 @@ const post = (body: unknown) =>
   });
 
 describe("run routes", () => {
-  let h: RunsHarness;
+  const h = harnessFor("pglite", { port });
   let other: string;
   beforeAll(async () => {
-    h = await createRunsHarness("pglite", { port });
     other = await h.user();
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   it("starts a run with checked inputs, shows it to its owner only, and streams its events", async () => {
-    pointAppAt(h.database);
     const workflowId = await h.workflow(
       plan(
         [
@@ -127,7 +114,6 @@ describe("run routes", () => {
   });
 
   it("cancels a waiting run through the route", async () => {
-    pointAppAt(h.database);
     const workflowId = await h.workflow(
       plan([{ id: "nap", action: "wait.delay", input: { duration: "1h" } }]),
     );
@@ -144,7 +130,6 @@ describe("run routes", () => {
   });
 
   it("posts a live run card into the thread when it starts and a summary when it ends", async () => {
-    pointAppAt(h.database);
     const { getMessages, getOrCreateThread } = await import("@/lib/db/queries");
     const threadId = crypto.randomUUID();
     await getOrCreateThread({ id: threadId, userId: h.userId, title: "Runs here" });
@@ -170,7 +155,6 @@ describe("run routes", () => {
   });
 
   it("records a run the engine could not be asked to start as failed, with its last entry", async () => {
-    pointAppAt(h.database);
     const { startRun } = await import("@/lib/runs/start-run");
     const { getRunById, listRecentRuns, listRunEvents } = await import("@/lib/db/run-queries");
     const workflowId = await h.workflow(

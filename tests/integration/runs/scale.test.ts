@@ -1,21 +1,14 @@
 // Sub-workflows through step.invoke, and many runs at once on both drivers (PGlite has one
 // connection: every run's records and the engine's queue share it).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getRunById, listRunEvents, listRunSteps } from "@/lib/db/run-queries";
 import { drivers } from "@/tests/helpers/database";
-import { createRunsHarness, plan, pointAppAt, type RunsHarness } from "./harness";
+import { harnessFor, plan } from "./harness";
 
 describe("workflow.run and load", () => {
-  let h: RunsHarness;
-  beforeAll(async () => {
-    h = await createRunsHarness("postgres");
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = harnessFor("postgres");
 
   it("runs another workflow of the same owner through step.invoke and uses its result", async () => {
-    pointAppAt(h.database);
     const child = await h.workflow(
       plan(
         [{ id: "double", action: "transform", input: { value: "{{ trigger.inputs.n * 2 }}" } }],
@@ -44,7 +37,6 @@ describe("workflow.run and load", () => {
   });
 
   it("fails a workflow.run of another person's workflow", async () => {
-    pointAppAt(h.database);
     const stranger = await h.user();
     const theirs = await h.workflow(
       plan([{ id: "x", action: "transform", input: { value: 1 } }]),
@@ -63,16 +55,9 @@ describe("workflow.run and load", () => {
 });
 
 describe.each(drivers)("100 runs at once on %s", (driver) => {
-  let h: RunsHarness;
-  beforeAll(async () => {
-    h = await createRunsHarness(driver);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = harnessFor(driver);
 
   it("finishes 100 runs started at once, each with its own complete log", async () => {
-    pointAppAt(h.database);
     const workflowId = await h.workflow(
       plan([
         { id: "a", action: "transform", input: { value: 1 } },

@@ -1,18 +1,10 @@
 // Schedule triggers: the tick finds what fired in its minute, in the plan's time zone, and
 // starts exactly one run per fire time however often it is repeated; after downtime it starts
 // the latest missed fire time of each workflow, marked late.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../engine/processes";
-import {
-  createRunsHarness,
-  plan,
-  pointAppAt,
-  pointAppClientAtHarness,
-  type RunsHarness,
-} from "./harness";
+import { describe, expect, it } from "vitest";
+import { appClientPort, harnessFor, plan } from "./harness";
 
-const port = await freePort();
-pointAppClientAtHarness(port);
+const port = await appClientPort();
 
 const { findDueRuns, findMissedRuns, startScheduledRun, tickWindows, CATCH_UP_MS } = await import(
   "@/lib/runs/schedules"
@@ -22,16 +14,9 @@ const { findDueRuns, findMissedRuns, startScheduledRun, tickWindows, CATCH_UP_MS
 const leapDay = { type: "schedule", cron: "0 3 29 2 *", timezone: "Europe/Berlin" };
 
 describe("scheduled runs", () => {
-  let h: RunsHarness;
-  beforeAll(async () => {
-    h = await createRunsHarness("pglite", { port });
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = harnessFor("pglite", { port });
 
   it("starts one run per fire time, with the scheduled time in its trigger", async () => {
-    pointAppAt(h.database);
     const workflowId = await h.workflow(
       plan([{ id: "when", action: "transform", input: { value: "{{ trigger.scheduledAt }}" } }], {
         trigger: leapDay,
@@ -61,7 +46,6 @@ describe("scheduled runs", () => {
   });
 
   it("ignores workflows whose trigger is not a schedule", async () => {
-    pointAppAt(h.database);
     const manual = await h.workflow(plan([{ id: "a", action: "transform", input: { value: 1 } }]));
     const due = await findDueRuns(
       new Date("2028-02-29T01:59:00Z"),
@@ -83,7 +67,6 @@ describe("scheduled runs", () => {
   });
 
   it("starts the latest missed fire time of each schedule once, marked late", async () => {
-    pointAppAt(h.database);
     const { listRunEvents, listRecentRuns } = await import("@/lib/db/run-queries");
     // Hourly on leap day 2028 (never while the test runs): missed 02:00 … 04:00 UTC.
     const hourly = await h.workflow(

@@ -1,17 +1,11 @@
 // Waits on the embedded executor: approvals answered in the app, resume URLs called before
 // the run reaches the wait, timeouts, wait.until, conditions on `now` under replay, and a
 // cancel while the run sleeps.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { getRunById, listRunSteps } from "@/lib/db/run-queries";
 import { drivers } from "@/tests/helpers/database";
 import { freePort } from "../engine/processes";
-import {
-  createRunsHarness,
-  plan,
-  pointAppAt,
-  pointAppClientAtHarness,
-  type RunsHarness,
-} from "./harness";
+import { harnessFor, plan, pointAppClientAtHarness } from "./harness";
 
 // The resume route asks who is signed in (the owner deciding from the page is recorded).
 vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => undefined }));
@@ -22,19 +16,11 @@ process.env.RUN_RESUME_SECRET = "test-resume-secret";
 pointAppClientAtHarness(port);
 
 describe.each(drivers)("waits on %s", (driver) => {
-  let h: RunsHarness;
-  beforeAll(async () => {
-    h = await createRunsHarness(driver, { port });
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  const use = () => pointAppAt(h.database);
+  const h = harnessFor(driver, { port });
   const stepOf = async (runId: string, stepId: string) =>
     (await listRunSteps({ runId })).find((s) => s.stepId === stepId);
 
   it("resumes an approval when the owner approves it, and later steps branch on it", async () => {
-    use();
     const { answerApproval } = await import("@/lib/runs/control");
     const workflowId = await h.workflow(
       plan([
@@ -67,7 +53,6 @@ describe.each(drivers)("waits on %s", (driver) => {
   });
 
   it("keeps a resume-URL signal sent before the run reached the wait", async () => {
-    use();
     const { POST } = await import("@/app/api/resume/[token]/route");
     const workflowId = await h.workflow(
       plan([
@@ -107,7 +92,6 @@ describe.each(drivers)("waits on %s", (driver) => {
   });
 
   it("relays a signal whose wake-up event was lost as the wait registered", async () => {
-    use();
     const { putWaitSignal } = await import("@/lib/db/run-queries");
     const { waitSignaled } = await import("@/inngest/client");
     const workflowId = await h.workflow(
@@ -127,7 +111,6 @@ describe.each(drivers)("waits on %s", (driver) => {
   });
 
   it("times out an approval nobody answers; the outcome is usable by conditions", async () => {
-    use();
     const workflowId = await h.workflow(
       plan([
         { id: "ask", action: "wait.approval", input: { prompt: "Go?", timeout: "1s" } },
@@ -148,7 +131,6 @@ describe.each(drivers)("waits on %s", (driver) => {
   });
 
   it("waits until an instant with a real sleep", async () => {
-    use();
     const at = new Date(Date.now() + 1500).toISOString();
     const workflowId = await h.workflow(
       plan([{ id: "until", action: "wait.until", input: { at } }]),
@@ -163,7 +145,6 @@ describe.each(drivers)("waits on %s", (driver) => {
   });
 
   it("takes the same branch on every replay for a condition on now", async () => {
-    use();
     const cutoff = new Date(Date.now() + 1000).toISOString();
     const workflowId = await h.workflow(
       plan([
@@ -207,7 +188,6 @@ describe.each(drivers)("waits on %s", (driver) => {
   });
 
   it("cancels a run while it sleeps", async () => {
-    use();
     const { cancelRun } = await import("@/lib/runs/control");
     const workflowId = await h.workflow(
       plan([

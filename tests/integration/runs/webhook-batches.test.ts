@@ -1,35 +1,20 @@
 // A flood of webhook calls does not flood the thread: the runs of one webhook workflow gather
 // in one message per minute (their statuses and what they posted, posts once per step however
 // often retried), and only a failed run adds a message of its own.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { BatchData } from "@/lib/ai/types";
-import { freePort } from "../engine/processes";
-import {
-  createRunsHarness,
-  plan,
-  pointAppAt,
-  pointAppClientAtHarness,
-  type RunsHarness,
-} from "./harness";
+import { appClientPort, harnessFor, plan } from "./harness";
 
-const port = await freePort();
-pointAppClientAtHarness(port);
+const port = await appClientPort();
 
 const hooks = await import("@/app/api/hooks/[token]/route");
 const { webhookToken } = await import("@/lib/runs/webhooks");
 const ctx = (token: string) => ({ params: Promise.resolve({ token }) }) as never;
 
 describe("webhook runs in their thread", () => {
-  let h: RunsHarness;
-  beforeAll(async () => {
-    h = await createRunsHarness("postgres", { port });
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = harnessFor("postgres", { port });
 
   async function webhookWorkflowInThread(steps: unknown[]) {
-    pointAppAt(h.database);
     const { getOrCreateThread } = await import("@/lib/db/queries");
     const { createWorkflow, approveWorkflowVersion } = await import("@/lib/db/workflow-queries");
     const threadId = crypto.randomUUID();

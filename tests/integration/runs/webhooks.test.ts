@@ -1,33 +1,18 @@
 // Webhook triggers: the workflow's URL starts a run with the request in scope; a forged or
 // unknown token, a paused workflow and a non-webhook workflow are refused.
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { freePort } from "../engine/processes";
-import {
-  createRunsHarness,
-  plan,
-  pointAppAt,
-  pointAppClientAtHarness,
-  type RunsHarness,
-} from "./harness";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { appClientPort, harnessFor, plan } from "./harness";
 
-const port = await freePort();
-pointAppClientAtHarness(port);
+const port = await appClientPort();
 
 const hooks = await import("@/app/api/hooks/[token]/route");
 const { webhookToken } = await import("@/lib/runs/webhooks");
 const ctx = (token: string) => ({ params: Promise.resolve({ token }) }) as never;
 
 describe("webhook triggers", () => {
-  let h: RunsHarness;
-  beforeAll(async () => {
-    h = await createRunsHarness("pglite", { port });
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = harnessFor("pglite", { port });
 
   it("starts a run with the request's body, query and headers, without credentials", async () => {
-    pointAppAt(h.database);
     const workflowId = await h.workflow(
       plan(
         [
@@ -61,7 +46,6 @@ describe("webhook triggers", () => {
   });
 
   it("refuses forged tokens and workflows that do not listen for webhooks", async () => {
-    pointAppAt(h.database);
     const manual = await h.workflow(plan([{ id: "a", action: "transform", input: { value: 1 } }]));
     const forged = `${manual}.${"A".repeat(43)}`;
     for (const token of [forged, "nonsense", webhookToken(manual)]) {
@@ -75,7 +59,6 @@ describe("webhook triggers", () => {
   });
 
   it("refuses a 50 MB body with a forged token without reading it", async () => {
-    pointAppAt(h.database);
     const manual = await h.workflow(plan([{ id: "a", action: "transform", input: { value: 1 } }]));
     const body = endlessBody(50 * 1024 * 1024);
     const response = await hooks.POST(
@@ -93,7 +76,6 @@ describe("webhook triggers", () => {
   });
 
   it("stops reading a body past the limit and answers 413, starting no run", async () => {
-    pointAppAt(h.database);
     const workflowId = await h.workflow(
       plan([{ id: "a", action: "transform", input: { value: 1 } }], {
         trigger: { type: "webhook" },
@@ -118,7 +100,6 @@ describe("webhook triggers", () => {
   });
 
   it("takes form bodies as an object and refuses binary bodies with a clear 400", async () => {
-    pointAppAt(h.database);
     const workflowId = await h.workflow(
       plan([{ id: "echo", action: "transform", input: { value: "{{ trigger.body.email }}" } }], {
         trigger: { type: "webhook" },
@@ -153,7 +134,6 @@ describe("webhook triggers", () => {
   });
 
   it("takes at most the workflow's rate, then answers 429 with Retry-After and starts nothing", async () => {
-    pointAppAt(h.database);
     const { setRateLimits, resetRateLimits } = await import("@/lib/rate-limit");
     setRateLimits({ webhook: { points: 3, duration: 60 } });
     onTestFinished(() => resetRateLimits());
