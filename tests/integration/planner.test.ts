@@ -5,10 +5,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { streamText } from "ai";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLanguageModel, type ModelApi } from "@/lib/ai/providers";
 import type { PlannerToolOutput } from "@/lib/ai/tools/planner-types";
-import { type OpenAIServer, startOpenAIServer, text, toolCall } from "../fixtures/openai-server";
+import { suiteResource } from "@/tests/helpers/suite-resource";
+import { startOpenAIServer, text, toolCall } from "../fixtures/openai-server";
 import { createTestDatabase, drivers, type TestDatabase } from "../helpers/database";
 import { useDatabaseForQueries } from "../helpers/queries";
 
@@ -23,14 +24,10 @@ const fixture = (name: string) =>
 
 const digest = fixture("morning-incident-digest");
 
-let server: OpenAIServer;
-beforeAll(async () => {
-  server = await startOpenAIServer();
+const server = suiteResource(startOpenAIServer, {
+  beforeEach: (s) => s.reset(),
+  close: (s) => s.close(),
 });
-afterAll(async () => {
-  await server?.close();
-});
-beforeEach(() => server.reset());
 
 describe.each(drivers)("the planner on %s", (driver) => {
   let database: TestDatabase;

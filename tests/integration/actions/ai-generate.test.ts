@@ -1,24 +1,14 @@
 // ai.generate with the real @ai-sdk/openai provider against the local OpenAI-compatible server.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { aiGenerate } from "@/lib/actions/ai-generate";
 import { createLanguageModel, type ModelApi } from "@/lib/ai/providers";
-import {
-  httpError,
-  type OpenAIServer,
-  startOpenAIServer,
-  text,
-} from "../../fixtures/openai-server";
+import { suiteResource } from "@/tests/helpers/suite-resource";
+import { httpError, startOpenAIServer, text } from "../../fixtures/openai-server";
 import { actionError, testContext } from "./helpers";
 
-let server: OpenAIServer;
-beforeAll(async () => {
-  server = await startOpenAIServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
-beforeEach(() => {
-  server.reset();
+const server = suiteResource(startOpenAIServer, {
+  beforeEach: (s) => s.reset(),
+  close: (s) => s.close(),
 });
 
 const contextFor = (api: ModelApi = "chat", secrets: Record<string, string> = {}) =>

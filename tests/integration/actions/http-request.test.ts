@@ -1,21 +1,18 @@
 // http.request against a loopback fixture: methods, bodies, parsing, limits, errors with
 // their retry flags, and the SSRF guard (DNS, literals, redirects, rebinding).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpRequest } from "@/lib/actions/http-request";
 import { parseEnv } from "@/lib/env";
 import { networkPolicyFromEnv } from "@/lib/net/env-policy";
+import { suiteResource } from "@/tests/helpers/suite-resource";
 import { type HttpTarget, startHttpTarget } from "../../fixtures/http-target";
 import { actionError, testContext } from "./helpers";
 
-let target: HttpTarget;
-beforeAll(async () => {
-  target = await startHttpTarget();
-});
-afterAll(async () => {
-  await target?.close();
-});
-beforeEach(() => {
-  target.requests.length = 0;
+const target = suiteResource(startHttpTarget, {
+  beforeEach: (t) => {
+    t.requests.length = 0;
+  },
+  close: (t) => t.close(),
 });
 
 const run = (input: Record<string, unknown>, context = testContext()) =>
@@ -220,15 +217,11 @@ describe("http.request", () => {
         "X-Keep": "1",
       };
       const withSecret = () => testContext({ secrets: { API_TOKEN: secret } });
-      let other: HttpTarget;
-      beforeAll(async () => {
-        other = await startHttpTarget();
-      });
-      afterAll(async () => {
-        await other?.close();
-      });
-      beforeEach(() => {
-        other.requests.length = 0;
+      const other = suiteResource(startHttpTarget, {
+        beforeEach: (t) => {
+          t.requests.length = 0;
+        },
+        close: (t) => t.close(),
       });
       const toOther = (path: string, status = 302) =>
         `${target.url}/redirect?status=${status}&to=${encodeURIComponent(`${other.url}${path}`)}`;

@@ -1,9 +1,10 @@
 // Secret values never come out of an action: not in its output, its error, or its log lines,
 // whatever form the value travels in (raw, URL-encoded, base64 inside Basic auth).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { httpRequest } from "@/lib/actions/http-request";
 import { transform } from "@/lib/actions/transform";
-import { type HttpTarget, startHttpTarget } from "../../fixtures/http-target";
+import { suiteResource } from "@/tests/helpers/suite-resource";
+import { startHttpTarget } from "../../fixtures/http-target";
 import { actionError, testContext } from "./helpers";
 
 const SECRET = "zq8-Secret/Value+42";
@@ -20,13 +21,7 @@ function expectClean(value: unknown) {
   for (const form of forms) expect(text).not.toContain(form);
 }
 
-let target: HttpTarget;
-beforeAll(async () => {
-  target = await startHttpTarget();
-});
-afterAll(async () => {
-  await target?.close();
-});
+const target = suiteResource(startHttpTarget, { close: (t) => t.close() });
 
 describe("secret redaction in actions", () => {
   it("redacts a secret echoed back in a response (header, query, Basic auth)", async () => {

@@ -2,7 +2,7 @@
 // OpenAI-compatible server: both wire APIs, streaming, tools, usage and failures.
 import { createOpenAI } from "@ai-sdk/openai";
 import { APICallError, generateText, isStepCount, streamText, type TextStreamPart, tool } from "ai";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
   createLanguageModel,
@@ -11,6 +11,7 @@ import {
   type ModelApi,
 } from "@/lib/ai/providers";
 import { parseEnv } from "@/lib/env";
+import { suiteResource } from "@/tests/helpers/suite-resource";
 import {
   httpError,
   type OpenAIServer,
@@ -21,15 +22,9 @@ import {
   toolCalls,
 } from "../../fixtures/openai-server";
 
-let server: OpenAIServer;
-beforeAll(async () => {
-  server = await startOpenAIServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
-beforeEach(() => {
-  server.reset();
+const server = suiteResource(startOpenAIServer, {
+  beforeEach: (s) => s.reset(),
+  close: (s) => s.close(),
 });
 
 const weatherTool = (calls: Array<{ city: string }>) =>

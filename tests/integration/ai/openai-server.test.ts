@@ -1,16 +1,11 @@
 // The test server's own contract, on the raw wire: what any OpenAI-compatible client sees.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type OpenAIServer, startOpenAIServer, text, toolCall } from "../../fixtures/openai-server";
+import { describe, expect, it } from "vitest";
+import { suiteResource } from "@/tests/helpers/suite-resource";
+import { startOpenAIServer, text, toolCall } from "../../fixtures/openai-server";
 
-let server: OpenAIServer;
-beforeAll(async () => {
-  server = await startOpenAIServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
-beforeEach(() => {
-  server.reset();
+const server = suiteResource(startOpenAIServer, {
+  beforeEach: (s) => s.reset(),
+  close: (s) => s.close(),
 });
 
 const post = (path: string, body: unknown) =>

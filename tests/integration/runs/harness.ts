@@ -3,7 +3,6 @@
 // registry. The app's lib/db singleton points at the test database.
 import { Inngest } from "inngest";
 import { serve } from "inngest/next";
-import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createEngine, type Engine } from "@/inngest/local/engine";
 import { silentLogger } from "@/inngest/local/interfaces";
 import { createActionContext } from "@/lib/actions/runtime/context";
@@ -18,6 +17,7 @@ import {
   type Effects,
 } from "@/tests/fixtures/runs/test-actions";
 import { createTestDatabase, type DriverName, type TestDatabase } from "@/tests/helpers/database";
+import { suiteResource } from "@/tests/helpers/suite-resource";
 import { freePort } from "@/tests/integration/engine/processes";
 
 export const APP_URL = "http://app.test";
@@ -64,29 +64,15 @@ export async function appClientPort(): Promise<number> {
 
 /**
  * A harness for the enclosing describe block: created before its tests, closed after them,
- * with the app's queries pointed at its database before each test. The returned object stands
- * for the harness once it exists.
+ * with the app's queries pointed at its database before each test.
  */
 export function harnessFor(
   driver: DriverName,
   options: Parameters<typeof createRunsHarness>[1] = {},
 ): RunsHarness {
-  let current: RunsHarness | undefined;
-  beforeAll(async () => {
-    current = await createRunsHarness(driver, options);
-  });
-  beforeEach(() => {
-    if (current) pointAppAt(current.database);
-  });
-  afterAll(async () => {
-    await current?.close();
-  });
-  return new Proxy({} as RunsHarness, {
-    get(_, key) {
-      if (!current) throw new Error("The runs harness is used before its beforeAll hook ran");
-      const value = current[key as keyof RunsHarness];
-      return typeof value === "function" ? value.bind(current) : value;
-    },
+  return suiteResource(() => createRunsHarness(driver, options), {
+    beforeEach: (h) => pointAppAt(h.database),
+    close: (h) => h.close(),
   });
 }
 
