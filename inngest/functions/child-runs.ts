@@ -6,7 +6,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { type GetStepTools, type Inngest, type InngestFunction, NonRetriableError } from "inngest";
 import { type ReadyUnit, resolveUnitInput, type UnitResult } from "@/lib/plan/progress";
-import { errorRecord, recordAttemptFinished, recordAttemptStarted } from "@/lib/runs/records";
+import { recordAttemptFinished, recordAttemptStarted, recordStartFailed } from "@/lib/runs/records";
 import { prepareRun } from "@/lib/runs/start-run";
 import { messageOf, type RunInfo } from "./unit-steps";
 
@@ -60,15 +60,7 @@ export async function startChildRun(args: {
       startedAt: startedAt.toISOString(),
     };
   } catch (error) {
-    await recordAttemptFinished({
-      runId: run.runId,
-      unitId: unit.id,
-      attempt: 1,
-      status: "failed",
-      error: errorRecord(error),
-      startedAt,
-      finishedAt: new Date(),
-    });
+    await recordStartFailed({ runId: run.runId, unitId: unit.id, error, startedAt });
     throw new NonRetriableError(messageOf(error));
   }
 }

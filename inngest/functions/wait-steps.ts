@@ -9,7 +9,7 @@ import { armWait, consumeWaitSignal, getWaitSignal } from "@/lib/db/run-queries"
 import { parseDuration } from "@/lib/plan/duration";
 import { type ReadyUnit, resolveUnitInput, type UnitResult } from "@/lib/plan/progress";
 import { eventMatchScope, waitDeadline, waitUntilInstant } from "@/lib/plan/waits";
-import { errorRecord, recordAttemptFinished, recordAttemptStarted } from "@/lib/runs/records";
+import { recordAttemptFinished, recordAttemptStarted, recordStartFailed } from "@/lib/runs/records";
 import { waitResumed } from "../client";
 import { messageOf, type RunInfo } from "./unit-steps";
 
@@ -62,15 +62,7 @@ export async function armUnitWait(args: { run: RunInfo; unit: ReadyUnit }): Prom
     input = await resolveUnitInput(unit);
     deadline = waitDeadlineFor(unit.step.action, input, startedAt.toISOString(), unit.env.timeZone);
   } catch (error) {
-    await recordAttemptFinished({
-      runId: run.runId,
-      unitId: unit.id,
-      attempt: 1,
-      status: "failed",
-      error: errorRecord(error),
-      startedAt,
-      finishedAt: new Date(),
-    });
+    await recordStartFailed({ runId: run.runId, unitId: unit.id, error, startedAt });
     throw new NonRetriableError(`wait could not start: ${(error as Error).message}`);
   }
   const listensFor = unit.step.action === "wait.event" && typeof input.event === "string";

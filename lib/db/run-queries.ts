@@ -25,6 +25,7 @@ import {
   TERMINAL_STATUSES,
   type TerminalStatus,
 } from "@/lib/runs/status";
+import type { Transaction } from "./client";
 import { queryDb as db, queryDbHandle as handle } from "./index";
 import {
   type EventWaitMatcher,
@@ -359,11 +360,9 @@ type NewRunEvent = {
   at?: Date;
 };
 
-type Tx = Parameters<Parameters<Awaited<ReturnType<typeof db>>["transaction"]>[0]>[0];
-
 /** Appends an event inside a transaction: once per key, numbered after the run's last one. */
 async function insertRunEvent(
-  tx: Tx,
+  tx: Transaction,
   { runId, key, message, level = "info", stepId, data, at }: NewRunEvent,
 ): Promise<number | undefined> {
   await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, runId)).for("update");

@@ -8,11 +8,9 @@
 import "server-only";
 import { and, asc, desc, eq, inArray, max, ne, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import { queryDb as db, type getDb } from "./index";
+import type { Transaction } from "./client";
+import { queryDb as db } from "./index";
 import { type Workflow, type WorkflowVersion, workflows, workflowVersions } from "./schema";
-
-type Database = Awaited<ReturnType<typeof getDb>>;
-type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 const notFound = () =>
   new AppError("not_found:workflow", "This workflow does not exist or is not yours.");

@@ -129,65 +129,68 @@ export async function recordAttemptFinished(args: {
   await refreshRunStatus({ runId: args.runId });
 }
 
-export async function recordSkipped(args: {
+/**
+ * A unit the run's progress decided without running it (skipped, or failed because its
+ * condition or forEach could not be evaluated): one attempt 0 at `at`, and its event.
+ */
+async function recordDecidedUnit(
+  args: { runId: string; unitId: string; at: Date },
+  outcome:
+    | { status: "skipped"; reason: string; cause: string }
+    | { status: "failed"; message: string },
+) {
+  const { stepId, iteration } = splitUnitId(args.unitId);
+  const skipped = outcome.status === "skipped";
+  await upsertStepAttempt({
+    runId: args.runId,
+    stepId,
+    iteration,
+    attempt: 0,
+    status: outcome.status,
+    ...(skipped
+      ? { output: { reason: outcome.reason, cause: outcome.cause } }
+      : { error: { message: truncateMessage(outcome.message) } }),
+    startedAt: args.at,
+    finishedAt: args.at,
+  });
+  await appendRunEvent({
+    runId: args.runId,
+    key: `${args.unitId}:${skipped ? "skipped" : "decided-failed"}`,
+    stepId,
+    ...(skipped ? {} : { level: "error" as const }),
+    message: skipped
+      ? `${args.unitId} skipped: ${outcome.reason}`
+      : `${args.unitId} failed: ${outcome.message}`,
+    data: skipped
+      ? {
+          unitId: args.unitId,
+          iteration,
+          status: "skipped",
+          reason: outcome.reason,
+          cause: outcome.cause,
+        }
+      : { unitId: args.unitId, iteration, status: "failed", error: { message: outcome.message } },
+  });
+}
+
+export function recordSkipped(args: {
   runId: string;
   unitId: string;
   reason: string;
   cause: string;
   at: Date;
 }) {
-  const { stepId, iteration } = splitUnitId(args.unitId);
-  await upsertStepAttempt({
-    runId: args.runId,
-    stepId,
-    iteration,
-    attempt: 0,
-    status: "skipped",
-    output: { reason: args.reason, cause: args.cause },
-    startedAt: args.at,
-    finishedAt: args.at,
-  });
-  await appendRunEvent({
-    runId: args.runId,
-    key: `${args.unitId}:skipped`,
-    stepId,
-    message: `${args.unitId} skipped: ${args.reason}`,
-    data: {
-      unitId: args.unitId,
-      iteration,
-      status: "skipped",
-      reason: args.reason,
-      cause: args.cause,
-    },
-  });
+  return recordDecidedUnit(args, { status: "skipped", reason: args.reason, cause: args.cause });
 }
 
-/** A failure decided by the run's progress (`nextActions`) (a condition or forEach that could not be evaluated). */
-export async function recordDecidedFailure(args: {
+/** A failure decided by the run's progress (a condition or forEach that could not be evaluated). */
+export function recordDecidedFailure(args: {
   runId: string;
   unitId: string;
   message: string;
   at: Date;
 }) {
-  const { stepId, iteration } = splitUnitId(args.unitId);
-  await upsertStepAttempt({
-    runId: args.runId,
-    stepId,
-    iteration,
-    attempt: 0,
-    status: "failed",
-    error: { message: truncateMessage(args.message) },
-    startedAt: args.at,
-    finishedAt: args.at,
-  });
-  await appendRunEvent({
-    runId: args.runId,
-    key: `${args.unitId}:decided-failed`,
-    stepId,
-    level: "error",
-    message: `${args.unitId} failed: ${args.message}`,
-    data: { unitId: args.unitId, iteration, status: "failed", error: { message: args.message } },
-  });
+  return recordDecidedUnit(args, { status: "failed", message: args.message });
 }
 
 /** A loop step's combined result (the list of item outputs) as one event. */
@@ -213,6 +216,24 @@ export async function recordLoopFinished(args: {
 
 /** The key of a run's last log entry, written once the run has ended. */
 export const RUN_FINISHED_KEY = "run:finished";
+
+/** A unit whose only attempt failed before it could start (its input, its wait, its child). */
+export function recordStartFailed(args: {
+  runId: string;
+  unitId: string;
+  error: unknown;
+  startedAt: Date;
+}) {
+  return recordAttemptFinished({
+    runId: args.runId,
+    unitId: args.unitId,
+    attempt: 1,
+    status: "failed",
+    error: errorRecord(args.error),
+    startedAt: args.startedAt,
+    finishedAt: new Date(),
+  });
+}
 
 export async function recordRunFinished(args: {
   runId: string;

@@ -1,14 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { AuthPage } from "./pages/auth-page";
+import { signUp } from "./pages/flows";
 
-const password = "correct horse battery";
+const _password = "correct horse battery";
 
 test.describe("/api/chat refuses bad input with a JSON error", () => {
   test.beforeEach(async ({ page }) => {
-    await new AuthPage(page).register(
-      `api-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`,
-      password,
-    );
+    await signUp(page, "api");
     await expect(page.getByTestId("empty-state")).toBeVisible();
   });
 
@@ -88,10 +85,7 @@ test.describe("the trust boundary of the running app", () => {
   });
 
   test("a state-changing request from another origin is refused with 403", async ({ page }) => {
-    await new AuthPage(page).register(
-      `origin-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`,
-      password,
-    );
+    await signUp(page, "origin");
     await expect(page.getByTestId("empty-state")).toBeVisible();
     // The session cookie rides along, as it would from a page on another port of this host.
     const foreign = await page.request.post("/api/secrets", {

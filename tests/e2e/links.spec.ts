@@ -1,44 +1,8 @@
 // What outside systems and people reach by link: a resume link opened in a browser shows a page
 // that decides nothing until a button is pressed; a webhook called many times gathers its runs
 // in one message of the thread. Screenshots at desktop and phone sizes, light and dark.
-import { expect, type Page, type TestInfo, test } from "@playwright/test";
-import { AuthPage } from "./pages/auth-page";
-import { ChatPage } from "./pages/chat-page";
-import { PlanCard } from "./pages/plan-card";
-
-async function signUp(page: Page, prefix: string) {
-  await new AuthPage(page).register(
-    `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`,
-    "correct horse battery",
-  );
-}
-
-async function approvedPlan(page: Page, fixture: string) {
-  const chat = new ChatPage(page);
-  await chat.send(`/plan ${fixture}`);
-  const plan = new PlanCard(page, 1);
-  await expect(plan.root).toBeVisible();
-  await expect(page.getByTestId("thread-title")).toHaveText(`/plan ${fixture}`);
-  await plan.approve();
-  await plan.expectState("approved");
-  return plan;
-}
-
-async function shoot(page: Page, testInfo: TestInfo, name: string, focus?: () => Promise<void>) {
-  for (const [width, height] of [
-    [1280, 800],
-    [390, 844],
-  ] as const) {
-    for (const colorScheme of ["light", "dark"] as const) {
-      await page.setViewportSize({ width, height });
-      await page.emulateMedia({ colorScheme });
-      await focus?.();
-      await page.screenshot({ path: testInfo.outputPath(`${name}-${width}-${colorScheme}.png`) });
-    }
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.emulateMedia({ colorScheme: "light" });
-}
+import { expect, test } from "@playwright/test";
+import { approvedPlan, shootAll, signUp } from "./pages/flows";
 
 test("an approval link shows what is asked, decides only on a button, and only once", async ({
   page,
@@ -69,11 +33,11 @@ test("an approval link shows what is asked, decides only on a button, and only o
   await expect(page.getByTestId("resume-prompt")).toHaveText(
     "Ship version 2.4 to every customer today?",
   );
-  await shoot(page, testInfo, "resume-page");
+  await shootAll(page, testInfo, "resume-page");
 
   await page.getByTestId("resume-approve").click();
   await expect(page.getByTestId("resume-state")).toHaveText(/^Approved\./);
-  await shoot(page, testInfo, "resume-approved");
+  await shootAll(page, testInfo, "resume-approved");
 
   // Opened again, the link says it was already decided.
   await page.goto(url as string);
@@ -118,7 +82,7 @@ test("a webhook called several times gathers its runs in one message of the thre
   await expect(batch.getByTestId("batch-posts")).toContainText("Grace");
   // No run card or summary per run.
   await expect(page.getByTestId("run-card")).toHaveCount(0);
-  await shoot(page, testInfo, "webhook-batch", () => batch.scrollIntoViewIfNeeded());
+  await shootAll(page, testInfo, "webhook-batch", batch);
 
   await batch.getByTestId("batch-runs").getByRole("button").first().click();
   await expect(batch.getByTestId("run-card")).toBeVisible();

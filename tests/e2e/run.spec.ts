@@ -1,6 +1,6 @@
 import { expect, type Page, type TestInfo, test } from "@playwright/test";
-import { AuthPage } from "./pages/auth-page";
 import { ChatPage } from "./pages/chat-page";
+import { approvedPlan, shootAll, signUp } from "./pages/flows";
 import { PlanCard } from "./pages/plan-card";
 import { countRunReads, RunCard } from "./pages/run-card";
 
@@ -12,50 +12,15 @@ function expectFewRunReads(reads: Map<string, number>, testInfo: TestInfo) {
   for (const count of reads.values()) expect(count).toBeLessThanOrEqual(2);
 }
 
-async function signUp(page: Page, prefix: string) {
-  await new AuthPage(page).register(
-    `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`,
-    "correct horse battery",
-  );
-}
-
-async function approvedPlan(page: Page, fixture: string) {
-  await new ChatPage(page).send(`/plan ${fixture}`);
-  const plan = new PlanCard(page, 1);
-  await expect(plan.root).toBeVisible();
-  await expect(page.getByTestId("thread-title")).toHaveText(`/plan ${fixture}`);
-  await plan.approve();
-  await plan.expectState("approved");
-  return plan;
-}
-
-/** The card at desktop and phone sizes, light and dark. */
-async function shootCard(page: Page, card: RunCard, testInfo: TestInfo, name: string) {
-  for (const [width, height] of [
-    [1280, 800],
-    [390, 844],
-  ] as const) {
-    for (const colorScheme of ["light", "dark"] as const) {
-      await page.setViewportSize({ width, height });
-      await page.emulateMedia({ colorScheme });
-      await card.root.scrollIntoViewIfNeeded();
-      await page.screenshot({ path: testInfo.outputPath(`${name}-${width}-${colorScheme}.png`) });
-      await card.root.screenshot({
-        path: testInfo.outputPath(`${name}-${width}-${colorScheme}-card.png`),
-      });
-    }
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.emulateMedia({ colorScheme: "light" });
+/** The card at desktop and phone sizes, light and dark (with the card on its own). */
+function shootCard(page: Page, card: RunCard, testInfo: TestInfo, name: string) {
+  return shootAll(page, testInfo, name, card.root, { alsoSubject: true });
 }
 
 test("an approved plan runs from its card, streams progress, and leaves its results in the thread", async ({
   page,
 }, testInfo) => {
-  await new AuthPage(page).register(
-    `runner-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`,
-    "correct horse battery",
-  );
+  await signUp(page, "runner");
   const chat = new ChatPage(page);
   await chat.send("/plan greeting");
   const card = new PlanCard(page, 1);

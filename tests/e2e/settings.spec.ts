@@ -1,13 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { AuthPage } from "./pages/auth-page";
+import { signUp } from "./pages/flows";
 
 test("secrets are added, replaced and deleted, and their values are never shown again", async ({
   page,
 }, testInfo) => {
-  await new AuthPage(page).register(
-    `secrets-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`,
-    "correct horse battery",
-  );
+  await signUp(page, "secrets");
   await expect(page.getByTestId("empty-state")).toBeVisible();
   await page.goto("/settings");
   const panel = page.getByTestId("secrets-panel");
