@@ -22,6 +22,27 @@ function firstIssue(error: { issues: { message: string }[] }) {
   return error.issues[0]?.message ?? "Check the form and try again.";
 }
 
+/**
+ * Signs in with a password; a refusal becomes the form's message (`refused` for a wrong
+ * password). A success throws Next's redirect, which must travel on.
+ */
+async function signInOrSay(
+  credentials: { email: string; password: string; redirectTo: string },
+  refused: string,
+  fields: AuthFormState["fields"],
+): Promise<AuthFormState> {
+  try {
+    await signIn("credentials", credentials);
+  } catch (error) {
+    if (error instanceof LoginThrottled) {
+      return { status: "error", message: refusalMessage("login", error.retryAfterSeconds), fields };
+    }
+    if (error instanceof AuthError) return { status: "error", message: refused, fields };
+    throw error; // the redirect thrown by a successful signIn
+  }
+  return { status: "idle" };
+}
+
 export async function signInAction(_: AuthFormState, form: FormData): Promise<AuthFormState> {
   const parsed = signInSchema.safeParse({
     email: form.get("email"),
@@ -29,22 +50,11 @@ export async function signInAction(_: AuthFormState, form: FormData): Promise<Au
   });
   const fields = { email: String(form.get("email") ?? "") };
   if (!parsed.success) return { status: "error", message: firstIssue(parsed.error), fields };
-  try {
-    await signIn("credentials", { ...parsed.data, redirectTo: safeRedirect(form.get("next")) });
-  } catch (error) {
-    if (error instanceof LoginThrottled) {
-      return {
-        status: "error",
-        message: refusalMessage("login", error.retryAfterSeconds),
-        fields,
-      };
-    }
-    if (error instanceof AuthError) {
-      return { status: "error", message: "Wrong email or password.", fields };
-    }
-    throw error; // the redirect thrown by a successful signIn
-  }
-  return { status: "idle" };
+  return signInOrSay(
+    { ...parsed.data, redirectTo: safeRedirect(form.get("next")) },
+    "Wrong email or password.",
+    fields,
+  );
 }
 
 export async function signUpAction(_: AuthFormState, form: FormData): Promise<AuthFormState> {
@@ -66,21 +76,7 @@ export async function signUpAction(_: AuthFormState, form: FormData): Promise<Au
     if (error instanceof AppError) return { status: "error", message: error.message, fields };
     throw error;
   }
-  try {
-    await signIn("credentials", { email, password, redirectTo: "/" });
-  } catch (error) {
-    if (error instanceof LoginThrottled) {
-      return {
-        status: "error",
-        message: refusalMessage("login", error.retryAfterSeconds),
-        fields,
-      };
-    }
-    if (error instanceof AuthError)
-      return { status: "error", message: REGISTRATION_REFUSED, fields };
-    throw error; // the redirect thrown by a successful signIn
-  }
-  return { status: "idle" };
+  return signInOrSay({ email, password, redirectTo: "/" }, REGISTRATION_REFUSED, fields);
 }
 
 export async function signOutAction() {

@@ -12,16 +12,18 @@ const httpUrl = z
   .url("Enter the server's URL, like https://mcp.example.com/mcp")
   .refine((value) => /^https?:\/\//i.test(value), "The URL must start with http:// or https://");
 
+const serverName = z
+  .string()
+  .trim()
+  .regex(
+    MCP_SERVER_NAME_PATTERN,
+    "Use lowercase letters, digits, - and _, starting with a letter (like calendar), at most 40 characters.",
+  );
+
 /** The form a person submits (settings page and API). */
 export const mcpServerInputSchema = z.discriminatedUnion("transport", [
   z.strictObject({
-    name: z
-      .string()
-      .trim()
-      .regex(
-        MCP_SERVER_NAME_PATTERN,
-        "Use lowercase letters, digits, - and _, starting with a letter (like calendar), at most 40 characters.",
-      ),
+    name: serverName,
     transport: z.literal("http"),
     url: httpUrl,
     headerName: z
@@ -32,13 +34,7 @@ export const mcpServerInputSchema = z.discriminatedUnion("transport", [
     headerSecret: secretNameSchema.optional(),
   }),
   z.strictObject({
-    name: z
-      .string()
-      .trim()
-      .regex(
-        MCP_SERVER_NAME_PATTERN,
-        "Use lowercase letters, digits, - and _, starting with a letter (like calendar), at most 40 characters.",
-      ),
+    name: serverName,
     transport: z.literal("stdio"),
     command: z.string().trim().min(1, "Enter the command to run.").max(500),
     args: z.array(z.string().max(1000)).max(50).default([]),

@@ -1,8 +1,25 @@
 // Points the app's process-wide database (lib/db) at a test database, then loads the queries.
 import type { DbHandle } from "@/lib/db/client";
+import { createTestDatabase, type DriverName, type TestDatabase } from "./database";
+import { suiteResource } from "./suite-resource";
 
 export async function useDatabaseForQueries(handle: DbHandle) {
   (globalThis as unknown as { flowchatDb?: Promise<DbHandle> }).flowchatDb =
     Promise.resolve(handle);
   return import("@/lib/db/queries");
+}
+
+/**
+ * A private database the app's queries use, for the enclosing describe block (or file):
+ * created and pointed at before its tests, dropped after them.
+ */
+export function queriesDatabase(driver: DriverName): TestDatabase {
+  return suiteResource(
+    async () => {
+      const database = await createTestDatabase(driver);
+      await useDatabaseForQueries(database);
+      return database;
+    },
+    { close: (database) => database.drop() },
+  );
 }

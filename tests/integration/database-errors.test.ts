@@ -5,14 +5,13 @@
 import { Inngest } from "inngest";
 import { serve } from "inngest/next";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createEngine, type Engine } from "@/inngest/local/engine";
-import { silentLogger } from "@/inngest/local/interfaces";
 import { functionMiddleware } from "@/inngest/middleware/safe-errors";
 import { asDatabaseError } from "@/lib/db/errors";
 import { runSteps } from "@/lib/db/schema";
 import { logError } from "@/lib/log";
 import { toFetch } from "@/tests/fixtures/inngest-app/app";
 import { createTestDatabase, drivers, type TestDatabase } from "@/tests/helpers/database";
+import { engineSuite } from "@/tests/integration/engine/harness";
 
 const SECRET = "pl41ntext-secret-9f2c";
 const keys = {
@@ -77,22 +76,12 @@ describe.each(drivers)("database errors on %s", (driver) => {
 });
 
 describe("a step that fails with a database error", () => {
-  let database: TestDatabase;
-  let engine: Engine;
+  const suite = engineSuite({ pollIntervalMs: 100, ...keys });
   beforeAll(async () => {
-    database = await createTestDatabase("pglite");
-    engine = createEngine({
-      db: database,
-      port: 0,
-      logger: silentLogger,
-      pollIntervalMs: 100,
-      ...keys,
-    });
-    await engine.start();
     const client = new Inngest({
       id: "db-errors",
       isDev: false,
-      baseUrl: engine.url,
+      baseUrl: suite.engine.url,
       logger: { info() {}, warn() {}, error() {}, debug() {} },
       ...keys,
     });
@@ -105,34 +94,30 @@ describe("a step that fails with a database error", () => {
       },
       async ({ step }) => {
         await step.run("write", async () => {
-          throw await failingInsert(database);
+          throw await failingInsert(suite.database);
         });
       },
     );
-    await engine.sync({
+    await suite.engine.sync({
       url: "http://db-errors.test/api/inngest",
       fetch: toFetch(serve({ client, functions: [fn] })),
     });
   });
-  afterAll(async () => {
-    await engine?.stop();
-    await database?.drop();
-  });
 
   it("is stored by the engine without SQL or parameters, and not retried", async () => {
-    const [eventId] = await engine.send({ name: "test/leaky", data: {} });
+    const [eventId] = await suite.engine.send({ name: "test/leaky", data: {} });
     await expect
-      .poll(async () => (await engine.listRuns({ eventId }))[0]?.status, { timeout: 20_000 })
+      .poll(async () => (await suite.engine.listRuns({ eventId }))[0]?.status, { timeout: 20_000 })
       .toBe("failed");
-    const [run] = await engine.listRuns({ eventId });
-    const detail = await engine.getRun(run.id);
+    const [run] = await suite.engine.listRuns({ eventId });
+    const detail = await suite.engine.getRun(run.id);
     const everything = JSON.stringify(detail);
     expect(everything).toContain("SQLSTATE 23503");
     expect(everything).not.toContain(SECRET);
     expect(everything).not.toMatch(/insert into|params:/i);
     const attempts = detail?.steps.flatMap((s) => s.attempts) ?? [];
     expect(attempts).toHaveLength(1);
-    const stored = await engine.sql.query("select * from engine.steps");
+    const stored = await suite.engine.sql.query("select * from engine.steps");
     expect(JSON.stringify(stored)).not.toContain(SECRET);
   });
 });

@@ -1,17 +1,13 @@
-// A plan may be drafted before its secrets exist, but it is neither approved nor run until the
-// person has stored every secret it names.
-import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixturePlan } from "../fixtures/plans";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { useDatabaseForQueries } from "../helpers/queries";
 
 process.env.DATA_DIR ??= path.join(os.tmpdir(), `flowchat-secrets-${process.pid}`);
 
-const slackPlan = JSON.parse(
-  readFileSync(path.join(import.meta.dirname, "../fixtures/plans/signup-to-slack.json"), "utf8"),
-);
+const slackPlan = fixturePlan("signup-to-slack");
 
 describe("secrets a plan names", () => {
   let database: TestDatabase;

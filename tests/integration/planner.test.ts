@@ -1,15 +1,10 @@
-// The planner end to end through the real `@ai-sdk/openai` provider against the local
-// OpenAI-compatible server, on both database drivers: a scripted tool call becomes a saved
-// draft, a revision becomes version 2 with a diff, and the workflow routes carry out the
-// person's decisions (approve, reject, edit) for the owner only.
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { streamText } from "ai";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLanguageModel, type ModelApi } from "@/lib/ai/providers";
 import type { PlannerToolOutput } from "@/lib/ai/tools/planner-types";
 import { suiteResource } from "@/tests/helpers/suite-resource";
 import { startOpenAIServer, text, toolCall } from "../fixtures/openai-server";
+import { fixturePlan } from "../fixtures/plans";
 import { createTestDatabase, drivers, type TestDatabase } from "../helpers/database";
 import { useDatabaseForQueries } from "../helpers/queries";
 
@@ -17,10 +12,7 @@ import { useDatabaseForQueries } from "../helpers/queries";
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined }));
 vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId }));
 
-const fixture = (name: string) =>
-  JSON.parse(
-    readFileSync(path.join(import.meta.dirname, "../fixtures/plans", `${name}.json`), "utf8"),
-  );
+const fixture = fixturePlan;
 
 const digest = fixture("morning-incident-digest");
 

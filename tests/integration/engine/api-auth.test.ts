@@ -4,12 +4,10 @@
 // host without keys is refused at start.
 import { Inngest } from "inngest";
 import { serve } from "inngest/next";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEngine, type Engine } from "@/inngest/local/engine";
-import { silentLogger } from "@/inngest/local/interfaces";
+import { describe, expect, it } from "vitest";
 import { hashSigningKey } from "@/inngest/local/protocol/signing";
 import { toFetch } from "@/tests/fixtures/inngest-app/app";
-import { createTestDatabase, type TestDatabase } from "@/tests/helpers/database";
+import { engineSuite } from "./harness";
 import { spawnTs } from "./processes";
 
 const SIGNING_KEY = "signkey-prod-00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
@@ -26,26 +24,10 @@ const routes: [method: string, path: string, body?: unknown][] = [
 ];
 
 describe("the executor's HTTP API with keys", () => {
-  let database: TestDatabase;
-  let engine: Engine;
-  beforeAll(async () => {
-    database = await createTestDatabase("pglite");
-    engine = createEngine({
-      db: database,
-      port: 0,
-      signingKey: SIGNING_KEY,
-      eventKey: EVENT_KEY,
-      logger: silentLogger,
-    });
-    await engine.start();
-  });
-  afterAll(async () => {
-    await engine.stop();
-    await database.drop();
-  });
+  const suite = engineSuite({ signingKey: SIGNING_KEY, eventKey: EVENT_KEY });
 
   const call = (method: string, path: string, body?: unknown, authorization?: string) =>
-    fetch(`${engine.url}${path}`, {
+    fetch(`${suite.engine.url}${path}`, {
       method,
       headers: {
         "content-type": "application/json",
@@ -86,7 +68,9 @@ describe("the executor's HTTP API with keys", () => {
         { id: "spy-app-x", name: "x", triggers: [{ event: "workflow/run.requested" }], steps: {} },
       ],
     });
-    const rows = await engine.sql.query("select id from engine.functions where app_id = 'spy-app'");
+    const rows = await suite.engine.sql.query(
+      "select id from engine.functions where app_id = 'spy-app'",
+    );
     expect(rows).toEqual([]);
   });
 
@@ -101,7 +85,7 @@ describe("the executor's HTTP API with keys", () => {
     expect(wrong.status).toBe(401);
     const anyKey = await call("POST", "/e/NO_EVENT_KEY_SET", [{ name: "test/forged", data: {} }]);
     expect(anyKey.status).toBe(401);
-    const forged = await engine.sql.query(
+    const forged = await suite.engine.sql.query(
       "select id from engine.events where name = 'test/forged'",
     );
     expect(forged).toEqual([]);
@@ -114,7 +98,7 @@ describe("the executor's HTTP API with keys", () => {
     const client = new Inngest({
       id: "keyed-app",
       isDev: false,
-      baseUrl: engine.url,
+      baseUrl: suite.engine.url,
       signingKey: SIGNING_KEY,
       eventKey: EVENT_KEY,
       logger: { info() {}, warn() {}, error() {}, debug() {} },
@@ -127,7 +111,7 @@ describe("the executor's HTTP API with keys", () => {
     // A plain PUT makes the SDK post its config to /fn/register itself.
     const res = await handler(new Request("http://keyed.test/api/inngest", { method: "PUT" }));
     expect(res.status).toBe(200);
-    const rows = await engine.sql.query(
+    const rows = await suite.engine.sql.query(
       "select id from engine.functions where app_id = 'keyed-app'",
     );
     expect(rows).toEqual([{ id: "keyed-app-hello" }]);
@@ -135,7 +119,7 @@ describe("the executor's HTTP API with keys", () => {
     const impostor = new Inngest({
       id: "impostor",
       isDev: false,
-      baseUrl: engine.url,
+      baseUrl: suite.engine.url,
       signingKey: "signkey-prod-ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
       eventKey: EVENT_KEY,
       logger: { info() {}, warn() {}, error() {}, debug() {} },
@@ -148,7 +132,7 @@ describe("the executor's HTTP API with keys", () => {
     await toFetch(
       serve({ client: impostor, functions: [other], serveOrigin: "http://impostor.test" }),
     )(new Request("http://impostor.test/api/inngest", { method: "PUT" }));
-    const spies = await engine.sql.query(
+    const spies = await suite.engine.sql.query(
       "select id from engine.functions where app_id = 'impostor'",
     );
     expect(spies).toEqual([]);

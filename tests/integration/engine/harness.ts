@@ -4,6 +4,7 @@ import { createEngine, type Engine, type EngineOptions } from "@/inngest/local/e
 import { silentLogger } from "@/inngest/local/interfaces";
 import { createTestApp, type TestApp, type TestAppOptions } from "@/tests/fixtures/inngest-app/app";
 import { createTestDatabase, type DriverName, type TestDatabase } from "@/tests/helpers/database";
+import { suiteResource } from "@/tests/helpers/suite-resource";
 
 export type Harness = {
   database: TestDatabase;
@@ -72,4 +73,28 @@ export async function createHarness(
       await database.drop();
     },
   };
+}
+
+/**
+ * An engine alone on a private PGlite database for the enclosing describe block (started
+ * before its tests, stopped and dropped after), with the given options (keys, port…).
+ */
+export function engineSuite(options: Omit<Partial<EngineOptions>, "db"> = {}): {
+  database: TestDatabase;
+  engine: Engine;
+} {
+  return suiteResource(
+    async () => {
+      const database = await createTestDatabase("pglite");
+      const engine = createEngine({ db: database, port: 0, logger: silentLogger, ...options });
+      await engine.start();
+      return { database, engine };
+    },
+    {
+      close: async ({ database, engine }) => {
+        await engine.stop();
+        await database.drop();
+      },
+    },
+  );
 }

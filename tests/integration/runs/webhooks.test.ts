@@ -61,15 +61,7 @@ describe("webhook triggers", () => {
   it("refuses a 50 MB body with a forged token without reading it", async () => {
     const manual = await h.workflow(plan([{ id: "a", action: "transform", input: { value: 1 } }]));
     const body = endlessBody(50 * 1024 * 1024);
-    const response = await hooks.POST(
-      new Request("http://app.test/api/hooks/x", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: body.stream,
-        duplex: "half",
-      } as RequestInit),
-      ctx(`${manual}.${"A".repeat(43)}`),
-    );
+    const response = await hooks.POST(body.request(), ctx(`${manual}.${"A".repeat(43)}`));
     expect(response.status).toBe(404);
     // Nothing beyond what the stream pre-buffers on its own was pulled.
     expect(body.pulled()).toBeLessThanOrEqual(64 * 1024);
@@ -84,15 +76,7 @@ describe("webhook triggers", () => {
     const { listRecentRuns } = await import("@/lib/db/run-queries");
     const before = (await listRecentRuns({ userId: h.userId, workflowId, limit: 50 })).length;
     const body = endlessBody(50 * 1024 * 1024);
-    const response = await hooks.POST(
-      new Request("http://app.test/api/hooks/x", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: body.stream,
-        duplex: "half",
-      } as RequestInit),
-      ctx(webhookToken(workflowId)),
-    );
+    const response = await hooks.POST(body.request(), ctx(webhookToken(workflowId)));
     expect(response.status).toBe(413);
     expect((await response.json()).error.message).toMatch(/too large \(1 MB at most\)/);
     expect(body.pulled()).toBeLessThan(2 * 1024 * 1024);
@@ -170,5 +154,15 @@ function endlessBody(size: number) {
       controller.enqueue(chunk);
     },
   });
-  return { stream, pulled: () => pulled };
+  return {
+    pulled: () => pulled,
+    /** A JSON POST to a webhook URL whose body is this stream. */
+    request: () =>
+      new Request("http://app.test/api/hooks/x", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: stream,
+        duplex: "half",
+      } as RequestInit),
+  };
 }

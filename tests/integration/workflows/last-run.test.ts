@@ -1,34 +1,25 @@
-// The Workflows page shows each workflow's last run however old it is: a busy workflow's
-// history does not push a quiet one's last run out of sight.
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { renderToStaticMarkup } from "react-dom/server";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { runs } from "@/lib/db/schema";
-import { createTestDatabase, drivers, type TestDatabase } from "../../helpers/database";
-import { useDatabaseForQueries } from "../../helpers/queries";
+import { fixturePlan } from "../../fixtures/plans";
+import { drivers } from "../../helpers/database";
+import { queriesDatabase } from "../../helpers/queries";
 
 const session = { userId: undefined as string | undefined };
 vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId }));
 
-const greeting = JSON.parse(
-  readFileSync(path.join(import.meta.dirname, "../../fixtures/plans/greeting.json"), "utf8"),
-);
+const greeting = fixturePlan("greeting");
 
 describe.each(drivers)("the last run of each workflow on %s", (driver) => {
-  let database: TestDatabase;
+  const database = queriesDatabase(driver);
   let q: typeof import("@/lib/db/queries");
   let w: typeof import("@/lib/db/workflow-queries");
   let r: typeof import("@/lib/db/run-queries");
 
   beforeAll(async () => {
-    database = await createTestDatabase(driver);
-    q = await useDatabaseForQueries(database);
+    q = await import("@/lib/db/queries");
     w = await import("@/lib/db/workflow-queries");
     r = await import("@/lib/db/run-queries");
-  });
-  afterAll(async () => {
-    await database?.drop();
   });
 
   async function workflow(userId: string, title: string) {

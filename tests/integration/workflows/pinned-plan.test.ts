@@ -1,29 +1,20 @@
-// A stored version becomes a typed plan in one place, owner-checked, with a typed failure for a
-// version that is missing, another person's, or no longer reads as a plan.
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, drivers, type TestDatabase } from "../../helpers/database";
-import { useDatabaseForQueries } from "../../helpers/queries";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fixturePlan } from "../../fixtures/plans";
+import { drivers } from "../../helpers/database";
+import { queriesDatabase } from "../../helpers/queries";
 
-const greeting = JSON.parse(
-  readFileSync(path.join(import.meta.dirname, "../../fixtures/plans/greeting.json"), "utf8"),
-);
+const greeting = fixturePlan("greeting");
 
 describe.each(drivers)("loading a pinned plan on %s", (driver) => {
-  let database: TestDatabase;
+  queriesDatabase(driver);
   let q: typeof import("@/lib/db/queries");
   let w: typeof import("@/lib/db/workflow-queries");
   let pinned: typeof import("@/lib/workflows/pinned-plan");
 
   beforeAll(async () => {
-    database = await createTestDatabase(driver);
-    q = await useDatabaseForQueries(database);
+    q = await import("@/lib/db/queries");
     w = await import("@/lib/db/workflow-queries");
     pinned = await import("@/lib/workflows/pinned-plan");
-  });
-  afterAll(async () => {
-    await database?.drop();
   });
 
   it("gives the owner the version with its plan parsed", async () => {

@@ -1,6 +1,3 @@
-// The plan card's data and graph layout, built from stored rows without a database.
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { layoutPlan, TRIGGER_ID } from "@/app/(chat)/_components/plan/plan-layout";
 import type { ChatMessage } from "@/lib/ai/types";
@@ -9,11 +6,9 @@ import type { Plan } from "@/lib/plan";
 import { buildPlanCard, planVersionIds } from "@/lib/workflows/plan-card";
 import { triggerInWords } from "@/lib/workflows/trigger-words";
 import { changesSince } from "@/lib/workflows/version-diff";
+import { fixturePlan } from "../../fixtures/plans";
 
-const fixture = (name: string): Plan =>
-  JSON.parse(
-    readFileSync(path.join(import.meta.dirname, "../../fixtures/plans", `${name}.json`), "utf8"),
-  );
+const fixture = (name: string) => fixturePlan(name) as unknown as Plan;
 
 const digest = fixture("morning-incident-digest");
 const at = new Date("2026-03-27T12:00:00Z"); // a Friday
