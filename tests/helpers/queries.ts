@@ -1,5 +1,6 @@
 // Points the app's process-wide database (lib/db) at a test database, then loads the queries.
 import type { DbHandle } from "@/lib/db/client";
+import { resetEnvForTests } from "@/lib/env";
 import { createTestDatabase, type DriverName, type TestDatabase } from "./database";
 import { suiteResource } from "./suite-resource";
 
@@ -11,15 +12,28 @@ export async function useDatabaseForQueries(handle: DbHandle) {
 
 /**
  * A private database the app's queries use, for the enclosing describe block (or file):
- * created and pointed at before its tests, dropped after them.
+ * created and pointed at before its tests, dropped after them. `env` settings apply from
+ * before it is created until it is dropped (then the environment is what it was).
  */
-export function queriesDatabase(driver: DriverName): TestDatabase {
+export function queriesDatabase(
+  driver: DriverName,
+  { env = {} }: { env?: Record<string, string> } = {},
+): TestDatabase {
+  const saved = { ...process.env };
   return suiteResource(
     async () => {
+      Object.assign(process.env, env);
+      resetEnvForTests();
       const database = await createTestDatabase(driver);
       await useDatabaseForQueries(database);
       return database;
     },
-    { close: (database) => database.drop() },
+    {
+      close: async (database) => {
+        process.env = saved;
+        resetEnvForTests();
+        await database.drop();
+      },
+    },
   );
 }

@@ -6,9 +6,7 @@ import { CredentialsSignin } from "next-auth";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
 import { users } from "@/lib/db/schema";
-import { resetEnvForTests } from "@/lib/env";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database";
-import { useDatabaseForQueries } from "../../helpers/queries";
+import { queriesDatabase } from "../../helpers/queries";
 
 const caller = vi.hoisted(() => ({ address: "198.51.100.1" }));
 
@@ -39,27 +37,19 @@ vi.mock("@/app/(auth)/auth", async () => {
   };
 });
 
-const savedEnv = { ...process.env };
-let database: TestDatabase;
+const database = queriesDatabase("pglite", { env: { TRUST_PROXY: "" } });
 let actions: typeof import("@/app/(auth)/actions");
 let limits: typeof import("@/lib/rate-limit");
 let registration: typeof import("@/lib/auth/registration");
 let counter = 0;
 
 beforeAll(async () => {
-  process.env.TRUST_PROXY = "";
-  resetEnvForTests();
-  database = await createTestDatabase("pglite");
-  await useDatabaseForQueries(database);
   actions = await import("@/app/(auth)/actions");
   limits = await import("@/lib/rate-limit");
   registration = await import("@/lib/auth/registration");
 });
-afterAll(async () => {
+afterAll(() => {
   limits?.resetRateLimits();
-  process.env = savedEnv;
-  resetEnvForTests();
-  await database?.drop();
 });
 beforeEach(() => {
   counter += 1;

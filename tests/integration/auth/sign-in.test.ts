@@ -5,14 +5,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
 import { users } from "@/lib/db/schema";
-import { resetEnvForTests } from "@/lib/env";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database";
-import { useDatabaseForQueries } from "../../helpers/queries";
+import { queriesDatabase } from "../../helpers/queries";
 import { CookieJar, request } from "./cookie-jar";
 
 const PASSWORD = "correct horse battery";
-const savedEnv = { ...process.env };
-let database: TestDatabase;
+const database = queriesDatabase("pglite", {
+  env: { AUTH_SECRET: "test-secret-for-the-sign-in-tests-0123456789", TRUST_PROXY: "" },
+});
 let route: typeof import("@/app/api/auth/[...nextauth]/route");
 let limits: typeof import("@/lib/rate-limit");
 let authorize: typeof import("@/lib/auth/authorize");
@@ -21,22 +20,14 @@ let sessions: typeof import("@/lib/auth/sessions");
 let counter = 0;
 
 beforeAll(async () => {
-  process.env.AUTH_SECRET = "test-secret-for-the-sign-in-tests-0123456789";
-  process.env.TRUST_PROXY = "";
-  resetEnvForTests();
-  database = await createTestDatabase("pglite");
-  await useDatabaseForQueries(database);
   route = await import("@/app/api/auth/[...nextauth]/route");
   limits = await import("@/lib/rate-limit");
   authorize = await import("@/lib/auth/authorize");
   throttle = await import("@/lib/auth/login-throttle");
   sessions = await import("@/lib/auth/sessions");
 });
-afterAll(async () => {
+afterAll(() => {
   limits?.resetRateLimits();
-  process.env = savedEnv;
-  resetEnvForTests();
-  await database?.drop();
 });
 beforeEach(() => {
   limits.setRateLimits({
