@@ -5,20 +5,18 @@
 // decides nothing.
 import { randomBytes } from "node:crypto";
 import { count } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { runs, secrets, threads, users, workflowVersions } from "@/lib/db/schema";
-import { resetEnvForTests } from "@/lib/env";
-import { resetSecretsKeyForTests } from "@/lib/secrets/key";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
-import { useDatabaseForQueries } from "../helpers/queries";
+import { queriesDatabase } from "../helpers/queries";
 
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined }));
 vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId }));
 
-let database: TestDatabase;
+const database = queriesDatabase("pglite", {
+  env: { SECRETS_KEY: randomBytes(32).toString("base64") },
+});
 let alice: string;
 let bob: string;
-const savedEnv = { ...process.env };
 
 type Handler = (request: Request, context: never) => Promise<Response>;
 type Target = { name: string; handler: () => Promise<Handler>; params?: Record<string, string> };
@@ -57,11 +55,6 @@ function nested(depth: number): string {
 }
 
 beforeAll(async () => {
-  process.env.SECRETS_KEY = randomBytes(32).toString("base64");
-  resetEnvForTests();
-  resetSecretsKeyForTests();
-  database = await createTestDatabase("pglite");
-  await useDatabaseForQueries(database);
   [alice, bob] = (
     await database.db
       .insert(users)
@@ -152,12 +145,6 @@ beforeAll(async () => {
       shape: (name) => ({ name, transport: "http", url: "https://mcp.example.com/mcp" }),
     },
   ];
-});
-afterAll(async () => {
-  process.env = savedEnv;
-  resetEnvForTests();
-  resetSecretsKeyForTests();
-  await database?.drop();
 });
 beforeEach(() => {
   session.userId = alice;

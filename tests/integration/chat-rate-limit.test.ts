@@ -1,21 +1,18 @@
 // /api/chat counts each request per person and answers 429 with Retry-After once over.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { users } from "@/lib/db/schema";
-import { createTestDatabase, type TestDatabase } from "../helpers/database";
-import { useDatabaseForQueries } from "../helpers/queries";
+import { queriesDatabase } from "../helpers/queries";
 
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined }));
 vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId }));
 
-let database: TestDatabase;
+const database = queriesDatabase("pglite");
 let route: typeof import("@/app/api/chat/route");
 let limits: typeof import("@/lib/rate-limit");
 let alice: string;
 let bob: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase("pglite");
-  await useDatabaseForQueries(database);
   const rows = await database.db
     .insert(users)
     .values([{ email: "alice@example.com" }, { email: "bob@example.com" }])
@@ -25,9 +22,8 @@ beforeAll(async () => {
   limits.setRateLimits({ chat: { points: 2, duration: 60 } });
   route = await import("@/app/api/chat/route");
 });
-afterAll(async () => {
+afterAll(() => {
   limits?.resetRateLimits();
-  await database?.drop();
 });
 
 // A body the route refuses after the limit check, so no model is needed.

@@ -3,17 +3,13 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { users } from "@/lib/db/schema";
-import { resetEnvForTests } from "@/lib/env";
-import { resetSecretsKeyForTests } from "@/lib/secrets/key";
 import { type McpFixture, startMcpFixture } from "../../fixtures/mcp-server";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database";
-import { useDatabaseForQueries } from "../../helpers/queries";
+import { queriesDatabase } from "../../helpers/queries";
 
 const session = vi.hoisted(() => ({ userId: undefined as string | undefined }));
 vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId }));
 
 const TOKEN = "mcp-route-tok-5521";
-let database: TestDatabase;
 let fixture: McpFixture;
 let alice: string;
 let bob: string;
@@ -23,19 +19,16 @@ let serversRoute: typeof import("@/app/api/mcp-servers/route");
 let serverRoute: typeof import("@/app/api/mcp-servers/[id]/route");
 let testRoute: typeof import("@/app/api/mcp-servers/[id]/test/route");
 let catalog: typeof import("@/lib/mcp/catalog");
-const savedEnv = { ...process.env };
+const database = queriesDatabase("pglite", {
+  env: {
+    SECRETS_KEY: randomBytes(32).toString("base64"),
+    HTTP_ALLOWLIST: "127.0.0.1",
+    MCP_ALLOW_STDIO: "",
+  },
+});
 
 beforeAll(async () => {
-  process.env.SECRETS_KEY = randomBytes(32).toString("base64");
-  process.env.HTTP_ALLOWLIST = "127.0.0.1";
-  process.env.MCP_ALLOW_STDIO = "";
-  resetEnvForTests();
-  resetSecretsKeyForTests();
-  [database, fixture] = await Promise.all([
-    createTestDatabase("pglite"),
-    startMcpFixture({ token: TOKEN }),
-  ]);
-  await useDatabaseForQueries(database);
+  fixture = await startMcpFixture({ token: TOKEN });
   const rows = await database.db
     .insert(users)
     .values([{ email: "alice@example.com" }, { email: "bob@example.com" }])
@@ -49,10 +42,7 @@ beforeAll(async () => {
   catalog = await import("@/lib/mcp/catalog");
 });
 afterAll(async () => {
-  process.env = savedEnv;
-  resetEnvForTests();
-  resetSecretsKeyForTests();
-  await Promise.all([database?.drop(), fixture?.close()]);
+  await fixture?.close();
 });
 beforeEach(() => {
   session.userId = alice;
