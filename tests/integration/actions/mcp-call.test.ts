@@ -24,6 +24,15 @@ let open: McpFixture;
 let guarded: McpFixture;
 const TOKEN = "mcp-tok-7Hq2xLp9";
 
+/** The fixture that wants a bearer token, with its header taken from the MCP_TOKEN secret. */
+const guardedServer = (): McpServerConfig => ({
+  name: "guarded",
+  transport: "http",
+  url: guarded.url,
+  headerName: "Authorization",
+  headerSecret: "MCP_TOKEN",
+});
+
 beforeAll(async () => {
   [open, guarded] = await Promise.all([startMcpFixture(), startMcpFixture({ token: TOKEN })]);
 });
@@ -88,13 +97,7 @@ describe("mcp.call over streamable HTTP", () => {
   });
 
   it("sends the auth header from a secret and keeps the value out of the output", async () => {
-    const server: McpServerConfig = {
-      name: "guarded",
-      transport: "http",
-      url: guarded.url,
-      headerName: "Authorization",
-      headerSecret: "MCP_TOKEN",
-    };
+    const server = guardedServer();
     const context = testContext({
       services: servicesWith([server]),
       secrets: { MCP_TOKEN: `Bearer ${TOKEN}` },
@@ -106,13 +109,7 @@ describe("mcp.call over streamable HTTP", () => {
   });
 
   it("fails clearly when the header's secret is missing, or the server says 401", async () => {
-    const server: McpServerConfig = {
-      name: "guarded",
-      transport: "http",
-      url: guarded.url,
-      headerName: "Authorization",
-      headerSecret: "MCP_TOKEN",
-    };
+    const server = guardedServer();
     const missing = await actionError(
       call(
         { server: "guarded", tool: "whoami" },

@@ -89,6 +89,50 @@ const focusRing =
  * workflow, with which inputs, and Approve / Deny. Only the request's id and the decision go
  * back to the server, which acts on the call as it stored it.
  */
+/** The inputs a run would take: a compact line once decided, a table while waiting. */
+function InputList({
+  inputs,
+  compact = false,
+}: {
+  inputs: Confirmation["inputs"];
+  compact?: boolean;
+}) {
+  const styles = compact
+    ? {
+        list: "flex flex-wrap gap-x-4 gap-y-1 text-xs",
+        row: "flex min-w-0 gap-1.5",
+        name: "text-zinc-500",
+        value: "min-w-0 break-words font-mono text-zinc-800 dark:text-zinc-200",
+      }
+    : {
+        list: "grid grid-cols-[minmax(0,auto)_minmax(0,1fr)] gap-x-4 gap-y-1.5 rounded-lg border border-zinc-200 bg-white px-3 py-2 dark:border-zinc-800 dark:bg-zinc-950",
+        row: "contents",
+        name: "truncate font-medium text-zinc-600 dark:text-zinc-400",
+        value:
+          "min-w-0 whitespace-pre-wrap break-words font-mono text-[0.8125rem] text-zinc-900 dark:text-zinc-100",
+      };
+  return (
+    <dl className={styles.list} data-testid="confirm-inputs">
+      {inputs.map((item) => (
+        <div
+          key={item.name}
+          className={styles.row}
+          data-testid="confirm-input"
+          data-name={item.name}
+        >
+          <dt className={styles.name}>{item.name}</dt>
+          <dd className={styles.value}>
+            {shown(item.value)}
+            {item.defaulted && !compact ? (
+              <span className="ml-2 font-sans text-xs text-zinc-500">default</span>
+            ) : null}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 export function ConfirmCard({
   tool,
   input,
@@ -143,21 +187,7 @@ export function ConfirmCard({
           {heading}
         </h3>
         {content.action === "run" && content.inputs.length > 0 ? (
-          <dl className="flex flex-wrap gap-x-4 gap-y-1 text-xs" data-testid="confirm-inputs">
-            {content.inputs.map((item) => (
-              <div
-                key={item.name}
-                className="flex min-w-0 gap-1.5"
-                data-testid="confirm-input"
-                data-name={item.name}
-              >
-                <dt className="text-zinc-500">{item.name}</dt>
-                <dd className="min-w-0 break-words font-mono text-zinc-800 dark:text-zinc-200">
-                  {shown(item.value)}
-                </dd>
-              </div>
-            ))}
-          </dl>
+          <InputList inputs={content.inputs} compact />
         ) : null}
         <p
           role="status"
@@ -183,29 +213,7 @@ export function ConfirmCard({
 
       {content.action === "run" ? (
         content.inputs.length > 0 ? (
-          <dl
-            className="grid grid-cols-[minmax(0,auto)_minmax(0,1fr)] gap-x-4 gap-y-1.5 rounded-lg border border-zinc-200 bg-white px-3 py-2 dark:border-zinc-800 dark:bg-zinc-950"
-            data-testid="confirm-inputs"
-          >
-            {content.inputs.map((item) => (
-              <div
-                key={item.name}
-                className="contents"
-                data-testid="confirm-input"
-                data-name={item.name}
-              >
-                <dt className="truncate font-medium text-zinc-600 dark:text-zinc-400">
-                  {item.name}
-                </dt>
-                <dd className="min-w-0 whitespace-pre-wrap break-words font-mono text-[0.8125rem] text-zinc-900 dark:text-zinc-100">
-                  {shown(item.value)}
-                  {item.defaulted ? (
-                    <span className="ml-2 font-sans text-xs text-zinc-500">default</span>
-                  ) : null}
-                </dd>
-              </div>
-            ))}
-          </dl>
+          <InputList inputs={content.inputs} />
         ) : (
           <p className="text-zinc-600 dark:text-zinc-400">No inputs.</p>
         )
