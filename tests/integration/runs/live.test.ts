@@ -11,25 +11,15 @@ import {
   withRun,
 } from "@/lib/runs/wire";
 import { appClientPort, harnessFor, plan } from "./harness";
+import { ctx, loadRunRoutes, post } from "./run-routes";
 
 const session = { userId: undefined as string | undefined };
 vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId }));
 
 const port = await appClientPort();
 
-const runsRoute = await import("@/app/api/workflows/[id]/runs/route");
-const runRoute = await import("@/app/api/runs/[id]/route");
-const eventsRoute = await import("@/app/api/runs/[id]/events/route");
-const waitRoute = await import("@/app/api/runs/[id]/waits/[stepId]/route");
+const { runsRoute, runRoute, eventsRoute, waitRoute } = await loadRunRoutes();
 const { runEventStream } = await import("@/lib/runs/live");
-
-const ctx = (params: Record<string, string>) => ({ params: Promise.resolve(params) }) as never;
-const post = (body: unknown) =>
-  new Request("http://app.test/x", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
 
 type Frame = { id?: number; event: string; data?: unknown };
 

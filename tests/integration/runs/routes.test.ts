@@ -2,25 +2,14 @@
 // each answering 404 for another person's run or workflow.
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { appClientPort, harnessFor, plan } from "./harness";
+import { ctx, loadRunRoutes, post } from "./run-routes";
 
 const session = { userId: undefined as string | undefined };
 vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId }));
 
 const port = await appClientPort();
 
-const runsRoute = await import("@/app/api/workflows/[id]/runs/route");
-const runRoute = await import("@/app/api/runs/[id]/route");
-const cancelRoute = await import("@/app/api/runs/[id]/cancel/route");
-const eventsRoute = await import("@/app/api/runs/[id]/events/route");
-const waitRoute = await import("@/app/api/runs/[id]/waits/[stepId]/route");
-
-const ctx = (params: Record<string, string>) => ({ params: Promise.resolve(params) }) as never;
-const post = (body: unknown) =>
-  new Request("http://app.test/x", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
+const { runsRoute, runRoute, cancelRoute, eventsRoute, waitRoute } = await loadRunRoutes();
 
 describe("run routes", () => {
   const h = harnessFor("pglite", { port });
