@@ -7,8 +7,9 @@ export type ManualInputResult =
   | { ok: true; inputs: Record<string, unknown> }
   | { ok: false; errors: PlanIssue[] };
 
-function fits(field: InputField, value: unknown): boolean {
-  switch (field.type) {
+/** Whether a value is of a manual input's declared type. */
+export function matchesInputType(type: InputField["type"], value: unknown): boolean {
+  switch (type) {
     case "string":
       return typeof value === "string";
     case "number":
@@ -39,7 +40,7 @@ export function validateManualInputs(
         errors.push({ path: name, message: `is required (${field.type})` });
       continue;
     }
-    if (!fits(field, value)) {
+    if (!matchesInputType(field.type, value)) {
       errors.push({ path: name, message: `expected ${field.type}, got ${describeValue(value)}` });
     } else if (field.enum && !field.enum.includes(value as string | number)) {
       errors.push({

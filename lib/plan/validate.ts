@@ -23,6 +23,7 @@ import {
   type PlanIssue,
   zodIssueMessage,
 } from "./issues";
+import { matchesInputType } from "./manual-inputs";
 import { cronProblem, nextFireTimes } from "./schedule";
 import {
   type InputField,
@@ -638,23 +639,6 @@ function timeZoneMessage(zone: string): string {
   const known =
     typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
   return `"${zone}" is not an IANA time zone${didYouMean(zone, known) || ' (use a name like "Europe/Berlin" or "America/New_York")'}`;
-}
-
-function matchesInputType(type: InputField["type"], value: unknown): boolean {
-  switch (type) {
-    case "string":
-      return typeof value === "string";
-    case "number":
-      return typeof value === "number" && Number.isFinite(value);
-    case "integer":
-      return Number.isInteger(value);
-    case "boolean":
-      return typeof value === "boolean";
-    case "array":
-      return Array.isArray(value);
-    case "object":
-      return value !== null && typeof value === "object" && !Array.isArray(value);
-  }
 }
 
 function inputTypeWords(type: InputField["type"]): string {
