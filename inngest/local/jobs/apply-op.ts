@@ -39,64 +39,33 @@ export async function applyOp(
 ): Promise<boolean> {
   const { run, fn, attempt } = call;
   const name = op.displayName ?? op.name ?? op.userland?.id ?? null;
-  const timing = { startedAt: call.startedAt, durationMs: call.durationMs };
+  const stepRef = { runId: run.id, hash: op.id, name };
+  /** The attempt this call made at the op's step, as it ended. */
+  const attemptEnded = (outcome: "ok" | "failed" | "error", error?: unknown) =>
+    recordAttempt(q, {
+      runId: run.id,
+      step: op.id,
+      name,
+      attempt,
+      outcome,
+      ...(error === undefined ? {} : { error }),
+      startedAt: call.startedAt,
+      durationMs: call.durationMs,
+    });
   switch (op.op) {
     case OpCode.StepRun:
-    case OpCode.Step: {
-      await recordAttempt(q, {
-        runId: run.id,
-        step: op.id,
-        name,
-        attempt,
-        outcome: "ok",
-        ...timing,
-      });
-      await saveStep(q, {
-        runId: run.id,
-        hash: op.id,
-        name,
-        status: "completed",
-        output: { data: op.data ?? null },
-      });
+    case OpCode.Step:
+      await attemptEnded("ok");
+      await saveStep(q, { ...stepRef, status: "completed", output: { data: op.data ?? null } });
       return false;
-    }
-    case OpCode.StepFailed: {
-      await recordAttempt(q, {
-        runId: run.id,
-        step: op.id,
-        name,
-        attempt,
-        outcome: "failed",
-        error: op.error,
-        ...timing,
-      });
-      await saveStep(q, {
-        runId: run.id,
-        hash: op.id,
-        name,
-        status: "failed",
-        output: { error: op.error ?? null },
-      });
+    case OpCode.StepFailed:
+      await attemptEnded("failed", op.error);
+      await saveStep(q, { ...stepRef, status: "failed", output: { error: op.error ?? null } });
       return false;
-    }
     case OpCode.StepError: {
-      await recordAttempt(q, {
-        runId: run.id,
-        step: op.id,
-        name,
-        attempt,
-        outcome: "error",
-        error: op.error,
-        ...timing,
-      });
+      await attemptEnded("error", op.error);
       if (attempt + 1 >= fn.maxAttempts) {
-        await saveStep(q, {
-          runId: run.id,
-          hash: op.id,
-          name,
-          status: "failed",
-          output: { error: op.error ?? null },
-        });
+        await saveStep(q, { ...stepRef, status: "failed", output: { error: op.error ?? null } });
         return false;
       }
       await retryCall(q, deps.backoff, {
