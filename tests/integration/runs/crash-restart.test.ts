@@ -13,8 +13,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { hashSigningKey } from "@/inngest/local/protocol/signing";
 import { openDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
-import { getRunById, listRunEvents, listRunSteps } from "@/lib/db/run-queries";
+import { getRunById } from "@/lib/db/run-queries";
 import { freePort, repoRoot, waitFor } from "../engine/processes";
+import { expectNoStoredStepRanTwice } from "./crash-checks";
 import { plan, pointAppAt } from "./harness";
 
 const RUNS = 20;
@@ -183,24 +184,6 @@ describe("an app process on PGlite killed and started again 0.5 s later", () => 
     for (const runId of runIds) {
       expect((await getRunById({ runId }))?.status, runId).toBe("succeeded");
     }
-    const executions = fs
-      .readFileSync(file, "utf8")
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as { run: string; unit: string; incarnation: number });
-    for (const runId of runIds) {
-      const steps = await listRunSteps({ runId });
-      for (const unit of UNITS) {
-        const succeeded = steps.filter((s) => s.stepId === unit && s.status === "succeeded");
-        expect(succeeded, `${runId} ${unit}`).toHaveLength(1);
-        const stored = (succeeded[0].output as { incarnation: number }).incarnation;
-        const after = executions.filter(
-          (e) => e.run === runId && e.unit === unit && e.incarnation > stored,
-        );
-        expect(after, `${runId} ${unit} ran again after its result was stored`).toEqual([]);
-      }
-      const events = await listRunEvents({ runId });
-      expect(events.filter((e) => e.message === "Run succeeded")).toHaveLength(1);
-    }
+    await expectNoStoredStepRanTwice({ effectsFile: file, runIds, units: UNITS });
   }, 150_000);
 });

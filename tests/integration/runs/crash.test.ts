@@ -8,9 +8,10 @@ import { Inngest } from "inngest";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
-import { getRunById, listRunEvents, listRunSteps } from "@/lib/db/run-queries";
+import { getRunById } from "@/lib/db/run-queries";
 import { createPostgresDatabase } from "@/tests/helpers/database";
 import { type Child, freePort, spawnTs, waitFor } from "../engine/processes";
+import { expectNoStoredStepRanTwice } from "./crash-checks";
 import { plan, pointAppAt } from "./harness";
 
 const ROUNDS = { postgres: { runs: 12, kills: 3 }, pglite: { runs: 8, kills: 2 } };
@@ -149,25 +150,6 @@ describe.each(["postgres", "pglite"] as const)("a crashed run on %s", (driver) =
     );
     expect(runs).toHaveLength(RUNS);
 
-    const executions = fs
-      .readFileSync(file, "utf8")
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as { run: string; unit: string; incarnation: number });
-    for (const runId of runIds) {
-      const steps = await listRunSteps({ runId });
-      for (const unit of UNITS) {
-        const succeeded = steps.filter((s) => s.stepId === unit && s.status === "succeeded");
-        expect(succeeded, `${runId} ${unit}`).toHaveLength(1);
-        const stored = (succeeded[0].output as { incarnation: number }).incarnation;
-        const after = executions.filter(
-          (e) => e.run === runId && e.unit === unit && e.incarnation > stored,
-        );
-        expect(after, `${runId} ${unit} ran again after its result was stored`).toEqual([]);
-      }
-      const events = await listRunEvents({ runId });
-      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-      expect(events.filter((e) => e.message === "Run succeeded")).toHaveLength(1);
-    }
+    await expectNoStoredStepRanTwice({ effectsFile: file, runIds, units: UNITS });
   }, 240_000);
 });
