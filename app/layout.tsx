@@ -1,4 +1,4 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import "./globals.css";
@@ -6,6 +6,14 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: "Flowchat",
   description: "Describe a workflow in plain English; Flowchat plans it, runs it and reports back.",
+};
+
+// viewport-fit=cover lets the page reach under a phone's notch and home bar; the shell pads
+// itself with the safe-area insets instead.
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+  viewportFit: "cover",
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {

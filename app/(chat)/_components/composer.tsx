@@ -61,7 +61,7 @@ export function Composer({ draftKey, value, onChange, onSubmit, onStop, busy }: 
 
   return (
     <form
-      className="mx-auto w-full max-w-3xl px-4 pb-4"
+      className="mx-auto w-full max-w-3xl px-4 pb-[max(1rem,env(safe-area-inset-bottom))]"
       onSubmit={(event) => {
         event.preventDefault();
         if (!busy && !empty && !tooLong) onSubmit();

@@ -1,25 +1,27 @@
 "use client";
 
+// The app's navigation: New chat, the pages, the conversations and the account. One content
+// component serves both the desktop sidebar and the phone's drawer (mobile-nav.tsx).
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { type ReactNode, useEffect } from "react";
 import { signOutAction } from "@/app/(auth)/actions";
+import { NewChatIcon } from "./shell/icons";
+import { type ThreadItem, ThreadList } from "./shell/thread-list";
 
-type ThreadItem = { id: string; title: string; updatedAt: string };
-
-type Props = {
+export type SidebarProps = {
   user: { email: string; name: string | null };
   threads: ThreadItem[];
 };
 
-export function Sidebar({ user, threads }: Props) {
-  const pathname = usePathname();
-  const router = useRouter();
-  const [editing, setEditing] = useState<string | null>(null);
-  const [draft, setDraft] = useState("");
-  const [problem, setProblem] = useState<string | null>(null);
+const pages = [
+  { href: "/workflows", label: "Workflows", testId: "nav-workflows" },
+  { href: "/settings", label: "Settings", testId: "nav-settings" },
+];
 
-  // Ctrl/Cmd+Shift+O starts a new chat from anywhere, as in most chat apps.
+/** Ctrl/Cmd+Shift+O starts a new chat from anywhere, as in most chat apps. Mount once. */
+export function useNewChatShortcut() {
+  const router = useRouter();
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
       if ((event.metaKey || event.ctrlKey) && event.shiftKey && event.key.toLowerCase() === "o") {
@@ -31,158 +33,84 @@ export function Sidebar({ user, threads }: Props) {
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [router]);
+}
 
-  async function rename(id: string) {
-    const title = draft.trim();
-    setEditing(null);
-    if (!title) return;
-    const response = await fetch(`/api/threads/${id}`, {
-      method: "PATCH",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ title }),
-    });
-    if (!response.ok) setProblem("Could not rename the conversation.");
-    router.refresh();
-  }
+const focusRing = "focus-visible:outline-2 focus-visible:outline-blue-500";
 
-  async function remove(thread: ThreadItem) {
-    if (!window.confirm(`Delete "${thread.title}"? This cannot be undone.`)) return;
-    const response = await fetch(`/api/threads/${thread.id}`, { method: "DELETE" });
-    if (!response.ok) {
-      setProblem("Could not delete the conversation.");
-      return;
-    }
-    if (pathname === `/chat/${thread.id}`) router.push("/");
-    router.refresh();
-  }
-
+/** Everything the sidebar holds; `headerEnd` adds a control after New chat (the drawer's close). */
+export function SidebarContent({
+  user,
+  threads,
+  headerEnd,
+}: SidebarProps & { headerEnd?: ReactNode }) {
+  const pathname = usePathname();
+  const router = useRouter();
   return (
-    <aside className="hidden w-64 shrink-0 flex-col border-r border-zinc-200 bg-zinc-50 md:flex dark:border-zinc-800 dark:bg-zinc-900/40">
-      <div className="flex h-12 items-center justify-between px-3">
-        <Link href="/" className="text-sm font-semibold">
+    <div className="flex h-full min-h-0 flex-col">
+      <div className="flex h-12 shrink-0 items-center gap-2 px-3">
+        <Link href="/" className={`mr-auto rounded text-sm font-semibold ${focusRing}`}>
           Flowchat
         </Link>
         <Link
           href="/"
           onClick={() => router.refresh()}
           title="New chat (Ctrl+Shift+O)"
-          className="rounded-lg border border-zinc-300 px-2 py-1 text-xs font-medium hover:bg-white dark:border-zinc-700 dark:hover:bg-zinc-800"
+          className={`flex items-center gap-1.5 rounded-lg border border-zinc-300 px-2 py-1 text-xs font-medium hover:bg-white dark:border-zinc-700 dark:hover:bg-zinc-800 ${focusRing}`}
           data-testid="new-chat"
         >
+          <NewChatIcon size={13} />
           New chat
         </Link>
+        {headerEnd}
       </div>
       <nav className="flex flex-col gap-0.5 px-2 pb-2" aria-label="Pages">
-        {[
-          { href: "/workflows", label: "Workflows", testId: "nav-workflows" },
-          { href: "/settings", label: "Settings", testId: "nav-settings" },
-        ].map((link) => (
-          <Link
-            key={link.href}
-            href={link.href}
-            className={`rounded-lg px-2 py-1.5 text-sm ${
-              pathname.startsWith(link.href)
-                ? "bg-zinc-200 font-medium dark:bg-zinc-800"
-                : "hover:bg-zinc-100 dark:hover:bg-zinc-800/60"
-            }`}
-            aria-current={pathname.startsWith(link.href) ? "page" : undefined}
-            data-testid={link.testId}
-          >
-            {link.label}
-          </Link>
-        ))}
+        {pages.map((link) => {
+          const current = pathname.startsWith(link.href);
+          return (
+            <Link
+              key={link.href}
+              href={link.href}
+              className={`rounded-lg px-2 py-1.5 text-sm ${focusRing} ${
+                current
+                  ? "bg-zinc-200 font-medium dark:bg-zinc-800"
+                  : "hover:bg-zinc-100 dark:hover:bg-zinc-800/60"
+              }`}
+              aria-current={current ? "page" : undefined}
+              data-testid={link.testId}
+            >
+              {link.label}
+            </Link>
+          );
+        })}
       </nav>
-      <nav
-        className="flex-1 overflow-y-auto border-t border-zinc-200 px-2 pt-2 pb-2 dark:border-zinc-800"
-        aria-label="Conversations"
-        data-testid="thread-list"
-      >
-        {threads.length === 0 ? (
-          <p className="px-2 py-4 text-xs text-zinc-500">
-            No conversations yet. Start one on the right.
-          </p>
-        ) : null}
-        <ul className="flex flex-col gap-0.5">
-          {threads.map((thread) => {
-            const active = pathname === `/chat/${thread.id}`;
-            return (
-              <li key={thread.id} className="group relative" data-testid="thread-item">
-                {editing === thread.id ? (
-                  <input
-                    // biome-ignore lint/a11y/noAutofocus: the person just asked to rename it
-                    autoFocus
-                    value={draft}
-                    onChange={(event) => setDraft(event.target.value)}
-                    onBlur={() => rename(thread.id)}
-                    onKeyDown={(event) => {
-                      if (event.key === "Enter") void rename(thread.id);
-                      if (event.key === "Escape") setEditing(null);
-                    }}
-                    aria-label="Conversation title"
-                    className="w-full rounded-lg border border-zinc-400 bg-white px-2 py-1.5 text-sm dark:bg-zinc-800"
-                    data-testid="rename-input"
-                  />
-                ) : (
-                  <Link
-                    href={`/chat/${thread.id}`}
-                    className={`block truncate rounded-lg px-2 py-1.5 pr-16 text-sm ${
-                      active
-                        ? "bg-zinc-200 font-medium dark:bg-zinc-800"
-                        : "hover:bg-zinc-100 dark:hover:bg-zinc-800/60"
-                    }`}
-                    aria-current={active ? "page" : undefined}
-                  >
-                    {thread.title}
-                  </Link>
-                )}
-                {editing === thread.id ? null : (
-                  <div className="absolute top-1 right-1 hidden gap-1 group-focus-within:flex group-hover:flex">
-                    <button
-                      type="button"
-                      className="rounded px-1 text-xs text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100"
-                      onClick={() => {
-                        setDraft(thread.title);
-                        setEditing(thread.id);
-                      }}
-                      aria-label={`Rename ${thread.title}`}
-                      data-testid="rename-thread"
-                    >
-                      Rename
-                    </button>
-                    <button
-                      type="button"
-                      className="rounded px-1 text-xs text-zinc-500 hover:text-red-600"
-                      onClick={() => remove(thread)}
-                      aria-label={`Delete ${thread.title}`}
-                      data-testid="delete-thread"
-                    >
-                      Delete
-                    </button>
-                  </div>
-                )}
-              </li>
-            );
-          })}
-        </ul>
-        {problem ? (
-          <p role="alert" className="px-2 py-2 text-xs text-red-600">
-            {problem}
-          </p>
-        ) : null}
-      </nav>
-      <div className="border-t border-zinc-200 p-3 text-xs dark:border-zinc-800">
-        <p className="truncate font-medium" data-testid="user-email">
+      <ThreadList threads={threads} />
+      <div className="flex shrink-0 items-center gap-2 border-t border-zinc-200 px-3 py-2.5 text-xs dark:border-zinc-800">
+        <p
+          className="min-w-0 flex-1 truncate font-medium"
+          data-testid="user-email"
+          title={user.email}
+        >
           {user.name || user.email}
         </p>
         <form action={signOutAction}>
           <button
             type="submit"
-            className="mt-1 text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100"
+            className={`rounded-md px-2 py-1 text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100 ${focusRing}`}
           >
             Sign out
           </button>
         </form>
       </div>
+    </div>
+  );
+}
+
+/** The desktop sidebar (768 px and wider); below that the drawer holds the same content. */
+export function Sidebar(props: SidebarProps) {
+  useNewChatShortcut();
+  return (
+    <aside className="hidden w-64 shrink-0 border-r border-zinc-200 bg-zinc-50 md:block dark:border-zinc-800 dark:bg-zinc-900/40">
+      <SidebarContent {...props} />
     </aside>
   );
 }
