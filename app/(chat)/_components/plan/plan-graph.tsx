@@ -12,7 +12,7 @@ import {
   Position,
   ReactFlow,
 } from "@xyflow/react";
-import { memo, useMemo } from "react";
+import { memo, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Plan, PlanStep } from "@/lib/plan/schema";
 import { describeStep } from "@/lib/plan/summary";
 import type { CardAction } from "@/lib/workflows/plan-card-types";
@@ -91,6 +91,44 @@ const TriggerNode = memo(function TriggerNode({ data }: NodeProps<TriggerNodeTyp
 
 const nodeTypes = { step: StepNode, trigger: TriggerNode };
 
+/** Below this zoom step titles stop being readable; a bigger graph scrolls in its box instead. */
+const MIN_SCALE = 0.6;
+const MAX_HEIGHT = 460;
+const MIN_HEIGHT = 150;
+const PAD = 12;
+
+/**
+ * The graph's box and zoom: the whole plan at up to 100 % when it fits the card's width and a
+ * screenful of height; otherwise at least MIN_SCALE, with the rest reached by scrolling the box.
+ */
+function useGraphBox(graphWidth: number, graphHeight: number) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState<number | null>(null);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => setWidth(element.clientWidth));
+    observer.observe(element);
+    setWidth(element.clientWidth);
+    return () => observer.disconnect();
+  }, []);
+  const available = width ?? 0;
+  const fit = Math.min(1, (available - 2 * PAD) / graphWidth, (MAX_HEIGHT - 2 * PAD) / graphHeight);
+  const scale = Math.max(fit, MIN_SCALE);
+  const innerWidth = Math.max(available, graphWidth * scale + 2 * PAD);
+  const innerHeight = Math.max(MIN_HEIGHT, graphHeight * scale + 2 * PAD);
+  return {
+    ref,
+    ready: width !== null && width > 0,
+    scale,
+    innerWidth,
+    innerHeight,
+    height: Math.min(innerHeight, MAX_HEIGHT),
+    // Centred when narrower than the box.
+    viewport: { x: (innerWidth - graphWidth * scale) / 2, y: PAD, zoom: scale },
+  };
+}
+
 export function PlanGraph({
   plan,
   phrases,
@@ -147,44 +185,54 @@ export function PlanGraph({
       })),
     [layout],
   );
-  // Tall enough for the whole plan at a readable zoom, but never taller than a screenful.
-  const height = Math.min(Math.max(layout.height + 24, 150), 460);
+  const box = useGraphBox(layout.width, layout.height);
 
   return (
     <div
-      className="w-full overflow-hidden rounded-lg border border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-950"
-      style={{ height }}
+      ref={box.ref}
+      className="w-full overflow-auto overscroll-x-contain rounded-lg border border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-950"
+      style={{ height: box.height }}
       data-testid="plan-graph"
+      data-scale={box.scale.toFixed(2)}
     >
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        fitView
-        fitViewOptions={{ padding: 0.12, maxZoom: 1 }}
-        minZoom={0.3}
-        maxZoom={1.5}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable
-        zoomOnScroll={false}
-        preventScrolling={false}
-        panOnScroll={false}
-        colorMode="system"
-        onNodeClick={(_, node) =>
-          onSelect(node.type === "step" ? (node.id === selected ? null : node.id) : null)
-        }
-        // Enter or Space on a focused node selects it through a change event, not a click;
-        // Escape unselects. The selection itself lives in the card, not in the graph's state.
-        onNodesChange={(changes) => {
-          for (const change of changes) {
-            if (change.type !== "select" || change.id === TRIGGER_ID) continue;
-            if (change.selected) onSelect(change.id);
-            else if (change.id === selected) onSelect(null);
-          }
-        }}
-        onPaneClick={() => onSelect(null)}
-      />
+      {box.ready ? (
+        <div style={{ width: box.innerWidth, height: box.innerHeight }}>
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            // The zoom is fixed (see useGraphBox): the box scrolls natively instead of the
+            // graph panning, so a finger that scrolls the page is never caught by the graph.
+            viewport={box.viewport}
+            minZoom={MIN_SCALE}
+            maxZoom={1}
+            panOnDrag={false}
+            panOnScroll={false}
+            zoomOnScroll={false}
+            zoomOnPinch={false}
+            zoomOnDoubleClick={false}
+            autoPanOnNodeFocus={false}
+            preventScrolling={false}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            elementsSelectable
+            colorMode="system"
+            onNodeClick={(_, node) =>
+              onSelect(node.type === "step" ? (node.id === selected ? null : node.id) : null)
+            }
+            // Enter or Space on a focused node selects it through a change event, not a click;
+            // Escape unselects. The selection itself lives in the card, not in the graph's state.
+            onNodesChange={(changes) => {
+              for (const change of changes) {
+                if (change.type !== "select" || change.id === TRIGGER_ID) continue;
+                if (change.selected) onSelect(change.id);
+                else if (change.id === selected) onSelect(null);
+              }
+            }}
+            onPaneClick={() => onSelect(null)}
+          />
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -108,33 +108,35 @@ export function McpServersPanel({ servers, secretNames, allowStdio }: Props) {
           const result = tests[server.id];
           return (
             <li key={server.id} className="flex flex-col gap-2 px-3 py-2" data-testid="mcp-item">
-              <div className="flex items-center gap-3">
-                <div className="min-w-0 flex-1">
+              <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
+                <div className="min-w-48 flex-1">
                   <p className="text-sm font-medium">{server.name}</p>
-                  <p className="truncate text-xs text-zinc-500">
+                  <p className="break-all text-xs text-zinc-500">
                     {server.transport === "http"
                       ? `${server.url}${server.headerSecret ? ` · ${server.headerName}: secrets.${server.headerSecret}` : ""}`
                       : `${server.command} ${(server.args ?? []).join(" ")}`}{" "}
                     · updated {timeAgo(server.updatedAt)}
                   </p>
                 </div>
-                <button
-                  type="button"
-                  className={buttonClass}
-                  disabled={result === "running"}
-                  onClick={() => test(server)}
-                  data-testid="mcp-test"
-                >
-                  {result === "running" ? "Testing…" : "Test connection"}
-                </button>
-                <button
-                  type="button"
-                  className={buttonClass}
-                  onClick={() => remove(server)}
-                  aria-label={`Remove ${server.name}`}
-                >
-                  Remove
-                </button>
+                <div className="flex shrink-0 gap-2">
+                  <button
+                    type="button"
+                    className={buttonClass}
+                    disabled={result === "running"}
+                    onClick={() => test(server)}
+                    data-testid="mcp-test"
+                  >
+                    {result === "running" ? "Testing…" : "Test connection"}
+                  </button>
+                  <button
+                    type="button"
+                    className={buttonClass}
+                    onClick={() => remove(server)}
+                    aria-label={`Remove ${server.name}`}
+                  >
+                    Remove
+                  </button>
+                </div>
               </div>
               {result && result !== "running" ? (
                 result.ok ? (
@@ -197,7 +199,7 @@ export function McpServersPanel({ servers, secretNames, allowStdio }: Props) {
               className={inputClass}
               data-testid="mcp-url"
             />
-            <div className="flex gap-2">
+            <div className="flex flex-col gap-2 sm:flex-row">
               <input
                 value={headerName}
                 onChange={(event) => setHeaderName(event.target.value)}
@@ -209,7 +211,7 @@ export function McpServersPanel({ servers, secretNames, allowStdio }: Props) {
                 value={headerSecret}
                 onChange={(event) => setHeaderSecret(event.target.value)}
                 aria-label="Secret with the header's value"
-                className="min-w-48 rounded-lg border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+                className="rounded-lg border border-zinc-300 bg-white px-2 py-2 text-sm sm:min-w-48 sm:py-0 dark:border-zinc-700 dark:bg-zinc-900"
               >
                 <option value="">No auth header</option>
                 {secretNames.map((secretName) => (
@@ -221,7 +223,7 @@ export function McpServersPanel({ servers, secretNames, allowStdio }: Props) {
             </div>
           </>
         ) : (
-          <div className="flex gap-2">
+          <div className="flex flex-col gap-2 sm:flex-row">
             <input
               value={command}
               onChange={(event) => setCommand(event.target.value)}

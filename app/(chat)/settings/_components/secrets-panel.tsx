@@ -91,8 +91,12 @@ export function SecretsPanel({ secrets }: { secrets: SecretItem[] }) {
         {secrets.map((secret) => (
           <li key={secret.name} className="flex flex-col gap-2 px-3 py-2" data-testid="secret-item">
             <div className="flex items-center gap-3">
-              <code className="flex-1 truncate text-sm font-medium">{secret.name}</code>
-              <span className="text-xs text-zinc-500">updated {timeAgo(secret.updatedAt)}</span>
+              <div className="min-w-0 flex-1">
+                <code className="block truncate text-sm font-medium" title={secret.name}>
+                  {secret.name}
+                </code>
+                <span className="text-xs text-zinc-500">updated {timeAgo(secret.updatedAt)}</span>
+              </div>
               <button
                 type="button"
                 className={buttonClass}
