@@ -37,12 +37,16 @@ export function useNewChatShortcut() {
 
 const focusRing = "focus-visible:outline-2 focus-visible:outline-blue-500";
 
-/** Everything the sidebar holds; `headerEnd` adds a control after New chat (the drawer's close). */
+/**
+ * Everything the sidebar holds; `headerEnd` adds a control after New chat (the drawer's close),
+ * `roomy` gives rows finger-sized heights (the drawer on a phone).
+ */
 export function SidebarContent({
   user,
   threads,
   headerEnd,
-}: SidebarProps & { headerEnd?: ReactNode }) {
+  roomy = false,
+}: SidebarProps & { headerEnd?: ReactNode; roomy?: boolean }) {
   const pathname = usePathname();
   const router = useRouter();
   return (
@@ -70,7 +74,7 @@ export function SidebarContent({
             <Link
               key={link.href}
               href={link.href}
-              className={`rounded-lg px-2 py-1.5 text-sm ${focusRing} ${
+              className={`rounded-lg px-2 text-sm ${roomy ? "py-2.5" : "py-1.5"} ${focusRing} ${
                 current
                   ? "bg-zinc-200 font-medium dark:bg-zinc-800"
                   : "hover:bg-zinc-100 dark:hover:bg-zinc-800/60"
@@ -83,8 +87,10 @@ export function SidebarContent({
           );
         })}
       </nav>
-      <ThreadList threads={threads} />
-      <div className="flex shrink-0 items-center gap-2 border-t border-zinc-200 px-3 py-2.5 text-xs dark:border-zinc-800">
+      <ThreadList threads={threads} roomy={roomy} />
+      <div
+        className={`flex shrink-0 items-center gap-2 border-t border-zinc-200 px-3 text-xs dark:border-zinc-800 ${roomy ? "py-3" : "py-2.5"}`}
+      >
         <p
           className="min-w-0 flex-1 truncate font-medium"
           data-testid="user-email"

@@ -92,7 +92,7 @@ const TriggerNode = memo(function TriggerNode({ data }: NodeProps<TriggerNodeTyp
 const nodeTypes = { step: StepNode, trigger: TriggerNode };
 
 /** Below this zoom step titles stop being readable; a bigger graph scrolls in its box instead. */
-const MIN_SCALE = 0.6;
+const MIN_SCALE = 0.75;
 const MAX_HEIGHT = 460;
 const MIN_HEIGHT = 150;
 const PAD = 12;

@@ -42,7 +42,11 @@ export function MobileNav(props: SidebarProps) {
   useEffect(() => {
     const dialog = dialogRef.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // The close button takes the first focus (React's autoFocus ran while it was hidden).
+      dialog.querySelector<HTMLElement>("[data-initial-focus]")?.focus();
+    }
     if (!open && dialog.open) {
       dialog.close();
       buttonRef.current?.focus();
@@ -148,11 +152,11 @@ export function MobileNav(props: SidebarProps) {
           <div className="h-full pt-[env(safe-area-inset-top)] pb-[env(safe-area-inset-bottom)] pl-[env(safe-area-inset-left)]">
             <SidebarContent
               {...props}
+              roomy
               headerEnd={
                 <button
                   type="button"
-                  // biome-ignore lint/a11y/noAutofocus: a modal dialog's first focus, by design
-                  autoFocus
+                  data-initial-focus
                   className={`${iconButton} -mr-1.5 size-9`}
                   onClick={close}
                   aria-label="Close menu"

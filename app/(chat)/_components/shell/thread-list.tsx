@@ -5,24 +5,34 @@
 // when the row holds focus (so Tab reaches them), on touch they are always shown.
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { DeleteIcon, RenameIcon } from "./icons";
 
 export type ThreadItem = { id: string; title: string; updatedAt: string };
 
 const actionClass =
-  "grid size-7 place-items-center rounded-md text-zinc-500 hover:bg-zinc-200 focus-visible:outline-2 focus-visible:outline-blue-500 dark:text-zinc-400 dark:hover:bg-zinc-700";
+  "grid size-7 shrink-0 place-items-center rounded-md text-zinc-500 hover:bg-zinc-200 focus-visible:outline-2 focus-visible:outline-blue-500 dark:text-zinc-400 dark:hover:bg-zinc-700";
 
-export function ThreadList({ threads }: { threads: ThreadItem[] }) {
+export function ThreadList({ threads, roomy = false }: { threads: ThreadItem[]; roomy?: boolean }) {
   const pathname = usePathname();
   const router = useRouter();
   const [editing, setEditing] = useState<string | null>(null);
   const [draft, setDraft] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
+  const listRef = useRef<HTMLElement>(null);
 
-  async function rename(id: string) {
-    const title = draft.trim();
+  /** Ends a rename with the focus back on that row's Rename button, not lost to the page. */
+  function endRename(id: string, refocus: boolean) {
     setEditing(null);
+    if (!refocus) return;
+    requestAnimationFrame(() =>
+      listRef.current?.querySelector<HTMLElement>(`[data-rename-for="${id}"]`)?.focus(),
+    );
+  }
+
+  async function rename(id: string, refocus = false) {
+    const title = draft.trim();
+    endRename(id, refocus);
     if (!title) return;
     const response = await fetch(`/api/threads/${id}`, {
       method: "PATCH",
@@ -46,6 +56,7 @@ export function ThreadList({ threads }: { threads: ThreadItem[] }) {
 
   return (
     <nav
+      ref={listRef}
       className="flex-1 overflow-y-auto overscroll-contain border-t border-zinc-200 px-2 pt-2 pb-2 dark:border-zinc-800"
       aria-label="Conversations"
       data-testid="thread-list"
@@ -71,12 +82,12 @@ export function ThreadList({ threads }: { threads: ThreadItem[] }) {
                   onChange={(event) => setDraft(event.target.value)}
                   onBlur={() => rename(thread.id)}
                   onKeyDown={(event) => {
-                    if (event.key === "Enter") void rename(thread.id);
+                    if (event.key === "Enter") void rename(thread.id, true);
                     if (event.key === "Escape") {
                       // Escape ends the rename only, not the drawer around the list.
                       event.preventDefault();
                       event.stopPropagation();
-                      setEditing(null);
+                      endRename(thread.id, true);
                     }
                   }}
                   aria-label="Conversation title"
@@ -98,7 +109,7 @@ export function ThreadList({ threads }: { threads: ThreadItem[] }) {
             >
               <Link
                 href={`/chat/${thread.id}`}
-                className={`min-w-0 flex-1 truncate rounded-lg px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-blue-500 ${
+                className={`min-w-0 flex-1 truncate rounded-lg px-2 text-sm ${roomy ? "py-2.5" : "py-1.5"} focus-visible:outline-2 focus-visible:outline-blue-500 ${
                   active ? "font-medium" : ""
                 }`}
                 aria-current={active ? "page" : undefined}
@@ -113,7 +124,7 @@ export function ThreadList({ threads }: { threads: ThreadItem[] }) {
               >
                 <button
                   type="button"
-                  className={actionClass}
+                  className={`${actionClass} ${roomy ? "size-9" : ""}`}
                   onClick={() => {
                     setDraft(thread.title);
                     setEditing(thread.id);
@@ -121,12 +132,13 @@ export function ThreadList({ threads }: { threads: ThreadItem[] }) {
                   aria-label={`Rename ${thread.title}`}
                   title="Rename"
                   data-testid="rename-thread"
+                  data-rename-for={thread.id}
                 >
                   <RenameIcon size={15} />
                 </button>
                 <button
                   type="button"
-                  className={`${actionClass} hover:text-red-600 dark:hover:text-red-400`}
+                  className={`${actionClass} ${roomy ? "size-9" : ""} hover:text-red-600 dark:hover:text-red-400`}
                   onClick={() => remove(thread)}
                   aria-label={`Delete ${thread.title}`}
                   title="Delete"

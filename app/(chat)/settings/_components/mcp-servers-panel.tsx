@@ -168,7 +168,7 @@ export function McpServersPanel({ servers, secretNames, allowStdio }: Props) {
         onSubmit={add}
         className="mt-4 flex flex-col gap-2 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800"
       >
-        <div className="flex gap-2">
+        <div className="flex flex-col gap-2 sm:flex-row">
           <input
             value={name}
             onChange={(event) => setName(event.target.value.toLowerCase())}
@@ -181,7 +181,7 @@ export function McpServersPanel({ servers, secretNames, allowStdio }: Props) {
             value={transport}
             onChange={(event) => setTransport(event.target.value as "http" | "stdio")}
             aria-label="Transport"
-            className="rounded-lg border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+            className="rounded-lg border border-zinc-300 bg-white px-2 py-2 text-sm sm:py-0 dark:border-zinc-700 dark:bg-zinc-900"
           >
             <option value="http">HTTP</option>
             <option value="stdio" disabled={!allowStdio}>

@@ -74,12 +74,19 @@ export function SecretsPanel({ secrets }: { secrets: SecretItem[] }) {
       </p>
 
       {problem ? (
-        <p role="alert" className="mt-3 text-sm text-red-600" data-testid="secrets-error">
+        <p
+          role="alert"
+          className="mt-3 text-sm [overflow-wrap:anywhere] text-red-600"
+          data-testid="secrets-error"
+        >
           {problem}
         </p>
       ) : null}
       {notice ? (
-        <p role="status" className="mt-3 text-sm text-emerald-700 dark:text-emerald-400">
+        <p
+          role="status"
+          className="mt-3 text-sm [overflow-wrap:anywhere] text-emerald-700 dark:text-emerald-400"
+        >
           {notice}
         </p>
       ) : null}
