@@ -126,7 +126,14 @@ test("the drawer keeps Tab inside, closes on Escape and gives focus back to the 
   for (let i = 0; i < stops + 3; i += 1) {
     await page.keyboard.press("Tab");
     expect(await menu.focusInside()).toBe(true);
-    seen.add(await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80) ?? ""));
+    seen.add(
+      await page.evaluate(() => {
+        const element = document.activeElement;
+        if (!element) return "";
+        const label = element.getAttribute("aria-label") ?? element.textContent?.trim();
+        return `${element.tagName}|${label}|${element.getAttribute("href") ?? ""}`;
+      }),
+    );
   }
   // Every link and button was reached (rename/delete appear as their row takes focus).
   expect(seen.size).toBeGreaterThanOrEqual(stops);
@@ -176,7 +183,12 @@ test("in the desktop sidebar a long title truncates and never sits under its act
   const text = await link.evaluate((element) => ({
     overflowing: element.scrollWidth > element.clientWidth,
     ellipsis: getComputedStyle(element).textOverflow,
-    lines: Math.round(element.getBoundingClientRect().height / 20),
+    lines: Math.round(
+      (element.getBoundingClientRect().height -
+        Number.parseFloat(getComputedStyle(element).paddingTop) -
+        Number.parseFloat(getComputedStyle(element).paddingBottom)) /
+        Number.parseFloat(getComputedStyle(element).lineHeight),
+    ),
   }));
   expect(text).toEqual({ overflowing: true, ellipsis: "ellipsis", lines: 1 });
 

@@ -112,6 +112,15 @@ function useGraphBox(graphWidth: number, graphHeight: number) {
     setWidth(element.clientWidth);
     return () => observer.disconnect();
   }, []);
+  // A graph wider than its box opens scrolled to its middle, where the trigger and the main
+  // line of steps are, rather than to its left edge.
+  const centred = useRef(false);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element || width === null || centred.current) return;
+    centred.current = true;
+    element.scrollLeft = (element.scrollWidth - element.clientWidth) / 2;
+  }, [width]);
   const available = width ?? 0;
   const fit = Math.min(1, (available - 2 * PAD) / graphWidth, (MAX_HEIGHT - 2 * PAD) / graphHeight);
   const scale = Math.max(fit, MIN_SCALE);

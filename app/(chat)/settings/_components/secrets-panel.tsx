@@ -99,7 +99,7 @@ export function SecretsPanel({ secrets }: { secrets: SecretItem[] }) {
           <li key={secret.name} className="flex flex-col gap-2 px-3 py-2" data-testid="secret-item">
             <div className="flex items-center gap-3">
               <div className="min-w-0 flex-1">
-                <code className="block truncate text-sm font-medium" title={secret.name}>
+                <code className="block text-sm font-medium [overflow-wrap:anywhere]">
                   {secret.name}
                 </code>
                 <span className="text-xs text-zinc-500">updated {timeAgo(secret.updatedAt)}</span>
