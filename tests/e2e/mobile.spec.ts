@@ -143,7 +143,9 @@ test("the drawer keeps Tab inside, closes on Escape and gives focus back to the 
   await expect(menu.drawer.getByRole("button", { name: "Sign out" })).toBeFocused();
 
   // Escape while renaming ends the rename, not the drawer.
-  await menu.drawer.getByTestId("rename-thread").first().focus();
+  await menu.drawer.getByTestId("thread-link").first().focus();
+  await page.keyboard.press("Tab");
+  await expect(menu.drawer.getByTestId("rename-thread").first()).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(menu.drawer.getByTestId("rename-input")).toBeFocused();
   await page.keyboard.press("Escape");
@@ -255,8 +257,14 @@ test("a thread with a plan card and the Settings page fit a 390 px screen", asyn
   await expect(plan.details).toBeVisible();
   await expectNoSidewaysOverflow(page, "step-details");
   await expectNoSidewaysOverflow(page, "plan-card");
-  await shootAll(page, testInfo, "plan-card", plan.root, { alsoSubject: true });
+  await shootAll(page, testInfo, "plan-card", plan.root);
   await page.setViewportSize(phone);
+  // The card is taller than a phone: its top (title, trigger) and its foot (the decision).
+  await plan.root.getByTestId("plan-title").scrollIntoViewIfNeeded();
+  await page.getByTestId("messages").evaluate((element) => element.scrollBy(0, -60));
+  await shootPhone(page, testInfo, "plan-card-top");
+  await plan.root.getByTestId("plan-approve").scrollIntoViewIfNeeded();
+  await shootPhone(page, testInfo, "plan-card-foot");
   await shootAll(page, testInfo, "thread-closed");
 
   // Settings with a secret and an MCP server listed.

@@ -195,7 +195,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
 
       {card.warnings.length > 0 ? (
         <ul
-          className="flex flex-col gap-0.5 rounded-lg bg-amber-50 p-2 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+          className="flex flex-col gap-0.5 rounded-lg bg-amber-50 p-2 text-xs [overflow-wrap:anywhere] text-amber-900 dark:bg-amber-950 dark:text-amber-200"
           data-testid="plan-warnings"
           aria-label="Warnings"
         >

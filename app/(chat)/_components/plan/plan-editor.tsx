@@ -107,7 +107,7 @@ export function PlanEditor({ card, onClose }: { card: PlanCardData; onClose: () 
       <div id={`plan-check-${card.version.id}`} aria-live="polite" className="text-xs">
         {errors.length > 0 ? (
           <ul
-            className="flex max-h-40 flex-col gap-0.5 overflow-auto rounded-lg bg-red-50 p-2 text-red-800 dark:bg-red-950 dark:text-red-200"
+            className="flex max-h-40 flex-col gap-0.5 overflow-auto rounded-lg bg-red-50 p-2 [overflow-wrap:anywhere] text-red-800 dark:bg-red-950 dark:text-red-200"
             data-testid="plan-editor-errors"
           >
             {errors.map((issue) => (
@@ -142,7 +142,7 @@ export function PlanEditor({ card, onClose }: { card: PlanCardData; onClose: () 
           {problem}
         </p>
       ) : null}
-      <div className="flex gap-2">
+      <div className="flex flex-wrap gap-2">
         <button
           type="button"
           onClick={save}
