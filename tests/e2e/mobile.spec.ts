@@ -36,6 +36,7 @@ async function shootPhone(page: Page, testInfo: TestInfo, name: string) {
 test("at 390 px the menu reaches the threads, Workflows, Settings, New chat and Sign out", async ({
   page,
 }, testInfo) => {
+  test.slow();
   await signUp(page, "phone");
   const chat = new ChatPage(page);
   const menu = new MobileMenu(page);
@@ -234,6 +235,8 @@ test("in the desktop sidebar a long title truncates and never sits under its act
 test("a thread with a plan card and the Settings page fit a 390 px screen", async ({
   page,
 }, testInfo) => {
+  // A dozen screenshots on a busy machine.
+  test.slow();
   await signUp(page, "phone-plan");
   const chat = new ChatPage(page);
   await chat.send("/plan meeting-prep");

@@ -25,9 +25,11 @@ export function ThreadList({ threads, roomy = false }: { threads: ThreadItem[]; 
   function endRename(id: string, refocus: boolean) {
     setEditing(null);
     if (!refocus) return;
-    requestAnimationFrame(() =>
-      listRef.current?.querySelector<HTMLElement>(`[data-rename-for="${id}"]`)?.focus(),
-    );
+    requestAnimationFrame(() => {
+      // On a mouse the button shows only while its row holds focus: the row's link first.
+      listRef.current?.querySelector<HTMLElement>(`a[href="/chat/${id}"]`)?.focus();
+      listRef.current?.querySelector<HTMLElement>(`[data-rename-for="${id}"]`)?.focus();
+    });
   }
 
   async function rename(id: string, refocus = false) {
