@@ -1,4 +1,5 @@
-// Duration strings used by plans ("30s", "5m", "1h30m", "2d", "500ms"): parse, format, validate.
+// Duration strings used by plans ("30s", "5m", "1h30m", "2d", "500ms"): parse, validate, words.
+// How a duration reads for people ("2.9 s") is lib/format/duration.ts.
 
 const UNIT_MS = {
   ms: 1,
@@ -39,12 +40,6 @@ export function durationProblem(text: string): string | undefined {
   if (ms > MAX_DURATION_MS) return `"${text}" is longer than the maximum of 366 days`;
   return undefined;
 }
-
-/**
- * @deprecated Durations for people read one way, everywhere: import `formatDuration` from
- * `@/lib/format/duration` ("914 ms", "2.9 s", "1 min 4 s"). Kept as that for older imports.
- */
-export { formatDuration } from "../format/duration";
 
 /** Human words for a duration string: "30 seconds", "1 hour 30 minutes". */
 export function durationInWords(text: string): string {
