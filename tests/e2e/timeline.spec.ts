@@ -56,6 +56,7 @@ test("a run's timeline lists every step with its state, a waterfall and a colour
   await expect(card.step("ping").getByTestId("run-step-detail")).toContainText(
     /retrying (in \d+(\.\d)? s|now).*attempt [23] of 3/,
   );
+  await shootCard(page, card.root, testInfo, "timeline-retrying");
   await card.expectStep("quiet", "skipped");
   await expect(card.step("quiet")).toContainText("skipped: condition was false");
   await card.expectStep("each", "succeeded");
@@ -63,10 +64,7 @@ test("a run's timeline lists every step with its state, a waterfall and a colour
   await card.expectStep("ask", "waiting");
   await expect(card.step("ask")).toContainText(/waiting for an approval until \d\d:\d\d/);
   await expect(card.approveButton).toBeVisible();
-  await expect(card.root.getByTestId("run-progress")).toHaveText(/^[2-4] of 7 steps$/);
-  await card.toggleStep("each");
-  await expect(card.root.getByTestId("run-loop-item")).toHaveCount(3);
-  await shootCard(page, card.root, testInfo, "timeline-retrying");
+  await expect(card.root.getByTestId("run-progress")).toHaveText(/^[2-5] of 7 steps$/);
 
   // After its last try the step has failed and what depends on it is skipped, saying why.
   await card.expectStep("ping", "failed");
@@ -74,6 +72,10 @@ test("a run's timeline lists every step with its state, a waterfall and a colour
   await card.expectStep("status", "skipped");
   await expect(card.step("status")).toContainText("skipped: Ping the status page failed");
   await expect(card.status).toHaveText("waiting");
+  await expect(card.root.getByTestId("run-progress")).toHaveText("5 of 7 steps");
+  await card.toggleStep("each");
+  await expect(card.root.getByTestId("run-loop-item")).toHaveCount(3);
+  await shootCard(page, card.root, testInfo, "timeline-waiting");
 
   // The waterfall: one bar per attempt (three for ping), exact times in the person's zone.
   await card.root.getByTestId("run-tab-waterfall").click();

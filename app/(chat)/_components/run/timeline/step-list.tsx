@@ -43,6 +43,13 @@ function stateDetail(unit: TimelineUnit & Partial<TimelineStep>, now: number): R
       </span>,
     );
   }
+  if ((unit.state === "failed" || unit.state === "retrying") && unit.error) {
+    parts.push(
+      <span key="error" className="min-w-0 basis-full truncate text-red-700 dark:text-red-300">
+        {unit.error}
+      </span>,
+    );
+  }
   if (unit.state === "skipped" && unit.reason) {
     parts.push(<span key="skip">skipped: {unit.reason}</span>);
   }
