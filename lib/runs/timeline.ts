@@ -219,8 +219,13 @@ function deriveLoop(
   unit.startedAt = items.map((i) => i.startedAt).find(Boolean) ?? null;
   const active = ACTIVE_ORDER.find((state) => items.some((item) => item.state === state));
   const finalFailure = items.find((item) => item.state === "failed");
+  const allSettled =
+    entries.total !== null && items.length >= entries.total && settled.length === items.length;
   if (entries.ended) {
     unit.state = entries.ended;
+  } else if (allSettled && !active) {
+    // Every item has settled: the loop is over even before a later pass records its end.
+    unit.state = finalFailure && step.onError !== "continue" ? "failed" : "succeeded";
   } else if (active && !isTerminal(run)) {
     unit.state = "running";
   } else if (isTerminal(run)) {

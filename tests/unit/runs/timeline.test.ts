@@ -310,6 +310,17 @@ describe("a loop", () => {
     ]);
   });
 
+  it("is over once every item settled, before a later pass records its end", () => {
+    const v = view(
+      "running",
+      [item(0, {}), item(1, {}), item(2, {})],
+      [entry(4, { unitId: "each", status: "running", items: 3 })],
+    );
+    expect(stateOf(v, "each")).toMatchObject({ state: "succeeded", finishedAt: at(500) });
+    const unknownTotal = view("running", [item(0, {}), item(1, {})]);
+    expect(stateOf(unknownTotal, "each")?.state).toBe("running");
+  });
+
   it("ends as its log says, and counts its items without one", () => {
     const rows = [item(0, {}), item(1, { status: "failed", error: { message: "bad" } })];
     const logged = view("running", rows, [

@@ -143,6 +143,11 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
           className="break-words border-b border-zinc-200 bg-red-50 px-3 py-2 text-red-800 sm:px-4 dark:border-zinc-800 dark:bg-red-950 dark:text-red-200"
           data-testid="run-error"
         >
+          {run.error.step ? (
+            <span className="font-medium">
+              {timeline.steps.find((s) => s.step.id === run.error?.step)?.label ?? run.error.step}:{" "}
+            </span>
+          ) : null}
           {run.error.message}
         </p>
       ) : null}

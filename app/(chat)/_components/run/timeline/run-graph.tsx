@@ -2,7 +2,7 @@
 
 // The run on the plan's own graph (plan-graph.tsx), each step coloured by its state, so a
 // person sees where a branch stopped.
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { Plan, PlanStep } from "@/lib/plan/schema";
 import type { Timeline } from "@/lib/runs/timeline";
 import type { WirePlanStep, WireRunPlan } from "@/lib/runs/wire";
@@ -59,9 +59,23 @@ export function RunGraph({
     return out;
   }, [timeline]);
   const chosen = timeline.steps.find((s) => s.step.id === selected);
+  // The graph fits itself to its box once, when it mounts: a box that changes width (a phone
+  // turned, a window resized) mounts it again, so it fits again.
+  const box = useRef<HTMLDivElement>(null);
+  const [widthBucket, setWidthBucket] = useState(0);
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) =>
+      setWidthBucket(Math.round(entry.contentRect.width / 40)),
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
   return (
-    <div className="space-y-2 px-3 py-2 sm:px-4" data-testid="run-graph">
+    <div ref={box} className="space-y-2 px-3 py-2 sm:px-4" data-testid="run-graph">
       <PlanGraph
+        key={widthBucket}
         plan={shape}
         phrases={{}}
         actions={{}}
