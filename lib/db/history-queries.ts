@@ -4,6 +4,7 @@
 import "server-only";
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
+import { isValidTimeZone } from "@/lib/plan/timezone";
 import { ACTIVE_STATUSES } from "@/lib/runs/status";
 import { type Histogram, percentile } from "@/lib/workflows/duration-histogram";
 import type {
@@ -22,10 +23,16 @@ import {
   decodeCursor,
   emptyDays,
   encodeCursor,
-  isTimeZone,
   windowBounds,
 } from "@/lib/workflows/history-window";
-import { isoMicrosSql, isoSql, rowsOf, runDurationSql, triggerKindSql } from "./history-sql";
+import {
+  isoMicrosSql,
+  isoSql,
+  rowsOf,
+  runDurationSql,
+  statusesSql,
+  triggerKindSql,
+} from "./history-sql";
 import { queryDb as db } from "./index";
 import { hasPendingRollups, rollUpAllPendingRuns } from "./rollup-queries";
 import { lastRunPerWorkflow } from "./run-queries";
@@ -183,7 +190,7 @@ async function stepTitles(workflow: Workflow): Promise<Map<string, string | null
 }
 
 function checkTimeZone(timeZone: string) {
-  if (!isTimeZone(timeZone)) {
+  if (!isValidTimeZone(timeZone)) {
     throw new AppError("bad_request:run", `Unknown time zone "${timeZone}".`);
   }
 }
@@ -194,8 +201,7 @@ function successRate(succeeded: number, failed: number): number | null {
 
 type DayStatusRow = { workflow_id: string; day: string; status: string; n: number };
 
-/** Literal status lists, so the planner matches the partial indexes' predicates. */
-const ACTIVE = sql.raw(ACTIVE_STATUSES.map((status) => `'${status}'`).join(", "));
+const ACTIVE = statusesSql(ACTIVE_STATUSES);
 
 /**
  * Runs per zone day and status of the given workflows, created in [from, to): ended runs from

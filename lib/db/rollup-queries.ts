@@ -7,16 +7,12 @@ import "server-only";
 import { type SQL, sql } from "drizzle-orm";
 import { TERMINAL_STATUSES } from "@/lib/runs/status";
 import type { Database, Transaction } from "./client";
-import { bucketSql, rowsOf, runDurationSql } from "./history-sql";
+import { bucketSql, rowsOf, runDurationSql, statusesSql } from "./history-sql";
 import { queryDb as db } from "./index";
 
 type Executor = Pick<Database, "execute"> | Transaction;
 
-const list = (values: readonly string[]) =>
-  sql.join(
-    values.map((value) => sql`${value}`),
-    sql`, `,
-  );
+const TERMINAL = statusesSql(TERMINAL_STATUSES);
 
 const hourSql = (at: string) =>
   sql.raw(`(date_trunc('hour', ${at} at time zone 'UTC') at time zone 'UTC')`);
@@ -38,13 +34,14 @@ const newer = sql.raw(`(excluded.last_failed_at is not null and (step_rollups.la
 /** Counts these runs (already claimed: rolled_up set in this transaction) into the rollups. */
 export async function addRunsToRollups(tx: Executor, runIds: string[]): Promise<void> {
   if (runIds.length === 0) return;
-  const ids = list(runIds);
+  // One text parameter however many runs (a batch of the backfill holds thousands).
+  const ids = sql`select unnest(string_to_array(${runIds.join(",")}, ','))::uuid`;
   await tx.execute(sql`
     with claimed as (
       select r.*, ${hourSql("r.created_at")} as hour,
         ${bucketSql(runDurationSql("r."))} as bucket
       from runs r
-      where r.id in (${ids}) and r.status in (${list(TERMINAL_STATUSES)})
+      where r.id in (${ids}) and r.status in (${TERMINAL})
     ),
     buckets as (
       select workflow_id, hour, bucket, count(*) as n
@@ -76,7 +73,7 @@ export async function addRunsToRollups(tx: Executor, runIds: string[]): Promise<
       select r.id, r.workflow_id, r.status, r.error, r.created_at, r.finished_at,
         ${hourSql("r.created_at")} as hour
       from runs r
-      where r.id in (${ids}) and r.status in (${list(TERMINAL_STATUSES)})
+      where r.id in (${ids}) and r.status in (${TERMINAL})
     ),
     attempts as (
       select c.workflow_id, c.hour, s.step_id, s.status, s.attempt,
@@ -156,7 +153,7 @@ export async function rollUpPendingRuns({
         update runs set rolled_up = true
         where id in (
           select id from runs
-          where not rolled_up and status in (${list(TERMINAL_STATUSES)})
+          where not rolled_up and status in (${TERMINAL})
           order by id limit ${batch}
           for update skip locked
         )
@@ -175,7 +172,7 @@ export async function hasPendingRollups(): Promise<boolean> {
   const rows = rowsOf(
     await (await db()).execute(sql`
       select 1 from runs
-      where not rolled_up and status in (${list(TERMINAL_STATUSES)}) limit 1`),
+      where not rolled_up and status in (${TERMINAL}) limit 1`),
   );
   return rows.length > 0;
 }

@@ -207,7 +207,7 @@ describe.each(drivers)("run history and metrics on %s", (driver) => {
     expect(metrics).toBeDefined();
     if (!metrics) return;
     expect(metrics.to).toBe("2026-03-10T13:00:00.000Z");
-    expect(metrics.from).toBe("2026-03-03T13:00:00.000Z");
+    expect(metrics.from).toBe("2026-03-03T12:00:00.000Z");
     const count = (status: string) => seeds.filter((s) => s.status === status).length;
     expect(metrics).toMatchObject({
       runs: seeds.length,
@@ -294,7 +294,7 @@ describe.each(drivers)("run history and metrics on %s", (driver) => {
         expected.set(day, entry);
       }
       const days = metrics?.perDay ?? [];
-      expect(days[0].day).toBe(dayIn(new Date("2026-03-03T13:00:00Z"), timeZone));
+      expect(days[0].day).toBe(dayIn(new Date("2026-03-03T12:00:00Z"), timeZone));
       expect(days.at(-1)?.day).toBe(dayIn(new Date("2026-03-10T12:59:59Z"), timeZone));
       for (const day of days) {
         expect(day).toEqual({
