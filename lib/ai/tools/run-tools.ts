@@ -14,6 +14,7 @@ import { cancelRun } from "@/lib/runs/control";
 import { startRun } from "@/lib/runs/start-run";
 import { getRunView } from "@/lib/runs/view";
 import { untrustedToolOutput } from "../untrusted";
+import { workflowMetricsTool } from "./workflow-metrics";
 
 type Context = { userId: string; threadId: string };
 
@@ -158,5 +159,6 @@ export function runTools(context: Context) {
     listRuns: listRunsTool(context),
     getRun: getRunTool(context),
     cancelRun: cancelRunTool(context),
+    workflowMetrics: workflowMetricsTool(context),
   };
 }
