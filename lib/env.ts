@@ -124,6 +124,17 @@ export const envSchema = z.object({
     emptyAsUndefined,
     z.coerce.number().int().min(1).max(1000).default(10),
   ),
+  // Retention: ended runs (with their steps, log and stored outputs) older than this many days
+  // are pruned daily; failed runs are kept for RUN_RETENTION_FAILED_DAYS. The metrics'
+  // rollups are kept (lib/runs/retention.ts).
+  RUN_RETENTION_DAYS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(36500).default(90),
+  ),
+  RUN_RETENTION_FAILED_DAYS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(36500).default(180),
+  ),
 
   // Secrets store: 32 bytes, base64 or hex. Generated into DATA_DIR when missing.
   SECRETS_KEY: optionalString,

@@ -3,6 +3,7 @@
 import "server-only";
 import { createEventTriggers } from "./event-triggers";
 import { createExecuteWorkflow, type ExecuteWorkflowOptions } from "./execute-workflow";
+import { createPruneRuns } from "./prune-runs";
 import { createRelayWaitSignal } from "./relay-wait-signal";
 import { createScheduleTick } from "./schedule-tick";
 
@@ -12,5 +13,6 @@ export function createFunctions(options: ExecuteWorkflowOptions) {
     createRelayWaitSignal(options),
     createScheduleTick(options),
     createEventTriggers(options),
+    createPruneRuns(options),
   ];
 }

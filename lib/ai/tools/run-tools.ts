@@ -15,6 +15,7 @@ import { cancelRun } from "@/lib/runs/control";
 import { startRun } from "@/lib/runs/start-run";
 import { getRunView } from "@/lib/runs/view";
 import { untrustedToolOutput } from "../untrusted";
+import { workflowMetricsTool } from "./workflow-metrics";
 
 type Context = { userId: string; threadId: string };
 
@@ -58,7 +59,7 @@ export function runWorkflowTool({ userId, threadId }: Context) {
     }),
     execute: async ({ workflowId, inputs }) => {
       try {
-        const run = await startRun({ userId, workflowId, inputs, threadId });
+        const run = await startRun({ userId, workflowId, inputs, threadId, via: "chat" });
         return { ok: true as const, runId: run.id, workflowId, status: run.status };
       } catch (error) {
         return refusal(error);
@@ -164,5 +165,6 @@ export function runTools(context: Context) {
     listRuns: listRunsTool(context),
     getRun: getRunTool(context),
     cancelRun: cancelRunTool(context),
+    workflowMetrics: workflowMetricsTool(context),
   };
 }
