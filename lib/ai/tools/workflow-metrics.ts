@@ -7,7 +7,7 @@ import { z } from "zod";
 import { getWorkflowMetrics } from "@/lib/db/history-queries";
 import { getUserById } from "@/lib/db/queries";
 import { listWorkflows } from "@/lib/db/workflow-queries";
-import { formatDuration } from "@/lib/plan/duration";
+import { formatDuration } from "@/lib/format/duration";
 import { isValidTimeZone } from "@/lib/plan/timezone";
 import { METRICS_WINDOWS, type WorkflowMetrics } from "@/lib/workflows/history-types";
 import { untrustedToolOutput } from "../untrusted";
