@@ -49,13 +49,15 @@ function compact(value: unknown, max = 200): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** One printed line per finished (or waiting, skipped) unit and per run outcome. */
-export function formatRunEvent(event: RunEvent): string | undefined {
+/**
+ * One printed line per finished (or waiting, skipped) unit and per run outcome. A succeeded
+ * attempt's output is its step row's (the log does not copy it): pass it as `output`.
+ */
+export function formatRunEvent(event: RunEvent, output?: unknown): string | undefined {
   const data = (event.data ?? {}) as {
     unitId?: string;
     status?: string;
     durationMs?: number;
-    output?: unknown;
     error?: { message?: string };
     willRetry?: boolean;
     attempt?: number;
@@ -68,7 +70,7 @@ export function formatRunEvent(event: RunEvent): string | undefined {
   switch (data.status) {
     case "succeeded":
       if (event.key?.endsWith(":loop:succeeded")) return `✓ ${unit}  ${event.message}`;
-      return `✓ ${unit}  succeeded  ${ms}  ${compact(data.output)}`;
+      return `✓ ${unit}  succeeded  ${ms}  ${compact(output)}`;
     case "failed":
       return `✗ ${unit}  failed${data.attempt ? ` (attempt ${data.attempt}${data.willRetry ? ", will retry" : ""})` : ""}  ${ms}  ${data.error?.message ?? event.message}`;
     case "skipped":
@@ -224,7 +226,17 @@ async function runPlanFile(
     const { createUser, getUserByEmail } = await import("@/lib/db/queries");
     const { createWorkflow, approveWorkflowVersion } = await import("@/lib/db/workflow-queries");
     const { startRun } = await import("@/lib/runs/start-run");
-    const { getRunById, listRunEvents } = await import("@/lib/db/run-queries");
+    const { getRunById, listRunEvents, listUnitAttempts } = await import("@/lib/db/run-queries");
+    const { splitUnitId } = await import("@/lib/runs/records");
+    /** A succeeded attempt's output, from its step row. */
+    const attemptOutput = async (event: RunEvent) => {
+      const data = (event.data ?? {}) as { unitId?: string; attempt?: number; status?: string };
+      if (data.status !== "succeeded" || !data.unitId || data.attempt === undefined)
+        return undefined;
+      const unit = splitUnitId(data.unitId);
+      const attempts = await listUnitAttempts({ runId: event.runId, units: [unit] });
+      return attempts.find((attempt) => attempt.attempt === data.attempt)?.output;
+    };
     const { isTerminal } = await import("@/lib/runs/status");
     await createUser({ email: CLI_USER_EMAIL, name: "Plan CLI", passwordHash: "!" });
     const user = await getUserByEmail({ email: CLI_USER_EMAIL });
@@ -258,14 +270,14 @@ async function runPlanFile(
         const events = await listRunEvents({ runId: run.id, afterSeq: lastSeq });
         for (const event of events) {
           lastSeq = event.seq;
-          const line = formatRunEvent(event);
+          const line = formatRunEvent(event, await attemptOutput(event));
           if (line) io.stdout(line);
         }
         const current = await getRunById({ runId: run.id });
         if (current && isTerminal(current.status)) {
           const rest = await listRunEvents({ runId: run.id, afterSeq: lastSeq });
           for (const event of rest) {
-            const line = formatRunEvent(event);
+            const line = formatRunEvent(event, await attemptOutput(event));
             if (line) io.stdout(line);
           }
           if (current.status === "succeeded") {

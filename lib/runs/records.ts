@@ -143,7 +143,7 @@ export async function recordAttemptFinished(args: {
       attempt: args.attempt,
       status: args.status,
       durationMs,
-      ...(args.status === "succeeded" ? { output: summarize(args.output, 2048) } : {}),
+      // The output is the attempt's row's (run_steps.output): stored once, not copied here.
       ...(error ? { error, willRetry: !!args.willRetry } : {}),
     },
   });

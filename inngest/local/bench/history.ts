@@ -10,9 +10,12 @@
 //   thread_page_ms        a thread holding 10,000 runs (the thread helper's measureThreadPage,
 //                         when inngest/local/bench/thread-page.ts exists)
 // PGlite runs the suite only with BENCH_HISTORY_PGLITE=1 (seeding 5 M rows in memory is slow).
+// BENCH_KEEP=1 keeps the seeded PostgreSQL database; BENCH_HISTORY_URL=<its URL> measures it
+// again without seeding (the backfill counts whatever the rollups miss).
 import { sql } from "drizzle-orm";
-import type { DbHandle } from "@/lib/db/client";
+import { type DbHandle, openDatabase } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/history-sql";
+import { migrate } from "@/lib/db/migrate";
 import { type BenchDriver, median, openDriver, type SuiteOptions } from "./suite";
 
 const WORKFLOWS = 10;
@@ -142,14 +145,38 @@ async function threadPageHook(): Promise<ThreadPageHook | undefined> {
   }
 }
 
+/** BENCH_HISTORY_URL: a database this suite seeded before (kept with BENCH_KEEP=1). */
+async function reuseSeeded(url: string) {
+  const db = await openDatabase({ databaseUrl: url, max: 10 });
+  await migrate(db);
+  const [user] = rowsOf<{ id: string }>(
+    await db.db.execute(sql`select id from users where email = 'bench@example.com'`),
+  );
+  if (!user) throw new Error(`${url} holds no seeded bench user`);
+  const workflows = rowsOf<{ id: string }>(
+    await db.db.execute(
+      sql`select id from workflows where user_id = ${user.id} order by title, id`,
+    ),
+  );
+  return { db, userId: user.id, workflowIds: workflows.map((w) => w.id) };
+}
+
 async function historyOn(driver: BenchDriver, options: SuiteOptions) {
-  const { db, drop } = await openDriver(driver);
+  const reuse = driver === "postgres" ? process.env.BENCH_HISTORY_URL : undefined;
+  const reused = reuse ? await reuseSeeded(reuse) : undefined;
+  const { db, drop } = reused
+    ? { db: reused.db, drop: () => reused.db.close() }
+    : await openDriver(driver);
   try {
     (globalThis as unknown as { flowchatDb?: Promise<DbHandle> }).flowchatDb = Promise.resolve(db);
     const h = await import("@/lib/db/history-queries");
     const rollups = await import("@/lib/db/rollup-queries");
-    options.log(`history on ${driver}: seeding ${WORKFLOWS} × ${RUNS} runs × ${STEPS} steps`);
-    const { userId, workflowIds } = await seed(db, options.log);
+    options.log(
+      reused
+        ? `history on ${driver}: reusing ${reuse}`
+        : `history on ${driver}: seeding ${WORKFLOWS} × ${RUNS} runs × ${STEPS} steps`,
+    );
+    const { userId, workflowIds } = reused ?? (await seed(db, options.log));
     const backfillStarted = performance.now();
     const counted = await rollups.rollUpAllPendingRuns({ batch: 20_000 });
     await exec(db, "analyze");
