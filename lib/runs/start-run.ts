@@ -27,12 +27,15 @@ export async function prepareRun({
   inputs = {},
   threadId,
   runId = randomUUID(),
+  via,
 }: {
   userId: string;
   workflowId: string;
   inputs?: Record<string, unknown>;
   threadId?: string | null;
   runId?: string;
+  /** Who asked: "chat" when the assistant started it ("run it"); the history shows it. */
+  via?: "chat";
 }): Promise<Run> {
   const workflow = await getWorkflow({ id: workflowId, userId });
   if (!workflow) {
@@ -73,7 +76,7 @@ export async function prepareRun({
     versionId: pinned.version.id,
     userId,
     threadId: threadId ?? workflow.threadId,
-    trigger: { type: "manual", inputs: checked.inputs },
+    trigger: { type: "manual", inputs: checked.inputs, ...(via ? { via } : {}) },
   });
 }
 
@@ -83,15 +86,17 @@ export async function startRun({
   workflowId,
   inputs,
   threadId,
+  via,
   client = appClient,
 }: {
   userId: string;
   workflowId: string;
   inputs?: Record<string, unknown>;
   threadId?: string | null;
+  via?: "chat";
   client?: Sender;
 }): Promise<Run> {
-  const run = await prepareRun({ userId, workflowId, inputs, threadId });
+  const run = await prepareRun({ userId, workflowId, inputs, threadId, via });
   try {
     await client.send(
       runRequested.create(

@@ -57,7 +57,7 @@ export function runWorkflowTool({ userId, threadId }: Context) {
     }),
     execute: async ({ workflowId, inputs }) => {
       try {
-        const run = await startRun({ userId, workflowId, inputs, threadId });
+        const run = await startRun({ userId, workflowId, inputs, threadId, via: "chat" });
         return { ok: true as const, runId: run.id, workflowId, status: run.status };
       } catch (error) {
         return refusal(error);
