@@ -4,6 +4,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { currentUserId } from "@/app/(auth)/auth";
+import { getDashboard } from "@/lib/db/history-queries";
 import { listWorkflows, type WorkflowListItem } from "@/lib/db/workflow-queries";
 import type { DashboardRow } from "@/lib/workflows/history-types";
 import { personTimeZone } from "@/lib/workflows/person-zone";
@@ -13,7 +14,6 @@ import { runStatusTone } from "./_components/run-status";
 import { Sparkline } from "./_components/sparkline";
 import { statusTone } from "./_components/workflow-status";
 import { ZoneCookie } from "./_components/zone-cookie";
-import { getDashboard } from "./_lib/history";
 
 export const dynamic = "force-dynamic";
 

@@ -4,6 +4,7 @@
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { currentUserId } from "@/app/(auth)/auth";
+import { getWorkflowMetrics, listRunHistory } from "@/lib/db/history-queries";
 import { getWorkflow, listWorkflowVersions } from "@/lib/db/workflow-queries";
 import { nextFireTimes } from "@/lib/plan";
 import { personTimeZone } from "@/lib/workflows/person-zone";
@@ -12,7 +13,6 @@ import { triggerInWords } from "@/lib/workflows/trigger-words";
 import { formatWhen } from "@/lib/workflows/when";
 import { statusTone } from "../_components/workflow-status";
 import { ZoneCookie } from "../_components/zone-cookie";
-import { getWorkflowMetrics, listRunHistory } from "../_lib/history";
 import { HistoryFilters } from "./_components/history-filters";
 import { HistoryList } from "./_components/history-list";
 import { MetricsPanel, WindowPicker } from "./_components/metrics-panel";
@@ -63,6 +63,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
   const nextRuns =
     workflow.status === "active" && plan?.ok ? nextFireTimes(plan.plan.trigger, NEXT_RUNS) : [];
   const isSchedule = plan?.ok && plan.plan.trigger.type === "schedule";
+  if (!metrics) notFound();
   const filtered = Boolean(query.status || query.from || query.to);
 
   return (
