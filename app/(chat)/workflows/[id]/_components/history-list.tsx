@@ -6,7 +6,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { AppError } from "@/lib/errors";
-import type { HistoryFilter, HistoryRow } from "@/lib/workflows/history-types";
+import type { HistoryFilter, HistoryPage, HistoryRow } from "@/lib/workflows/history-types";
 import { formatStarted } from "@/lib/workflows/when";
 import { RunStatusBadge } from "../../_components/run-status";
 import { formatDuration } from "../../_lib/duration";
@@ -67,9 +67,12 @@ export function HistoryList({
       if (!response.ok) {
         throw AppError.fromJSON(body) ?? new Error("The runs could not be loaded.");
       }
-      const page = body as { runs: HistoryRow[]; nextCursor: string | null };
-      setRows((before) => [...before, ...page.runs]);
-      setCursor(page.nextCursor);
+      const { runs, nextCursor } = body as Partial<HistoryPage>;
+      if (!Array.isArray(runs) || nextCursor === undefined) {
+        throw new Error("The runs could not be loaded.");
+      }
+      setRows((before) => [...before, ...runs]);
+      setCursor(nextCursor);
     } catch (error) {
       setProblem(error instanceof Error ? error.message : "The runs could not be loaded.");
     } finally {
