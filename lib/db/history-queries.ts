@@ -4,7 +4,8 @@
 import "server-only";
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
-import { TERMINAL_STATUSES } from "@/lib/runs/status";
+import { isValidTimeZone } from "@/lib/plan/timezone";
+import { ACTIVE_STATUSES } from "@/lib/runs/status";
 import { type Histogram, percentile } from "@/lib/workflows/duration-histogram";
 import type {
   DashboardRow,
@@ -22,18 +23,18 @@ import {
   decodeCursor,
   emptyDays,
   encodeCursor,
-  isTimeZone,
   windowBounds,
 } from "@/lib/workflows/history-window";
 import {
-  bucketSql,
   isoMicrosSql,
   isoSql,
   rowsOf,
   runDurationSql,
+  statusesSql,
   triggerKindSql,
 } from "./history-sql";
 import { queryDb as db } from "./index";
+import { hasPendingRollups, rollUpAllPendingRuns } from "./rollup-queries";
 import { lastRunPerWorkflow } from "./run-queries";
 import { type Workflow, workflows, workflowVersions } from "./schema";
 
@@ -189,7 +190,7 @@ async function stepTitles(workflow: Workflow): Promise<Map<string, string | null
 }
 
 function checkTimeZone(timeZone: string) {
-  if (!isTimeZone(timeZone)) {
+  if (!isValidTimeZone(timeZone)) {
     throw new AppError("bad_request:run", `Unknown time zone "${timeZone}".`);
   }
 }
@@ -200,17 +201,35 @@ function successRate(succeeded: number, failed: number): number | null {
 
 type DayStatusRow = { workflow_id: string; day: string; status: string; n: number };
 
-/** Runs per zone day and status of the given workflows, created in [from, to). */
+const ACTIVE = statusesSql(ACTIVE_STATUSES);
+
+/**
+ * Runs per zone day and status of the given workflows, created in [from, to): ended runs from
+ * the hourly rollups (each hour falls in the zone day it starts in), runs still going from
+ * runs_active_idx. One statement, so a run that ends meanwhile is counted once.
+ */
 async function dayCounts(workflowIds: string[], from: Date, to: Date, timeZone: string) {
   if (workflowIds.length === 0) return [];
+  const ids = list(workflowIds);
+  const since = from.toISOString();
+  const until = to.toISOString();
   return rowsOf<DayStatusRow>(
     await (await db()).execute(sql`
+      select r.workflow_id, to_char(r.hour at time zone ${timeZone}, 'YYYY-MM-DD') as day,
+        v.status, sum(v.n)::int as n
+      from run_rollups r
+      cross join lateral (values ('succeeded', r.succeeded), ('failed', r.failed),
+        ('cancelled', r.cancelled)) as v(status, n)
+      where r.workflow_id in (${ids})
+        and r.hour >= ${since}::timestamptz and r.hour < ${until}::timestamptz
+      group by 1, 2, 3
+      having sum(v.n) > 0
+      union all
       select workflow_id, to_char(created_at at time zone ${timeZone}, 'YYYY-MM-DD') as day,
         status, count(*)::int as n
       from runs
-      where workflow_id in (${list(workflowIds)})
-        and created_at >= ${from.toISOString()}::timestamptz
-        and created_at < ${to.toISOString()}::timestamptz
+      where workflow_id in (${ids}) and status in (${ACTIVE})
+        and created_at >= ${since}::timestamptz and created_at < ${until}::timestamptz
       group by 1, 2, 3
     `),
   );
@@ -228,19 +247,28 @@ function fillDays(days: DayCount[], rows: DayStatusRow[]) {
   }
 }
 
-function histogramOfRows(rows: { b: number; n: number }[]): Histogram {
-  const histogram: Histogram = {};
-  for (const row of rows)
-    histogram[String(row.b)] = (histogram[String(row.b)] ?? 0) + Number(row.n);
-  return histogram;
+/** The rollups count every ended run before they are read (a no-op in steady state). */
+async function rollUpPending() {
+  if (await hasPendingRollups()) await rollUpAllPendingRuns();
 }
 
-const terminal = list(TERMINAL_STATUSES);
+type StepRow = {
+  step_id: string;
+  attempts: number;
+  failures: number;
+  retries: number;
+  run_failures: number;
+  last_run: string | null;
+  last_error: string | null;
+  last_at: string | null;
+};
 
 /**
  * The workflow's metrics over the window (whole UTC hours up to the current one), days in
- * the person's zone. Steps, retries and durations count runs that ended; run counts include
- * runs still going (as `other`). Undefined when the workflow is not the caller's.
+ * the person's zone, read from the hourly rollups. Steps, retries and durations count runs
+ * that ended; run counts include runs still going (as `other`). Percentiles come from log
+ * buckets (lib/workflows/duration-histogram.ts: within ≈ 9 %). Undefined when the workflow
+ * is not the caller's.
  */
 export async function getWorkflowMetrics({
   userId,
@@ -258,43 +286,38 @@ export async function getWorkflowMetrics({
   checkTimeZone(timeZone);
   const workflow = await ownedWorkflow(userId, workflowId);
   if (!workflow) return undefined;
+  await rollUpPending();
   const { from, to } = windowBounds(window, now);
   const database = await db();
-  const inWindow = sql`r.workflow_id = ${workflowId}
-    and r.created_at >= ${from.toISOString()}::timestamptz
-    and r.created_at < ${to.toISOString()}::timestamptz`;
+  const inWindow = (table: string) =>
+    sql`${sql.raw(table)}.workflow_id = ${workflowId}
+      and ${sql.raw(table)}.hour >= ${from.toISOString()}::timestamptz
+      and ${sql.raw(table)}.hour < ${to.toISOString()}::timestamptz`;
 
-  const [titles, days, runBuckets, stepRows, stepBuckets, failures] = await Promise.all([
+  const [titles, days, runBuckets, stepResult, stepBuckets] = await Promise.all([
     stepTitles(workflow),
     dayCounts([workflowId], from, to, timeZone),
     database.execute(sql`
-      select ${bucketSql(runDurationSql("r."))} as b, count(*)::int as n
-      from runs r where ${inWindow} and r.status in ('succeeded', 'failed')
+      select e.key as b, sum(e.value::bigint)::int as n
+      from run_rollups r cross join lateral jsonb_each_text(r.durations) e
+      where ${inWindow("r")}
       group by 1`),
     database.execute(sql`
-      select s.step_id,
-        count(*) filter (where s.status in ('succeeded', 'failed'))::int as attempts,
-        count(*) filter (where s.status = 'failed')::int as failures,
-        count(*) filter (where s.attempt > 1)::int as retries
-      from run_steps s join runs r on r.id = s.run_id
-      where ${inWindow} and r.status in (${terminal})
+      select s.step_id, sum(s.attempts)::int as attempts, sum(s.failures)::int as failures,
+        sum(s.retries)::int as retries, sum(s.run_failures)::int as run_failures,
+        (array_agg(s.last_failed_run_id order by s.last_failed_at desc nulls last,
+          s.last_failed_run_id desc))[1] as last_run,
+        (array_agg(s.last_error order by s.last_failed_at desc nulls last,
+          s.last_failed_run_id desc))[1] as last_error,
+        ${isoSql(sql.raw("max(s.last_failed_at)"))} as last_at
+      from step_rollups s
+      where ${inWindow("s")}
       group by 1`),
     database.execute(sql`
-      select s.step_id, ${bucketSql(sql.raw("s.duration_ms"))} as b, count(*)::int as n
-      from run_steps s join runs r on r.id = s.run_id
-      where ${inWindow} and r.status in (${terminal})
-        and s.status in ('succeeded', 'failed') and s.duration_ms is not null
+      select s.step_id, e.key as b, sum(e.value::bigint)::int as n
+      from step_rollups s cross join lateral jsonb_each_text(s.durations) e
+      where ${inWindow("s")}
       group by 1, 2`),
-    database.execute(sql`
-      select distinct on (f.step) f.step, f.n, f.id, f.message, ${isoSql(sql.raw("f.at"))} as at
-      from (
-        select r.error->>'step' as step, r.id, r.error->>'message' as message,
-          coalesce(r.finished_at, r.created_at) as at,
-          count(*) over (partition by r.error->>'step')::int as n
-        from runs r
-        where ${inWindow} and r.status = 'failed' and r.error->>'step' is not null
-      ) f
-      order by f.step, f.at desc, f.id desc`),
   ]);
 
   const perDay = emptyDays(from, to, timeZone);
@@ -306,15 +329,14 @@ export async function getWorkflowMetrics({
   const runHistogram = histogramOfRows(rowsOf(runBuckets));
 
   const histograms = new Map<string, Histogram>();
-  for (const row of rowsOf<{ step_id: string; b: number; n: number }>(stepBuckets)) {
+  for (const row of rowsOf<{ step_id: string; b: string; n: number }>(stepBuckets)) {
     const histogram = histograms.get(row.step_id) ?? {};
-    histogram[String(row.b)] = (histogram[String(row.b)] ?? 0) + Number(row.n);
+    histogram[row.b] = (histogram[row.b] ?? 0) + Number(row.n);
     histograms.set(row.step_id, histogram);
   }
-  const stepList = rowsOf<{ step_id: string; attempts: number; failures: number; retries: number }>(
-    stepRows,
-  );
-  const steps: StepMetrics[] = stepList
+  const stepRows = rowsOf<StepRow>(stepResult);
+  const steps: StepMetrics[] = stepRows
+    .filter((row) => Number(row.attempts) > 0)
     .map((row) => {
       const histogram = histograms.get(row.step_id) ?? {};
       return {
@@ -327,20 +349,15 @@ export async function getWorkflowMetrics({
       };
     })
     .sort(byPlanOrder(titles));
-  const failurePoints: FailurePoint[] = rowsOf<{
-    step: string;
-    n: number;
-    id: string;
-    message: string | null;
-    at: string;
-  }>(failures)
+  const failurePoints: FailurePoint[] = stepRows
+    .filter((row) => Number(row.run_failures) > 0 && row.last_run && row.last_at)
     .map((row) => ({
-      stepId: row.step,
-      title: titles.get(row.step) ?? null,
-      failures: Number(row.n),
-      lastError: row.message,
-      lastRunId: row.id,
-      lastFailedAt: row.at,
+      stepId: row.step_id,
+      title: titles.get(row.step_id) ?? null,
+      failures: Number(row.run_failures),
+      lastError: row.last_error,
+      lastRunId: row.last_run as string,
+      lastFailedAt: row.last_at as string,
     }))
     .sort(
       (a, b) =>
@@ -360,11 +377,17 @@ export async function getWorkflowMetrics({
     successRate: successRate(succeeded, failed),
     p50Ms: percentile(runHistogram, 0.5),
     p95Ms: percentile(runHistogram, 0.95),
-    retries: stepList.reduce((sum, row) => sum + Number(row.retries), 0),
+    retries: stepRows.reduce((sum, row) => sum + Number(row.retries), 0),
     perDay,
     steps,
     failurePoints,
   };
+}
+
+function histogramOfRows(rows: { b: string; n: number }[]): Histogram {
+  const histogram: Histogram = {};
+  for (const row of rows) histogram[row.b] = (histogram[row.b] ?? 0) + Number(row.n);
+  return histogram;
 }
 
 /** Steps in the plan's order, then steps no longer in the plan by id. */
@@ -391,6 +414,7 @@ export async function getDashboard({
   timeZone: string;
 }): Promise<DashboardRow[]> {
   checkTimeZone(timeZone);
+  await rollUpPending();
   const { from, to } = windowBounds(window, now);
   const own = await (await db())
     .select()

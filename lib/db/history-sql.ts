@@ -25,6 +25,20 @@ export const isoSql = (at: SQL) =>
 export const isoMicrosSql = (at: SQL) =>
   sql`to_char(${at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+/**
+ * A constant list of statuses as SQL literals, so the planner can match partial indexes whose
+ * predicate names them (a bound parameter would hide the values from it).
+ */
+export const statusesSql = (statuses: readonly string[]) =>
+  sql.raw(
+    statuses
+      .map((status) => {
+        if (!/^[a-z]+$/.test(status)) throw new Error(`not a status: ${status}`);
+        return `'${status}'`;
+      })
+      .join(", "),
+  );
+
 /** The rows of `db.execute`, whichever driver answered (postgres-js: an array; PGlite: { rows }). */
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];

@@ -27,6 +27,7 @@ import {
 } from "@/lib/runs/status";
 import type { Transaction } from "./client";
 import { queryDb as db, queryDbHandle as handle } from "./index";
+import { addRunsToRollups } from "./rollup-queries";
 import {
   type EventWaitMatcher,
   type Run,
@@ -257,9 +258,9 @@ export async function refreshRunStatus({ runId }: { runId: string }): Promise<vo
   if (changed.length > 0) await notifyRun(runId);
 }
 
-/** Ends a run unless it already ended (a cancel wins over a late finish). */
 /**
- * Ends a run that has not ended yet; returns whether it changed. With `event`, the run's last
+ * Ends a run that has not ended yet (a cancel wins over a late finish); returns whether it
+ * changed, and counts it in the rollups. With `event`, the run's last
  * event is written in the same transaction, so whoever sees the run ended (a live stream, a
  * test) also sees how it ended.
  */
@@ -287,9 +288,12 @@ export async function finishRun({
         output: output ?? null,
         finishedAt: at,
         startedAt: sql`coalesce(${runs.startedAt}, ${at.toISOString()}::timestamptz)`,
+        rolledUp: true,
       })
       .where(and(eq(runs.id, runId), notInArray(runs.status, [...TERMINAL_STATUSES])))
       .returning({ id: runs.id });
+    // The metrics count the run as it ends, in the same transaction (counted exactly once).
+    if (updated.length > 0) await addRunsToRollups(tx, [runId]);
     if (updated.length > 0 && event) await insertRunEvent(tx, { ...event, runId });
     return updated.length > 0;
   });

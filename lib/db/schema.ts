@@ -2,6 +2,7 @@
 import { type InferSelectModel, sql } from "drizzle-orm";
 import {
   bigserial,
+  boolean,
   index,
   integer,
   jsonb,
@@ -173,10 +174,22 @@ export const runs = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     createdAt: createdAt(),
+    /** Counted in run_rollups/step_rollups (set when the run ends, or by the backfill). */
+    rolledUp: boolean("rolled_up").notNull().default(false),
   },
   (t) => [
-    index("runs_workflow_idx").on(t.workflowId, t.createdAt),
+    // The history's keyset order (created_at, id) and "last run" per workflow.
+    index("runs_workflow_idx").on(t.workflowId, t.createdAt, t.id),
     index("runs_user_idx").on(t.userId, t.createdAt),
+    index("runs_thread_idx").on(t.threadId),
+    // Runs still going (the metrics count them live; rollups hold only ended runs).
+    index("runs_active_idx")
+      .on(t.workflowId, t.createdAt)
+      .where(sql`${t.status} in ('queued', 'running', 'waiting')`),
+    // Ended runs the rollups do not count yet (the backfill's queue; empty in steady state).
+    index("runs_unrolled_idx")
+      .on(t.id)
+      .where(sql`not ${t.rolledUp} and ${t.status} in ('succeeded', 'failed', 'cancelled')`),
   ],
 );
 
@@ -272,6 +285,58 @@ export const runOutputs = pgTable(
   (t) => [primaryKey({ columns: [t.runId, t.unitId] })],
 );
 
+/**
+ * A workflow's ended runs per UTC hour of their creation (lib/db/rollup-queries.ts): what the
+ * metrics and the dashboard read instead of the runs, and what outlives their pruning.
+ * `durations` is a sparse histogram { bucket: count } (lib/workflows/duration-histogram.ts)
+ * of succeeded and failed runs' durations.
+ */
+export const runRollups = pgTable(
+  "run_rollups",
+  {
+    workflowId: uuid("workflow_id")
+      .notNull()
+      .references(() => workflows.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    hour: timestamp({ withTimezone: true }).notNull(),
+    succeeded: integer().notNull().default(0),
+    failed: integer().notNull().default(0),
+    cancelled: integer().notNull().default(0),
+    durations: jsonb().$type<Record<string, number>>().notNull().default({}),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workflowId, t.hour] }),
+    index("run_rollups_user_idx").on(t.userId, t.hour),
+  ],
+);
+
+/**
+ * Per plan step of a workflow, per UTC hour of the runs' creation: ended attempts, failed
+ * attempts, retries (attempts after the first), attempt durations, and the runs that failed at
+ * the step with the newest of them (its run may since have been pruned).
+ */
+export const stepRollups = pgTable(
+  "step_rollups",
+  {
+    workflowId: uuid("workflow_id")
+      .notNull()
+      .references(() => workflows.id, { onDelete: "cascade" }),
+    stepId: text("step_id").notNull(),
+    hour: timestamp({ withTimezone: true }).notNull(),
+    attempts: integer().notNull().default(0),
+    failures: integer().notNull().default(0),
+    retries: integer().notNull().default(0),
+    durations: jsonb().$type<Record<string, number>>().notNull().default({}),
+    runFailures: integer("run_failures").notNull().default(0),
+    lastFailedRunId: uuid("last_failed_run_id"),
+    lastFailedAt: timestamp("last_failed_at", { withTimezone: true }),
+    lastError: text("last_error"),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.hour, t.stepId] })],
+);
+
 /** Per-user credentials, AES-256-GCM encrypted; values are never read back to the UI. */
 export const secrets = pgTable(
   "secrets",
@@ -340,6 +405,8 @@ export type WaitSignal = InferSelectModel<typeof waitSignals>;
 export type Secret = InferSelectModel<typeof secrets>;
 export type WorkflowStoreEntry = InferSelectModel<typeof workflowStore>;
 export type McpServer = InferSelectModel<typeof mcpServers>;
+export type RunRollup = InferSelectModel<typeof runRollups>;
+export type StepRollup = InferSelectModel<typeof stepRollups>;
 export type RevokedSession = InferSelectModel<typeof revokedSessions>;
 
 /** How a wait.event checks an app event that arrives while it waits. */

@@ -1,14 +1,9 @@
-// What the run views read: one run with its steps and log, and a workflow's run history.
+// What the run views read: one run with its steps and log (a workflow's run history is
+// lib/db/history-queries.ts).
 // Owner-checked: another person's run or workflow is reported as missing.
 import "server-only";
-import {
-  getRunForOwner,
-  listRunEvents,
-  listRunSteps,
-  listRunsForWorkflow,
-} from "@/lib/db/run-queries";
+import { getRunForOwner, listRunEvents, listRunSteps } from "@/lib/db/run-queries";
 import type { Run, RunEvent, RunStep } from "@/lib/db/schema";
-import { getWorkflow } from "@/lib/db/workflow-queries";
 import { AppError } from "@/lib/errors";
 
 /** A run's rows as read; `toWireRunView` (wire.ts) is how they travel. */
@@ -40,20 +35,4 @@ export async function getRunView({
   const run = await getOwnedRun({ userId, runId });
   const [steps, events] = await Promise.all([listRunSteps({ runId }), listRunEvents({ runId })]);
   return { run, steps, events };
-}
-
-export async function listWorkflowRuns({
-  userId,
-  workflowId,
-  limit,
-}: {
-  userId: string;
-  workflowId: string;
-  limit?: number;
-}): Promise<Run[]> {
-  const workflow = await getWorkflow({ id: workflowId, userId });
-  if (!workflow) {
-    throw new AppError("not_found:workflow", "This workflow does not exist or is not yours.");
-  }
-  return listRunsForWorkflow({ workflowId, userId, limit });
 }

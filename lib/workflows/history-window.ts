@@ -6,25 +6,19 @@ const HOUR_MS = 3_600_000;
 const WINDOW_HOURS: Record<MetricsWindow, number> = { "24h": 24, "7d": 24 * 7, "30d": 24 * 30 };
 
 /**
- * A window is whole UTC hours ending with the current hour (included): what the hourly
- * rollups can answer exactly. "7d" at 10:20 covers 7 × 24 hours up to 11:00 today.
+ * A window is whole UTC hours: from the hour holding `now − window` through the current hour,
+ * what the hourly rollups answer exactly. "24h" at 10:20 covers 10:00 yesterday to 11:00
+ * today: the last 24 hours and never less.
  */
 export function windowBounds(window: MetricsWindow, now: Date): { from: Date; to: Date } {
-  const to = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS + HOUR_MS);
-  return { from: new Date(to.getTime() - WINDOW_HOURS[window] * HOUR_MS), to };
+  const hour = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;
+  return {
+    from: new Date(hour(now.getTime() - WINDOW_HOURS[window] * HOUR_MS)),
+    to: new Date(hour(now.getTime()) + HOUR_MS),
+  };
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** Whether the runtime knows this IANA zone. */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    dayFormatIn(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function dayFormatIn(timeZone: string): Intl.DateTimeFormat {
   let format = dayFormats.get(timeZone);

@@ -28,8 +28,8 @@ const TRIGGERS: [SeedRun["kind"], Record<string, unknown>][] = [
   ["schedule", { type: "schedule", scheduledAt: "y" }],
 ];
 
-/** 30 runs, one every 5 h back from NOW, plus a pair created in the same microsecond. */
-export function seedRuns(): SeedRun[] {
+/** 30 runs, one every 5 h back from `now`, plus a pair created in the same microsecond. */
+export function seedRuns(now: Date = NOW): SeedRun[] {
   const seeds: SeedRun[] = [];
   for (let i = 0; i < 30; i++) {
     const [kind, trigger] = TRIGGERS[i % TRIGGERS.length];
@@ -53,7 +53,7 @@ export function seedRuns(): SeedRun[] {
       status,
       trigger,
       kind,
-      createdAt: new Date(NOW.getTime() - i * 5 * HOUR - 7 * 60_000),
+      createdAt: new Date(now.getTime() - i * 5 * HOUR - 7 * 60_000),
       durationMs: status === "running" ? null : (i + 1) * 1000,
       failedStep,
       error: failedStep ? `boom ${i} at ${failedStep}` : null,
@@ -61,7 +61,7 @@ export function seedRuns(): SeedRun[] {
     });
   }
   // Two runs created in the same instant: pages must still neither repeat nor skip them.
-  const same = new Date(NOW.getTime() - 41 * HOUR);
+  const same = new Date(now.getTime() - 41 * HOUR);
   for (let k = 0; k < 2; k++) {
     seeds.push({
       id: crypto.randomUUID(),

@@ -1,5 +1,6 @@
 // The run history and metrics queries on both drivers: keyset pages through every run,
 // filters, failure points, and days in the person's zone.
+import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runs } from "@/lib/db/schema";
 import type { HistoryFilter, HistoryRow } from "@/lib/workflows/history-types";
@@ -206,7 +207,7 @@ describe.each(drivers)("run history and metrics on %s", (driver) => {
     expect(metrics).toBeDefined();
     if (!metrics) return;
     expect(metrics.to).toBe("2026-03-10T13:00:00.000Z");
-    expect(metrics.from).toBe("2026-03-03T13:00:00.000Z");
+    expect(metrics.from).toBe("2026-03-03T12:00:00.000Z");
     const count = (status: string) => seeds.filter((s) => s.status === status).length;
     expect(metrics).toMatchObject({
       runs: seeds.length,
@@ -293,7 +294,7 @@ describe.each(drivers)("run history and metrics on %s", (driver) => {
         expected.set(day, entry);
       }
       const days = metrics?.perDay ?? [];
-      expect(days[0].day).toBe(dayIn(new Date("2026-03-03T13:00:00Z"), timeZone));
+      expect(days[0].day).toBe(dayIn(new Date("2026-03-03T12:00:00Z"), timeZone));
       expect(days.at(-1)?.day).toBe(dayIn(new Date("2026-03-10T12:59:59Z"), timeZone));
       for (const day of days) {
         expect(day).toEqual({
@@ -346,5 +347,73 @@ describe.each(drivers)("run history and metrics on %s", (driver) => {
     expect(quiet).toMatchObject({ runs: 0, successRate: null, lastRun: { status: "failed" } });
     expect(quiet?.perDay.every((d) => d.succeeded + d.failed + d.other === 0)).toBe(true);
     expect(rows.find((row) => row.title === "Never ran")?.lastRun).toBeNull();
+  });
+
+  it("counts each run once as it ends, however often and concurrently its end is recorded", async () => {
+    const w = await import("@/lib/db/workflow-queries");
+    const r = await import("@/lib/db/run-queries");
+    const rollups = await import("@/lib/db/rollup-queries");
+    const made = await w.createWorkflow({
+      userId: ada,
+      title: "Live counts",
+      plan: titled,
+      author: "model",
+    });
+    const ids = await Promise.all(
+      Array.from({ length: 12 }, async (_, index) => {
+        const run = await r.createRun({
+          workflowId: made.workflow.id,
+          versionId: made.version.id,
+          userId: ada,
+          trigger: { type: "manual", inputs: {} },
+        });
+        const startedAt = new Date(Date.now() - 5000);
+        for (const attempt of [1, 2]) {
+          await r.upsertStepAttempt({
+            runId: run.id,
+            stepId: "fetch",
+            iteration: -1,
+            attempt,
+            status: attempt === 1 ? "failed" : "succeeded",
+            startedAt,
+            finishedAt: new Date(startedAt.getTime() + 300),
+          });
+        }
+        return { id: run.id, failed: index % 3 === 0 };
+      }),
+    );
+    const finish = ({ id, failed }: { id: string; failed: boolean }) =>
+      r.finishRun({
+        runId: id,
+        status: failed ? "failed" : "succeeded",
+        error: failed ? { step: "post", message: `post refused ${id}` } : undefined,
+      });
+    expect(await Promise.all(ids.map(finish))).toEqual(ids.map(() => true));
+    expect(await Promise.all(ids.map(finish))).toEqual(ids.map(() => false));
+    await rollups.rollUpAllPendingRuns();
+
+    const metrics = await h.getWorkflowMetrics({
+      userId: ada,
+      workflowId: made.workflow.id,
+      window: "24h",
+      timeZone: "Europe/Paris",
+    });
+    const failed = ids.filter((run) => run.failed).length;
+    expect(metrics).toMatchObject({ runs: 12, failed, succeeded: 12 - failed, retries: 12 });
+    expect(metrics?.steps).toEqual([
+      expect.objectContaining({ stepId: "fetch", attempts: 24, failures: 12 }),
+    ]);
+    near(metrics?.steps[0].p50Ms ?? null, 300);
+    expect(metrics?.failurePoints).toEqual([
+      expect.objectContaining({ stepId: "post", title: "Step post", failures: failed }),
+    ]);
+    const last = metrics?.failurePoints[0];
+    expect(last?.lastError).toBe(`post refused ${last?.lastRunId}`);
+    const [rolled] = await database.db
+      .execute(
+        sql`select count(*)::int as n from runs where workflow_id = ${made.workflow.id} and not rolled_up`,
+      )
+      .then((result) => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows));
+    expect(rolled).toEqual({ n: 0 });
   });
 });

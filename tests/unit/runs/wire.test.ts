@@ -31,6 +31,7 @@ const runRow = (over: Partial<Run> = {}): Run => ({
   startedAt: at(1),
   finishedAt: null,
   createdAt: at(0),
+  rolledUp: false,
   ...over,
 });
 

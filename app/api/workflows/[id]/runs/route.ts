@@ -1,12 +1,18 @@
-// GET /api/workflows/:id/runs → { runs }: the workflow's run history, newest first.
+// GET /api/workflows/:id/runs?status=&trigger=&from=&to=&cursor=&limit= → { runs, nextCursor }:
+// the workflow's run history, newest first, a page at a time through all of it (pass
+// `nextCursor` back as `cursor`; null on the last page). Each row is a HistoryRow
+// (lib/workflows/history-types.ts): id, status, createdAt, startedAt and finishedAt as before,
+// `trigger` the kind (manual / chat / schedule / webhook / event) and `error` the message (the
+// full run record is GET /api/runs/:id).
 // POST /api/workflows/:id/runs { inputs?, threadId? } → 201 { run, message? }: runs the approved
 // version now; `message` is the live run card posted into the thread.
 import { z } from "zod";
+import { listRunHistory } from "@/lib/db/history-queries";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
 import { startRunInThread } from "@/lib/runs/start-run";
-import { listWorkflowRuns } from "@/lib/runs/view";
 import { type WorkflowRouteContext, workflowTarget } from "../../params";
+import { parseHistoryQuery } from "./history-query";
 
 export const dynamic = "force-dynamic";
 
@@ -18,13 +24,9 @@ const startSchema = z.object({
 export async function GET(request: Request, context: WorkflowRouteContext) {
   try {
     const { userId, workflowId } = await workflowTarget(context);
-    const limit = Number(new URL(request.url).searchParams.get("limit") ?? 50);
-    const runs = await listWorkflowRuns({
-      userId,
-      workflowId,
-      limit: Number.isFinite(limit) ? Math.min(Math.max(limit, 1), 200) : 50,
-    });
-    return Response.json({ runs });
+    const query = parseHistoryQuery(new URL(request.url));
+    const page = await listRunHistory({ userId, workflowId, ...query });
+    return Response.json(page);
   } catch (error) {
     return toErrorResponse(error, "run");
   }
