@@ -6,6 +6,7 @@ import type { RunState, UnitResult } from "@/lib/plan/progress";
 import {
   recordDecidedFailure,
   recordLoopFinished,
+  recordLoopStarted,
   recordSkipped,
   splitUnitId,
 } from "@/lib/runs/records";
@@ -24,7 +25,15 @@ export function summarizeDecided(decided: readonly DecidedUnit[]): DecidedUnit[]
   }));
 }
 
-/** Records each decided unit: a skip, a loop's end, or a failure nothing ran for. */
+/** Loops expanded by a pass: in `after`'s loops and not in `before`'s. */
+export function newlyExpandedLoops(before: RunState, after: RunState): string[] {
+  return Object.keys(after.loops ?? {}).filter((id) => before.loops?.[id] === undefined);
+}
+
+/**
+ * Records each loop a pass expanded (how many items it has, so a card can say "3 of 5
+ * items"), then each decided unit: a skip, a loop's end, or a failure nothing ran for.
+ */
 export async function recordDecidedUnits(args: {
   runId: string;
   decided: readonly DecidedUnit[];
@@ -32,9 +41,14 @@ export async function recordDecidedUnits(args: {
   loops: RunState["loops"];
   /** The pass's logical time. */
   at: string;
+  /** Loops this pass expanded (their item count is known from now on). */
+  started?: readonly string[];
 }): Promise<void> {
   const { runId, loops } = args;
   const at = new Date(args.at);
+  for (const stepId of args.started ?? []) {
+    await recordLoopStarted({ runId, stepId, items: loops?.[stepId]?.items.length ?? 0 });
+  }
   for (const { unitId, result } of args.decided) {
     const isLoop = !unitId.includes("#") && loops?.[unitId] !== undefined;
     if (result.status === "skipped") {

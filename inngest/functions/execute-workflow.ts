@@ -29,7 +29,7 @@ import { runCancelRequested, runFinished, runRequested } from "../client";
 import { functionMiddleware } from "../middleware/safe-errors";
 import { serverContextFactory } from "./action-context";
 import { runChildUnit } from "./child-runs";
-import { recordDecidedUnits, summarizeDecided } from "./decided-units";
+import { newlyExpandedLoops, recordDecidedUnits, summarizeDecided } from "./decided-units";
 import { type LoadedRun, loadRun } from "./load-run";
 import {
   type ContextFactory,
@@ -161,12 +161,13 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
           waits: loaded.waits,
           timeZone: loaded.timeZone,
         });
+        const started = newlyExpandedLoops(state, next.state);
         state = next.state;
-        if (next.decided.length > 0) {
+        if (next.decided.length > 0 || started.length > 0) {
           const decided = summarizeDecided(next.decided);
           const loops = state.loops;
           await step.run(`pass-${pass}:decided`, () =>
-            recordDecidedUnits({ runId, decided, loops, at: now }),
+            recordDecidedUnits({ runId, decided, loops, at: now, started }),
           );
         }
         if (next.status !== "running") {

@@ -206,6 +206,17 @@ export async function executeTaskUnit(args: {
   } catch (thrown) {
     const error = toActionError(thrown, redactor);
     const willRetry = error.retriable && attempt < maxAttempts;
+    const delayMs = willRetry
+      ? (error.retryAfterMs ??
+        retryDelayMs(
+          {
+            backoff: unit.step.retry?.backoff,
+            delayMs: unit.step.retry?.delay ? parseDuration(unit.step.retry.delay) : undefined,
+          },
+          attempt,
+        ))
+      : 0;
+    const finishedAt = new Date();
     await recordAttemptFinished({
       runId: run.runId,
       unitId: unit.id,
@@ -213,19 +224,12 @@ export async function executeTaskUnit(args: {
       status: "failed",
       error: errorRecord(error),
       startedAt,
-      finishedAt: new Date(),
+      finishedAt,
       willRetry,
+      // The run card says when the next try is due ("retrying at 07:30:04, attempt 2 of 3").
+      nextAttemptAt: willRetry ? new Date(finishedAt.getTime() + delayMs) : undefined,
     });
     if (willRetry) {
-      const delayMs =
-        error.retryAfterMs ??
-        retryDelayMs(
-          {
-            backoff: unit.step.retry?.backoff,
-            delayMs: unit.step.retry?.delay ? parseDuration(unit.step.retry.delay) : undefined,
-          },
-          attempt,
-        );
       throw new RetryAfterError(error.message, delayMs, { cause: error.toJSON() });
     }
     throw new NonRetriableError(error.message, { cause: error.toJSON() });

@@ -88,6 +88,7 @@ export async function armUnitWait(args: { run: RunInfo; unit: ReadyUnit }): Prom
     input,
     startedAt,
     status: early.signaled || over ? "running" : "waiting",
+    deadline: over ? null : deadline,
   });
   return {
     startedAt: startedAt.toISOString(),

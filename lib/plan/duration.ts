@@ -1,4 +1,5 @@
-// Duration strings used by plans ("30s", "5m", "1h30m", "2d", "500ms"): parse, format, validate.
+// Duration strings used by plans ("30s", "5m", "1h30m", "2d", "500ms"): parse, validate, words.
+// How a duration reads for people ("2.9 s") is lib/format/duration.ts.
 
 const UNIT_MS = {
   ms: 1,
@@ -38,22 +39,6 @@ export function durationProblem(text: string): string | undefined {
   if (ms <= 0) return `"${text}" must be longer than zero`;
   if (ms > MAX_DURATION_MS) return `"${text}" is longer than the maximum of 366 days`;
   return undefined;
-}
-
-/** "1h30m" style text for a number of milliseconds (used by summaries). */
-export function formatDuration(ms: number): string {
-  if (ms <= 0) return "0s";
-  const parts: string[] = [];
-  let rest = ms;
-  for (const unit of ["d", "h", "m", "s"] as const) {
-    const size = UNIT_MS[unit];
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
-      rest %= size;
-    }
-  }
-  if (rest > 0) parts.push(`${rest}ms`);
-  return parts.join("");
 }
 
 /** Human words for a duration string: "30 seconds", "1 hour 30 minutes". */

@@ -22,7 +22,13 @@ export function splitUnitId(unitId: string): { stepId: string; iteration: number
   return { stepId: unitId.slice(0, hash), iteration: Number(unitId.slice(hash + 1)) };
 }
 
-export type RecordedError = { message: string; code?: string; name?: string };
+export type RecordedError = {
+  message: string;
+  code?: string;
+  name?: string;
+  /** A failed attempt that will be retried: when the next attempt is due (ISO). */
+  nextAttemptAt?: string;
+};
 
 export function errorRecord(thrown: unknown): RecordedError {
   const error = withoutDatabaseDetails(thrown);
@@ -55,6 +61,8 @@ export async function recordAttemptStarted(args: {
   input?: unknown;
   startedAt: Date;
   status?: "running" | "waiting";
+  /** A wait: when it gives up (ISO), for the card's "until …". */
+  deadline?: string | null;
 }) {
   const { stepId, iteration } = splitUnitId(args.unitId);
   const status = args.status ?? "running";
@@ -75,7 +83,13 @@ export async function recordAttemptStarted(args: {
       status === "waiting"
         ? `${args.unitId} waiting`
         : `${args.unitId} started${args.attempt > 1 ? ` (attempt ${args.attempt})` : ""}`,
-    data: { unitId: args.unitId, iteration, attempt: args.attempt, status },
+    data: {
+      unitId: args.unitId,
+      iteration,
+      attempt: args.attempt,
+      status,
+      ...(args.deadline ? { deadline: args.deadline } : {}),
+    },
   });
   if (status === "waiting") await refreshRunStatus({ runId: args.runId });
 }
@@ -91,8 +105,15 @@ export async function recordAttemptFinished(args: {
   finishedAt: Date;
   /** For a failed attempt: whether another attempt follows. */
   willRetry?: boolean;
+  /** For a failed attempt that will be retried: when the next attempt is due. */
+  nextAttemptAt?: Date;
 }) {
   const { stepId, iteration } = splitUnitId(args.unitId);
+  // The failed attempt's row carries when the next one is due, so a view needs no log entry.
+  const error =
+    args.error && args.willRetry && args.nextAttemptAt
+      ? { ...args.error, nextAttemptAt: args.nextAttemptAt.toISOString() }
+      : args.error;
   await upsertStepAttempt({
     runId: args.runId,
     stepId,
@@ -100,7 +121,7 @@ export async function recordAttemptFinished(args: {
     attempt: args.attempt,
     status: args.status,
     output: args.status === "succeeded" ? summarize(args.output) : undefined,
-    error: args.error,
+    error,
     startedAt: args.startedAt,
     finishedAt: args.finishedAt,
   });
@@ -123,7 +144,7 @@ export async function recordAttemptFinished(args: {
       status: args.status,
       durationMs,
       ...(args.status === "succeeded" ? { output: summarize(args.output, 2048) } : {}),
-      ...(args.error ? { error: args.error, willRetry: !!args.willRetry } : {}),
+      ...(error ? { error, willRetry: !!args.willRetry } : {}),
     },
   });
   await refreshRunStatus({ runId: args.runId });
@@ -191,6 +212,17 @@ export function recordDecidedFailure(args: {
   at: Date;
 }) {
   return recordDecidedUnit(args, { status: "failed", message: args.message });
+}
+
+/** A loop step's items are known: how many, as one event (`data.items`). */
+export async function recordLoopStarted(args: { runId: string; stepId: string; items: number }) {
+  await appendRunEvent({
+    runId: args.runId,
+    key: `${args.stepId}:loop:started`,
+    stepId: args.stepId,
+    message: `${args.stepId} runs for ${args.items} item${args.items === 1 ? "" : "s"}`,
+    data: { unitId: args.stepId, status: "running", items: args.items },
+  });
 }
 
 /** A loop step's combined result (the list of item outputs) as one event. */

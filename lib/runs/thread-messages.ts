@@ -5,7 +5,7 @@ import { postWorkflowMessage } from "@/lib/db/message-queries";
 import { getRunById, listRunSteps } from "@/lib/db/run-queries";
 import type { Run } from "@/lib/db/schema";
 import { getWorkflow } from "@/lib/db/workflow-queries";
-import { formatDuration } from "@/lib/plan/duration";
+import { formatDuration } from "@/lib/format/duration";
 import { isTerminal } from "./status";
 import { addPostToBatch, addRunToBatch, isBatchedRun, setBatchRunStatus } from "./thread-batches";
 

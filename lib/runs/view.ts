@@ -4,7 +4,11 @@
 import "server-only";
 import { getRunForOwner, listRunEvents, listRunSteps } from "@/lib/db/run-queries";
 import type { Run, RunEvent, RunStep } from "@/lib/db/schema";
+import { getWorkflow } from "@/lib/db/workflow-queries";
 import { AppError } from "@/lib/errors";
+import type { Plan } from "@/lib/plan/schema";
+import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
+import { derivedUuid } from "./derived-id";
 
 /** A run's rows as read; `toWireRunView` (wire.ts) is how they travel. */
 export type RunRecords = { run: Run; steps: RunStep[]; events: RunEvent[] };
@@ -35,4 +39,53 @@ export async function getRunView({
   const run = await getOwnedRun({ userId, runId });
   const [steps, events] = await Promise.all([listRunSteps({ runId }), listRunEvents({ runId })]);
   return { run, steps, events };
+}
+
+/** What the timeline adds to a run's records: its pinned plan, its title, its child runs. */
+export type RunPlanView = {
+  plan: { plan: Plan; version: number } | null;
+  workflowTitle: string | null;
+  children: Record<string, string>;
+};
+
+/** The run id a `workflow.run` unit's child runs as (as inngest/functions/child-runs.ts makes it). */
+export const childRunIdOf = (runId: string, unitId: string) =>
+  derivedUuid(`child:${runId}:${unitId}`, "a");
+
+/**
+ * The pinned plan of a run already owner-checked (getRunView), read through the one plan
+ * parse; its workflow's title; and the child run of every `workflow.run` unit: a plain step's
+ * from the start, a loop item's once it has an attempt.
+ */
+export async function getRunPlan({
+  run,
+  steps,
+}: {
+  run: Run;
+  steps: RunStep[];
+}): Promise<RunPlanView> {
+  const pinned = await loadPinnedPlan({ userId: run.userId, versionId: run.versionId });
+  const workflowTitle = pinned.ok
+    ? pinned.workflow.title
+    : ((await getWorkflow({ id: run.workflowId, userId: run.userId }))?.title ?? null);
+  if (!pinned.ok) return { plan: null, workflowTitle, children: {} };
+  const children: Record<string, string> = {};
+  const childSteps = [...pinned.plan.steps, ...(pinned.plan.onFailure ?? [])].filter(
+    (step) => step.action === "workflow.run",
+  );
+  for (const step of childSteps) {
+    if (step.forEach === undefined) children[step.id] = childRunIdOf(run.id, step.id);
+  }
+  const loops = new Set(childSteps.filter((s) => s.forEach !== undefined).map((s) => s.id));
+  for (const row of steps) {
+    if (loops.has(row.stepId) && row.iteration >= 0) {
+      const unit = `${row.stepId}#${row.iteration}`;
+      children[unit] = childRunIdOf(run.id, unit);
+    }
+  }
+  return {
+    plan: { plan: pinned.plan, version: pinned.version.number },
+    workflowTitle,
+    children,
+  };
 }

@@ -2,12 +2,20 @@
 // the live stream (`GET /api/runs/:id/events`), and how a view takes a frame. Server and client
 // both import this; the row types come in as types only (dates become ISO strings on the way).
 import type { Run, RunEvent, RunStep } from "@/lib/db/schema";
+import { topologicalOrder } from "@/lib/plan/graph";
+import type { Plan, PlanStep } from "@/lib/plan/schema";
 import type { RunStatus, StepStatus } from "./status";
 
 /** What a run's `error` holds: the failing step and what went wrong. */
 export type WireRunError = { message?: string; step?: string };
 /** What a step attempt's `error` holds (see `errorRecord` in records.ts). */
-export type WireStepError = { message?: string; code?: string; name?: string };
+export type WireStepError = {
+  message?: string;
+  code?: string;
+  name?: string;
+  /** A failed attempt that will be retried: when the next attempt is due. */
+  nextAttemptAt?: string;
+};
 
 export type WireRun = {
   id: string;
@@ -45,7 +53,47 @@ export type WireEvent = {
   data: unknown;
 };
 
-export type WireRunView = { run: WireRun; steps: WireStep[]; events: WireEvent[] };
+/** What a step of the run's plan is, for the card: a wait, a child workflow, or a task. */
+export type WirePlanStepKind = "task" | "wait" | "workflow";
+
+/** One step of the run's pinned plan version, as the timeline lists it. */
+export type WirePlanStep = {
+  id: string;
+  title: string | null;
+  action: string;
+  kind: WirePlanStepKind;
+  /** Steps that must finish first. */
+  after: string[];
+  /** `onFailure` steps run only if the main steps failed. */
+  phase: "main" | "onFailure";
+  /** The step's `if`, when it has one. */
+  condition: string | null;
+  /** True for a `forEach` step: it runs once per item (units `<id>#<index>`). */
+  loop: boolean;
+  /** Tries allowed in all (1 without a retry policy). */
+  attempts: number;
+  /** How long it waits between tries (see retryDelayMs in summary.ts). */
+  retry: { backoff: "none" | "fixed" | "exponential"; delay: string | null } | null;
+  onError: "fail" | "continue";
+};
+
+/**
+ * The plan the run pinned, read through the one plan parse (pinned-plan.ts), its steps in
+ * the order they can run (topological, ties in plan order), main steps before `onFailure`.
+ */
+export type WireRunPlan = { title: string; version: number; steps: WirePlanStep[] };
+
+export type WireRunView = {
+  run: WireRun;
+  steps: WireStep[];
+  events: WireEvent[];
+  /** The pinned plan; null when the version no longer reads as a plan. */
+  plan?: WireRunPlan | null;
+  /** The workflow's title, for "Run of <title>" wherever the card is shown. */
+  workflowTitle?: string | null;
+  /** The child run each started `workflow.run` unit (`step`, `step#i`) runs as. */
+  children?: Record<string, string>;
+};
 
 /**
  * The live stream's `run-event` frame: one log entry, the run as it is once the entry is
@@ -98,15 +146,64 @@ export function toWireEvent(event: RunEvent): WireEvent {
   };
 }
 
+function stepKind(action: string): WirePlanStepKind {
+  if (action.startsWith("wait.")) return "wait";
+  if (action === "workflow.run") return "workflow";
+  return "task";
+}
+
+function toWirePlanStep(step: PlanStep, phase: WirePlanStep["phase"]): WirePlanStep {
+  return {
+    id: step.id,
+    title: step.title?.trim() || null,
+    action: step.action,
+    kind: stepKind(step.action),
+    after: step.after ?? [],
+    phase,
+    condition: step.if ?? null,
+    loop: step.forEach !== undefined,
+    attempts: step.retry?.attempts ?? 1,
+    retry: step.retry
+      ? { backoff: step.retry.backoff ?? "exponential", delay: step.retry.delay ?? null }
+      : null,
+    onError: step.onError ?? "fail",
+  };
+}
+
+/** A phase's steps in an order where each follows its dependencies, ties in plan order. */
+function inRunOrder(steps: readonly PlanStep[]): PlanStep[] {
+  const byId = new Map(steps.map((step) => [step.id, step]));
+  return topologicalOrder(steps).flatMap((id) => byId.get(id) ?? []);
+}
+
+export function toWireRunPlan(plan: Plan, version: number): WireRunPlan {
+  return {
+    title: plan.title,
+    version,
+    steps: [
+      ...inRunOrder(plan.steps).map((step) => toWirePlanStep(step, "main")),
+      ...inRunOrder(plan.onFailure ?? []).map((step) => toWirePlanStep(step, "onFailure")),
+    ],
+  };
+}
+
 export function toWireRunView(view: {
   run: Run;
   steps: RunStep[];
   events: RunEvent[];
+  plan?: { plan: Plan; version: number } | null;
+  workflowTitle?: string | null;
+  children?: Record<string, string>;
 }): WireRunView {
   return {
     run: toWireRun(view.run),
     steps: view.steps.map(toWireStep),
     events: view.events.map(toWireEvent),
+    ...(view.plan !== undefined
+      ? { plan: view.plan ? toWireRunPlan(view.plan.plan, view.plan.version) : null }
+      : {}),
+    ...(view.workflowTitle !== undefined ? { workflowTitle: view.workflowTitle } : {}),
+    ...(view.children ? { children: view.children } : {}),
   };
 }
 
@@ -142,5 +239,6 @@ export function applyLiveEvent(view: WireRunView, frame: LiveRunEvent): WireRunV
     steps.push(...changed.filter((step) => !known.has(step.id)));
   }
   const events = event.seq > lastSeq(view) ? [...view.events, event] : view.events;
-  return { run, steps, events };
+  // The plan, the title and the children stay as read (a plan version never changes).
+  return { ...view, run, steps, events };
 }

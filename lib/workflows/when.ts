@@ -1,32 +1,6 @@
-// Instants and days in a given zone, as the workflow pages show them. Browser-safe.
+// Days in a given zone, as the workflow pages filter and chart them (instants read with
+// lib/format/time.ts). Browser-safe.
 import { zonedTimeToInstant } from "@/lib/plan/timezone";
-
-/** "Tue 1 Dec 2026, 07:30" in `timeZone`. */
-export function formatWhen(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).format(new Date(iso));
-}
-
-/** "1 Dec, 07:30:05" in `timeZone`: a history row's start. */
-export function formatStarted(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    day: "numeric",
-    month: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-  }).format(new Date(iso));
-}
 
 /** "1 Dec" for a `YYYY-MM-DD` day. */
 export function formatDay(day: string): string {

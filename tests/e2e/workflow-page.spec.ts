@@ -148,6 +148,7 @@ test("the workflow page shows a workflow's history, filters and pages it, and it
   const other = await browser.newContext({ timezoneId: "Asia/Tokyo" });
   const stranger = await other.newPage();
   await signUp(stranger, "wfstranger");
+  await expect(stranger).not.toHaveURL(/\/register/);
   await stranger.goto(`/workflows/${workflowId}`);
   await expect(stranger.getByTestId("not-found")).toContainText("Workflow not found");
   await expect(stranger.getByText("Uptime check")).toHaveCount(0);

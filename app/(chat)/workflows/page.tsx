@@ -6,10 +6,10 @@ import { redirect } from "next/navigation";
 import { currentUserId } from "@/app/(auth)/auth";
 import { getDashboard } from "@/lib/db/history-queries";
 import { listWorkflows, type WorkflowListItem } from "@/lib/db/workflow-queries";
+import { formatDateTime } from "@/lib/format/time";
 import type { DashboardRow } from "@/lib/workflows/history-types";
 import { personTimeZone } from "@/lib/workflows/person-zone";
 import { triggerInWords } from "@/lib/workflows/trigger-words";
-import { formatWhen } from "@/lib/workflows/when";
 import { runStatusTone } from "./_components/run-status";
 import { Sparkline } from "./_components/sparkline";
 import { statusTone } from "./_components/workflow-status";
@@ -44,7 +44,7 @@ function LastRun({
       >
         {run.status}
       </span>{" "}
-      {formatWhen(run.createdAt, timeZone)}
+      {formatDateTime(run.createdAt, { timeZone, year: true })}
     </span>
   );
 }
@@ -147,33 +147,36 @@ export default async function WorkflowsPage() {
                       >
                         {latest ? triggerInWords((active ?? latest).plan) : "—"}
                       </span>
-                      <span
-                        className="text-xs text-zinc-500 md:text-sm md:text-inherit"
-                        data-testid="workflow-version"
-                      >
-                        {versionText(item)}
+                      <span className="text-xs text-zinc-500 md:text-sm md:text-inherit">
+                        <span className="md:hidden">Active version: </span>
+                        <span data-testid="workflow-version">{versionText(item)}</span>
                       </span>
-                      <span className="text-zinc-500" data-testid="workflow-last-run">
-                        {row?.lastRun ? (
-                          <LastRun run={row.lastRun} timeZone={timeZone} />
-                        ) : (
-                          "No runs yet"
-                        )}
+                      <span className="text-xs text-zinc-500 md:text-sm">
+                        <span className="md:hidden">Last run: </span>
+                        <span data-testid="workflow-last-run">
+                          {row?.lastRun ? (
+                            <LastRun run={row.lastRun} timeZone={timeZone} />
+                          ) : (
+                            "No runs yet"
+                          )}
+                        </span>
                       </span>
-                      <Volume row={row} />
-                      <span className="md:text-right">
-                        {workflow.threadId ? (
-                          <Link
-                            href={`/chat/${workflow.threadId}`}
-                            className="text-xs underline-offset-2 hover:underline"
-                            data-testid="workflow-thread-link"
-                          >
-                            Open conversation
-                          </Link>
-                        ) : (
-                          <span className="text-xs text-zinc-500">Conversation deleted</span>
-                        )}
-                      </span>
+                      <div className="mt-1 flex items-center justify-between gap-2 md:contents">
+                        <Volume row={row} />
+                        <span className="md:text-right">
+                          {workflow.threadId ? (
+                            <Link
+                              href={`/chat/${workflow.threadId}`}
+                              className="text-xs underline-offset-2 hover:underline"
+                              data-testid="workflow-thread-link"
+                            >
+                              Open conversation
+                            </Link>
+                          ) : (
+                            <span className="text-xs text-zinc-500">Conversation deleted</span>
+                          )}
+                        </span>
+                      </div>
                     </li>
                   );
                 })}

@@ -27,7 +27,10 @@ type StepNodeData = {
   action?: CardAction;
   onFailure: boolean;
   selected: boolean;
+  /** A run's graph: the step's state, its colours and its name (n8n style). */
+  state?: NodeState;
 };
+export type NodeState = { name: string; tone: string; label: string };
 type TriggerNodeData = { label: string };
 type StepNodeType = Node<StepNodeData, "step">;
 type TriggerNodeType = Node<TriggerNodeData, "trigger">;
@@ -35,17 +38,20 @@ type TriggerNodeType = Node<TriggerNodeData, "trigger">;
 const handle = "!h-1.5 !w-1.5 !min-h-0 !min-w-0 !border-0 !bg-zinc-400";
 
 const StepNode = memo(function StepNode({ data }: NodeProps<StepNodeType>) {
-  const { step, phrase, action, onFailure, selected } = data;
+  const { step, phrase, action, onFailure, selected, state } = data;
   const badges = stepBadges(step, action, onFailure);
   return (
     <div
       data-testid={`plan-node-${step.id}`}
+      data-state={state?.name}
       className={`flex h-full w-full cursor-pointer flex-col justify-center gap-0.5 rounded-lg border bg-white px-2.5 py-1.5 text-left shadow-sm dark:bg-zinc-900 ${
         selected
           ? "border-blue-500 ring-2 ring-blue-500/30"
-          : onFailure
-            ? "border-dashed border-red-300 dark:border-red-800"
-            : "border-zinc-300 dark:border-zinc-700"
+          : state
+            ? `border-2 ${state.tone}`
+            : onFailure
+              ? "border-dashed border-red-300 dark:border-red-800"
+              : "border-zinc-300 dark:border-zinc-700"
       }`}
       title={phrase ?? describeStep(step)}
     >
@@ -55,7 +61,9 @@ const StepNode = memo(function StepNode({ data }: NodeProps<StepNodeType>) {
         <span className="truncate">{step.title ?? step.id}</span>
       </div>
       <div className="truncate font-mono text-[10px] text-zinc-500">{step.action}</div>
-      {badges.length > 0 ? (
+      {state ? (
+        <div className="truncate text-[10px] font-medium">{state.label}</div>
+      ) : badges.length > 0 ? (
         <div className="flex gap-1 overflow-hidden">
           {badges.slice(0, 3).map((badge) => (
             <span
@@ -98,6 +106,7 @@ export function PlanGraph({
   trigger,
   selected,
   onSelect,
+  states,
 }: {
   plan: Plan;
   phrases: Record<string, string>;
@@ -105,6 +114,8 @@ export function PlanGraph({
   trigger: string;
   selected: string | null;
   onSelect: (stepId: string | null) => void;
+  /** A run's graph colours each step by its state. */
+  states?: Record<string, NodeState>;
 }) {
   const layout = useMemo(() => layoutPlan(plan), [plan]);
   const nodes = useMemo<(StepNodeType | TriggerNodeType)[]>(
@@ -132,11 +143,12 @@ export function PlanGraph({
                 action: actions[node.step.action],
                 onFailure: Boolean(node.onFailure),
                 selected: node.id === selected,
+                state: states?.[node.step.id],
               },
               ariaLabel: `Step ${node.step.id}: ${node.step.action}`,
             },
       ),
-    [layout, phrases, actions, trigger, selected],
+    [layout, phrases, actions, trigger, selected, states],
   );
   const edges = useMemo<Edge[]>(
     () =>

@@ -1,63 +1,41 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+// A run as a timeline: every step of its pinned plan in run order, by title, with its state
+// (lib/runs/timeline.ts derives it), as a list, a waterfall or the plan's graph coloured by
+// state, with the run's log a click away. Live through useRun.
+import { useEffect, useMemo, useRef, useState } from "react";
 import { AppError } from "@/lib/errors";
-import { isTerminal, type RunStatus, type StepStatus } from "@/lib/runs/status";
-import type { WireStep } from "@/lib/runs/wire";
+import { durationBetween, formatDuration } from "@/lib/format/duration";
+import { formatWhen } from "@/lib/format/time";
+import { isTerminal } from "@/lib/runs/status";
+import { buildTimeline, itemChildRunId } from "@/lib/runs/timeline";
 import { useThreadSync } from "./thread-sync";
+import { RunGraph } from "./timeline/run-graph";
+import { RunLog } from "./timeline/run-log";
+import { pillTone } from "./timeline/state-style";
+import { StepList } from "./timeline/step-list";
+import { useNow } from "./timeline/use-now";
+import { Waterfall } from "./timeline/waterfall";
 import { useRun } from "./use-run";
-
-const statusStyle: Record<RunStatus | StepStatus, string> = {
-  queued: "bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
-  running: "bg-blue-100 text-blue-800 dark:bg-blue-950 dark:text-blue-300",
-  waiting: "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300",
-  succeeded: "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300",
-  failed: "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300",
-  cancelled: "bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
-  skipped: "bg-zinc-100 text-zinc-500 dark:bg-zinc-900 dark:text-zinc-400",
-};
-
-function formatMs(ms: number | null | undefined) {
-  if (ms == null) return "";
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
-function elapsed(from: string | null, to: string | null) {
-  if (!from) return null;
-  return (to ? Date.parse(to) : Date.now()) - Date.parse(from);
-}
-
-function pretty(value: unknown) {
-  if (value === undefined || value === null) return "";
-  return typeof value === "string" ? value : JSON.stringify(value, null, 2);
-}
-
-/** The latest attempt of each unit (step + loop index), in the order they started. */
-function latestAttempts(steps: WireStep[]) {
-  const byUnit = new Map<string, { latest: WireStep; attempts: number }>();
-  for (const step of steps) {
-    const key = `${step.stepId}#${step.iteration}`;
-    const seen = byUnit.get(key);
-    // One row per attempt: count them, keep the newest.
-    const attempts = (seen?.attempts ?? 0) + 1;
-    const latest = !seen || step.attempt >= seen.latest.attempt ? step : seen.latest;
-    byUnit.set(key, { latest, attempts });
-  }
-  return [...byUnit.values()].sort(
-    (a, b) => Date.parse(a.latest.startedAt ?? "") - Date.parse(b.latest.startedAt ?? ""),
-  );
-}
 
 const JUST_ENDED_MS = 30_000;
 
+type Tab = "steps" | "waterfall" | "graph";
+const TABS: { id: Tab; label: string }[] = [
+  { id: "steps", label: "Steps" },
+  { id: "waterfall", label: "Waterfall" },
+  { id: "graph", label: "Graph" },
+];
+
 export function RunCard({ runId, title }: { runId: string; title?: string }) {
   const { view, error } = useRun(runId);
-  const [open, setOpen] = useState<string | null>(null);
+  const [tab, setTab] = useState<Tab>("steps");
   const [showLog, setShowLog] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const threadSync = useThreadSync();
+  const live = view ? !isTerminal(view.run.status) : false;
+  const now = useNow(live);
+  const timeline = useMemo(() => (view ? buildTimeline(view, now) : null), [view, now]);
 
   // What the run posts into the thread (chat.post, its summary) shows up as it happens. A
   // run can also be well under way (or over) before its card first loads (a fast one started
@@ -89,7 +67,7 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
     }
   }
 
-  if (!view) {
+  if (!view || !timeline) {
     return (
       <div
         className="rounded-xl border border-zinc-200 p-4 text-sm text-zinc-500 dark:border-zinc-800"
@@ -101,36 +79,44 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
   }
 
   const { run } = view;
-  const units = latestAttempts(view.steps);
   const finished = isTerminal(run.status);
+  const name = title ?? view.workflowTitle ?? view.plan?.title;
+  const started = run.startedAt ?? run.createdAt;
   // wait.approval is the only wait whose input carries a prompt for the person. A run that
   // ended (cancelled while it waited) asks nothing any more.
   const waitingApproval = finished
     ? []
-    : units.filter(
-        (u) =>
-          u.latest.status === "waiting" &&
-          typeof (u.latest.input as { prompt?: unknown } | null)?.prompt === "string",
+    : timeline.steps.filter(
+        (s) =>
+          s.state === "waiting" &&
+          typeof (s.latest?.input as { prompt?: unknown } | null)?.prompt === "string",
       );
+  const { settled, total } = timeline.progress;
 
   return (
-    <div
-      className="rounded-xl border border-zinc-200 text-sm dark:border-zinc-800"
+    <section
+      className="min-w-0 rounded-xl border border-zinc-200 text-sm dark:border-zinc-800"
       data-testid="run-card"
       data-status={run.status}
+      aria-label={name ? `Run of ${name}` : "Run"}
     >
-      <div className="flex items-center gap-2 border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
-        <span className="font-medium">{title ? `Run of ${title}` : "Run"}</span>
+      <header className="flex flex-wrap items-center gap-x-2 gap-y-1 border-b border-zinc-200 px-3 py-2 sm:px-4 dark:border-zinc-800">
+        <span className="min-w-0 truncate font-medium" data-testid="run-title">
+          {name ? `Run of ${name}` : "Run"}
+        </span>
         <span
-          className={`rounded-full px-2 py-0.5 text-xs font-medium ${statusStyle[run.status]}`}
+          className={`rounded-full px-2 py-0.5 text-xs font-medium ${pillTone[run.status]}`}
           data-testid="run-status"
         >
           {run.status}
         </span>
-        <span className="text-xs text-zinc-500">
-          {formatMs(elapsed(run.startedAt ?? run.createdAt, run.finishedAt))}
+        <span className="text-xs text-zinc-500" data-testid="run-progress">
+          {total > 0 ? `${settled} of ${total} steps` : ""}
         </span>
-        <div className="ml-auto flex gap-2">
+        <span className="text-xs tabular-nums text-zinc-500" title={new Date(started).toString()}>
+          {formatWhen(started)} · {formatDuration(durationBetween(started, run.finishedAt ?? now))}
+        </span>
+        <div className="ml-auto flex gap-1">
           {!finished ? (
             <button
               type="button"
@@ -145,34 +131,40 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
             type="button"
             className="rounded-lg px-2 py-1 text-xs text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100"
             onClick={() => setShowLog((v) => !v)}
+            aria-expanded={showLog}
           >
             {showLog ? "Hide log" : "Log"}
           </button>
         </div>
-      </div>
+      </header>
 
       {run.status === "failed" && run.error?.message ? (
         <p
-          className="border-b border-zinc-200 bg-red-50 px-4 py-2 text-red-800 dark:border-zinc-800 dark:bg-red-950 dark:text-red-200"
+          className="break-words border-b border-zinc-200 bg-red-50 px-3 py-2 text-red-800 sm:px-4 dark:border-zinc-800 dark:bg-red-950 dark:text-red-200"
           data-testid="run-error"
         >
+          {run.error.step ? (
+            <span className="font-medium">
+              {timeline.steps.find((s) => s.step.id === run.error?.step)?.label ?? run.error.step}:{" "}
+            </span>
+          ) : null}
           {run.error.message}
         </p>
       ) : null}
 
-      {waitingApproval.map((u) => (
+      {waitingApproval.map((s) => (
         <div
-          key={u.latest.id}
-          className="flex items-center gap-2 border-b border-zinc-200 bg-amber-50 px-4 py-2 dark:border-zinc-800 dark:bg-amber-950"
+          key={s.step.id}
+          className="flex flex-wrap items-center gap-2 border-b border-zinc-200 bg-amber-50 px-3 py-2 sm:px-4 dark:border-zinc-800 dark:bg-amber-950"
         >
-          <span className="flex-1">
-            {(u.latest.input as { prompt: string }).prompt}{" "}
-            <span className="text-xs text-zinc-500">(step {u.latest.stepId})</span>
+          <span className="min-w-0 flex-1 basis-48">
+            {(s.latest?.input as { prompt?: string } | null)?.prompt}{" "}
+            <span className="text-xs text-zinc-500">({s.label})</span>
           </span>
           <button
             type="button"
             className="rounded-lg bg-zinc-900 px-2 py-1 text-xs text-white dark:bg-zinc-100 dark:text-zinc-900"
-            onClick={() => post(`/api/runs/${run.id}/waits/${u.latest.stepId}`, { approved: true })}
+            onClick={() => post(`/api/runs/${run.id}/waits/${s.step.id}`, { approved: true })}
             data-testid="run-approve"
           >
             Approve
@@ -180,104 +172,67 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
           <button
             type="button"
             className="rounded-lg border border-zinc-300 px-2 py-1 text-xs dark:border-zinc-700"
-            onClick={() =>
-              post(`/api/runs/${run.id}/waits/${u.latest.stepId}`, { approved: false })
-            }
+            onClick={() => post(`/api/runs/${run.id}/waits/${s.step.id}`, { approved: false })}
           >
             Decline
           </button>
         </div>
       ))}
 
-      <ol className="divide-y divide-zinc-100 dark:divide-zinc-900" data-testid="run-steps">
-        {units.length === 0 ? (
-          <li className="px-4 py-3 text-zinc-500">{finished ? "No steps ran." : "Starting…"}</li>
-        ) : null}
-        {units.map(({ latest, attempts }) => {
-          const key = latest.id;
-          const label =
-            latest.iteration >= 0 ? `${latest.stepId} [${latest.iteration}]` : latest.stepId;
-          return (
-            <li
-              key={key}
-              data-testid="run-step"
-              data-step={latest.stepId}
-              data-status={latest.status}
-            >
-              <button
-                type="button"
-                className="flex w-full items-center gap-2 px-4 py-2 text-left hover:bg-zinc-50 dark:hover:bg-zinc-900"
-                onClick={() => setOpen(open === key ? null : key)}
-                aria-expanded={open === key}
-              >
-                <span className={`rounded px-1.5 py-0.5 text-xs ${statusStyle[latest.status]}`}>
-                  {latest.status}
-                </span>
-                <code className="flex-1 truncate">{label}</code>
-                {attempts > 1 ? (
-                  <span className="text-xs text-zinc-500">{attempts} attempts</span>
-                ) : null}
-                <span className="w-16 text-right text-xs text-zinc-500">
-                  {formatMs(latest.durationMs)}
-                </span>
-              </button>
-              {open === key ? (
-                <div className="space-y-2 px-4 pb-3">
-                  {latest.error?.message ? (
-                    <p className="text-red-700 dark:text-red-300">{latest.error.message}</p>
-                  ) : null}
-                  {latest.input !== null && latest.input !== undefined ? (
-                    <details>
-                      <summary className="cursor-pointer text-xs text-zinc-500">Input</summary>
-                      <pre className="mt-1 max-h-60 overflow-auto rounded bg-zinc-50 p-2 text-xs dark:bg-zinc-900">
-                        {pretty(latest.input)}
-                      </pre>
-                    </details>
-                  ) : null}
-                  {latest.output !== null && latest.output !== undefined ? (
-                    <details open>
-                      <summary className="cursor-pointer text-xs text-zinc-500">Output</summary>
-                      <pre className="mt-1 max-h-60 overflow-auto rounded bg-zinc-50 p-2 text-xs dark:bg-zinc-900">
-                        {pretty(latest.output)}
-                      </pre>
-                    </details>
-                  ) : null}
-                </div>
-              ) : null}
-            </li>
-          );
-        })}
-      </ol>
+      <div
+        role="tablist"
+        aria-label="Run views"
+        className="flex gap-1 border-b border-zinc-200 px-3 pt-1.5 sm:px-4 dark:border-zinc-800"
+      >
+        {TABS.filter((t) => t.id !== "graph" || view.plan).map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            className={`-mb-px border-b-2 px-2 pb-1.5 text-xs font-medium ${
+              tab === t.id
+                ? "border-zinc-900 text-zinc-900 dark:border-zinc-100 dark:text-zinc-100"
+                : "border-transparent text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200"
+            }`}
+            onClick={() => setTab(t.id)}
+            data-testid={`run-tab-${t.id}`}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
 
-      {showLog ? (
-        <ol
-          className="max-h-72 overflow-auto border-t border-zinc-200 px-4 py-2 font-mono text-xs dark:border-zinc-800"
-          data-testid="run-log"
-        >
-          {view.events.map((event) => (
-            <li
-              key={event.seq}
-              className={
-                event.level === "error"
-                  ? "text-red-600"
-                  : event.level === "warn"
-                    ? "text-amber-600"
-                    : undefined
-              }
-            >
-              <span className="text-zinc-400">{new Date(event.at).toLocaleTimeString()}</span>{" "}
-              {event.stepId ? <span className="text-zinc-500">[{event.stepId}] </span> : null}
-              {event.message}
-            </li>
-          ))}
-        </ol>
-      ) : null}
+      <div role="tabpanel">
+        {tab === "steps" ? (
+          timeline.steps.length === 0 ? (
+            <p className="px-4 py-3 text-zinc-500">{finished ? "No steps ran." : "Starting…"}</p>
+          ) : (
+            <StepList
+              timeline={timeline}
+              now={now}
+              renderChild={(childId) => <RunCard runId={childId} />}
+              childOfItem={(unit) => itemChildRunId(view, unit)}
+            />
+          )
+        ) : null}
+        {tab === "waterfall" ? <Waterfall timeline={timeline} /> : null}
+        {tab === "graph" && view.plan ? (
+          <RunGraph
+            plan={view.plan}
+            timeline={timeline}
+            trigger={`Run started ${formatWhen(started)}`}
+          />
+        ) : null}
+      </div>
+
+      {showLog ? <RunLog events={view.events} /> : null}
 
       {problem ? (
         <p role="alert" className="px-4 py-2 text-red-600">
           {problem}
         </p>
       ) : null}
-    </div>
+    </section>
   );
 }

@@ -6,11 +6,11 @@ import { notFound, redirect } from "next/navigation";
 import { currentUserId } from "@/app/(auth)/auth";
 import { getWorkflowMetrics, listRunHistory } from "@/lib/db/history-queries";
 import { getWorkflow, listWorkflowVersions } from "@/lib/db/workflow-queries";
+import { formatDateTime } from "@/lib/format/time";
 import { nextFireTimes } from "@/lib/plan";
 import { personTimeZone } from "@/lib/workflows/person-zone";
 import { readStoredPlan } from "@/lib/workflows/pinned-plan";
 import { triggerInWords } from "@/lib/workflows/trigger-words";
-import { formatWhen } from "@/lib/workflows/when";
 import { statusTone } from "../_components/workflow-status";
 import { ZoneCookie } from "../_components/zone-cookie";
 import { HistoryFilters } from "./_components/history-filters";
@@ -105,7 +105,9 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
                   data-testid="workflow-next-runs"
                 >
                   <span className="text-zinc-500">Next runs ({timeZone}): </span>
-                  {nextRuns.map((at) => formatWhen(at.toISOString(), timeZone)).join(" · ")}
+                  {nextRuns
+                    .map((at) => formatDateTime(at.toISOString(), { timeZone, year: true }))
+                    .join(" · ")}
                 </p>
               ) : (
                 <p className="text-sm text-zinc-500" data-testid="workflow-next-runs">

@@ -1,7 +1,8 @@
-// GET /api/runs/:id → WireRunView { run, steps, events } (lib/runs/wire.ts): one run of the
-// caller's, with every step attempt and its log.
+// GET /api/runs/:id → WireRunView { run, steps, events, plan, workflowTitle, children }
+// (lib/runs/wire.ts): one run of the caller's, with every step attempt, its log and the steps
+// of the plan version it pinned.
 import { toErrorResponse } from "@/lib/errors";
-import { getRunView } from "@/lib/runs/view";
+import { getRunPlan, getRunView } from "@/lib/runs/view";
 import { toWireRunView } from "@/lib/runs/wire";
 import { type RunRouteContext, runTarget } from "../params";
 
@@ -10,7 +11,9 @@ export const dynamic = "force-dynamic";
 export async function GET(_request: Request, context: RunRouteContext) {
   try {
     const { userId, runId } = await runTarget(context);
-    return Response.json(toWireRunView(await getRunView({ userId, runId })));
+    const records = await getRunView({ userId, runId });
+    const plan = await getRunPlan(records);
+    return Response.json(toWireRunView({ ...records, ...plan }));
   } catch (error) {
     return toErrorResponse(error, "run");
   }

@@ -6,10 +6,10 @@
 import Link from "next/link";
 import { useState } from "react";
 import { AppError } from "@/lib/errors";
+import { formatDuration } from "@/lib/format/duration";
+import { formatDateTime } from "@/lib/format/time";
 import type { HistoryFilter, HistoryPage, HistoryRow } from "@/lib/workflows/history-types";
-import { formatStarted } from "@/lib/workflows/when";
 import { RunStatusBadge } from "../../_components/run-status";
-import { formatDuration } from "../../_lib/duration";
 
 const PAGE = 25;
 
@@ -112,7 +112,7 @@ export function HistoryList({
                 {row.trigger}
               </td>
               <td className="py-2 pr-3 tabular-nums" data-testid="history-started">
-                {formatStarted(row.startedAt ?? row.createdAt, timeZone)}
+                {formatDateTime(row.startedAt ?? row.createdAt, { timeZone, seconds: true })}
               </td>
               <td className="py-2 pr-3 text-right tabular-nums" data-testid="history-duration">
                 {duration(row)}
@@ -148,7 +148,8 @@ export function HistoryList({
                 <span className="text-xs tabular-nums text-zinc-500">{duration(row)}</span>
               </span>
               <span className="text-xs text-zinc-600 dark:text-zinc-400">
-                {row.trigger} · {formatStarted(row.startedAt ?? row.createdAt, timeZone)}
+                {row.trigger} ·{" "}
+                {formatDateTime(row.startedAt ?? row.createdAt, { timeZone, seconds: true })}
               </span>
               {row.failedStep ? (
                 <span className="text-xs">

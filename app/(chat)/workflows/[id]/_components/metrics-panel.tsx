@@ -1,14 +1,14 @@
 // The workflow's numbers over a window: runs per day, success rate, p50 / p95 duration,
 // retries, per-step durations and where it fails (each failure point links to its last run).
 import Link from "next/link";
+import { formatDuration } from "@/lib/format/duration";
+import { formatDateTime } from "@/lib/format/time";
 import {
   METRICS_WINDOWS,
   type MetricsWindow,
   type WorkflowMetrics,
 } from "@/lib/workflows/history-types";
-import { formatWhen } from "@/lib/workflows/when";
 import { RunsChart } from "../../_components/runs-chart";
-import { formatDuration } from "../../_lib/duration";
 
 const swatch = {
   succeeded: "bg-emerald-500 dark:bg-emerald-400",
@@ -167,7 +167,7 @@ export function MetricsPanel({
                   className="mt-1 inline-block text-xs font-medium underline-offset-2 hover:underline"
                   data-testid="failure-run-link"
                 >
-                  Last failure: {formatWhen(point.lastFailedAt, timeZone)} →
+                  Last failure: {formatDateTime(point.lastFailedAt, { timeZone, year: true })} →
                 </Link>
               </li>
             ))}

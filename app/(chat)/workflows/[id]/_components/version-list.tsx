@@ -2,9 +2,9 @@
 // rejected) it and when, its note, and what it changed against the version before it.
 import { PlanDiff } from "@/app/(chat)/_components/plan/plan-diff";
 import type { WorkflowVersion } from "@/lib/db/schema";
+import { formatDateTime } from "@/lib/format/time";
 import { readStoredPlan } from "@/lib/workflows/pinned-plan";
 import { changesSince } from "@/lib/workflows/version-diff";
-import { formatWhen } from "@/lib/workflows/when";
 
 const stateTone: Record<WorkflowVersion["state"], string> = {
   approved: "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200",
@@ -16,10 +16,10 @@ const stateTone: Record<WorkflowVersion["state"], string> = {
 function decision(version: WorkflowVersion, userId: string, timeZone: string): string | null {
   if (version.approvedAt) {
     const who = version.approvedBy === userId ? "you" : "another account";
-    return `Approved by ${who} · ${formatWhen(version.approvedAt.toISOString(), timeZone)}`;
+    return `Approved by ${who} · ${formatDateTime(version.approvedAt.toISOString(), { timeZone, year: true })}`;
   }
   if (version.rejectedAt) {
-    return `Rejected · ${formatWhen(version.rejectedAt.toISOString(), timeZone)}`;
+    return `Rejected · ${formatDateTime(version.rejectedAt.toISOString(), { timeZone, year: true })}`;
   }
   return null;
 }
@@ -71,7 +71,7 @@ export function VersionList({
           </div>
           <p className="mt-1 text-xs text-zinc-500">
             {version.author === "model" ? "Drafted by the assistant" : "Edited by you"} ·{" "}
-            {formatWhen(version.createdAt.toISOString(), timeZone)}
+            {formatDateTime(version.createdAt.toISOString(), { timeZone, year: true })}
           </p>
           {decision(version, userId, timeZone) ? (
             <p className="text-xs text-zinc-500" data-testid="version-decision">
