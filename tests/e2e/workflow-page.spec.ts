@@ -45,7 +45,7 @@ test("the workflow page shows a workflow's history, filters and pages it, and it
   page,
   browser,
 }, testInfo) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   await signUp(page, "wfpage");
   await approvedPlan(page, "uptime-check");
 

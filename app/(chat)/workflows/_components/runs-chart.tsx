@@ -61,13 +61,15 @@ function Drawing({
       aria-hidden="true"
     >
       <Group left={MARGIN.left} top={MARGIN.top}>
-        <GridRows
-          scale={y}
-          width={innerWidth}
-          tickValues={ticks}
-          className="stroke-zinc-200 dark:stroke-zinc-800"
-          strokeDasharray="2 3"
-        />
+        <Group className="text-zinc-200 dark:text-zinc-800">
+          <GridRows
+            scale={y}
+            width={innerWidth}
+            tickValues={ticks}
+            stroke="currentColor"
+            strokeDasharray="2 3"
+          />
+        </Group>
         <BarStack<DayCount, Key>
           data={perDay}
           keys={KEYS}
