@@ -251,10 +251,11 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
               </button>
             ) : null}
             <Link
-              href="/workflows"
+              href={`/workflows/${workflow.id}`}
               className="ml-auto text-xs text-zinc-500 underline-offset-2 hover:underline"
+              data-testid="plan-workflow-link"
             >
-              All workflows
+              View workflow
             </Link>
           </div>
           {problem ? (

@@ -3,6 +3,7 @@
 // A run as a timeline: every step of its pinned plan in run order, by title, with its state
 // (lib/runs/timeline.ts derives it), as a list, a waterfall or the plan's graph coloured by
 // state, with the run's log a click away. Live through useRun.
+import Link from "next/link";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { AppError } from "@/lib/errors";
 import { durationBetween, formatDuration } from "@/lib/format/duration";
@@ -116,6 +117,13 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
         <span className="text-xs tabular-nums text-zinc-500" title={new Date(started).toString()}>
           {formatWhen(started)} · {formatDuration(durationBetween(started, run.finishedAt ?? now))}
         </span>
+        <Link
+          href={`/workflows/${run.workflowId}`}
+          className="text-xs text-zinc-500 underline-offset-2 hover:underline"
+          data-testid="run-workflow-link"
+        >
+          History
+        </Link>
         <div className="ml-auto flex gap-1">
           {!finished ? (
             <button

@@ -1,0 +1,91 @@
+// The workflow page as the server renders it: the owner's history (filtered by the URL, in
+// pages), metrics and versions; another person's workflow is a 404, no session a sign-in.
+import { renderToStaticMarkup } from "react-dom/server";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { fixturePlan } from "../../fixtures/plans";
+import { drivers } from "../../helpers/database";
+import { queriesDatabase } from "../../helpers/queries";
+import { insertSeed, type SeedRun, seedRuns } from "./history-seed";
+
+const session = { userId: undefined as string | undefined };
+vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId }));
+
+const digest = fixturePlan("morning-incident-digest");
+
+const count = (html: string, text: string) => html.split(text).length - 1;
+
+describe.each(drivers)("the workflow page on %s", (driver) => {
+  const database = queriesDatabase(driver);
+  let page: typeof import("@/app/(chat)/workflows/[id]/page").default;
+  let ada: string;
+  let bob: string;
+  let workflowId: string;
+  let seeds: SeedRun[];
+
+  beforeAll(async () => {
+    const q = await import("@/lib/db/queries");
+    const w = await import("@/lib/db/workflow-queries");
+    ada = (await q.createUser({ email: `ada-page-${driver}@example.com`, passwordHash: "x" })).id;
+    bob = (await q.createUser({ email: `bob-page-${driver}@example.com`, passwordHash: "x" })).id;
+    const made = await w.createWorkflow({
+      userId: ada,
+      title: "Incident digest",
+      plan: digest,
+      author: "model",
+    });
+    await w.approveWorkflowVersion({
+      userId: ada,
+      workflowId: made.workflow.id,
+      versionId: made.version.id,
+    });
+    workflowId = made.workflow.id;
+    seeds = seedRuns(new Date());
+    await insertSeed(database.db, { workflowId, versionId: made.version.id, userId: ada }, seeds);
+    page = (await import("@/app/(chat)/workflows/[id]/page")).default;
+  });
+
+  const render = async (query: Record<string, string> = {}, id = workflowId) =>
+    renderToStaticMarkup(
+      await page({ params: Promise.resolve({ id }), searchParams: Promise.resolve(query) }),
+    );
+
+  it("shows the owner's newest runs, one page of them, with metrics and the approved version", async () => {
+    session.userId = ada;
+    const html = await render();
+    expect(html).toContain("Incident digest");
+    expect(count(html, 'data-testid="history-row"')).toBe(25);
+    expect(html).toContain('data-testid="history-load-more"');
+    const newest = [...seeds].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+    expect(html.indexOf(`data-run="${newest.id}"`)).toBe(html.indexOf('data-run="'));
+    expect(html).toContain('data-testid="metric-runs"');
+    expect(html).toContain("Approved by you");
+    expect(html).toContain("Every weekday at 07:30");
+  });
+
+  it("filters by status from the URL", async () => {
+    session.userId = ada;
+    const html = await render({ status: "failed" });
+    const failed = seeds.filter((seed) => seed.status === "failed");
+    expect(count(html, 'data-testid="history-row"')).toBe(failed.length);
+    expect(count(html, 'data-status="succeeded"')).toBe(0);
+    for (const seed of failed) expect(html).toContain(`data-run="${seed.id}"`);
+    expect(html).not.toContain('data-testid="history-load-more"');
+  });
+
+  it("says so when a date range holds no runs", async () => {
+    session.userId = ada;
+    const html = await render({ from: "2020-01-01", to: "2020-01-31" });
+    expect(html).toContain("No runs match these filters.");
+  });
+
+  it("is a 404 for another person, or for an id that is not one", async () => {
+    session.userId = bob;
+    await expect(render()).rejects.toThrow(/NEXT_HTTP_ERROR_FALLBACK;404/);
+    await expect(render({}, "not-a-uuid")).rejects.toThrow(/NEXT_HTTP_ERROR_FALLBACK;404/);
+  });
+
+  it("sends a visitor without a session to sign in", async () => {
+    session.userId = undefined;
+    await expect(render()).rejects.toThrow(/NEXT_REDIRECT/);
+  });
+});
