@@ -40,14 +40,15 @@ export async function listThreadMessageChanges({
     .limit(limit);
 }
 
-const lastSeqOf = sql<number>`coalesce((select max(${runEvents.seq}) from ${runEvents} where ${runEvents.runId} = ${runs.id}), 0)`;
+// Spelled out: inside a select list drizzle leaves column names unqualified.
+const lastSeqOf = sql<number>`coalesce((select max(e.seq) from ${runEvents} e where e.run_id = "runs"."id"), 0)`;
 
 const ofThread = (threadId: string) =>
   or(
     eq(runs.threadId, threadId),
     inArray(
       runs.workflowId,
-      sql`(select ${workflows.id} from ${workflows} where ${workflows.threadId} = ${threadId})`,
+      sql`(select ${workflows.id} from ${workflows} where ${workflows.threadId} = ${threadId}::uuid)`,
     ),
   );
 

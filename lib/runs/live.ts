@@ -129,9 +129,10 @@ export function followRun({
       const changes = await readRunChanges(runId, last);
       if (stopped || !changes.run) return changes.run;
       for (const frame of changes.frames) {
-        onEvent(frame);
+        // Counted before it goes out: a frame's id (the thread cursor) includes it.
         last = frame.seq;
         lastIsFinish = frame.finish;
+        onEvent(frame);
       }
       if (changes.frames.length === 0 && changes.runJson !== sentRun) onRun(changes.runJson);
       sentRun = changes.runJson;

@@ -213,9 +213,13 @@ export function threadEventStream({
       try {
         controller.enqueue(encoder.encode("retry: 2000\n\n"));
         unsubscribes.push(await subscribe(THREAD_MESSAGES_CHANNEL, threadId, pumpMessages));
+        // Runs that change while the stream starts are looked at once it follows the runs
+        // the cursor names and the active ones (from the seq it knows for them).
+        let starting: Set<string> | undefined = new Set();
         unsubscribes.push(
           await subscribe(RUN_EVENTS_CHANNEL, "*", (runId) => {
-            void discover(runId).catch(fail);
+            if (starting) starting.add(runId);
+            else void discover(runId).catch(fail);
           }),
         );
         if (closed) return cleanup();
@@ -228,6 +232,9 @@ export function threadEventStream({
         const active = await listThreadActiveRuns({ threadId, userId });
         for (const runId of resumed) await follow(runId, cursor?.runs.get(runId) ?? 0);
         for (const run of active) await follow(run.id, run.lastSeq);
+        const changed = starting;
+        starting = undefined;
+        for (const runId of changed) await discover(runId);
         if (closed) return;
         send("ready", JSON.stringify({ seq: messageSeq }));
         heartbeat = setInterval(() => {
