@@ -265,6 +265,17 @@ async function bench(driver: string, mode: Mode) {
 }
 
 const drivers = (process.env.BENCH_DRIVERS ?? "pglite,postgres").split(",");
+// `npm run bench -- [--json] [suite …]`: the named suites only (all without names); `--json`
+// prints one JSON object per metric and line. (Minimal; the history suite's framework replaces it.)
+const args = process.argv.slice(2);
+const json = args.includes("--json");
+const suites = args.filter((a) => !a.startsWith("--"));
+if (suites.length === 0 || suites.includes("live")) {
+  const { runLiveSuite } = await import("./live");
+  const rows = await runLiveSuite({ drivers, json });
+  if (json) for (const row of rows) console.log(JSON.stringify(row));
+  if (suites.length > 0 && suites.every((s) => s === "live")) process.exit(0);
+}
 const load = (await import("node:os")).loadavg()[0];
 console.log(
   `load average ${load.toFixed(2)} on ${(await import("node:os")).cpus().length} CPUs (other processes inflate wall times)`,
