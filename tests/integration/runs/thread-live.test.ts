@@ -11,6 +11,7 @@ import {
   type WireRunView,
   withRun,
 } from "@/lib/runs/wire";
+import { drivers } from "@/tests/helpers/database";
 import { appClientPort, harnessFor, plan } from "./harness";
 import { ctx, loadRunRoutes, post } from "./run-routes";
 
@@ -93,8 +94,8 @@ const comparable = (view: WireRunView) => ({
   steps: [...view.steps].sort((a, b) => a.id.localeCompare(b.id)),
 });
 
-describe("thread live stream", () => {
-  const h = harnessFor("postgres", { port });
+describe.each(drivers)("thread live stream on %s", (driver) => {
+  const h = harnessFor(driver, { port });
   let other: string;
 
   const readView = async (runId: string) =>
