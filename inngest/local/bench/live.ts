@@ -35,7 +35,7 @@ export type BenchRow = {
 
 const RUNS = 10;
 const STEPS = 10;
-const VIEWERS = 20;
+const VIEWERS = Number(process.env.BENCH_LIVE_VIEWERS ?? 20);
 const STEP_EVERY_MS = 100;
 const RUN_STAGGER_MS = 7;
 const POST_AT_STEP = 5;

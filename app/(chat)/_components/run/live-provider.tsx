@@ -58,7 +58,10 @@ export function ThreadLiveProvider({
   children,
 }: {
   threadId: string;
-  /** The thread's `live_seq` as the page read it: the stream sends what changed after it. */
+  /**
+   * The thread's `live_seq` as the page read it: the stream sends what changed after it.
+   * Without it (a new chat, no thread yet) there is no stream.
+   */
   liveSeq?: number;
   busy: boolean;
   setMessages: (update: (messages: ChatMessage[]) => ChatMessage[]) => void;
@@ -95,7 +98,12 @@ export function ThreadLiveProvider({
     return entry;
   }, []);
 
+  // A new chat's page has no thread yet (it passes no sequence): no stream, and cards there
+  // follow their runs on their own.
+  const enabled = liveSeq !== undefined;
+
   useEffect(() => {
+    if (!enabled) return;
     let source: EventSource | undefined;
     let reopen: ReturnType<typeof setTimeout> | undefined;
     let cursor = startSeq.current === undefined ? undefined : String(startSeq.current);
@@ -150,7 +158,7 @@ export function ThreadLiveProvider({
       clearTimeout(reopen);
       source?.close();
     };
-  }, [threadId, runOf, applyMessages]);
+  }, [enabled, threadId, runOf, applyMessages]);
 
   const subscribeRun = useCallback(
     (runId: string, listener: RunListener) => {
@@ -164,6 +172,6 @@ export function ThreadLiveProvider({
     [runOf],
   );
 
-  const value = useMemo(() => ({ subscribeRun }), [subscribeRun]);
+  const value = useMemo(() => (enabled ? { subscribeRun } : null), [enabled, subscribeRun]);
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }
