@@ -386,30 +386,35 @@ describe.each(drivers)("thread live stream on %s", (driver) => {
     }
     expect((await request(threadId, {}, "?after=1;drop").response).status).toBe(400);
 
-    // Another person's run, named in a cursor for my thread, never reaches me.
-    session.userId = other;
+    // Another person's run, named in a cursor for my thread, never reaches me, however it
+    // changes while my stream is open.
+    const { createRun, appendRunEvent } = await import("@/lib/db/run-queries");
     const theirThread = await thread(other);
     const theirWorkflow = await workflowIn(
       theirThread,
-      [
-        { id: "greet", action: "transform", input: { value: "hi" } },
-        { id: "ask", action: "wait.approval", after: ["greet"], input: { prompt: "theirs" } },
-      ],
+      [{ id: "greet", action: "transform", input: { value: "hi" } }],
       other,
     );
-    const theirs = await runsRoute.POST(
-      post({ threadId: theirThread }),
-      ctx({ id: theirWorkflow }),
-    );
-    const { run: theirRun } = (await theirs.json()) as { run: { id: string } };
+    const theirVersion = (await getWorkflow({ id: theirWorkflow, userId: other }))
+      ?.activeVersionId as string;
+    const theirRun = await createRun({
+      workflowId: theirWorkflow,
+      versionId: theirVersion,
+      userId: other,
+      threadId: theirThread,
+      trigger: { type: "manual" },
+    });
     session.userId = h.userId;
     const mine = await open(threadId, `0,${theirRun.id}:0`);
-    const { getRunById } = await import("@/lib/db/run-queries");
-    await h.waitFor(
-      async () =>
-        (await getRunById({ runId: theirRun.id }))?.status === "waiting" ? true : undefined,
-      "their run to wait",
-    );
+    for (const n of [1, 2, 3]) {
+      await appendRunEvent({ runId: theirRun.id, key: `note:${n}`, message: `note ${n}` });
+    }
+    await postWorkflowMessage({
+      userId: other,
+      threadId: theirThread,
+      messageId: `post_${randomUUID()}`,
+      text: "Theirs",
+    });
     await new Promise((r) => setTimeout(r, 300));
     expect(mine.frames.filter((f) => f.event !== "ready")).toEqual([]);
     await mine.leave();
