@@ -1,12 +1,17 @@
 // Messages that workflows post into their thread (chat.post, run cards and summaries, webhook
 // batches). `postedBy: "workflow"` marks each as a workflow's words: the model reads it as
-// outside data, never as the assistant's own.
+// outside data, never as the assistant's own. Each write bumps the thread's `live_seq` under its
+// row lock, stamps the message with it and notifies `thread_messages` on commit, so open
+// threads (lib/runs/thread-live.ts) read exactly the messages that changed, in order.
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import type { Transaction } from "./client";
 import { getDb } from "./index";
 import { messages, threads } from "./schema";
+
+/** NOTIFY channel: '<thread id>' when a workflow wrote one of the thread's messages. */
+export const THREAD_MESSAGES_CHANNEL = "thread_messages";
 
 type WorkflowMessage = {
   userId: string;
@@ -47,7 +52,17 @@ async function writeWorkflowMessage(
     await change?.(tx);
     const created = inserted.length > 0;
     if (created || change) {
-      await tx.update(threads).set({ updatedAt: now }).where(eq(threads.id, threadId));
+      const [bumped] = await tx
+        .update(threads)
+        .set({ updatedAt: now, liveSeq: sql`${threads.liveSeq} + 1` })
+        .where(eq(threads.id, threadId))
+        .returning({ liveSeq: threads.liveSeq });
+      await tx
+        .update(messages)
+        .set({ liveSeq: bumped.liveSeq })
+        .where(and(eq(messages.id, messageId), eq(messages.threadId, threadId)));
+      // Delivered when the transaction commits, never for a write that rolled back.
+      await tx.execute(sql`select pg_notify(${THREAD_MESSAGES_CHANNEL}, ${threadId})`);
     }
     return { messageId, created };
   });

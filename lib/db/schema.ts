@@ -83,6 +83,11 @@ export const threads = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     title: text().notNull().default("New chat"),
+    /**
+     * Counts the changes workflows made to the thread's messages (lib/runs/thread-live.ts):
+     * bumped under the thread's row lock, so it orders them as they commit.
+     */
+    liveSeq: integer("live_seq").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -100,9 +105,14 @@ export const messages = pgTable(
     role: text({ enum: ["user", "assistant", "system"] }).notNull(),
     parts: jsonb().notNull(),
     metadata: jsonb(),
+    /** The thread's `liveSeq` when a workflow last wrote this message (0: never). */
+    liveSeq: integer("live_seq").notNull().default(0),
     createdAt: createdAt(),
   },
-  (t) => [index("messages_thread_idx").on(t.threadId, t.createdAt)],
+  (t) => [
+    index("messages_thread_idx").on(t.threadId, t.createdAt),
+    index("messages_thread_live_idx").on(t.threadId, t.liveSeq),
+  ],
 );
 
 export const workflows = pgTable(
@@ -181,7 +191,7 @@ export const runs = pgTable(
     // The history's keyset order (created_at, id) and "last run" per workflow.
     index("runs_workflow_idx").on(t.workflowId, t.createdAt, t.id),
     index("runs_user_idx").on(t.userId, t.createdAt),
-    index("runs_thread_idx").on(t.threadId),
+    index("runs_thread_idx").on(t.threadId, t.createdAt),
     // Runs still going (the metrics count them live; rollups hold only ended runs).
     index("runs_active_idx")
       .on(t.workflowId, t.createdAt)

@@ -59,6 +59,11 @@ export const limitDefinitions = {
   },
   /** Chat requests (send or regenerate) per person. */
   chat: { points: 20, duration: MINUTE, per: "user", surface: "chat", what: "messages" },
+  /**
+   * Live streams opened per person (GET /api/threads/:id/events, /api/runs/:id/events): a
+   * page holds one and reconnects after a drop; this stops a loop that reopens them.
+   */
+  live: { points: 120, duration: MINUTE, per: "user", surface: "run", what: "live connections" },
   /** Calls to one webhook URL. */
   webhook: {
     points: 60,

@@ -26,6 +26,8 @@ type Props = {
   isNew?: boolean;
   /** Plan cards of this thread, as the server has them now (so a reload shows their state). */
   planCards?: Record<string, PlanCardData>;
+  /** The thread's live sequence as the page read it (its live stream starts after it). */
+  liveSeq?: number;
 };
 
 /**
@@ -59,7 +61,7 @@ function describeError(error: Error): string {
   return error.message || "Something went wrong. Try again.";
 }
 
-export function Chat({ id, title, initialMessages, model, isNew, planCards }: Props) {
+export function Chat({ id, title, initialMessages, model, isNew, planCards, liveSeq }: Props) {
   const router = useRouter();
   const [input, setInputState] = useState(() => unsentDrafts.get(id) ?? "");
   const setInput = (value: string) => {
@@ -138,7 +140,7 @@ export function Chat({ id, title, initialMessages, model, isNew, planCards }: Pr
         setMessages((all) => (all.some((m) => m.id === message.id) ? all : [...all, message]))
       }
     >
-      <ThreadSyncProvider threadId={id} busy={busy} setMessages={setMessages}>
+      <ThreadSyncProvider threadId={id} liveSeq={liveSeq} busy={busy} setMessages={setMessages}>
         <div className="flex h-full flex-col">
           <header className="flex h-12 shrink-0 items-center border-b border-zinc-200 px-4 dark:border-zinc-800">
             <h1 className="truncate text-sm font-medium" data-testid="thread-title">

@@ -11,6 +11,14 @@ import type { BenchDriver, BenchMetric, Suite } from "./suite";
 const SUITES: Record<string, () => Promise<Suite>> = {
   executor: async () => (await import("./executor")).runExecutorSuite,
   history: async () => (await import("./history")).runHistorySuite,
+  live: async () => {
+    const { runLiveSuite } = await import("./live");
+    return async ({ drivers, report }) => {
+      for (const { suite: _suite, ...row } of await runLiveSuite({ drivers, json: true })) {
+        report(row);
+      }
+    };
+  },
 };
 
 const args = process.argv.slice(2);

@@ -38,6 +38,7 @@ export default async function ThreadPage({ params }: { params: Promise<{ id: str
       initialMessages={messages}
       model={modelStatus(getModelConfig())}
       planCards={planCards}
+      liveSeq={thread.liveSeq}
     />
   );
 }

@@ -4,7 +4,8 @@
 // Resumes after `Last-Event-ID` (or `?after=<seq>`, the newest entry of the view the caller
 // already holds). Frames are typed in lib/runs/wire.ts.
 import { toErrorResponse } from "@/lib/errors";
-import { runEventStream } from "@/lib/runs/live";
+import { enforceLimit } from "@/lib/rate-limit";
+import { runEventStream, SSE_HEADERS } from "@/lib/runs/live";
 import { getOwnedRun } from "@/lib/runs/view";
 import { type RunRouteContext, runTarget } from "../../params";
 
@@ -20,16 +21,10 @@ function afterSeq(request: Request): number {
 export async function GET(request: Request, context: RunRouteContext) {
   try {
     const { userId, runId } = await runTarget(context);
+    await enforceLimit("live", userId);
     await getOwnedRun({ userId, runId });
     const stream = runEventStream({ runId, afterSeq: afterSeq(request), signal: request.signal });
-    return new Response(stream, {
-      headers: {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
-        connection: "keep-alive",
-        "x-accel-buffering": "no",
-      },
-    });
+    return new Response(stream, { headers: SSE_HEADERS });
   } catch (error) {
     return toErrorResponse(error, "run");
   }
