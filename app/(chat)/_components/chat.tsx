@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { answeredApprovals, closeUnansweredApprovals } from "@/lib/ai/approvals";
 import { isWorkflowPost } from "@/lib/ai/model-history";
+import { regenerableReply } from "@/lib/ai/regenerate";
 import type { ChatMessage } from "@/lib/ai/types";
 import { AppError } from "@/lib/errors";
 import type { PlanCardData } from "@/lib/workflows/plan-card-types";
@@ -129,7 +130,15 @@ export function Chat({ id, title, initialMessages, model, isNew, planCards }: Pr
     setInput("");
   }
 
-  const lastAssistant = [...messages].reverse().find((m) => m.role === "assistant");
+  // Regenerate replaces the assistant's last text reply only; plans, runs and posts stay.
+  const reply = regenerableReply(messages);
+  function regenerateReply(target: ChatMessage) {
+    clearError();
+    // Posts that arrived after the reply stay where they are: the reply moves last, so the
+    // client drops only it, as the server does.
+    setMessages((all) => [...all.filter((m) => m.id !== target.id), target]);
+    void regenerate({ messageId: target.id });
+  }
 
   return (
     <PlanCardsProvider
@@ -195,12 +204,7 @@ export function Chat({ id, title, initialMessages, model, isNew, planCards }: Pr
                     void addToolApprovalResponse({ id: approvalId, approved });
                   }}
                   onRegenerate={
-                    !busy && message.id === lastAssistant?.id
-                      ? () => {
-                          clearError();
-                          void regenerate({ messageId: message.id });
-                        }
-                      : undefined
+                    !busy && message.id === reply?.id ? () => regenerateReply(message) : undefined
                   }
                 />
               ))}
@@ -222,6 +226,7 @@ export function Chat({ id, title, initialMessages, model, isNew, planCards }: Pr
                     type="button"
                     className="shrink-0 font-medium underline"
                     onClick={() => {
+                      if (reply) return regenerateReply(reply);
                       clearError();
                       void regenerate();
                     }}

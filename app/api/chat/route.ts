@@ -23,11 +23,12 @@ import { dataPartForModel, historyForModel } from "@/lib/ai/model-history";
 import { plannerSettings } from "@/lib/ai/planner";
 import { chatInstructions, type ThreadWorkflowSummary } from "@/lib/ai/prompts";
 import { getLanguageModel } from "@/lib/ai/providers";
+import { regenerableReply } from "@/lib/ai/regenerate";
 import { chatConfirmations } from "@/lib/ai/tools/run-confirmations";
 import { runTools } from "@/lib/ai/tools/run-tools";
 import type { ChatMessage } from "@/lib/ai/types";
 import {
-  deleteMessagesFrom,
+  deleteModelReply,
   getMessages,
   getOrCreateThread,
   getThread,
@@ -78,6 +79,8 @@ export async function POST(request: Request) {
     await settleReply(body.id);
 
     let history: ChatMessage[];
+    /** A workflow this message was already answered with: re-planning revises it. */
+    let reviseInstead: string | undefined;
     if (body.trigger === "submit-message") {
       const text = body.message.parts.map((p) => p.text).join("\n");
       await getOrCreateThread({ id: body.id, userId, title: titleFrom(text) });
@@ -98,14 +101,12 @@ export async function POST(request: Request) {
     } else {
       if (!(await getThread({ id: body.id, userId }))) throw new AppError("not_found:thread");
       history = await closeUnanswered(body.id, await loadHistory(body.id));
-      // Answer the person's last message again: drop every reply after it.
-      const index = history.findIndex((m) => m.id === body.messageId);
-      const anchor = index === -1 ? history.length : index + 1;
-      const keep = history.slice(0, anchor).findLastIndex((m) => m.role === "user") + 1;
-      if (keep === 0) throw new AppError("bad_request:chat", "There is no message to answer yet.");
-      const dropped = history[keep];
-      if (dropped) await deleteMessagesFrom({ threadId: body.id, messageId: dropped.id });
-      history = history.slice(0, keep);
+      ({ history, reviseInstead } = await forRegenerate({
+        userId,
+        threadId: body.id,
+        history,
+        messageId: body.messageId,
+      }));
     }
 
     // Throws a clear "how to configure a model" error when none is set.
@@ -118,6 +119,7 @@ export async function POST(request: Request) {
       userId,
       threadId: body.id,
       otherToolNames: Object.keys(runs),
+      reviseInstead,
     });
     const tools = { ...planner.tools, ...runs };
     const workflows = await threadWorkflows({ userId, threadId: body.id });
@@ -161,7 +163,9 @@ export async function POST(request: Request) {
 
     return createUIMessageStreamResponse({
       stream: createUIMessageStream<ChatMessage>({
-        originalMessages: history,
+        // Only a continued reply extends the last message; any other answer is a new message
+        // (the last one may be a workflow post or a plan reply, which must stay as they are).
+        originalMessages: continuing ? history : undefined,
         generateId: () => crypto.randomUUID(),
         execute: ({ writer }) =>
           writer.merge(
@@ -213,6 +217,45 @@ function describeStreamError(error: unknown): string {
   if (error instanceof AppError) return error.message;
   console.error("[chat] model stream failed", error);
   return `The model could not answer: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/**
+ * Regenerate answers the person's last message again, replacing only the assistant's text reply
+ * to it. Plan cards, run cards, confirmations and workflow posts are records and stay; a request
+ * naming any other message is refused. When the message was already answered with a workflow,
+ * a new plan revises that workflow instead of creating a second one.
+ */
+async function forRegenerate({
+  userId,
+  threadId,
+  history,
+  messageId,
+}: {
+  userId: string;
+  threadId: string;
+  history: ChatMessage[];
+  messageId?: string;
+}): Promise<{ history: ChatMessage[]; reviseInstead?: string }> {
+  const lastUser = history.findLast((m) => m.role === "user");
+  if (!lastUser) throw new AppError("bad_request:chat", "There is no message to answer yet.");
+  const reply = regenerableReply(history);
+  if (messageId && messageId !== reply?.id) {
+    throw new AppError(
+      "bad_request:chat",
+      "Only the assistant's last text reply can be regenerated; plans, runs and workflow posts stay in the thread.",
+    );
+  }
+  let kept = history;
+  if (messageId && reply && (await deleteModelReply({ threadId, messageId: reply.id }))) {
+    kept = history.filter((m) => m.id !== reply.id);
+  }
+  const askedAt = Date.parse(lastUser.metadata?.createdAt ?? "");
+  const answered = Number.isNaN(askedAt)
+    ? undefined
+    : (await listWorkflows({ userId, threadId, limit: 20 })).find(
+        ({ workflow }) => workflow.createdAt.getTime() >= askedAt,
+      );
+  return { history: kept, reviseInstead: answered?.workflow.id };
 }
 
 /** What the model should know about this thread's workflows to revise them. */
