@@ -101,7 +101,8 @@ export const messages = pgTable(
     metadata: jsonb(),
     createdAt: createdAt(),
   },
-  (t) => [index("messages_thread_idx").on(t.threadId, t.createdAt)],
+  // The thread reads newest first by (created_at, id), a page at a time (lib/db/thread-page-queries).
+  (t) => [index("messages_thread_idx").on(t.threadId, t.createdAt, t.id)],
 );
 
 export const workflows = pgTable(
@@ -118,6 +119,14 @@ export const workflows = pgTable(
       .default("draft"),
     /** The approved version that runs; null until one is approved. */
     activeVersionId: uuid("active_version_id"),
+    /**
+     * What its scheduled and event-triggered runs add to the thread (lib/runs/notify.ts):
+     * `failures` = a successful run adds only what it posts, a failed one its card and summary;
+     * `always` = every run adds its card and summary too.
+     */
+    notify: text({ enum: ["always", "failures"] })
+      .notNull()
+      .default("failures"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

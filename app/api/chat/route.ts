@@ -26,6 +26,7 @@ import { getLanguageModel } from "@/lib/ai/providers";
 import { regenerableReply } from "@/lib/ai/regenerate";
 import { chatConfirmations } from "@/lib/ai/tools/run-confirmations";
 import { runTools } from "@/lib/ai/tools/run-tools";
+import { setWorkflowNotifyTool } from "@/lib/ai/tools/set-workflow-notify";
 import type { ChatMessage } from "@/lib/ai/types";
 import {
   deleteModelReply,
@@ -114,7 +115,10 @@ export async function POST(request: Request) {
     const user = await getUserById({ id: userId });
     const browserZone = body.timezone && isValidTimeZone(body.timezone) ? body.timezone : undefined;
     const replySaved = beginReply(body.id);
-    const runs = runTools({ userId, threadId: body.id });
+    const runs = {
+      ...runTools({ userId, threadId: body.id }),
+      setWorkflowNotify: setWorkflowNotifyTool({ userId }),
+    };
     const planner = plannerSettings({
       userId,
       threadId: body.id,
