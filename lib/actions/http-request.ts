@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatDuration } from "@/lib/format/duration";
 import { NetworkError } from "@/lib/net/errors";
 import { originOf } from "@/lib/net/policy";
 import { flattenHeaders, guardedRequest, readBody } from "@/lib/net/request";
@@ -126,7 +127,7 @@ export const httpRequest = withRun(httpRequestDeclaration, async (input, context
     };
   } catch (error) {
     if (error instanceof NetworkError && error.code === "timeout") {
-      throw new ActionError(`${target} timed out after ${formatMs(timeoutMs)}`, {
+      throw new ActionError(`${target} timed out after ${formatDuration(timeoutMs)}`, {
         code: "timeout",
         retriable: true,
       });
@@ -154,8 +155,4 @@ function decodeBody(
       { code: "invalid_output", retriable: false },
     );
   }
-}
-
-function formatMs(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }

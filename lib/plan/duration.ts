@@ -40,21 +40,11 @@ export function durationProblem(text: string): string | undefined {
   return undefined;
 }
 
-/** "1h30m" style text for a number of milliseconds (used by summaries). */
-export function formatDuration(ms: number): string {
-  if (ms <= 0) return "0s";
-  const parts: string[] = [];
-  let rest = ms;
-  for (const unit of ["d", "h", "m", "s"] as const) {
-    const size = UNIT_MS[unit];
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
-      rest %= size;
-    }
-  }
-  if (rest > 0) parts.push(`${rest}ms`);
-  return parts.join("");
-}
+/**
+ * @deprecated Durations for people read one way, everywhere: import `formatDuration` from
+ * `@/lib/format/duration` ("914 ms", "2.9 s", "1 min 4 s"). Kept as that for older imports.
+ */
+export { formatDuration } from "../format/duration";
 
 /** Human words for a duration string: "30 seconds", "1 hour 30 minutes". */
 export function durationInWords(text: string): string {

@@ -12,7 +12,7 @@ import { postWorkflowMessage, updateWorkflowMessageData } from "@/lib/db/message
 import { getRunById, listRunSteps } from "@/lib/db/run-queries";
 import type { Run, Workflow } from "@/lib/db/schema";
 import { getWorkflow } from "@/lib/db/workflow-queries";
-import { formatDuration } from "@/lib/plan/duration";
+import { formatDuration } from "@/lib/format/duration";
 import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
 import { isUnattendedRun, showsRunCard } from "./notify";
 import { isTerminal } from "./status";

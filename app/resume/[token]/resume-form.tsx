@@ -3,15 +3,14 @@
 // The only way this page decides: a button press POSTs the decision to the resume link.
 import { useState } from "react";
 import { AppError } from "@/lib/errors";
+import { formatDateTime } from "@/lib/format/time";
 import type { ResumeView } from "@/lib/runs/resume-request";
 
 type Outcome = { kind: "done"; approved?: boolean } | { kind: "error"; message: string };
 
 function when(iso: string | undefined) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(
-    new Date(iso),
-  );
+  return formatDateTime(iso, { year: true });
 }
 
 function Closed({ view }: { view: ResumeView }) {

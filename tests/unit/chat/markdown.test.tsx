@@ -36,3 +36,19 @@ describe("rendered Markdown", () => {
     expect(html).toContain('href="https://example.com"');
   });
 });
+
+describe("inline code in Markdown", () => {
+  it("renders inline code as styled code without literal backticks", () => {
+    const html = render("Run `fetch` first");
+    expect(html).toMatch(/<code[^>]*data-inline-code[^>]*>fetch<\/code>/);
+    expect(html).not.toContain("`");
+    // The typography plugin puts backticks around <code> through ::before/::after.
+    expect(html).toMatch(/<code[^>]*before:content-none[^>]*after:content-none/);
+  });
+
+  it("leaves a fenced block to the <pre> styling", () => {
+    const html = render("```js\nconst a = 1;\n```");
+    expect(html).toMatch(/<pre><code class="language-js">/);
+    expect(html).not.toContain("data-inline-code");
+  });
+});

@@ -4,6 +4,7 @@
 // runs, their status, and their posts; a run's full card opens on demand.
 import { useState } from "react";
 import type { BatchData } from "@/lib/ai/types";
+import { formatClock } from "@/lib/format/time";
 import { Markdown } from "../markdown";
 import { RunCard } from "./run-card";
 
@@ -17,11 +18,7 @@ const dot: Record<string, string> = {
 };
 
 function clock(iso: string, seconds = true) {
-  return new Intl.DateTimeFormat(undefined, {
-    hour: "2-digit",
-    minute: "2-digit",
-    ...(seconds ? { second: "2-digit" } : {}),
-  }).format(new Date(iso));
+  return formatClock(iso, { seconds });
 }
 
 export function BatchCard({ data }: { data: BatchData }) {

@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import { AppError } from "@/lib/errors";
+import { formatDuration } from "@/lib/format/duration";
 import { isTerminal, type RunStatus, type StepStatus } from "@/lib/runs/status";
 import type { WireStep } from "@/lib/runs/wire";
 import { useThreadSync } from "./thread-sync";
@@ -18,10 +19,7 @@ const statusStyle: Record<RunStatus | StepStatus, string> = {
 };
 
 function formatMs(ms: number | null | undefined) {
-  if (ms == null) return "";
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return ms == null ? "" : formatDuration(ms);
 }
 
 function elapsed(from: string | null, to: string | null) {
