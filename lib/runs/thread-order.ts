@@ -8,7 +8,8 @@ import { MAX_ON_FAILURE_STEPS, MAX_STEPS, type Plan } from "@/lib/plan/schema";
 /** A message's place: `at` plus `micros` microseconds. */
 export type ThreadPosition = { at: Date; micros: number };
 
-const PER_STEP = 1000;
+/** Microseconds per plan step: a run's messages span about 12 ms after its creation. */
+const PER_STEP = 100;
 const MAX_ITEMS = PER_STEP - 1;
 
 export function cardPosition(runCreatedAt: Date): ThreadPosition {

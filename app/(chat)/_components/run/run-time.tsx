@@ -1,9 +1,10 @@
 "use client";
 
-// The person's time zone for the thread's times (their setting, else the browser's), and the
-// one way a run's time reads in a post header or a collapsed card: "07:30" today,
-// "Mon 30 Nov, 07:30" before.
+// The person's time zone for the thread's times (their setting, else the browser's), and a
+// run's time as a post header or a collapsed card shows it: "07:30" today, "Mon 30 Nov, 07:30"
+// before (lib/format/time).
 import { createContext, type ReactNode, useContext } from "react";
+import { formatDateTime, formatWhen } from "@/lib/format/time";
 
 const ZoneContext = createContext<string | undefined>(undefined);
 
@@ -15,40 +16,17 @@ export function usePersonZone(): string | undefined {
   return useContext(ZoneContext);
 }
 
-function dayKey(date: Date, zone: string | undefined) {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: zone, dateStyle: "short" }).format(date);
-}
-
-export function runTimeLabel(iso: string, zone: string | undefined, now = new Date()): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "";
-  const time = new Intl.DateTimeFormat(undefined, {
-    timeZone: zone,
-    hour: "2-digit",
-    minute: "2-digit",
-  }).format(date);
-  if (dayKey(date, zone) === dayKey(now, zone)) return time;
-  const day = new Intl.DateTimeFormat(undefined, {
-    timeZone: zone,
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-  }).format(date);
-  return `${day}, ${time}`;
-}
-
-/** A run's time in the person's zone; the full date and zone on hover. */
+/** A run's time in the person's zone; the full date on hover. */
 export function RunTime({ iso }: { iso: string }) {
-  const zone = usePersonZone();
-  const full = new Intl.DateTimeFormat(undefined, {
-    timeZone: zone,
-    dateStyle: "full",
-    timeStyle: "long",
-  }).format(new Date(iso));
+  const timeZone = usePersonZone();
   return (
-    // Server and browser may differ in locale or day: the browser's reading wins.
-    <time dateTime={iso} title={full} suppressHydrationWarning>
-      {runTimeLabel(iso, zone)}
+    // Server and browser may differ in zone or day: the browser's reading wins.
+    <time
+      dateTime={iso}
+      title={formatDateTime(iso, { timeZone, year: true, seconds: true })}
+      suppressHydrationWarning
+    >
+      {formatWhen(iso, { timeZone })}
     </time>
   );
 }
