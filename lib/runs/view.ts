@@ -1,18 +1,17 @@
 // What the run views read: one run with its steps and log, and a workflow's run history.
 // Owner-checked: another person's run or workflow is reported as missing.
 import "server-only";
-import {
-  getRunForOwner,
-  listRunEvents,
-  listRunSteps,
-  listRunsForWorkflow,
-} from "@/lib/db/run-queries";
+import { getRunForOwner, listRunSteps, listRunsForWorkflow } from "@/lib/db/run-queries";
 import type { Run, RunEvent, RunStep } from "@/lib/db/schema";
 import { getWorkflow } from "@/lib/db/workflow-queries";
 import { AppError } from "@/lib/errors";
+import { type RunLogPosition, readRunLogTail } from "./run-log";
 
-/** A run's rows as read; `toWireRunView` (wire.ts) is how they travel. */
-export type RunRecords = { run: Run; steps: RunStep[]; events: RunEvent[] };
+/**
+ * A run's rows as read; `toWireRunView` (wire.ts) is how they travel. `events` are the log's
+ * newest entries and older error lines; `log` says where the rest continues (run-log.ts).
+ */
+export type RunRecords = { run: Run; steps: RunStep[]; events: RunEvent[]; log?: RunLogPosition };
 
 export const runNotFound = () =>
   new AppError("not_found:run", "This run does not exist or is not yours.");
@@ -38,8 +37,8 @@ export async function getRunView({
   runId: string;
 }): Promise<RunRecords> {
   const run = await getOwnedRun({ userId, runId });
-  const [steps, events] = await Promise.all([listRunSteps({ runId }), listRunEvents({ runId })]);
-  return { run, steps, events };
+  const [steps, tail] = await Promise.all([listRunSteps({ runId }), readRunLogTail({ runId })]);
+  return { run, steps, events: tail.events, log: tail.log };
 }
 
 export async function listWorkflowRuns({
