@@ -51,6 +51,10 @@ function browserTimeZone(): string | undefined {
   }
 }
 
+/** The thread route's default page, and its largest. */
+const LATEST_PAGE = 50;
+const MAX_PAGE = 200;
+
 /** The newest messages always render fully; older ones only when near the viewport. */
 const FULLY_RENDERED = 12;
 
@@ -165,9 +169,22 @@ export function Chat({
     [setMessages],
   );
   // What a run posted meanwhile replaces the newest page; older pages already read stay.
+  // A run that posted more than a page since the last read leaves a gap: read a bigger page.
+  const messagesRef = useRef(messages);
+  messagesRef.current = messages;
   const applyLatest = useCallback(
-    (latest: ChatMessage[]) => setMessages((all) => mergeLatestPage(all, latest)),
-    [setMessages],
+    (latest: ChatMessage[]) => {
+      const known = new Set(messagesRef.current.map((m) => m.id));
+      setMessages((all) => mergeLatestPage(all, latest));
+      if (latest.length < LATEST_PAGE || known.has(latest[0].id)) return;
+      void fetch(`/api/threads/${id}/messages?limit=${MAX_PAGE}`, { cache: "no-store" })
+        .then((response) => (response.ok ? response.json() : undefined))
+        .then((body?: { messages: ChatMessage[] }) => {
+          if (body) setMessages((all) => mergeLatestPage(all, body.messages));
+        })
+        .catch(() => undefined);
+    },
+    [id, setMessages],
   );
 
   function send(text: string) {

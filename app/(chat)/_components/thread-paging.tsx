@@ -17,8 +17,8 @@ const runOf = (message: ChatMessage) =>
 const isRunCard = (message: ChatMessage) => message.parts.some((p) => p.type === "data-run");
 
 /**
- * Per message: whether it starts its run's group (a post whose run's card or earlier post is
- * not right above it shows the workflow header), and whether it is an older run card.
+ * Per message: whether it starts its run's group (a post or summary whose run's earlier post
+ * is not right above it shows the workflow header), and whether it is an older run card.
  */
 export function runCardLayout(messages: readonly ChatMessage[]) {
   const headers: boolean[] = [];
@@ -29,10 +29,14 @@ export function runCardLayout(messages: readonly ChatMessage[]) {
     const card = isRunCard(message);
     collapsible[index] = card && cardsAfter >= OPEN_RUN_CARDS;
     if (card) cardsAfter += 1;
+    // A run's posts and summary open with the workflow's header, also right below its card
+    // (which may be collapsed, or far up once older pages are in); the next ones join it.
     const run = isWorkflowPost(message) ? runOf(message) : undefined;
     const previous = messages[index - 1];
     headers[index] =
-      Boolean(run) && !card && !(previous && isWorkflowPost(previous) && runOf(previous) === run);
+      Boolean(run) &&
+      !card &&
+      !(previous && isWorkflowPost(previous) && !isRunCard(previous) && runOf(previous) === run);
   }
   return { headers, collapsible };
 }
