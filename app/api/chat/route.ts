@@ -30,7 +30,6 @@ import { setWorkflowNotifyTool } from "@/lib/ai/tools/set-workflow-notify";
 import type { ChatMessage } from "@/lib/ai/types";
 import {
   deleteModelReply,
-  getMessages,
   getOrCreateThread,
   getThread,
   getUserById,
@@ -38,6 +37,7 @@ import {
   saveMessages,
   touchThread,
 } from "@/lib/db/queries";
+import { getThreadPage } from "@/lib/db/thread-page-queries";
 import { listWorkflows } from "@/lib/db/workflow-queries";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
@@ -45,6 +45,7 @@ import { MAX_CHAT_REQUEST_BYTES } from "@/lib/limits";
 import { listUserMcpTools } from "@/lib/mcp/catalog";
 import { isValidTimeZone } from "@/lib/plan";
 import { enforceLimit } from "@/lib/rate-limit";
+import { toChatMessage } from "@/lib/threads/thread-page";
 import { chatRequestSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -322,12 +323,14 @@ async function answerConfirmations(
   return [...history.slice(0, index), ...history.slice(index + 1), message];
 }
 
+/**
+ * What the model reads of the thread: its newest messages (a thread holding thousands of runs
+ * must not become thousands of prompt messages; the workflows themselves are in the
+ * instructions, and older runs are readable with the run tools).
+ */
+const MODEL_HISTORY_MESSAGES = 200;
+
 async function loadHistory(threadId: string): Promise<ChatMessage[]> {
-  const rows = await getMessages({ threadId });
-  return rows.map((row) => ({
-    id: row.id,
-    role: row.role,
-    parts: row.parts as ChatMessage["parts"],
-    metadata: (row.metadata ?? undefined) as ChatMessage["metadata"],
-  }));
+  const { rows } = await getThreadPage({ threadId, limit: MODEL_HISTORY_MESSAGES });
+  return rows.map(toChatMessage);
 }
