@@ -182,7 +182,8 @@ function WorkflowPostView({ message, showHeader }: { message: ChatMessage; showH
   const runId = meta?.workflowRun?.runId ?? meta?.runId;
   return (
     <div
-      className="flex flex-col gap-1.5"
+      // The posts of one run read as one block: only the first keeps the thread's spacing.
+      className={`flex flex-col gap-1.5 ${showHeader ? "" : "-mt-4"}`}
       data-testid="workflow-post"
       data-run={runId}
       id={`message-${message.id}`}
