@@ -53,7 +53,7 @@ test("a run's posts carry their workflow's header, keep plan order, and Regenera
   // One header for the run's posts, naming the workflow and the run's time.
   const headers = page.getByTestId("post-header");
   await expect(headers).toHaveCount(1);
-  await expect(headers.first()).toContainText(/Busy incident feed · run of \d{2}:\d{2}/);
+  await expect(headers.first()).toContainText(/Busy incident feed\s*·\s*run of \d{2}:\d{2}/);
   await shootAll(page, testInfo, "thread-posts", headers.first());
 
   // Neither the plan reply nor the run's messages offer Regenerate.

@@ -275,11 +275,13 @@ export function Chat({
                     // clipped by the containment this implies).
                     <div
                       key={message.id}
-                      className={
+                      className={[
+                        // A run's posts read as one block under its header.
+                        layout.joined[index] ? "-mt-6" : "",
                         index < messages.length - FULLY_RENDERED
                           ? "[contain-intrinsic-size:auto_120px] [content-visibility:auto]"
-                          : undefined
-                      }
+                          : "",
+                      ].join(" ")}
                     >
                       <MessageView
                         message={message}

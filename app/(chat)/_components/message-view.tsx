@@ -182,8 +182,7 @@ function WorkflowPostView({ message, showHeader }: { message: ChatMessage; showH
   const runId = meta?.workflowRun?.runId ?? meta?.runId;
   return (
     <div
-      // The posts of one run read as one block: only the first keeps the thread's spacing.
-      className={`flex flex-col gap-1.5 ${showHeader ? "" : "-mt-4"}`}
+      className="flex flex-col gap-1.5"
       data-testid="workflow-post"
       data-run={runId}
       id={`message-${message.id}`}
@@ -191,7 +190,7 @@ function WorkflowPostView({ message, showHeader }: { message: ChatMessage; showH
       {showHeader ? (
         <PostHeader title={meta?.workflowTitle ?? "Workflow"} runId={runId} runAt={meta?.runAt} />
       ) : null}
-      <div className="border-l-2 border-violet-200 pl-3 dark:border-violet-900">
+      <div className="border-l-2 border-violet-200 py-1 pl-3 dark:border-violet-900">
         {message.parts.map((part, index) =>
           part.type === "text" ? (
             // biome-ignore lint/suspicious/noArrayIndexKey: parts have no ids and never reorder

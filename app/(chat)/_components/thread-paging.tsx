@@ -18,10 +18,12 @@ const isRunCard = (message: ChatMessage) => message.parts.some((p) => p.type ===
 
 /**
  * Per message: whether it starts its run's group (a post or summary whose run's earlier post
- * is not right above it shows the workflow header), and whether it is an older run card.
+ * is not right above it shows the workflow header; the next ones join it as one block), and
+ * whether it is an older run card.
  */
 export function runCardLayout(messages: readonly ChatMessage[]) {
   const headers: boolean[] = [];
+  const joined: boolean[] = [];
   const collapsible: boolean[] = [];
   let cardsAfter = 0;
   for (let index = messages.length - 1; index >= 0; index--) {
@@ -33,12 +35,17 @@ export function runCardLayout(messages: readonly ChatMessage[]) {
     // (which may be collapsed, or far up once older pages are in); the next ones join it.
     const run = isWorkflowPost(message) ? runOf(message) : undefined;
     const previous = messages[index - 1];
-    headers[index] =
-      Boolean(run) &&
-      !card &&
-      !(previous && isWorkflowPost(previous) && !isRunCard(previous) && runOf(previous) === run);
+    const follows = Boolean(
+      run &&
+        previous &&
+        isWorkflowPost(previous) &&
+        !isRunCard(previous) &&
+        runOf(previous) === run,
+    );
+    headers[index] = Boolean(run) && !card && !follows;
+    joined[index] = !card && follows;
   }
-  return { headers, collapsible };
+  return { headers, joined, collapsible };
 }
 
 /**
