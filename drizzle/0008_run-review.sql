@@ -24,10 +24,12 @@ CREATE TABLE "step_rollups" (
 	CONSTRAINT "step_rollups_workflow_id_hour_step_id_pk" PRIMARY KEY("workflow_id","hour","step_id")
 );
 --> statement-breakpoint
+DROP INDEX "messages_thread_idx";--> statement-breakpoint
 DROP INDEX "runs_workflow_idx";--> statement-breakpoint
 ALTER TABLE "messages" ADD COLUMN "live_seq" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "runs" ADD COLUMN "rolled_up" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "threads" ADD COLUMN "live_seq" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "workflows" ADD COLUMN "notify" text DEFAULT 'failures' NOT NULL;--> statement-breakpoint
 ALTER TABLE "run_rollups" ADD CONSTRAINT "run_rollups_workflow_id_workflows_id_fk" FOREIGN KEY ("workflow_id") REFERENCES "public"."workflows"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_rollups" ADD CONSTRAINT "run_rollups_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "step_rollups" ADD CONSTRAINT "step_rollups_workflow_id_workflows_id_fk" FOREIGN KEY ("workflow_id") REFERENCES "public"."workflows"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -36,4 +38,5 @@ CREATE INDEX "messages_thread_live_idx" ON "messages" USING btree ("thread_id","
 CREATE INDEX "runs_thread_idx" ON "runs" USING btree ("thread_id","created_at");--> statement-breakpoint
 CREATE INDEX "runs_active_idx" ON "runs" USING btree ("workflow_id","created_at") WHERE "runs"."status" in ('queued', 'running', 'waiting');--> statement-breakpoint
 CREATE INDEX "runs_unrolled_idx" ON "runs" USING btree ("id") WHERE not "runs"."rolled_up" and "runs"."status" in ('succeeded', 'failed', 'cancelled');--> statement-breakpoint
+CREATE INDEX "messages_thread_idx" ON "messages" USING btree ("thread_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "runs_workflow_idx" ON "runs" USING btree ("workflow_id","created_at","id");

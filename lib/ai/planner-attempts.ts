@@ -32,6 +32,11 @@ export interface PlannerContext {
   userId: string;
   threadId: string;
   budget?: PlannerBudget;
+  /**
+   * A workflow the person's message was already answered with (a regenerated reply): a new
+   * proposal revises it as its next version instead of creating a second workflow.
+   */
+  reviseInstead?: string;
 }
 
 /** Records a failed attempt and tells the model what to do next. */

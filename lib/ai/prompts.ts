@@ -144,6 +144,7 @@ export function chatInstructions({
     "- After a plan is saved, say in one or two sentences what it does and that nothing runs until they approve it. Do not repeat the plan step by step; the card shows it.",
     '- Nothing you write runs until the person approves it. When they ask to run an approved workflow ("run it"), call runWorkflow (listWorkflows gives ids); its live progress shows in the chat.',
     "- Starting and cancelling runs: unless the person's own message asked for exactly that run (that workflow, those inputs), the app shows them a confirmation card first. If they decline, say so in a sentence and do not call the tool again unless they ask anew.",
+    '- What scheduled and event-triggered runs add to the chat is a per-workflow setting: when the person asks ("only tell me when it fails", "show me every run"), call setWorkflowNotify.',
     '- Questions about runs ("why did yesterday\'s run fail?") are answered from the records: call listRuns, then getRun for the run in question, and explain the failing step and its error in plain words. Never guess what happened.',
     '- Questions about how a workflow is doing ("how is my incident digest doing this week?", "which step fails most?") are answered with workflowMetrics: give its numbers (runs, success rate, p50/p95, the top failure point with its last error) and link its page as [the workflow page](/workflows/<id>).',
     "",

@@ -1,6 +1,7 @@
 // The one chat message type of the app: metadata, typed data parts and the planner tools.
 import type { UIMessage } from "ai";
 import { z } from "zod";
+import type { NotifyUITools } from "./tools/notify-tool-types";
 import type { PlannerUITools } from "./tools/planner-types";
 import type { RunUITools } from "./tools/run-tool-types";
 
@@ -15,6 +16,11 @@ export const messageMetadataSchema = z.object({
   /** The run a run card or summary belongs to. */
   runId: z.string().optional(),
   workflowId: z.string().optional(),
+  /** A run's messages: its workflow's title and when the run was made (ISO), for their header. */
+  workflowTitle: z.string().optional(),
+  runAt: z.string().optional(),
+  /** A workflow message's place in the thread (µs since the epoch; thread-order.ts). */
+  order: z.number().optional(),
   /** The run step a chat.post message came from. */
   workflowRun: z
     .object({ runId: z.string(), workflowId: z.string(), stepId: z.string().optional() })
@@ -41,6 +47,16 @@ export const runDataSchema = z.object({
   runId: z.uuid(),
   workflowId: z.uuid(),
   title: z.string(),
+  /** Set when the run ends: an old card renders collapsed from it, without reading the run. */
+  outcome: z
+    .object({
+      status: z.string(),
+      finishedAt: z.string(),
+      durationMs: z.number().nullable(),
+      failedStep: z.string().nullable().optional(),
+      error: z.string().optional(),
+    })
+    .optional(),
 });
 
 export type RunData = z.infer<typeof runDataSchema>;
@@ -87,6 +103,6 @@ export type ChatDataParts = {
   batch: BatchData;
 };
 
-export type ChatTools = PlannerUITools & RunUITools;
+export type ChatTools = PlannerUITools & RunUITools & NotifyUITools;
 
 export type ChatMessage = UIMessage<MessageMetadata, ChatDataParts, ChatTools>;

@@ -6,6 +6,7 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
+import type { ThreadPosition } from "@/lib/runs/thread-order";
 import type { Transaction } from "./client";
 import { getDb } from "./index";
 import { messages, threads } from "./schema";
@@ -19,6 +20,10 @@ type WorkflowMessage = {
   /** Chosen by the caller (stable per run step), so a retried step posts once. */
   messageId: string;
   metadata?: Record<string, unknown>;
+  /** Where it sits in the thread (lib/runs/thread-order); now when not given. */
+  position?: ThreadPosition;
+  /** False: only change an existing message, never create it. */
+  create?: boolean;
 };
 
 /**
@@ -37,18 +42,33 @@ async function writeWorkflowMessage(
       .where(and(eq(threads.id, threadId), eq(threads.userId, userId)));
     if (!thread) throw new AppError("not_found:thread");
     const now = new Date();
-    const inserted = await tx
-      .insert(messages)
-      .values({
-        id: messageId,
-        threadId,
-        role: "assistant",
-        parts: message.parts,
-        metadata: { createdAt: now.toISOString(), ...message.metadata, postedBy: "workflow" },
-        createdAt: now,
-      })
-      .onConflictDoNothing({ target: messages.id })
-      .returning({ id: messages.id });
+    const { position } = message;
+    const inserted =
+      message.create === false
+        ? []
+        : await tx
+            .insert(messages)
+            .values({
+              id: messageId,
+              threadId,
+              role: "assistant",
+              parts: message.parts,
+              metadata: {
+                createdAt: now.toISOString(),
+                ...message.metadata,
+                postedBy: "workflow",
+                // Where it sits in the thread, in µs (the live thread inserts it there).
+                order: position
+                  ? position.at.getTime() * 1000 + position.micros
+                  : now.getTime() * 1000,
+              },
+              // Microseconds: a run's posts keep plan order within one millisecond.
+              createdAt: position
+                ? sql`${position.at.toISOString()}::timestamptz + ${position.micros} * interval '1 microsecond'`
+                : now,
+            })
+            .onConflictDoNothing({ target: messages.id })
+            .returning({ id: messages.id });
     await change?.(tx);
     const created = inserted.length > 0;
     if (created || change) {
@@ -98,7 +118,10 @@ export function updateWorkflowMessageData<T>({
       .from(messages)
       .where(and(eq(messages.id, message.messageId), eq(messages.threadId, message.threadId)))
       .for("update");
-    if (!row) throw new AppError("not_found:thread");
+    if (!row) {
+      if (message.create === false) return;
+      throw new AppError("not_found:thread");
+    }
     const parts = [...(row.parts as { type: string; data?: unknown }[])];
     const index = parts.findIndex((p) => p.type === partType);
     const current = (index === -1 ? initial : parts[index].data) as T;

@@ -1,7 +1,7 @@
 // One function per database operation. Every query on a person's data filters by owner;
 // a row owned by someone else is reported exactly like a missing one.
 import "server-only";
-import { and, asc, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { queryDb as db } from "./index";
 import { accounts, type Message, messages, type Thread, threads, users } from "./schema";
@@ -214,32 +214,30 @@ export async function replaceMessageParts({
   return updated.length > 0;
 }
 
-/** Removes `messageId` and everything after it in the thread (used by regenerate). */
-export async function deleteMessagesFrom({
+/**
+ * Deletes one reply the model wrote (used by regenerate). Workflow posts (run cards, summaries,
+ * chat.post messages, batches) and the person's messages are never deleted here, whatever id
+ * is passed. True when a message was deleted.
+ */
+export async function deleteModelReply({
   threadId,
   messageId,
 }: {
   threadId: string;
   messageId: string;
-}) {
-  const database = await db();
-  const [from] = await database
-    .select()
-    .from(messages)
-    .where(and(eq(messages.threadId, threadId), eq(messages.id, messageId)));
-  if (!from) return;
-  const doomed = await database
-    .select({ id: messages.id })
-    .from(messages)
-    .where(and(eq(messages.threadId, threadId), gte(messages.createdAt, from.createdAt)));
-  if (doomed.length === 0) return;
-  await database.delete(messages).where(
-    and(
-      eq(messages.threadId, threadId),
-      inArray(
-        messages.id,
-        doomed.map((m) => m.id),
+}): Promise<boolean> {
+  const deleted = await (await db())
+    .delete(messages)
+    .where(
+      and(
+        eq(messages.threadId, threadId),
+        eq(messages.id, messageId),
+        eq(messages.role, "assistant"),
+        sql`coalesce(${messages.metadata}->>'postedBy', '') <> 'workflow'`,
+        sql`coalesce(${messages.metadata}->>'runId', ${messages.metadata}->>'workflowId', ${messages.metadata}->'workflowRun'->>'runId') is null`,
+        sql`${messages.id} not like 'run\\_%' and ${messages.id} not like 'batch\\_%'`,
       ),
-    ),
-  );
+    )
+    .returning({ id: messages.id });
+  return deleted.length > 0;
 }

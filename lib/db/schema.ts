@@ -109,8 +109,9 @@ export const messages = pgTable(
     liveSeq: integer("live_seq").notNull().default(0),
     createdAt: createdAt(),
   },
+  // The thread reads newest first by (created_at, id), a page at a time (lib/db/thread-page-queries).
   (t) => [
-    index("messages_thread_idx").on(t.threadId, t.createdAt),
+    index("messages_thread_idx").on(t.threadId, t.createdAt, t.id),
     index("messages_thread_live_idx").on(t.threadId, t.liveSeq),
   ],
 );
@@ -129,6 +130,14 @@ export const workflows = pgTable(
       .default("draft"),
     /** The approved version that runs; null until one is approved. */
     activeVersionId: uuid("active_version_id"),
+    /**
+     * What its scheduled and event-triggered runs add to the thread (lib/runs/notify.ts):
+     * `failures` = a successful run adds only what it posts, a failed one its card and summary;
+     * `always` = every run adds its card and summary too.
+     */
+    notify: text({ enum: ["always", "failures"] })
+      .notNull()
+      .default("failures"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

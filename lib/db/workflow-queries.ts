@@ -387,3 +387,21 @@ export async function getWorkflowForTrigger({
     .where(eq(workflowVersions.id, workflow.activeVersionId));
   return { workflow, version: version ?? null };
 }
+
+/** Sets what a workflow's unattended runs add to its thread; undefined when not the caller's. */
+export async function setWorkflowNotify({
+  id,
+  userId,
+  notify,
+}: {
+  id: string;
+  userId: string;
+  notify: Workflow["notify"];
+}): Promise<Workflow | undefined> {
+  const [workflow] = await (await db())
+    .update(workflows)
+    .set({ notify })
+    .where(and(eq(workflows.id, id), eq(workflows.userId, userId)))
+    .returning();
+  return workflow;
+}

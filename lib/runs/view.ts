@@ -2,16 +2,20 @@
 // lib/db/history-queries.ts).
 // Owner-checked: another person's run or workflow is reported as missing.
 import "server-only";
-import { getRunForOwner, listRunEvents, listRunSteps } from "@/lib/db/run-queries";
+import { getRunForOwner, listRunSteps } from "@/lib/db/run-queries";
 import type { Run, RunEvent, RunStep } from "@/lib/db/schema";
 import { getWorkflow } from "@/lib/db/workflow-queries";
 import { AppError } from "@/lib/errors";
 import type { Plan } from "@/lib/plan/schema";
 import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
 import { derivedUuid } from "./derived-id";
+import { type RunLogPosition, readRunLogTail } from "./run-log";
 
-/** A run's rows as read; `toWireRunView` (wire.ts) is how they travel. */
-export type RunRecords = { run: Run; steps: RunStep[]; events: RunEvent[] };
+/**
+ * A run's rows as read; `toWireRunView` (wire.ts) is how they travel. `events` are the log's
+ * newest entries and older error lines; `log` says where the rest continues (run-log.ts).
+ */
+export type RunRecords = { run: Run; steps: RunStep[]; events: RunEvent[]; log?: RunLogPosition };
 
 export const runNotFound = () =>
   new AppError("not_found:run", "This run does not exist or is not yours.");
@@ -37,8 +41,8 @@ export async function getRunView({
   runId: string;
 }): Promise<RunRecords> {
   const run = await getOwnedRun({ userId, runId });
-  const [steps, events] = await Promise.all([listRunSteps({ runId }), listRunEvents({ runId })]);
-  return { run, steps, events };
+  const [steps, tail] = await Promise.all([listRunSteps({ runId }), readRunLogTail({ runId })]);
+  return { run, steps, events: tail.events, log: tail.log };
 }
 
 /** What the timeline adds to a run's records: its pinned plan, its title, its child runs. */

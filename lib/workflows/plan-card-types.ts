@@ -21,6 +21,8 @@ export interface PlanCardData {
     /** The version that runs; null until one is approved. */
     activeVersionId: string | null;
     threadId: string | null;
+    /** What its scheduled and event-triggered runs add to the thread (lib/runs/notify.ts). */
+    notify: "always" | "failures";
   };
   version: {
     id: string;

@@ -114,6 +114,7 @@ export function buildPlanCard({
       status: workflow.status,
       activeVersionId: workflow.activeVersionId,
       threadId: workflow.threadId,
+      notify: workflow.notify,
     },
     version: {
       id: version.id,

@@ -71,7 +71,10 @@ describe.each(drivers)("queries on %s", (driver) => {
     ]);
     expect(await q.getMessages({ threadId: malloryThread })).toEqual([]);
 
-    await q.deleteMessagesFrom({ threadId: adaThread, messageId: "m2" });
+    // Regenerate deletes the model's reply only: never the person's words, never from another thread.
+    expect(await q.deleteModelReply({ threadId: malloryThread, messageId: "m2" })).toBe(false);
+    expect(await q.deleteModelReply({ threadId: adaThread, messageId: "m1" })).toBe(false);
+    expect(await q.deleteModelReply({ threadId: adaThread, messageId: "m2" })).toBe(true);
     expect((await q.getMessages({ threadId: adaThread })).map((r) => r.id)).toEqual(["m1"]);
   });
 

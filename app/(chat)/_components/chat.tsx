@@ -3,16 +3,20 @@
 import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses } from "ai";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { answeredApprovals, closeUnansweredApprovals } from "@/lib/ai/approvals";
 import { isWorkflowPost } from "@/lib/ai/model-history";
+import { regenerableReply } from "@/lib/ai/regenerate";
 import type { ChatMessage } from "@/lib/ai/types";
 import { AppError } from "@/lib/errors";
 import type { PlanCardData } from "@/lib/workflows/plan-card-types";
 import { Composer } from "./composer";
 import { MessageView } from "./message-view";
 import { PlanCardsProvider } from "./plan/plan-cards-context";
+import { OpenRunsProvider } from "./run/open-runs";
+import { PersonZoneProvider } from "./run/run-time";
 import { ThreadSyncProvider } from "./run/thread-sync";
+import { OlderMessages, runCardLayout } from "./thread-paging";
 
 export type ModelStatus =
   | { configured: true; model?: string }
@@ -28,6 +32,10 @@ type Props = {
   planCards?: Record<string, PlanCardData>;
   /** The thread's live sequence as the page read it (its live stream starts after it). */
   liveSeq?: number;
+  /** The page before `initialMessages` (GET /api/threads/:id/messages?before=), null at the start. */
+  olderCursor?: string | null;
+  /** The person's time zone (their setting); the browser's when not set. */
+  timeZone?: string;
 };
 
 /**
@@ -45,6 +53,9 @@ function browserTimeZone(): string | undefined {
   }
 }
 
+/** The newest messages always render fully; older ones only when near the viewport. */
+const FULLY_RENDERED = 12;
+
 const examples = [
   "Every weekday at 7:30, fetch my team's open incidents, summarize them and post the summary here.",
   "When a new GitHub issue is labelled bug, post it to our Slack channel.",
@@ -61,7 +72,17 @@ function describeError(error: Error): string {
   return error.message || "Something went wrong. Try again.";
 }
 
-export function Chat({ id, title, initialMessages, model, isNew, planCards, liveSeq }: Props) {
+export function Chat({
+  id,
+  title,
+  initialMessages,
+  model,
+  isNew,
+  planCards,
+  olderCursor = null,
+  timeZone,
+  liveSeq,
+}: Props) {
   const router = useRouter();
   const [input, setInputState] = useState(() => unsentDrafts.get(id) ?? "");
   const setInput = (value: string) => {
@@ -69,6 +90,7 @@ export function Chat({ id, title, initialMessages, model, isNew, planCards, live
     setInputState(value);
   };
   const bottomRef = useRef<HTMLDivElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
 
   const {
     messages,
@@ -115,11 +137,36 @@ export function Chat({ id, title, initialMessages, model, isNew, planCards, live
 
   const busy = status === "submitted" || status === "streaming";
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll whenever content changes
+  // Follow the end of the thread as it grows; older pages coming in above do not scroll.
+  const last = messages.at(-1);
+  const lastKey = `${last?.id}:${last?.parts.length}:${JSON.stringify(last?.parts.at(-1) ?? "").length}`;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll whenever the end changes
   useEffect(() => {
     bottomRef.current?.scrollIntoView({ block: "end" });
-  }, [messages, status]);
+  }, [lastKey, status]);
 
+  // Older messages paged in above keep what the person is reading where it is.
+  const anchor = useRef<{ height: number; top: number } | null>(null);
+  const firstId = messages[0]?.id;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when older messages arrive
+  useLayoutEffect(() => {
+    const box = scrollRef.current;
+    const kept = anchor.current;
+    if (!box || !kept) return;
+    anchor.current = null;
+    box.scrollTop = kept.top + (box.scrollHeight - kept.height);
+  }, [firstId]);
+  const prependOlder = useCallback(
+    (older: ChatMessage[]) => {
+      const box = scrollRef.current;
+      if (box) anchor.current = { height: box.scrollHeight, top: box.scrollTop };
+      setMessages((all) => {
+        const known = new Set(all.map((m) => m.id));
+        return [...older.filter((m) => !known.has(m.id)), ...all];
+      });
+    },
+    [setMessages],
+  );
   function send(text: string) {
     clearError();
     if (isNew && messages.length === 0) window.history.replaceState({}, "", `/chat/${id}`);
@@ -131,121 +178,154 @@ export function Chat({ id, title, initialMessages, model, isNew, planCards, live
     setInput("");
   }
 
-  const lastAssistant = [...messages].reverse().find((m) => m.role === "assistant");
+  // Regenerate replaces the assistant's last text reply only; plans, runs and posts stay.
+  const reply = regenerableReply(messages);
+  function regenerateReply(target: ChatMessage) {
+    clearError();
+    // Posts that arrived after the reply stay where they are: the reply moves last, so the
+    // client drops only it, as the server does.
+    setMessages((all) => [...all.filter((m) => m.id !== target.id), target]);
+    void regenerate({ messageId: target.id });
+  }
+
+  const layout = runCardLayout(messages);
 
   return (
-    <PlanCardsProvider
-      initial={planCards}
-      onMessage={(message) =>
-        setMessages((all) => (all.some((m) => m.id === message.id) ? all : [...all, message]))
-      }
-    >
-      <ThreadSyncProvider threadId={id} liveSeq={liveSeq} busy={busy} setMessages={setMessages}>
-        <div className="flex h-full flex-col">
-          <header className="flex h-12 shrink-0 items-center border-b border-zinc-200 px-4 dark:border-zinc-800">
-            <h1 className="truncate text-sm font-medium" data-testid="thread-title">
-              {title ?? "New chat"}
-            </h1>
-            {model.configured && model.model ? (
-              <span className="ml-auto text-xs text-zinc-500">{model.model}</span>
-            ) : null}
-          </header>
+    <PersonZoneProvider zone={timeZone}>
+      <OpenRunsProvider>
+        <PlanCardsProvider
+          initial={planCards}
+          onMessage={(message) =>
+            setMessages((all) => (all.some((m) => m.id === message.id) ? all : [...all, message]))
+          }
+        >
+          <ThreadSyncProvider threadId={id} liveSeq={liveSeq} busy={busy} setMessages={setMessages}>
+            <div className="flex h-full flex-col">
+              <header className="flex h-12 shrink-0 items-center border-b border-zinc-200 px-4 dark:border-zinc-800">
+                <h1 className="truncate text-sm font-medium" data-testid="thread-title">
+                  {title ?? "New chat"}
+                </h1>
+                {model.configured && model.model ? (
+                  <span className="ml-auto text-xs text-zinc-500">{model.model}</span>
+                ) : null}
+              </header>
 
-          <div className="flex-1 overflow-y-auto" data-testid="messages">
-            <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
-              {!model.configured ? (
-                <div
-                  role="status"
-                  className="rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
-                  data-testid="model-not-configured"
-                >
-                  {model.help}
-                </div>
-              ) : null}
+              <div ref={scrollRef} className="flex-1 overflow-y-auto" data-testid="messages">
+                <div className="mx-auto flex max-w-3xl flex-col gap-6 px-4 py-6">
+                  <OlderMessages
+                    threadId={id}
+                    initialCursor={olderCursor}
+                    scrollRoot={scrollRef}
+                    onLoaded={prependOlder}
+                  />
+                  {!model.configured ? (
+                    <div
+                      role="status"
+                      className="rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+                      data-testid="model-not-configured"
+                    >
+                      {model.help}
+                    </div>
+                  ) : null}
 
-              {messages.length === 0 ? (
-                <div className="mt-16 text-center" data-testid="empty-state">
-                  <h2 className="text-xl font-semibold">What should Flowchat automate?</h2>
-                  <p className="mt-2 text-sm text-zinc-500">
-                    Describe it in plain words. You will review the plan before anything runs.
-                  </p>
-                  <div className="mt-6 grid gap-2">
-                    {examples.map((example) => (
-                      <button
-                        key={example}
-                        type="button"
-                        onClick={() => setInput(example)}
-                        className="rounded-xl border border-zinc-200 px-4 py-3 text-left text-sm hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-900"
-                      >
-                        {example}
-                      </button>
-                    ))}
-                  </div>
-                </div>
-              ) : null}
+                  {messages.length === 0 ? (
+                    <div className="mt-16 text-center" data-testid="empty-state">
+                      <h2 className="text-xl font-semibold">What should Flowchat automate?</h2>
+                      <p className="mt-2 text-sm text-zinc-500">
+                        Describe it in plain words. You will review the plan before anything runs.
+                      </p>
+                      <div className="mt-6 grid gap-2">
+                        {examples.map((example) => (
+                          <button
+                            key={example}
+                            type="button"
+                            onClick={() => setInput(example)}
+                            className="rounded-xl border border-zinc-200 px-4 py-3 text-left text-sm hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-900"
+                          >
+                            {example}
+                          </button>
+                        ))}
+                      </div>
+                    </div>
+                  ) : null}
 
-              {messages.map((message) => (
-                <MessageView
-                  key={message.id}
-                  message={message}
-                  streaming={
-                    status === "streaming" && message.id === messages[messages.length - 1]?.id
-                  }
-                  busy={busy}
-                  onDecide={(approvalId, approved) => {
-                    clearError();
-                    void addToolApprovalResponse({ id: approvalId, approved });
-                  }}
-                  onRegenerate={
-                    !busy && message.id === lastAssistant?.id
-                      ? () => {
-                          clearError();
-                          void regenerate({ messageId: message.id });
+                  {messages.map((message, index) => (
+                    // Older messages out of view are not laid out or painted, so a long thread
+                    // stays light; the newest ones render fully (their cards' popovers are not
+                    // clipped by the containment this implies).
+                    <div
+                      key={message.id}
+                      className={[
+                        // A run's posts read as one block under its header.
+                        layout.joined[index] ? "-mt-6" : "",
+                        index < messages.length - FULLY_RENDERED
+                          ? "[contain-intrinsic-size:auto_120px] [content-visibility:auto]"
+                          : "",
+                      ].join(" ")}
+                    >
+                      <MessageView
+                        message={message}
+                        showHeader={layout.headers[index]}
+                        collapsible={layout.collapsible[index]}
+                        streaming={
+                          status === "streaming" && message.id === messages[messages.length - 1]?.id
                         }
-                      : undefined
-                  }
-                />
-              ))}
+                        busy={busy}
+                        onDecide={(approvalId, approved) => {
+                          clearError();
+                          void addToolApprovalResponse({ id: approvalId, approved });
+                        }}
+                        onRegenerate={
+                          !busy && message.id === reply?.id
+                            ? () => regenerateReply(message)
+                            : undefined
+                        }
+                      />
+                    </div>
+                  ))}
 
-              {status === "submitted" ? (
-                <div className="text-sm text-zinc-500" data-testid="thinking">
-                  <span className="inline-block animate-pulse">Thinking…</span>
-                </div>
-              ) : null}
+                  {status === "submitted" ? (
+                    <div className="text-sm text-zinc-500" data-testid="thinking">
+                      <span className="inline-block animate-pulse">Thinking…</span>
+                    </div>
+                  ) : null}
 
-              {error ? (
-                <div
-                  role="alert"
-                  className="flex items-start justify-between gap-4 rounded-xl border border-red-300 bg-red-50 p-4 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
-                  data-testid="chat-error"
-                >
-                  <span>{describeError(error)}</span>
-                  <button
-                    type="button"
-                    className="shrink-0 font-medium underline"
-                    onClick={() => {
-                      clearError();
-                      void regenerate();
-                    }}
-                  >
-                    Retry
-                  </button>
+                  {error ? (
+                    <div
+                      role="alert"
+                      className="flex items-start justify-between gap-4 rounded-xl border border-red-300 bg-red-50 p-4 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
+                      data-testid="chat-error"
+                    >
+                      <span>{describeError(error)}</span>
+                      <button
+                        type="button"
+                        className="shrink-0 font-medium underline"
+                        onClick={() => {
+                          if (reply) return regenerateReply(reply);
+                          clearError();
+                          void regenerate();
+                        }}
+                      >
+                        Retry
+                      </button>
+                    </div>
+                  ) : null}
+                  <div ref={bottomRef} />
                 </div>
-              ) : null}
-              <div ref={bottomRef} />
+              </div>
+
+              <Composer
+                draftKey={id}
+                value={input}
+                onChange={setInput}
+                onSubmit={() => send(input)}
+                onStop={stop}
+                busy={busy}
+              />
             </div>
-          </div>
-
-          <Composer
-            draftKey={id}
-            value={input}
-            onChange={setInput}
-            onSubmit={() => send(input)}
-            onStop={stop}
-            busy={busy}
-          />
-        </div>
-      </ThreadSyncProvider>
-    </PlanCardsProvider>
+          </ThreadSyncProvider>
+        </PlanCardsProvider>
+      </OpenRunsProvider>
+    </PersonZoneProvider>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { isWorkflowPost } from "@/lib/ai/model-history";
 import { isConfirmedTool, RUN_TOOL_LABELS } from "@/lib/ai/tools/run-tool-types";
 import {
   batchDataSchema,
@@ -14,7 +15,9 @@ import { PlanCard } from "./plan/plan-card";
 import { isPlannerToolName, PlannerDynamicPart, PlannerToolPart } from "./plan/plan-part";
 import { BatchCard } from "./run/batch-card";
 import { ConfirmCard, confirmStateOf } from "./run/confirm-card";
+import { PostHeader } from "./run/post-header";
 import { RunCard } from "./run/run-card";
+import { StoredRunCard } from "./run/stored-run-card";
 
 type Part = ChatMessage["parts"][number];
 
@@ -83,14 +86,36 @@ function RunToolPart({
   );
 }
 
+/** setWorkflowNotify: one quiet line saying what changed. */
+function NotifyToolPart({ part }: { part: Extract<Part, { type: "tool-setWorkflowNotify" }> }) {
+  if (part.state === "output-available") {
+    const output = part.output;
+    return output.ok ? (
+      <p className="text-xs text-zinc-500" data-testid="notify-changed">
+        {output.title}: {output.meaning.charAt(0).toLowerCase() + output.meaning.slice(1)}
+      </p>
+    ) : (
+      <p className="text-xs text-red-600 dark:text-red-400">{output.error}</p>
+    );
+  }
+  if (part.state === "output-error") {
+    return <p className="text-xs text-red-600 dark:text-red-400">{part.errorText}</p>;
+  }
+  return <p className="text-xs text-zinc-500">Changing what this workflow tells you…</p>;
+}
+
 function PartView({
   part,
   onDecide,
   busy,
+  runAt,
+  collapsible,
 }: {
   part: Part;
   onDecide?: (approvalId: string, approved: boolean) => void;
   busy?: boolean;
+  runAt?: string;
+  collapsible?: boolean;
 }) {
   switch (part.type) {
     case "text":
@@ -106,9 +131,13 @@ function PartView({
     case "tool-getRun":
     case "tool-cancelRun":
       return <RunToolPart part={part} onDecide={onDecide} busy={busy} />;
+    case "tool-setWorkflowNotify":
+      return <NotifyToolPart part={part} />;
     case "data-run": {
       const data = runDataSchema.safeParse(part.data);
-      return data.success ? <RunCard runId={data.data.runId} title={data.data.title} /> : null;
+      return data.success ? (
+        <StoredRunCard data={data.data} runAt={runAt} collapsible={Boolean(collapsible)} />
+      ) : null;
     }
     case "data-batch": {
       const data = batchDataSchema.safeParse(part.data);
@@ -134,6 +163,10 @@ type Props = {
   onDecide?: (approvalId: string, approved: boolean) => void;
   /** A reply is on its way: cards wait. */
   busy?: boolean;
+  /** A workflow post that starts its run's group in the thread: it shows whose it is. */
+  showHeader?: boolean;
+  /** An older run card: once its run has ended it renders collapsed until opened. */
+  collapsible?: boolean;
 };
 
 function textOf(message: ChatMessage) {
@@ -143,7 +176,44 @@ function textOf(message: ChatMessage) {
     .trim();
 }
 
-export function MessageView({ message, streaming, onRegenerate, onDecide, busy }: Props) {
+/** What a workflow posted (a chat.post message, a run's summary): marked as the workflow's. */
+function WorkflowPostView({ message, showHeader }: { message: ChatMessage; showHeader?: boolean }) {
+  const meta = message.metadata;
+  const runId = meta?.workflowRun?.runId ?? meta?.runId;
+  return (
+    <div
+      className="flex flex-col gap-1.5"
+      data-testid="workflow-post"
+      data-run={runId}
+      id={`message-${message.id}`}
+    >
+      {showHeader ? (
+        <PostHeader title={meta?.workflowTitle ?? "Workflow"} runId={runId} runAt={meta?.runAt} />
+      ) : null}
+      <div className="border-l-2 border-violet-200 py-1 pl-3 dark:border-violet-900">
+        {message.parts.map((part, index) =>
+          part.type === "text" ? (
+            // biome-ignore lint/suspicious/noArrayIndexKey: parts have no ids and never reorder
+            <Markdown key={index}>{part.text}</Markdown>
+          ) : null,
+        )}
+      </div>
+    </div>
+  );
+}
+
+const isCardOrBatch = (message: ChatMessage) =>
+  message.parts.some((part) => part.type === "data-run" || part.type === "data-batch");
+
+export function MessageView({
+  message,
+  streaming,
+  onRegenerate,
+  onDecide,
+  busy,
+  showHeader,
+  collapsible,
+}: Props) {
   const [copied, setCopied] = useState(false);
   if (message.role === "user") {
     return (
@@ -154,12 +224,26 @@ export function MessageView({ message, streaming, onRegenerate, onDecide, busy }
       </div>
     );
   }
+  if (isWorkflowPost(message) && !isCardOrBatch(message)) {
+    return (
+      <div data-testid="message-assistant">
+        <WorkflowPostView message={message} showHeader={showHeader} />
+      </div>
+    );
+  }
   const text = textOf(message);
   return (
     <div className="group flex flex-col gap-2" data-testid="message-assistant">
       {message.parts.map((part, index) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: parts have no ids and never reorder
-        <PartView key={index} part={part} onDecide={onDecide} busy={busy} />
+        <PartView
+          // biome-ignore lint/suspicious/noArrayIndexKey: parts have no ids and never reorder
+          key={index}
+          part={part}
+          onDecide={onDecide}
+          busy={busy}
+          runAt={message.metadata?.runAt}
+          collapsible={collapsible}
+        />
       ))}
       {streaming ? <span className="h-4 w-2 animate-pulse bg-zinc-400" aria-hidden /> : null}
       {!streaming && text ? (

@@ -23,12 +23,13 @@ import { dataPartForModel, historyForModel } from "@/lib/ai/model-history";
 import { plannerSettings } from "@/lib/ai/planner";
 import { chatInstructions, type ThreadWorkflowSummary } from "@/lib/ai/prompts";
 import { getLanguageModel } from "@/lib/ai/providers";
+import { regenerableReply } from "@/lib/ai/regenerate";
 import { chatConfirmations } from "@/lib/ai/tools/run-confirmations";
 import { runTools } from "@/lib/ai/tools/run-tools";
+import { setWorkflowNotifyTool } from "@/lib/ai/tools/set-workflow-notify";
 import type { ChatMessage } from "@/lib/ai/types";
 import {
-  deleteMessagesFrom,
-  getMessages,
+  deleteModelReply,
   getOrCreateThread,
   getThread,
   getUserById,
@@ -36,6 +37,7 @@ import {
   saveMessages,
   touchThread,
 } from "@/lib/db/queries";
+import { getThreadPage } from "@/lib/db/thread-page-queries";
 import { listWorkflows } from "@/lib/db/workflow-queries";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
@@ -43,6 +45,7 @@ import { MAX_CHAT_REQUEST_BYTES } from "@/lib/limits";
 import { listUserMcpTools } from "@/lib/mcp/catalog";
 import { isValidTimeZone } from "@/lib/plan";
 import { enforceLimit } from "@/lib/rate-limit";
+import { toChatMessage } from "@/lib/threads/thread-page";
 import { chatRequestSchema } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -78,6 +81,8 @@ export async function POST(request: Request) {
     await settleReply(body.id);
 
     let history: ChatMessage[];
+    /** A workflow this message was already answered with: re-planning revises it. */
+    let reviseInstead: string | undefined;
     if (body.trigger === "submit-message") {
       const text = body.message.parts.map((p) => p.text).join("\n");
       await getOrCreateThread({ id: body.id, userId, title: titleFrom(text) });
@@ -98,14 +103,12 @@ export async function POST(request: Request) {
     } else {
       if (!(await getThread({ id: body.id, userId }))) throw new AppError("not_found:thread");
       history = await closeUnanswered(body.id, await loadHistory(body.id));
-      // Answer the person's last message again: drop every reply after it.
-      const index = history.findIndex((m) => m.id === body.messageId);
-      const anchor = index === -1 ? history.length : index + 1;
-      const keep = history.slice(0, anchor).findLastIndex((m) => m.role === "user") + 1;
-      if (keep === 0) throw new AppError("bad_request:chat", "There is no message to answer yet.");
-      const dropped = history[keep];
-      if (dropped) await deleteMessagesFrom({ threadId: body.id, messageId: dropped.id });
-      history = history.slice(0, keep);
+      ({ history, reviseInstead } = await forRegenerate({
+        userId,
+        threadId: body.id,
+        history,
+        messageId: body.messageId,
+      }));
     }
 
     // Throws a clear "how to configure a model" error when none is set.
@@ -113,11 +116,15 @@ export async function POST(request: Request) {
     const user = await getUserById({ id: userId });
     const browserZone = body.timezone && isValidTimeZone(body.timezone) ? body.timezone : undefined;
     const replySaved = beginReply(body.id);
-    const runs = runTools({ userId, threadId: body.id });
+    const runs = {
+      ...runTools({ userId, threadId: body.id }),
+      setWorkflowNotify: setWorkflowNotifyTool({ userId }),
+    };
     const planner = plannerSettings({
       userId,
       threadId: body.id,
       otherToolNames: Object.keys(runs),
+      reviseInstead,
     });
     const tools = { ...planner.tools, ...runs };
     const workflows = await threadWorkflows({ userId, threadId: body.id });
@@ -161,7 +168,9 @@ export async function POST(request: Request) {
 
     return createUIMessageStreamResponse({
       stream: createUIMessageStream<ChatMessage>({
-        originalMessages: history,
+        // Only a continued reply extends the last message; any other answer is a new message
+        // (the last one may be a workflow post or a plan reply, which must stay as they are).
+        originalMessages: continuing ? history : undefined,
         generateId: () => crypto.randomUUID(),
         execute: ({ writer }) =>
           writer.merge(
@@ -213,6 +222,45 @@ function describeStreamError(error: unknown): string {
   if (error instanceof AppError) return error.message;
   console.error("[chat] model stream failed", error);
   return `The model could not answer: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/**
+ * Regenerate answers the person's last message again, replacing only the assistant's text reply
+ * to it. Plan cards, run cards, confirmations and workflow posts are records and stay; a request
+ * naming any other message is refused. When the message was already answered with a workflow,
+ * a new plan revises that workflow instead of creating a second one.
+ */
+async function forRegenerate({
+  userId,
+  threadId,
+  history,
+  messageId,
+}: {
+  userId: string;
+  threadId: string;
+  history: ChatMessage[];
+  messageId?: string;
+}): Promise<{ history: ChatMessage[]; reviseInstead?: string }> {
+  const lastUser = history.findLast((m) => m.role === "user");
+  if (!lastUser) throw new AppError("bad_request:chat", "There is no message to answer yet.");
+  const reply = regenerableReply(history);
+  if (messageId && messageId !== reply?.id) {
+    throw new AppError(
+      "bad_request:chat",
+      "Only the assistant's last text reply can be regenerated; plans, runs and workflow posts stay in the thread.",
+    );
+  }
+  let kept = history;
+  if (messageId && reply && (await deleteModelReply({ threadId, messageId: reply.id }))) {
+    kept = history.filter((m) => m.id !== reply.id);
+  }
+  const askedAt = Date.parse(lastUser.metadata?.createdAt ?? "");
+  const answered = Number.isNaN(askedAt)
+    ? undefined
+    : (await listWorkflows({ userId, threadId, limit: 20 })).find(
+        ({ workflow }) => workflow.createdAt.getTime() >= askedAt,
+      );
+  return { history: kept, reviseInstead: answered?.workflow.id };
 }
 
 /** What the model should know about this thread's workflows to revise them. */
@@ -275,12 +323,14 @@ async function answerConfirmations(
   return [...history.slice(0, index), ...history.slice(index + 1), message];
 }
 
+/**
+ * What the model reads of the thread: its newest messages (a thread holding thousands of runs
+ * must not become thousands of prompt messages; the workflows themselves are in the
+ * instructions, and older runs are readable with the run tools).
+ */
+const MODEL_HISTORY_MESSAGES = 200;
+
 async function loadHistory(threadId: string): Promise<ChatMessage[]> {
-  const rows = await getMessages({ threadId });
-  return rows.map((row) => ({
-    id: row.id,
-    role: row.role,
-    parts: row.parts as ChatMessage["parts"],
-    metadata: (row.metadata ?? undefined) as ChatMessage["metadata"],
-  }));
+  const { rows } = await getThreadPage({ threadId, limit: MODEL_HISTORY_MESSAGES });
+  return rows.map(toChatMessage);
 }

@@ -41,7 +41,8 @@ export const chatRequestSchema = z.discriminatedUnion("trigger", [
   z.object({
     trigger: z.literal("regenerate-message"),
     id: z.uuid("The thread id must be a UUID."),
-    messageId: z.string().min(1).max(100),
+    /** The text reply to replace; without it, the person's last message is answered again. */
+    messageId: z.string().min(1).max(100).optional(),
     timezone,
   }),
   z.object({

@@ -15,7 +15,8 @@ import {
   rejectAttempt,
   savingSafely,
 } from "../planner-attempts";
-import type { PlannerToolOutput, ProposeWorkflowInput } from "./planner-types";
+import type { PlannerToolOutput, ProposeWorkflowInput, ReviseWorkflowInput } from "./planner-types";
+import { reviseWorkflowPlan } from "./revise-workflow";
 
 const description =
   "Propose a NEW workflow. Pass the whole plan (plan language v1, as described in your " +
@@ -40,13 +41,21 @@ const inputSchema = jsonSchema<ProposeWorkflowInput>({
   required: ["plan"],
 });
 
-export function proposeWorkflowTool({ userId, threadId, budget }: PlannerContext) {
+export function proposeWorkflowTool({ userId, threadId, budget, reviseInstead }: PlannerContext) {
   const attempts = budget ?? createPlannerBudget();
   return tool({
     description,
     inputSchema,
     strict: false,
     execute: async (input): Promise<PlannerToolOutput> => {
+      if (reviseInstead) {
+        const plan = (input as Partial<ProposeWorkflowInput> | null)?.plan;
+        return reviseWorkflowPlan(attempts, userId, {
+          workflowId: reviseInstead,
+          plan: plan as ReviseWorkflowInput["plan"],
+          note: "Planned again when the reply was regenerated",
+        });
+      }
       const exhausted = attemptsExhausted(attempts);
       if (exhausted) return exhausted;
       const checked = checkPlan((input as Partial<ProposeWorkflowInput> | null)?.plan);

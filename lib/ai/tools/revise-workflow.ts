@@ -13,6 +13,7 @@ import {
   attemptsExhausted,
   checkPlan,
   createPlannerBudget,
+  type PlannerBudget,
   type PlannerContext,
   rejectAttempt,
   savingSafely,
@@ -39,64 +40,74 @@ const inputSchema = jsonSchema<ReviseWorkflowInput>({
 const workflowIdSchema = z.uuid();
 const RETRY = "Fix every error listed and call reviseWorkflow again with the whole corrected plan.";
 
+/**
+ * Saves a revised plan of one of the person's workflows as its next draft version (shared by
+ * reviseWorkflow and by proposeWorkflow when a regenerated reply re-plans).
+ */
+export async function reviseWorkflowPlan(
+  attempts: PlannerBudget,
+  userId: string,
+  input: Partial<ReviseWorkflowInput>,
+): Promise<PlannerToolOutput> {
+  const exhausted = attemptsExhausted(attempts);
+  if (exhausted) return exhausted;
+  // Someone else's workflow reads exactly like a missing one.
+  const latest = workflowIdSchema.safeParse(input.workflowId).success
+    ? await getLatestVersion({ workflowId: String(input.workflowId), userId })
+    : undefined;
+  if (!latest) {
+    return rejectAttempt(
+      attempts,
+      [
+        {
+          path: "workflowId",
+          message: `no workflow ${JSON.stringify(input.workflowId ?? null)} among this person's workflows; use the workflowId a planner tool returned, or proposeWorkflow for a new one`,
+        },
+      ],
+      RETRY,
+    );
+  }
+  const checked = checkPlan(input.plan);
+  if (!checked.ok) return rejectAttempt(attempts, checked.errors, RETRY);
+
+  const changes = changesSince({ before: latest, after: checked.plan });
+  if (changes.unchanged) {
+    return rejectAttempt(
+      attempts,
+      [{ path: "", message: `the plan is identical to version ${latest.number}` }],
+      "Change what the person asked for, or answer without revising.",
+    );
+  }
+  const note = typeof input.note === "string" ? input.note.trim().slice(0, 500) : "";
+  const { workflow, version } = await savingSafely(() =>
+    addWorkflowVersion({
+      userId,
+      workflowId: latest.workflowId,
+      title: checked.plan.title,
+      plan: checked.plan,
+      author: "model",
+      note: note || null,
+    }),
+  );
+  return {
+    ok: true,
+    workflowId: workflow.id,
+    versionId: version.id,
+    version: version.number,
+    title: checked.plan.title,
+    summary: summarizePlan(checked.plan, { catalog: actionRegistry }),
+    warnings: await draftWarnings({ userId, plan: checked.plan, warnings: checked.warnings }),
+    changes: changes.lines,
+  };
+}
+
 export function reviseWorkflowTool({ userId, budget }: PlannerContext) {
   const attempts = budget ?? createPlannerBudget();
   return tool({
     description,
     inputSchema,
     strict: false,
-    execute: async (raw): Promise<PlannerToolOutput> => {
-      const exhausted = attemptsExhausted(attempts);
-      if (exhausted) return exhausted;
-      const input = (raw ?? {}) as Partial<ReviseWorkflowInput>;
-      // Someone else's workflow reads exactly like a missing one.
-      const latest = workflowIdSchema.safeParse(input.workflowId).success
-        ? await getLatestVersion({ workflowId: String(input.workflowId), userId })
-        : undefined;
-      if (!latest) {
-        return rejectAttempt(
-          attempts,
-          [
-            {
-              path: "workflowId",
-              message: `no workflow ${JSON.stringify(input.workflowId ?? null)} among this person's workflows; use the workflowId a planner tool returned, or proposeWorkflow for a new one`,
-            },
-          ],
-          RETRY,
-        );
-      }
-      const checked = checkPlan(input.plan);
-      if (!checked.ok) return rejectAttempt(attempts, checked.errors, RETRY);
-
-      const changes = changesSince({ before: latest, after: checked.plan });
-      if (changes.unchanged) {
-        return rejectAttempt(
-          attempts,
-          [{ path: "", message: `the plan is identical to version ${latest.number}` }],
-          "Change what the person asked for, or answer without revising.",
-        );
-      }
-      const note = typeof input.note === "string" ? input.note.trim().slice(0, 500) : "";
-      const { workflow, version } = await savingSafely(() =>
-        addWorkflowVersion({
-          userId,
-          workflowId: latest.workflowId,
-          title: checked.plan.title,
-          plan: checked.plan,
-          author: "model",
-          note: note || null,
-        }),
-      );
-      return {
-        ok: true,
-        workflowId: workflow.id,
-        versionId: version.id,
-        version: version.number,
-        title: checked.plan.title,
-        summary: summarizePlan(checked.plan, { catalog: actionRegistry }),
-        warnings: await draftWarnings({ userId, plan: checked.plan, warnings: checked.warnings }),
-        changes: changes.lines,
-      };
-    },
+    execute: (raw): Promise<PlannerToolOutput> =>
+      reviseWorkflowPlan(attempts, userId, (raw ?? {}) as Partial<ReviseWorkflowInput>),
   });
 }

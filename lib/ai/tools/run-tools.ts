@@ -97,6 +97,9 @@ export function listRunsTool({ userId }: Context) {
   });
 }
 
+const logLine = (e: { at: Date; level: string; message: string }) =>
+  `${e.at.toISOString()} ${e.level} ${e.message}`;
+
 export function getRunTool({ userId }: Context) {
   return tool({
     description:
@@ -125,7 +128,13 @@ export function getRunTool({ userId }: Context) {
             error: s.error ? clip(s.error, 600) : null,
             output: s.output === null ? null : clip(s.output, 600),
           })),
-          log: view.events.slice(-60).map((e) => `${e.at.toISOString()} ${e.level} ${e.message}`),
+          log: view.events.slice(-60).map(logLine),
+          // However long the log, the lines that say why it failed are always there.
+          failureLines: view.events
+            .filter((e) => e.level === "error")
+            .slice(-10)
+            .map(logLine),
+          logEntries: view.log?.total ?? view.events.length,
         };
       } catch (error) {
         return refusal(error);

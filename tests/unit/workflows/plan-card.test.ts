@@ -21,6 +21,7 @@ function rows(plan: Plan, number = 1, extra: Partial<WorkflowVersion> = {}) {
     title: plan.title,
     status: "draft",
     activeVersionId: null,
+    notify: "failures",
     createdAt: at,
     updatedAt: at,
   };

@@ -8,6 +8,7 @@ import Link from "next/link";
 import { useState } from "react";
 import type { PlanStep } from "@/lib/plan/schema";
 import type { PlanCardData } from "@/lib/workflows/plan-card-types";
+import { NotifySetting } from "../run/notify-setting";
 import { RunNow } from "../run/run-now";
 import { decideVersion } from "./plan-api";
 import { usePlanCard, usePlanCards } from "./plan-cards-context";
@@ -170,6 +171,9 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
               ))}
             </ul>
           </div>
+        ) : null}
+        {plan.trigger.type === "schedule" || plan.trigger.type === "event" ? (
+          <NotifySetting workflowId={card.workflow.id} initial={card.workflow.notify} />
         ) : null}
       </div>
 

@@ -41,10 +41,32 @@ const KEPT_FRAMES = 1_000;
 const REOPEN_MS = 5_000;
 const REOPEN_MAX_MS = 60_000;
 
-/** `messages` with `message` replacing the one with its id, or appended. */
+/** A message's place in the thread in µs: a workflow's `order`, else when it was made. */
+function placeOf(message: ChatMessage): number | undefined {
+  const { order, createdAt } = message.metadata ?? {};
+  if (order !== undefined) return order;
+  const at = createdAt ? Date.parse(createdAt) : Number.NaN;
+  return Number.isNaN(at) ? undefined : at * 1000;
+}
+
+/**
+ * `messages` with `message` replacing the one with its id, or inserted at its place: a run's
+ * posts sit at the run's place in plan order (lib/runs/thread-order.ts), which may be before
+ * messages written later (a reply during a long run), so it goes after the last message that
+ * is not placed after it.
+ */
 export function upsertMessage(messages: ChatMessage[], message: ChatMessage): ChatMessage[] {
   const index = messages.findIndex((m) => m.id === message.id);
-  if (index === -1) return [...messages, message];
+  if (index === -1) {
+    const place = placeOf(message);
+    let at = messages.length;
+    while (place !== undefined && at > 0) {
+      const before = placeOf(messages[at - 1]);
+      if (before === undefined || before <= place) break;
+      at -= 1;
+    }
+    return [...messages.slice(0, at), message, ...messages.slice(at)];
+  }
   const next = messages.slice();
   next[index] = message;
   return next;

@@ -1,6 +1,7 @@
-// GET /api/runs/:id → WireRunView { run, steps, events, plan, workflowTitle, children }
-// (lib/runs/wire.ts): one run of the caller's, with every step attempt, its log and the steps
-// of the plan version it pinned.
+// GET /api/runs/:id → WireRunView { run, steps, events, plan, workflowTitle, children } + { log }
+// (lib/runs/wire.ts): one run of the caller's, with every step attempt, its log's newest entries
+// and error lines, and the steps of the plan version it pinned; `log` ({ total, olderBefore })
+// says where older entries continue (GET /api/runs/:id/log?before=).
 import { toErrorResponse } from "@/lib/errors";
 import { getRunPlan, getRunView } from "@/lib/runs/view";
 import { toWireRunView } from "@/lib/runs/wire";
@@ -13,7 +14,7 @@ export async function GET(_request: Request, context: RunRouteContext) {
     const { userId, runId } = await runTarget(context);
     const records = await getRunView({ userId, runId });
     const plan = await getRunPlan(records);
-    return Response.json(toWireRunView({ ...records, ...plan }));
+    return Response.json({ ...toWireRunView({ ...records, ...plan }), log: records.log });
   } catch (error) {
     return toErrorResponse(error, "run");
   }
