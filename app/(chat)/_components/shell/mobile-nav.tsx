@@ -145,7 +145,7 @@ export function MobileNav(props: SidebarProps) {
         }}
         onKeyDown={onKeyDown}
         onClick={onClick}
-        className="m-0 h-dvh max-h-none w-[min(20rem,86vw)] max-w-none overflow-hidden border-r border-zinc-200 bg-zinc-50 p-0 text-zinc-900 shadow-2xl backdrop:bg-zinc-950/50 md:hidden dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
+        className="m-0 h-dvh max-h-none transition-transform duration-200 ease-out starting:open:-translate-x-full motion-reduce:transition-none w-[min(20rem,86vw)] max-w-none overflow-hidden border-r border-zinc-200 bg-zinc-50 p-0 text-zinc-900 shadow-2xl backdrop:bg-zinc-950/50 md:hidden dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100"
         data-testid="mobile-drawer"
       >
         {open ? (
