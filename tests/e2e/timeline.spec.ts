@@ -136,6 +136,9 @@ test("a run's timeline lists every step with its state, a waterfall and a colour
   await expect(reloaded.step("quiet")).toContainText("skipped: condition was false");
   await expect(reloaded.step("each")).toContainText("3 of 3 items");
   await reloaded.expectStep("ask", "succeeded");
+  await reloaded.toggleLog();
+  await expect(reloaded.log).toContainText("Run failed at ping");
+  await expect(reloaded.log).toContainText("each runs for 3 items");
   await shootCard(page, reloaded.root, testInfo, "timeline-failed");
 });
 

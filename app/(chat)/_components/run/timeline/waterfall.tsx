@@ -50,7 +50,8 @@ export function Waterfall({ timeline }: { timeline: Timeline }) {
           {TICKS.map((t) => (
             <span
               key={t}
-              className="absolute top-0 whitespace-nowrap"
+              // At phone width the quarter marks would crowd the labels beside them.
+              className={`absolute top-0 whitespace-nowrap ${t === 0.25 || t === 0.75 ? "hidden sm:block" : ""}`}
               style={
                 t === 1
                   ? { right: 0 }
