@@ -16,6 +16,7 @@ describe("rate limits", () => {
       "login-account",
       "register",
       "chat",
+      "live",
       "webhook",
       "resume",
     ]);
