@@ -62,11 +62,14 @@ export type RunChanges = { frames: RunFrame[]; run: Run | undefined; runJson: st
 export function readRunChanges(runId: string, afterSeq: number): Promise<RunChanges> {
   return sharedRead(RUN_EVENTS_CHANNEL, runId, `after:${afterSeq}`, async () => {
     const events = await listRunEvents({ runId, afterSeq, limit: BATCH });
-    // Read after the entries, so the rows are at least as new as what they describe.
-    const run = await getRunById({ runId });
-    if (!run) return { frames: [], run: undefined, runJson: "" };
+    // Read after the entries, so the rows are at least as new as what they describe (the two
+    // reads side by side: one round trip less on the way to the viewers).
     const units = events.map(unitOf).filter((u) => u !== undefined);
-    const attempts = await listUnitAttempts({ runId, units });
+    const [run, attempts] = await Promise.all([
+      getRunById({ runId }),
+      listUnitAttempts({ runId, units }),
+    ]);
+    if (!run) return { frames: [], run: undefined, runJson: "" };
     const frames = events.map((event) => ({
       seq: event.seq,
       finish: event.key === RUN_FINISHED_KEY,

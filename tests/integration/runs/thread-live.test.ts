@@ -418,5 +418,17 @@ describe.each(drivers)("thread live stream on %s", (driver) => {
     await new Promise((r) => setTimeout(r, 300));
     expect(mine.frames.filter((f) => f.event !== "ready")).toEqual([]);
     await mine.leave();
+
+    // A loop reopening streams is refused (429 with Retry-After) like other public routes.
+    const { setRateLimits, resetRateLimits } = await import("@/lib/rate-limit");
+    setRateLimits({ live: { points: 1, duration: 60 } });
+    try {
+      const refused = await request(threadId).response;
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
+      expect((await refused.json()).error.code).toBe("rate_limit:run");
+    } finally {
+      resetRateLimits();
+    }
   });
 });

@@ -14,7 +14,7 @@ import {
   useRef,
 } from "react";
 import type { ChatMessage } from "@/lib/ai/types";
-import type { ThreadMessageFrame } from "@/lib/runs/thread-wire";
+import type { ThreadMessageFrame, ThreadRunEnd } from "@/lib/runs/thread-wire";
 import type { LiveRunEvent, WireRun } from "@/lib/runs/wire";
 
 export type RunFrame = { kind: "event"; event: LiveRunEvent } | { kind: "run"; run: WireRun };
@@ -37,6 +37,8 @@ export function useThreadLive(): ThreadLive | null {
 
 /** Frames kept per run for cards that mount later (a card finding a gap reads its run). */
 const KEPT_FRAMES = 1_000;
+/** How long an ended run's frames stay for a card that is about to mount. */
+const ENDED_KEPT_MS = 30_000;
 /** How long to wait before opening a stream the server refused (429, a new chat's 404). */
 const REOPEN_MS = 5_000;
 const REOPEN_MAX_MS = 60_000;
@@ -158,7 +160,15 @@ export function ThreadLiveProvider({
         const run = JSON.parse(event.data) as WireRun;
         toRun(run.id, { kind: "run", run });
       });
-      source.addEventListener("run-end", track);
+      source.addEventListener("run-end", (event) => {
+        track(event);
+        // An ended run sends nothing more; a card mounting later reads its whole view.
+        const { runId } = JSON.parse(event.data) as ThreadRunEnd;
+        const entry = runs.current.get(runId);
+        setTimeout(() => {
+          if (runs.current.get(runId) === entry) runs.current.delete(runId);
+        }, ENDED_KEPT_MS);
+      });
       source.addEventListener("ready", track);
       source.addEventListener("message", (event) => {
         track(event);
