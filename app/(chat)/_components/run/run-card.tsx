@@ -4,13 +4,12 @@
 // (lib/runs/timeline.ts derives it), as a list, a waterfall or the plan's graph coloured by
 // state, with the run's log a click away. Live through useRun.
 import Link from "next/link";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useState } from "react";
 import { AppError } from "@/lib/errors";
 import { durationBetween, formatDuration } from "@/lib/format/duration";
 import { formatWhen } from "@/lib/format/time";
 import { isTerminal } from "@/lib/runs/status";
 import { buildTimeline, itemChildRunId } from "@/lib/runs/timeline";
-import { useThreadSync } from "./thread-sync";
 import { RunGraph } from "./timeline/run-graph";
 import { RunLog } from "./timeline/run-log";
 import { pillTone } from "./timeline/state-style";
@@ -18,8 +17,6 @@ import { StepList } from "./timeline/step-list";
 import { useNow } from "./timeline/use-now";
 import { Waterfall } from "./timeline/waterfall";
 import { useRun } from "./use-run";
-
-const JUST_ENDED_MS = 30_000;
 
 type Tab = "steps" | "waterfall" | "graph";
 const TABS: { id: Tab; label: string }[] = [
@@ -33,26 +30,9 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
   const [tab, setTab] = useState<Tab>("steps");
   const [showLog, setShowLog] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const threadSync = useThreadSync();
   const live = view ? !isTerminal(view.run.status) : false;
   const now = useNow(live);
   const timeline = useMemo(() => (view ? buildTimeline(view, now) : null), [view, now]);
-
-  // What the run posts into the thread (chat.post, its summary) shows up as it happens. A
-  // run can also be well under way (or over) before its card first loads (a fast one started
-  // from this page, which may already wait for an answer): one that started or ended moments
-  // ago syncs the thread on first sight too.
-  const signature = view ? `${view.run.status}:${view.events.length}` : null;
-  const endedAt = view?.run.finishedAt ? Date.parse(view.run.finishedAt) : null;
-  const createdAt = view ? Date.parse(view.run.createdAt) : null;
-  const seen = useRef<string | null>(null);
-  useEffect(() => {
-    if (!signature) return;
-    const recent = (at: number | null) => at !== null && Date.now() - at < JUST_ENDED_MS;
-    const fresh = recent(endedAt) || recent(createdAt);
-    if (seen.current === null ? fresh : seen.current !== signature) threadSync?.sync();
-    seen.current = signature;
-  }, [signature, endedAt, createdAt, threadSync]);
 
   // What an answer or a cancel changes arrives through the run's live stream.
   async function post(url: string, body?: unknown) {

@@ -2,7 +2,7 @@
 
 // What the thread page wraps its messages in: the thread's one live stream (live-provider.tsx),
 // which brings what runs write into the thread as it is stored. Cards no longer ask for the
-// thread to be read again: `useThreadSync()` is null and kept only so older callers compile.
+// thread to be read again.
 import type { ReactNode } from "react";
 import type { ChatMessage } from "@/lib/ai/types";
 import { ThreadLiveProvider } from "./live-provider";
@@ -25,9 +25,4 @@ export function ThreadSyncProvider({
       {children}
     </ThreadLiveProvider>
   );
-}
-
-/** @deprecated The thread's live stream brings every change; there is nothing to sync. */
-export function useThreadSync(): { sync(): void } | null {
-  return null;
 }
