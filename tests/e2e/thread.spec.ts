@@ -54,6 +54,7 @@ test("a run's posts carry their workflow's header, keep plan order, and Regenera
   const headers = page.getByTestId("post-header");
   await expect(headers).toHaveCount(1);
   await expect(headers.first()).toContainText(/Busy incident feed\s*·\s*run of \d{2}:\d{2}/);
+  await headers.first().evaluate((el) => el.scrollIntoView({ block: "center" }));
   await shootAll(page, testInfo, "thread-posts", headers.first());
 
   // Neither the plan reply nor the run's messages offer Regenerate.

@@ -259,7 +259,7 @@ export function Chat({
                         // A run's posts read as one block under its header.
                         layout.joined[index] ? "-mt-6" : "",
                         index < messages.length - FULLY_RENDERED
-                          ? "[contain-intrinsic-size:auto_120px] [content-visibility:auto]"
+                          ? "[contain-intrinsic-size:auto_64px] [content-visibility:auto]"
                           : "",
                       ].join(" ")}
                     >
