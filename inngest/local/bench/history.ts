@@ -17,6 +17,7 @@ import { type DbHandle, openDatabase } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/history-sql";
 import { migrate } from "@/lib/db/migrate";
 import { type BenchDriver, median, openDriver, type SuiteOptions } from "./suite";
+import { measureThreadPage } from "./thread-page";
 
 const WORKFLOWS = 10;
 const STEPS = 5;
@@ -126,25 +127,6 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return median(samples);
 }
 
-type ThreadPageHook = {
-  measureThreadPage(args: {
-    db: DbHandle;
-    driver: BenchDriver;
-    userId: string;
-    workflowIds: string[];
-    log(line: string): void;
-  }): Promise<number>;
-};
-
-/** The thread helper's measurement, when its file is in this tree. */
-async function threadPageHook(): Promise<ThreadPageHook | undefined> {
-  try {
-    return (await import(new URL("./thread-page.ts", import.meta.url).href)) as ThreadPageHook;
-  } catch {
-    return undefined;
-  }
-}
-
 /** BENCH_HISTORY_URL: a database this suite seeded before (kept with BENCH_KEEP=1). */
 async function reuseSeeded(url: string) {
   const db = await openDatabase({ databaseUrl: url, max: 10 });
@@ -212,21 +194,12 @@ async function historyOn(driver: BenchDriver, options: SuiteOptions) {
     const dashboard = await timed(() => h.getDashboard({ userId, window: "30d", timeZone }));
     options.report({ driver, metric: "dashboard_30d_ms", value: dashboard, unit: "ms" });
 
-    const hook = await threadPageHook();
-    if (hook) {
-      const ms = await hook.measureThreadPage({
-        db,
-        driver,
-        userId,
-        workflowIds,
-        log: options.log,
-      });
-      options.report({ driver, metric: "thread_page_ms", value: ms, unit: "ms" });
-    } else {
-      options.log(
-        "  thread_page_ms not measured: inngest/local/bench/thread-page.ts (measureThreadPage) is not in this tree",
-      );
-    }
+    const page = await measureThreadPage({ driver });
+    options.report({ driver, metric: "thread_page_ms", value: page.value, unit: "ms" });
+    options.log(
+      `  thread page of a thread holding 10,000 runs: ${page.value} ms, ${page.pageMessages} messages, ` +
+        `${(page.pageBytes / 1024).toFixed(0)} KB (the whole thread read at once: ${page.wholeThreadMs} ms)`,
+    );
   } finally {
     (globalThis as unknown as { flowchatDb?: Promise<DbHandle> }).flowchatDb = undefined;
     await drop();
