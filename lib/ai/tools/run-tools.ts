@@ -9,6 +9,7 @@ import { z } from "zod";
 import { listRecentRuns } from "@/lib/db/run-queries";
 import { listWorkflows } from "@/lib/db/workflow-queries";
 import { AppError } from "@/lib/errors";
+import { formatDuration } from "@/lib/format/duration";
 import { logError } from "@/lib/log";
 import { cancelRun } from "@/lib/runs/control";
 import { startRun } from "@/lib/runs/start-run";
@@ -83,6 +84,9 @@ export function listRunsTool({ userId }: Context) {
         status: run.status,
         createdAt: run.createdAt.toISOString(),
         finishedAt: run.finishedAt?.toISOString() ?? null,
+        took: run.finishedAt
+          ? formatDuration(run.finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime())
+          : null,
         error: run.error ? clip(run.error, 400) : null,
       }));
     },
@@ -115,6 +119,8 @@ export function getRunTool({ userId }: Context) {
             attempt: s.attempt,
             status: s.status,
             durationMs: s.durationMs,
+            // The one duration format, so answers say "2.9 s" like the cards do.
+            took: s.durationMs === null ? null : formatDuration(s.durationMs),
             error: s.error ? clip(s.error, 600) : null,
             output: s.output === null ? null : clip(s.output, 600),
           })),

@@ -191,6 +191,30 @@ describe("applying live frames to a view", () => {
     expect(withRun(view, done)).toEqual({ ...view, run: done });
   });
 
+  it("keeps the plan, the title and the child runs the view was read with", () => {
+    const withPlan: WireRunView = toWireRunView({
+      run: runRow(),
+      steps: [],
+      events: [],
+      plan: {
+        version: 2,
+        plan: {
+          version: 1,
+          title: "Digest",
+          trigger: { type: "manual" },
+          steps: [{ id: "fetch", action: "transform", input: { value: 1 } }],
+        },
+      },
+      workflowTitle: "Digest",
+      children: { sub: "child-run" },
+    });
+    const next = applyLiveEvent(withPlan, frame({ steps: [failed] }));
+    expect(next.plan).toEqual(withPlan.plan);
+    expect(next.plan?.steps.map((s) => [s.id, s.kind, s.attempts])).toEqual([["fetch", "task", 1]]);
+    expect(next.workflowTitle).toBe("Digest");
+    expect(next.children).toEqual({ sub: "child-run" });
+  });
+
   it("starts after nothing for a view without entries", () => {
     expect(lastSeq({ ...view, events: [] })).toBe(0);
   });

@@ -221,6 +221,11 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
               now={now}
               renderChild={(childId) => <RunCard runId={childId} />}
               childOfItem={(unit) => itemChildRunId(view, unit)}
+              onResume={
+                finished
+                  ? undefined
+                  : (stepId) => post(`/api/runs/${run.id}/waits/${stepId}`, { approved: true })
+              }
             />
           )
         ) : null}

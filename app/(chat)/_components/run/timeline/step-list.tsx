@@ -4,7 +4,7 @@
 // that state means (the next try, the skip reason, the wait's deadline, a loop's items).
 import { type ReactNode, useState } from "react";
 import { durationBetween, formatDuration } from "@/lib/format/duration";
-import { formatClock } from "@/lib/format/time";
+import { formatClock, formatWhen } from "@/lib/format/time";
 import type { Timeline, TimelineStep, TimelineUnit } from "@/lib/runs/timeline";
 import type { WireStep } from "@/lib/runs/wire";
 import { pillTone, solidTone, stateLabel } from "./state-style";
@@ -57,7 +57,7 @@ function stateDetail(unit: TimelineUnit & Partial<TimelineStep>, now: number): R
     parts.push(
       <span key="wait" className="text-amber-700 dark:text-amber-300">
         waiting for {unit.waitingFor}
-        {unit.deadline ? ` until ${formatClock(unit.deadline)}` : ""}
+        {unit.deadline ? ` until ${formatWhen(unit.deadline)}` : ""}
       </span>,
     );
   }
@@ -207,9 +207,12 @@ export function StepList({
   now,
   renderChild,
   childOfItem,
+  onResume,
 }: {
   timeline: Timeline;
   now: number;
+  /** Ends a wait early (a delay, a time, an event): the run goes on at once. */
+  onResume?: (stepId: string) => void;
   /** A child run's card (workflow.run steps), opened in place. */
   renderChild: (runId: string) => ReactNode;
   childOfItem: (unit: TimelineUnit) => string | null;
@@ -271,6 +274,16 @@ export function StepList({
         <UnitDetails unit={step} />
       )}
       {step.step.kind === "workflow" ? childLink(step.childRunId) : null}
+      {onResume && step.state === "waiting" && step.step.action !== "wait.approval" ? (
+        <button
+          type="button"
+          className="rounded-lg border border-zinc-300 px-2 py-1 text-xs hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-900"
+          onClick={() => onResume(step.step.id)}
+          data-testid="run-resume"
+        >
+          Resume now
+        </button>
+      ) : null}
     </UnitRow>
   );
 
