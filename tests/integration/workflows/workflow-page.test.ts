@@ -83,7 +83,7 @@ describe.each(drivers)("the workflow page on %s", (driver) => {
     expect(html).toContain('data-number="1" data-state="superseded"');
     expect(count(html, "Approved by you")).toBe(2);
     expect(html).toContain("Changes since version 1");
-    expect(html).toMatch(/data-testid="plan-diff"[^]*~ trigger: [^<]*07:30[^<]*→[^<]*08:00/);
+    expect(html).toMatch(/data-testid="plan-diff"[\s\S]*~ trigger: [^<]*07:30[^<]*→[^<]*08:00/);
     expect(html).toContain("Later start");
     // No zone known for the person here: UTC. Weekdays at 08:00 Berlin time.
     expect(html).toContain("Next runs (UTC)");
