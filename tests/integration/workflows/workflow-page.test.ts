@@ -39,6 +39,20 @@ describe.each(drivers)("the workflow page on %s", (driver) => {
       versionId: made.version.id,
     });
     workflowId = made.workflow.id;
+    // Version 2 moves the digest to 08:00, written by the person, approved.
+    const revised = await w.addWorkflowVersion({
+      userId: ada,
+      workflowId,
+      title: "Incident digest",
+      plan: { ...digest, trigger: { ...digest.trigger, cron: "0 8 * * 1-5" } },
+      author: "person",
+      note: "Later start",
+    });
+    await w.approveWorkflowVersion({
+      userId: ada,
+      workflowId,
+      versionId: revised.version.id,
+    });
     seeds = seedRuns(new Date());
     await insertSeed(database.db, { workflowId, versionId: made.version.id, userId: ada }, seeds);
     page = (await import("@/app/(chat)/workflows/[id]/page")).default;
@@ -58,8 +72,22 @@ describe.each(drivers)("the workflow page on %s", (driver) => {
     const newest = [...seeds].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
     expect(html.indexOf(`data-run="${newest.id}"`)).toBe(html.indexOf('data-run="'));
     expect(html).toContain('data-testid="metric-runs"');
-    expect(html).toContain("Approved by you");
-    expect(html).toContain("Every weekday at 07:30");
+    expect(html).toContain("Every weekday at 08:00");
+  });
+
+  it("lists the versions newest first with their diff, who approved them and the next fire times", async () => {
+    session.userId = ada;
+    const html = await render();
+    expect(html.indexOf('data-number="2"')).toBeLessThan(html.indexOf('data-number="1"'));
+    expect(html).toContain('data-number="2" data-state="approved"');
+    expect(html).toContain('data-number="1" data-state="superseded"');
+    expect(count(html, "Approved by you")).toBe(2);
+    expect(html).toContain("Changes since version 1");
+    expect(html).toMatch(/data-testid="plan-diff"[\s\S]*~ trigger: [^<]*07:30[^<]*→[^<]*08:00/);
+    expect(html).toContain("Later start");
+    // No zone known for the person here: UTC. Weekdays at 08:00 Berlin time.
+    expect(html).toContain("Next runs (UTC)");
+    expect(html).toMatch(/(Mon|Tue|Wed|Thu|Fri) \d+ \w+ \d{4}, 0[67]:00/);
   });
 
   it("filters by status from the URL", async () => {

@@ -15,7 +15,7 @@ const PAGE = 25;
 
 function query(filter: HistoryFilter, cursor: string) {
   const params = new URLSearchParams({ cursor, limit: String(PAGE) });
-  for (const status of filter.status ?? []) params.append("status", status);
+  if (filter.status?.length) params.set("status", filter.status.join(","));
   if (filter.from) params.set("from", filter.from);
   if (filter.to) params.set("to", filter.to);
   return params.toString();
