@@ -217,7 +217,7 @@ describe("a prompt injection in the thread", () => {
 
     const runs = await runsOf(workflowId);
     expect(runs).toHaveLength(1);
-    expect(runs[0].trigger).toEqual({ type: "manual", inputs: { name: "Mallory" } });
+    expect(runs[0].trigger).toEqual({ type: "manual", via: "chat", inputs: { name: "Mallory" } });
     expect(runs[0].threadId).toBe(threadId);
     expect(await h.finished(runs[0].id)).toMatchObject({ status: "succeeded" });
     expect(tampered.chunks).toContainEqual(
@@ -350,7 +350,7 @@ describe("a prompt injection in the thread", () => {
     expect(asked.chunks.some((c) => c.type === "tool-approval-request")).toBe(false);
     const runs = await runsOf(workflowId);
     expect(runs).toHaveLength(1);
-    expect(runs[0].trigger).toEqual({ type: "manual", inputs: { name: "team" } });
+    expect(runs[0].trigger).toEqual({ type: "manual", via: "chat", inputs: { name: "team" } });
     expect(await storedToolPart(threadId)).toMatchObject({
       state: "output-available",
       output: { ok: true, runId: runs[0].id },

@@ -63,8 +63,13 @@ function apply(view: WireRunView, frame: Frame): WireRunView {
 }
 
 /** Steps in a fixed order: the card sorts them itself. */
+/**
+ * What frames change: the run, its attempts and its log (the plan and the log's position come
+ * with the card's one read and stay as read).
+ */
 const comparable = (view: WireRunView) => ({
-  ...view,
+  run: view.run,
+  events: view.events,
   steps: [...view.steps].sort((a, b) => a.id.localeCompare(b.id)),
 });
 

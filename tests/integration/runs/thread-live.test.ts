@@ -22,7 +22,7 @@ const port = await appClientPort();
 const { runsRoute, runRoute, waitRoute } = await loadRunRoutes();
 const threadEventsRoute = await import("@/app/api/threads/[id]/events/route");
 const { getOrCreateThread, getMessages } = await import("@/lib/db/queries");
-const { createWorkflow, approveWorkflowVersion, getWorkflow } = await import(
+const { createWorkflow, approveWorkflowVersion, getWorkflow, setWorkflowNotify } = await import(
   "@/lib/db/workflow-queries"
 );
 const { postWorkflowMessage, updateWorkflowMessageData } = await import("@/lib/db/message-queries");
@@ -89,8 +89,10 @@ function apply(view: WireRunView, frame: Frame): WireRunView {
   return view;
 }
 
+/** What frames carry (the plan, title and log position come with the first read only). */
 const comparable = (view: WireRunView) => ({
-  ...view,
+  run: view.run,
+  events: view.events,
   steps: [...view.steps].sort((a, b) => a.id.localeCompare(b.id)),
 });
 
@@ -147,6 +149,8 @@ describe.each(drivers)("thread live stream on %s", (driver) => {
       author: "person",
     });
     await approveWorkflowVersion({ userId, workflowId: workflow.id, versionId: version.id });
+    // Scheduled runs post their card and summary even when they succeed.
+    await setWorkflowNotify({ id: workflow.id, userId, notify: "always" });
     return workflow.id;
   };
 
