@@ -168,13 +168,15 @@ export async function listRunHistory({
 }
 
 /** Step id → title, from the workflow's active version (else its newest). */
-async function stepTitles(workflow: Workflow): Promise<Map<string, string | null>> {
+async function stepTitles(workflowId: string): Promise<Map<string, string | null>> {
   const [version] = await (await db())
     .select({ plan: workflowVersions.plan })
     .from(workflowVersions)
-    .where(eq(workflowVersions.workflowId, workflow.id))
+    .where(eq(workflowVersions.workflowId, workflowId))
     .orderBy(
-      desc(sql`${workflowVersions.id} = ${workflow.activeVersionId ?? sql`null`}`),
+      desc(
+        sql`${workflowVersions.id} is not distinct from (select ${workflows.activeVersionId} from ${workflows} where ${workflows.id} = ${workflowId})`,
+      ),
       desc(workflowVersions.number),
     )
     .limit(1);
@@ -317,9 +319,6 @@ export async function getWorkflowMetrics({
   timeZone: string;
 }): Promise<WorkflowMetrics | undefined> {
   checkTimeZone(timeZone);
-  const workflow = await ownedWorkflow(userId, workflowId);
-  if (!workflow) return undefined;
-  await rollUpPending();
   const { from, to } = windowBounds(window, now);
   const database = await db();
   const inWindow = (table: string) =>
@@ -327,47 +326,55 @@ export async function getWorkflowMetrics({
       and ${sql.raw(table)}.hour >= ${from.toISOString()}::timestamptz
       and ${sql.raw(table)}.hour < ${to.toISOString()}::timestamptz`;
 
-  // Plain row reads (a few thousand at most for 30 days); sums and histograms are added up
-  // here, which keeps the plans simple index range scans.
-  const [titles, days, runRows, stepResult] = await Promise.all([
-    stepTitles(workflow),
+  // One round: the owner check and the backfill check go with the reads (nothing is
+  // returned to a non-owner); per step, its hours' histograms come as one jsonb array.
+  const [workflow, pending, titles, days, runRows, stepResult] = await Promise.all([
+    ownedWorkflow(userId, workflowId),
+    hasPendingRollups(),
+    stepTitles(workflowId),
     dayCounts([workflowId], from, to, timeZone),
     database.execute(sql`
-      select r.durations from run_rollups r where ${inWindow("r")} and r.durations <> '{}'::jsonb`),
+      select coalesce(jsonb_agg(r.durations), '[]'::jsonb) as durations
+      from run_rollups r where ${inWindow("r")} and r.durations <> '{}'::jsonb`),
     database.execute(sql`
-      select s.step_id, s.attempts, s.failures, s.retries, s.run_failures, s.durations,
-        s.last_failed_run_id as last_run, s.last_error,
-        ${isoMicrosSql(sql.raw("s.last_failed_at"))} as last_at
+      select s.step_id, sum(s.attempts)::int as attempts, sum(s.failures)::int as failures,
+        sum(s.retries)::int as retries, sum(s.run_failures)::int as run_failures,
+        coalesce(jsonb_agg(s.durations) filter (where s.durations <> '{}'::jsonb), '[]'::jsonb)
+          as durations,
+        (array_agg(s.last_failed_run_id order by s.last_failed_at desc nulls last,
+          s.last_failed_run_id desc))[1] as last_run,
+        (array_agg(s.last_error order by s.last_failed_at desc nulls last,
+          s.last_failed_run_id desc))[1] as last_error,
+        ${isoSql(sql.raw("max(s.last_failed_at)"))} as last_at
       from step_rollups s
-      where ${inWindow("s")}`),
+      where ${inWindow("s")}
+      group by 1`),
   ]);
+  if (!workflow) return undefined;
+  if (pending) {
+    await rollUpAllPendingRuns();
+    return getWorkflowMetrics({ userId, workflowId, window, now, timeZone });
+  }
 
   const perDay = emptyDays(from, to, timeZone);
   fillDays(perDay, days);
   const counted = totals(days);
-  const runHistogram = mergeHistograms(
-    ...rowsOf<{ durations: unknown }>(runRows).map((row) => jsonOf(row.durations)),
-  );
+  const [runHistograms] = rowsOf<{ durations: unknown }>(runRows);
+  const runHistogram = mergeHistograms(...histogramsOf(runHistograms?.durations));
 
   const bySteps = new Map<string, StepSum>();
   for (const row of rowsOf<StepRow>(stepResult)) {
-    const sum = bySteps.get(row.step_id) ?? {
-      attempts: 0,
-      failures: 0,
-      retries: 0,
-      runFailures: 0,
-      histogram: {},
-      last: null,
-    };
-    sum.attempts += Number(row.attempts);
-    sum.failures += Number(row.failures);
-    sum.retries += Number(row.retries);
-    sum.runFailures += Number(row.run_failures);
-    addHistogram(sum.histogram, jsonOf(row.durations));
-    if (row.last_run && row.last_at && (!sum.last || newerFailure(row, sum.last))) {
-      sum.last = { runId: row.last_run, at: row.last_at, error: row.last_error };
-    }
-    bySteps.set(row.step_id, sum);
+    bySteps.set(row.step_id, {
+      attempts: Number(row.attempts),
+      failures: Number(row.failures),
+      retries: Number(row.retries),
+      runFailures: Number(row.run_failures),
+      histogram: mergeHistograms(...histogramsOf(row.durations)),
+      last:
+        row.last_run && row.last_at
+          ? { runId: row.last_run, at: row.last_at, error: row.last_error }
+          : null,
+    });
   }
   const stepSums = [...bySteps.entries()];
   const steps: StepMetrics[] = stepSums
@@ -391,7 +398,7 @@ export async function getWorkflowMetrics({
               failures: sum.runFailures,
               lastError: sum.last.error,
               lastRunId: sum.last.runId,
-              lastFailedAt: `${sum.last.at.slice(0, 23)}Z`,
+              lastFailedAt: sum.last.at,
             },
           ]
         : [],
@@ -430,23 +437,10 @@ type StepSum = {
   last: { runId: string; at: string; error: string | null } | null;
 };
 
-/** jsonb as the driver hands it (parsed, or text). */
-function jsonOf(value: unknown): Histogram {
-  if (typeof value === "string") return JSON.parse(value) as Histogram;
-  return (value ?? {}) as Histogram;
-}
-
-function addHistogram(into: Histogram, more: Histogram) {
-  for (const [key, count] of Object.entries(more)) into[key] = (into[key] ?? 0) + Number(count);
-}
-
-/** The newest failure wins; equal times go to the greater run id (as the rollups order them). */
-function newerFailure(
-  row: { last_run: string | null; last_at: string | null },
-  last: { runId: string; at: string },
-) {
-  const at = row.last_at as string;
-  return at > last.at || (at === last.at && (row.last_run as string) > last.runId);
+/** A jsonb array of histograms as the driver hands it (parsed, or text). */
+function histogramsOf(value: unknown): Histogram[] {
+  const parsed = typeof value === "string" ? JSON.parse(value) : value;
+  return Array.isArray(parsed) ? (parsed as Histogram[]) : [];
 }
 
 /** Steps in the plan's order, then steps no longer in the plan by id. */
