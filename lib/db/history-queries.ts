@@ -6,7 +6,7 @@ import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 import { isValidTimeZone } from "@/lib/plan/timezone";
 import { ACTIVE_STATUSES } from "@/lib/runs/status";
-import { type Histogram, percentile } from "@/lib/workflows/duration-histogram";
+import { type Histogram, mergeHistograms, percentile } from "@/lib/workflows/duration-histogram";
 import type {
   DashboardRow,
   DayCount,
@@ -168,13 +168,15 @@ export async function listRunHistory({
 }
 
 /** Step id → title, from the workflow's active version (else its newest). */
-async function stepTitles(workflow: Workflow): Promise<Map<string, string | null>> {
+async function stepTitles(workflowId: string): Promise<Map<string, string | null>> {
   const [version] = await (await db())
     .select({ plan: workflowVersions.plan })
     .from(workflowVersions)
-    .where(eq(workflowVersions.workflowId, workflow.id))
+    .where(eq(workflowVersions.workflowId, workflowId))
     .orderBy(
-      desc(sql`${workflowVersions.id} = ${workflow.activeVersionId ?? sql`null`}`),
+      desc(
+        sql`${workflowVersions.id} is not distinct from (select ${workflows.activeVersionId} from ${workflows} where ${workflows.id} = ${workflowId})`,
+      ),
       desc(workflowVersions.number),
     )
     .limit(1);
@@ -199,52 +201,84 @@ function successRate(succeeded: number, failed: number): number | null {
   return succeeded + failed === 0 ? null : succeeded / (succeeded + failed);
 }
 
-type DayStatusRow = { workflow_id: string; day: string; status: string; n: number };
+type DayRow = {
+  workflow_id: string;
+  day: string;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  active: number;
+};
 
 const ACTIVE = statusesSql(ACTIVE_STATUSES);
 
 /**
- * Runs per zone day and status of the given workflows, created in [from, to): ended runs from
- * the hourly rollups (each hour falls in the zone day it starts in), runs still going from
+ * Runs per zone day of the given workflows, created in [from, to): ended runs from the hourly
+ * rollups (each hour falls in the zone day it starts in), runs still going from
  * runs_active_idx. One statement, so a run that ends meanwhile is counted once.
  */
-async function dayCounts(workflowIds: string[], from: Date, to: Date, timeZone: string) {
+async function dayCounts(
+  workflowIds: string[],
+  from: Date,
+  to: Date,
+  timeZone: string,
+): Promise<DayRow[]> {
   if (workflowIds.length === 0) return [];
   const ids = list(workflowIds);
   const since = from.toISOString();
   const until = to.toISOString();
-  return rowsOf<DayStatusRow>(
+  const rows = rowsOf<DayRow>(
     await (await db()).execute(sql`
-      select r.workflow_id, to_char(r.hour at time zone ${timeZone}, 'YYYY-MM-DD') as day,
-        v.status, sum(v.n)::int as n
-      from run_rollups r
-      cross join lateral (values ('succeeded', r.succeeded), ('failed', r.failed),
-        ('cancelled', r.cancelled)) as v(status, n)
-      where r.workflow_id in (${ids})
-        and r.hour >= ${since}::timestamptz and r.hour < ${until}::timestamptz
-      group by 1, 2, 3
-      having sum(v.n) > 0
-      union all
-      select workflow_id, to_char(created_at at time zone ${timeZone}, 'YYYY-MM-DD') as day,
-        status, count(*)::int as n
-      from runs
-      where workflow_id in (${ids}) and status in (${ACTIVE})
-        and created_at >= ${since}::timestamptz and created_at < ${until}::timestamptz
-      group by 1, 2, 3
+      select workflow_id, day, sum(succeeded)::int as succeeded, sum(failed)::int as failed,
+        sum(cancelled)::int as cancelled, sum(active)::int as active
+      from (
+        select workflow_id, to_char(hour at time zone ${timeZone}, 'YYYY-MM-DD') as day,
+          succeeded, failed, cancelled, 0 as active
+        from run_rollups
+        where workflow_id in (${ids})
+          and hour >= ${since}::timestamptz and hour < ${until}::timestamptz
+        union all
+        select workflow_id, to_char(created_at at time zone ${timeZone}, 'YYYY-MM-DD'), 0, 0, 0, 1
+        from runs
+        where workflow_id in (${ids}) and status in (${ACTIVE})
+          and created_at >= ${since}::timestamptz and created_at < ${until}::timestamptz
+      ) counted
+      group by 1, 2
     `),
   );
+  return rows.map((row) => ({
+    ...row,
+    succeeded: Number(row.succeeded),
+    failed: Number(row.failed),
+    cancelled: Number(row.cancelled),
+    active: Number(row.active),
+  }));
 }
 
-function fillDays(days: DayCount[], rows: DayStatusRow[]) {
+function fillDays(days: DayCount[], rows: DayRow[]) {
   const byDay = new Map(days.map((day) => [day.day, day]));
   for (const row of rows) {
     const day = byDay.get(row.day);
     if (!day) continue;
-    const n = Number(row.n);
-    if (row.status === "succeeded") day.succeeded += n;
-    else if (row.status === "failed") day.failed += n;
-    else day.other += n;
+    day.succeeded += row.succeeded;
+    day.failed += row.failed;
+    day.other += row.cancelled + row.active;
   }
+}
+
+function totals(rows: DayRow[]) {
+  const sum = (key: "succeeded" | "failed" | "cancelled" | "active") =>
+    rows.reduce((n, row) => n + row[key], 0);
+  const counted = {
+    succeeded: sum("succeeded"),
+    failed: sum("failed"),
+    cancelled: sum("cancelled"),
+    active: sum("active"),
+  };
+  return {
+    ...counted,
+    runs: counted.succeeded + counted.failed + counted.cancelled + counted.active,
+  };
 }
 
 /** The rollups count every ended run before they are read (a no-op in steady state). */
@@ -258,6 +292,7 @@ type StepRow = {
   failures: number;
   retries: number;
   run_failures: number;
+  durations: unknown;
   last_run: string | null;
   last_error: string | null;
   last_at: string | null;
@@ -284,9 +319,6 @@ export async function getWorkflowMetrics({
   timeZone: string;
 }): Promise<WorkflowMetrics | undefined> {
   checkTimeZone(timeZone);
-  const workflow = await ownedWorkflow(userId, workflowId);
-  if (!workflow) return undefined;
-  await rollUpPending();
   const { from, to } = windowBounds(window, now);
   const database = await db();
   const inWindow = (table: string) =>
@@ -294,17 +326,22 @@ export async function getWorkflowMetrics({
       and ${sql.raw(table)}.hour >= ${from.toISOString()}::timestamptz
       and ${sql.raw(table)}.hour < ${to.toISOString()}::timestamptz`;
 
-  const [titles, days, runBuckets, stepResult, stepBuckets] = await Promise.all([
-    stepTitles(workflow),
+  // One round: the owner check and the backfill check go with the reads (nothing is
+  // returned to a non-owner); per step, its hours' histograms come as one JSON array text
+  // (string_agg of the jsonb texts: jsonb_agg costs far more for the same array).
+  const [workflow, pending, titles, days, runRows, stepResult] = await Promise.all([
+    ownedWorkflow(userId, workflowId),
+    hasPendingRollups(),
+    stepTitles(workflowId),
     dayCounts([workflowId], from, to, timeZone),
     database.execute(sql`
-      select e.key as b, sum(e.value::bigint)::int as n
-      from run_rollups r cross join lateral jsonb_each_text(r.durations) e
-      where ${inWindow("r")}
-      group by 1`),
+      select '[' || coalesce(string_agg(r.durations::text, ','), '') || ']' as durations
+      from run_rollups r where ${inWindow("r")} and r.durations <> '{}'::jsonb`),
     database.execute(sql`
       select s.step_id, sum(s.attempts)::int as attempts, sum(s.failures)::int as failures,
         sum(s.retries)::int as retries, sum(s.run_failures)::int as run_failures,
+        '[' || coalesce(string_agg(s.durations::text, ',')
+          filter (where s.durations <> '{}'::jsonb), '') || ']' as durations,
         (array_agg(s.last_failed_run_id order by s.last_failed_at desc nulls last,
           s.last_failed_run_id desc))[1] as last_run,
         (array_agg(s.last_error order by s.last_failed_at desc nulls last,
@@ -313,52 +350,60 @@ export async function getWorkflowMetrics({
       from step_rollups s
       where ${inWindow("s")}
       group by 1`),
-    database.execute(sql`
-      select s.step_id, e.key as b, sum(e.value::bigint)::int as n
-      from step_rollups s cross join lateral jsonb_each_text(s.durations) e
-      where ${inWindow("s")}
-      group by 1, 2`),
   ]);
+  if (!workflow) return undefined;
+  if (pending) {
+    await rollUpAllPendingRuns();
+    return getWorkflowMetrics({ userId, workflowId, window, now, timeZone });
+  }
 
   const perDay = emptyDays(from, to, timeZone);
   fillDays(perDay, days);
-  const count = (status: string) =>
-    days.filter((row) => row.status === status).reduce((sum, row) => sum + Number(row.n), 0);
-  const succeeded = count("succeeded");
-  const failed = count("failed");
-  const runHistogram = histogramOfRows(rowsOf(runBuckets));
+  const counted = totals(days);
+  const [runHistograms] = rowsOf<{ durations: unknown }>(runRows);
+  const runHistogram = mergeHistograms(...histogramsOf(runHistograms?.durations));
 
-  const histograms = new Map<string, Histogram>();
-  for (const row of rowsOf<{ step_id: string; b: string; n: number }>(stepBuckets)) {
-    const histogram = histograms.get(row.step_id) ?? {};
-    histogram[row.b] = (histogram[row.b] ?? 0) + Number(row.n);
-    histograms.set(row.step_id, histogram);
+  const bySteps = new Map<string, StepSum>();
+  for (const row of rowsOf<StepRow>(stepResult)) {
+    bySteps.set(row.step_id, {
+      attempts: Number(row.attempts),
+      failures: Number(row.failures),
+      retries: Number(row.retries),
+      runFailures: Number(row.run_failures),
+      histogram: mergeHistograms(...histogramsOf(row.durations)),
+      last:
+        row.last_run && row.last_at
+          ? { runId: row.last_run, at: row.last_at, error: row.last_error }
+          : null,
+    });
   }
-  const stepRows = rowsOf<StepRow>(stepResult);
-  const steps: StepMetrics[] = stepRows
-    .filter((row) => Number(row.attempts) > 0)
-    .map((row) => {
-      const histogram = histograms.get(row.step_id) ?? {};
-      return {
-        stepId: row.step_id,
-        title: titles.get(row.step_id) ?? null,
-        attempts: Number(row.attempts),
-        p50Ms: percentile(histogram, 0.5),
-        p95Ms: percentile(histogram, 0.95),
-        failures: Number(row.failures),
-      };
-    })
-    .sort(byPlanOrder(titles));
-  const failurePoints: FailurePoint[] = stepRows
-    .filter((row) => Number(row.run_failures) > 0 && row.last_run && row.last_at)
-    .map((row) => ({
-      stepId: row.step_id,
-      title: titles.get(row.step_id) ?? null,
-      failures: Number(row.run_failures),
-      lastError: row.last_error,
-      lastRunId: row.last_run as string,
-      lastFailedAt: row.last_at as string,
+  const stepSums = [...bySteps.entries()];
+  const steps: StepMetrics[] = stepSums
+    .filter(([, sum]) => sum.attempts > 0)
+    .map(([stepId, sum]) => ({
+      stepId,
+      title: titles.get(stepId) ?? null,
+      attempts: sum.attempts,
+      p50Ms: percentile(sum.histogram, 0.5),
+      p95Ms: percentile(sum.histogram, 0.95),
+      failures: sum.failures,
     }))
+    .sort(byPlanOrder(titles));
+  const failurePoints: FailurePoint[] = stepSums
+    .flatMap(([stepId, sum]) =>
+      sum.runFailures > 0 && sum.last
+        ? [
+            {
+              stepId,
+              title: titles.get(stepId) ?? null,
+              failures: sum.runFailures,
+              lastError: sum.last.error,
+              lastRunId: sum.last.runId,
+              lastFailedAt: sum.last.at,
+            },
+          ]
+        : [],
+    )
     .sort(
       (a, b) =>
         b.failures - a.failures ||
@@ -370,24 +415,33 @@ export async function getWorkflowMetrics({
     window,
     from: from.toISOString(),
     to: to.toISOString(),
-    runs: days.reduce((sum, row) => sum + Number(row.n), 0),
-    succeeded,
-    failed,
-    cancelled: count("cancelled"),
-    successRate: successRate(succeeded, failed),
+    runs: counted.runs,
+    succeeded: counted.succeeded,
+    failed: counted.failed,
+    cancelled: counted.cancelled,
+    successRate: successRate(counted.succeeded, counted.failed),
     p50Ms: percentile(runHistogram, 0.5),
     p95Ms: percentile(runHistogram, 0.95),
-    retries: stepRows.reduce((sum, row) => sum + Number(row.retries), 0),
+    retries: stepSums.reduce((n, [, sum]) => n + sum.retries, 0),
     perDay,
     steps,
     failurePoints,
   };
 }
 
-function histogramOfRows(rows: { b: string; n: number }[]): Histogram {
-  const histogram: Histogram = {};
-  for (const row of rows) histogram[row.b] = (histogram[row.b] ?? 0) + Number(row.n);
-  return histogram;
+type StepSum = {
+  attempts: number;
+  failures: number;
+  retries: number;
+  runFailures: number;
+  histogram: Histogram;
+  last: { runId: string; at: string; error: string | null } | null;
+};
+
+/** A JSON array of histograms (text, or parsed by a driver). */
+function histogramsOf(value: unknown): Histogram[] {
+  const parsed = typeof value === "string" ? JSON.parse(value) : value;
+  return Array.isArray(parsed) ? (parsed as Histogram[]) : [];
 }
 
 /** Steps in the plan's order, then steps no longer in the plan by id. */
@@ -427,14 +481,12 @@ export async function getDashboard({
     dayCounts(ids, from, to, timeZone),
   ]);
   const lastBy = new Map(lastRuns.map((run) => [run.workflowId, run]));
+  const empty = emptyDays(from, to, timeZone);
   return own.map((workflow) => {
     const mine = days.filter((row) => row.workflow_id === workflow.id);
-    const perDay = emptyDays(from, to, timeZone);
+    const perDay = empty.map((day) => ({ ...day }));
     fillDays(perDay, mine);
-    const total = (status?: string) =>
-      mine
-        .filter((row) => !status || row.status === status)
-        .reduce((sum, row) => sum + Number(row.n), 0);
+    const counted = totals(mine);
     const last = lastBy.get(workflow.id);
     return {
       workflowId: workflow.id,
@@ -443,8 +495,8 @@ export async function getDashboard({
       lastRun: last
         ? { id: last.id, status: last.status, createdAt: new Date(last.createdAt).toISOString() }
         : null,
-      runs: total(),
-      successRate: successRate(total("succeeded"), total("failed")),
+      runs: counted.runs,
+      successRate: successRate(counted.succeeded, counted.failed),
       perDay,
     };
   });

@@ -139,8 +139,9 @@ export async function addRunsToRollups(tx: Executor, runIds: string[]): Promise<
 }
 
 /**
- * Counts up to `batch` ended runs the rollups do not count yet (oldest ids first); returns how
- * many. Concurrent callers take different runs (skip locked).
+ * Counts up to `batch` ended runs the rollups do not count yet, in (workflow, creation) order
+ * so a batch touches few rollup rows; returns how many. Concurrent callers take different runs
+ * (skip locked).
  */
 export async function rollUpPendingRuns({
   batch = 1000,
@@ -154,7 +155,7 @@ export async function rollUpPendingRuns({
         where id in (
           select id from runs
           where not rolled_up and status in (${TERMINAL})
-          order by id limit ${batch}
+          order by workflow_id, created_at limit ${batch}
           for update skip locked
         )
         returning id`),

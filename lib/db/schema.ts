@@ -207,7 +207,7 @@ export const runs = pgTable(
       .where(sql`${t.status} in ('queued', 'running', 'waiting')`),
     // Ended runs the rollups do not count yet (the backfill's queue; empty in steady state).
     index("runs_unrolled_idx")
-      .on(t.id)
+      .on(t.workflowId, t.createdAt)
       .where(sql`not ${t.rolledUp} and ${t.status} in ('succeeded', 'failed', 'cancelled')`),
   ],
 );
