@@ -37,6 +37,6 @@ CREATE INDEX "run_rollups_user_idx" ON "run_rollups" USING btree ("user_id","hou
 CREATE INDEX "messages_thread_live_idx" ON "messages" USING btree ("thread_id","live_seq");--> statement-breakpoint
 CREATE INDEX "runs_thread_idx" ON "runs" USING btree ("thread_id","created_at");--> statement-breakpoint
 CREATE INDEX "runs_active_idx" ON "runs" USING btree ("workflow_id","created_at") WHERE "runs"."status" in ('queued', 'running', 'waiting');--> statement-breakpoint
-CREATE INDEX "runs_unrolled_idx" ON "runs" USING btree ("id") WHERE not "runs"."rolled_up" and "runs"."status" in ('succeeded', 'failed', 'cancelled');--> statement-breakpoint
+CREATE INDEX "runs_unrolled_idx" ON "runs" USING btree ("workflow_id","created_at") WHERE not "runs"."rolled_up" and "runs"."status" in ('succeeded', 'failed', 'cancelled');--> statement-breakpoint
 CREATE INDEX "messages_thread_idx" ON "messages" USING btree ("thread_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "runs_workflow_idx" ON "runs" USING btree ("workflow_id","created_at","id");

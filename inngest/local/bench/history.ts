@@ -7,8 +7,7 @@
 //   history_deep_page_ms  the same, 50 runs after a cursor 20,000 runs deep, failed only
 //   metrics_30d_ms        getWorkflowMetrics, 30 days, with failure points
 //   dashboard_30d_ms      getDashboard over the 10 workflows, 30 days
-//   thread_page_ms        a thread holding 10,000 runs (the thread helper's measureThreadPage,
-//                         when inngest/local/bench/thread-page.ts exists)
+//   thread_page_ms        a thread holding 10,000 runs (thread-page.ts, measureThreadPage)
 // PGlite runs the suite only with BENCH_HISTORY_PGLITE=1 (in memory: ~4 min to seed 5 M steps
 // and ~2 min of backfill on a busy 2-core machine).
 // BENCH_KEEP=1 keeps the seeded PostgreSQL database; BENCH_HISTORY_URL=<its URL> measures it

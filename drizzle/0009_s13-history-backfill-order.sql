@@ -1,2 +1,0 @@
-DROP INDEX "runs_unrolled_idx";--> statement-breakpoint
-CREATE INDEX "runs_unrolled_idx" ON "runs" USING btree ("workflow_id","created_at") WHERE not "runs"."rolled_up" and "runs"."status" in ('succeeded', 'failed', 'cancelled');
