@@ -1,8 +1,9 @@
 "use client";
 
 // A run card in the thread. While its run goes on (or when the person opens it) it is the live
-// card; once the run has ended, older cards render collapsed from the outcome their message
-// stores, so a long thread reads no run until a card is opened.
+// card; older cards of runs that had ended when the page read them render collapsed from the
+// outcome their message stores, so a long thread reads no run until a card is opened.
+import { useState } from "react";
 import type { RunData } from "@/lib/ai/types";
 import { formatDuration } from "@/lib/format/duration";
 import { runCardAnchor, useOpenRuns } from "./open-runs";
@@ -28,7 +29,10 @@ export function StoredRunCard({
 }) {
   const runs = useOpenRuns();
   const { outcome } = data;
-  const collapsed = Boolean(outcome) && collapsible && !runs.isOpen(data.runId);
+  // A card this page showed live stays open when its run ends or newer runs push it back:
+  // what the person is watching never folds away under them.
+  const [shownLive] = useState(() => !(Boolean(outcome) && collapsible));
+  const collapsed = !shownLive && Boolean(outcome) && collapsible && !runs.isOpen(data.runId);
   return (
     <div id={runCardAnchor(data.runId)} tabIndex={-1} className="scroll-mt-4 outline-none">
       {collapsed && outcome ? (
