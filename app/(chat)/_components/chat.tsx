@@ -13,9 +13,9 @@ import type { PlanCardData } from "@/lib/workflows/plan-card-types";
 import { Composer } from "./composer";
 import { MessageView } from "./message-view";
 import { PlanCardsProvider } from "./plan/plan-cards-context";
+import { ThreadLiveProvider } from "./run/live-provider";
 import { OpenRunsProvider } from "./run/open-runs";
 import { PersonZoneProvider } from "./run/run-time";
-import { ThreadSyncProvider } from "./run/thread-sync";
 import { OlderMessages, runCardLayout } from "./thread-paging";
 
 export type ModelStatus =
@@ -199,7 +199,7 @@ export function Chat({
             setMessages((all) => (all.some((m) => m.id === message.id) ? all : [...all, message]))
           }
         >
-          <ThreadSyncProvider threadId={id} liveSeq={liveSeq} busy={busy} setMessages={setMessages}>
+          <ThreadLiveProvider threadId={id} liveSeq={liveSeq} busy={busy} setMessages={setMessages}>
             <div className="flex h-full flex-col">
               <header className="flex h-12 shrink-0 items-center border-b border-zinc-200 px-4 dark:border-zinc-800">
                 <h1 className="truncate text-sm font-medium" data-testid="thread-title">
@@ -323,7 +323,7 @@ export function Chat({
                 busy={busy}
               />
             </div>
-          </ThreadSyncProvider>
+          </ThreadLiveProvider>
         </PlanCardsProvider>
       </OpenRunsProvider>
     </PersonZoneProvider>
