@@ -12,6 +12,7 @@ import {
 } from "@/lib/runs/wire";
 import { appClientPort, harnessFor, plan } from "./harness";
 import { ctx, loadRunRoutes, post } from "./run-routes";
+import { type Frame, readFrames } from "./sse-frames";
 
 const session = { userId: undefined as string | undefined };
 vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId }));
@@ -20,40 +21,6 @@ const port = await appClientPort();
 
 const { runsRoute, runRoute, eventsRoute, waitRoute } = await loadRunRoutes();
 const { runEventStream } = await import("@/lib/runs/live");
-
-type Frame = { id?: number; event: string; data?: unknown };
-
-/** Reads an SSE body into frames as they come; `ended` settles when the server closes it. */
-function readFrames(body: ReadableStream<Uint8Array>) {
-  const frames: Frame[] = [];
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  const ended = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let cut = buffer.indexOf("\n\n");
-      while (cut !== -1) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        cut = buffer.indexOf("\n\n");
-        const frame: Frame = { event: "message" };
-        let data: string | undefined;
-        for (const line of block.split("\n")) {
-          if (line.startsWith("id: ")) frame.id = Number(line.slice(4));
-          else if (line.startsWith("event: ")) frame.event = line.slice(7);
-          else if (line.startsWith("data: ")) data = line.slice(6);
-        }
-        if (data === undefined) continue;
-        frame.data = JSON.parse(data);
-        frames.push(frame);
-      }
-    }
-  })();
-  return { frames, ended };
-}
 
 /** What the card does with a frame. */
 function apply(view: WireRunView, frame: Frame): WireRunView {
@@ -179,7 +146,7 @@ describe("live run stream", () => {
     expect(view.run.startedAt).toEqual(expect.any(String));
 
     // The answer lands while the card is away; it comes back with the last id it saw.
-    const lastId = first.frames.filter((f) => f.id !== undefined).at(-1)?.id as number;
+    const lastId = Number(first.frames.filter((f) => f.id !== undefined).at(-1)?.id);
     expect(lastId).toBe(lastSeq(view));
     const answered = await waitRoute.POST(
       post({ approved: true }),

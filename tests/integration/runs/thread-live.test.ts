@@ -14,6 +14,7 @@ import {
 import { drivers } from "@/tests/helpers/database";
 import { appClientPort, harnessFor, plan } from "./harness";
 import { ctx, loadRunRoutes, post } from "./run-routes";
+import { type Frame, readFrames } from "./sse-frames";
 
 const session = { userId: undefined as string | undefined };
 vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId }));
@@ -30,45 +31,6 @@ const { startScheduledRun } = await import("@/lib/runs/schedules");
 const { runCardMessageId, runSummaryMessageId } = await import("@/lib/runs/thread-messages");
 const { sharedReadCount } = await import("@/lib/runs/live-bus");
 const { parseThreadCursor } = await import("@/lib/runs/thread-wire");
-
-type Frame = { id?: string; event: string; data?: unknown };
-
-/** Reads an SSE body into frames as they come; `ended` settles when it closes. */
-function readFrames(body: ReadableStream<Uint8Array>) {
-  const frames: Frame[] = [];
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  const ended = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let cut = buffer.indexOf("\n\n");
-      while (cut !== -1) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        cut = buffer.indexOf("\n\n");
-        const frame: Frame = { event: "message" };
-        let data: string | undefined;
-        for (const line of block.split("\n")) {
-          if (line.startsWith("id: ")) frame.id = line.slice(4);
-          else if (line.startsWith("event: ")) frame.event = line.slice(7);
-          else if (line.startsWith("data: ")) data = line.slice(6);
-        }
-        if (data === undefined) continue;
-        frame.data = JSON.parse(data);
-        frames.push(frame);
-      }
-    }
-  })();
-  /** Leaves as a browser does: Next cancels the response body. */
-  const leave = async () => {
-    await reader.cancel().catch(() => {});
-    await ended;
-  };
-  return { frames, ended, leave };
-}
 
 type Message = { id: string; parts: unknown; metadata?: unknown };
 type MessageFrame = { seq: number; message: Message };
