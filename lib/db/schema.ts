@@ -1,6 +1,7 @@
 // The app's tables (DESIGN.md §4). Every row that belongs to a person carries its owner.
 import { type InferSelectModel, sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigserial,
   boolean,
   index,
@@ -138,6 +139,13 @@ export const workflows = pgTable(
     notify: text({ enum: ["always", "failures"] })
       .notNull()
       .default("failures"),
+    /**
+     * When the person last resumed it after a pause (status `paused`): schedules never start
+     * what fired before this (no back-fill unless the person asks for it).
+     */
+    resumedAt: timestamp("resumed_at", { withTimezone: true }),
+    /** When it was paused (null while it is not). */
+    pausedAt: timestamp("paused_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -195,12 +203,28 @@ export const runs = pgTable(
     createdAt: createdAt(),
     /** Counted in run_rollups/step_rollups (set when the run ends, or by the backfill). */
     rolledUp: boolean("rolled_up").notNull().default(false),
+    /** The run this one re-runs ("re-run of …"); its re-runs are the rows pointing here. */
+    rerunOfId: uuid("rerun_of_id").references((): AnyPgColumn => runs.id, { onDelete: "set null" }),
+    /**
+     * How it re-runs its source (lib/runs/rerun.ts): `{ from, version, reused: unit ids whose
+     * recorded outputs are reused, inputsEdited }`; null for a run that is not a re-run.
+     */
+    rerun: jsonb(),
+    /** The bulk action that started it (a bulk re-run), if any. */
+    bulkActionId: uuid("bulk_action_id").references((): AnyPgColumn => bulkActions.id, {
+      onDelete: "set null",
+    }),
   },
   (t) => [
     // The history's keyset order (created_at, id) and "last run" per workflow.
     index("runs_workflow_idx").on(t.workflowId, t.createdAt, t.id),
     index("runs_user_idx").on(t.userId, t.createdAt),
     index("runs_thread_idx").on(t.threadId, t.createdAt),
+    index("runs_rerun_of_idx").on(t.rerunOfId).where(sql`${t.rerunOfId} is not null`),
+    // A bulk re-run starts each source run's re-run once, whatever retries its batches take.
+    uniqueIndex("runs_bulk_source_idx")
+      .on(t.bulkActionId, t.rerunOfId)
+      .where(sql`${t.bulkActionId} is not null`),
     // Runs still going (the metrics count them live; rollups hold only ended runs).
     index("runs_active_idx")
       .on(t.workflowId, t.createdAt)
@@ -223,13 +247,17 @@ export const runSteps = pgTable(
     stepId: text("step_id").notNull(),
     iteration: integer().notNull().default(-1),
     attempt: integer().notNull().default(0),
-    status: text({ enum: ["running", "succeeded", "failed", "skipped", "waiting"] }).notNull(),
+    status: text({
+      enum: ["running", "succeeded", "failed", "skipped", "waiting", "cancelled"],
+    }).notNull(),
     input: jsonb(),
     output: jsonb(),
     error: jsonb(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     durationMs: integer("duration_ms"),
+    /** A re-run's reused step: the run whose recorded output it took (nothing was executed). */
+    reusedFrom: uuid("reused_from"),
   },
   (t) => [uniqueIndex("run_steps_attempt_idx").on(t.runId, t.stepId, t.iteration, t.attempt)],
 );
@@ -444,3 +472,37 @@ export const schedulerState = pgTable("scheduler_state", {
   tickedThrough: timestamp("ticked_through", { withTimezone: true }).notNull(),
   updatedAt: updatedAt(),
 });
+
+/**
+ * A bulk action on runs (cancel or re-run every run matching a filter), run as a durable job
+ * (inngest/functions/bulk-runs.ts) in batches, with its progress here.
+ */
+export const bulkActions = pgTable(
+  "bulk_actions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text({ enum: ["cancel", "rerun"] }).notNull(),
+    /** Which runs: `{ workflowId?, status?, from?, to?, failedStep? }` (lib/runs/bulk.ts). */
+    filter: jsonb().notNull(),
+    /** A re-run's `{ from, version }`. */
+    options: jsonb().notNull().default({}),
+    status: text({ enum: ["queued", "running", "succeeded", "failed", "cancelled"] })
+      .notNull()
+      .default("queued"),
+    /** Runs the filter matched when the action was created (the dry-run count). */
+    total: integer().notNull().default(0),
+    done: integer().notNull().default(0),
+    failed: integer().notNull().default(0),
+    /** The newest source run handled, (created_at, id) keyset: where the next batch starts. */
+    cursor: jsonb(),
+    error: jsonb(),
+    createdAt: createdAt(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [index("bulk_actions_user_idx").on(t.userId, t.createdAt)],
+);
+
+export type BulkAction = InferSelectModel<typeof bulkActions>;

@@ -32,6 +32,9 @@ const runRow = (over: Partial<Run> = {}): Run => ({
   finishedAt: null,
   createdAt: at(0),
   rolledUp: false,
+  rerunOfId: null,
+  rerun: null,
+  bulkActionId: null,
   ...over,
 });
 
@@ -48,6 +51,7 @@ const stepRow = (over: Partial<RunStep> = {}): RunStep => ({
   startedAt: at(2),
   finishedAt: null,
   durationMs: null,
+  reusedFrom: null,
   ...over,
 });
 

@@ -22,6 +22,8 @@ function rows(plan: Plan, number = 1, extra: Partial<WorkflowVersion> = {}) {
     status: "draft",
     activeVersionId: null,
     notify: "failures",
+    resumedAt: null,
+    pausedAt: null,
     createdAt: at,
     updatedAt: at,
   };
