@@ -25,4 +25,5 @@ CREATE INDEX "bulk_actions_user_idx" ON "bulk_actions" USING btree ("user_id","c
 ALTER TABLE "runs" ADD CONSTRAINT "runs_rerun_of_id_runs_id_fk" FOREIGN KEY ("rerun_of_id") REFERENCES "public"."runs"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "runs" ADD CONSTRAINT "runs_bulk_action_id_bulk_actions_id_fk" FOREIGN KEY ("bulk_action_id") REFERENCES "public"."bulk_actions"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "runs_rerun_of_idx" ON "runs" USING btree ("rerun_of_id") WHERE "runs"."rerun_of_id" is not null;--> statement-breakpoint
-CREATE UNIQUE INDEX "runs_bulk_source_idx" ON "runs" USING btree ("bulk_action_id","rerun_of_id") WHERE "runs"."bulk_action_id" is not null;
+CREATE UNIQUE INDEX "runs_bulk_source_idx" ON "runs" USING btree ("bulk_action_id","rerun_of_id") WHERE "runs"."bulk_action_id" is not null;--> statement-breakpoint
+CREATE INDEX "runs_ended_idx" ON "engine"."runs" USING btree ("ended_at") WHERE ended_at is not null;

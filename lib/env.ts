@@ -96,6 +96,13 @@ export const envSchema = z.object({
     z.coerce.number().int().min(1).max(65535).default(8288),
   ),
 
+  // Days an ended run keeps the embedded executor's own memo of its steps, and its events
+  // (the app's run history is RUN_RETENTION_DAYS, below).
+  INNGEST_EMBEDDED_RETENTION_DAYS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(36500).default(7),
+  ),
+
   // Largest request body of webhooks and JSON routes, and of the engine's calls to
   // /api/inngest (which carry a run's memoized step results).
   MAX_REQUEST_BYTES: z.preprocess(

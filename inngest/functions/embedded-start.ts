@@ -19,6 +19,7 @@ export function startEmbedded(): void {
       handle: getDbHandle,
       appUrl: `http://127.0.0.1:${config.PORT}/api/inngest`,
       port: config.INNGEST_EMBEDDED_PORT,
+      retention: { keepMs: config.INNGEST_EMBEDDED_RETENTION_DAYS * 86_400_000 },
       ...embeddedEngineKeys(config),
     });
     stopEngine = () => embedded.stop();

@@ -39,7 +39,7 @@ export type EmbeddedEngineOptions = {
   leaderRetryMs?: number;
   /** Delay after the nth failed attempt: doubling from 0.5 s, at most 10 s. */
   retryDelay?: (failures: number) => number;
-} & Pick<EngineOptions, "backoff" | "concurrency" | "pollIntervalMs">;
+} & Pick<EngineOptions, "backoff" | "concurrency" | "pollIntervalMs" | "retention">;
 
 export type EmbeddedEngine = {
   /** The engine once this process leads; undefined while standing by. */
@@ -110,6 +110,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEn
         backoff: options.backoff,
         concurrency: options.concurrency,
         pollIntervalMs: options.pollIntervalMs,
+        retention: options.retention,
         logger,
       });
       await engine.start();

@@ -22,12 +22,19 @@ import { insertEvents } from "./sql/insert-events";
 import { type ListRunsFilter, listRuns } from "./sql/list-runs";
 import { loadFunctions } from "./sql/load-functions";
 import { JOBS_CHANNEL, notifyJobs } from "./sql/notify-jobs";
+import { pruneEndedRuns } from "./sql/prune-ended-runs";
+import { pruneOldEvents } from "./sql/prune-old-events";
 import { resetLockedJobs } from "./sql/reset-locked-jobs";
 import { saveApp } from "./sql/save-app";
 import { syncCronJobs } from "./sql/sync-cron-jobs";
 import { createSqlClient, type SqlClient } from "./sql-client";
 import { type AppConfig, fetchAppConfig, parseRegisterBody } from "./sync";
 import { Worker } from "./worker";
+
+const HOUR_MS = 3_600_000;
+const PRUNE_BATCH = 500;
+/** Ended runs keep their memo for 7 days by default (INNGEST_EMBEDDED_RETENTION_DAYS). */
+const DEFAULT_RETENTION: { keepMs: number; everyMs?: number } = { keepMs: 7 * 24 * HOUR_MS };
 
 export type EngineOptions = {
   db: DbHandle;
@@ -64,6 +71,11 @@ export type EngineOptions = {
   asyncCommit?: boolean;
   /** Wraps the SQL client (the benchmark counts queries and their time with it). */
   instrumentSql?: (sql: SqlClient) => SqlClient;
+  /**
+   * How long ended runs keep their memo, attempts and events (the app keeps its own run
+   * history); pruned at start and then every `everyMs` (default hourly). `false`: never.
+   */
+  retention?: { keepMs: number; everyMs?: number } | false;
 };
 
 export type Engine = {
@@ -77,6 +89,11 @@ export type Engine = {
   send(events: EventInput | EventInput[]): Promise<string[]>;
   listRuns(filter?: ListRunsFilter): Promise<RunSummary[]>;
   getRun(id: string): Promise<RunDetail | undefined>;
+  /**
+   * Deletes ended runs (memo, attempts) and events older than the retention, in batches;
+   * answers how many of each went. The engine calls it on its own while started.
+   */
+  prune(now?: Date): Promise<{ runs: number; events: number }>;
   /** Resolves once the run has ended (completed, failed or cancelled). */
   waitForRun(id: string, options?: { timeoutMs?: number }): Promise<RunDetail>;
   /** Base URL of the HTTP API once started (what the app's client uses as baseUrl). */
@@ -99,6 +116,41 @@ export function createEngine(options: EngineOptions): Engine {
   const wake = () => dispatcher?.wake();
   let stopped = true;
   const retryTimers = new Set<NodeJS.Timeout>();
+  const retention = options.retention === undefined ? DEFAULT_RETENTION : options.retention;
+  let pruneTimer: NodeJS.Timeout | undefined;
+  let pruning: Promise<unknown> | undefined;
+
+  async function prune(now = new Date()) {
+    const keepMs = retention ? retention.keepMs : DEFAULT_RETENTION.keepMs;
+    const before = new Date(now.getTime() - keepMs);
+    const pruned = { runs: 0, events: 0 };
+    // Small batches, each its own statement: the queue keeps moving between them.
+    for (;;) {
+      const n = await pruneEndedRuns(sql, { before, limit: PRUNE_BATCH });
+      pruned.runs += n;
+      if (n < PRUNE_BATCH) break;
+    }
+    for (;;) {
+      const n = await pruneOldEvents(sql, { before, limit: PRUNE_BATCH });
+      pruned.events += n;
+      if (n < PRUNE_BATCH) break;
+    }
+    if (pruned.runs > 0 || pruned.events > 0) {
+      logger.info(`pruned ${pruned.runs} ended runs and ${pruned.events} events`, {
+        before: before.toISOString(),
+      });
+    }
+    return pruned;
+  }
+
+  function prunePeriodically() {
+    if (stopped || pruning) return;
+    pruning = prune()
+      .catch((error) => logger.warn("pruning ended runs failed", { error: String(error) }))
+      .finally(() => {
+        pruning = undefined;
+      });
+  }
 
   async function syncUntilDone(target: AppTarget, delayMs = 250): Promise<void> {
     if (stopped) return;
@@ -216,6 +268,11 @@ export function createEngine(options: EngineOptions): Engine {
       unlisten = await options.db.listen(JOBS_CHANNEL, () => wake());
       dispatcher.start();
       stopped = false;
+      if (retention) {
+        prunePeriodically();
+        pruneTimer = setInterval(prunePeriodically, retention.everyMs ?? HOUR_MS);
+        pruneTimer.unref();
+      }
       // The app may not be listening yet (it often starts alongside us): keep trying in the
       // background rather than failing the start.
       for (const target of options.apps ?? []) void syncUntilDone(target);
@@ -223,6 +280,8 @@ export function createEngine(options: EngineOptions): Engine {
     async stop() {
       stopped = true;
       for (const t of retryTimers) clearTimeout(t);
+      clearInterval(pruneTimer);
+      await pruning;
       await unlisten?.().catch(() => {});
       unlisten = undefined;
       await dispatcher?.stop();
@@ -240,6 +299,7 @@ export function createEngine(options: EngineOptions): Engine {
     send,
     listRuns: (filter) => listRuns(sql, filter),
     getRun: (id) => getRun(sql, id),
+    prune,
     async waitForRun(id, { timeoutMs = 30_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -81,6 +81,8 @@ export const engineRuns = engine.table(
     index("runs_function_idx").on(t.functionId, t.createdAt),
     index("runs_status_idx").on(t.status),
     index("runs_event_idx").on(t.eventId),
+    // Ended runs by age: what the retention prunes (sql/prune-ended-runs.ts).
+    index("runs_ended_idx").on(t.endedAt).where(sql`ended_at is not null`),
   ],
 );
 
