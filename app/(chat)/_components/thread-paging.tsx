@@ -3,6 +3,13 @@
 // A long thread in the browser: it opens with its newest page, and older pages come in as the
 // person scrolls up (GET /api/threads/:id/messages?before=). Run cards past the newest few
 // render collapsed from their stored outcome, and posts of one run share one header.
+//
+// Windowing, by design (not a JS virtual list): the page holds only what the person scrolled
+// to (the newest page, plus 50 older per scroll), and every message but the newest few is
+// `content-visibility: auto` (chat.tsx), so the browser skips layout and paint of all that is
+// out of view. A virtual list (absolute positions, measured heights) was rejected: chat rows
+// change height as run cards stream, popovers and focus must stay in the DOM, find-in-page and
+// screen readers must see the loaded messages, and scroll anchoring on prepend comes for free.
 import { type RefObject, useEffect, useRef, useState } from "react";
 import { isWorkflowPost } from "@/lib/ai/model-history";
 import type { ChatMessage } from "@/lib/ai/types";
