@@ -101,6 +101,102 @@ export type RerunPlanInput = {
   catalog?: ActionCatalog;
 };
 
+/**
+ * The preview `GET /api/runs/:id/rerun` answers with (and `POST` returns beside the new run):
+ * the plan decision plus which versions, how they differ, and the trigger payload.
+ */
+export type RerunPreview = RerunPlanPreview & {
+  /** The run to re-run. */
+  runId: string;
+  version: RerunVersion;
+  /** Version numbers of the source run's pinned plan and of the plan the re-run runs. */
+  versions: { pinned: number; target: number };
+  /** On `latest` when the two differ: "+ step …", "~ step …" lines (renderPlanDiff). */
+  diff: string[] | null;
+  trigger: {
+    type: "manual" | "schedule" | "webhook" | "event";
+    /** What editing replaces: manual inputs, a webhook's body, an event's data; none for a schedule. */
+    editable: "inputs" | "body" | "data" | null;
+    /** The payload the re-run starts with (edited, or the original's). */
+    payload: unknown;
+    inputsEdited: boolean;
+  };
+};
+
+/** One attempt of a unit, as far as outcomes need it (a run_steps row or a WireStep). */
+export type RecordedAttempt = {
+  stepId: string;
+  iteration: number;
+  attempt: number;
+  status: string;
+  output: unknown;
+};
+
+const isTruncatedOutput = (value: unknown) =>
+  typeof value === "object" &&
+  value !== null &&
+  (value as { $truncated?: unknown }).$truncated === true;
+
+/**
+ * How each step of the source run ended, from its attempt rows, its loops' end entries and the
+ * units whose full output is stored (run_outputs). A loop counts as succeeded only when its end
+ * says so and every item succeeded.
+ */
+export function outcomesFromRecords(args: {
+  plan: Plan;
+  attempts: readonly RecordedAttempt[];
+  loopEnds: readonly { stepId: string; status: string; items: number }[];
+  storedOutputs: readonly string[];
+}): Record<string, SourceStepOutcome> {
+  const stored = new Set(args.storedOutputs);
+  const latest = new Map<string, RecordedAttempt>();
+  for (const row of args.attempts) {
+    const key = row.iteration < 0 ? row.stepId : `${row.stepId}#${row.iteration}`;
+    const seen = latest.get(key);
+    if (!seen || row.attempt >= seen.attempt) latest.set(key, row);
+  }
+  const kept = (unit: string) => {
+    const row = latest.get(unit);
+    return !!row && (!isTruncatedOutput(row.output) || stored.has(unit));
+  };
+  const asStatus = (status: string | undefined): SourceStepOutcome["status"] => {
+    if (status === "succeeded" || status === "failed" || status === "skipped") return status;
+    if (status === "running" || status === "waiting" || status === "cancelled") return "cancelled";
+    return "not-run";
+  };
+  const out: Record<string, SourceStepOutcome> = {};
+  for (const step of [...args.plan.steps, ...(args.plan.onFailure ?? [])]) {
+    const own = latest.get(step.id);
+    if (step.forEach === undefined || own) {
+      out[step.id] = {
+        status: asStatus(own?.status),
+        units: own?.status === "succeeded" ? [step.id] : [],
+        outputKept: own?.status === "succeeded" && kept(step.id),
+      };
+      continue;
+    }
+    const end = args.loopEnds.find((entry) => entry.stepId === step.id);
+    const units = Array.from({ length: end?.items ?? 0 }, (_, i) => `${step.id}#${i}`);
+    const allSucceeded = units.every((unit) => latest.get(unit)?.status === "succeeded");
+    const status =
+      end?.status === "succeeded"
+        ? allSucceeded
+          ? "succeeded"
+          : "failed"
+        : end?.status === "failed"
+          ? "failed"
+          : [...latest.keys()].some((key) => key.startsWith(`${step.id}#`))
+            ? "cancelled"
+            : "not-run";
+    out[step.id] = {
+      status,
+      units: status === "succeeded" ? units : [],
+      outputKept: status === "succeeded" && units.every(kept),
+    };
+  }
+  return out;
+}
+
 export class RerunPlanError extends Error {
   constructor(
     readonly code: "unknown_step" | "nothing_failed",

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { actionRegistry } from "@/lib/actions/registry";
 import type { Plan, PlanStep } from "@/lib/plan/schema";
 import {
+  outcomesFromRecords,
   planRerun,
   RerunPlanError,
   type RerunPlanInput,
@@ -292,5 +293,69 @@ describe("re-run planning", () => {
     expect(sideEffectOf({ id: "t", action: "transform" })).toBeNull();
     expect(sideEffectOf({ id: "s", action: "store.set" })?.says).toBe("writes to the store again");
     expect(sideEffectOf({ id: "w", action: "workflow.run" })?.kind).toBe("workflow");
+  });
+});
+
+describe("a source run's outcomes", () => {
+  const row = (stepId: string, status: string, over: Record<string, unknown> = {}) => ({
+    stepId,
+    iteration: -1,
+    attempt: 1,
+    status,
+    output: { ok: true },
+    ...over,
+  });
+  const loopPlan = plan([
+    { id: "a", action: "transform", input: { value: [1, 2] } },
+    { id: "each", action: "transform", after: ["a"], forEach: "steps.a.output", maxItems: 5 },
+    { id: "empty", action: "transform", after: ["a"], forEach: "[]", maxItems: 5 },
+    { id: "big", action: "transform", after: ["a"] },
+    { id: "lost", action: "transform", after: ["a"] },
+    { id: "never", action: "transform", after: ["lost"] },
+  ]);
+  const truncated = { $truncated: true, bytes: 9000, preview: "…" };
+
+  it("takes each unit's latest attempt, checks loops item by item and whether outputs were kept", () => {
+    const outcomes = outcomesFromRecords({
+      plan: loopPlan,
+      attempts: [
+        row("a", "failed", { output: null }),
+        row("a", "succeeded", { attempt: 2 }),
+        row("each", "succeeded", { iteration: 0 }),
+        row("each", "succeeded", { iteration: 1 }),
+        row("big", "succeeded", { output: truncated }),
+        row("lost", "succeeded", { output: truncated }),
+      ],
+      loopEnds: [
+        { stepId: "each", status: "succeeded", items: 2 },
+        { stepId: "empty", status: "succeeded", items: 0 },
+      ],
+      storedOutputs: ["big"],
+    });
+    expect(outcomes).toEqual({
+      a: { status: "succeeded", units: ["a"], outputKept: true },
+      each: { status: "succeeded", units: ["each#0", "each#1"], outputKept: true },
+      empty: { status: "succeeded", units: [], outputKept: true },
+      big: { status: "succeeded", units: ["big"], outputKept: true },
+      lost: { status: "succeeded", units: ["lost"], outputKept: false },
+      never: { status: "not-run", units: [], outputKept: false },
+    });
+  });
+
+  it("counts a loop with a failed item, or cut short, as not succeeded", () => {
+    const outcomes = outcomesFromRecords({
+      plan: loopPlan,
+      attempts: [
+        row("each", "succeeded", { iteration: 0 }),
+        row("each", "failed", { iteration: 1 }),
+        row("empty", "running", { iteration: 0 }),
+        row("lost", "waiting"),
+      ],
+      loopEnds: [{ stepId: "each", status: "succeeded", items: 2 }],
+      storedOutputs: [],
+    });
+    expect(outcomes.each.status).toBe("failed");
+    expect(outcomes.empty.status).toBe("cancelled");
+    expect(outcomes.lost.status).toBe("cancelled");
   });
 });
