@@ -20,17 +20,17 @@ const saved = {
 };
 const dir = mkdtempSync(path.join(tmpdir(), "plan-rerun-"));
 
-const useEnv = (vars: Record<string, string | undefined>) => {
+const setEnv = (vars: Record<string, string | undefined>) => {
   for (const [name, value] of Object.entries(vars)) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
   resetEnvForTests();
 };
-useEnv({ DATABASE_URL: database.url, HTTP_ALLOWLIST: `127.0.0.1:${target.port}` });
+setEnv({ DATABASE_URL: database.url, HTTP_ALLOWLIST: `127.0.0.1:${target.port}` });
 
 afterAll(async () => {
-  useEnv(saved);
+  setEnv(saved);
   rmSync(dir, { recursive: true, force: true });
   await target.close();
   await database.drop();
@@ -139,13 +139,13 @@ describe("plan run and rerun on PostgreSQL", () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr[0]).toMatch(/does not exist/);
 
-    useEnv({ DATABASE_URL: undefined });
+    setEnv({ DATABASE_URL: undefined });
     try {
       const noDatabase = await plan(["rerun", crypto.randomUUID()]);
       expect(noDatabase.code).toBe(2);
       expect(noDatabase.stderr[0]).toMatch(/^rerun needs DATABASE_URL/);
     } finally {
-      useEnv({ DATABASE_URL: database.url });
+      setEnv({ DATABASE_URL: database.url });
     }
   });
 });
