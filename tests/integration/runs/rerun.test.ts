@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { httpRequest } from "@/lib/actions/http-request";
 import { createRegistry } from "@/lib/actions/registry";
-import { listRunSteps } from "@/lib/db/run-queries";
+import { getRunById, getWaitSignal, listRunSteps } from "@/lib/db/run-queries";
 import type { Run } from "@/lib/db/schema";
 import { resetEnvForTests } from "@/lib/env";
 import { createTestRegistry } from "@/tests/fixtures/runs/test-actions";
@@ -19,6 +19,7 @@ process.env.HTTP_ALLOWLIST = `127.0.0.1:${target.port}`;
 resetEnvForTests();
 
 const { startRerun, previewRerun } = await import("@/lib/runs/rerun");
+const { answerApproval } = await import("@/lib/runs/control");
 const { getRunLinks } = await import("@/lib/runs/view");
 const { startScheduledRun } = await import("@/lib/runs/schedules");
 const { startWebhookRun } = await import("@/lib/runs/webhooks");
@@ -317,6 +318,53 @@ describe.each(drivers)("re-runs on %s", (driver) => {
       expect(copied.text).toHaveLength(bytes);
       expect(copied).toEqual(await loadRunOutput({ runId: source.id, unitId }));
     }
+  });
+
+  it("reuses an answered approval and a child workflow's run without asking or starting again", async () => {
+    const key = `${driver}-waits-${++prefixes}`;
+    const child = await h.workflow(
+      plan([{ id: "count", action: "test.count", input: { key: `${key}:child` } }]),
+    );
+    const workflowId = await h.workflow(
+      plan([
+        { id: "ask", action: "wait.approval", input: { prompt: "go?", timeout: "1h" } },
+        { id: "call", action: "workflow.run", after: ["ask"], input: { workflow: child } },
+        { id: "flaky", action: "test.flaky", after: ["call"], input: { key, failures: 1 } },
+        {
+          id: "use",
+          action: "transform",
+          after: ["flaky"],
+          input: { value: "{{ [steps.ask.output.approved, steps.call.output.status] }}" },
+        },
+      ]),
+    );
+    const started = await h.start(workflowId);
+    await h.waitFor(async () => {
+      const run = await getRunById({ runId: started.id });
+      return run?.status === "waiting" ? run : undefined;
+    }, "the approval to wait");
+    await answerApproval({
+      userId: h.userId,
+      runId: started.id,
+      stepId: "ask",
+      approved: true,
+      client: h.client,
+    });
+    const source = await h.finished(started.id);
+    expect(source.status).toBe("failed");
+    expect(h.effects.counts.get(`${key}:child`)).toBe(1);
+
+    const { run, preview } = await rerun(source);
+    expect(preview.reused).toEqual(["ask", "call"]);
+    expect(run.status).toBe("succeeded");
+    expect(run.output).toEqual([true, "succeeded"]);
+    // Nothing asked again (no wait armed for the new run), no child run started again.
+    expect(await getWaitSignal({ runId: run.id, stepId: "ask" })).toMatchObject({
+      armed: false,
+      signaled: false,
+    });
+    expect(h.effects.counts.get(`${key}:child`)).toBe(1);
+    expect(await reusedFrom(run.id)).toMatchObject({ ask: source.id, call: source.id });
   });
 
   it("refuses a run that has not ended and a step the plan does not have", async () => {
