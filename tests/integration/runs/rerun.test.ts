@@ -96,6 +96,27 @@ describe.each(drivers)("re-runs on %s", (driver) => {
     return { run: await h.finished(run.id), preview, started: run };
   }
 
+  /** Approves a new version of the workflow with step s2 changed. */
+  async function approveChangedS2(
+    workflowId: string,
+    prefix: string,
+    options: Parameters<typeof chainPlan>[1] = {},
+  ) {
+    const { version } = await workflowQueries.addWorkflowVersion({
+      userId: h.userId,
+      workflowId,
+      title: `Chain ${prefix}`,
+      plan: chainPlan(prefix, { ...options, tweak: "s2" }),
+      author: "person",
+    });
+    await workflowQueries.approveWorkflowVersion({
+      userId: h.userId,
+      workflowId,
+      versionId: version.id,
+    });
+    return version;
+  }
+
   /** Each unit's reused_from in a run: the source run id for reused units, null otherwise. */
   async function reusedFrom(runId: string) {
     const rows = await listRunSteps({ runId });
@@ -148,18 +169,7 @@ describe.each(drivers)("re-runs on %s", (driver) => {
 
   it("on the latest version runs a changed step 2 and what follows it again", async () => {
     const { prefix, workflowId, run: source } = await failedRun();
-    const { version } = await workflowQueries.addWorkflowVersion({
-      userId: h.userId,
-      workflowId,
-      title: `Chain ${prefix}`,
-      plan: chainPlan(prefix, { tweak: "s2" }),
-      author: "person",
-    });
-    await workflowQueries.approveWorkflowVersion({
-      userId: h.userId,
-      workflowId,
-      versionId: version.id,
-    });
+    const version = await approveChangedS2(workflowId, prefix);
 
     const pinned = await previewRerun({ userId: h.userId, runId: source.id, version: "pinned" });
     expect(pinned.reused).toEqual(["s1", "s2", "s3"]);
@@ -206,11 +216,16 @@ describe.each(drivers)("re-runs on %s", (driver) => {
     });
   });
 
-  it("re-runs a scheduled run with its fire time, from the failed step", async () => {
+  it("re-runs a scheduled run with its fire time, from the failed step, on pinned and latest", async () => {
     const scheduledAt = "2026-03-02T07:30:00.000Z";
-    const { prefix, run: source } = await failedRun({
-      // 03:00 on 29 February in Berlin: the real tick never starts it during the test.
-      trigger: { type: "schedule", cron: "0 3 29 2 *", timezone: "Europe/Berlin" },
+    // 03:00 on 29 February in Berlin: the real tick never starts it during the test.
+    const trigger = { type: "schedule", cron: "0 3 29 2 *", timezone: "Europe/Berlin" };
+    const {
+      prefix,
+      workflowId,
+      run: source,
+    } = await failedRun({
+      trigger,
       start: async (workflowId) => {
         const workflow = await workflowQueries.getWorkflow({ id: workflowId, userId: h.userId });
         return startScheduledRun(
@@ -233,16 +248,25 @@ describe.each(drivers)("re-runs on %s", (driver) => {
     expect(run.status).toBe("succeeded");
     expect(run.trigger).toEqual({ type: "schedule", scheduledAt });
     expect(hitsOf(prefix)).toEqual({ s1: 1, s2: 1, s3: 1, s4: 2, s5: 1 });
+
+    await approveChangedS2(workflowId, prefix, { trigger });
+    const latest = await rerun(source, { version: "latest" });
+    expect(latest.run.status).toBe("succeeded");
+    expect(latest.run.trigger).toEqual({ type: "schedule", scheduledAt });
+    expect(hitsOf(prefix)).toEqual({ s1: 1, s2: 2, s3: 2, s4: 3, s5: 2 });
   });
 
-  it("re-runs a webhook run with its payload, or with an edited body (steps reading it run again)", async () => {
+  it("re-runs a webhook run with its payload, on pinned and latest, or with an edited body (steps reading it run again)", async () => {
+    const webhook = {
+      trigger: { type: "webhook" },
+      extra: { s3: { order: "{{ trigger.body.order }}" } },
+    };
     const {
       prefix,
       workflowId,
       run: source,
     } = await failedRun({
-      trigger: { type: "webhook" },
-      extra: { s3: { order: "{{ trigger.body.order }}" } },
+      ...webhook,
       start: async (workflowId) => {
         const workflow = await workflowQueries.getWorkflow({ id: workflowId, userId: h.userId });
         const version = await workflowQueries.getLatestVersion({ workflowId, userId: h.userId });
@@ -282,7 +306,12 @@ describe.each(drivers)("re-runs on %s", (driver) => {
       .filter((r) => r.path === `/switch/${prefix}-s3`)
       .map((r) => r.query.order);
     expect(orders).toEqual(["7", "8"]);
-    expect(workflowId).toBeTruthy();
+
+    await approveChangedS2(workflowId, prefix, webhook);
+    const latest = await rerun(source, { version: "latest" });
+    expect(latest.run.status).toBe("succeeded");
+    expect(latest.run.trigger).toMatchObject({ type: "webhook", body: { order: 7 } });
+    expect(hitsOf(prefix)).toEqual({ s1: 1, s2: 2, s3: 3, s4: 4, s5: 3 });
   });
 
   it("reuses outputs too large for a row or for the engine's state, copied into the re-run", async () => {
