@@ -1,7 +1,8 @@
 // The plan interpreter: one Inngest function run per workflow run. It loads the pinned plan
 // version, then loops: capture `now` in a step, ask the run's pure progress (lib/plan) what is
 // ready, run every ready unit in parallel as durable steps with deterministic ids (the unit
-// id: `fetch`, `fetch#3`), record the results, until the run settles.
+// id: `fetch`, `fetch#3`), record the results, until the run settles. A re-run's reused units
+// run as their own step too, which copies the recorded output instead (reused-units.ts).
 //
 // Determinism: everything outside a step is a function of memoized step results (the loaded
 // plan, each pass's `now`, unit outcomes) and of outputs stored once in run_outputs under a
@@ -31,6 +32,7 @@ import { serverContextFactory } from "./action-context";
 import { runChildUnit } from "./child-runs";
 import { newlyExpandedLoops, recordDecidedUnits, summarizeDecided } from "./decided-units";
 import { type LoadedRun, loadRun } from "./load-run";
+import { runReusedUnit } from "./reused-units";
 import {
   type ContextFactory,
   createOutputLoader,
@@ -133,7 +135,12 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
         threadId: loaded.threadId,
       };
       const loadOutput = createOutputLoader(runId);
+      const reused = new Set(loaded.reuse?.units ?? []);
       const runUnit = (unit: ReadyUnit): Promise<UnitResult> => {
+        if (loaded.reuse && reused.has(unit.id)) {
+          const sourceRunId = loaded.reuse.sourceRunId;
+          return runReusedUnit({ step, run, unit, sourceRunId, loadOutput });
+        }
         if (registry.get(unit.step.action)?.kind === "wait") {
           return runWaitUnit({ step, run, unit });
         }

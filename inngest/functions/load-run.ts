@@ -5,6 +5,7 @@ import "server-only";
 import type { ActionRegistry } from "@/lib/actions/registry";
 import { getUserById } from "@/lib/db/queries";
 import { getRunById } from "@/lib/db/run-queries";
+import type { Run } from "@/lib/db/schema";
 import { type Plan, planTimeZone } from "@/lib/plan/schema";
 import { waitStepIds } from "@/lib/plan/waits";
 import { recordRunFinished, recordRunStarted } from "@/lib/runs/records";
@@ -22,6 +23,8 @@ export type LoadedRun =
       timeZone: string;
       waits: Record<string, { url: string }>;
       threadId?: string;
+      /** A re-run: the run it re-runs and the units whose recorded outputs it reuses. */
+      reuse?: { sourceRunId: string; units: string[] };
     }
   | { ok: false; status: string };
 
@@ -67,5 +70,18 @@ export async function loadRun(args: {
     timeZone: planTimeZone(plan, user?.timezone ?? "UTC"),
     waits: waitUrlsFor(runId, waitStepIds(plan, args.registry), args.appUrl, args.resumeSecret),
     threadId: run.threadId ?? undefined,
+    ...reuseOf(run),
+  };
+}
+
+/** What a re-run reuses (`runs.rerun.reused`); nothing for a run that is not a re-run. */
+function reuseOf(run: Run): { reuse?: { sourceRunId: string; units: string[] } } {
+  const reused = (run.rerun as { reused?: unknown } | null)?.reused;
+  if (!run.rerunOfId || !Array.isArray(reused) || reused.length === 0) return {};
+  return {
+    reuse: {
+      sourceRunId: run.rerunOfId,
+      units: reused.filter((unit): unit is string => typeof unit === "string"),
+    },
   };
 }

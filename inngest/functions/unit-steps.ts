@@ -9,7 +9,7 @@ import type { ActionContext, ActionDeclaration } from "@/lib/actions/define-acti
 import type { ActionRegistry } from "@/lib/actions/registry";
 import { ActionError, NonRetriableActionError, toActionError } from "@/lib/actions/runtime/errors";
 import { withoutDatabaseDetails } from "@/lib/db/errors";
-import { loadRunOutput, saveRunOutput } from "@/lib/db/run-queries";
+import { loadRunOutput } from "@/lib/db/run-queries";
 import { parseDuration } from "@/lib/plan/duration";
 import { type ReadyUnit, resolveUnitInput, type UnitResult } from "@/lib/plan/progress";
 import { errorRecord, recordAttemptFinished, recordAttemptStarted } from "@/lib/runs/records";
@@ -67,6 +67,14 @@ export function createOutputLoader(runId: string) {
     if (!stored.has(unitId)) stored.set(unitId, await loadRunOutput({ runId, unitId }));
     return stored.get(unitId);
   };
+}
+
+/** What a step memoizes of an output: itself, or a reference to run_outputs when too large. */
+export function carriedOutput(unitId: string, output: unknown): unknown {
+  const bytes = jsonBytes(output);
+  return bytes > INLINE_OUTPUT_MAX_BYTES
+    ? ({ $outputRef: unitId, bytes } satisfies OutputRef)
+    : output;
 }
 
 /** A task unit as the durable step `<unit>`; its failure (after retries) is the unit's result. */
@@ -186,12 +194,9 @@ export async function executeTaskUnit(args: {
       // The registry's `run` is withRun's: it parses the input against the action's schema
       // and redacts the output and errors, so neither happens again here.
       const output = (await action.run(input, context)) ?? null;
-      const bytes = jsonBytes(output);
-      let carried: unknown = output;
-      if (bytes > INLINE_OUTPUT_MAX_BYTES) {
-        await saveRunOutput({ runId: run.runId, unitId: unit.id, value: output, size: bytes });
-        carried = { $outputRef: unit.id, bytes } satisfies OutputRef;
-      }
+      // recordAttemptFinished stores an output bigger than its summary in run_outputs; one
+      // too large for the engine's step state is carried as a reference to it.
+      const carried = carriedOutput(unit.id, output);
       await recordAttemptFinished({
         runId: run.runId,
         unitId: unit.id,

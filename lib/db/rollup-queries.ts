@@ -79,7 +79,8 @@ export async function addRunsToRollups(tx: Executor, runIds: string[]): Promise<
       select c.workflow_id, c.hour, s.step_id, s.status, s.attempt,
         ${bucketSql(sql.raw("s.duration_ms"))} as bucket,
         s.duration_ms
-      from claimed c join run_steps s on s.run_id = c.id
+      -- A re-run's reused steps ran nothing: they are not attempts.
+      from claimed c join run_steps s on s.run_id = c.id and s.reused_from is null
     ),
     step_counts as (
       select workflow_id, hour, step_id,

@@ -55,6 +55,7 @@ export async function createRun({
   userId,
   threadId,
   trigger,
+  rerunOf,
 }: {
   id?: string;
   workflowId: string;
@@ -62,13 +63,35 @@ export async function createRun({
   userId: string;
   threadId?: string | null;
   trigger: unknown;
+  /** A re-run: the run it re-runs, how (`runs.rerun`), and the bulk action that started it. */
+  rerunOf?: { runId: string; rerun: unknown; bulkActionId?: string | null };
 }): Promise<Run> {
   const [run] = await (await db())
     .insert(runs)
-    .values({ id, workflowId, versionId, userId, threadId: threadId ?? null, trigger })
-    .onConflictDoNothing({ target: runs.id })
+    .values({
+      id,
+      workflowId,
+      versionId,
+      userId,
+      threadId: threadId ?? null,
+      trigger,
+      ...(rerunOf
+        ? {
+            rerunOfId: rerunOf.runId,
+            rerun: rerunOf.rerun,
+            bulkActionId: rerunOf.bulkActionId ?? null,
+          }
+        : {}),
+    })
+    // The id, or for a bulk re-run its (bulk action, source run): either way, one run.
+    .onConflictDoNothing()
     .returning();
-  const row = run ?? (id ? await getRunById({ runId: id }) : undefined);
+  const row =
+    run ??
+    (id ? await getRunById({ runId: id }) : undefined) ??
+    (rerunOf?.bulkActionId
+      ? await getBulkRerun({ bulkActionId: rerunOf.bulkActionId, rerunOfId: rerunOf.runId })
+      : undefined);
   if (!row) throw new AppError("internal:run", "The run could not be created.");
   await appendRunEvent({
     runId: row.id,
@@ -77,6 +100,21 @@ export async function createRun({
     data: { status: "queued" },
   });
   return row;
+}
+
+/** The run a bulk action started to re-run `rerunOfId` (runs_bulk_source_idx: at most one). */
+async function getBulkRerun({
+  bulkActionId,
+  rerunOfId,
+}: {
+  bulkActionId: string;
+  rerunOfId: string;
+}): Promise<Run | undefined> {
+  const [run] = await (await db())
+    .select()
+    .from(runs)
+    .where(and(eq(runs.bulkActionId, bulkActionId), eq(runs.rerunOfId, rerunOfId)));
+  return run;
 }
 
 /** Internal read (the interpreter); never answer a person with it. */
@@ -313,6 +351,8 @@ export async function upsertStepAttempt(row: {
   error?: unknown;
   startedAt?: Date;
   finishedAt?: Date;
+  /** A re-run's reused unit: the run whose recorded output it took. */
+  reusedFrom?: string;
 }): Promise<void> {
   const durationMs =
     row.startedAt && row.finishedAt
@@ -330,6 +370,7 @@ export async function upsertStepAttempt(row: {
     startedAt: row.startedAt ?? null,
     finishedAt: row.finishedAt ?? null,
     durationMs: durationMs ?? null,
+    reusedFrom: row.reusedFrom ?? null,
   };
   const set: Record<string, unknown> = { status: row.status };
   if (row.input !== undefined) set.input = values.input;

@@ -64,6 +64,8 @@ export const limitDefinitions = {
    * page holds one and reconnects after a drop; this stops a loop that reopens them.
    */
   live: { points: 120, duration: MINUTE, per: "user", surface: "run", what: "live connections" },
+  /** Re-runs started per person (POST /api/runs/:id/rerun): each starts a run. */
+  rerun: { points: 30, duration: MINUTE, per: "user", surface: "run", what: "re-runs" },
   /** Calls to one webhook URL. */
   webhook: {
     points: 60,

@@ -1,6 +1,6 @@
 // When a run speaks in its thread. A workflow that runs every 10 minutes must not add 144 cards
 // a day, so the runs nobody started by hand (a schedule, an app event) follow the workflow's
-// `notify` setting; runs a person started (Run now, "run it") always show their card, and
+// `notify` setting; runs a person started (Run now, "run it", a re-run) always show their card, and
 // webhook runs are gathered per minute (thread-batches.ts). Client-safe.
 import type { Run, Workflow } from "@/lib/db/schema";
 
@@ -21,8 +21,16 @@ export function isNotifyPolicy(value: unknown): value is NotifyPolicy {
   return (NOTIFY_POLICIES as readonly unknown[]).includes(value);
 }
 
+type RunOrigin = Pick<Run, "trigger"> & Partial<Pick<Run, "rerunOfId" | "bulkActionId">>;
+
+/** A re-run the person started themselves (not one of a bulk re-run): it speaks like Run now. */
+export function isPersonRerun(run: RunOrigin): boolean {
+  return !!run.rerunOfId && !run.bulkActionId;
+}
+
 /** Runs that started without the person: the ones the setting applies to. */
-export function isUnattendedRun(run: Pick<Run, "trigger">): boolean {
+export function isUnattendedRun(run: RunOrigin): boolean {
+  if (isPersonRerun(run)) return false;
   const type = (run.trigger as { type?: string } | null)?.type;
   return type === "schedule" || type === "event";
 }
@@ -32,7 +40,7 @@ export function isUnattendedRun(run: Pick<Run, "trigger">): boolean {
  * run's final status when known: a failure always shows.
  */
 export function showsRunCard(
-  run: Pick<Run, "trigger">,
+  run: RunOrigin,
   policy: NotifyPolicy,
   status?: Run["status"],
 ): boolean {

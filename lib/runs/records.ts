@@ -9,10 +9,11 @@ import {
   getRunById,
   markRunStarted,
   refreshRunStatus,
+  saveRunOutput,
   upsertStepAttempt,
 } from "@/lib/db/run-queries";
 import { logError } from "@/lib/log";
-import { summarize, truncateMessage } from "./summary";
+import { jsonBytes, SUMMARY_MAX_BYTES, summarize, truncateMessage } from "./summary";
 import { postRunSummary } from "./thread-messages";
 
 /** `fetch` → { stepId: "fetch", iteration: -1 }; `fetch#3` → { stepId: "fetch", iteration: 3 }. */
@@ -94,6 +95,16 @@ export async function recordAttemptStarted(args: {
   if (status === "waiting") await refreshRunStatus({ runId: args.runId });
 }
 
+/**
+ * An output bigger than its row's summary is stored whole in run_outputs (the row keeps the
+ * summary): a re-run reuses it from there, and the interpreter reads outputs too large for the
+ * engine's step state from there.
+ */
+async function keepFullOutput(runId: string, unitId: string, output: unknown) {
+  const size = jsonBytes(output ?? null);
+  if (size > SUMMARY_MAX_BYTES) await saveRunOutput({ runId, unitId, value: output, size });
+}
+
 export async function recordAttemptFinished(args: {
   runId: string;
   unitId: string;
@@ -109,6 +120,7 @@ export async function recordAttemptFinished(args: {
   nextAttemptAt?: Date;
 }) {
   const { stepId, iteration } = splitUnitId(args.unitId);
+  if (args.status === "succeeded") await keepFullOutput(args.runId, args.unitId, args.output);
   // The failed attempt's row carries when the next one is due, so a view needs no log entry.
   const error =
     args.error && args.willRetry && args.nextAttemptAt
@@ -244,6 +256,49 @@ export async function recordLoopFinished(args: {
         : `${args.stepId} failed: ${args.message ?? "an item failed"}`,
     data: { unitId: args.stepId, status: args.status, items: args.items },
   });
+}
+
+/**
+ * A re-run's unit that took the recorded output of the run it re-runs instead of running:
+ * attempt 1, succeeded, `reused_from` the source run, the output kept like a success's; one
+ * log entry ("fetch reused the output of run 1a2b3c4d").
+ */
+export async function recordReusedUnit(args: {
+  runId: string;
+  unitId: string;
+  sourceRunId: string;
+  output: unknown;
+  at: Date;
+}) {
+  const { stepId, iteration } = splitUnitId(args.unitId);
+  await keepFullOutput(args.runId, args.unitId, args.output);
+  await upsertStepAttempt({
+    runId: args.runId,
+    stepId,
+    iteration,
+    attempt: 1,
+    status: "succeeded",
+    output: summarize(args.output),
+    startedAt: args.at,
+    finishedAt: args.at,
+    reusedFrom: args.sourceRunId,
+  });
+  await appendRunEvent({
+    runId: args.runId,
+    key: `${args.unitId}:reused`,
+    stepId,
+    message: `${args.unitId} reused the output of run ${args.sourceRunId.slice(0, 8)}`,
+    data: {
+      unitId: args.unitId,
+      iteration,
+      attempt: 1,
+      status: "succeeded",
+      reused: true,
+      reusedFrom: args.sourceRunId,
+      durationMs: 0,
+    },
+  });
+  await refreshRunStatus({ runId: args.runId });
 }
 
 /** The key of a run's last log entry, written once the run has ended. */

@@ -97,11 +97,26 @@ export async function startRun({
   client?: Sender;
 }): Promise<Run> {
   const run = await prepareRun({ userId, workflowId, inputs, threadId, via });
+  await requestRun({ run, client });
+  return run;
+}
+
+/**
+ * Asks the engine to execute a prepared run (`workflow/run.requested`, event id `run-<runId>`:
+ * a repeated send starts one run, not two). An engine that cannot be reached fails the run
+ * record and answers 503.
+ */
+export async function requestRun({ run, client = appClient }: { run: Run; client?: Sender }) {
   try {
     await client.send(
       runRequested.create(
-        { runId: run.id, userId, workflowId, versionId: run.versionId, depth: 0 },
-        // The run id as event id: a repeated send starts one run, not two.
+        {
+          runId: run.id,
+          userId: run.userId,
+          workflowId: run.workflowId,
+          versionId: run.versionId,
+          depth: 0,
+        },
         { id: `run-${run.id}` },
       ),
     );
@@ -117,18 +132,20 @@ export async function startRun({
       "The workflow engine is not reachable right now; the run did not start.",
     );
   }
-  return run;
+}
+
+/** Puts a started run's live card into its thread; a card that cannot be posted is logged. */
+export async function postStartedRunCard({ run, userId }: { run: Run; userId: string }) {
+  const workflow = await getWorkflow({ id: run.workflowId, userId });
+  return postRunCard({ run, title: workflow?.title ?? "Workflow", workflow }).catch((error) => {
+    logError("[runs] could not post the run card", error);
+    return undefined;
+  });
 }
 
 /** Starts a run and puts its live card into the thread; answers with both. */
 export async function startRunInThread(args: Parameters<typeof startRun>[0]) {
   const run = await startRun(args);
-  const workflow = await getWorkflow({ id: run.workflowId, userId: args.userId });
-  const message = await postRunCard({ run, title: workflow?.title ?? "Workflow" }).catch(
-    (error) => {
-      logError("[runs] could not post the run card", error);
-      return undefined;
-    },
-  );
+  const message = await postStartedRunCard({ run, userId: args.userId });
   return { run, message };
 }

@@ -8,6 +8,7 @@ import "server-only";
 import type { BatchData } from "@/lib/ai/types";
 import { updateWorkflowMessageData } from "@/lib/db/message-queries";
 import type { Run } from "@/lib/db/schema";
+import { isPersonRerun } from "./notify";
 
 /** Runs and posts a batch message shows; more are counted, and the workflow's history has them. */
 export const BATCH_SHOWN_RUNS = 20;
@@ -18,7 +19,11 @@ export const BATCH_POST_MAX_CHARS = 4_000;
 type BatchedRun = Pick<Run, "id" | "userId" | "threadId" | "workflowId" | "createdAt" | "trigger">;
 
 /** Whether what this run posts goes into its workflow's batch message. */
-export function isBatchedRun(run: Pick<Run, "trigger">): boolean {
+export function isBatchedRun(
+  run: Pick<Run, "trigger"> & Partial<Pick<Run, "rerunOfId" | "bulkActionId">>,
+): boolean {
+  // A webhook run a person re-ran is theirs: it gets its own card.
+  if (isPersonRerun(run)) return false;
   return (run.trigger as { type?: string } | null)?.type === "webhook";
 }
 

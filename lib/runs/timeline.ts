@@ -44,6 +44,11 @@ export interface TimelineUnit {
   /** From the first attempt's start to the last one's end (null while under way). */
   startedAt: string | null;
   finishedAt: string | null;
+  /**
+   * A re-run's reused unit (succeeded with the recorded output of the run it re-runs; nothing
+   * ran); a loop when every item was reused.
+   */
+  reused: boolean;
 }
 
 export interface TimelineStep extends TimelineUnit {
@@ -150,6 +155,7 @@ function deriveUnit(args: {
     error: null,
     startedAt: attempts.find((a) => a.startedAt)?.startedAt ?? null,
     finishedAt: null,
+    reused: latest?.status === "succeeded" && !!latest.reusedFrom,
   };
   if (!latest) {
     if (ended) Object.assign(unit, notReachedState(step, run));
@@ -215,7 +221,11 @@ function deriveLoop(
 ): { unit: TimelineUnit; total: number | null } {
   const entries = loopEntries(events, step.id);
   const settled = items.filter((item) => SETTLED.has(item.state));
-  const unit: TimelineUnit = { ...base, state: "pending" };
+  const unit: TimelineUnit = {
+    ...base,
+    state: "pending",
+    reused: items.length > 0 && items.every((item) => item.reused),
+  };
   unit.startedAt = items.map((i) => i.startedAt).find(Boolean) ?? null;
   const active = ACTIVE_ORDER.find((state) => items.some((item) => item.state === state));
   const finalFailure = items.find((item) => item.state === "failed");

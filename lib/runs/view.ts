@@ -2,6 +2,7 @@
 // lib/db/history-queries.ts).
 // Owner-checked: another person's run or workflow is reported as missing.
 import "server-only";
+import { listReruns } from "@/lib/db/rerun-queries";
 import { getRunForOwner, listRunSteps } from "@/lib/db/run-queries";
 import type { Run, RunEvent, RunStep } from "@/lib/db/schema";
 import { getWorkflow } from "@/lib/db/workflow-queries";
@@ -43,6 +44,15 @@ export async function getRunView({
   const run = await getOwnedRun({ userId, runId });
   const [steps, tail] = await Promise.all([listRunSteps({ runId }), readRunLogTail({ runId })]);
   return { run, steps, events: tail.events, log: tail.log };
+}
+
+/** The runs a run is linked to by re-runs: its source (if the owner's) and its re-runs. */
+export async function getRunLinks({ run }: { run: Run }) {
+  const [source, rerunAs] = await Promise.all([
+    run.rerunOfId ? getRunForOwner({ runId: run.rerunOfId, userId: run.userId }) : undefined,
+    listReruns({ runId: run.id }),
+  ]);
+  return { rerunOf: source ?? null, rerunAs };
 }
 
 /** What the timeline adds to a run's records: its pinned plan, its title, its child runs. */

@@ -41,6 +41,8 @@ export type WireStep = {
   startedAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
+  /** A re-run's reused unit: the run whose recorded output it took (nothing ran). */
+  reusedFrom?: string | null;
 };
 
 /** One entry of the run's log; `seq` counts from 1 and is the stream's event id. */
@@ -83,6 +85,18 @@ export type WirePlanStep = {
  */
 export type WireRunPlan = { title: string; version: number; steps: WirePlanStep[] };
 
+/** Another run linked to this one by a re-run, as its card links it. */
+export type WireRunLink = { runId: string; status: RunStatus; createdAt: string };
+
+/** How a re-run re-runs its source (`runs.rerun`). */
+export type WireRerun = {
+  from: string;
+  version: "pinned" | "latest";
+  /** Units whose recorded outputs it reuses. */
+  reused: string[];
+  inputsEdited: boolean;
+};
+
 export type WireRunView = {
   run: WireRun;
   steps: WireStep[];
@@ -93,6 +107,12 @@ export type WireRunView = {
   workflowTitle?: string | null;
   /** The child run each started `workflow.run` unit (`step`, `step#i`) runs as. */
   children?: Record<string, string>;
+  /** The run this one re-runs ("re-run of …"); null when it is not a re-run. */
+  rerunOf?: WireRunLink | null;
+  /** The runs that re-run this one ("re-run as …"), newest first, at most 20. */
+  rerunAs?: WireRunLink[];
+  /** How it re-runs its source; null when it is not a re-run. */
+  rerun?: WireRerun | null;
 };
 
 /**
@@ -132,6 +152,23 @@ export function toWireStep(step: RunStep): WireStep {
     startedAt: iso(step.startedAt),
     finishedAt: iso(step.finishedAt),
     durationMs: step.durationMs,
+    reusedFrom: step.reusedFrom ?? null,
+  };
+}
+
+/** A linked run as it travels. */
+export function toWireRunLink(run: Pick<Run, "id" | "status" | "createdAt">): WireRunLink {
+  return { runId: run.id, status: run.status, createdAt: run.createdAt.toISOString() };
+}
+
+function toWireRerun(value: unknown): WireRerun | null {
+  if (value === null || typeof value !== "object") return null;
+  const rerun = value as Partial<WireRerun>;
+  return {
+    from: String(rerun.from ?? "failed"),
+    version: rerun.version === "latest" ? "latest" : "pinned",
+    reused: Array.isArray(rerun.reused) ? rerun.reused.map(String) : [],
+    inputsEdited: rerun.inputsEdited === true,
   };
 }
 
@@ -194,6 +231,11 @@ export function toWireRunView(view: {
   plan?: { plan: Plan; version: number } | null;
   workflowTitle?: string | null;
   children?: Record<string, string>;
+  /** The re-run links (view.ts `getRunLinks`), when read. */
+  links?: {
+    rerunOf: Pick<Run, "id" | "status" | "createdAt"> | null;
+    rerunAs: Pick<Run, "id" | "status" | "createdAt">[];
+  };
 }): WireRunView {
   return {
     run: toWireRun(view.run),
@@ -204,6 +246,13 @@ export function toWireRunView(view: {
       : {}),
     ...(view.workflowTitle !== undefined ? { workflowTitle: view.workflowTitle } : {}),
     ...(view.children ? { children: view.children } : {}),
+    ...(view.links
+      ? {
+          rerunOf: view.links.rerunOf ? toWireRunLink(view.links.rerunOf) : null,
+          rerunAs: view.links.rerunAs.map(toWireRunLink),
+          rerun: toWireRerun(view.run.rerun),
+        }
+      : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { Inngest } from "inngest";
 import { serve } from "inngest/next";
 import { createEngine, type Engine } from "@/inngest/local/engine";
 import { silentLogger } from "@/inngest/local/interfaces";
+import type { ActionRegistry } from "@/lib/actions/registry";
 import { createActionContext } from "@/lib/actions/runtime/context";
 import type { DbHandle } from "@/lib/db/client";
 import type { Run } from "@/lib/db/schema";
@@ -85,7 +86,12 @@ let emailCounter = 0;
 
 export async function createRunsHarness(
   driver: DriverName,
-  options: { port?: number; concurrencyPerUser?: number } = {},
+  options: {
+    port?: number;
+    concurrencyPerUser?: number;
+    /** The action registry (default: the test actions, createTestRegistry). */
+    registry?: (effects: Effects) => ActionRegistry;
+  } = {},
 ): Promise<RunsHarness> {
   const database = await createTestDatabase(driver);
   pointAppAt(database);
@@ -109,7 +115,7 @@ export async function createRunsHarness(
   const { createFunctions } = await import("@/inngest/functions");
   const functions = createFunctions({
     client,
-    registry: createTestRegistry(effects),
+    registry: (options.registry ?? createTestRegistry)(effects),
     appUrl: APP_URL,
     concurrencyPerUser: options.concurrencyPerUser ?? 200,
     createContext: async (o) => ({

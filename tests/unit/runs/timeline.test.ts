@@ -377,3 +377,20 @@ describe("child runs", () => {
     expect(childRunIdOf("run-1", "sub#2")).toBe(childRunId("run-1", "sub#2"));
   });
 });
+
+describe("a re-run's reused steps", () => {
+  it("show as succeeded and say they were reused; a loop when every item was", () => {
+    const reused = { status: "succeeded" as const, reusedFrom: "run-0", finishedAt: at(0) };
+    const v = view("running", [
+      attempt({ stepId: "fetch", ...reused }),
+      attempt({ stepId: "each", iteration: 0, ...reused }),
+      attempt({ stepId: "each", iteration: 1, ...reused }),
+      attempt({ stepId: "sev1", status: "succeeded", finishedAt: at(50) }),
+    ]);
+    expect(stateOf(v, "fetch")).toMatchObject({ state: "succeeded", reused: true });
+    expect(stateOf(v, "each")?.reused).toBe(true);
+    expect(stateOf(v, "each")?.items?.units.every((unit) => unit.reused)).toBe(true);
+    expect(stateOf(v, "sev1")).toMatchObject({ state: "succeeded", reused: false });
+    expect(stateOf(v, "post")?.reused).toBe(false);
+  });
+});

@@ -99,6 +99,7 @@ describe("run wire view", () => {
           startedAt: "2026-01-05T09:00:02.000Z",
           finishedAt: null,
           durationMs: null,
+          reusedFrom: null,
         },
       ],
       events: [
@@ -114,6 +115,43 @@ describe("run wire view", () => {
     });
     // What travels is what arrives: JSON changes nothing.
     expect(JSON.parse(JSON.stringify(view))).toEqual(view);
+  });
+
+  it("links a re-run both ways and says how it re-runs its source", () => {
+    const source = { id: "run-0", status: "failed" as const, createdAt: at(-60) };
+    const later = { id: "run-2", status: "running" as const, createdAt: at(60) };
+    const view = toWireRunView({
+      run: runRow({
+        status: "succeeded",
+        rerunOfId: "run-0",
+        rerun: { from: "notify", version: "latest", reused: ["fetch"], inputsEdited: false },
+      }),
+      steps: [stepRow({ status: "succeeded", reusedFrom: "run-0" })],
+      events: [],
+      links: { rerunOf: source, rerunAs: [later] },
+    });
+    expect(view.rerunOf).toEqual({
+      runId: "run-0",
+      status: "failed",
+      createdAt: "2026-01-05T08:59:00.000Z",
+    });
+    expect(view.rerunAs).toEqual([
+      { runId: "run-2", status: "running", createdAt: "2026-01-05T09:01:00.000Z" },
+    ]);
+    expect(view.rerun).toEqual({
+      from: "notify",
+      version: "latest",
+      reused: ["fetch"],
+      inputsEdited: false,
+    });
+    expect(view.steps[0].reusedFrom).toBe("run-0");
+    const plain = toWireRunView({
+      run: runRow(),
+      steps: [],
+      events: [],
+      links: { rerunOf: null, rerunAs: [] },
+    });
+    expect(plain).toMatchObject({ rerunOf: null, rerunAs: [], rerun: null });
   });
 
   it("turns missing JSON values into null", () => {
