@@ -17,6 +17,7 @@ describe("rate limits", () => {
       "register",
       "chat",
       "live",
+      "rerun",
       "webhook",
       "resume",
     ]);
