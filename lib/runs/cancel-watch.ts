@@ -1,0 +1,105 @@
+// How a unit executing in this process learns that its run was cancelled, whichever process
+// cancelled it: each unit in flight registers here by run id; the process's one LISTEN on
+// run_events (every run write, the cancel's included, notifies it with the run id) wakes the
+// run's watchers, which read the run's status (one shared read per notification) and abort
+// every unit of a cancelled run. The database is the only channel: a cancel needs nothing
+// from the process that runs the step. A slow poll backs the notification up (a LISTEN
+// connection that was re-established may have missed one).
+import "server-only";
+import { RunCancelledError } from "@/lib/actions/runtime/errors";
+import { getRunById, RUN_EVENTS_CHANNEL } from "@/lib/db/run-queries";
+import { logError } from "@/lib/log";
+import { sharedRead, subscribe } from "./live-bus";
+
+/** How often a watched run's status is read without a notification. */
+export const CANCEL_POLL_MS = 5_000;
+
+export type CancelWatch = {
+  /** Aborted (reason: `RunCancelledError`) once the run is cancelled. */
+  signal: AbortSignal;
+  /** The unit is done: stop watching for it. */
+  stop(): void;
+};
+
+type Watched = {
+  controllers: Set<AbortController>;
+  unsubscribe: Promise<(() => void) | undefined>;
+  poll: NodeJS.Timeout;
+};
+
+const globalForWatch = globalThis as unknown as {
+  flowchatCancelWatch?: Map<string, Watched>;
+};
+
+function watchedRuns(): Map<string, Watched> {
+  globalForWatch.flowchatCancelWatch ??= new Map();
+  return globalForWatch.flowchatCancelWatch;
+}
+
+function abortAll(runId: string) {
+  const watched = watchedRuns().get(runId);
+  if (!watched) return;
+  const reason = new RunCancelledError();
+  for (const controller of watched.controllers) controller.abort(reason);
+}
+
+/** Reads the run once more (shared by every watcher woken by the same notification). */
+async function check(runId: string, fresh = false) {
+  const read = () => getRunById({ runId });
+  const run = await (fresh ? read() : sharedRead(RUN_EVENTS_CHANNEL, runId, "status", read));
+  if (run?.status === "cancelled") abortAll(runId);
+}
+
+function checkInBackground(runId: string) {
+  check(runId).catch((error) => logError("[runs] could not read a watched run's status", error));
+}
+
+/**
+ * Watches `runId` for a cancel while a unit of it executes here. Resolves once the watch is
+ * in place and the run's status was read after it: a run already cancelled comes back with
+ * its signal aborted, so the unit never starts its action.
+ */
+export async function watchRunCancel(runId: string): Promise<CancelWatch> {
+  const runs = watchedRuns();
+  const controller = new AbortController();
+  let watched = runs.get(runId);
+  if (!watched) {
+    const created: Watched = {
+      controllers: new Set(),
+      unsubscribe: subscribe(RUN_EVENTS_CHANNEL, runId, () => checkInBackground(runId)).catch(
+        (error) => {
+          // Without the notification the poll still ends the unit, only later.
+          logError("[runs] could not listen for a run's cancel", error);
+          return undefined;
+        },
+      ),
+      poll: setInterval(() => checkInBackground(runId), CANCEL_POLL_MS),
+    };
+    created.poll.unref?.();
+    runs.set(runId, created);
+    watched = created;
+  }
+  watched.controllers.add(controller);
+  const entry = watched;
+  const stop = () => {
+    if (!entry.controllers.delete(controller) || entry.controllers.size > 0) return;
+    clearInterval(entry.poll);
+    if (runs.get(runId) === entry) runs.delete(runId);
+    entry.unsubscribe.then((unsubscribe) => unsubscribe?.());
+  };
+  try {
+    await entry.unsubscribe;
+    // Read after the LISTEN is in place: a cancel committed before it is seen here, one
+    // committed after it is notified.
+    await check(runId, true);
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { signal: controller.signal, stop };
+}
+
+/** Runs with a unit in flight in this process (tests check nothing is left behind). */
+export function watchedRunCount(): number {
+  return watchedRuns().size;
+}
