@@ -11,8 +11,8 @@ import { getRunById, RUN_EVENTS_CHANNEL } from "@/lib/db/run-queries";
 import { logError } from "@/lib/log";
 import { sharedRead, subscribe } from "./live-bus";
 
-/** How often a watched run's status is read without a notification. */
-export const CANCEL_POLL_MS = 5_000;
+/** How often a watched run's status is read without a notification (tests lengthen it). */
+export const cancelWatchSettings = { pollMs: 5_000 };
 
 export type CancelWatch = {
   /** Aborted (reason: `RunCancelledError`) once the run is cancelled. */
@@ -73,7 +73,7 @@ export async function watchRunCancel(runId: string): Promise<CancelWatch> {
           return undefined;
         },
       ),
-      poll: setInterval(() => checkInBackground(runId), CANCEL_POLL_MS),
+      poll: setInterval(() => checkInBackground(runId), cancelWatchSettings.pollMs),
     };
     created.poll.unref?.();
     runs.set(runId, created);

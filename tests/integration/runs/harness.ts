@@ -5,7 +5,11 @@ import { Inngest } from "inngest";
 import { serve } from "inngest/next";
 import { createEngine, type Engine } from "@/inngest/local/engine";
 import { silentLogger } from "@/inngest/local/interfaces";
-import { createActionContext } from "@/lib/actions/runtime/context";
+import type { ActionDeclaration } from "@/lib/actions/define-action";
+import {
+  type CreateActionContextOptions,
+  createActionContext,
+} from "@/lib/actions/runtime/context";
 import type { DbHandle } from "@/lib/db/client";
 import type { Run } from "@/lib/db/schema";
 import { resetEnvForTests } from "@/lib/env";
@@ -85,7 +89,14 @@ let emailCounter = 0;
 
 export async function createRunsHarness(
   driver: DriverName,
-  options: { port?: number; concurrencyPerUser?: number } = {},
+  options: {
+    port?: number;
+    concurrencyPerUser?: number;
+    /** Real actions added to the test registry (http.request, ai.generate…). */
+    actions?: ActionDeclaration[];
+    /** Overrides for every unit's context (a loopback network policy, services). */
+    context?: () => Partial<CreateActionContextOptions>;
+  } = {},
 ): Promise<RunsHarness> {
   const database = await createTestDatabase(driver);
   pointAppAt(database);
@@ -109,11 +120,11 @@ export async function createRunsHarness(
   const { createFunctions } = await import("@/inngest/functions");
   const functions = createFunctions({
     client,
-    registry: createTestRegistry(effects),
+    registry: createTestRegistry(effects, { extra: options.actions }),
     appUrl: APP_URL,
     concurrencyPerUser: options.concurrencyPerUser ?? 200,
     createContext: async (o) => ({
-      context: createActionContext({ ...o, network: undefined }),
+      context: createActionContext({ ...o, network: undefined, ...options.context?.() }),
       secrets: {},
     }),
   });
