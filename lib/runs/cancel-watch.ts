@@ -1,7 +1,7 @@
 // How a unit executing in this process learns that its run was cancelled, whichever process
 // cancelled it: each unit in flight registers here by run id; the process's one LISTEN on
 // run_events (every run write, the cancel's included, notifies it with the run id) wakes the
-// run's watchers, which read the run's status (one shared read per notification) and abort
+// run's watchers, which read the run's status (one read at a time per run) and abort
 // every unit of a cancelled run. The database is the only channel: a cancel needs nothing
 // from the process that runs the step. A slow poll backs the notification up (a LISTEN
 // connection that was re-established may have missed one).
@@ -9,7 +9,7 @@ import "server-only";
 import { RunCancelledError } from "@/lib/actions/runtime/errors";
 import { getRunById, RUN_EVENTS_CHANNEL } from "@/lib/db/run-queries";
 import { logError } from "@/lib/log";
-import { sharedRead, subscribe } from "./live-bus";
+import { subscribe } from "./live-bus";
 
 /** How often a watched run's status is read without a notification (tests lengthen it). */
 export const cancelWatchSettings = { pollMs: 5_000 };
@@ -25,6 +25,9 @@ type Watched = {
   controllers: Set<AbortController>;
   unsubscribe: Promise<(() => void) | undefined>;
   poll: NodeJS.Timeout;
+  /** The status read under way, and whether another notification came during it. */
+  reading?: Promise<void>;
+  again: boolean;
 };
 
 const globalForWatch = globalThis as unknown as {
@@ -43,15 +46,32 @@ function abortAll(runId: string) {
   for (const controller of watched.controllers) controller.abort(reason);
 }
 
-/** Reads the run once more (shared by every watcher woken by the same notification). */
-async function check(runId: string, fresh = false) {
-  const read = () => getRunById({ runId });
-  const run = await (fresh ? read() : sharedRead(RUN_EVENTS_CHANNEL, runId, "status", read));
+async function check(runId: string) {
+  const run = await getRunById({ runId });
   if (run?.status === "cancelled") abortAll(runId);
 }
 
+/**
+ * Reads the run's status for every unit of it here at once; notifications that arrive during
+ * a read cause one more read after it, not one each (a busy run notifies often).
+ */
 function checkInBackground(runId: string) {
-  check(runId).catch((error) => logError("[runs] could not read a watched run's status", error));
+  const watched = watchedRuns().get(runId);
+  if (!watched) return;
+  if (watched.reading) {
+    watched.again = true;
+    return;
+  }
+  watched.reading = (async () => {
+    do {
+      watched.again = false;
+      await check(runId);
+    } while (watched.again && watchedRuns().get(runId) === watched);
+  })()
+    .catch((error) => logError("[runs] could not read a watched run's status", error))
+    .finally(() => {
+      watched.reading = undefined;
+    });
 }
 
 /**
@@ -74,6 +94,7 @@ export async function watchRunCancel(runId: string): Promise<CancelWatch> {
         },
       ),
       poll: setInterval(() => checkInBackground(runId), cancelWatchSettings.pollMs),
+      again: false,
     };
     created.poll.unref?.();
     runs.set(runId, created);
@@ -91,7 +112,7 @@ export async function watchRunCancel(runId: string): Promise<CancelWatch> {
     await entry.unsubscribe;
     // Read after the LISTEN is in place: a cancel committed before it is seen here, one
     // committed after it is notified.
-    await check(runId, true);
+    await check(runId);
   } catch (error) {
     stop();
     throw error;
