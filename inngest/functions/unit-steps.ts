@@ -7,12 +7,24 @@ import "server-only";
 import { type GetStepTools, type Inngest, NonRetriableError, RetryAfterError } from "inngest";
 import type { ActionContext, ActionDeclaration } from "@/lib/actions/define-action";
 import type { ActionRegistry } from "@/lib/actions/registry";
-import { ActionError, NonRetriableActionError, toActionError } from "@/lib/actions/runtime/errors";
+import {
+  ActionError,
+  cancellationOf,
+  NonRetriableActionError,
+  RunCancelledError,
+  toActionError,
+} from "@/lib/actions/runtime/errors";
 import { withoutDatabaseDetails } from "@/lib/db/errors";
 import { loadRunOutput } from "@/lib/db/run-queries";
 import { parseDuration } from "@/lib/plan/duration";
 import { type ReadyUnit, resolveUnitInput, type UnitResult } from "@/lib/plan/progress";
-import { errorRecord, recordAttemptFinished, recordAttemptStarted } from "@/lib/runs/records";
+import { type CancelWatch, watchRunCancel } from "@/lib/runs/cancel-watch";
+import {
+  errorRecord,
+  recordAttemptCancelled,
+  recordAttemptFinished,
+  recordAttemptStarted,
+} from "@/lib/runs/records";
 import {
   INLINE_OUTPUT_MAX_BYTES,
   isOutputRef,
@@ -92,8 +104,9 @@ export async function runTaskUnit(args: {
   if (!action) {
     return { status: "failed", error: { message: `unknown action "${unit.step.action}"` } };
   }
+  let outcome: TaskOutcome;
   try {
-    const outcome = await step.run(unit.id, () =>
+    outcome = await step.run(unit.id, () =>
       executeTaskUnit({
         run,
         unit,
@@ -102,10 +115,25 @@ export async function runTaskUnit(args: {
         createContext: args.createContext,
       }),
     );
-    return { status: "succeeded", output: await args.loadOutput(unit.id, outcome.output) };
   } catch (error) {
+    // The run was cancelled under this unit: nothing after it may run, even when the engine
+    // has not applied the cancel yet (its cancelOn and this step's end race).
+    if (isRunCancelledFailure(error)) throw new NonRetriableError(RUN_CANCELLED_MESSAGE);
     return { status: "failed", error: { message: messageOf(error) } };
   }
+  return { status: "succeeded", output: await args.loadOutput(unit.id, outcome.output) };
+}
+
+/** What a unit stopped by its run's cancel ends its step with (not a failure of the unit). */
+export const RUN_CANCELLED_MESSAGE = "the run was cancelled";
+
+/** A step that ended because its run was cancelled (as thrown, or as memoized by Inngest). */
+export function isRunCancelledFailure(error: unknown): boolean {
+  const cause = (error as { cause?: { name?: unknown } } | null)?.cause;
+  return (
+    (error as Error | null)?.message === RUN_CANCELLED_MESSAGE &&
+    cause?.name === "RunCancelledError"
+  );
 }
 
 function timeoutError(ms: number): ActionError {
@@ -115,24 +143,33 @@ function timeoutError(ms: number): ActionError {
   });
 }
 
-/** Runs `work` with the step's timeout; aborts the action's signal when it passes. */
-async function withTimeout<T>(
-  work: (signal: AbortSignal | undefined) => Promise<T>,
-  timeoutMs: number | undefined,
+/**
+ * Runs `work` with the unit's signal, aborted by the step's timeout (a retriable `timeout`
+ * error) or by the run's cancel (`RunCancelledError`, the reason of `cancelled`); either
+ * ends the attempt at once, whether or not the action stops on its signal.
+ */
+async function withSignals<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  { timeoutMs, cancelled }: { timeoutMs: number | undefined; cancelled: AbortSignal },
 ): Promise<T> {
-  if (timeoutMs === undefined) return work(undefined);
+  if (cancelled.aborted) throw cancelled.reason;
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort(timeoutError(timeoutMs));
-      reject(timeoutError(timeoutMs));
-    }, timeoutMs);
+  let onCancel = () => {};
+  const stopped = new Promise<never>((_, reject) => {
+    const stop = (reason: unknown) => {
+      controller.abort(reason);
+      reject(reason);
+    };
+    onCancel = () => stop(cancelled.reason);
+    cancelled.addEventListener("abort", onCancel, { once: true });
+    if (timeoutMs !== undefined) timer = setTimeout(() => stop(timeoutError(timeoutMs)), timeoutMs);
   });
   try {
-    return await Promise.race([work(controller.signal), expired]);
+    return await Promise.race([work(controller.signal), stopped]);
   } finally {
     clearTimeout(timer);
+    cancelled.removeEventListener("abort", onCancel);
   }
 }
 
@@ -149,6 +186,8 @@ export async function executeTaskUnit(args: {
   /** Inngest's 0-based attempt for this step. */
   engineAttempt: number;
   createContext: ContextFactory;
+  /** How the unit learns its run was cancelled (default: the database, see cancel-watch). */
+  watchCancel?: (runId: string) => Promise<CancelWatch>;
 }): Promise<TaskOutcome> {
   const { run, unit, action } = args;
   const attempt = args.engineAttempt + 1;
@@ -158,8 +197,11 @@ export async function executeTaskUnit(args: {
   // Errors from around the action (context, bindings, records, the timeout) are redacted on
   // the way out; the action's own already were (toActionError leaves those as they are).
   let redactor: Redactor = noRedaction;
+  // Before anything runs: a run cancelled already never starts its action.
+  const watch = await (args.watchCancel ?? watchRunCancel)(run.runId);
+  const stops = { timeoutMs, cancelled: watch.signal };
   try {
-    return await withTimeout(async (signal) => {
+    return await withSignals(async (signal) => {
       const { context, secrets } = await args.createContext({
         ...run,
         stepId: unit.stepId,
@@ -197,7 +239,7 @@ export async function executeTaskUnit(args: {
       // recordAttemptFinished stores an output bigger than its summary in run_outputs; one
       // too large for the engine's step state is carried as a reference to it.
       const carried = carriedOutput(unit.id, output);
-      await recordAttemptFinished({
+      const recorded = await recordAttemptFinished({
         runId: run.runId,
         unitId: unit.id,
         attempt,
@@ -206,9 +248,18 @@ export async function executeTaskUnit(args: {
         startedAt,
         finishedAt: new Date(),
       });
+      // Finished, but after the run was cancelled: recorded as cancelled, and so it ends.
+      if (recorded === "cancelled") throw new RunCancelledError();
       return { output: carried };
-    }, timeoutMs);
+    }, stops);
   } catch (thrown) {
+    const cancelled =
+      cancellationOf(watch.signal) ?? (thrown instanceof RunCancelledError ? thrown : undefined);
+    if (cancelled) {
+      // Not a failure and never retried: the attempt (if it had started) ends as cancelled.
+      await recordAttemptCancelled({ runId: run.runId, unitId: unit.id, attempt });
+      throw new NonRetriableError(RUN_CANCELLED_MESSAGE, { cause: cancelled.toJSON() });
+    }
     const error = toActionError(thrown, redactor);
     const willRetry = error.retriable && attempt < maxAttempts;
     const delayMs = willRetry
@@ -222,7 +273,7 @@ export async function executeTaskUnit(args: {
         ))
       : 0;
     const finishedAt = new Date();
-    await recordAttemptFinished({
+    const recorded = await recordAttemptFinished({
       runId: run.runId,
       unitId: unit.id,
       attempt,
@@ -234,9 +285,17 @@ export async function executeTaskUnit(args: {
       // The run card says when the next try is due ("retrying at 07:30:04, attempt 2 of 3").
       nextAttemptAt: willRetry ? new Date(finishedAt.getTime() + delayMs) : undefined,
     });
+    if (recorded === "cancelled") {
+      // The run was cancelled as this attempt failed: no retry, it ends as cancelled.
+      throw new NonRetriableError(RUN_CANCELLED_MESSAGE, {
+        cause: new RunCancelledError().toJSON(),
+      });
+    }
     if (willRetry) {
       throw new RetryAfterError(error.message, delayMs, { cause: error.toJSON() });
     }
     throw new NonRetriableError(error.message, { cause: error.toJSON() });
+  } finally {
+    watch.stop();
   }
 }

@@ -3,7 +3,12 @@
 import type { z } from "zod";
 import type { ActionKind, CatalogAction } from "@/lib/plan/catalog";
 import type { ActionContext } from "./runtime/context";
-import { ActionError, NonRetriableActionError, toActionError } from "./runtime/errors";
+import {
+  ActionError,
+  cancellationOf,
+  NonRetriableActionError,
+  toActionError,
+} from "./runtime/errors";
 
 export type { ActionContext } from "./runtime/context";
 
@@ -68,7 +73,9 @@ export function withRun<InputSchema extends z.ZodType, OutputSchema extends z.Zo
         }
         return context.redactor.value(output);
       } catch (error) {
-        throw toActionError(error, context.redactor);
+        // However the action reported its abort (an AbortError, a network error, a closed
+        // SMTP socket), a cancelled run's action ends as cancelled, never as failed.
+        throw cancellationOf(context.signal) ?? toActionError(error, context.redactor);
       }
     },
   };

@@ -1,3 +1,4 @@
+import { connect, type Socket } from "node:net";
 import { z } from "zod";
 import { checkHost } from "@/lib/net/policy";
 import { defineAction, withRun } from "./define-action";
@@ -155,7 +156,13 @@ export const emailSend = withRun(emailSendDeclaration, async (input, context) =>
     : (await checkHost(settings.host, settings.port, context.network)).address;
   const timeoutMs = context.timeoutMs ?? 30_000;
   const { default: nodemailer } = await import("nodemailer");
+  const connection = abortableConnection(
+    { host: connectTo, port: settings.port },
+    context.signal,
+    Math.min(timeoutMs, 15_000),
+  );
   const transporter = nodemailer.createTransport({
+    getSocket: connection.open,
     host: connectTo,
     port: settings.port,
     secure: settings.secure,
@@ -183,6 +190,59 @@ export const emailSend = withRun(emailSendDeclaration, async (input, context) =>
   } catch (error) {
     throw smtpError(error as SmtpFailure, settings);
   } finally {
+    connection.release();
     transporter.close();
   }
 });
+
+/**
+ * nodemailer's `getSocket`: the SMTP connection opened here rather than inside nodemailer, so
+ * the unit's signal can close it (nodemailer's own connection has no handle; `close()` on a
+ * transport does not end a send in flight). nodemailer then speaks SMTP over it as usual,
+ * STARTTLS or implicit TLS included.
+ */
+function abortableConnection(
+  target: { host: string; port: number },
+  signal: AbortSignal | undefined,
+  connectTimeoutMs: number,
+) {
+  const sockets = new Set<Socket>();
+  const closeAll = () => {
+    for (const socket of sockets) socket.destroy();
+  };
+  signal?.addEventListener("abort", closeAll, { once: true });
+  return {
+    open(
+      _options: unknown,
+      callback: (error: Error | null, socketOptions?: { connection: Socket }) => void,
+    ) {
+      if (signal?.aborted) {
+        callback(Object.assign(new Error("the send was cancelled"), { code: "ECONNECTION" }));
+        return;
+      }
+      const socket = connect(target);
+      sockets.add(socket);
+      socket.once("close", () => sockets.delete(socket));
+      socket.setTimeout(connectTimeoutMs);
+      const failed = (error: Error & { code?: string }) => {
+        socket.destroy();
+        const known = ["ECONNREFUSED", "ETIMEDOUT"].includes(error.code ?? "");
+        callback(Object.assign(error, { code: known ? error.code : "ECONNECTION" }));
+      };
+      const timedOut = () =>
+        failed(Object.assign(new Error("connection timed out"), { code: "ETIMEDOUT" }));
+      socket.once("error", failed);
+      socket.once("timeout", timedOut);
+      socket.once("connect", () => {
+        socket.off("error", failed);
+        socket.off("timeout", timedOut);
+        socket.setTimeout(0);
+        callback(null, { connection: socket });
+      });
+    },
+    release() {
+      signal?.removeEventListener("abort", closeAll);
+      closeAll();
+    },
+  };
+}

@@ -309,6 +309,7 @@ export async function finishRun({
   output,
   at = new Date(),
   event,
+  cancelledAttemptEvent,
 }: {
   runId: string;
   status: TerminalStatus;
@@ -316,6 +317,11 @@ export async function finishRun({
   output?: unknown;
   at?: Date;
   event?: Omit<NewRunEvent, "runId">;
+  /**
+   * A cancelled run: its attempts still `running` or `waiting` become `cancelled` (ended at
+   * `at`) in the same transaction, each logged with the entry this returns, before `event`.
+   */
+  cancelledAttemptEvent?: (attempt: CancelledAttempt) => Omit<NewRunEvent, "runId">;
 }): Promise<boolean> {
   const changed = await (await db()).transaction(async (tx) => {
     const updated = await tx
@@ -332,6 +338,14 @@ export async function finishRun({
       .returning({ id: runs.id });
     // The metrics count the run as it ends, in the same transaction (counted exactly once).
     if (updated.length > 0) await addRunsToRollups(tx, [runId]);
+    if (updated.length > 0 && status === "cancelled") {
+      const cut = await cancelOpenAttempts(tx, { runId, at });
+      if (cancelledAttemptEvent) {
+        for (const attempt of cut) {
+          await insertRunEvent(tx, { ...cancelledAttemptEvent(attempt), runId });
+        }
+      }
+    }
     if (updated.length > 0 && event) await insertRunEvent(tx, { ...event, runId });
     return updated.length > 0;
   });
@@ -339,7 +353,84 @@ export async function finishRun({
   return changed;
 }
 
-/** One attempt of one unit (step or loop item), created or updated in place. */
+/** An attempt a cancel cut short: which one, and how long it had run (ms, when known). */
+export type CancelledAttempt = {
+  stepId: string;
+  iteration: number;
+  attempt: number;
+  durationMs: number | null;
+};
+
+const durationUntil = (at: Date) =>
+  sql<number>`(extract(epoch from (${at.toISOString()}::timestamptz - coalesce(${runSteps.startedAt}, ${at.toISOString()}::timestamptz))) * 1000)::integer`;
+
+/** A cancelled run's attempts still under way (`running`, `waiting`) end as `cancelled` at `at`. */
+async function cancelOpenAttempts(
+  tx: Transaction,
+  { runId, at }: { runId: string; at: Date },
+): Promise<CancelledAttempt[]> {
+  return tx
+    .update(runSteps)
+    .set({ status: "cancelled", finishedAt: at, durationMs: durationUntil(at) })
+    .where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ["running", "waiting"])))
+    .returning({
+      stepId: runSteps.stepId,
+      iteration: runSteps.iteration,
+      attempt: runSteps.attempt,
+      durationMs: runSteps.durationMs,
+    });
+}
+
+/**
+ * One attempt a cancel stopped, from the unit that was running it: `running`/`waiting` (or
+ * already `cancelled` without an end) becomes `cancelled`, ended at `at`. Never inserts: a unit
+ * that had not recorded its start has no attempt. Returns whether the row changed.
+ */
+export async function cancelStepAttempt({
+  runId,
+  stepId,
+  iteration,
+  attempt,
+  at = new Date(),
+}: {
+  runId: string;
+  stepId: string;
+  iteration: number;
+  attempt: number;
+  at?: Date;
+}): Promise<CancelledAttempt | undefined> {
+  const [row] = await (await db())
+    .update(runSteps)
+    .set({ status: "cancelled", finishedAt: at, durationMs: durationUntil(at) })
+    .where(
+      and(
+        eq(runSteps.runId, runId),
+        eq(runSteps.stepId, stepId),
+        eq(runSteps.iteration, iteration),
+        eq(runSteps.attempt, attempt),
+        or(
+          inArray(runSteps.status, ["running", "waiting"]),
+          and(eq(runSteps.status, "cancelled"), isNull(runSteps.finishedAt)),
+        ),
+      ),
+    )
+    .returning({
+      stepId: runSteps.stepId,
+      iteration: runSteps.iteration,
+      attempt: runSteps.attempt,
+      durationMs: runSteps.durationMs,
+    });
+  return row;
+}
+
+/**
+ * One attempt of one unit (step or loop item), created or updated in place. Returns the
+ * status the row has now. A cancelled run's attempts cannot end any other way: a write to
+ * one of its attempts is recorded as `cancelled`, and a `cancelled` row never changes here
+ * (a step that still finished after the cancel is not "succeeded"). The run's status is read
+ * in the same statement, and the cancel updates the rows in the transaction that ends the
+ * run, so either the attempt finished first (and stays as it ended) or it is cancelled.
+ */
 export async function upsertStepAttempt(row: {
   runId: string;
   stepId: string;
@@ -353,17 +444,18 @@ export async function upsertStepAttempt(row: {
   finishedAt?: Date;
   /** A re-run's reused unit: the run whose recorded output it took. */
   reusedFrom?: string;
-}): Promise<void> {
+}): Promise<StepStatus> {
   const durationMs =
     row.startedAt && row.finishedAt
       ? row.finishedAt.getTime() - row.startedAt.getTime()
       : undefined;
+  const runCancelled = sql`exists (select 1 from ${runs} where ${runs.id} = ${row.runId} and ${runs.status} = 'cancelled')`;
   const values = {
     runId: row.runId,
     stepId: row.stepId,
     iteration: row.iteration,
     attempt: row.attempt,
-    status: row.status,
+    status: sql<StepStatus>`case when ${runCancelled} then 'cancelled' else ${row.status} end`,
     input: row.input ?? null,
     output: row.output ?? null,
     error: row.error ?? null,
@@ -372,22 +464,50 @@ export async function upsertStepAttempt(row: {
     durationMs: durationMs ?? null,
     reusedFrom: row.reusedFrom ?? null,
   };
-  const set: Record<string, unknown> = { status: row.status };
+  const set: Record<string, unknown> = { status: sql`excluded.status` };
   if (row.input !== undefined) set.input = values.input;
   if (row.output !== undefined) set.output = values.output;
   if (row.error !== undefined) set.error = values.error;
   if (row.startedAt) set.startedAt = row.startedAt;
   if (row.finishedAt) {
     set.finishedAt = row.finishedAt;
-    set.durationMs = sql`(extract(epoch from (${row.finishedAt.toISOString()}::timestamptz - coalesce(${runSteps.startedAt}, ${row.finishedAt.toISOString()}::timestamptz))) * 1000)::integer`;
+    set.durationMs = durationUntil(row.finishedAt);
   }
-  await (await db())
+  const [written] = await (await db())
     .insert(runSteps)
     .values(values)
     .onConflictDoUpdate({
       target: [runSteps.runId, runSteps.stepId, runSteps.iteration, runSteps.attempt],
       set,
-    });
+      setWhere: ne(runSteps.status, "cancelled"),
+    })
+    .returning({ status: runSteps.status });
+  // No row back: the attempt was already cancelled and stays so.
+  return written?.status ?? "cancelled";
+}
+
+/**
+ * The active runs among `runIds` that belong to `userId` (a cancel's child runs: their ids
+ * derive from the parent's units, so no parent column is needed to find them).
+ */
+export async function listActiveRunsByIds({
+  userId,
+  runIds,
+}: {
+  userId: string;
+  runIds: string[];
+}): Promise<Run[]> {
+  if (runIds.length === 0) return [];
+  return (await db())
+    .select()
+    .from(runs)
+    .where(
+      and(
+        inArray(runs.id, runIds),
+        eq(runs.userId, userId),
+        inArray(runs.status, [...ACTIVE_STATUSES]),
+      ),
+    );
 }
 
 /**

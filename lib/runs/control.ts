@@ -7,10 +7,19 @@ import {
   waitResumed,
   waitSignaled,
 } from "@/inngest/client";
-import { appendRunEvent, getRunById, getRunForOwner, putWaitSignal } from "@/lib/db/run-queries";
+import {
+  appendRunEvent,
+  getRunById,
+  getRunForOwner,
+  listActiveRunsByIds,
+  listRunSteps,
+  putWaitSignal,
+} from "@/lib/db/run-queries";
+import type { Run } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { recordRunFinished } from "./records";
 import { isTerminal } from "./status";
+import { childRunIdOf } from "./view";
 
 type Sender = Pick<typeof appClient, "send">;
 
@@ -84,7 +93,12 @@ export async function answerApproval({
   });
 }
 
-/** Cancels the caller's run: stops the engine run and records the run as cancelled. */
+/**
+ * Cancels the caller's run: stops the engine run, records the run as cancelled (its attempts
+ * under way with it), and cancels the child runs its `workflow.run` units are running. The
+ * units executing in some app process learn it from the database (lib/runs/cancel-watch.ts):
+ * nothing here reaches them directly, so any process may cancel any run.
+ */
 export async function cancelRun({
   userId,
   runId,
@@ -96,10 +110,38 @@ export async function cancelRun({
 }): Promise<{ cancelled: boolean; status: string }> {
   const run = await getRunForOwner({ runId, userId });
   if (!run) throw notFound();
+  return cancelOwnedRun({ run, client, depth: 0 });
+}
+
+async function cancelOwnedRun({
+  run,
+  client,
+  depth,
+}: {
+  run: Run;
+  client: Sender;
+  depth: number;
+}): Promise<{ cancelled: boolean; status: string }> {
+  const { id: runId, userId } = run;
   if (isTerminal(run.status)) {
     return { cancelled: false, status: run.status };
   }
+  // Read before the cancel ends them: the units under way, whose child runs end with it.
+  const open = (await listRunSteps({ runId })).filter((row) => row.status === "running");
   await client.send(runCancelRequested.create({ runId, userId }));
   const changed = await recordRunFinished({ runId, status: "cancelled" });
+  if (depth < MAX_CHILD_DEPTH) {
+    const unitIds = open.map((row) =>
+      row.iteration >= 0 ? `${row.stepId}#${row.iteration}` : row.stepId,
+    );
+    const children = await listActiveRunsByIds({
+      userId,
+      runIds: unitIds.map((unitId) => childRunIdOf(runId, unitId)),
+    });
+    for (const child of children) await cancelOwnedRun({ run: child, client, depth: depth + 1 });
+  }
   return { cancelled: changed, status: changed ? "cancelled" : run.status };
 }
+
+/** workflow.run nests at most 5 levels (child-runs.ts); a guard, not a limit anyone meets. */
+const MAX_CHILD_DEPTH = 8;

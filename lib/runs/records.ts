@@ -5,6 +5,8 @@ import "server-only";
 import { withoutDatabaseDetails } from "@/lib/db/errors";
 import {
   appendRunEvent,
+  type CancelledAttempt,
+  cancelStepAttempt,
   finishRun,
   getRunById,
   markRunStarted,
@@ -118,7 +120,7 @@ export async function recordAttemptFinished(args: {
   willRetry?: boolean;
   /** For a failed attempt that will be retried: when the next attempt is due. */
   nextAttemptAt?: Date;
-}) {
+}): Promise<"succeeded" | "failed" | "cancelled"> {
   const { stepId, iteration } = splitUnitId(args.unitId);
   if (args.status === "succeeded") await keepFullOutput(args.runId, args.unitId, args.output);
   // The failed attempt's row carries when the next one is due, so a view needs no log entry.
@@ -126,7 +128,7 @@ export async function recordAttemptFinished(args: {
     args.error && args.willRetry && args.nextAttemptAt
       ? { ...args.error, nextAttemptAt: args.nextAttemptAt.toISOString() }
       : args.error;
-  await upsertStepAttempt({
+  const recorded = await upsertStepAttempt({
     runId: args.runId,
     stepId,
     iteration,
@@ -140,6 +142,14 @@ export async function recordAttemptFinished(args: {
   const durationMs = args.startedAt
     ? args.finishedAt.getTime() - args.startedAt.getTime()
     : undefined;
+  if (recorded === "cancelled") {
+    // The run was cancelled first: whatever the attempt did after that does not count.
+    await appendRunEvent({
+      runId: args.runId,
+      ...cancelledEvent({ stepId, iteration, attempt: args.attempt, durationMs: null }),
+    });
+    return "cancelled";
+  }
   await appendRunEvent({
     runId: args.runId,
     key: `${args.unitId}:a${args.attempt}:${args.status}`,
@@ -160,6 +170,45 @@ export async function recordAttemptFinished(args: {
     },
   });
   await refreshRunStatus({ runId: args.runId });
+  return args.status;
+}
+
+/** `<unit> cancelled`: the log entry of an attempt a cancel stopped (one per attempt). */
+function cancelledEvent(attempt: CancelledAttempt) {
+  const unitId = attempt.iteration >= 0 ? `${attempt.stepId}#${attempt.iteration}` : attempt.stepId;
+  return {
+    key: `${unitId}:a${attempt.attempt}:cancelled`,
+    stepId: attempt.stepId,
+    message: `${unitId} cancelled`,
+    data: {
+      unitId,
+      iteration: attempt.iteration,
+      attempt: attempt.attempt,
+      status: "cancelled",
+      ...(attempt.durationMs !== null ? { durationMs: attempt.durationMs } : {}),
+    },
+  };
+}
+
+/**
+ * The unit running an attempt learned that its run was cancelled and stopped: the attempt
+ * ends as `cancelled` (unless the cancel already ended it), with its `<unit> cancelled` entry.
+ */
+export async function recordAttemptCancelled(args: {
+  runId: string;
+  unitId: string;
+  attempt: number;
+  at?: Date;
+}): Promise<void> {
+  const { stepId, iteration } = splitUnitId(args.unitId);
+  const cut = await cancelStepAttempt({
+    runId: args.runId,
+    stepId,
+    iteration,
+    attempt: args.attempt,
+    at: args.at,
+  });
+  if (cut) await appendRunEvent({ runId: args.runId, ...cancelledEvent(cut) });
 }
 
 /**
@@ -346,6 +395,8 @@ export async function recordRunFinished(args: {
     error: args.error,
     output: args.output === undefined ? undefined : summarize(args.output),
     event,
+    // A cancel ends the attempts under way with it, logged before the run's last entry.
+    cancelledAttemptEvent: cancelledEvent,
   });
   // A retried step that finds the run already ended this way (the first attempt may have died
   // before the summary): the event's key keeps it to one, the summary's id likewise.

@@ -14,7 +14,10 @@ export type UnitState =
   | "succeeded"
   | "failed"
   | "skipped"
-  | "cancelled";
+  /** The run was cancelled while it ran (or waited, or was due to retry). */
+  | "cancelled"
+  /** The run was cancelled before it started. */
+  | "not-run";
 
 /** States a unit does not leave. */
 export const SETTLED: ReadonlySet<UnitState> = new Set([
@@ -22,6 +25,7 @@ export const SETTLED: ReadonlySet<UnitState> = new Set([
   "failed",
   "skipped",
   "cancelled",
+  "not-run",
 ]);
 
 /** One unit (a step, or one item of a loop) and what its attempts say about it. */
@@ -123,7 +127,7 @@ function pendingRetry(
 
 /** Why a unit that never started will not: the run ended first. */
 function notReachedState(step: WirePlanStep, run: RunStatus) {
-  if (run === "cancelled") return { state: "cancelled" as const, reason: null };
+  if (run === "cancelled") return { state: "not-run" as const, reason: null };
   if (step.phase === "onFailure" && run === "succeeded") {
     return { state: "skipped" as const, reason: "the run did not fail" };
   }
@@ -172,20 +176,24 @@ function deriveUnit(args: {
       unit.state = "skipped";
       unit.reason = skipReason(latest.output, args.labelOf);
       break;
+    case "cancelled":
+      unit.state = "cancelled";
+      break;
     case "running":
     case "waiting":
-      // An attempt the run's end cut short.
+      // An attempt the run's end cut short (rows written before cancels recorded it).
       unit.state = ended ? "cancelled" : latest.status;
       break;
     case "failed": {
       unit.error = latest.error?.message ?? null;
-      const retry = ended ? null : pendingRetry(latest, step, events, unitId);
-      if (retry) {
+      const retry = pendingRetry(latest, step, events, unitId);
+      if (retry && !ended) {
         unit.state = "retrying";
         unit.nextAttemptAt = retry.at;
         unit.attempt = { current: latest.attempt + 1, of: step.attempts };
       } else {
-        unit.state = "failed";
+        // A retry the cancel came before: the step had not failed yet.
+        unit.state = retry && run === "cancelled" ? "cancelled" : "failed";
       }
       break;
     }
@@ -231,8 +239,12 @@ function deriveLoop(
   const finalFailure = items.find((item) => item.state === "failed");
   const allSettled =
     entries.total !== null && items.length >= entries.total && settled.length === items.length;
+  const cut = items.some((item) => item.state === "cancelled");
   if (entries.ended) {
     unit.state = entries.ended;
+  } else if (run === "cancelled" && (cut || !allSettled)) {
+    // Items the cancel stopped, or never started.
+    unit.state = items.length === 0 ? "not-run" : "cancelled";
   } else if (allSettled && !active) {
     // Every item has settled: the loop is over even before a later pass records its end.
     unit.state = finalFailure && step.onError !== "continue" ? "failed" : "succeeded";
@@ -240,7 +252,6 @@ function deriveLoop(
     unit.state = "running";
   } else if (isTerminal(run)) {
     if (items.length === 0) Object.assign(unit, notReachedState(step, run));
-    else if (run === "cancelled" && settled.length < items.length) unit.state = "cancelled";
     else unit.state = finalFailure && step.onError !== "continue" ? "failed" : "succeeded";
   } else if (items.length > 0) {
     unit.state = "running";

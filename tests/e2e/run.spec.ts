@@ -119,6 +119,10 @@ test("a run card declines and cancels", async ({ page }, testInfo) => {
   await expect(cancelled.status).toHaveText("waiting");
   await cancelled.cancelButton.click();
   await expect(cancelled.status).toHaveText("cancelled");
+  // The wait the cancel cut short, and the step it never reached.
+  await cancelled.expectStep("ask", "cancelled");
+  await cancelled.expectStep("announce", "not-run");
+  await expect(cancelled.step("announce").getByTestId("run-step-state")).toHaveText("not run");
   await expect(cancelled.cancelButton).toHaveCount(0);
   await expect(cancelled.approveButton).toHaveCount(0);
   await expect(page.getByText(/Release approval: the run was cancelled/)).toBeVisible();

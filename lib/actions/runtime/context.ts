@@ -96,7 +96,11 @@ export interface ActionContext {
   stepId: string;
   unitId: string;
   attempt: number;
-  /** Aborted when the run is cancelled or the step's timeout passes. */
+  /**
+   * Aborted when the run is cancelled (reason: `RunCancelledError`) or the step's timeout
+   * passes (reason: a `timeout` ActionError). Every action that waits on something outside
+   * passes it on (fetch, the model call, the MCP request) or closes its connection on it (SMTP).
+   */
   signal?: AbortSignal;
   /** The step's timeout (plan `timeout`), in ms; actions bound their own waits by it. */
   timeoutMs?: number;

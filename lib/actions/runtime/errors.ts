@@ -66,6 +66,23 @@ export class NonRetriableActionError extends ActionError {
   }
 }
 
+/**
+ * The run was cancelled while this action ran (or before it started): the unit's signal is
+ * aborted with this error as its reason. Not a failure, never retried; a step timeout aborts
+ * with a `timeout` ActionError instead, which stays retriable.
+ */
+export class RunCancelledError extends ActionError {
+  constructor(message = "cancelled: the run was cancelled") {
+    super(message, { code: "cancelled", retriable: false });
+    this.name = "RunCancelledError";
+  }
+}
+
+/** The run's cancel, when that is why `signal` was aborted (not a timeout). */
+export function cancellationOf(signal: AbortSignal | undefined): RunCancelledError | undefined {
+  return signal?.aborted && signal.reason instanceof RunCancelledError ? signal.reason : undefined;
+}
+
 /** 408, 425, 429 and 5xx may succeed later; any other 4xx will not. */
 export function isRetriableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;

@@ -170,7 +170,13 @@ describe("mcp.call over streamable HTTP", () => {
       network: createNetworkPolicy({ allow: ["127.0.0.1"] }),
       allowStdio: false,
     });
-    expect(tools.map((tool) => tool.name).sort()).toEqual(["add", "echo", "fail", "whoami"]);
+    expect(tools.map((tool) => tool.name).sort()).toEqual([
+      "add",
+      "echo",
+      "fail",
+      "slow",
+      "whoami",
+    ]);
     expect(tools.find((tool) => tool.name === "add")).toMatchObject({
       description: "Adds two numbers",
       inputSchema: { type: "object", properties: { a: { type: "number" }, b: { type: "number" } } },

@@ -160,6 +160,7 @@ describe("MCP servers API", () => {
       "add",
       "echo",
       "fail",
+      "slow",
       "whoami",
     ]);
   });

@@ -5,8 +5,12 @@ import { Inngest } from "inngest";
 import { serve } from "inngest/next";
 import { createEngine, type Engine } from "@/inngest/local/engine";
 import { silentLogger } from "@/inngest/local/interfaces";
+import type { ActionDeclaration } from "@/lib/actions/define-action";
 import type { ActionRegistry } from "@/lib/actions/registry";
-import { createActionContext } from "@/lib/actions/runtime/context";
+import {
+  type CreateActionContextOptions,
+  createActionContext,
+} from "@/lib/actions/runtime/context";
 import type { DbHandle } from "@/lib/db/client";
 import type { Run } from "@/lib/db/schema";
 import { resetEnvForTests } from "@/lib/env";
@@ -91,6 +95,10 @@ export async function createRunsHarness(
     concurrencyPerUser?: number;
     /** The action registry (default: the test actions, createTestRegistry). */
     registry?: (effects: Effects) => ActionRegistry;
+    /** Real actions added to the test registry (http.request, ai.generate…). */
+    actions?: ActionDeclaration[];
+    /** Overrides for every unit's context (a loopback network policy, services). */
+    context?: () => Partial<CreateActionContextOptions>;
   } = {},
 ): Promise<RunsHarness> {
   const database = await createTestDatabase(driver);
@@ -115,11 +123,13 @@ export async function createRunsHarness(
   const { createFunctions } = await import("@/inngest/functions");
   const functions = createFunctions({
     client,
-    registry: (options.registry ?? createTestRegistry)(effects),
+    registry: options.registry
+      ? options.registry(effects)
+      : createTestRegistry(effects, { extra: options.actions }),
     appUrl: APP_URL,
     concurrencyPerUser: options.concurrencyPerUser ?? 200,
     createContext: async (o) => ({
-      context: createActionContext({ ...o, network: undefined }),
+      context: createActionContext({ ...o, network: undefined, ...options.context?.() }),
       secrets: {},
     }),
   });

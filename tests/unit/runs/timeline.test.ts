@@ -260,10 +260,45 @@ describe("a step's state", () => {
     expect(stateOf(view("running", []), "alert")?.state).toBe("pending");
   });
 
-  it("is cancelled when the run was cancelled under it or before it", () => {
-    const v = view("cancelled", [attempt({ stepId: "fetch", status: "running" })]);
+  it("is cancelled when the run was cancelled under it, and not run when it never started", () => {
+    const v = view("cancelled", [
+      attempt({ stepId: "fetch", status: "succeeded", finishedAt: at(900) }),
+      attempt({ stepId: "sev1", status: "cancelled", startedAt: at(1000), finishedAt: at(4000) }),
+    ]);
+    expect(stateOf(v, "fetch")?.state).toBe("succeeded");
+    expect(stateOf(v, "sev1")).toMatchObject({ state: "cancelled", finishedAt: at(4000) });
+    expect(stateOf(v, "post")).toMatchObject({ state: "not-run", reason: null, startedAt: null });
+    expect(stateOf(v, "approve")?.state).toBe("not-run");
+    expect(stateOf(v, "alert")?.state).toBe("not-run");
+    // Every step has its final state: the card counts them all as settled.
+    expect(buildTimeline(v).progress).toEqual({ settled: 5, total: 5 });
+  });
+
+  it("reads an attempt left running or waiting by a cancelled run as cancelled", () => {
+    const v = view("cancelled", [
+      attempt({ stepId: "fetch", status: "running" }),
+      attempt({ stepId: "approve", status: "waiting" }),
+    ]);
     expect(stateOf(v, "fetch")?.state).toBe("cancelled");
-    expect(stateOf(v, "sev1")?.state).toBe("cancelled");
+    expect(stateOf(v, "approve")?.state).toBe("cancelled");
+    expect(stateOf(v, "sev1")?.state).toBe("not-run");
+  });
+
+  it("is cancelled, not failed, when the cancel came before its next attempt", () => {
+    const failedOnce = attempt({
+      stepId: "fetch",
+      status: "failed",
+      finishedAt: at(1000),
+      error: { message: "HTTP 503", nextAttemptAt: at(3000) },
+    });
+    expect(stateOf(view("cancelled", [failedOnce]), "fetch")).toMatchObject({
+      state: "cancelled",
+      error: "HTTP 503",
+    });
+    // The same attempt in a run that failed for another reason stays failed.
+    expect(stateOf(view("failed", [failedOnce]), "fetch")?.state).toBe("failed");
+    const lastAttempt = attempt({ ...failedOnce, attempt: 3, error: { message: "HTTP 503" } });
+    expect(stateOf(view("cancelled", [lastAttempt]), "fetch")?.state).toBe("failed");
   });
 
   it("is waiting with what for and the deadline", () => {
@@ -332,6 +367,28 @@ describe("a loop", () => {
       state: "failed",
       items: { total: 2, settled: 2 },
     });
+  });
+
+  it("is cancelled when the cancel stopped an item or came before the rest", () => {
+    const started = entry(4, { unitId: "each", status: "running", items: 4 });
+    const cut = view(
+      "cancelled",
+      [item(0, {}), item(1, { status: "cancelled", finishedAt: at(700) })],
+      [started],
+    );
+    expect(stateOf(cut, "each")).toMatchObject({
+      state: "cancelled",
+      items: { total: 4, settled: 2 },
+    });
+    expect(stateOf(cut, "each")?.items?.units.map((u) => u.state)).toEqual([
+      "succeeded",
+      "cancelled",
+    ]);
+    const between = view("cancelled", [item(0, {}), item(1, {})], [started]);
+    expect(stateOf(between, "each")?.state).toBe("cancelled");
+    const done = view("cancelled", [item(0, {}), item(1, {}), item(2, {}), item(3, {})], [started]);
+    expect(stateOf(done, "each")?.state).toBe("succeeded");
+    expect(stateOf(view("cancelled", []), "each")?.state).toBe("not-run");
   });
 
   it("is pending before it expands, and skipped as a whole when its condition says so", () => {

@@ -12,6 +12,7 @@ export const stateLabel: Record<UnitState, string> = {
   failed: "failed",
   skipped: "skipped",
   cancelled: "cancelled",
+  "not-run": "not run",
 };
 
 /** Pills: a state's name on a tinted background. */
@@ -25,6 +26,7 @@ export const pillTone: Record<UnitState | RunStatus, string> = {
   failed: "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300",
   skipped: "bg-zinc-100 text-zinc-500 dark:bg-zinc-900 dark:text-zinc-400",
   cancelled: "bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
+  "not-run": "bg-zinc-100 text-zinc-500 dark:bg-zinc-900 dark:text-zinc-400",
 };
 
 /** Dots and waterfall bars: the state as a solid colour. */
@@ -37,6 +39,7 @@ export const solidTone: Record<UnitState, string> = {
   failed: "bg-red-500",
   skipped: "bg-zinc-300 dark:bg-zinc-600",
   cancelled: "bg-zinc-400 dark:bg-zinc-500",
+  "not-run": "bg-zinc-300 dark:bg-zinc-600",
 };
 
 /** Graph nodes: the state as a border and a wash (n8n style). */
@@ -49,4 +52,5 @@ export const nodeTone: Record<UnitState, string> = {
   failed: "border-red-500 bg-red-50 dark:bg-red-950/60",
   skipped: "border-dashed border-zinc-400 opacity-70 dark:border-zinc-600",
   cancelled: "border-zinc-400 bg-zinc-100 dark:border-zinc-600 dark:bg-zinc-800",
+  "not-run": "border-dashed border-zinc-400 opacity-70 dark:border-zinc-600",
 };

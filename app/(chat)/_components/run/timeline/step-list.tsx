@@ -168,7 +168,7 @@ function UnitRow({
         <span className="min-w-0 flex-1">
           <span className="flex min-w-0 items-baseline gap-2">
             <span
-              className={`min-w-0 truncate font-medium ${unit.state === "skipped" || unit.state === "pending" ? "text-zinc-500 dark:text-zinc-400" : ""}`}
+              className={`min-w-0 truncate font-medium ${unit.state === "skipped" || unit.state === "pending" || unit.state === "not-run" ? "text-zinc-500 dark:text-zinc-400" : ""}`}
               data-testid="run-step-title"
             >
               {title}
