@@ -136,6 +136,6 @@ export async function countMissedWhilePaused({
   now?: Date;
 }): Promise<number> {
   const workflow = await getWorkflow({ id: workflowId, userId });
-  if (!workflow || workflow.status !== "paused" || !workflow.pausedAt) return 0;
+  if (workflow?.status !== "paused" || !workflow.pausedAt) return 0;
   return (await missedWhilePaused(workflow, workflow.pausedAt, now)).length;
 }
