@@ -19,6 +19,7 @@ describe("rate limits", () => {
       "live",
       "webhook",
       "resume",
+      "bulk",
     ]);
   });
 
