@@ -51,6 +51,11 @@ export const waitSignaled = eventType("workflow/wait.signaled", {
   schema: z.object({ runId: z.uuid(), stepId: z.string() }),
 });
 
+/** A bulk action on runs was created: the bulk-runs job works through it (lib/runs/bulk.ts). */
+export const bulkRequested = eventType("runs/bulk.requested", {
+  schema: z.object({ bulkActionId: z.uuid(), userId: z.uuid() }),
+});
+
 export type ClientOptions = ConstructorParameters<typeof Inngest>[0];
 
 /**

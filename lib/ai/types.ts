@@ -85,11 +85,16 @@ export type BatchData = z.infer<typeof batchDataSchema>;
  * decision. `title` is null when the workflow or run is not the person's (or does not exist).
  */
 export const confirmationSchema = z.object({
-  action: z.enum(["run", "cancel"]),
+  /** `resume`: resuming with a back-fill; `bulk-*`: a bulk action (`count` runs, `scope` words). */
+  action: z.enum(["run", "cancel", "resume", "bulk-rerun", "bulk-cancel"]),
   workflowId: z.string().nullable(),
   title: z.string().nullable(),
   runId: z.string().optional(),
   runStatus: z.string().optional(),
+  /** How many runs it starts or takes (a back-fill's missed fire times, a bulk action's runs). */
+  count: z.number().int().min(0).optional(),
+  /** Which runs a bulk action takes, in words. */
+  scope: z.string().optional(),
   inputs: z.array(
     z.object({ name: z.string(), value: z.unknown(), defaulted: z.boolean().optional() }),
   ),

@@ -233,8 +233,8 @@ async function lockVersion(
 
 /**
  * Approves a draft: records who and when, makes it the version that runs
- * (`workflows.activeVersionId`, status `active`) and supersedes every other draft or
- * previously approved version.
+ * (`workflows.activeVersionId`, status `active` unless the workflow is paused) and supersedes
+ * every other draft or previously approved version.
  */
 export async function approveWorkflowVersion({
   userId,
@@ -267,7 +267,12 @@ export async function approveWorkflowVersion({
       .returning();
     const [workflow] = await tx
       .update(workflows)
-      .set({ activeVersionId: versionId, status: "active", updatedAt: now })
+      .set({
+        activeVersionId: versionId,
+        // A paused workflow stays paused: approving an edit does not restart its triggers.
+        status: sql`case when ${workflows.status} = 'paused' then 'paused' else 'active' end`,
+        updatedAt: now,
+      })
       .where(eq(workflows.id, workflowId))
       .returning();
     return { workflow, version };
@@ -419,6 +424,48 @@ export async function setWorkflowNotify({
     .update(workflows)
     .set({ notify })
     .where(and(eq(workflows.id, id), eq(workflows.userId, userId)))
+    .returning();
+  return workflow;
+}
+
+/**
+ * Pauses the caller's active workflow (its schedule, event and webhook triggers stop starting
+ * runs); undefined when it is not theirs or not active — the caller tells which.
+ */
+export async function markWorkflowPaused({
+  id,
+  userId,
+  now = new Date(),
+}: {
+  id: string;
+  userId: string;
+  now?: Date;
+}): Promise<Workflow | undefined> {
+  const [workflow] = await (await db())
+    .update(workflows)
+    .set({ status: "paused", pausedAt: now, updatedAt: now })
+    .where(and(eq(workflows.id, id), eq(workflows.userId, userId), eq(workflows.status, "active")))
+    .returning();
+  return workflow;
+}
+
+/**
+ * Resumes the caller's paused workflow: active again, `resumedAt` = now (schedules never start
+ * a fire time before it), `pausedAt` cleared; undefined when it is not theirs or not paused.
+ */
+export async function markWorkflowResumed({
+  id,
+  userId,
+  now = new Date(),
+}: {
+  id: string;
+  userId: string;
+  now?: Date;
+}): Promise<Workflow | undefined> {
+  const [workflow] = await (await db())
+    .update(workflows)
+    .set({ status: "active", resumedAt: now, pausedAt: null, updatedAt: now })
+    .where(and(eq(workflows.id, id), eq(workflows.userId, userId), eq(workflows.status, "paused")))
     .returning();
   return workflow;
 }

@@ -124,3 +124,19 @@ export function lastFireTimeIn(trigger: Trigger, from: Date, to: Date): Date | u
     return undefined;
   }
 }
+
+/**
+ * The latest `max` fire times of a schedule trigger in (from, to], oldest first: what a paused
+ * workflow missed, for a back-fill the person asked for.
+ */
+export function lastFireTimesIn(trigger: Trigger, from: Date, to: Date, max: number): Date[] {
+  if (trigger.type !== "schedule" || cronProblem(trigger.cron) || max <= 0) return [];
+  try {
+    return cronFor(trigger.cron.trim(), trigger.timezone)
+      .previousRuns(max, new Date(to.getTime() + 1))
+      .filter((at) => at.getTime() > from.getTime() && at.getTime() <= to.getTime())
+      .reverse();
+  } catch {
+    return [];
+  }
+}

@@ -82,6 +82,11 @@ export const limitDefinitions = {
     surface: "run",
     what: "requests for this link",
   },
+  /**
+   * Bulk run requests per person (POST /api/runs/bulk, dry runs included): each counts or works
+   * through up to thousands of runs.
+   */
+  bulk: { points: 30, duration: 10 * MINUTE, per: "user", surface: "run", what: "bulk requests" },
 } as const satisfies Record<string, LimitDefinition>;
 
 export type LimitName = keyof typeof limitDefinitions;

@@ -3,7 +3,9 @@
 // run id is derived from workflow and fire time, so a repeated tick never starts it twice.
 // After downtime (the app or its executor was not running), the first tick also starts, per
 // workflow, the latest fire time it missed in the last 24 hours — marked late — rather than
-// silently skipping it or replaying every missed minute.
+// silently skipping it or replaying every missed minute. A paused workflow starts nothing, and
+// once resumed never starts a fire time from before its `resumedAt` (no back-fill unless the
+// person asks for one: lib/workflows/pause.ts).
 import "server-only";
 import { inngest as appClient, runRequested } from "@/inngest/client";
 import { appendRunEvent, createRun } from "@/lib/db/run-queries";
@@ -37,6 +39,8 @@ export type DueRun = {
   at: string;
   /** A fire time missed while nothing was ticking, started by a later tick. */
   late?: boolean;
+  /** A fire time missed while the workflow was paused, started because the person asked. */
+  backfill?: boolean;
 };
 
 const MINUTE = 60_000;
@@ -90,10 +94,17 @@ async function activePlans(): Promise<(ActiveVersion & { plan: Plan })[]> {
   return out;
 }
 
-/** Every scheduled run due in (from, to]. */
+/** Fire times at or before this are never started by a tick: the workflow was paused then. */
+function resumedFloor(active: ActiveVersion): number {
+  return active.workflow.resumedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+}
+
+/** Every scheduled run due in (from, to], none from before the workflow was last resumed. */
 export async function findDueRuns(from: Date, to: Date): Promise<DueRun[]> {
   return (await activePlans()).flatMap((active) =>
-    dueFireTimes(active.plan, from, to).map((at) => dueRun(active, at)),
+    dueFireTimes(active.plan, from, to)
+      .filter((at) => at.getTime() > resumedFloor(active))
+      .map((at) => dueRun(active, at)),
   );
 }
 
@@ -104,7 +115,10 @@ export async function findDueRuns(from: Date, to: Date): Promise<DueRun[]> {
 export async function findMissedRuns(from: Date, to: Date): Promise<DueRun[]> {
   return (await activePlans()).flatMap((active) => {
     const approvedAt = active.version.approvedAt ?? active.version.createdAt;
-    const since = new Date(Math.max(from.getTime(), approvedAt.getTime()));
+    // Nor before it was resumed: what fired while it was paused is not "missed" (no back-fill).
+    const since = new Date(
+      Math.max(from.getTime(), approvedAt.getTime(), active.workflow.resumedAt?.getTime() ?? 0),
+    );
     const at = lastFireTimeIn(active.plan.trigger, since, to);
     return at ? [dueRun(active, at, true)] : [];
   });
@@ -127,6 +141,15 @@ export async function startScheduledRun(due: DueRun, client: Sender = appClient)
       key: "run:late",
       level: "warn",
       message: `Started late: the app was not running when the schedule fired (${due.at})`,
+      data: { scheduledAt: due.at },
+    });
+  }
+  if (due.backfill) {
+    await appendRunEvent({
+      runId,
+      key: "run:backfill",
+      level: "info",
+      message: `Back-filled: the workflow was paused when the schedule fired (${due.at})`,
       data: { scheduledAt: due.at },
     });
   }

@@ -127,6 +127,9 @@ function outcomeOf(run: Run): NonNullable<RunData["outcome"]> {
 export async function postRunSummary({ runId }: { runId: string }) {
   const run = await getRunById({ runId });
   if (!run?.threadId || !isTerminal(run.status)) return;
+  // A bulk action's re-runs add no card or summary each: its progress is shown once, where the
+  // person started it (lib/runs/bulk.ts).
+  if (run.bulkActionId) return;
   const [workflow, steps] = await Promise.all([
     getWorkflow({ id: run.workflowId, userId: run.userId }),
     listRunSteps({ runId }),

@@ -70,8 +70,19 @@ export async function findWebhookTarget(token: string): Promise<WebhookTarget> {
   if (!found?.version) throw notFound;
   const read = readStoredPlan(found.version.plan);
   if (!read.ok || read.plan.trigger.type !== "webhook") throw notFound;
+  if (found.workflow.status === "paused") {
+    throw new AppError(
+      "conflict:workflow",
+      "This workflow is paused: its webhook starts no runs until the owner resumes it.",
+    );
+  }
   if (found.workflow.status !== "active") {
-    throw new AppError("conflict:workflow", "This workflow is paused or not approved yet.");
+    throw new AppError(
+      "conflict:workflow",
+      found.workflow.status === "archived"
+        ? "This workflow is archived: its webhook starts no runs."
+        : "This workflow is not approved yet: its webhook starts no runs.",
+    );
   }
   return { workflow: found.workflow, version: found.version };
 }

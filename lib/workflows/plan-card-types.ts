@@ -23,6 +23,8 @@ export interface PlanCardData {
     threadId: string | null;
     /** What its scheduled and event-triggered runs add to the thread (lib/runs/notify.ts). */
     notify: "always" | "failures";
+    /** Since when it is paused (status `paused`); null otherwise. */
+    pausedAt?: string | null;
   };
   version: {
     id: string;

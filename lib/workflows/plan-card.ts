@@ -115,6 +115,7 @@ export function buildPlanCard({
       activeVersionId: workflow.activeVersionId,
       threadId: workflow.threadId,
       notify: workflow.notify,
+      pausedAt: workflow.pausedAt?.toISOString() ?? null,
     },
     version: {
       id: version.id,

@@ -2,7 +2,11 @@
 
 import { useState } from "react";
 import { isWorkflowPost } from "@/lib/ai/model-history";
-import { isConfirmedTool, RUN_TOOL_LABELS } from "@/lib/ai/tools/run-tool-types";
+import {
+  isConfirmedTool,
+  type PauseToolOutput,
+  RUN_TOOL_LABELS,
+} from "@/lib/ai/tools/run-tool-types";
 import {
   batchDataSchema,
   type ChatMessage,
@@ -14,6 +18,7 @@ import { Markdown } from "./markdown";
 import { PlanCard } from "./plan/plan-card";
 import { isPlannerToolName, PlannerDynamicPart, PlannerToolPart } from "./plan/plan-part";
 import { BatchCard } from "./run/batch-card";
+import { BulkProgress } from "./run/bulk-progress";
 import { ConfirmCard, confirmStateOf } from "./run/confirm-card";
 import { PostHeader } from "./run/post-header";
 import { RunCard } from "./run/run-card";
@@ -56,6 +61,36 @@ function RunToolPart({
             runId={output.runId}
             title={confirmed.success ? (confirmed.data.title ?? undefined) : undefined}
           />
+        </>
+      );
+    }
+    if (name === "bulkRuns" && output.ok) {
+      const bulk = part.output as { dryRun?: true; count?: number; bulkActionId?: string };
+      if (bulk.bulkActionId) {
+        return (
+          <>
+            {card}
+            <BulkProgress bulkActionId={bulk.bulkActionId} />
+          </>
+        );
+      }
+      return (
+        <p className="text-xs text-zinc-500" data-testid="bulk-count">
+          {(bulk.count ?? 0).toLocaleString("en-US")} runs match
+        </p>
+      );
+    }
+    if ((name === "pauseWorkflow" || name === "resumeWorkflow") && output.ok) {
+      const paused = part.output as PauseToolOutput & { ok: true };
+      return (
+        <>
+          {card}
+          <p className="text-xs text-zinc-500" data-testid="pause-changed">
+            {paused.workflow.title}:{" "}
+            {paused.workflow.status === "paused"
+              ? "paused — its schedule, event trigger and webhook start nothing until resumed."
+              : `resumed${paused.backfilled !== undefined ? `, ${paused.backfilled} missed ${paused.backfilled === 1 ? "run" : "runs"} started` : " — nothing it missed was started"}.`}
+          </p>
         </>
       );
     }
@@ -130,6 +165,9 @@ function PartView({
     case "tool-listRuns":
     case "tool-getRun":
     case "tool-cancelRun":
+    case "tool-pauseWorkflow":
+    case "tool-resumeWorkflow":
+    case "tool-bulkRuns":
       return <RunToolPart part={part} onDecide={onDecide} busy={busy} />;
     case "tool-setWorkflowNotify":
       return <NotifyToolPart part={part} />;

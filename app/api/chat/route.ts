@@ -24,6 +24,9 @@ import { plannerSettings } from "@/lib/ai/planner";
 import { chatInstructions, type ThreadWorkflowSummary } from "@/lib/ai/prompts";
 import { getLanguageModel } from "@/lib/ai/providers";
 import { regenerableReply } from "@/lib/ai/regenerate";
+import { bulkRunsTool } from "@/lib/ai/tools/bulk-runs";
+import { pauseWorkflowTool } from "@/lib/ai/tools/pause-workflow";
+import { resumeWorkflowTool } from "@/lib/ai/tools/resume-workflow";
 import { chatConfirmations } from "@/lib/ai/tools/run-confirmations";
 import { runTools } from "@/lib/ai/tools/run-tools";
 import { setWorkflowNotifyTool } from "@/lib/ai/tools/set-workflow-notify";
@@ -119,6 +122,9 @@ export async function POST(request: Request) {
     const runs = {
       ...runTools({ userId, threadId: body.id }),
       setWorkflowNotify: setWorkflowNotifyTool({ userId }),
+      pauseWorkflow: pauseWorkflowTool({ userId }),
+      resumeWorkflow: resumeWorkflowTool({ userId }),
+      bulkRuns: bulkRunsTool({ userId }),
     };
     const planner = plannerSettings({
       userId,

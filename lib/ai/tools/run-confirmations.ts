@@ -6,17 +6,28 @@ import type { InferUIMessageChunk, ModelMessage, ToolApprovalStatus } from "ai";
 import { z } from "zod";
 import { getRunForOwner, listRunsForWorkflow } from "@/lib/db/run-queries";
 import { getWorkflow, listWorkflows } from "@/lib/db/workflow-queries";
+import { countBulk } from "@/lib/runs/bulk";
+import { describeBulkFilter } from "@/lib/runs/bulk-words";
 import { isTerminal } from "@/lib/runs/status";
+import { countMissedWhilePaused } from "@/lib/workflows/pause";
 import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
 import { type ActionTarget, askedForExactly } from "../confirmation";
 import type { ChatMessage, Confirmation } from "../types";
+import { bulkRunsInput } from "./bulk-runs";
 import { type ConfirmedToolName, isConfirmedTool, OUTSIDE_DATA_TOOLS } from "./run-tool-types";
 
 type Context = { userId: string };
 
 export interface ConfirmedAction {
-  /** The call's target for the rule, and what its confirmation card shows. */
-  describe(input: unknown, context: Context): Promise<{ target: ActionTarget; card: Confirmation }>;
+  /**
+   * The call's target for the rule, and what its confirmation card shows. `ask` overrides the
+   * rule: "never" for a call that starts nothing (a resume without back-fill, a dry run), a
+   * reason for one that always asks (a bulk action, whatever the person wrote).
+   */
+  describe(
+    input: unknown,
+    context: Context,
+  ): Promise<{ target: ActionTarget; card: Confirmation; ask?: "never" | { reason: string } }>;
 }
 
 const runWorkflowInput = z.object({
@@ -24,6 +35,12 @@ const runWorkflowInput = z.object({
   inputs: z.record(z.string(), z.unknown()).optional(),
 });
 const cancelRunInput = z.object({ runId: z.string() });
+const resumeInput = z.object({ workflowId: z.string(), backfill: z.boolean().optional() });
+
+/** The caller's workflow named by a model-chosen id, if it is one of theirs. */
+async function ownWorkflow(userId: string, id: string | undefined) {
+  return id && z.uuid().safeParse(id).success ? getWorkflow({ id, userId }) : undefined;
+}
 
 /** The declared manual inputs of the workflow's approved version, with their defaults. */
 async function declaredInputs(userId: string, versionId: string | null) {
@@ -32,6 +49,63 @@ async function declaredInputs(userId: string, versionId: string | null) {
   if (!pinned.ok || pinned.plan.trigger.type !== "manual") return {};
   return pinned.plan.trigger.inputs ?? {};
 }
+
+/** Resuming asks only when it back-fills (it starts what the schedule missed). */
+const resumeWorkflowAction: ConfirmedAction = {
+  async describe(raw, { userId }) {
+    const { workflowId, backfill } = resumeInput.parse(raw);
+    const workflow = await ownWorkflow(userId, workflowId);
+    const target: ActionTarget = {
+      intent: "run",
+      workflow: workflow ? { id: workflow.id, title: workflow.title } : undefined,
+    };
+    const card: Confirmation = {
+      action: "resume",
+      workflowId: workflow?.id ?? null,
+      title: workflow?.title ?? null,
+      inputs: [],
+    };
+    if (!backfill || !workflow) return { target, card, ask: "never" };
+    const count = await countMissedWhilePaused({ userId, workflowId: workflow.id });
+    return {
+      target,
+      card: { ...card, count },
+      ask: { reason: "Catching up on what a paused workflow missed starts runs." },
+    };
+  },
+};
+
+/** A bulk action always asks, with the count, unless it is a dry run. */
+const bulkRunsAction: ConfirmedAction = {
+  async describe(raw, { userId }) {
+    const input = bulkRunsInput.parse(raw);
+    const workflow = await ownWorkflow(userId, input.filter.workflowId);
+    const target: ActionTarget = {
+      intent: input.action === "cancel" ? "cancel" : "run",
+      workflow: workflow ? { id: workflow.id, title: workflow.title } : undefined,
+    };
+    let count: number | undefined;
+    try {
+      count = await countBulk({ userId, kind: input.action, filter: input.filter });
+    } catch {
+      // A filter the tool will refuse: the card shows no count, the tool says why.
+    }
+    return {
+      target,
+      card: {
+        action: input.action === "cancel" ? "bulk-cancel" : "bulk-rerun",
+        workflowId: workflow?.id ?? null,
+        title: workflow?.title ?? null,
+        inputs: [],
+        ...(count !== undefined ? { count } : {}),
+        scope: describeBulkFilter(input.action, input.filter),
+      },
+      ask: input.dryRun
+        ? "never"
+        : { reason: "A bulk action always asks: it acts on many runs at once." },
+    };
+  },
+};
 
 export const CONFIRMED_ACTIONS: Record<ConfirmedToolName, ConfirmedAction> = {
   runWorkflow: {
@@ -94,6 +168,8 @@ export const CONFIRMED_ACTIONS: Record<ConfirmedToolName, ConfirmedAction> = {
       };
     },
   },
+  resumeWorkflow: resumeWorkflowAction,
+  bulkRuns: bulkRunsAction,
 };
 
 /** Whether a model message is the result of a tool that carries outside text. */
@@ -150,7 +226,9 @@ export function chatConfirmations(options: ChatConfirmationOptions) {
     messages: ModelMessage[];
   }): Promise<ToolApprovalStatus> {
     if (!isConfirmedTool(toolCall.toolName)) return undefined;
-    const { target } = await lookUp(toolCall.toolName, toolCall.toolCallId, toolCall.input);
+    const { target, ask } = await lookUp(toolCall.toolName, toolCall.toolCallId, toolCall.input);
+    if (ask === "never") return undefined;
+    if (ask) return { type: "user-approval", reason: ask.reason };
     const verdict = askedForExactly(target, {
       text: options.personText,
       workflows: await personWorkflows(),

@@ -2,6 +2,38 @@
 
 type Refusal = { ok: false; error: string };
 
+/** A workflow's pause state (lib/workflows/pause.ts `PauseState`). */
+export type PauseToolWorkflow = {
+  id: string;
+  title: string;
+  status: string;
+  pausedAt: string | null;
+  resumedAt: string | null;
+};
+export type PauseToolOutput =
+  | { ok: true; workflow: PauseToolWorkflow; backfilled?: number }
+  | Refusal;
+
+/** What bulkRuns answers: a count (dry run) or the bulk action it started. */
+export type BulkToolOutput =
+  | { ok: true; dryRun: true; count: number }
+  | { ok: true; bulkActionId: string; kind: "cancel" | "rerun"; total: number }
+  | Refusal;
+
+export type BulkToolInput = {
+  action: "cancel" | "rerun";
+  filter: {
+    workflowId?: string;
+    status?: string[];
+    from?: string;
+    to?: string;
+    failedStep?: string;
+  };
+  dryRun?: boolean;
+  from?: string;
+  version?: "pinned" | "latest";
+};
+
 export type RunUITools = {
   listWorkflows: {
     input: Record<string, never>;
@@ -20,6 +52,9 @@ export type RunUITools = {
     input: { runId: string };
     output: { ok: true; cancelled: boolean; status: string } | Refusal;
   };
+  pauseWorkflow: { input: { workflowId: string }; output: PauseToolOutput };
+  resumeWorkflow: { input: { workflowId: string; backfill?: boolean }; output: PauseToolOutput };
+  bulkRuns: { input: BulkToolInput; output: BulkToolOutput };
 };
 
 export const RUN_TOOL_LABELS: Record<keyof RunUITools, string> = {
@@ -28,6 +63,9 @@ export const RUN_TOOL_LABELS: Record<keyof RunUITools, string> = {
   listRuns: "Looked up recent runs",
   getRun: "Read a run's record",
   cancelRun: "Cancelled a run",
+  pauseWorkflow: "Paused a workflow",
+  resumeWorkflow: "Resumed a workflow",
+  bulkRuns: "Started a bulk action",
 };
 
 /** Run tools whose results carry outside text (step outputs, errors, logs). */
@@ -41,7 +79,7 @@ export const OUTSIDE_DATA_TOOLS: ReadonlySet<string> = new Set<keyof RunUITools>
  * unless the person's own message asked for exactly that. A new acting tool lists its name here
  * and describes its target in run-confirmations.ts.
  */
-export const CONFIRMED_TOOLS = ["runWorkflow", "cancelRun"] as const;
+export const CONFIRMED_TOOLS = ["runWorkflow", "cancelRun", "resumeWorkflow", "bulkRuns"] as const;
 export type ConfirmedToolName = (typeof CONFIRMED_TOOLS)[number];
 
 export const isConfirmedTool = (name: string): name is ConfirmedToolName =>

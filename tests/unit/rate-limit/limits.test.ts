@@ -20,6 +20,7 @@ describe("rate limits", () => {
       "rerun",
       "webhook",
       "resume",
+      "bulk",
     ]);
   });
 

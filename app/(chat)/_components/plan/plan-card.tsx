@@ -9,6 +9,7 @@ import { useState } from "react";
 import type { PlanStep } from "@/lib/plan/schema";
 import type { PlanCardData } from "@/lib/workflows/plan-card-types";
 import { NotifySetting } from "../run/notify-setting";
+import { PauseControl } from "../run/pause-control";
 import { RunNow } from "../run/run-now";
 import { decideVersion } from "./plan-api";
 import { usePlanCard, usePlanCards } from "./plan-cards-context";
@@ -100,6 +101,8 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState<"approve" | "reject" | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  /** The pause state after the person changed it here (the card's data is from before). */
+  const [pause, setPause] = useState<{ status: string; pausedAt: string | null } | null>(null);
   const { plan, version, workflow } = card;
   const badge = stateBadge[version.state];
   const details = selected ? findStep(card, selected) : null;
@@ -174,6 +177,20 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
         ) : null}
         {plan.trigger.type === "schedule" || plan.trigger.type === "event" ? (
           <NotifySetting workflowId={card.workflow.id} initial={card.workflow.notify} />
+        ) : null}
+        {plan.trigger.type !== "manual" && card.workflow.activeVersionId === card.version.id ? (
+          <PauseControl
+            workflowId={card.workflow.id}
+            status={pause?.status ?? card.workflow.status}
+            pausedAt={pause ? pause.pausedAt : (card.workflow.pausedAt ?? null)}
+            isSchedule={plan.trigger.type === "schedule"}
+            onChanged={(status) =>
+              setPause({
+                status,
+                pausedAt: status === "paused" ? new Date().toISOString() : null,
+              })
+            }
+          />
         ) : null}
       </div>
 

@@ -15,9 +15,24 @@ export type ConfirmState =
 function contentOf(tool: ConfirmedToolName, input: unknown, descriptor: unknown): Confirmation {
   const parsed = confirmationSchema.safeParse(descriptor);
   if (parsed.success) return parsed.data;
-  const raw = (input ?? {}) as { workflowId?: string; runId?: string; inputs?: object };
+  const raw = (input ?? {}) as {
+    workflowId?: string;
+    runId?: string;
+    inputs?: object;
+    action?: string;
+  };
+  const action: Confirmation["action"] =
+    tool === "cancelRun"
+      ? "cancel"
+      : tool === "resumeWorkflow"
+        ? "resume"
+        : tool === "bulkRuns"
+          ? raw.action === "cancel"
+            ? "bulk-cancel"
+            : "bulk-rerun"
+          : "run";
   return {
-    action: tool === "cancelRun" ? "cancel" : "run",
+    action,
     workflowId: raw.workflowId ?? null,
     title: null,
     runId: raw.runId,
@@ -31,6 +46,8 @@ function shown(value: unknown): string {
 }
 
 const shortId = (id: string) => id.slice(0, 8);
+
+const runsCount = (n: number) => `${n.toLocaleString("en-US")} ${n === 1 ? "run" : "runs"}`;
 
 /** "Your message …" → "your message …", to follow "Asked because". */
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
@@ -49,11 +66,41 @@ function Heading({ content }: { content: Confirmation }) {
       </>
     );
   }
+  if (content.action === "resume") {
+    return (
+      <>
+        Resume {title} and start{" "}
+        {content.count === undefined ? "the runs" : runsCount(content.count)} its schedule missed
+      </>
+    );
+  }
+  if (content.action === "bulk-rerun" || content.action === "bulk-cancel") {
+    const verb = content.action === "bulk-rerun" ? "Re-run" : "Cancel";
+    const scope = content.workflowId ? <> of {title}</> : " of all your workflows";
+    return (
+      <>
+        {verb}{" "}
+        <strong data-testid="confirm-count">
+          {content.count === undefined ? "the matching runs" : runsCount(content.count)}
+        </strong>
+        {scope}
+      </>
+    );
+  }
   return <>Run {title} now</>;
 }
 
 const outcomeText = (content: Confirmation, state: ConfirmState) => {
-  const noun = content.action === "cancel" ? "nothing was cancelled" : "nothing was run";
+  const noun =
+    content.action === "cancel" || content.action === "bulk-cancel"
+      ? "nothing was cancelled"
+      : "nothing was run";
+  if (state.kind === "approved" && content.action === "resume") {
+    return state.done ? "You approved: resumed." : "Resuming…";
+  }
+  if (state.kind === "approved" && content.action.startsWith("bulk-")) {
+    return state.done ? "You approved: the bulk action started." : "Starting the bulk action…";
+  }
   if (state.kind === "approved") {
     if (content.action === "cancel") return state.done ? "You approved: cancelled." : "Cancelling…";
     return state.done ? "You approved: the run started." : "Starting the run…";
@@ -219,6 +266,11 @@ export function ConfirmCard({
         )
       ) : content.runStatus ? (
         <p className="text-zinc-600 dark:text-zinc-400">The run is {content.runStatus} now.</p>
+      ) : content.scope ? (
+        <p className="text-zinc-600 dark:text-zinc-400" data-testid="confirm-scope">
+          Which: {content.scope}. Each run is handled once; they start no faster than your
+          concurrency allows.
+        </p>
       ) : null}
 
       {reason ? (

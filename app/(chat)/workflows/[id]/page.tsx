@@ -4,6 +4,7 @@
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { currentUserId } from "@/app/(auth)/auth";
+import { PauseControl } from "@/app/(chat)/_components/run/pause-control";
 import { getWorkflowMetrics, listRunHistory } from "@/lib/db/history-queries";
 import { getWorkflow, listWorkflowVersions } from "@/lib/db/workflow-queries";
 import { formatDateTime } from "@/lib/format/time";
@@ -13,6 +14,7 @@ import { readStoredPlan } from "@/lib/workflows/pinned-plan";
 import { triggerInWords } from "@/lib/workflows/trigger-words";
 import { statusTone } from "../_components/workflow-status";
 import { ZoneCookie } from "../_components/zone-cookie";
+import { BulkControls } from "./_components/bulk-controls";
 import { HistoryFilters } from "./_components/history-filters";
 import { HistoryList } from "./_components/history-list";
 import { MetricsPanel, WindowPicker } from "./_components/metrics-panel";
@@ -117,6 +119,13 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
                 </p>
               )
             ) : null}
+            <PauseControl
+              workflowId={workflow.id}
+              status={workflow.status}
+              pausedAt={workflow.pausedAt?.toISOString() ?? null}
+              isSchedule={Boolean(isSchedule)}
+              timeZone={timeZone}
+            />
             {workflow.threadId ? (
               <Link
                 href={`/chat/${workflow.threadId}`}
@@ -145,6 +154,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
             <h2 id="history-heading" className="text-base font-semibold">
               Run history
             </h2>
+            {workflow.activeVersionId ? <BulkControls workflowId={id} /> : null}
             <HistoryFilters workflowId={id} params={query} />
             {history.runs.length === 0 ? (
               <p
