@@ -8,7 +8,7 @@ import "server-only";
 import type { Inngest } from "inngest";
 import { finishBulkAction, getBulkActionById, markBulkActionRunning } from "@/lib/db/bulk-queries";
 import { runBulkBatch } from "@/lib/runs/bulk-job";
-import { type RerunBatch, rerunBatchFromStart } from "@/lib/runs/bulk-rerun";
+import { bulkRerunBatch, type RerunBatch } from "@/lib/runs/bulk-rerun";
 import { bulkRequested } from "../client";
 import { functionMiddleware } from "../middleware/safe-errors";
 
@@ -18,10 +18,7 @@ const MAX_BATCHES = 500;
 
 export type BulkRunsOptions = {
   client: Inngest.Any;
-  /**
-   * How a batch of runs is re-run (default: the plain re-run, lib/runs/bulk-rerun.ts; the full
-   * re-run plugs in as `perRun(startRerun)`).
-   */
+  /** How a batch of runs is re-run (default `bulkRerunBatch`, lib/runs/bulk-rerun.ts). */
   rerunBatch?: RerunBatch;
   /** Runs per batch step (tests make it small). */
   bulkBatchSize?: number;
@@ -29,7 +26,7 @@ export type BulkRunsOptions = {
 
 export function createBulkRuns({
   client,
-  rerunBatch = rerunBatchFromStart,
+  rerunBatch = bulkRerunBatch,
   bulkBatchSize,
 }: BulkRunsOptions) {
   return client.createFunction(

@@ -1,11 +1,12 @@
-// How a bulk action re-runs a batch of runs: behind `RerunBatch`, so the job can take the full
-// re-run (`startRerun` in lib/runs/rerun.ts: from the failed step, reusing what succeeded) once
-// it exists, one run at a time through `perRun(startRerun)`. Until then the default is the
-// plain re-run: a new run of the source's pinned version (or the workflow's approved one,
-// `version: "latest"`) with the same trigger, from the start, recording in `runs.rerun` what it
-// did — `rerunBatchFromStart` writes a batch's records in one transaction, `rerunFromStart` one
-// run (the per-run shape, for comparison and tests). Either way the new run's id derives from
-// the action and the source run, so a retried batch finds the runs it created.
+// How a bulk action re-runs a batch of runs (`RerunBatch`; the default is `bulkRerunBatch`):
+// - from the start: nothing is reused, so a batch's records are written in one transaction
+//   (`rerunBatchFromStart`): a new run of the source's pinned version (or the workflow's
+//   approved one, `version: "latest"`) with the same trigger;
+// - from the failed step or a chosen step: each run through the full re-run (`startRerun`,
+//   lib/runs/rerun.ts: upstream steps that succeeded are reused), 8 at a time (`perRun`). A
+//   source that succeeded has no failed step: "from the failed step" re-runs it from the start.
+// Either way the new run's id derives from the action and the source run, so a retried batch
+// finds the runs it created. `rerunFromStart` is the per-run shape of the first, for tests.
 import "server-only";
 import type { inngest as appClient } from "@/inngest/client";
 import { runRequested } from "@/inngest/client";
@@ -13,7 +14,9 @@ import { createBulkRerunRun, createBulkRerunRuns } from "@/lib/db/bulk-queries";
 import type { Run } from "@/lib/db/schema";
 import { getWorkflow } from "@/lib/db/workflow-queries";
 import { AppError } from "@/lib/errors";
+import { logError } from "@/lib/log";
 import { derivedUuid } from "./derived-id";
+import { startRerun } from "./rerun";
 import { isTerminal } from "./status";
 
 type Sender = Pick<typeof appClient, "send">;
@@ -180,3 +183,16 @@ export const rerunBatchFromStart: RerunBatch = async ({
   }
   return failures;
 };
+
+/** One full re-run (`startRerun`), as a bulk action starts it: no card in the thread. */
+export const fullRerun: RerunOne = async ({ source, from, ...args }) => {
+  const start = from === "failed" && source?.status === "succeeded" ? "start" : from;
+  const { run } = await startRerun({ ...args, from: start });
+  return run;
+};
+
+/** The default: one transaction per batch from the start, else the full re-run per run. */
+export const bulkRerunBatch: RerunBatch = (args) =>
+  args.from === "start"
+    ? rerunBatchFromStart(args)
+    : perRun(fullRerun, (error) => logError("[bulk] a re-run failed", error))(args);

@@ -17,7 +17,9 @@ const port = await appClientPort();
 const bulkRoute = await import("@/app/api/runs/bulk/route");
 const progressRoute = await import("@/app/api/runs/bulk/[id]/route");
 const { runBulkBatch } = await import("@/lib/runs/bulk-job");
-const { perRun, rerunBatchFromStart, rerunFromStart } = await import("@/lib/runs/bulk-rerun");
+const { fullRerun, perRun, rerunBatchFromStart, rerunFromStart } = await import(
+  "@/lib/runs/bulk-rerun"
+);
 const { createBulkActionRow, getBulkActionById, markBulkActionRunning } = await import(
   "@/lib/db/bulk-queries"
 );
@@ -95,6 +97,7 @@ describe.each(drivers)("bulk actions on %s", (driver) => {
   it.each([
     ["the batch re-run", () => rerunBatchFromStart],
     ["a per-run re-run (startRerun's shape)", () => perRun(rerunFromStart)],
+    ["the full re-run (startRerun)", () => perRun(fullRerun)],
   ])(
     "acts on no run twice when a batch is retried, before or after it was recorded (%s)",
     async (_, pick) => {
