@@ -1,5 +1,7 @@
-// POST /api/runs/:id/waits/:stepId { approved?, comment? } → { accepted, duplicate }: the
-// owner answers a wait.approval step from the chat (or ends any wait of the run early).
+// POST /api/runs/:id/waits/:stepId { approved, comment? } → { accepted: true, duplicate: false,
+// decidedAt }: the owner answers a wait.approval step from the thread's run card (or ends any
+// wait of the run early). Single use, like the resume link: once decided, expired, or the run
+// over → 409 with `error.details.state` (decided, expired, cancelled, finished, skipped).
 import { z } from "zod";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
