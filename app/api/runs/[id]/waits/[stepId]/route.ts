@@ -10,6 +10,9 @@ import { type RunRouteContext, runTarget } from "../../../params";
 
 export const dynamic = "force-dynamic";
 
+/** A decision and a comment of at most 2,000 characters fit with room to spare. */
+const MAX_DECISION_BYTES = 16 * 1024;
+
 // The decision is explicit: an empty or malformed body decides nothing.
 const bodySchema = z.object({
   approved: z.boolean(),
@@ -19,7 +22,9 @@ const bodySchema = z.object({
 export async function POST(request: Request, context: RunRouteContext) {
   try {
     const { userId, runId, stepId } = await runTarget(context);
-    const parsed = bodySchema.safeParse(await readJsonBody(request, { surface: "run" }));
+    const parsed = bodySchema.safeParse(
+      await readJsonBody(request, { surface: "run", limit: MAX_DECISION_BYTES }),
+    );
     if (!parsed.success) {
       throw new AppError("bad_request:run", "Send { approved: true | false, comment? }.");
     }
