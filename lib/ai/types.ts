@@ -85,11 +85,13 @@ export type BatchData = z.infer<typeof batchDataSchema>;
  * decision. `title` is null when the workflow or run is not the person's (or does not exist).
  */
 export const confirmationSchema = z.object({
-  action: z.enum(["run", "cancel"]),
+  action: z.enum(["run", "cancel", "approve", "reject"]),
   workflowId: z.string().nullable(),
   title: z.string().nullable(),
   runId: z.string().optional(),
   runStatus: z.string().optional(),
+  /** An approval's question, as its run asked it. */
+  question: z.string().optional(),
   inputs: z.array(
     z.object({ name: z.string(), value: z.unknown(), defaulted: z.boolean().optional() }),
   ),

@@ -130,6 +130,7 @@ function PartView({
     case "tool-listRuns":
     case "tool-getRun":
     case "tool-cancelRun":
+    case "tool-answerApproval":
       return <RunToolPart part={part} onDecide={onDecide} busy={busy} />;
     case "tool-setWorkflowNotify":
       return <NotifyToolPart part={part} />;

@@ -24,6 +24,7 @@ import { plannerSettings } from "@/lib/ai/planner";
 import { chatInstructions, type ThreadWorkflowSummary } from "@/lib/ai/prompts";
 import { getLanguageModel } from "@/lib/ai/providers";
 import { regenerableReply } from "@/lib/ai/regenerate";
+import { answerApprovalTool } from "@/lib/ai/tools/answer-approval";
 import { chatConfirmations } from "@/lib/ai/tools/run-confirmations";
 import { runTools } from "@/lib/ai/tools/run-tools";
 import { setWorkflowNotifyTool } from "@/lib/ai/tools/set-workflow-notify";
@@ -119,6 +120,7 @@ export async function POST(request: Request) {
     const runs = {
       ...runTools({ userId, threadId: body.id }),
       setWorkflowNotify: setWorkflowNotifyTool({ userId }),
+      answerApproval: answerApprovalTool({ userId, threadId: body.id }),
     };
     const planner = plannerSettings({
       userId,
@@ -136,6 +138,7 @@ export async function POST(request: Request) {
     );
     const confirmations = chatConfirmations({
       userId,
+      threadId: body.id,
       personText: personText(history),
       threadWorkflowIds: workflows.map((w) => w.id),
       outsideDataInTurn: outsideDataInTurn(history),

@@ -15,7 +15,21 @@ export type ConfirmState =
 function contentOf(tool: ConfirmedToolName, input: unknown, descriptor: unknown): Confirmation {
   const parsed = confirmationSchema.safeParse(descriptor);
   if (parsed.success) return parsed.data;
-  const raw = (input ?? {}) as { workflowId?: string; runId?: string; inputs?: object };
+  const raw = (input ?? {}) as {
+    workflowId?: string;
+    runId?: string;
+    inputs?: object;
+    approved?: boolean;
+  };
+  if (tool === "answerApproval") {
+    return {
+      action: raw.approved === true ? "approve" : "reject",
+      workflowId: null,
+      title: null,
+      runId: raw.runId,
+      inputs: [],
+    };
+  }
   return {
     action: tool === "cancelRun" ? "cancel" : "run",
     workflowId: raw.workflowId ?? null,
@@ -41,6 +55,18 @@ function Heading({ content }: { content: Confirmation }) {
   ) : (
     <span className="text-zinc-500">an unknown workflow</span>
   );
+  if (content.action === "approve" || content.action === "reject") {
+    return (
+      <>
+        {content.action === "approve" ? "Approve" : "Reject"} the waiting approval of {title}
+        {content.question ? (
+          <span className="mt-0.5 block font-normal text-zinc-600 dark:text-zinc-400">
+            “{content.question}”
+          </span>
+        ) : null}
+      </>
+    );
+  }
   if (content.action === "cancel") {
     return (
       <>
@@ -53,8 +79,17 @@ function Heading({ content }: { content: Confirmation }) {
 }
 
 const outcomeText = (content: Confirmation, state: ConfirmState) => {
-  const noun = content.action === "cancel" ? "nothing was cancelled" : "nothing was run";
+  const noun =
+    content.action === "cancel"
+      ? "nothing was cancelled"
+      : content.action === "run"
+        ? "nothing was run"
+        : "nothing was answered";
   if (state.kind === "approved") {
+    if (content.action === "approve" || content.action === "reject") {
+      const word = content.action === "approve" ? "approved" : "rejected";
+      return state.done ? `You confirmed: ${word}.` : "Answering…";
+    }
     if (content.action === "cancel") return state.done ? "You approved: cancelled." : "Cancelling…";
     return state.done ? "You approved: the run started." : "Starting the run…";
   }
@@ -217,6 +252,8 @@ export function ConfirmCard({
         ) : (
           <p className="text-zinc-600 dark:text-zinc-400">No inputs.</p>
         )
+      ) : content.inputs.length > 0 ? (
+        <InputList inputs={content.inputs} />
       ) : content.runStatus ? (
         <p className="text-zinc-600 dark:text-zinc-400">The run is {content.runStatus} now.</p>
       ) : null}
