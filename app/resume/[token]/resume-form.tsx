@@ -30,10 +30,15 @@ const openHeading: Record<ResumeView["kind"], string> = {
   delay: "A workflow is waiting",
 };
 
-function headingOf(view: ResumeView): string {
+function headingOf(view: ResumeView, justDecided: boolean): string {
   switch (view.state) {
     case "decided":
-      return "Already decided";
+      if (!justDecided) return "Already decided";
+      return view.decision?.approved === true
+        ? "Approved"
+        : view.decision?.approved === false
+          ? "Rejected"
+          : "Done";
     case "expired":
       return view.kind === "approval" ? "This request expired" : "This wait has ended";
     case "cancelled":
@@ -62,7 +67,17 @@ const tone: Record<WaitState, string> = {
 };
 
 /** The sentence under a closed state's heading. */
-function StateLine({ view, isOwner, zone }: { view: ResumeView; isOwner: boolean; zone?: string }) {
+function StateLine({
+  view,
+  isOwner,
+  zone,
+  justDecided = false,
+}: {
+  view: ResumeView;
+  isOwner: boolean;
+  zone?: string;
+  justDecided?: boolean;
+}) {
   const time = (iso: string) => <ZonedTime iso={iso} zone={zone} />;
   switch (view.state) {
     case "decided": {
@@ -72,7 +87,7 @@ function StateLine({ view, isOwner, zone }: { view: ResumeView; isOwner: boolean
         <>
           <span className="font-semibold">{word.charAt(0).toUpperCase() + word.slice(1)}</span>
           {view.decidedAt ? <> at {time(view.decidedAt)}</> : null} ({decidedBy(decision, isOwner)}
-          ). Nothing more to do.
+          ). {justDecided ? "The workflow goes on from here." : "Nothing more to do."}
         </>
       );
     }
@@ -180,7 +195,7 @@ export function ResumePanel({ token, view: initial, isOwner, zone, links }: Prop
         className="mt-1 text-xl font-semibold tracking-tight text-balance"
         data-testid="resume-heading"
       >
-        {headingOf(view)}
+        {headingOf(view, justDecided)}
       </h1>
 
       {!open ? (
@@ -189,9 +204,24 @@ export function ResumePanel({ token, view: initial, isOwner, zone, links }: Prop
           data-testid="resume-state"
           role={justDecided ? "status" : undefined}
         >
-          {justDecided ? <span className="sr-only">Done. </span> : null}
-          <StateLine view={view} isOwner={isOwner} zone={zone} />
+          <StateLine view={view} isOwner={isOwner} zone={zone} justDecided={justDecided} />
         </p>
+      ) : null}
+
+      {view.step.prompt ? (
+        <figure className="mt-4">
+          <figcaption className="sr-only">{open ? "The question" : "What was asked"}</figcaption>
+          <blockquote
+            className={`whitespace-pre-wrap break-words border-l-4 py-1 pl-4 text-base leading-snug font-medium ${
+              open
+                ? "border-amber-400 text-zinc-950 dark:border-amber-500 dark:text-zinc-50"
+                : "border-zinc-300 text-zinc-700 dark:border-zinc-700 dark:text-zinc-300"
+            }`}
+            data-testid="resume-prompt"
+          >
+            {view.step.prompt}
+          </blockquote>
+        </figure>
       ) : null}
 
       <dl className="mt-5 space-y-3 text-sm">
@@ -199,11 +229,6 @@ export function ResumePanel({ token, view: initial, isOwner, zone, links }: Prop
           <span className="font-medium">{view.workflow}</span>
         </Row>
         <Row label="Step">{view.step.title}</Row>
-        {view.step.prompt ? (
-          <Row label="Question" testId="resume-prompt">
-            <span className="whitespace-pre-wrap font-medium">{view.step.prompt}</span>
-          </Row>
-        ) : null}
         <Row label="Run" testId="resume-run">
           Started {time(view.run.startedAt ?? view.run.createdAt)}
           {links ? (
@@ -226,21 +251,23 @@ export function ResumePanel({ token, view: initial, isOwner, zone, links }: Prop
             </span>
           ) : null}
         </Row>
-        <Row label="Deadline" testId="resume-deadline">
-          {view.state === "expired" && view.expiredAt ? (
-            <>Expired at {time(view.expiredAt)}</>
-          ) : view.deadline ? (
-            <>
-              {view.kind === "approval" ? "Decide by" : "Waits until"} {time(view.deadline)}
-            </>
-          ) : open ? (
-            <span className="text-zinc-500 dark:text-zinc-400">
-              Set when the run reaches this step; a decision now is kept until then.
-            </span>
-          ) : (
-            <span className="text-zinc-500 dark:text-zinc-400">None</span>
-          )}
-        </Row>
+        {view.state === "expired" ? null : (
+          <Row label="Deadline" testId="resume-deadline">
+            {view.deadline && open ? (
+              <span className="font-medium">
+                {view.kind === "approval" ? "Decide by" : "Waits until"} {time(view.deadline)}
+              </span>
+            ) : view.deadline ? (
+              time(view.deadline)
+            ) : open ? (
+              <span className="text-zinc-500 dark:text-zinc-400">
+                Set when the run reaches this step; a decision now is kept until then.
+              </span>
+            ) : (
+              <span className="text-zinc-500 dark:text-zinc-400">None</span>
+            )}
+          </Row>
+        )}
       </dl>
 
       {open ? (

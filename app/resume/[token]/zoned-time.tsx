@@ -23,7 +23,7 @@ export function ZonedTime({ iso, zone }: { iso: string; zone?: string }) {
   return (
     <time dateTime={iso} data-zone={shown} suppressHydrationWarning>
       {formatDateTime(iso, { timeZone: shown, year: true })}{" "}
-      <span className="text-zinc-500 dark:text-zinc-400">
+      <span className="opacity-65">
         {shown === "UTC" ? "UTC" : `(${shown.replaceAll("_", " ")})`}
       </span>
     </time>

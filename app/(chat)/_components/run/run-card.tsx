@@ -171,7 +171,7 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
           <div
             key={s.step.id}
             className={`flex flex-wrap items-center gap-2 border-b border-zinc-200 px-3 py-2 sm:px-4 dark:border-zinc-800 ${
-              decision ? "bg-zinc-50 dark:bg-zinc-900/60" : "bg-amber-50 dark:bg-amber-950"
+              decision ? "bg-zinc-50 dark:bg-zinc-900/60" : "bg-amber-50 dark:bg-amber-950/50"
             }`}
             data-testid="run-approval"
             data-step={s.step.id}
@@ -199,7 +199,7 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
                 {decision.at ? ` at ${formatWhen(decision.at)}` : ""}
               </span>
             ) : (
-              <>
+              <span className="flex shrink-0 gap-2">
                 <button
                   type="button"
                   disabled={busy}
@@ -218,7 +218,7 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
                 >
                   Reject
                 </button>
-              </>
+              </span>
             )}
           </div>
         );
@@ -263,7 +263,6 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
                   ? undefined
                   : (stepId) => post(`/api/runs/${run.id}/waits/${stepId}`, { approved: true })
               }
-              onDecide={finished ? undefined : decide}
               busy={busy}
             />
           )

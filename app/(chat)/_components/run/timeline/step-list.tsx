@@ -234,16 +234,13 @@ export function StepList({
   renderChild,
   childOfItem,
   onResume,
-  onDecide,
   busy = false,
 }: {
   timeline: Timeline;
   now: number;
   /** Ends a wait early (a delay, a time, an event): the run goes on at once. */
   onResume?: (stepId: string) => void;
-  /** Answers a waiting approval (once; the card shows the decision afterwards). */
-  onDecide?: (stepId: string, approved: boolean) => void;
-  /** A decision or resume is on its way: the buttons wait. */
+  /** A resume is on its way: the button waits. */
   busy?: boolean;
   /** A child run's card (workflow.run steps), opened in place. */
   renderChild: (runId: string) => ReactNode;
@@ -319,31 +316,6 @@ export function StepList({
         >
           Resume now
         </button>
-      ) : null}
-      {onDecide &&
-      step.state === "waiting" &&
-      !step.decision &&
-      step.step.action === "wait.approval" ? (
-        <div className="flex flex-wrap gap-2">
-          <button
-            type="button"
-            disabled={busy}
-            className="rounded-lg bg-zinc-900 px-3 py-1 text-xs font-medium text-white hover:bg-zinc-700 disabled:opacity-50 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300"
-            onClick={() => onDecide(step.step.id, true)}
-            data-testid="run-step-approve"
-          >
-            Approve
-          </button>
-          <button
-            type="button"
-            disabled={busy}
-            className="rounded-lg border border-zinc-300 px-3 py-1 text-xs font-medium hover:bg-zinc-50 disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-900"
-            onClick={() => onDecide(step.step.id, false)}
-            data-testid="run-step-reject"
-          >
-            Reject
-          </button>
-        </div>
       ) : null}
     </UnitRow>
   );
