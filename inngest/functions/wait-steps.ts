@@ -10,6 +10,7 @@ import { parseDuration } from "@/lib/plan/duration";
 import { type ReadyUnit, resolveUnitInput, type UnitResult } from "@/lib/plan/progress";
 import { eventMatchScope, waitDeadline, waitUntilInstant } from "@/lib/plan/waits";
 import { recordAttemptFinished, recordAttemptStarted, recordStartFailed } from "@/lib/runs/records";
+import { signalCounts } from "@/lib/runs/wait-decision";
 import { waitResumed } from "../client";
 import { messageOf, type RunInfo } from "./unit-steps";
 
@@ -144,9 +145,10 @@ export async function finishUnitWait(args: {
   ) as Signal | null;
   if (!armed.signaled && armed.deadline !== null) {
     // The stored signal is the one that counts (the first; events may be re-sent), and one
-    // stored just as the wait timed out still ends it as signaled.
+    // stored just as the wait timed out still ends it as signaled, if it came by the deadline:
+    // deciders refuse later ones (lib/runs/wait-decision.ts), so both agree on what counted.
     const stored = await getWaitSignal({ runId: run.runId, stepId: unit.stepId });
-    if (stored.signaled) {
+    if (stored.signaled && signalCounts({ ...stored, deadline: armed.deadline })) {
       signaled = true;
       signal = stored.payload as Signal | null;
     }

@@ -12,8 +12,12 @@
 //    needs the run to be its workflow's only unfinished one;
 // 4. every value the model chose (a run's inputs) appears in the message: strings as typed
 //    (case and spacing aside), numbers as numbers, booleans as the words true/false.
+// An approval's answer ("approve it", "reject the release approval") names its approval by the
+// run's id, by its workflow when that workflow has only this approval waiting, or says
+// "it"/"this"/"that" (or nothing more) when no other approval of the person could be meant; the
+// intent must be the decision the call makes (approve for yes, reject for no).
 
-export type ActionIntent = "run" | "cancel";
+export type ActionIntent = "run" | "cancel" | "approve" | "reject";
 
 /** What a tool call would act on, as the server found it in its own records. */
 export interface ActionTarget {
@@ -24,6 +28,10 @@ export interface ActionTarget {
   runId?: string;
   /** For a cancel: whether this run is its workflow's only unfinished one. */
   onlyActiveRun?: boolean;
+  /** For an approval's answer: no other approval of the person is waiting (in this thread). */
+  soleApproval?: boolean;
+  /** For an approval's answer: the only approval waiting in its workflow. */
+  onlyApprovalOfWorkflow?: boolean;
   /** Values the model chose beyond the target (a run's inputs): each must be in the message. */
   chosenValues?: unknown;
 }
@@ -44,6 +52,8 @@ export type Verdict = { asked: true } | { asked: false; reason: string };
 const INTENT: Record<ActionIntent, RegExp> = {
   run: /\b(run|re-?run|start|execute|launch|trigger|kick off)\b/,
   cancel: /\b(cancel|stop|abort|halt|kill|terminate)\b/,
+  approve: /\b(approve|approved|accept|go ahead|lgtm)\b/,
+  reject: /\b(reject|decline|deny|refuse)\b/,
 };
 
 const NEGATION =
@@ -62,6 +72,8 @@ const GENERIC = new Set(
 const INTENT_NAME: Record<ActionIntent, string> = {
   run: "run a workflow",
   cancel: "cancel a run",
+  approve: "approve a request",
+  reject: "reject a request",
 };
 
 function lowered(text: string): string {
@@ -175,7 +187,22 @@ export function askedForExactly(target: ActionTarget, request: PersonRequest): V
     return { asked: false, reason: "This workflow does not exist or is not yours." };
   }
   const quotesRun = target.runId !== undefined && text.includes(target.runId.toLowerCase());
-  if (!quotesRun) {
+  const answersApproval = target.intent === "approve" || target.intent === "reject";
+  if (answersApproval && !quotesRun) {
+    const onlyOne = target.soleApproval === true;
+    // "approve it", "approve": nothing else could be meant.
+    const bare = words(request.text).every((w) => GENERIC.has(w) || INTENT[target.intent].test(w));
+    if (!(onlyOne && (DEICTIC.test(text) || bare))) {
+      const named = namesWorkflow(target.workflow, request);
+      if (!named.asked) return named;
+      if (target.onlyApprovalOfWorkflow !== true) {
+        return {
+          asked: false,
+          reason: "Your message did not say which of its approvals to answer.",
+        };
+      }
+    }
+  } else if (!quotesRun) {
     const named = namesWorkflow(target.workflow, request);
     if (!named.asked) return named;
     if (target.intent === "cancel" && target.onlyActiveRun !== true) {

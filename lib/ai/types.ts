@@ -86,7 +86,7 @@ export type BatchData = z.infer<typeof batchDataSchema>;
  */
 export const confirmationSchema = z.object({
   /** `resume`: resuming with a back-fill; `bulk-*`: a bulk action (`count` runs, `scope` words). */
-  action: z.enum(["run", "cancel", "resume", "bulk-rerun", "bulk-cancel"]),
+  action: z.enum(["run", "cancel", "resume", "bulk-rerun", "bulk-cancel", "approve", "reject"]),
   workflowId: z.string().nullable(),
   title: z.string().nullable(),
   runId: z.string().optional(),
@@ -95,6 +95,8 @@ export const confirmationSchema = z.object({
   count: z.number().int().min(0).optional(),
   /** Which runs a bulk action takes, in words. */
   scope: z.string().optional(),
+  /** An approval's question, as its run asked it. */
+  question: z.string().optional(),
   inputs: z.array(
     z.object({ name: z.string(), value: z.unknown(), defaulted: z.boolean().optional() }),
   ),

@@ -694,6 +694,8 @@ export async function getWaitSignal({ runId, stepId }: { runId: string; stepId: 
   consumed: boolean;
   payload: unknown;
   signaledAt: Date | null;
+  /** When the wait ended (took its signal or timed out). */
+  consumedAt: Date | null;
 }> {
   const [row] = await (await db())
     .select()
@@ -701,11 +703,86 @@ export async function getWaitSignal({ runId, stepId }: { runId: string; stepId: 
     .where(and(eq(waitSignals.runId, runId), eq(waitSignals.stepId, stepId)));
   return {
     signaledAt: row?.signaledAt ?? null,
+    consumedAt: row?.consumedAt ?? null,
     signaled: !!row?.signaledAt,
     armed: !!row?.armedAt,
     consumed: !!row?.consumedAt,
     payload: row?.payload ?? null,
   };
+}
+
+/**
+ * When a wait gives up (ISO), as its `:arm` computed it: the `data.deadline` of the wait's
+ * "waiting" log entry. Undefined until the run reached the wait (or when it never waited: a
+ * signal was already there, or the deadline had passed).
+ */
+export async function getWaitDeadline({
+  runId,
+  stepId,
+}: {
+  runId: string;
+  stepId: string;
+}): Promise<string | undefined> {
+  const [row] = await (await db())
+    .select({ deadline: sql<string | null>`${runEvents.data} ->> 'deadline'` })
+    .from(runEvents)
+    .where(and(eq(runEvents.runId, runId), eq(runEvents.key, `${stepId}:a1:waiting`)));
+  return row?.deadline ?? undefined;
+}
+
+/**
+ * The person's wait steps that are waiting now with no signal yet, in runs still going, newest
+ * first: what "approve it" may mean. The caller tells approvals from other waits by the plan.
+ */
+export async function listOpenWaits({
+  userId,
+  limit = 50,
+}: {
+  userId: string;
+  limit?: number;
+}): Promise<
+  {
+    runId: string;
+    stepId: string;
+    workflowId: string;
+    workflowTitle: string;
+    threadId: string | null;
+    versionId: string;
+    input: unknown;
+    waitingSince: Date | null;
+    runCreatedAt: Date;
+  }[]
+> {
+  return (await db())
+    .select({
+      runId: runs.id,
+      stepId: runSteps.stepId,
+      workflowId: runs.workflowId,
+      workflowTitle: workflows.title,
+      // The run's own thread, else its workflow's (a scheduled run posts there).
+      threadId: sql<string | null>`coalesce(${runs.threadId}, ${workflows.threadId})`,
+      versionId: runs.versionId,
+      input: runSteps.input,
+      waitingSince: runSteps.startedAt,
+      runCreatedAt: runs.createdAt,
+    })
+    .from(runSteps)
+    .innerJoin(runs, eq(runs.id, runSteps.runId))
+    .innerJoin(workflows, eq(workflows.id, runs.workflowId))
+    .leftJoin(
+      waitSignals,
+      and(eq(waitSignals.runId, runSteps.runId), eq(waitSignals.stepId, runSteps.stepId)),
+    )
+    .where(
+      and(
+        eq(runs.userId, userId),
+        inArray(runs.status, [...ACTIVE_STATUSES]),
+        eq(runSteps.status, "waiting"),
+        isNull(waitSignals.signaledAt),
+      ),
+    )
+    .orderBy(desc(runSteps.startedAt))
+    .limit(limit);
 }
 
 /** Stores a large output once; a retried step overwrites it with the attempt that counts. */

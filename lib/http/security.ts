@@ -75,6 +75,16 @@ function hostOf(url: string): string | undefined {
 export function foreignOriginReason(input: OriginCheckInput): string | undefined {
   if (SAFE_METHODS.has(input.method.toUpperCase())) return undefined;
   if (TOKEN_ROUTES.some((route) => route.test(input.pathname))) return undefined;
+  return crossSiteReason(input);
+}
+
+/**
+ * Why a request a browser sent comes from another site (its Origin, else its Sec-Fetch-Site),
+ * or undefined for a same-origin one and for one no browser sent (no Origin, no Sec-Fetch-Site).
+ * Token routes use it where a token alone is not enough: an approval is decided on the link's
+ * own page or by an API client, never by another site's page.
+ */
+export function crossSiteReason(input: Pick<OriginCheckInput, "headers" | "appUrl">) {
   const origin = input.headers.get("origin");
   if (!origin || origin === "null") {
     const site = input.headers.get("sec-fetch-site");

@@ -11,6 +11,7 @@ import {
   appendRunEvent,
   getRunById,
   getRunForOwner,
+  getWaitDeadline,
   listActiveRunsByIds,
   listRunSteps,
   putWaitSignal,
@@ -20,6 +21,8 @@ import { AppError } from "@/lib/errors";
 import { recordRunFinished } from "./records";
 import { isTerminal } from "./status";
 import { childRunIdOf } from "./view";
+import { decisionOf } from "./wait-decision";
+import { readWait, refusal } from "./wait-state";
 
 type Sender = Pick<typeof appClient, "send">;
 
@@ -28,7 +31,9 @@ const notFound = () => new AppError("not_found:run", "This run does not exist or
 /**
  * Keeps a signal for a wait and wakes the wait. A signal before the run reaches the wait is
  * kept and consumed when it gets there; the relay function re-sends it until the wait takes
- * it, which covers a wait that registers just after the signal.
+ * it, which covers a wait that registers just after the signal. A signal after the wait's
+ * deadline, or after the wait ended, is not taken: the wait's `:done` would not count it
+ * (lib/runs/wait-decision.ts `signalCounts`), so it is refused here too.
  */
 export async function signalWait({
   runId,
@@ -42,37 +47,87 @@ export async function signalWait({
   payload?: unknown;
   via: "url" | "approval" | "event";
   client?: Sender;
-}): Promise<{ accepted: boolean; duplicate: boolean }> {
+}): Promise<{ accepted: boolean; duplicate: boolean; signaledAt?: string }> {
   const run = await getRunById({ runId });
   if (!run) throw notFound();
   if (isTerminal(run.status)) {
     return { accepted: false, duplicate: false };
   }
-  const stored = await putWaitSignal({ runId, stepId, payload: { via, data: payload ?? null } });
-  if (stored.consumed && !stored.stored) return { accepted: false, duplicate: true };
+  // One instant for the check and the stored signal: both sides of the deadline agree.
+  const at = new Date();
+  const deadline = await getWaitDeadline({ runId, stepId });
+  if (deadline && at.getTime() > Date.parse(deadline)) {
+    return { accepted: false, duplicate: false };
+  }
+  const signal = { via, data: payload ?? null };
+  const stored = await putWaitSignal({ runId, stepId, payload: signal, at });
+  if (stored.consumed) return { accepted: false, duplicate: !stored.stored };
   // A repeated signal still re-sends the wake-up events (the first call may have died before
   // sending them); the stored payload stays the first one.
+  const decision = decisionOf(signal, run.userId);
   await appendRunEvent({
     runId,
     key: `${stepId}:signal`,
     stepId,
     message: `${stepId} received a signal (${via})`,
-    data: { via, armed: stored.armed },
+    // What the run card shows ("Approved by you at 14:02") before the wait's `:done` ran.
+    data: { via, armed: stored.armed, ...decision, at: at.toISOString() },
   });
   await client.send([
-    waitResumed.create({ runId, stepId, payload: { via, data: payload ?? null } }),
+    waitResumed.create({ runId, stepId, payload: signal }),
     waitSignaled.create({ runId, stepId }),
   ]);
-  return { accepted: true, duplicate: !stored.stored };
+  return { accepted: true, duplicate: !stored.stored, signaledAt: at.toISOString() };
 }
 
-/** Approves or rejects a run's `wait.approval` step, as its owner. */
+/**
+ * The one way a person's decision reaches a wait (the resume link's POST, the run card's
+ * buttons, the chat's "approve it"): refused with a 409 saying why when the wait no longer
+ * takes one (decided already, expired, the run cancelled or finished, the step skipped), else
+ * stored once. `details.state` of the 409 names the case.
+ */
+export async function decideWait({
+  run,
+  stepId,
+  payload,
+  via,
+  viewerIsOwner = false,
+  client = appClient,
+}: {
+  run: Run;
+  stepId: string;
+  payload?: unknown;
+  via: "url" | "approval";
+  viewerIsOwner?: boolean;
+  client?: Sender;
+}): Promise<{ accepted: true; duplicate: false; decidedAt: string }> {
+  const wait = await readWait(run, stepId);
+  if (!wait) throw new AppError("not_found:run", "This run has no such wait step.");
+  if (wait.state !== "open") throw refusal(wait, { viewerIsOwner });
+  const result = await signalWait({ runId: run.id, stepId, payload, via, client });
+  if (result.accepted && !result.duplicate && result.signaledAt) {
+    return { accepted: true, duplicate: false, decidedAt: result.signaledAt };
+  }
+  // Someone decided first, the run ended or the deadline passed in between.
+  const fresh = await getRunById({ runId: run.id });
+  const now = fresh ? await readWait(fresh, stepId) : undefined;
+  if (now && now.state !== "open") throw refusal(now, { viewerIsOwner });
+  throw new AppError("conflict:run", "This wait no longer takes a decision.", {
+    state: "finished",
+  });
+}
+
+/**
+ * Approves or rejects a run's `wait.approval` step (or ends another wait early), as its owner:
+ * from the thread's run card, or from the chat (`from: "chat"`).
+ */
 export async function answerApproval({
   userId,
   runId,
   stepId,
   approved,
   comment,
+  from = "thread",
   client = appClient,
 }: {
   userId: string;
@@ -80,15 +135,17 @@ export async function answerApproval({
   stepId: string;
   approved: boolean;
   comment?: string;
+  from?: "thread" | "chat";
   client?: Sender;
 }) {
   const run = await getRunForOwner({ runId, userId });
   if (!run) throw notFound();
-  return signalWait({
-    runId,
+  return decideWait({
+    run,
     stepId,
-    payload: { approved, by: userId, ...(comment ? { comment } : {}) },
+    payload: { approved, by: userId, from, ...(comment ? { comment } : {}) },
     via: "approval",
+    viewerIsOwner: true,
     client,
   });
 }

@@ -1,24 +1,33 @@
 // A wait step's resume link (`/api/resume/<token>`): the token (an HMAC of run and step) is
 // the credential, so mail scanners and link previews, which fetch every URL they see, must
-// never decide anything with it. GET only describes what is being decided (the page at
-// /resume/<token> renders it); only a POST decides, once, and the decider recorded is the
-// run's owner when they are signed in, else "link" — never a value from the body.
+// never decide anything with it. GET and HEAD only describe what is being decided (a browser
+// is sent to the page at /resume/<token>); only a POST decides, once, and the decider recorded
+// is the run's owner when they are signed in, else "link" — never a value from the body.
+// A POST is refused with a 409 naming why (`details.state`: decided, expired, cancelled,
+// finished, skipped) when the wait no longer takes a decision — the same rule as the run
+// card's buttons and the chat (lib/runs/control.ts `decideWait`).
+//
+// An approval must come from the link's own page or from an API client: its body is JSON (no
+// HTML form can send that, so a scanner "submitting" a page decides nothing), and a browser
+// request from another site (its Origin / Sec-Fetch-Site) is refused. API clients, which send
+// neither header, POST JSON with the token as before.
 // Shared by the Next route and the plan CLI's own listener.
 import "server-only";
-import { getRunById, getWaitSignal } from "@/lib/db/run-queries";
-import type { Run } from "@/lib/db/schema";
+import { getRunById } from "@/lib/db/run-queries";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { parseIncomingBody, readBodyBytes, readJsonBody } from "@/lib/http/body";
-import type { PlanStep } from "@/lib/plan/schema";
-import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
-import { signalWait } from "./control";
+import { crossSiteReason } from "@/lib/http/security";
+import { decideWait } from "./control";
 import { resumeSecret } from "./resume";
-import { isTerminal } from "./status";
+import type { RunStatus } from "./status";
 import { verifyResumeToken } from "./tokens";
+import type { WaitDecision, WaitState } from "./wait-decision";
+import { readWait, type WaitKind, type WaitSnapshot } from "./wait-state";
 
 const MAX_PAYLOAD_BYTES = 64 * 1024;
 
-type Sender = Parameters<typeof signalWait>[0]["client"];
+type Sender = Parameters<typeof decideWait>[0]["client"];
 type Options = {
   client?: Sender;
   secret?: string;
@@ -33,66 +42,75 @@ export type ResumeView = {
   stepId: string;
   workflow: string;
   step: { title: string; action: string; prompt?: string };
-  kind: "approval" | "event" | "delay";
-  /** open: waiting or not reached yet; decided: answered already; over: the run ended. */
-  state: "open" | "decided" | "over";
-  runStatus: Run["status"];
+  kind: WaitKind;
+  /**
+   * open: a decision is taken (the buttons); decided: answered already; expired: the deadline
+   * passed with no decision (an approval then counts as not approved, `timedOut`); cancelled,
+   * finished: the run ended first; skipped: the run went past the step without it.
+   */
+  state: WaitState;
+  runStatus: RunStatus;
+  /** When the run was created and started (ISO). */
+  run: { createdAt: string; startedAt: string | null };
+  /** When the wait gives up (ISO); null until the run reaches the wait. */
+  deadline: string | null;
   decidedAt?: string;
-  decision?: { approved?: boolean; via?: string };
+  decision?: WaitDecision;
+  expiredAt?: string;
 };
 
 const invalidLink = () => new AppError("not_found:run", "This link is not valid.");
 
-function kindOf(action: string): ResumeView["kind"] {
-  if (action === "wait.approval") return "approval";
-  if (action === "wait.event") return "event";
-  return "delay";
-}
-
-async function load(token: string, options: Options) {
+async function load(token: string, options: Options): Promise<WaitSnapshot> {
   const target = verifyResumeToken(options.secret ?? resumeSecret(), token);
   if (!target) throw invalidLink();
   await options.limit?.(token);
   const run = await getRunById({ runId: target.runId });
   if (!run) throw invalidLink();
-  const pinned = await loadPinnedPlan({ versionId: run.versionId, userId: run.userId });
-  const step: PlanStep | undefined = pinned.ok
-    ? [...pinned.plan.steps, ...(pinned.plan.onFailure ?? [])].find((s) => s.id === target.stepId)
-    : undefined;
-  if (!pinned.ok || !step?.action.startsWith("wait.")) throw invalidLink();
-  return { run, step, workflowTitle: pinned.workflow.title, stepId: target.stepId };
+  const wait = await readWait(run, target.stepId);
+  if (!wait) throw invalidLink();
+  return wait;
 }
 
-export async function describeResumeLink(token: string, options: Options = {}) {
-  const { run, step, workflowTitle, stepId } = await load(token, options);
-  const signal = await getWaitSignal({ runId: run.id, stepId });
-  const stored = (signal.payload ?? {}) as { via?: string; data?: { approved?: unknown } };
+function toView(wait: WaitSnapshot): ResumeView {
+  const { run, step, stepId } = wait;
   const prompt = (step.input as { prompt?: unknown } | undefined)?.prompt;
-  const view: ResumeView = {
+  return {
     runId: run.id,
     stepId,
-    workflow: workflowTitle,
+    workflow: wait.workflowTitle,
     step: {
       title: step.title ?? stepId,
       action: step.action,
+      // A prompt with bindings is shown as the run resolved it on the run card, not here.
       ...(typeof prompt === "string" && !prompt.includes("{{") ? { prompt } : {}),
     },
-    kind: kindOf(step.action),
-    state: signal.signaled ? "decided" : isTerminal(run.status) ? "over" : "open",
+    kind: wait.kind,
+    state: wait.state,
     runStatus: run.status,
-    ...(signal.signaledAt ? { decidedAt: signal.signaledAt.toISOString() } : {}),
-    ...(signal.signaled
-      ? {
-          decision: {
-            via: stored.via,
-            ...(typeof stored.data?.approved === "boolean"
-              ? { approved: stored.data.approved }
-              : {}),
-          },
-        }
-      : {}),
+    run: {
+      createdAt: run.createdAt.toISOString(),
+      startedAt: run.startedAt?.toISOString() ?? null,
+    },
+    deadline: wait.deadline,
+    ...(wait.decidedAt ? { decidedAt: wait.decidedAt } : {}),
+    ...(wait.decision ? { decision: wait.decision } : {}),
+    ...(wait.expiredAt ? { expiredAt: wait.expiredAt } : {}),
   };
-  return view;
+}
+
+/** What the link asks, and where it stands; the owner of the run is told who they are. */
+export async function describeResumeLink(
+  token: string,
+  options: Options = {},
+): Promise<ResumeView & { ownerId: string; workflowId: string; threadId: string | null }> {
+  const wait = await load(token, options);
+  return {
+    ...toView(wait),
+    ownerId: wait.run.userId,
+    workflowId: wait.run.workflowId,
+    threadId: wait.run.threadId,
+  };
 }
 
 const approvalSchema = (body: unknown) => {
@@ -109,18 +127,26 @@ const approvalSchema = (body: unknown) => {
 
 /**
  * Decides a wait through its link (POST). An approval needs `{ approved: true | false,
- * comment? }`; a wait.event takes any JSON body (or none) as its payload; a delay or an
- * until ends early. A second decision is a 409 that says when the first one was made.
+ * comment? }` as JSON; a wait.event takes any body (or none) as its payload; a delay or an
+ * until ends early. 202 `{ accepted: true, duplicate: false, decidedAt }`; a wait that no longer
+ * takes a decision is a 409 whose `details.state` says why.
  */
 export async function decideFromLink(
   request: Request,
   token: string,
   options: Options = {},
 ): Promise<Response> {
-  const { run, step, stepId } = await load(token, options);
-  const kind = kindOf(step.action);
+  const wait = await load(token, options);
+  const { run, stepId, kind } = wait;
   let payload: unknown = null;
   if (kind === "approval") {
+    const foreign = crossSiteReason({ headers: request.headers, appUrl: env().APP_URL });
+    if (foreign) {
+      throw new AppError(
+        "forbidden:run",
+        `${foreign} Decide on the link's own page, or call it without a browser.`,
+      );
+    }
     const answer = approvalSchema(
       await readJsonBody(request, { surface: "run", limit: MAX_PAYLOAD_BYTES, optional: true }),
     );
@@ -142,35 +168,20 @@ export async function decideFromLink(
   } else {
     await readBodyBytes(request, { limit: MAX_PAYLOAD_BYTES, surface: "run" });
   }
-  if (isTerminal(run.status)) {
-    throw new AppError(
-      "conflict:run",
-      `This run has already ${run.status === "cancelled" ? "been cancelled" : "finished"}; nothing is waiting.`,
-    );
-  }
-  const result = await signalWait({
-    runId: run.id,
+  const result = await decideWait({
+    run,
     stepId,
     payload,
     via: "url",
+    viewerIsOwner: options.signedInUserId === run.userId,
     client: options.client,
   });
-  if (result.duplicate) {
-    const signal = await getWaitSignal({ runId: run.id, stepId });
-    throw new AppError(
-      "conflict:run",
-      `This was already decided${signal.signaledAt ? ` at ${signal.signaledAt.toISOString()}` : ""}.`,
-    );
-  }
-  if (!result.accepted) {
-    throw new AppError("conflict:run", "This run has already finished; nothing is waiting.");
-  }
   return Response.json(result, { status: 202 });
 }
 
 /**
- * The link's request handling: GET describes (a browser is sent to the page at `pagePath`),
- * POST decides, anything else is a 405.
+ * The link's request handling: GET and HEAD describe (a browser is sent to the page at
+ * `pagePath`), POST decides, anything else is a 405 — none of them but POST stores anything.
  */
 export async function handleResumeRequest(
   request: Request,
@@ -186,10 +197,13 @@ export async function handleResumeRequest(
         headers: { location: `${options.pagePath}/${encodeURIComponent(token)}` },
       });
     }
-    return Response.json(await describeResumeLink(token, options));
+    const view = toView(await load(token, options));
+    return request.method === "HEAD"
+      ? new Response(null, { status: 200, headers: { "content-type": "application/json" } })
+      : Response.json(view);
   }
   return Response.json(
     { error: { code: "bad_request:run", message: "Use GET to read this link, POST to decide." } },
-    { status: 405, headers: { allow: "GET, POST" } },
+    { status: 405, headers: { allow: "GET, HEAD, POST" } },
   );
 }

@@ -4,6 +4,7 @@
 import { parseDuration } from "@/lib/plan/duration";
 import { isTerminal, type RunStatus } from "./status";
 import { retryDelayMs } from "./summary";
+import type { DecisionSource } from "./wait-decision";
 import type { WireEvent, WirePlanStep, WireRunView, WireStep } from "./wire";
 
 export type UnitState =
@@ -66,6 +67,18 @@ export interface TimelineStep extends TimelineUnit {
   /** A wait: what it waits for, in words, and when it gives up (ISO), when known. */
   waitingFor: string | null;
   deadline: string | null;
+  /** A wait someone ended (an approval answered, a link called): who, how and when. */
+  decision: TimelineDecision | null;
+}
+
+export interface TimelineDecision {
+  /** wait.approval: the answer; absent for other waits. */
+  approved?: boolean;
+  /** The run's owner decided (the card's reader: "you"). */
+  byOwner: boolean;
+  from: DecisionSource;
+  /** When (ISO), when known. */
+  at: string | null;
 }
 
 export interface Timeline {
@@ -303,6 +316,47 @@ function waitDeadline(latest: WireStep, unitId: string, events: readonly WireEve
   return new Date(start + length).toISOString();
 }
 
+const SOURCES: readonly string[] = ["link", "page", "thread", "chat", "event"];
+
+/**
+ * Who ended a wait: its signal's log entry (written as the decision is stored, so the card can
+ * say "Approved by you at 14:02" before the wait moves on), else a finished approval's output.
+ */
+function waitDecision(
+  step: WirePlanStep,
+  latest: WireStep | null,
+  events: readonly WireEvent[],
+): TimelineDecision | null {
+  if (step.kind !== "wait") return null;
+  for (const event of events) {
+    if (event.stepId !== step.id) continue;
+    const data = event.data as {
+      via?: unknown;
+      from?: unknown;
+      approved?: unknown;
+      byOwner?: unknown;
+      at?: unknown;
+    } | null;
+    if (typeof data?.via !== "string" || typeof data.from !== "string") continue;
+    if (!SOURCES.includes(data.from)) continue;
+    return {
+      ...(typeof data.approved === "boolean" ? { approved: data.approved } : {}),
+      byOwner: data.byOwner === true,
+      from: data.from as DecisionSource,
+      at: typeof data.at === "string" ? data.at : event.at,
+    };
+  }
+  if (step.action !== "wait.approval" || latest?.status !== "succeeded") return null;
+  const output = latest.output as { approved?: unknown; timedOut?: unknown; by?: unknown } | null;
+  if (output?.timedOut !== false || typeof output.approved !== "boolean") return null;
+  return {
+    approved: output.approved,
+    byOwner: output.by !== "link",
+    from: output.by === "link" ? "link" : "thread",
+    at: latest.finishedAt,
+  };
+}
+
 /** A step of a run that has no readable plan: what its attempts tell. */
 function unknownStep(stepId: string): WirePlanStep {
   return {
@@ -383,6 +437,7 @@ export function buildTimeline(view: WireRunView, now: number = Date.now()): Time
           : null,
       waitingFor: step.kind === "wait" ? waitWords(step.action, unit.latest?.input) : null,
       deadline: waiting && unit.latest ? waitDeadline(unit.latest, step.id, events) : null,
+      decision: waitDecision(step, unit.latest, events),
     };
   });
 

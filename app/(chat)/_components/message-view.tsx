@@ -168,6 +168,7 @@ function PartView({
     case "tool-pauseWorkflow":
     case "tool-resumeWorkflow":
     case "tool-bulkRuns":
+    case "tool-answerApproval":
       return <RunToolPart part={part} onDecide={onDecide} busy={busy} />;
     case "tool-setWorkflowNotify":
       return <NotifyToolPart part={part} />;

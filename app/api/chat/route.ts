@@ -24,6 +24,7 @@ import { plannerSettings } from "@/lib/ai/planner";
 import { chatInstructions, type ThreadWorkflowSummary } from "@/lib/ai/prompts";
 import { getLanguageModel } from "@/lib/ai/providers";
 import { regenerableReply } from "@/lib/ai/regenerate";
+import { answerApprovalTool } from "@/lib/ai/tools/answer-approval";
 import { bulkRunsTool } from "@/lib/ai/tools/bulk-runs";
 import { pauseWorkflowTool } from "@/lib/ai/tools/pause-workflow";
 import { resumeWorkflowTool } from "@/lib/ai/tools/resume-workflow";
@@ -125,6 +126,7 @@ export async function POST(request: Request) {
       pauseWorkflow: pauseWorkflowTool({ userId }),
       resumeWorkflow: resumeWorkflowTool({ userId }),
       bulkRuns: bulkRunsTool({ userId }),
+      answerApproval: answerApprovalTool({ userId, threadId: body.id }),
     };
     const planner = plannerSettings({
       userId,
@@ -142,6 +144,7 @@ export async function POST(request: Request) {
     );
     const confirmations = chatConfirmations({
       userId,
+      threadId: body.id,
       personText: personText(history),
       threadWorkflowIds: workflows.map((w) => w.id),
       outsideDataInTurn: outsideDataInTurn(history),

@@ -9,25 +9,33 @@ import { getWorkflow, listWorkflows } from "@/lib/db/workflow-queries";
 import { countBulk } from "@/lib/runs/bulk";
 import { describeBulkFilter } from "@/lib/runs/bulk-words";
 import { isTerminal } from "@/lib/runs/status";
+import { readWait } from "@/lib/runs/wait-state";
 import { countMissedWhilePaused } from "@/lib/workflows/pause";
 import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
 import { type ActionTarget, askedForExactly } from "../confirmation";
 import type { ChatMessage, Confirmation } from "../types";
+import { answerApprovalInput, chooseApproval } from "./answer-approval";
 import { bulkRunsInput } from "./bulk-runs";
 import { type ConfirmedToolName, isConfirmedTool, OUTSIDE_DATA_TOOLS } from "./run-tool-types";
 
-type Context = { userId: string };
+type Context = { userId: string; threadId: string };
 
 export interface ConfirmedAction {
   /**
    * The call's target for the rule, and what its confirmation card shows. `ask` overrides the
    * rule: "never" for a call that starts nothing (a resume without back-fill, a dry run), a
-   * reason for one that always asks (a bulk action, whatever the person wrote).
+   * reason for one that always asks (a bulk action, whatever the person wrote); `acts: false`
+   * for a call that will change nothing (an approval's answer that must first ask which one).
    */
   describe(
     input: unknown,
     context: Context,
-  ): Promise<{ target: ActionTarget; card: Confirmation; ask?: "never" | { reason: string } }>;
+  ): Promise<{
+    target: ActionTarget;
+    card: Confirmation;
+    ask?: "never" | { reason: string };
+    acts?: boolean;
+  }>;
 }
 
 const runWorkflowInput = z.object({
@@ -170,7 +178,56 @@ export const CONFIRMED_ACTIONS: Record<ConfirmedToolName, ConfirmedAction> = {
   },
   resumeWorkflow: resumeWorkflowAction,
   bulkRuns: bulkRunsAction,
+  answerApproval: {
+    async describe(raw, context) {
+      const input = answerApprovalInput.parse(raw);
+      const intent = input.approved ? "approve" : "reject";
+      const choice = await chooseApproval(input, context);
+      const comment = input.comment ? [{ name: "comment", value: input.comment }] : [];
+      // A named approval that no longer takes a decision changes nothing: the tool says why.
+      const settled =
+        choice.kind === "named" && !(await takesDecision(choice.runId, choice.stepId, context));
+      if (!settled && (choice.kind === "one" || choice.kind === "named")) {
+        const one = choice.kind === "one" ? choice.approval : undefined;
+        const workflow = await getWorkflow({
+          id: choice.kind === "one" ? choice.approval.workflowId : choice.workflowId,
+          userId: context.userId,
+        });
+        return {
+          target: {
+            intent,
+            workflow: workflow ? { id: workflow.id, title: workflow.title } : undefined,
+            runId: one?.runId ?? (choice.kind === "named" ? choice.runId : undefined),
+            soleApproval: choice.kind === "one" && choice.sole,
+            onlyApprovalOfWorkflow: choice.kind === "one" && choice.alone,
+            chosenValues: input.comment,
+          },
+          card: {
+            action: intent,
+            workflowId: workflow?.id ?? null,
+            title: workflow?.title ?? null,
+            runId: one?.runId ?? (choice.kind === "named" ? choice.runId : undefined),
+            ...(one?.question ? { question: one.question } : {}),
+            inputs: comment,
+          },
+        };
+      }
+      // Nothing is answered: the tool lists the approvals (or says none is waiting).
+      return {
+        target: { intent },
+        card: { action: intent, workflowId: null, title: null, inputs: comment },
+        acts: false,
+      };
+    },
+  },
 };
+
+/** Whether the person's wait `stepId` of `runId` still takes a decision. */
+async function takesDecision(runId: string, stepId: string, { userId }: Context) {
+  const run = await getRunForOwner({ runId, userId });
+  const wait = run ? await readWait(run, stepId) : undefined;
+  return wait?.state === "open";
+}
 
 /** Whether a model message is the result of a tool that carries outside text. */
 function readsOutsideData(message: ModelMessage): boolean {
@@ -182,6 +239,7 @@ function readsOutsideData(message: ModelMessage): boolean {
   );
 }
 
+/** `threadId`: the thread of the request; its approvals are the ones "approve it" means first. */
 export interface ChatConfirmationOptions extends Context {
   /** The person's own latest message. */
   personText: string;
@@ -202,7 +260,7 @@ type ChatChunk = InferUIMessageChunk<ChatMessage>;
  * stream, from the server's records.
  */
 export function chatConfirmations(options: ChatConfirmationOptions) {
-  const context = { userId: options.userId };
+  const context = { userId: options.userId, threadId: options.threadId };
   const described = new Map<string, ReturnType<ConfirmedAction["describe"]>>();
   const lookUp = (toolName: ConfirmedToolName, toolCallId: string, input: unknown) => {
     let pending = described.get(toolCallId);
@@ -226,8 +284,12 @@ export function chatConfirmations(options: ChatConfirmationOptions) {
     messages: ModelMessage[];
   }): Promise<ToolApprovalStatus> {
     if (!isConfirmedTool(toolCall.toolName)) return undefined;
-    const { target, ask } = await lookUp(toolCall.toolName, toolCall.toolCallId, toolCall.input);
-    if (ask === "never") return undefined;
+    const { target, ask, acts } = await lookUp(
+      toolCall.toolName,
+      toolCall.toolCallId,
+      toolCall.input,
+    );
+    if (acts === false || ask === "never") return undefined;
     if (ask) return { type: "user-approval", reason: ask.reason };
     const verdict = askedForExactly(target, {
       text: options.personText,

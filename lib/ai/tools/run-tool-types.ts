@@ -55,7 +55,33 @@ export type RunUITools = {
   pauseWorkflow: { input: { workflowId: string }; output: PauseToolOutput };
   resumeWorkflow: { input: { workflowId: string; backfill?: boolean }; output: PauseToolOutput };
   bulkRuns: { input: BulkToolInput; output: BulkToolOutput };
+  answerApproval: {
+    input: { approved: boolean; runId?: string; stepId?: string; comment?: string };
+    output: AnswerApprovalOutput;
+  };
 };
+
+/** An approval step waiting for the person, as answerApproval lists it. */
+export type WaitingApproval = {
+  runId: string;
+  stepId: string;
+  workflowId: string;
+  workflow: string;
+  step: string;
+  question: string | null;
+  waitingSince: string | null;
+};
+
+export type AnswerApprovalOutput =
+  | {
+      ok: true;
+      runId: string;
+      stepId: string;
+      workflow: string;
+      approved: boolean;
+      decidedAt: string;
+    }
+  | (Refusal & { waiting?: WaitingApproval[] });
 
 export const RUN_TOOL_LABELS: Record<keyof RunUITools, string> = {
   listWorkflows: "Looked up your workflows",
@@ -66,20 +92,28 @@ export const RUN_TOOL_LABELS: Record<keyof RunUITools, string> = {
   pauseWorkflow: "Paused a workflow",
   resumeWorkflow: "Resumed a workflow",
   bulkRuns: "Started a bulk action",
+  answerApproval: "Answered an approval",
 };
 
 /** Run tools whose results carry outside text (step outputs, errors, logs). */
 export const OUTSIDE_DATA_TOOLS: ReadonlySet<string> = new Set<keyof RunUITools>([
   "getRun",
   "listRuns",
+  "answerApproval",
 ]);
 
 /**
- * Run tools that act (start, re-run, cancel): they ask the person with a confirmation card
+ * Run tools that act (start, re-run, cancel, answer an approval): they ask the person with a confirmation card
  * unless the person's own message asked for exactly that. A new acting tool lists its name here
  * and describes its target in run-confirmations.ts.
  */
-export const CONFIRMED_TOOLS = ["runWorkflow", "cancelRun", "resumeWorkflow", "bulkRuns"] as const;
+export const CONFIRMED_TOOLS = [
+  "runWorkflow",
+  "cancelRun",
+  "resumeWorkflow",
+  "bulkRuns",
+  "answerApproval",
+] as const;
 export type ConfirmedToolName = (typeof CONFIRMED_TOOLS)[number];
 
 export const isConfirmedTool = (name: string): name is ConfirmedToolName =>

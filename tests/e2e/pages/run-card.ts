@@ -25,7 +25,7 @@ export class RunCard {
   }
 
   get declineButton() {
-    return this.root.getByRole("button", { name: "Decline" });
+    return this.root.getByTestId("run-reject");
   }
 
   get cancelButton() {

@@ -17,12 +17,16 @@ const call = <T>(t: { execute?: unknown }, input: unknown): Promise<T> =>
     messages: [],
   });
 
+/** These tools do not read the thread: any id will do. */
+const NO_THREAD = "00000000-0000-4000-8000-000000000000";
+
 describe("chat tools for pausing and bulk actions", () => {
   const h = harnessFor("postgres", { port });
 
   const confirmations = (userId: string, personText: string) =>
     chatConfirmations({
       userId,
+      threadId: NO_THREAD,
       personText,
       threadWorkflowIds: [],
       outsideDataInTurn: false,
@@ -104,7 +108,10 @@ describe("chat tools for pausing and bulk actions", () => {
       reason: "A bulk action always asks: it acts on many runs at once.",
     });
     const { CONFIRMED_ACTIONS } = await import("@/lib/ai/tools/run-confirmations");
-    const { card } = await CONFIRMED_ACTIONS.bulkRuns.describe(input, { userId: h.userId });
+    const { card } = await CONFIRMED_ACTIONS.bulkRuns.describe(input, {
+      userId: h.userId,
+      threadId: NO_THREAD,
+    });
     expect(card).toMatchObject({ action: "bulk-rerun", workflowId, count: 25 });
     expect(card.scope).toMatch(/^failed runs created since /);
 

@@ -88,7 +88,7 @@ describe("run routes", () => {
       post({ approved: true }),
       ctx({ id: run.id, stepId: "ask" }),
     );
-    expect(await answered.json()).toEqual({ accepted: true, duplicate: false });
+    expect(await answered.json()).toMatchObject({ accepted: true, duplicate: false });
     await reading;
     expect(text).toContain("Run succeeded");
     expect(text).toMatch(/event: end\ndata: \{"status":"succeeded"\}/);

@@ -46,7 +46,7 @@ describe.each(drivers)("waits on %s", (driver) => {
       stepId: "ask",
       approved: true,
     });
-    expect(answer).toEqual({ accepted: true, duplicate: false });
+    expect(answer).toEqual({ accepted: true, duplicate: false, decidedAt: expect.any(String) });
     const done = await h.finished(run.id);
     expect(done.status).toBe("succeeded");
     expect(done.output).toBe(`approved by ${h.userId}`);

@@ -20,7 +20,17 @@ function contentOf(tool: ConfirmedToolName, input: unknown, descriptor: unknown)
     runId?: string;
     inputs?: object;
     action?: string;
+    approved?: boolean;
   };
+  if (tool === "answerApproval") {
+    return {
+      action: raw.approved === true ? "approve" : "reject",
+      workflowId: null,
+      title: null,
+      runId: raw.runId,
+      inputs: [],
+    };
+  }
   const action: Confirmation["action"] =
     tool === "cancelRun"
       ? "cancel"
@@ -58,6 +68,18 @@ function Heading({ content }: { content: Confirmation }) {
   ) : (
     <span className="text-zinc-500">an unknown workflow</span>
   );
+  if (content.action === "approve" || content.action === "reject") {
+    return (
+      <>
+        {content.action === "approve" ? "Approve" : "Reject"} the waiting approval of {title}
+        {content.question ? (
+          <span className="mt-0.5 block font-normal text-zinc-600 dark:text-zinc-400">
+            “{content.question}”
+          </span>
+        ) : null}
+      </>
+    );
+  }
   if (content.action === "cancel") {
     return (
       <>
@@ -94,7 +116,9 @@ const outcomeText = (content: Confirmation, state: ConfirmState) => {
   const noun =
     content.action === "cancel" || content.action === "bulk-cancel"
       ? "nothing was cancelled"
-      : "nothing was run";
+      : content.action === "approve" || content.action === "reject"
+        ? "nothing was answered"
+        : "nothing was run";
   if (state.kind === "approved" && content.action === "resume") {
     return state.done ? "You approved: resumed." : "Resuming…";
   }
@@ -102,6 +126,10 @@ const outcomeText = (content: Confirmation, state: ConfirmState) => {
     return state.done ? "You approved: the bulk action started." : "Starting the bulk action…";
   }
   if (state.kind === "approved") {
+    if (content.action === "approve" || content.action === "reject") {
+      const word = content.action === "approve" ? "approved" : "rejected";
+      return state.done ? `You confirmed: ${word}.` : "Answering…";
+    }
     if (content.action === "cancel") return state.done ? "You approved: cancelled." : "Cancelling…";
     return state.done ? "You approved: the run started." : "Starting the run…";
   }
@@ -264,6 +292,8 @@ export function ConfirmCard({
         ) : (
           <p className="text-zinc-600 dark:text-zinc-400">No inputs.</p>
         )
+      ) : content.inputs.length > 0 ? (
+        <InputList inputs={content.inputs} />
       ) : content.runStatus ? (
         <p className="text-zinc-600 dark:text-zinc-400">The run is {content.runStatus} now.</p>
       ) : content.scope ? (

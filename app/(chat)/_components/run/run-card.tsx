@@ -9,7 +9,8 @@ import { AppError } from "@/lib/errors";
 import { durationBetween, formatDuration } from "@/lib/format/duration";
 import { formatWhen } from "@/lib/format/time";
 import { isTerminal } from "@/lib/runs/status";
-import { buildTimeline, itemChildRunId } from "@/lib/runs/timeline";
+import { buildTimeline, itemChildRunId, type TimelineDecision } from "@/lib/runs/timeline";
+import { decisionSummary } from "@/lib/runs/wait-decision";
 import { RunGraph } from "./timeline/run-graph";
 import { RunLog } from "./timeline/run-log";
 import { pillTone } from "./timeline/state-style";
@@ -34,17 +35,41 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
   const now = useNow(live);
   const timeline = useMemo(() => (view ? buildTimeline(view, now) : null), [view, now]);
 
+  const [busy, setBusy] = useState(false);
+  /** Decisions this card just sent, shown until the live stream brings the run's own record. */
+  const [sent, setSent] = useState<Record<string, TimelineDecision>>({});
+
   // What an answer or a cancel changes arrives through the run's live stream.
-  async function post(url: string, body?: unknown) {
+  async function post(url: string, body?: unknown): Promise<unknown> {
     setProblem(null);
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body ?? {}),
-    });
-    if (!response.ok) {
-      const parsed = AppError.fromJSON(await response.json().catch(() => undefined));
-      setProblem(parsed?.message ?? "That did not work. Try again.");
+    setBusy(true);
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body ?? {}),
+      });
+      const parsed = await response.json().catch(() => undefined);
+      if (response.ok) return parsed;
+      setProblem(AppError.fromJSON(parsed)?.message ?? "That did not work. Try again.");
+    } catch {
+      setProblem("Could not reach Flowchat. Check your connection and try again.");
+    } finally {
+      setBusy(false);
+    }
+    return undefined;
+  }
+
+  /** Approves or rejects a waiting approval, once: a second answer is refused with the first. */
+  async function decide(stepId: string, approved: boolean) {
+    const answer = (await post(`/api/runs/${runId}/waits/${stepId}`, { approved })) as
+      | { decidedAt?: string }
+      | undefined;
+    if (answer) {
+      setSent((current) => ({
+        ...current,
+        [stepId]: { approved, byOwner: true, from: "thread", at: answer.decidedAt ?? null },
+      }));
     }
   }
 
@@ -140,32 +165,64 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
         </p>
       ) : null}
 
-      {waitingApproval.map((s) => (
-        <div
-          key={s.step.id}
-          className="flex flex-wrap items-center gap-2 border-b border-zinc-200 bg-amber-50 px-3 py-2 sm:px-4 dark:border-zinc-800 dark:bg-amber-950"
-        >
-          <span className="min-w-0 flex-1 basis-48">
-            {(s.latest?.input as { prompt?: string } | null)?.prompt}{" "}
-            <span className="text-xs text-zinc-500">({s.label})</span>
-          </span>
-          <button
-            type="button"
-            className="rounded-lg bg-zinc-900 px-2 py-1 text-xs text-white dark:bg-zinc-100 dark:text-zinc-900"
-            onClick={() => post(`/api/runs/${run.id}/waits/${s.step.id}`, { approved: true })}
-            data-testid="run-approve"
+      {waitingApproval.map((s) => {
+        const decision = s.decision ?? sent[s.step.id];
+        return (
+          <div
+            key={s.step.id}
+            className={`flex flex-wrap items-center gap-2 border-b border-zinc-200 px-3 py-2 sm:px-4 dark:border-zinc-800 ${
+              decision ? "bg-zinc-50 dark:bg-zinc-900/60" : "bg-amber-50 dark:bg-amber-950/50"
+            }`}
+            data-testid="run-approval"
+            data-step={s.step.id}
           >
-            Approve
-          </button>
-          <button
-            type="button"
-            className="rounded-lg border border-zinc-300 px-2 py-1 text-xs dark:border-zinc-700"
-            onClick={() => post(`/api/runs/${run.id}/waits/${s.step.id}`, { approved: false })}
-          >
-            Decline
-          </button>
-        </div>
-      ))}
+            <span className="min-w-0 flex-1 basis-48">
+              {(s.latest?.input as { prompt?: string } | null)?.prompt}{" "}
+              <span className="text-xs text-zinc-500">({s.label})</span>
+              {s.deadline && !decision ? (
+                <span className="block text-xs text-zinc-500">
+                  Decide by {formatWhen(s.deadline)}
+                </span>
+              ) : null}
+            </span>
+            {decision ? (
+              <span
+                className={`text-xs font-medium ${
+                  decision.approved === false
+                    ? "text-zinc-700 dark:text-zinc-300"
+                    : "text-emerald-700 dark:text-emerald-300"
+                }`}
+                role="status"
+                data-testid="run-approval-decided"
+              >
+                {decisionSummary(decision, true)}
+                {decision.at ? ` at ${formatWhen(decision.at)}` : ""}
+              </span>
+            ) : (
+              <span className="flex shrink-0 gap-2">
+                <button
+                  type="button"
+                  disabled={busy}
+                  className="rounded-lg bg-zinc-900 px-3 py-1 text-xs font-medium text-white hover:bg-zinc-700 disabled:opacity-50 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300"
+                  onClick={() => decide(s.step.id, true)}
+                  data-testid="run-approve"
+                >
+                  Approve
+                </button>
+                <button
+                  type="button"
+                  disabled={busy}
+                  className="rounded-lg border border-zinc-300 px-3 py-1 text-xs font-medium hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-800"
+                  onClick={() => decide(s.step.id, false)}
+                  data-testid="run-reject"
+                >
+                  Reject
+                </button>
+              </span>
+            )}
+          </div>
+        );
+      })}
 
       <div
         role="tablist"
@@ -206,6 +263,7 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
                   ? undefined
                   : (stepId) => post(`/api/runs/${run.id}/waits/${stepId}`, { approved: true })
               }
+              busy={busy}
             />
           )
         ) : null}

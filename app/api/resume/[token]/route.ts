@@ -1,8 +1,10 @@
-// GET|POST /api/resume/:token: a wait step's resume link. No session needed: the token (HMAC
-// of run and step) is the credential. GET decides nothing (mail scanners fetch every link): a
-// browser is sent to the page at /resume/:token, an API client gets the JSON description.
-// POST decides once: `{ approved: true | false, comment? }` for an approval, any JSON payload
-// for a wait.event, nothing for a delay → 202 { accepted, duplicate }; a second decision 409.
+// GET|HEAD|POST /api/resume/:token: a wait step's resume link. No session needed: the token
+// (HMAC of run and step) is the credential. GET and HEAD decide nothing (mail scanners fetch
+// every link): a browser is sent to the page at /resume/:token, an API client gets the JSON
+// description (`ResumeView`). POST decides once: `{ approved: true | false, comment? }` (JSON)
+// for an approval, any payload for a wait.event, nothing for a delay → 202 { accepted,
+// duplicate: false, decidedAt }; once decided, expired, cancelled or finished → 409 with
+// `error.details.state` naming which. OPTIONS and the rest: 405.
 import { currentUserId } from "@/app/(auth)/auth";
 import { toErrorResponse } from "@/lib/errors";
 import { enforceResumeLimit } from "@/lib/rate-limit";
@@ -29,4 +31,6 @@ async function handle(request: Request, context: Context) {
 }
 
 export const GET = handle;
+export const HEAD = handle;
 export const POST = handle;
+export const OPTIONS = handle;

@@ -6,6 +6,7 @@ import { type ReactNode, useState } from "react";
 import { durationBetween, formatDuration } from "@/lib/format/duration";
 import { formatClock, formatWhen } from "@/lib/format/time";
 import type { Timeline, TimelineStep, TimelineUnit } from "@/lib/runs/timeline";
+import { decisionSummary } from "@/lib/runs/wait-decision";
 import type { WireStep } from "@/lib/runs/wire";
 import { pillTone, solidTone, stateLabel } from "./state-style";
 
@@ -53,7 +54,32 @@ function stateDetail(unit: TimelineUnit & Partial<TimelineStep>, now: number): R
   if (unit.state === "skipped" && unit.reason) {
     parts.push(<span key="skip">skipped: {unit.reason}</span>);
   }
-  if (unit.state === "waiting" && unit.waitingFor) {
+  if (unit.decision && (unit.state === "waiting" || unit.state === "succeeded")) {
+    parts.push(
+      <span
+        key="decision"
+        className={
+          unit.decision.approved === false
+            ? "text-zinc-700 dark:text-zinc-300"
+            : "text-emerald-700 dark:text-emerald-300"
+        }
+        data-testid="run-step-decision"
+      >
+        {decisionSummary(unit.decision, true)}
+        {unit.decision.at ? ` at ${formatWhen(unit.decision.at)}` : ""}
+      </span>,
+    );
+  } else if (
+    unit.state === "succeeded" &&
+    unit.step?.action === "wait.approval" &&
+    (unit.latest?.output as { timedOut?: unknown } | null)?.timedOut === true
+  ) {
+    parts.push(
+      <span key="expired" className="text-amber-700 dark:text-amber-300">
+        expired with no decision
+      </span>,
+    );
+  } else if (unit.state === "waiting" && unit.waitingFor) {
     parts.push(
       <span key="wait" className="text-amber-700 dark:text-amber-300">
         waiting for {unit.waitingFor}
@@ -208,11 +234,14 @@ export function StepList({
   renderChild,
   childOfItem,
   onResume,
+  busy = false,
 }: {
   timeline: Timeline;
   now: number;
   /** Ends a wait early (a delay, a time, an event): the run goes on at once. */
   onResume?: (stepId: string) => void;
+  /** A resume is on its way: the button waits. */
+  busy?: boolean;
   /** A child run's card (workflow.run steps), opened in place. */
   renderChild: (runId: string) => ReactNode;
   childOfItem: (unit: TimelineUnit) => string | null;
@@ -274,10 +303,14 @@ export function StepList({
         <UnitDetails unit={step} />
       )}
       {step.step.kind === "workflow" ? childLink(step.childRunId) : null}
-      {onResume && step.state === "waiting" && step.step.action !== "wait.approval" ? (
+      {onResume &&
+      step.state === "waiting" &&
+      !step.decision &&
+      step.step.action !== "wait.approval" ? (
         <button
           type="button"
-          className="rounded-lg border border-zinc-300 px-2 py-1 text-xs hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-900"
+          disabled={busy}
+          className="rounded-lg border border-zinc-300 px-2 py-1 text-xs hover:bg-zinc-50 disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-900"
           onClick={() => onResume(step.step.id)}
           data-testid="run-resume"
         >

@@ -1,5 +1,7 @@
-// POST /api/runs/:id/waits/:stepId { approved?, comment? } → { accepted, duplicate }: the
-// owner answers a wait.approval step from the chat (or ends any wait of the run early).
+// POST /api/runs/:id/waits/:stepId { approved, comment? } → { accepted: true, duplicate: false,
+// decidedAt }: the owner answers a wait.approval step from the thread's run card (or ends any
+// wait of the run early). Single use, like the resume link: once decided, expired, or the run
+// over → 409 with `error.details.state` (decided, expired, cancelled, finished, skipped).
 import { z } from "zod";
 import { AppError, toErrorResponse } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
@@ -7,6 +9,9 @@ import { answerApproval } from "@/lib/runs/control";
 import { type RunRouteContext, runTarget } from "../../../params";
 
 export const dynamic = "force-dynamic";
+
+/** A decision and a comment of at most 2,000 characters fit with room to spare. */
+const MAX_DECISION_BYTES = 16 * 1024;
 
 // The decision is explicit: an empty or malformed body decides nothing.
 const bodySchema = z.object({
@@ -17,7 +22,9 @@ const bodySchema = z.object({
 export async function POST(request: Request, context: RunRouteContext) {
   try {
     const { userId, runId, stepId } = await runTarget(context);
-    const parsed = bodySchema.safeParse(await readJsonBody(request, { surface: "run" }));
+    const parsed = bodySchema.safeParse(
+      await readJsonBody(request, { surface: "run", limit: MAX_DECISION_BYTES }),
+    );
     if (!parsed.success) {
       throw new AppError("bad_request:run", "Send { approved: true | false, comment? }.");
     }
