@@ -12,8 +12,12 @@
 //    needs the run to be its workflow's only unfinished one;
 // 4. every value the model chose (a run's inputs) appears in the message: strings as typed
 //    (case and spacing aside), numbers as numbers, booleans as the words true/false.
+//
+// A re-run always asks, whatever the message said: it repeats what its steps do outside the run
+// (an email, a Slack post, an HTTP write) and only its preview says which, so the person
+// confirms that preview on the card.
 
-export type ActionIntent = "run" | "cancel";
+export type ActionIntent = "run" | "cancel" | "rerun";
 
 /** What a tool call would act on, as the server found it in its own records. */
 export interface ActionTarget {
@@ -44,6 +48,7 @@ export type Verdict = { asked: true } | { asked: false; reason: string };
 const INTENT: Record<ActionIntent, RegExp> = {
   run: /\b(run|re-?run|start|execute|launch|trigger|kick off)\b/,
   cancel: /\b(cancel|stop|abort|halt|kill|terminate)\b/,
+  rerun: /\b(re-?run|retry|run (it |that |this )?again)\b/,
 };
 
 const NEGATION =
@@ -62,6 +67,7 @@ const GENERIC = new Set(
 const INTENT_NAME: Record<ActionIntent, string> = {
   run: "run a workflow",
   cancel: "cancel a run",
+  rerun: "re-run a run",
 };
 
 function lowered(text: string): string {
@@ -162,6 +168,13 @@ export function askedForExactly(target: ActionTarget, request: PersonRequest): V
     return {
       asked: false,
       reason: "Outside data (a run's record or a workflow's post) was read before this request.",
+    };
+  }
+  if (target.intent === "rerun") {
+    return {
+      asked: false,
+      reason:
+        "A re-run repeats what its steps do outside the run: check what runs again before it starts.",
     };
   }
   const text = lowered(request.text);

@@ -6,6 +6,8 @@ import type { InferUIMessageChunk, ModelMessage, ToolApprovalStatus } from "ai";
 import { z } from "zod";
 import { getRunForOwner, listRunsForWorkflow } from "@/lib/db/run-queries";
 import { getWorkflow, listWorkflows } from "@/lib/db/workflow-queries";
+import { AppError } from "@/lib/errors";
+import { previewRerun } from "@/lib/runs/rerun";
 import { isTerminal } from "@/lib/runs/status";
 import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
 import { type ActionTarget, askedForExactly } from "../confirmation";
@@ -15,8 +17,15 @@ import { type ConfirmedToolName, isConfirmedTool, OUTSIDE_DATA_TOOLS } from "./r
 type Context = { userId: string };
 
 export interface ConfirmedAction {
-  /** The call's target for the rule, and what its confirmation card shows. */
-  describe(input: unknown, context: Context): Promise<{ target: ActionTarget; card: Confirmation }>;
+  /**
+   * The call's target for the rule, and what its confirmation card shows; `refused` when the
+   * app already knows the call cannot act (a re-run of a run still going): the call is then
+   * declined with that reason, which the model reads, and no card is shown.
+   */
+  describe(
+    input: unknown,
+    context: Context,
+  ): Promise<{ target: ActionTarget; card: Confirmation; refused?: string }>;
 }
 
 const runWorkflowInput = z.object({
@@ -24,6 +33,12 @@ const runWorkflowInput = z.object({
   inputs: z.record(z.string(), z.unknown()).optional(),
 });
 const cancelRunInput = z.object({ runId: z.string() });
+const rerunRunInput = z.object({
+  runId: z.string(),
+  from: z.string().optional(),
+  version: z.enum(["pinned", "latest"]).optional(),
+  inputs: z.record(z.string(), z.unknown()).optional(),
+});
 
 /** The declared manual inputs of the workflow's approved version, with their defaults. */
 async function declaredInputs(userId: string, versionId: string | null) {
@@ -94,6 +109,35 @@ export const CONFIRMED_ACTIONS: Record<ConfirmedToolName, ConfirmedAction> = {
       };
     },
   },
+  rerunRun: {
+    async describe(raw, { userId }) {
+      const { runId, from, version, inputs } = rerunRunInput.parse(raw);
+      const run = await getRunForOwner({ runId, userId });
+      const workflow = run ? await getWorkflow({ id: run.workflowId, userId }) : undefined;
+      const card: Confirmation = {
+        action: "rerun",
+        workflowId: workflow?.id ?? null,
+        title: workflow?.title ?? null,
+        runId,
+        runStatus: run?.status,
+        runAt: run?.createdAt.toISOString(),
+        inputs: [],
+      };
+      const target: ActionTarget = {
+        intent: "rerun",
+        workflow: workflow ? { id: workflow.id, title: workflow.title } : undefined,
+        runId,
+        chosenValues: inputs,
+      };
+      try {
+        const preview = await previewRerun({ userId, runId, from, version, inputs });
+        return { target, card: { ...card, rerun: preview } };
+      } catch (error) {
+        if (error instanceof AppError) return { target, card, refused: error.message };
+        throw error;
+      }
+    },
+  },
 };
 
 /** Whether a model message is the result of a tool that carries outside text. */
@@ -150,7 +194,12 @@ export function chatConfirmations(options: ChatConfirmationOptions) {
     messages: ModelMessage[];
   }): Promise<ToolApprovalStatus> {
     if (!isConfirmedTool(toolCall.toolName)) return undefined;
-    const { target } = await lookUp(toolCall.toolName, toolCall.toolCallId, toolCall.input);
+    const { target, refused } = await lookUp(
+      toolCall.toolName,
+      toolCall.toolCallId,
+      toolCall.input,
+    );
+    if (refused) return { type: "denied", reason: refused };
     const verdict = askedForExactly(target, {
       text: options.personText,
       workflows: await personWorkflows(),

@@ -20,6 +20,26 @@ export type RunUITools = {
     input: { runId: string };
     output: { ok: true; cancelled: boolean; status: string } | Refusal;
   };
+  rerunRun: {
+    input: {
+      runId: string;
+      from?: string;
+      version?: "pinned" | "latest";
+      inputs?: Record<string, unknown>;
+    };
+    output:
+      | {
+          ok: true;
+          runId: string;
+          rerunOf: string;
+          workflowId: string;
+          status: string;
+          fromStep: string | null;
+          reused: string[];
+          runsAgain: string[];
+        }
+      | Refusal;
+  };
 };
 
 export const RUN_TOOL_LABELS: Record<keyof RunUITools, string> = {
@@ -28,6 +48,7 @@ export const RUN_TOOL_LABELS: Record<keyof RunUITools, string> = {
   listRuns: "Looked up recent runs",
   getRun: "Read a run's record",
   cancelRun: "Cancelled a run",
+  rerunRun: "Re-ran a run",
 };
 
 /** Run tools whose results carry outside text (step outputs, errors, logs). */
@@ -41,7 +62,7 @@ export const OUTSIDE_DATA_TOOLS: ReadonlySet<string> = new Set<keyof RunUITools>
  * unless the person's own message asked for exactly that. A new acting tool lists its name here
  * and describes its target in run-confirmations.ts.
  */
-export const CONFIRMED_TOOLS = ["runWorkflow", "cancelRun"] as const;
+export const CONFIRMED_TOOLS = ["runWorkflow", "cancelRun", "rerunRun"] as const;
 export type ConfirmedToolName = (typeof CONFIRMED_TOOLS)[number];
 
 export const isConfirmedTool = (name: string): name is ConfirmedToolName =>

@@ -4,6 +4,8 @@ import { useId } from "react";
 import { SUPERSEDED_REASON } from "@/lib/ai/approvals";
 import type { ConfirmedToolName } from "@/lib/ai/tools/run-tool-types";
 import { type Confirmation, confirmationSchema } from "@/lib/ai/types";
+import { payloadText, RerunPreviewView, rerunSummary } from "./rerun/rerun-preview";
+import { RunTime } from "./run-time";
 
 /** Where a confirmation stands: waiting for the person, or what came of it. */
 export type ConfirmState =
@@ -17,7 +19,7 @@ function contentOf(tool: ConfirmedToolName, input: unknown, descriptor: unknown)
   if (parsed.success) return parsed.data;
   const raw = (input ?? {}) as { workflowId?: string; runId?: string; inputs?: object };
   return {
-    action: tool === "cancelRun" ? "cancel" : "run",
+    action: tool === "cancelRun" ? "cancel" : tool === "rerunRun" ? "rerun" : "run",
     workflowId: raw.workflowId ?? null,
     title: null,
     runId: raw.runId,
@@ -41,6 +43,28 @@ function Heading({ content }: { content: Confirmation }) {
   ) : (
     <span className="text-zinc-500">an unknown workflow</span>
   );
+  if (content.action === "rerun") {
+    const from = content.rerun?.fromStep
+      ? content.rerun.steps.find((step) => step.id === content.rerun?.fromStep)
+      : null;
+    return (
+      <>
+        Re-run {title}
+        {content.runAt ? (
+          <>
+            {" "}
+            (the run at <RunTime iso={content.runAt} />)
+          </>
+        ) : (
+          <>
+            {" "}
+            run <code className="font-mono text-[0.95em]">{shortId(content.runId ?? "")}</code>
+          </>
+        )}
+        {from ? <> from “{from.title ?? from.id}”</> : content.rerun ? " from the start" : null}
+      </>
+    );
+  }
   if (content.action === "cancel") {
     return (
       <>
@@ -53,8 +77,16 @@ function Heading({ content }: { content: Confirmation }) {
 }
 
 const outcomeText = (content: Confirmation, state: ConfirmState) => {
-  const noun = content.action === "cancel" ? "nothing was cancelled" : "nothing was run";
+  const noun =
+    content.action === "cancel"
+      ? "nothing was cancelled"
+      : content.action === "rerun"
+        ? "nothing was re-run"
+        : "nothing was run";
   if (state.kind === "approved") {
+    if (content.action === "rerun") {
+      return state.done ? "You approved: the re-run started." : "Starting the re-run…";
+    }
     if (content.action === "cancel") return state.done ? "You approved: cancelled." : "Cancelling…";
     return state.done ? "You approved: the run started." : "Starting the run…";
   }
@@ -189,6 +221,9 @@ export function ConfirmCard({
         {content.action === "run" && content.inputs.length > 0 ? (
           <InputList inputs={content.inputs} compact />
         ) : null}
+        {content.action === "rerun" && content.rerun ? (
+          <p className="text-xs text-zinc-600 dark:text-zinc-400">{rerunSummary(content.rerun)}</p>
+        ) : null}
         <p
           role="status"
           className="text-xs text-zinc-600 dark:text-zinc-400"
@@ -211,7 +246,9 @@ export function ConfirmCard({
       <div className="flex">{badgeView}</div>
       <h3 className="text-base leading-snug">{heading}</h3>
 
-      {content.action === "run" ? (
+      {content.action === "rerun" ? (
+        <RerunConfirmBody content={content} />
+      ) : content.action === "run" ? (
         content.inputs.length > 0 ? (
           <InputList inputs={content.inputs} />
         ) : (
@@ -247,6 +284,34 @@ export function ConfirmCard({
         </button>
       </div>
     </section>
+  );
+}
+
+/** A re-run's card while it waits: the preview the person confirms, as the run card shows it. */
+function RerunConfirmBody({ content }: { content: Confirmation }) {
+  const preview = content.rerun;
+  if (!preview) {
+    return <p className="text-zinc-600 dark:text-zinc-400">The preview could not be made.</p>;
+  }
+  return (
+    <div className="flex flex-col gap-2">
+      <p className="text-xs text-zinc-700 dark:text-zinc-300" data-testid="confirm-rerun-summary">
+        {rerunSummary(preview)}, on{" "}
+        {preview.version === "latest"
+          ? `the latest approved version (v${preview.versions.target})`
+          : `the run's own version (v${preview.versions.pinned})`}
+        .
+      </p>
+      <RerunPreviewView preview={preview} compact />
+      {preview.trigger.inputsEdited ? (
+        <div className="flex flex-col gap-1 text-xs">
+          <span className="font-medium text-zinc-700 dark:text-zinc-300">With other inputs</span>
+          <pre className="max-h-40 overflow-auto rounded-md bg-white p-2 font-mono ring-1 ring-zinc-200 dark:bg-zinc-950 dark:ring-zinc-800">
+            {payloadText(preview.trigger.payload)}
+          </pre>
+        </div>
+      ) : null}
+    </div>
   );
 }
 
