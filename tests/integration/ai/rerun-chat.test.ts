@@ -144,8 +144,8 @@ describe("re-running from the chat", () => {
         },
       },
     });
-    const { rerun: preview } = request?.approvalDescriptor as { rerun: { steps: unknown[] } };
-    expect(preview.steps).toEqual([
+    const descriptor = request?.approvalDescriptor as { rerun?: { steps: unknown[] } } | undefined;
+    expect(descriptor?.rerun?.steps).toEqual([
       expect.objectContaining({ id: "a", fate: "reused", sideEffect: null }),
       expect.objectContaining({ id: "flaky", fate: "runs" }),
       expect.objectContaining({
