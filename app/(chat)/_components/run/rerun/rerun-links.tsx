@@ -46,7 +46,7 @@ function RunLink({ link, workflowId }: { link: WireRunLink; workflowId: string }
         className="font-medium text-zinc-800 underline decoration-zinc-400 underline-offset-2 hover:decoration-zinc-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500 dark:text-zinc-200 dark:decoration-zinc-500 dark:hover:decoration-zinc-200"
       >
         the run at <RunTime iso={link.createdAt} />
-      </a>
+      </a>{" "}
       <span
         className={`rounded-full px-1.5 py-px text-[10px] font-medium ${pillTone[status]}`}
         data-testid="rerun-link-status"
@@ -84,8 +84,7 @@ export function RerunLinks({
           data-testid="rerun-of"
         >
           <RerunIcon />
-          <span>Re-run of</span>
-          <RunLink link={rerunOf} workflowId={workflowId} />
+          <span>Re-run of</span> <RunLink link={rerunOf} workflowId={workflowId} />{" "}
           {reusedCount > 0 ? (
             <span>
               · reuses {reusedCount} {reusedCount === 1 ? "output" : "outputs"}
@@ -99,11 +98,11 @@ export function RerunLinks({
           data-testid="rerun-as"
         >
           <RerunIcon />
-          <span>Re-run as</span>
+          <span>Re-run as</span>{" "}
           {shown.map((link, index) => (
             <span key={link.runId} className="inline-flex items-center gap-1.5">
               <RunLink link={link} workflowId={workflowId} />
-              {index < shown.length - 1 ? <span aria-hidden>·</span> : null}
+              {index < shown.length - 1 ? <span aria-hidden> · </span> : null}
             </span>
           ))}
           {rerunAs.length > SHOWN ? (

@@ -106,9 +106,14 @@ function StepRow({ step, from }: { step: RerunStepPreview; from: boolean }) {
             </span>
           ) : null}
         </span>
-        <span className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="rerun-step-reason">
-          {reused ? "uses the output of the earlier run" : step.reason}
-        </span>
+        {from && step.fate === "runs" ? null : (
+          <span
+            className="text-xs text-zinc-600 dark:text-zinc-400"
+            data-testid="rerun-step-reason"
+          >
+            {reused ? "uses the output of the earlier run" : step.reason}
+          </span>
+        )}
         {step.sideEffect ? (
           <span>
             <SideEffectMark says={step.sideEffect.says} kind={step.sideEffect.kind} />

@@ -126,11 +126,13 @@ function UnitDetails({ unit }: { unit: TimelineUnit }) {
   );
 }
 
-function Dot({ state }: { state: TimelineUnit["state"] }) {
+function Dot({ state, reused }: { state: TimelineUnit["state"]; reused: boolean }) {
+  // A reused unit did not run: a ring, as the re-run preview draws it.
+  const tone = reused ? "border-2 border-zinc-400 dark:border-zinc-500" : solidTone[state];
   return (
     <span
       aria-hidden
-      className={`mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full ${solidTone[state]} ${
+      className={`mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full ${tone} ${
         state === "running" || state === "retrying" ? "animate-pulse" : ""
       }`}
     />
@@ -170,7 +172,7 @@ function UnitRow({
         onClick={onToggle}
         aria-expanded={open}
       >
-        <Dot state={unit.state} />
+        <Dot state={unit.state} reused={unit.reused} />
         <span className="min-w-0 flex-1">
           <span className="flex min-w-0 items-baseline gap-2">
             <span
