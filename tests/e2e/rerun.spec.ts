@@ -27,9 +27,18 @@ test.afterAll(async () => {
   await target?.close();
 });
 
-/** The screenshot matrix of `subject`, also kept under tests/e2e/screenshots/rerun/. */
-async function shoot(page: Page, testInfo: TestInfo, name: string, subject: Locator) {
-  await shootAll(page, testInfo, name, subject, { alsoSubject: true });
+/**
+ * The screenshot matrix of `subject` (with the subject alone too when it is taller than a phone's
+ * screen), also kept under tests/e2e/screenshots/rerun/.
+ */
+async function shoot(
+  page: Page,
+  testInfo: TestInfo,
+  name: string,
+  subject: Locator,
+  alsoSubject = false,
+) {
+  await shootAll(page, testInfo, name, subject, { alsoSubject });
   mkdirSync(SHOTS, { recursive: true });
   for (const file of readdirSync(testInfo.outputPath())) {
     if (file.startsWith(`${name}-`) && file.endsWith(".png")) {
@@ -128,7 +137,7 @@ test("a failed run is re-run from its failed step after a preview, and the two c
   await panel.getByRole("button", { name: "Discard the edit" }).click();
   await expect(panel.getByTestId("rerun-confirm")).toBeEnabled();
 
-  await shoot(page, testInfo, "rerun-preview", panel);
+  await shoot(page, testInfo, "rerun-preview", panel, true);
 
   // Escape closes the preview and gives focus back to the button.
   await panel.getByTestId("rerun-from").focus();
@@ -212,7 +221,7 @@ test("a failed run is re-run from its failed step after a preview, and the two c
     "posts in the chat again",
   ]);
   await expect(confirm.root.getByTestId("confirm-reason")).toContainText("check what runs again");
-  await shoot(page, testInfo, "rerun-chat-card", confirm.root);
+  await shoot(page, testInfo, "rerun-chat-card", confirm.root, true);
   await confirm.denyButton.click();
   await confirm.expectState("declined");
   await expect(confirm.outcome).toHaveText("You declined: nothing was re-run.");
