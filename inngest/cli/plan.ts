@@ -2,10 +2,11 @@
 // are registered in `commands`; the dispatcher only parses the command name. It sits beside
 // the engine, above lib/: `run` composes the engine with the app's functions.
 import { type CliCommand, type CliIo, EXIT, UsageError } from "./command";
+import { rerunCommand } from "./rerun-command";
 import { runCommand } from "./run-command";
 import { validateCommand } from "./validate-command";
 
-export const commands: readonly CliCommand[] = [validateCommand, runCommand];
+export const commands: readonly CliCommand[] = [validateCommand, runCommand, rerunCommand];
 
 export function usageText(list: readonly CliCommand[] = commands): string {
   const width = Math.max(...list.map((command) => command.usage.length));

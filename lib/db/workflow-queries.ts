@@ -303,6 +303,23 @@ export async function rejectWorkflowVersion({
   });
 }
 
+/** The caller's most recently changed workflow with this title (the plan CLI finds its own by it). */
+export async function getWorkflowByTitle({
+  userId,
+  title,
+}: {
+  userId: string;
+  title: string;
+}): Promise<Workflow | undefined> {
+  const [workflow] = await (await db())
+    .select()
+    .from(workflows)
+    .where(and(eq(workflows.userId, userId), eq(workflows.title, title)))
+    .orderBy(desc(workflows.updatedAt))
+    .limit(1);
+  return workflow;
+}
+
 export interface WorkflowListItem {
   workflow: Workflow;
   /** The version that runs, if one is approved. */

@@ -18,7 +18,9 @@ describe("plan run", () => {
     const result = await plan(["run", path.join(plans, "ok.json"), "--input", '{"name":"Ada"}']);
     expect(result.stderr).toEqual([]);
     expect(result.code).toBe(0);
-    expect(result.stdout[0]).toMatch(/^Running "Greeting" \(run [0-9a-f-]{36}\)$/);
+    // The first line is the contract scripts read.
+    expect(result.stdout[0]).toMatch(/^run [0-9a-f-]{36}$/);
+    expect(result.stdout[1]).toBe('Running "Greeting"');
     expect(result.stdout).toContainEqual(
       expect.stringMatching(/^✓ greet {2}succeeded {2}\d+ ms {2}"Hello, Ada"$/),
     );

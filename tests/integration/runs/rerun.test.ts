@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { httpRequest } from "@/lib/actions/http-request";
 import { createRegistry } from "@/lib/actions/registry";
-import { listRunSteps } from "@/lib/db/run-queries";
+import { getRunById, getWaitSignal, listRunSteps } from "@/lib/db/run-queries";
 import type { Run } from "@/lib/db/schema";
 import { resetEnvForTests } from "@/lib/env";
 import { createTestRegistry } from "@/tests/fixtures/runs/test-actions";
@@ -19,6 +19,7 @@ process.env.HTTP_ALLOWLIST = `127.0.0.1:${target.port}`;
 resetEnvForTests();
 
 const { startRerun, previewRerun } = await import("@/lib/runs/rerun");
+const { answerApproval } = await import("@/lib/runs/control");
 const { getRunLinks } = await import("@/lib/runs/view");
 const { startScheduledRun } = await import("@/lib/runs/schedules");
 const { startWebhookRun } = await import("@/lib/runs/webhooks");
@@ -95,6 +96,27 @@ describe.each(drivers)("re-runs on %s", (driver) => {
     return { run: await h.finished(run.id), preview, started: run };
   }
 
+  /** Approves a new version of the workflow with step s2 changed. */
+  async function approveChangedS2(
+    workflowId: string,
+    prefix: string,
+    options: Parameters<typeof chainPlan>[1] = {},
+  ) {
+    const { version } = await workflowQueries.addWorkflowVersion({
+      userId: h.userId,
+      workflowId,
+      title: `Chain ${prefix}`,
+      plan: chainPlan(prefix, { ...options, tweak: "s2" }),
+      author: "person",
+    });
+    await workflowQueries.approveWorkflowVersion({
+      userId: h.userId,
+      workflowId,
+      versionId: version.id,
+    });
+    return version;
+  }
+
   /** Each unit's reused_from in a run: the source run id for reused units, null otherwise. */
   async function reusedFrom(runId: string) {
     const rows = await listRunSteps({ runId });
@@ -147,18 +169,7 @@ describe.each(drivers)("re-runs on %s", (driver) => {
 
   it("on the latest version runs a changed step 2 and what follows it again", async () => {
     const { prefix, workflowId, run: source } = await failedRun();
-    const { version } = await workflowQueries.addWorkflowVersion({
-      userId: h.userId,
-      workflowId,
-      title: `Chain ${prefix}`,
-      plan: chainPlan(prefix, { tweak: "s2" }),
-      author: "person",
-    });
-    await workflowQueries.approveWorkflowVersion({
-      userId: h.userId,
-      workflowId,
-      versionId: version.id,
-    });
+    const version = await approveChangedS2(workflowId, prefix);
 
     const pinned = await previewRerun({ userId: h.userId, runId: source.id, version: "pinned" });
     expect(pinned.reused).toEqual(["s1", "s2", "s3"]);
@@ -205,11 +216,16 @@ describe.each(drivers)("re-runs on %s", (driver) => {
     });
   });
 
-  it("re-runs a scheduled run with its fire time, from the failed step", async () => {
+  it("re-runs a scheduled run with its fire time, from the failed step, on pinned and latest", async () => {
     const scheduledAt = "2026-03-02T07:30:00.000Z";
-    const { prefix, run: source } = await failedRun({
-      // 03:00 on 29 February in Berlin: the real tick never starts it during the test.
-      trigger: { type: "schedule", cron: "0 3 29 2 *", timezone: "Europe/Berlin" },
+    // 03:00 on 29 February in Berlin: the real tick never starts it during the test.
+    const trigger = { type: "schedule", cron: "0 3 29 2 *", timezone: "Europe/Berlin" };
+    const {
+      prefix,
+      workflowId,
+      run: source,
+    } = await failedRun({
+      trigger,
       start: async (workflowId) => {
         const workflow = await workflowQueries.getWorkflow({ id: workflowId, userId: h.userId });
         return startScheduledRun(
@@ -232,16 +248,25 @@ describe.each(drivers)("re-runs on %s", (driver) => {
     expect(run.status).toBe("succeeded");
     expect(run.trigger).toEqual({ type: "schedule", scheduledAt });
     expect(hitsOf(prefix)).toEqual({ s1: 1, s2: 1, s3: 1, s4: 2, s5: 1 });
+
+    await approveChangedS2(workflowId, prefix, { trigger });
+    const latest = await rerun(source, { version: "latest" });
+    expect(latest.run.status).toBe("succeeded");
+    expect(latest.run.trigger).toEqual({ type: "schedule", scheduledAt });
+    expect(hitsOf(prefix)).toEqual({ s1: 1, s2: 2, s3: 2, s4: 3, s5: 2 });
   });
 
-  it("re-runs a webhook run with its payload, or with an edited body (steps reading it run again)", async () => {
+  it("re-runs a webhook run with its payload, on pinned and latest, or with an edited body (steps reading it run again)", async () => {
+    const webhook = {
+      trigger: { type: "webhook" },
+      extra: { s3: { order: "{{ trigger.body.order }}" } },
+    };
     const {
       prefix,
       workflowId,
       run: source,
     } = await failedRun({
-      trigger: { type: "webhook" },
-      extra: { s3: { order: "{{ trigger.body.order }}" } },
+      ...webhook,
       start: async (workflowId) => {
         const workflow = await workflowQueries.getWorkflow({ id: workflowId, userId: h.userId });
         const version = await workflowQueries.getLatestVersion({ workflowId, userId: h.userId });
@@ -281,7 +306,12 @@ describe.each(drivers)("re-runs on %s", (driver) => {
       .filter((r) => r.path === `/switch/${prefix}-s3`)
       .map((r) => r.query.order);
     expect(orders).toEqual(["7", "8"]);
-    expect(workflowId).toBeTruthy();
+
+    await approveChangedS2(workflowId, prefix, webhook);
+    const latest = await rerun(source, { version: "latest" });
+    expect(latest.run.status).toBe("succeeded");
+    expect(latest.run.trigger).toMatchObject({ type: "webhook", body: { order: 7 } });
+    expect(hitsOf(prefix)).toEqual({ s1: 1, s2: 2, s3: 3, s4: 4, s5: 3 });
   });
 
   it("reuses outputs too large for a row or for the engine's state, copied into the re-run", async () => {
@@ -317,6 +347,53 @@ describe.each(drivers)("re-runs on %s", (driver) => {
       expect(copied.text).toHaveLength(bytes);
       expect(copied).toEqual(await loadRunOutput({ runId: source.id, unitId }));
     }
+  });
+
+  it("reuses an answered approval and a child workflow's run without asking or starting again", async () => {
+    const key = `${driver}-waits-${++prefixes}`;
+    const child = await h.workflow(
+      plan([{ id: "count", action: "test.count", input: { key: `${key}:child` } }]),
+    );
+    const workflowId = await h.workflow(
+      plan([
+        { id: "ask", action: "wait.approval", input: { prompt: "go?", timeout: "1h" } },
+        { id: "call", action: "workflow.run", after: ["ask"], input: { workflow: child } },
+        { id: "flaky", action: "test.flaky", after: ["call"], input: { key, failures: 1 } },
+        {
+          id: "use",
+          action: "transform",
+          after: ["flaky"],
+          input: { value: "{{ [steps.ask.output.approved, steps.call.output.status] }}" },
+        },
+      ]),
+    );
+    const started = await h.start(workflowId);
+    await h.waitFor(async () => {
+      const run = await getRunById({ runId: started.id });
+      return run?.status === "waiting" ? run : undefined;
+    }, "the approval to wait");
+    await answerApproval({
+      userId: h.userId,
+      runId: started.id,
+      stepId: "ask",
+      approved: true,
+      client: h.client,
+    });
+    const source = await h.finished(started.id);
+    expect(source.status).toBe("failed");
+    expect(h.effects.counts.get(`${key}:child`)).toBe(1);
+
+    const { run, preview } = await rerun(source);
+    expect(preview.reused).toEqual(["ask", "call"]);
+    expect(run.status).toBe("succeeded");
+    expect(run.output).toEqual([true, "succeeded"]);
+    // Nothing asked again (no wait armed for the new run), no child run started again.
+    expect(await getWaitSignal({ runId: run.id, stepId: "ask" })).toMatchObject({
+      armed: false,
+      signaled: false,
+    });
+    expect(h.effects.counts.get(`${key}:child`)).toBe(1);
+    expect(await reusedFrom(run.id)).toMatchObject({ ask: source.id, call: source.id });
   });
 
   it("refuses a run that has not ended and a step the plan does not have", async () => {
