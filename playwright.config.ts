@@ -2,6 +2,8 @@ import { defineConfig } from "@playwright/test";
 
 const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
 const MODEL_PORT = Number(process.env.E2E_MODEL_PORT ?? 4100);
+// A loopback HTTP fixture a spec starts (rerun.spec.ts): the one port besides 9 the app may call.
+const TARGET_PORT = Number(process.env.E2E_TARGET_PORT ?? MODEL_PORT + 500);
 const DATA_DIR = ".data/e2e";
 // Ports can be moved (E2E_APP_PORT, E2E_MODEL_PORT, E2E_ENGINE_PORT) to run beside another copy.
 
@@ -56,7 +58,8 @@ export default defineConfig({
         // Every spec signs up from 127.0.0.1: more accounts than one address may open an hour.
         RATE_LIMITS: "register=1000/1h",
         // Nothing listens on port 9: a step that calls it fails retriably (timeline.spec.ts).
-        HTTP_ALLOWLIST: "127.0.0.1:9",
+        // TARGET_PORT: the fixture rerun.spec.ts starts, failing, then answering.
+        HTTP_ALLOWLIST: `127.0.0.1:9,127.0.0.1:${TARGET_PORT}`,
       },
     },
   ],

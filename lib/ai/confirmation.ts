@@ -16,8 +16,12 @@
 // run's id, by its workflow when that workflow has only this approval waiting, or says
 // "it"/"this"/"that" (or nothing more) when no other approval of the person could be meant; the
 // intent must be the decision the call makes (approve for yes, reject for no).
+//
+// A re-run always asks, whatever the message said: it repeats what its steps do outside the run
+// (an email, a Slack post, an HTTP write) and only its preview says which, so the person
+// confirms that preview on the card.
 
-export type ActionIntent = "run" | "cancel" | "approve" | "reject";
+export type ActionIntent = "run" | "cancel" | "approve" | "reject" | "rerun";
 
 /** What a tool call would act on, as the server found it in its own records. */
 export interface ActionTarget {
@@ -54,6 +58,7 @@ const INTENT: Record<ActionIntent, RegExp> = {
   cancel: /\b(cancel|stop|abort|halt|kill|terminate)\b/,
   approve: /\b(approve|approved|accept|go ahead|lgtm)\b/,
   reject: /\b(reject|decline|deny|refuse)\b/,
+  rerun: /\b(re-?run|retry|run (it |that |this )?again)\b/,
 };
 
 const NEGATION =
@@ -74,6 +79,7 @@ const INTENT_NAME: Record<ActionIntent, string> = {
   cancel: "cancel a run",
   approve: "approve a request",
   reject: "reject a request",
+  rerun: "re-run a run",
 };
 
 function lowered(text: string): string {
@@ -174,6 +180,13 @@ export function askedForExactly(target: ActionTarget, request: PersonRequest): V
     return {
       asked: false,
       reason: "Outside data (a run's record or a workflow's post) was read before this request.",
+    };
+  }
+  if (target.intent === "rerun") {
+    return {
+      asked: false,
+      reason:
+        "A re-run repeats what its steps do outside the run: check what runs again before it starts.",
     };
   }
   const text = lowered(request.text);

@@ -1,6 +1,7 @@
 // The one chat message type of the app: metadata, typed data parts and the planner tools.
 import type { UIMessage } from "ai";
 import { z } from "zod";
+import type { RerunPreview } from "@/lib/runs/rerun-plan";
 import type { NotifyUITools } from "./tools/notify-tool-types";
 import type { PlannerUITools } from "./tools/planner-types";
 import type { RunUITools } from "./tools/run-tool-types";
@@ -84,9 +85,70 @@ export type BatchData = z.infer<typeof batchDataSchema>;
  * from its own records when the request is made, stored with the message, never read back as a
  * decision. `title` is null when the workflow or run is not the person's (or does not exist).
  */
+const rerunStepSchema = z.object({
+  id: z.string(),
+  title: z.string().nullable(),
+  action: z.string(),
+  phase: z.enum(["main", "onFailure"]),
+  fate: z.enum(["reused", "runs", "changed", "new"]),
+  reason: z.string(),
+  sideEffect: z
+    .object({
+      kind: z.enum([
+        "email",
+        "slack",
+        "chat",
+        "http",
+        "mcp",
+        "store",
+        "workflow",
+        "approval",
+        "other",
+      ]),
+      says: z.string(),
+    })
+    .nullable(),
+  reusedUnits: z.array(z.string()),
+});
+
+/** A re-run's preview as a confirmation card keeps it (lib/runs/rerun-plan.ts `RerunPreview`). */
+export const rerunPreviewSchema: z.ZodType<RerunPreview> = z.object({
+  runId: z.string(),
+  from: z.string(),
+  fromStep: z.string().nullable(),
+  steps: z.array(rerunStepSchema),
+  removed: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string().nullable(),
+      action: z.string(),
+      phase: z.enum(["main", "onFailure"]),
+    }),
+  ),
+  reused: z.array(z.string()),
+  version: z.enum(["pinned", "latest"]),
+  versions: z.object({ pinned: z.number(), target: z.number() }),
+  diff: z.array(z.string()).nullable(),
+  trigger: z.object({
+    type: z.enum(["manual", "schedule", "webhook", "event"]),
+    editable: z.enum(["inputs", "body", "data"]).nullable(),
+    payload: z.unknown(),
+    inputsEdited: z.boolean(),
+  }),
+});
+
 export const confirmationSchema = z.object({
   /** `resume`: resuming with a back-fill; `bulk-*`: a bulk action (`count` runs, `scope` words). */
-  action: z.enum(["run", "cancel", "resume", "bulk-rerun", "bulk-cancel", "approve", "reject"]),
+  action: z.enum([
+    "run",
+    "cancel",
+    "resume",
+    "bulk-rerun",
+    "bulk-cancel",
+    "approve",
+    "reject",
+    "rerun",
+  ]),
   workflowId: z.string().nullable(),
   title: z.string().nullable(),
   runId: z.string().optional(),
@@ -97,6 +159,10 @@ export const confirmationSchema = z.object({
   scope: z.string().optional(),
   /** An approval's question, as its run asked it. */
   question: z.string().optional(),
+  /** A re-run: when the run it re-runs was made (ISO). */
+  runAt: z.string().optional(),
+  /** A re-run: what it reuses and runs again, as the person confirms it. */
+  rerun: rerunPreviewSchema.optional(),
   inputs: z.array(
     z.object({ name: z.string(), value: z.unknown(), defaulted: z.boolean().optional() }),
   ),

@@ -20,6 +20,7 @@ import { isPlannerToolName, PlannerDynamicPart, PlannerToolPart } from "./plan/p
 import { BatchCard } from "./run/batch-card";
 import { BulkProgress } from "./run/bulk-progress";
 import { ConfirmCard, confirmStateOf } from "./run/confirm-card";
+import { runCardAnchor } from "./run/open-runs";
 import { PostHeader } from "./run/post-header";
 import { RunCard } from "./run/run-card";
 import { StoredRunCard } from "./run/stored-run-card";
@@ -94,6 +95,20 @@ function RunToolPart({
         </>
       );
     }
+    if (name === "rerunRun" && output.ok && output.runId) {
+      const confirmed = confirmationSchema.safeParse(part.approval?.descriptor);
+      return (
+        <>
+          {card}
+          <div id={runCardAnchor(output.runId)} tabIndex={-1} className="scroll-mt-4 outline-none">
+            <RunCard
+              runId={output.runId}
+              title={confirmed.success ? (confirmed.data.title ?? undefined) : undefined}
+            />
+          </div>
+        </>
+      );
+    }
     if (output.ok === false) {
       return (
         <>
@@ -114,6 +129,15 @@ function RunToolPart({
     );
   }
   if (card) return card;
+  // Declined by the app itself (a re-run of a run still going): the reason, which the model
+  // also read.
+  if (part.state === "output-denied" && part.approval?.isAutomatic && part.approval.reason) {
+    return (
+      <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="run-tool-refused">
+        {name === "rerunRun" ? "Did not re-run" : "Not done"}: {part.approval.reason}
+      </p>
+    );
+  }
   return (
     <p className="text-xs text-zinc-500" data-testid="run-tool">
       {part.state === "output-available" ? RUN_TOOL_LABELS[name] : `${RUN_TOOL_LABELS[name]}…`}
@@ -169,6 +193,7 @@ function PartView({
     case "tool-resumeWorkflow":
     case "tool-bulkRuns":
     case "tool-answerApproval":
+    case "tool-rerunRun":
       return <RunToolPart part={part} onDecide={onDecide} busy={busy} />;
     case "tool-setWorkflowNotify":
       return <NotifyToolPart part={part} />;

@@ -6,8 +6,10 @@ import type { InferUIMessageChunk, ModelMessage, ToolApprovalStatus } from "ai";
 import { z } from "zod";
 import { getRunForOwner, listRunsForWorkflow } from "@/lib/db/run-queries";
 import { getWorkflow, listWorkflows } from "@/lib/db/workflow-queries";
+import { AppError } from "@/lib/errors";
 import { countBulk } from "@/lib/runs/bulk";
 import { describeBulkFilter } from "@/lib/runs/bulk-words";
+import { previewRerun } from "@/lib/runs/rerun";
 import { isTerminal } from "@/lib/runs/status";
 import { readWait } from "@/lib/runs/wait-state";
 import { countMissedWhilePaused } from "@/lib/workflows/pause";
@@ -25,7 +27,9 @@ export interface ConfirmedAction {
    * The call's target for the rule, and what its confirmation card shows. `ask` overrides the
    * rule: "never" for a call that starts nothing (a resume without back-fill, a dry run), a
    * reason for one that always asks (a bulk action, whatever the person wrote); `acts: false`
-   * for a call that will change nothing (an approval's answer that must first ask which one).
+   * for a call that will change nothing (an approval's answer that must first ask which one);
+   * `refused` when the app already knows the call cannot act (a re-run of a run still going):
+   * the call is then declined with that reason, which the model reads, and no card is shown.
    */
   describe(
     input: unknown,
@@ -35,6 +39,7 @@ export interface ConfirmedAction {
     card: Confirmation;
     ask?: "never" | { reason: string };
     acts?: boolean;
+    refused?: string;
   }>;
 }
 
@@ -49,6 +54,12 @@ const resumeInput = z.object({ workflowId: z.string(), backfill: z.boolean().opt
 async function ownWorkflow(userId: string, id: string | undefined) {
   return id && z.uuid().safeParse(id).success ? getWorkflow({ id, userId }) : undefined;
 }
+const rerunRunInput = z.object({
+  runId: z.string(),
+  from: z.string().optional(),
+  version: z.enum(["pinned", "latest"]).optional(),
+  inputs: z.record(z.string(), z.unknown()).optional(),
+});
 
 /** The declared manual inputs of the workflow's approved version, with their defaults. */
 async function declaredInputs(userId: string, versionId: string | null) {
@@ -220,6 +231,35 @@ export const CONFIRMED_ACTIONS: Record<ConfirmedToolName, ConfirmedAction> = {
       };
     },
   },
+  rerunRun: {
+    async describe(raw, { userId }) {
+      const { runId, from, version, inputs } = rerunRunInput.parse(raw);
+      const run = await getRunForOwner({ runId, userId });
+      const workflow = run ? await getWorkflow({ id: run.workflowId, userId }) : undefined;
+      const card: Confirmation = {
+        action: "rerun",
+        workflowId: workflow?.id ?? null,
+        title: workflow?.title ?? null,
+        runId,
+        runStatus: run?.status,
+        runAt: run?.createdAt.toISOString(),
+        inputs: [],
+      };
+      const target: ActionTarget = {
+        intent: "rerun",
+        workflow: workflow ? { id: workflow.id, title: workflow.title } : undefined,
+        runId,
+        chosenValues: inputs,
+      };
+      try {
+        const preview = await previewRerun({ userId, runId, from, version, inputs });
+        return { target, card: { ...card, rerun: preview } };
+      } catch (error) {
+        if (error instanceof AppError) return { target, card, refused: error.message };
+        throw error;
+      }
+    },
+  },
 };
 
 /** Whether the person's wait `stepId` of `runId` still takes a decision. */
@@ -284,11 +324,12 @@ export function chatConfirmations(options: ChatConfirmationOptions) {
     messages: ModelMessage[];
   }): Promise<ToolApprovalStatus> {
     if (!isConfirmedTool(toolCall.toolName)) return undefined;
-    const { target, ask, acts } = await lookUp(
+    const { target, ask, acts, refused } = await lookUp(
       toolCall.toolName,
       toolCall.toolCallId,
       toolCall.input,
     );
+    if (refused) return { type: "denied", reason: refused };
     if (acts === false || ask === "never") return undefined;
     if (ask) return { type: "user-approval", reason: ask.reason };
     const verdict = askedForExactly(target, {

@@ -59,6 +59,26 @@ export type RunUITools = {
     input: { approved: boolean; runId?: string; stepId?: string; comment?: string };
     output: AnswerApprovalOutput;
   };
+  rerunRun: {
+    input: {
+      runId: string;
+      from?: string;
+      version?: "pinned" | "latest";
+      inputs?: Record<string, unknown>;
+    };
+    output:
+      | {
+          ok: true;
+          runId: string;
+          rerunOf: string;
+          workflowId: string;
+          status: string;
+          fromStep: string | null;
+          reused: string[];
+          runsAgain: string[];
+        }
+      | Refusal;
+  };
 };
 
 /** An approval step waiting for the person, as answerApproval lists it. */
@@ -93,6 +113,7 @@ export const RUN_TOOL_LABELS: Record<keyof RunUITools, string> = {
   resumeWorkflow: "Resumed a workflow",
   bulkRuns: "Started a bulk action",
   answerApproval: "Answered an approval",
+  rerunRun: "Re-ran a run",
 };
 
 /** Run tools whose results carry outside text (step outputs, errors, logs). */
@@ -113,6 +134,7 @@ export const CONFIRMED_TOOLS = [
   "resumeWorkflow",
   "bulkRuns",
   "answerApproval",
+  "rerunRun",
 ] as const;
 export type ConfirmedToolName = (typeof CONFIRMED_TOOLS)[number];
 

@@ -1,8 +1,9 @@
-// Chat tools over runs: start one ("run it"), list recent ones, and read one in detail so the
-// model can answer "why did yesterday's run fail?" from the records rather than guess. What a
-// run read or wrote (step outputs, errors, its log) is outside text: the model reads it inside
-// the untrusted-data delimiter. Starting and cancelling ask the person first unless their own
-// message asked for exactly that (run-confirmations.ts, applied by the chat route).
+// Chat tools over runs: start one ("run it"), re-run one (rerun-run.ts), list recent ones, and
+// read one in detail so the model can answer "why did yesterday's run fail?" from the records
+// rather than guess. What a run read or wrote (step outputs, errors, its log) is outside text:
+// the model reads it inside the untrusted-data delimiter. Starting and cancelling ask the person
+// first unless their own message asked for exactly that; a re-run always asks
+// (run-confirmations.ts, applied by the chat route).
 import "server-only";
 import { tool } from "ai";
 import { z } from "zod";
@@ -15,6 +16,7 @@ import { cancelRun } from "@/lib/runs/control";
 import { startRun } from "@/lib/runs/start-run";
 import { getRunView } from "@/lib/runs/view";
 import { untrustedToolOutput } from "../untrusted";
+import { rerunRunTool } from "./rerun-run";
 import { workflowMetricsTool } from "./workflow-metrics";
 
 type Context = { userId: string; threadId: string };
@@ -174,6 +176,7 @@ export function runTools(context: Context) {
     listRuns: listRunsTool(context),
     getRun: getRunTool(context),
     cancelRun: cancelRunTool(context),
+    rerunRun: rerunRunTool(context),
     workflowMetrics: workflowMetricsTool(context),
   };
 }

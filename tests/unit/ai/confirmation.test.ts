@@ -25,6 +25,8 @@ const cancel = (onlyActiveRun = true, workflow = digest): ActionTarget => ({
   onlyActiveRun,
 });
 
+const rerun = (workflow = digest): ActionTarget => ({ intent: "rerun", workflow, runId });
+
 const request = (text: string, extra: Partial<PersonRequest> = {}): PersonRequest => ({
   text,
   workflows: [digest, greeting],
@@ -145,6 +147,18 @@ describe("asked for exactly that", () => {
       { intent: "run", workflow: undefined, chosenValues: {} },
       request("run the digest"),
       /not yours/,
+    ],
+    [
+      "asks for a re-run in so many words (a re-run always shows its preview)",
+      rerun(),
+      request(`re-run the digest run ${runId} from where it failed`),
+      /check what runs again/,
+    ],
+    [
+      "asks for a re-run after outside data was read",
+      rerun(),
+      request("rerun the digest", { readOutsideData: true }),
+      /Outside data/,
     ],
   ];
   it.each(confirm)("asks for confirmation when the message %s", (_, target, req, reason) => {

@@ -4,6 +4,8 @@ import { useId } from "react";
 import { SUPERSEDED_REASON } from "@/lib/ai/approvals";
 import type { ConfirmedToolName } from "@/lib/ai/tools/run-tool-types";
 import { type Confirmation, confirmationSchema } from "@/lib/ai/types";
+import { payloadText, RerunPreviewView, rerunSummary } from "./rerun/rerun-preview";
+import { RunTime } from "./run-time";
 
 /** Where a confirmation stands: waiting for the person, or what came of it. */
 export type ConfirmState =
@@ -34,13 +36,15 @@ function contentOf(tool: ConfirmedToolName, input: unknown, descriptor: unknown)
   const action: Confirmation["action"] =
     tool === "cancelRun"
       ? "cancel"
-      : tool === "resumeWorkflow"
-        ? "resume"
-        : tool === "bulkRuns"
-          ? raw.action === "cancel"
-            ? "bulk-cancel"
-            : "bulk-rerun"
-          : "run";
+      : tool === "rerunRun"
+        ? "rerun"
+        : tool === "resumeWorkflow"
+          ? "resume"
+          : tool === "bulkRuns"
+            ? raw.action === "cancel"
+              ? "bulk-cancel"
+              : "bulk-rerun"
+            : "run";
   return {
     action,
     workflowId: raw.workflowId ?? null,
@@ -77,6 +81,28 @@ function Heading({ content }: { content: Confirmation }) {
             “{content.question}”
           </span>
         ) : null}
+      </>
+    );
+  }
+  if (content.action === "rerun") {
+    const from = content.rerun?.fromStep
+      ? content.rerun.steps.find((step) => step.id === content.rerun?.fromStep)
+      : null;
+    return (
+      <>
+        Re-run {title}
+        {content.runAt ? (
+          <>
+            {" "}
+            (the run at <RunTime iso={content.runAt} />)
+          </>
+        ) : (
+          <>
+            {" "}
+            run <code className="font-mono text-[0.95em]">{shortId(content.runId ?? "")}</code>
+          </>
+        )}
+        {from ? <> from “{from.title ?? from.id}”</> : content.rerun ? " from the start" : null}
       </>
     );
   }
@@ -118,7 +144,9 @@ const outcomeText = (content: Confirmation, state: ConfirmState) => {
       ? "nothing was cancelled"
       : content.action === "approve" || content.action === "reject"
         ? "nothing was answered"
-        : "nothing was run";
+        : content.action === "rerun"
+          ? "nothing was re-run"
+          : "nothing was run";
   if (state.kind === "approved" && content.action === "resume") {
     return state.done ? "You approved: resumed." : "Resuming…";
   }
@@ -129,6 +157,9 @@ const outcomeText = (content: Confirmation, state: ConfirmState) => {
     if (content.action === "approve" || content.action === "reject") {
       const word = content.action === "approve" ? "approved" : "rejected";
       return state.done ? `You confirmed: ${word}.` : "Answering…";
+    }
+    if (content.action === "rerun") {
+      return state.done ? "You approved: the re-run started." : "Starting the re-run…";
     }
     if (content.action === "cancel") return state.done ? "You approved: cancelled." : "Cancelling…";
     return state.done ? "You approved: the run started." : "Starting the run…";
@@ -264,6 +295,9 @@ export function ConfirmCard({
         {content.action === "run" && content.inputs.length > 0 ? (
           <InputList inputs={content.inputs} compact />
         ) : null}
+        {content.action === "rerun" && content.rerun ? (
+          <p className="text-xs text-zinc-600 dark:text-zinc-400">{rerunSummary(content.rerun)}</p>
+        ) : null}
         <p
           role="status"
           className="text-xs text-zinc-600 dark:text-zinc-400"
@@ -286,7 +320,9 @@ export function ConfirmCard({
       <div className="flex">{badgeView}</div>
       <h3 className="text-base leading-snug">{heading}</h3>
 
-      {content.action === "run" ? (
+      {content.action === "rerun" ? (
+        <RerunConfirmBody content={content} />
+      ) : content.action === "run" ? (
         content.inputs.length > 0 ? (
           <InputList inputs={content.inputs} />
         ) : (
@@ -329,6 +365,34 @@ export function ConfirmCard({
         </button>
       </div>
     </section>
+  );
+}
+
+/** A re-run's card while it waits: the preview the person confirms, as the run card shows it. */
+function RerunConfirmBody({ content }: { content: Confirmation }) {
+  const preview = content.rerun;
+  if (!preview) {
+    return <p className="text-zinc-600 dark:text-zinc-400">The preview could not be made.</p>;
+  }
+  return (
+    <div className="flex flex-col gap-2">
+      <p className="text-xs text-zinc-700 dark:text-zinc-300" data-testid="confirm-rerun-summary">
+        {rerunSummary(preview)}, on{" "}
+        {preview.version === "latest"
+          ? `the latest approved version (v${preview.versions.target})`
+          : `the run's own version (v${preview.versions.pinned})`}
+        .
+      </p>
+      <RerunPreviewView preview={preview} compact />
+      {preview.trigger.inputsEdited ? (
+        <div className="flex flex-col gap-1 text-xs">
+          <span className="font-medium text-zinc-700 dark:text-zinc-300">With other inputs</span>
+          <pre className="max-h-40 overflow-auto rounded-md bg-white p-2 font-mono ring-1 ring-zinc-200 dark:bg-zinc-950 dark:ring-zinc-800">
+            {payloadText(preview.trigger.payload)}
+          </pre>
+        </div>
+      ) : null}
+    </div>
   );
 }
 

@@ -45,6 +45,11 @@ export function OpenRunsProvider({ children }: { children: ReactNode }) {
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }
 
+/** The thread's open cards, or null outside a thread page (a run's own page). */
+export function useOpenRunsIfAny(): OpenRuns | null {
+  return useContext(Context);
+}
+
 export function useOpenRuns(): OpenRuns {
   const value = useContext(Context);
   if (!value) throw new Error("useOpenRuns needs an OpenRunsProvider");

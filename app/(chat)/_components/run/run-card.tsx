@@ -4,13 +4,21 @@
 // (lib/runs/timeline.ts derives it), as a list, a waterfall or the plan's graph coloured by
 // state, with the run's log a click away. Live through useRun.
 import Link from "next/link";
-import { useMemo, useState } from "react";
+import { useRouter } from "next/navigation";
+import { useMemo, useRef, useState } from "react";
 import { AppError } from "@/lib/errors";
 import { durationBetween, formatDuration } from "@/lib/format/duration";
 import { formatWhen } from "@/lib/format/time";
 import { isTerminal } from "@/lib/runs/status";
 import { buildTimeline, itemChildRunId, type TimelineDecision } from "@/lib/runs/timeline";
 import { decisionSummary } from "@/lib/runs/wait-decision";
+import type { WireRunLink } from "@/lib/runs/wire";
+import { useThreadLive } from "./live-provider";
+import { useOpenRunsIfAny } from "./open-runs";
+import type { StartedRerun } from "./rerun/rerun-api";
+import { type RerunChoice, RerunControl } from "./rerun/rerun-control";
+import { RerunLinks } from "./rerun/rerun-links";
+import { RerunPanel } from "./rerun/rerun-panel";
 import { RunGraph } from "./timeline/run-graph";
 import { RunLog } from "./timeline/run-log";
 import { pillTone } from "./timeline/state-style";
@@ -31,6 +39,13 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
   const [tab, setTab] = useState<Tab>("steps");
   const [showLog, setShowLog] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  // The re-run panel (open with where it starts from) and the re-runs started from this card.
+  const [rerunAsk, setRerunAsk] = useState<{ from: string; pick: boolean } | null>(null);
+  const [rerunsStarted, setRerunsStarted] = useState<WireRunLink[]>([]);
+  const rerunButton = useRef<HTMLButtonElement>(null);
+  const inThread = useThreadLive() !== null;
+  const openRuns = useOpenRunsIfAny();
+  const router = useRouter();
   const live = view ? !isTerminal(view.run.status) : false;
   const now = useNow(live);
   const timeline = useMemo(() => (view ? buildTimeline(view, now) : null), [view, now]);
@@ -99,6 +114,34 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
       );
   const { settled, total } = timeline.progress;
 
+  function openRerun(choice: RerunChoice | string) {
+    const pick = choice === "pick";
+    const failed = view?.run.status !== "succeeded" ? "failed" : "start";
+    setRerunAsk({ from: pick ? failed : choice, pick });
+  }
+  function closeRerun() {
+    setRerunAsk(null);
+    rerunButton.current?.focus();
+  }
+  function rerunStarted({ run: next }: StartedRerun) {
+    setRerunAsk(null);
+    // Outside a thread (the run's own page) the new run is shown on its page.
+    if (!inThread) {
+      router.push(`/workflows/${next.workflowId}/runs/${next.id}`);
+      return;
+    }
+    setRerunsStarted((all) => [
+      { runId: next.id, status: next.status as WireRunLink["status"], createdAt: next.createdAt },
+      ...all,
+    ]);
+    rerunButton.current?.focus();
+  }
+  const rerunAs = [
+    ...rerunsStarted.filter((link) => !view.rerunAs?.some((known) => known.runId === link.runId)),
+    ...(view.rerunAs ?? []),
+  ];
+  const mainSteps = timeline.steps.filter((s) => s.step.phase === "main");
+
   return (
     <section
       className="min-w-0 rounded-xl border border-zinc-200 text-sm dark:border-zinc-800"
@@ -130,6 +173,14 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
           History
         </Link>
         <div className="ml-auto flex gap-1">
+          {finished ? (
+            <RerunControl
+              status={run.status}
+              open={rerunAsk !== null}
+              onChoose={openRerun}
+              buttonRef={rerunButton}
+            />
+          ) : null}
           {!finished ? (
             <button
               type="button"
@@ -163,6 +214,47 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
           ) : null}
           {run.error.message}
         </p>
+      ) : null}
+
+      <RerunLinks
+        workflowId={run.workflowId}
+        rerunOf={view.rerunOf ?? null}
+        rerunAs={rerunAs}
+        reusedCount={view.rerun?.reused.length ?? 0}
+      />
+      {rerunsStarted.length > 0 && inThread ? (
+        <p
+          role="status"
+          className="border-b border-zinc-200 px-3 py-1.5 text-xs text-emerald-800 sm:px-4 dark:border-zinc-800 dark:text-emerald-300"
+          data-testid="rerun-started"
+        >
+          Re-run started: its card is at the end of the thread.{" "}
+          <button
+            type="button"
+            className="font-medium underline underline-offset-2"
+            onClick={() => openRuns?.reveal(rerunsStarted[0].runId)}
+          >
+            Show it
+          </button>
+        </p>
+      ) : null}
+
+      {finished && rerunAsk !== null ? (
+        <RerunPanel
+          key={`${rerunAsk.from}:${rerunAsk.pick}`}
+          runId={run.id}
+          runStatus={run.status}
+          steps={mainSteps.map((s) => ({ id: s.step.id, label: s.label }))}
+          failedLabel={
+            run.error?.step
+              ? (timeline.steps.find((s) => s.step.id === run.error?.step)?.label ?? run.error.step)
+              : null
+          }
+          initialFrom={rerunAsk.from}
+          pickStep={rerunAsk.pick}
+          onClose={closeRerun}
+          onStarted={rerunStarted}
+        />
       ) : null}
 
       {waitingApproval.map((s) => {
@@ -258,6 +350,8 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
               now={now}
               renderChild={(childId) => <RunCard runId={childId} />}
               childOfItem={(unit) => itemChildRunId(view, unit)}
+              onRerunFrom={finished ? (stepId) => openRerun(stepId) : undefined}
+              reusedSource={view.rerunOf ?? null}
               onResume={
                 finished
                   ? undefined

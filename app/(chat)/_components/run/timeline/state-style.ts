@@ -29,6 +29,10 @@ export const pillTone: Record<UnitState | RunStatus, string> = {
   "not-run": "bg-zinc-100 text-zinc-500 dark:bg-zinc-900 dark:text-zinc-400",
 };
 
+/** A re-run's reused step: succeeded without running, so quieter than a success. */
+export const reusedTone =
+  "bg-zinc-100 text-zinc-600 ring-1 ring-zinc-300 ring-inset dark:bg-zinc-900 dark:text-zinc-400 dark:ring-zinc-700";
+
 /** Dots and waterfall bars: the state as a solid colour. */
 export const solidTone: Record<UnitState, string> = {
   pending: "bg-zinc-300 dark:bg-zinc-600",

@@ -7,8 +7,9 @@ import { durationBetween, formatDuration } from "@/lib/format/duration";
 import { formatClock, formatWhen } from "@/lib/format/time";
 import type { Timeline, TimelineStep, TimelineUnit } from "@/lib/runs/timeline";
 import { decisionSummary } from "@/lib/runs/wait-decision";
-import type { WireStep } from "@/lib/runs/wire";
-import { pillTone, solidTone, stateLabel } from "./state-style";
+import type { WireRunLink, WireStep } from "@/lib/runs/wire";
+import { RunTime } from "../run-time";
+import { pillTone, reusedTone, solidTone, stateLabel } from "./state-style";
 
 function pretty(value: unknown) {
   if (value === undefined || value === null) return "";
@@ -17,7 +18,7 @@ function pretty(value: unknown) {
 
 /** How long a unit took, or has taken so far; nothing for one that never ran. */
 function unitDuration(unit: TimelineUnit, now: number): string {
-  if (!unit.startedAt || unit.state === "skipped") return "";
+  if (!unit.startedAt || unit.state === "skipped" || unit.reused) return "";
   if (unit.state === "pending") return "";
   return formatDuration(durationBetween(unit.startedAt, unit.finishedAt ?? now));
 }
@@ -151,11 +152,13 @@ function UnitDetails({ unit }: { unit: TimelineUnit }) {
   );
 }
 
-function Dot({ state }: { state: TimelineUnit["state"] }) {
+function Dot({ state, reused }: { state: TimelineUnit["state"]; reused: boolean }) {
+  // A reused unit did not run: a ring, as the re-run preview draws it.
+  const tone = reused ? "border-2 border-zinc-400 dark:border-zinc-500" : solidTone[state];
   return (
     <span
       aria-hidden
-      className={`mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full ${solidTone[state]} ${
+      className={`mt-1.5 h-2.5 w-2.5 shrink-0 rounded-full ${tone} ${
         state === "running" || state === "retrying" ? "animate-pulse" : ""
       }`}
     />
@@ -166,6 +169,7 @@ function UnitRow({
   unit,
   title,
   sub,
+  reusedNote,
   now,
   open,
   onToggle,
@@ -175,13 +179,17 @@ function UnitRow({
   unit: TimelineUnit & Partial<TimelineStep>;
   title: ReactNode;
   sub?: ReactNode;
+  /** A reused unit: where its output came from. */
+  reusedNote?: ReactNode;
   now: number;
   open: boolean;
   onToggle: () => void;
   testId: string;
   children?: ReactNode;
 }) {
-  const detail = stateDetail(unit, now);
+  const detail = unit.reused
+    ? (reusedNote ?? "uses the output of the earlier run")
+    : stateDetail(unit, now);
   return (
     <li data-testid={testId} data-status={unit.state} data-step={unit.unitId}>
       <button
@@ -190,11 +198,11 @@ function UnitRow({
         onClick={onToggle}
         aria-expanded={open}
       >
-        <Dot state={unit.state} />
+        <Dot state={unit.state} reused={unit.reused} />
         <span className="min-w-0 flex-1">
           <span className="flex min-w-0 items-baseline gap-2">
             <span
-              className={`min-w-0 truncate font-medium ${unit.state === "skipped" || unit.state === "pending" || unit.state === "not-run" ? "text-zinc-500 dark:text-zinc-400" : ""}`}
+              className={`min-w-0 truncate font-medium ${unit.state === "skipped" || unit.state === "pending" || unit.state === "not-run" || unit.reused ? "text-zinc-500 dark:text-zinc-400" : ""}`}
               data-testid="run-step-title"
             >
               {title}
@@ -215,10 +223,11 @@ function UnitRow({
         </span>
         <span className="flex shrink-0 flex-col items-end gap-0.5">
           <span
-            className={`rounded-full px-2 py-0.5 text-[11px] font-medium ${pillTone[unit.state]}`}
+            className={`rounded-full px-2 py-0.5 text-[11px] font-medium ${unit.reused ? reusedTone : pillTone[unit.state]}`}
             data-testid="run-step-state"
+            data-reused={unit.reused || undefined}
           >
-            {stateLabel[unit.state]}
+            {unit.reused ? "reused" : stateLabel[unit.state]}
           </span>
           <span className="text-[11px] tabular-nums text-zinc-500">{unitDuration(unit, now)}</span>
         </span>
@@ -235,9 +244,15 @@ export function StepList({
   childOfItem,
   onResume,
   busy = false,
+  onRerunFrom,
+  reusedSource,
 }: {
   timeline: Timeline;
   now: number;
+  /** A finished run: re-run it from this step (opens the re-run preview). */
+  onRerunFrom?: (stepId: string) => void;
+  /** A re-run: the run its reused steps took their outputs from. */
+  reusedSource?: WireRunLink | null;
   /** Ends a wait early (a delay, a time, an event): the run goes on at once. */
   onResume?: (stepId: string) => void;
   /** A resume is on its way: the button waits. */
@@ -268,12 +283,19 @@ export function StepList({
       </div>
     ) : null;
 
+  const reusedNote = reusedSource ? (
+    <span data-testid="run-step-reused">
+      uses the output of the run at <RunTime iso={reusedSource.createdAt} />
+    </span>
+  ) : undefined;
+
   const row = (step: TimelineStep) => (
     <UnitRow
       key={step.step.id}
       unit={step}
       title={step.label}
       sub={step.step.title ? step.step.id : undefined}
+      reusedNote={reusedNote}
       now={now}
       open={open === step.step.id}
       onToggle={() => toggle(step.step.id)}
@@ -289,6 +311,7 @@ export function StepList({
               key={unit.unitId}
               unit={unit}
               title={`Item ${unit.iteration + 1}`}
+              reusedNote={reusedNote}
               now={now}
               open={open === unit.unitId}
               onToggle={() => toggle(unit.unitId)}
@@ -315,6 +338,16 @@ export function StepList({
           data-testid="run-resume"
         >
           Resume now
+        </button>
+      ) : null}
+      {onRerunFrom && step.step.phase === "main" ? (
+        <button
+          type="button"
+          className="rounded-lg border border-zinc-300 px-2 py-1 text-xs hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500 dark:border-zinc-700 dark:hover:bg-zinc-900"
+          onClick={() => onRerunFrom(step.step.id)}
+          data-testid="run-rerun-from-here"
+        >
+          Re-run from here
         </button>
       ) : null}
     </UnitRow>
