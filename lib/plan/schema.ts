@@ -105,6 +105,12 @@ export const StepSchema = z.strictObject({
     .describe("Action input; strings may contain {{ expr }} bindings"),
   after: z.array(z.string()).optional().describe("Ids of steps that must finish first"),
   if: z.string().optional().describe("Expression; the step is skipped when false"),
+  else: z
+    .string()
+    .optional()
+    .describe(
+      "Id of a step with an if: this step is its otherwise branch and runs exactly when that condition is false (it waits for that step's decision; no need to list it in after)",
+    ),
   forEach: z.string().optional().describe("Expression giving a list; runs once per item"),
   maxItems: z
     .number()
@@ -147,6 +153,15 @@ export function planTimeZone(plan: Pick<Plan, "timezone" | "trigger">, fallback 
   if (plan.timezone) return plan.timezone;
   if (plan.trigger.type === "schedule") return plan.trigger.timezone;
   return fallback;
+}
+
+/**
+ * What a step waits for: its `after` list and, for an otherwise branch, the step whose
+ * condition decides it. Graphs, progress and validation all read dependencies through this.
+ */
+export function stepDependencies(step: Pick<PlanStep, "after" | "else">): string[] {
+  const after = step.after ?? [];
+  return step.else !== undefined && !after.includes(step.else) ? [...after, step.else] : after;
 }
 
 /** Every step of a plan, main steps first, then `onFailure` steps. */
