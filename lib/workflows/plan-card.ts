@@ -16,6 +16,7 @@ import { AppError } from "@/lib/errors";
 import {
   allSteps,
   describeStep,
+  explainPlan,
   nextFireTimes,
   type Plan,
   type PlanIssue,
@@ -73,7 +74,7 @@ function describePlan(plan: Plan, zone: string, now: Date) {
     at: at.toISOString(),
     label: formatInZone(at, zone),
   }));
-  return { actions, phrases, nextRuns };
+  return { actions, phrases, nextRuns, explanations: explainPlan(plan) };
 }
 
 /**
@@ -101,7 +102,7 @@ export function buildPlanCard({
   const zone = read.ok ? safeZone(planTimeZone(read.plan)) : "UTC";
   const described = read.ok
     ? describePlan(read.plan, zone, now)
-    : { actions: {}, phrases: {}, nextRuns: [] };
+    : { actions: {}, phrases: {}, nextRuns: [], explanations: {} };
   const changes =
     previous && read.ok
       ? changesSince({ before: previous, after: read.plan }).lines
@@ -138,6 +139,7 @@ export function buildPlanCard({
       : {}),
     warnings,
     phrases: described.phrases,
+    explanations: described.explanations,
     actions: described.actions,
     diff: previous ? { against: previous.number, lines: changes } : null,
   };

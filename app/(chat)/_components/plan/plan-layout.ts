@@ -2,10 +2,11 @@
 // (steps with no `after` hang off the trigger), positioned by dagre from top to bottom.
 // onFailure steps are drawn beside the main graph, unconnected.
 import dagre from "@dagrejs/dagre";
-import type { Plan, PlanStep } from "@/lib/plan/schema";
+import { type Plan, type PlanStep, stepDependencies } from "@/lib/plan/schema";
 
 export const NODE_WIDTH = 210;
-export const NODE_HEIGHT = 66;
+/** Room for a title on two lines, the action and a row of badges. */
+export const NODE_HEIGHT = 84;
 export const TRIGGER_ID = "__trigger";
 
 export interface LaidOutNode {
@@ -21,6 +22,8 @@ export interface LaidOutEdge {
   id: string;
   source: string;
   target: string;
+  /** The edge from a step to its otherwise branch (`else`). */
+  otherwise?: boolean;
 }
 
 export interface PlanLayout {
@@ -47,9 +50,15 @@ export function layoutPlan(plan: Plan): PlanLayout {
 
   const edges: LaidOutEdge[] = [];
   for (const step of plan.steps) {
-    const parents = (step.after ?? []).filter((id) => ids.has(id) && id !== step.id);
+    const parents = stepDependencies(step).filter((id) => ids.has(id) && id !== step.id);
     for (const parent of parents.length > 0 ? parents : [TRIGGER_ID]) {
-      edges.push({ id: `${parent}->${step.id}`, source: parent, target: step.id });
+      const otherwise = parent === step.else;
+      edges.push({
+        id: `${parent}->${step.id}`,
+        source: parent,
+        target: step.id,
+        ...(otherwise ? { otherwise } : {}),
+      });
       graph.setEdge(parent, step.id);
     }
   }
