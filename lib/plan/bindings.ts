@@ -2,6 +2,7 @@
 // value, an interpolation yields text.
 import { type EvaluationEnv, ExpressionError, evaluateExpression } from "./expression";
 import { findMissingPath } from "./missing";
+import { MAX_PLAN_DEPTH } from "./schema";
 import { scanTemplate, TemplateSyntaxError, wholeBinding } from "./template";
 
 export class BindingError extends Error {
@@ -98,6 +99,15 @@ export async function resolveBindings(
   path: (string | number)[] = [],
 ): Promise<unknown> {
   if (typeof value === "string") return resolveString(value, scope, env, path);
+  // Validated inputs nest at most MAX_PLAN_DEPTH levels; anything deeper did not come through
+  // validation, and is refused before the recursion below could overflow.
+  if (path.length > MAX_PLAN_DEPTH && value !== null && typeof value === "object") {
+    const where = pathText(path);
+    throw new BindingError(
+      `${where}: the input nests deeper than ${MAX_PLAN_DEPTH} levels; flatten it`,
+      where,
+    );
+  }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
     for (let i = 0; i < value.length; i++)

@@ -231,21 +231,35 @@ function bindings(env: EvaluationEnv): Record<string, unknown> {
   };
 }
 
+/** Deepest value an expression may give (step outputs come from outside: an API's JSON). */
+export const MAX_VALUE_DEPTH = 256;
+
+export class ValueTooDeepError extends Error {
+  constructor() {
+    super(
+      `the value nests deeper than ${MAX_VALUE_DEPTH} levels; pick the part you need (e.g. steps.x.output.body.items)`,
+    );
+    this.name = "ValueTooDeepError";
+  }
+}
+
 /**
  * JSONata results can be its internal "sequence" arrays or carry functions; callers get
- * plain JSON (functions become undefined, sequences plain arrays).
+ * plain JSON (functions become undefined, sequences plain arrays). A value nested deeper than
+ * MAX_VALUE_DEPTH is refused with a clear error rather than a stack overflow.
  */
-export function toPlainJson(value: unknown): unknown {
+export function toPlainJson(value: unknown, depth = 0): unknown {
   if (value === undefined || value === null) return value;
   if (typeof value === "function") return undefined;
   if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (typeof value === "object" && depth >= MAX_VALUE_DEPTH) throw new ValueTooDeepError();
   if (Array.isArray(value)) {
-    return value.map((item) => toPlainJson(item)).filter((item) => item !== undefined);
+    return value.map((item) => toPlainJson(item, depth + 1)).filter((item) => item !== undefined);
   }
   if (typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
-      const plain = toPlainJson(child);
+      const plain = toPlainJson(child, depth + 1);
       if (plain !== undefined) out[key] = plain;
     }
     return out;
