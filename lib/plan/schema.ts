@@ -36,9 +36,20 @@ export const StepIdSchema = z
 
 const DurationSchema = z.string().describe('e.g. "30s", "5m", "1h30m", "2d"');
 
+export const InputItemSchema = z
+  .strictObject({
+    type: z.enum(["string", "number", "integer", "boolean", "object"]),
+    enum: z
+      .array(z.union([z.string(), z.number()]))
+      .min(1)
+      .optional(),
+  })
+  .describe('What each item of an array input is, e.g. { "type": "string" }');
+
 export const InputFieldSchema = z
   .strictObject({
     type: z.enum(["string", "number", "integer", "boolean", "array", "object"]),
+    items: InputItemSchema.optional().describe('Only for type "array": the type of its items'),
     description: z.string().optional(),
     required: z.boolean().optional().describe("default: true unless a default is given"),
     default: z.unknown().optional(),
@@ -146,6 +157,7 @@ export type ScheduleTrigger = z.infer<typeof ScheduleTriggerSchema>;
 export type WebhookTrigger = z.infer<typeof WebhookTriggerSchema>;
 export type EventTrigger = z.infer<typeof EventTriggerSchema>;
 export type InputField = z.infer<typeof InputFieldSchema>;
+export type InputItem = z.infer<typeof InputItemSchema>;
 export type RetryPolicy = z.infer<typeof RetrySchema>;
 
 /** The zone local times in a plan are read in: the plan's, else the schedule's, else `fallback`. */

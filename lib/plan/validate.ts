@@ -24,7 +24,7 @@ import {
   type PlanIssue,
   zodIssueMessage,
 } from "./issues";
-import { matchesInputType } from "./manual-inputs";
+import { inputValueProblem, matchesInputType } from "./manual-inputs";
 import { cronProblem, nextFireTimes } from "./schedule";
 import {
   type InputField,
@@ -243,11 +243,30 @@ class PlanChecker {
 
   private checkInputField(name: string, field: InputField): void {
     const path: PathSegment[] = ["trigger", "inputs", name];
+    if (field.items !== undefined && field.type !== "array") {
+      this.issues.error(
+        [...path, "items"],
+        `only an array input has items; this one is ${inputTypeWords(field.type)}`,
+      );
+    }
     if (field.default !== undefined && !matchesInputType(field.type, field.default)) {
       this.issues.error(
         [...path, "default"],
         `expected ${inputTypeWords(field.type)}, got ${describeValue(field.default)}`,
       );
+    } else if (field.default !== undefined && field.type === "array" && field.items) {
+      const problem = inputValueProblem({ type: "array", items: field.items }, field.default);
+      if (problem?.at !== undefined) {
+        this.issues.error([...path, "default", problem.at], problem.message);
+      }
+    }
+    for (const [i, option] of (field.items?.enum ?? []).entries()) {
+      if (field.items && !matchesInputType(field.items.type, option)) {
+        this.issues.error(
+          [...path, "items", "enum", i],
+          `expected ${inputTypeWords(field.items.type)}, got ${describeValue(option)}`,
+        );
+      }
     }
     if (field.enum) {
       for (const [i, option] of field.enum.entries()) {

@@ -866,6 +866,25 @@ const cases: InvalidCase[] = [
       'steps[0].after: dependency cycle: fetch → post → other → fetch; remove one of these "after" entries',
     ],
   },
+  {
+    name: "items on an input that is not an array",
+    plan: (p) => ({
+      ...p,
+      trigger: { type: "manual", inputs: { city: { type: "string", items: { type: "string" } } } },
+    }),
+    errors: ["trigger.inputs.city.items: only an array input has items; this one is text"],
+  },
+  {
+    name: "an array default with an item of the wrong type",
+    plan: (p) => ({
+      ...p,
+      trigger: {
+        type: "manual",
+        inputs: { ids: { type: "array", items: { type: "integer" }, default: [1, "two"] } },
+      },
+    }),
+    errors: ['trigger.inputs.ids.default[1]: expected integer, got "two"'],
+  },
 ];
 
 describe("plan validation: invalid plans", () => {
