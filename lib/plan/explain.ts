@@ -31,7 +31,7 @@ export interface StepExplanation {
 }
 
 export interface ExplainContext {
-  /** How a step is named in a sentence: its title, else `step "<id>"`. */
+  /** How a step is named in a sentence: its title in quotes, else its id in quotes. */
   nameOf(stepId: string): string;
   /** The owning step's own name, for the fallback sentence. */
   owner?: string;
@@ -43,7 +43,8 @@ export interface ExplainContext {
 export function explainPlan(plan: Plan): Record<string, StepExplanation> {
   const steps = allSteps(plan);
   const titles = new Map(steps.map((step) => [step.id, step.title?.trim() || undefined]));
-  const nameOf = (id: string) => titles.get(id) ?? `step "${id}"`;
+  // Titles are often sentences ("Ask me before a call is booked"): quotes keep them apart.
+  const nameOf = (id: string) => `“${titles.get(id) ?? id}”`;
   const out: Record<string, StepExplanation> = {};
   for (const step of steps) {
     if (out[step.id]) continue;
@@ -223,11 +224,14 @@ const GENERIC = new Set([
 ]);
 
 const BOOLEANISH =
-  /^(is|has|can|should|was|were|did)[A-Z_ ]|(ed|able)$|^(ok|done|active|enabled|valid|open|online|up|down)$/;
+  /^(is|has|can|should|was|were|did)[A-Z_ ]|(ed|able)$|^(ok|done|active|enabled|valid|open|online|up|down|timedOut)$/;
 
 function literal(node: ExpressionAst): string | undefined {
   if (node.type === "string") return JSON.stringify(node.value);
   if (node.type === "number") return String(node.value);
+  if (node.type === "unary" && node.value === "[" && Array.isArray(node.expressions)) {
+    if (node.expressions.length === 0) return "an empty list";
+  }
   if (node.type === "value") {
     if (node.value === true) return "true";
     if (node.value === false) return "false";
@@ -424,6 +428,8 @@ class Renderer {
     if (node.type === "path" || node.type === "name") {
       const collection = this.filtered(node);
       if (collection) return this.countSentence(collection, "=", 0);
+      const says = this.stepSays(node);
+      if (says) return `${says.step} does not say ${says.field}`;
       const subject = this.value(node);
       if (!subject) return undefined;
       return this.looksBoolean(node) ? `${subject} is false` : `${subject} is empty`;
@@ -499,9 +505,21 @@ class Renderer {
   private truthyPath(node: Node): string | undefined {
     const collection = this.filtered(node);
     if (collection) return this.countSentence(collection, ">", 0);
+    const says = this.stepSays(node);
+    if (says) return `${says.step} says ${says.field}`;
     const subject = this.value(node);
     if (!subject) return undefined;
     return this.looksBoolean(node) ? `${subject} is true` : `${subject} is not empty`;
+  }
+
+  /** `steps.ask.output.approved`: a yes/no field of a step's result, said as "“Ask” says approved". */
+  private stepSays(node: Node): { step: string; field: string } | undefined {
+    const names = plainSteps(node)?.steps;
+    if (!names || names.some((step) => step.filters.length > 0)) return undefined;
+    const [root, id, record, field, ...rest] = names.map((step) => step.name);
+    if (root !== "steps" || record !== "output" || !field || rest.length > 0) return undefined;
+    if (!BOOLEANISH.test(field)) return undefined;
+    return { step: this.context.nameOf(id), field: humanize(field) };
   }
 
   private looksBoolean(node: Node): boolean {
@@ -595,9 +613,13 @@ class Renderer {
     return { singular: "item", plural: "items", of, phrase: whole, predicate };
   }
 
-  /** True when a path is exactly `steps.<id>.output`. */
+  /** True when a path is exactly `steps.<id>.output` (or its HTTP `body`). */
   private ownerIsStep(steps: PathStep[]): boolean {
-    return steps.length === 3 && steps[0].name === "steps" && steps[2].name === "output";
+    return (
+      (steps.length === 3 || (steps.length === 4 && steps[3].name === "body")) &&
+      steps[0].name === "steps" &&
+      steps[2].name === "output"
+    );
   }
 
   /** A filter about one item as a verb phrase: "has severity "sev-1"". */
@@ -787,8 +809,11 @@ class Renderer {
         const [id, record, ...more] = rest;
         if (!id) return undefined;
         const name = this.context.nameOf(id);
-        if (record === undefined || record === "output")
-          return the(more, `the output of ${name}`).replace(/ of the output of /, " of ");
+        if (record === undefined || record === "output") {
+          // An HTTP response's body is what people mean by the step's result.
+          const fields = more[0] === "body" ? more.slice(1) : more;
+          return the(fields, `the output of ${name}`).replace(/ of the output of /, " of ");
+        }
         if (record === "status") return `the status of ${name}`;
         if (record === "error")
           return the(

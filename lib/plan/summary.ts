@@ -33,6 +33,19 @@ function clip(text: string, max = 60): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/**
+ * What a step's action does with its input ("call GET status.example.com/…", "post in this
+ * chat"), without its title, loop or condition: the plan card says those in words of their own.
+ */
+export function describeAction(step: PlanStep, options: SummaryOptions = {}): string {
+  const action = options.catalog?.get(step.action);
+  try {
+    return lowerFirst(action?.describe?.(step.input ?? {}) ?? action?.title ?? step.action);
+  } catch {
+    return lowerFirst(action?.title ?? step.action);
+  }
+}
+
 /** A verb phrase for one step: its action's description of the input, plus loop and condition. */
 export function describeStep(step: PlanStep, options: SummaryOptions = {}): string {
   const action = options.catalog?.get(step.action);

@@ -50,7 +50,10 @@ export interface PlanCardData {
   /** Where requests start this workflow: only for the active version of a webhook plan. */
   webhookUrl?: string;
   warnings: PlanIssue[];
-  /** Each step in words ("call GET status.example.com/…"), by step id. */
+  /**
+   * What each step's action does ("call GET status.example.com/…"), by step id; its title,
+   * condition and loop are shown apart (`explanations`).
+   */
   phrases: Record<string, string>;
   /**
    * Each step's condition, otherwise branch, loop and bindings in words, by step id (steps

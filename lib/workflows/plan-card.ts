@@ -15,7 +15,7 @@ import {
 import { AppError } from "@/lib/errors";
 import {
   allSteps,
-  describeStep,
+  describeAction,
   explainPlan,
   nextFireTimes,
   type Plan,
@@ -60,7 +60,7 @@ function describePlan(plan: Plan, zone: string, now: Date) {
   const actions: Record<string, CardAction> = {};
   const phrases: Record<string, string> = {};
   for (const step of allSteps(plan)) {
-    phrases[step.id] ??= describeStep(step, { catalog: actionRegistry });
+    phrases[step.id] ??= describeAction(step, { catalog: actionRegistry });
     const action = actionRegistry.get(step.action);
     if (action) {
       actions[step.action] = {

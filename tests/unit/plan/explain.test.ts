@@ -54,9 +54,9 @@ describe("conditions in words", () => {
     );
   });
 
-  it("calls the items of a generic envelope (body, output, data) items", () => {
+  it("calls the items of a generic envelope items, and reads an HTTP body as the step's result", () => {
     expect(words("$count(steps.fetch.output.body[severity = 'sev-1']) > 0")).toBe(
-      'only if at least one item in the body of Fetch open incidents has severity "sev-1"',
+      'only if at least one item of Fetch open incidents has severity "sev-1"',
     );
   });
 
@@ -117,10 +117,10 @@ describe("conditions in words", () => {
     expect(words("steps.fetch.status != 'succeeded'")).toBe(
       "only if Fetch open incidents did not succeed",
     );
-    expect(words("steps.ask.output.approved")).toBe("only if the approved of Ask Dana is true");
-    expect(words("$not(steps.ask.output.approved)")).toBe(
-      "only if the approved of Ask Dana is false",
-    );
+    expect(words("steps.ask.output.approved")).toBe("only if Ask Dana says approved");
+    expect(words("$not(steps.ask.output.approved)")).toBe("only if Ask Dana does not say approved");
+    expect(words("steps.ask.output.timedOut")).toBe("only if Ask Dana says timed out");
+    expect(words("steps.ask.output.body.isOpen")).toBe("only if the is open of Ask Dana is true");
     expect(words("steps.fetch.output.incidents")).toBe(
       "only if the incidents of Fetch open incidents is not empty",
     );
@@ -192,7 +192,8 @@ describe("values in words", () => {
   it("says the paths of each scope root", () => {
     const value = (source: string) => explainValue(source, context).text;
     expect(value("steps.fetch.output")).toBe("the output of Fetch open incidents");
-    expect(value("steps.fetch.output.body.title")).toBe("the body title of Fetch open incidents");
+    expect(value("steps.fetch.output.body.title")).toBe("the title of Fetch open incidents");
+    expect(value("steps.fetch.output.data.title")).toBe("the data title of Fetch open incidents");
     expect(value("trigger.inputs.city")).toBe("the city input");
     expect(value("trigger.data.status")).toBe("the status of the event's data");
     expect(value("user.email")).toBe("your email address");
@@ -203,6 +204,9 @@ describe("values in words", () => {
     );
     expect(value('trigger.body.name ?? "n/a"')).toBe(
       'the name of the request body (or "n/a" when it is missing)',
+    );
+    expect(value("steps.fetch.output.contacts ?? []")).toBe(
+      "the contacts of Fetch open incidents (or an empty list when it is missing)",
     );
     expect(explainValue("$uppercase(user.name)", context).exact).toBe(false);
   });
@@ -244,7 +248,7 @@ describe("a plan in words", () => {
     );
     expect(explained.brief).toEqual({
       forEach: {
-        text: "for each meeting of Today's calendar (at most 20)",
+        text: "for each meeting of “Today's calendar” (at most 20)",
         source: "steps.calendar.output.meetings",
         exact: true,
       },
@@ -258,10 +262,10 @@ describe("a plan in words", () => {
       ],
     });
     expect(explained.big.if?.text).toBe(
-      "only if there are more than 5 meetings of Today's calendar",
+      "only if there are more than 5 meetings of “Today's calendar”",
     );
     expect(explained.calm.else?.text).toBe(
-      'instead of step "big", only if there are at most 5 meetings of Today\'s calendar',
+      "instead of “big”, only if there are at most 5 meetings of “Today's calendar”",
     );
     expect(explained.calm.inputs[0].text).toBe("your name");
   });

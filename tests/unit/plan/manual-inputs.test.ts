@@ -55,9 +55,9 @@ describe("array inputs with item types", () => {
   });
 
   it("accepts lists whose items are of the declared type", () => {
-    expect(validateManualInputs(listTrigger, { repos: ["a/b", "c/d"], anything: [1, "x"] })).toEqual(
-      { ok: true, inputs: { repos: ["a/b", "c/d"], sizes: [1], anything: [1, "x"] } },
-    );
+    expect(
+      validateManualInputs(listTrigger, { repos: ["a/b", "c/d"], anything: [1, "x"] }),
+    ).toEqual({ ok: true, inputs: { repos: ["a/b", "c/d"], sizes: [1], anything: [1, "x"] } });
   });
 
   it("names the first item of the wrong type or outside the enum", () => {

@@ -65,12 +65,12 @@ describe("the plan card's data", () => {
   it("says each condition, otherwise branch and loop in words", () => {
     const card = buildPlanCard({ ...rows(fixture("refund-approval")), latestNumber: 1, now: at });
     expect(card.explanations.refund.if).toEqual({
-      text: 'only if the approved of step "approve" is true',
+      text: "only if “approve” says approved",
       source: "steps.approve.output.approved",
       exact: true,
     });
     expect(card.explanations.decline.else?.text).toBe(
-      'instead of step "refund", only if the approved of step "approve" is false',
+      "instead of “refund”, only if “approve” does not say approved",
     );
     expect(card.explanations.approve.inputs[0]).toMatchObject({
       path: "prompt",

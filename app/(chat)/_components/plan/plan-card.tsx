@@ -5,7 +5,7 @@
 // person's decision (Approve / Edit / Reject). The state shown is the server's current one
 // (approved, rejected, superseded), not what the tool answered when the plan was proposed.
 import Link from "next/link";
-import { useLayoutEffect, useState } from "react";
+import { useCallback, useLayoutEffect, useRef, useState } from "react";
 import type { PlanStep } from "@/lib/plan/schema";
 import type { PlanCardData } from "@/lib/workflows/plan-card-types";
 import { NotifySetting } from "../run/notify-setting";
@@ -24,13 +24,24 @@ const NARROW = "(max-width: 639px)";
 
 type View = "graph" | "list";
 
-/** Graph or list; a narrow screen starts with the list. */
+/** Graph or list: the list on a narrow screen, until the person picks one themselves. */
 function useStepsView(): [View, (view: View) => void] {
   const [view, setView] = useState<View>("graph");
+  const chosen = useRef(false);
   useLayoutEffect(() => {
-    if (window.matchMedia(NARROW).matches) setView("list");
+    const query = window.matchMedia(NARROW);
+    const follow = () => {
+      if (!chosen.current) setView(query.matches ? "list" : "graph");
+    };
+    follow();
+    query.addEventListener("change", follow);
+    return () => query.removeEventListener("change", follow);
   }, []);
-  return [view, setView];
+  const choose = useCallback((next: View) => {
+    chosen.current = true;
+    setView(next);
+  }, []);
+  return [view, choose];
 }
 
 function ViewSwitch({ view, onChange }: { view: View; onChange: (view: View) => void }) {

@@ -15,10 +15,10 @@ import {
 import { memo, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { StepExplanation } from "@/lib/plan/explain";
 import type { Plan, PlanStep } from "@/lib/plan/schema";
-import { describeStep } from "@/lib/plan/summary";
+import { describeAction } from "@/lib/plan/summary";
 import type { CardAction } from "@/lib/workflows/plan-card-types";
 import { ActionMark } from "./action-mark";
-import { layoutPlan, NODE_HEIGHT, NODE_WIDTH, TRIGGER_ID } from "./plan-layout";
+import { layoutPlan, NODE_HEIGHT, NODE_WIDTH, TRIGGER_HEIGHT, TRIGGER_ID } from "./plan-layout";
 import { stepBadges } from "./step-visuals";
 
 type StepNodeData = {
@@ -55,7 +55,7 @@ const StepNode = memo(function StepNode({ data }: NodeProps<StepNodeType>) {
               ? "border-dashed border-red-300 dark:border-red-800"
               : "border-zinc-300 dark:border-zinc-700"
       }`}
-      title={phrase ?? describeStep(step)}
+      title={phrase ?? describeAction(step)}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} className={handle} />
       <div className="flex min-w-0 items-start gap-1.5 text-xs leading-4 font-medium">
@@ -185,7 +185,7 @@ export function PlanGraph({
               type: "trigger",
               position: { x: node.x, y: node.y },
               width: NODE_WIDTH,
-              height: NODE_HEIGHT,
+              height: TRIGGER_HEIGHT,
               data: { label: trigger },
               selectable: false,
             }

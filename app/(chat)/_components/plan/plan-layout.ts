@@ -7,6 +7,8 @@ import { type Plan, type PlanStep, stepDependencies } from "@/lib/plan/schema";
 export const NODE_WIDTH = 210;
 /** Room for a title on two lines, the action and a row of badges. */
 export const NODE_HEIGHT = 84;
+/** The trigger is one line (two at most) in a pill. */
+export const TRIGGER_HEIGHT = 44;
 export const TRIGGER_ID = "__trigger";
 
 export interface LaidOutNode {
@@ -46,7 +48,9 @@ export function layoutPlan(plan: Plan): PlanLayout {
     const id = ids.has(step.id) ? `${step.id}__onFailure` : step.id;
     nodes.push({ id, kind: "step", step, onFailure: true });
   }
-  for (const node of nodes) graph.setNode(node.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
+  const heightOf = (id: string) => (id === TRIGGER_ID ? TRIGGER_HEIGHT : NODE_HEIGHT);
+  for (const node of nodes)
+    graph.setNode(node.id, { width: NODE_WIDTH, height: heightOf(node.id) });
 
   const edges: LaidOutEdge[] = [];
   for (const step of plan.steps) {
@@ -67,7 +71,7 @@ export function layoutPlan(plan: Plan): PlanLayout {
   const laidOut = nodes.map((node) => {
     const { x, y } = graph.node(node.id);
     // dagre gives centres; the graph library wants top-left corners.
-    return { ...node, x: x - NODE_WIDTH / 2, y: y - NODE_HEIGHT / 2 };
+    return { ...node, x: x - NODE_WIDTH / 2, y: y - heightOf(node.id) / 2 };
   });
   const { width = NODE_WIDTH, height = NODE_HEIGHT } = graph.graph();
   return { nodes: laidOut, edges, width, height };

@@ -5,7 +5,7 @@
 import { useMemo } from "react";
 import type { StepExplanation } from "@/lib/plan/explain";
 import type { Plan, PlanStep } from "@/lib/plan/schema";
-import { describeStep, stepLevels } from "@/lib/plan/summary";
+import { describeAction, stepLevels } from "@/lib/plan/summary";
 import type { CardAction } from "@/lib/workflows/plan-card-types";
 import { ActionMark } from "./action-mark";
 import { ExplainedLine } from "./explained-line";
@@ -66,7 +66,7 @@ function Step({
         aria-expanded={selected}
         className="flex w-full min-w-0 items-start gap-2 rounded text-left focus-visible:outline-2 focus-visible:outline-blue-500"
       >
-        <span className="mt-px w-5 shrink-0 text-right font-mono text-[11px] text-zinc-400 tabular-nums">
+        <span className="w-5 shrink-0 text-right font-mono text-[11px] leading-5 text-zinc-400 tabular-nums">
           {number}.
         </span>
         <span className="flex min-w-0 flex-col gap-0.5">
@@ -77,7 +77,7 @@ function Step({
             <span className="[overflow-wrap:anywhere]">{step.title ?? step.id}</span>
           </span>
           <span className="text-xs text-zinc-500 [overflow-wrap:anywhere]">
-            {phrase ?? describeStep(step)}
+            {phrase ?? describeAction(step)}
           </span>
         </span>
       </button>

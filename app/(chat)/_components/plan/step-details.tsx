@@ -4,7 +4,7 @@
 // and control flow.
 import type { StepExplanation } from "@/lib/plan/explain";
 import { DEFAULT_CONCURRENCY, type PlanStep } from "@/lib/plan/schema";
-import { describeStep } from "@/lib/plan/summary";
+import { describeAction } from "@/lib/plan/summary";
 import type { CardAction } from "@/lib/workflows/plan-card-types";
 import { ActionMark } from "./action-mark";
 import { ExplainedLine } from "./explained-line";
@@ -47,7 +47,7 @@ export function StepDetails({
             <ActionMark action={step.action} />
             {step.title ?? step.id}
           </h4>
-          <p className="text-zinc-500">{phrase ?? describeStep(step)}</p>
+          <p className="text-zinc-500">{phrase ?? describeAction(step)}</p>
         </div>
         <button
           type="button"
@@ -117,8 +117,8 @@ export function StepDetails({
           <Row label="Uses">
             <ul className="flex flex-col gap-1" data-testid="step-uses">
               {explanation.inputs.map((input) => (
-                <li key={input.path} className="flex flex-wrap gap-x-1.5">
-                  <code className={code}>{input.path}</code>
+                <li key={input.path} className="flex flex-wrap items-start gap-x-1.5">
+                  <code className={`${code} self-start`}>{input.path}</code>
                   <ExplainedLine explained={input} capitalise={false} />
                 </li>
               ))}
