@@ -1,6 +1,8 @@
 // Resolving `{{ expr }}` bindings in a step's input: a whole-string binding yields the raw
 // value, an interpolation yields text.
 import { type EvaluationEnv, ExpressionError, evaluateExpression } from "./expression";
+import { findMissingPath } from "./missing";
+import { MAX_PLAN_DEPTH } from "./schema";
 import { scanTemplate, TemplateSyntaxError, wholeBinding } from "./template";
 
 export class BindingError extends Error {
@@ -31,6 +33,28 @@ function pathText(path: (string | number)[]): string {
     .join("");
 }
 
+/**
+ * A binding's value, which must exist: a binding to nothing would silently become "" in
+ * text or vanish from a JSON body. The error names the path that was missing.
+ */
+async function requiredValue(
+  source: string,
+  scope: Record<string, unknown>,
+  env: EvaluationEnv,
+): Promise<unknown> {
+  const value = await evaluateExpression(source, scope, env);
+  if (value !== undefined) return value;
+  const missing = await findMissingPath(source, scope, env);
+  const expression = source.trim();
+  const what = missing
+    ? missing.text
+    : "it gave no value (a filter that matches nothing gives no value)";
+  throw new ExpressionError(
+    `${what}; to allow that, give a default: {{ ${expression} ?? "n/a" }}`,
+    source,
+  );
+}
+
 async function resolveString(
   text: string,
   scope: Record<string, unknown>,
@@ -40,13 +64,13 @@ async function resolveString(
   if (!text.includes("{{")) return text;
   try {
     const whole = wholeBinding(text);
-    if (whole !== undefined) return await evaluateExpression(whole, scope, env);
+    if (whole !== undefined) return await requiredValue(whole, scope, env);
     let out = "";
     for (const segment of scanTemplate(text)) {
       out +=
         segment.kind === "text"
           ? segment.value
-          : interpolationText(await evaluateExpression(segment.source, scope, env));
+          : interpolationText(await requiredValue(segment.source, scope, env));
     }
     return out;
   } catch (error) {
@@ -75,6 +99,15 @@ export async function resolveBindings(
   path: (string | number)[] = [],
 ): Promise<unknown> {
   if (typeof value === "string") return resolveString(value, scope, env, path);
+  // Validated inputs nest at most MAX_PLAN_DEPTH levels; anything deeper did not come through
+  // validation, and is refused before the recursion below could overflow.
+  if (path.length > MAX_PLAN_DEPTH && value !== null && typeof value === "object") {
+    const where = pathText(path);
+    throw new BindingError(
+      `${where}: the input nests deeper than ${MAX_PLAN_DEPTH} levels; flatten it`,
+      where,
+    );
+  }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
     for (let i = 0; i < value.length; i++)

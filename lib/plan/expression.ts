@@ -88,6 +88,12 @@ export interface ExpressionUsage {
   references: ExpressionReference[];
   /** Names of functions called, without "$". */
   functions: string[];
+  /**
+   * Paths read relative to an item (inside a filter) that start like a scope root the item
+   * is unlikely to have (`steps.x` in `list[id = steps.x.output]`), as written: a likely slip
+   * for `$$.steps.x`.
+   */
+  itemPathsLikeRoots: string[];
 }
 
 function isNode(value: unknown): value is ExpressionAst {
@@ -103,36 +109,60 @@ function nameOf(node: unknown): string | undefined {
   return undefined;
 }
 
+/** Roots an item is unlikely to have as fields, so a relative path starting so is a slip. */
+const ROOT_LIKE_IN_ITEMS = new Set(["steps", "secrets", "waits", "item"]);
+
 /**
- * What an expression reads and calls. Deliberately over-approximate: any path that starts
- * with a scope root counts, even inside a filter where it might mean a field of the item —
- * a false "not upstream" is cheap to fix, a missed dependency is a wrong run.
+ * What an expression reads and calls. A path reads the scope when it starts at the root:
+ * at the top of the expression, or after `$$` anywhere. Inside a filter (`list[...]`) and in
+ * the later steps of a path, names are fields of the current item (GitHub's `user.login`),
+ * not scope roots.
  */
 export function expressionUsage(ast: ExpressionAst): ExpressionUsage {
   const references: ExpressionReference[] = [];
   const functions = new Set<string>();
-  const visit = (node: unknown): void => {
+  const itemPathsLikeRoots: string[] = [];
+  const visit = (node: unknown, relative: boolean): void => {
     if (Array.isArray(node)) {
-      for (const child of node) visit(child);
+      for (const child of node) visit(child, relative);
       return;
     }
     if (!isNode(node)) return;
     if (node.type === "path" && Array.isArray(node.steps)) {
       const steps = node.steps as unknown[];
-      // `$$.steps.x` and `$.steps.x` read from the root too.
       const first = steps[0];
-      const offset =
-        isNode(first) && first.type === "variable" && (first.value === "$" || first.value === "")
-          ? 1
-          : 0;
+      // `$$.steps.x` reads the root anywhere; `$.steps.x` only where `$` is the root.
+      const fromRoot = isNode(first) && first.type === "variable" && first.value === "$";
+      const fromContext = isNode(first) && first.type === "variable" && first.value === "";
+      const offset = fromRoot || fromContext ? 1 : 0;
       const root = nameOf(steps[offset]);
       if (root && (SCOPE_ROOTS as readonly string[]).includes(root)) {
-        references.push({
-          root: root as ScopeRoot,
-          name: nameOf(steps[offset + 1]),
-          field: nameOf(steps[offset + 2]),
-        });
+        if (fromRoot || !relative) {
+          references.push({
+            root: root as ScopeRoot,
+            name: nameOf(steps[offset + 1]),
+            field: nameOf(steps[offset + 2]),
+          });
+        } else if (ROOT_LIKE_IN_ITEMS.has(root)) {
+          itemPathsLikeRoots.push(
+            steps
+              .slice(offset)
+              .map(nameOf)
+              .filter((name) => name !== undefined)
+              .join("."),
+          );
+        }
       }
+      steps.forEach((step, i) => {
+        if (!isNode(step)) return;
+        for (const [key, child] of Object.entries(step)) {
+          if (key === "type" || key === "value" || key === "position") continue;
+          // A later step, and every filter, is evaluated against the values before it.
+          visit(child, relative || i > 0 || isRelativeKey(key));
+        }
+      });
+      visitRest(node, relative, ["steps"]);
+      return;
     }
     if (node.type === "function" || node.type === "partial") {
       const procedure = node.procedure;
@@ -144,12 +174,21 @@ export function expressionUsage(ast: ExpressionAst): ExpressionUsage {
         functions.add(procedure.value);
       }
     }
+    visitRest(node, relative, []);
+  };
+  const visitRest = (node: ExpressionAst, relative: boolean, skip: string[]): void => {
     for (const [key, child] of Object.entries(node)) {
-      if (key !== "type" && key !== "value" && key !== "position") visit(child);
+      if (key === "type" || key === "value" || key === "position" || skip.includes(key)) continue;
+      visit(child, relative || isRelativeKey(key));
     }
   };
-  visit(ast);
-  return { references, functions: [...functions] };
+  visit(ast, false);
+  return { references, functions: [...functions], itemPathsLikeRoots };
+}
+
+/** Parts of a node evaluated per item of the value they follow: filters, sort terms, groups. */
+function isRelativeKey(key: string): boolean {
+  return key === "stages" || key === "predicate" || key === "group" || key === "terms";
 }
 
 export class ExpressionError extends Error {
@@ -192,21 +231,35 @@ function bindings(env: EvaluationEnv): Record<string, unknown> {
   };
 }
 
+/** Deepest value an expression may give (step outputs come from outside: an API's JSON). */
+export const MAX_VALUE_DEPTH = 256;
+
+export class ValueTooDeepError extends Error {
+  constructor() {
+    super(
+      `the value nests deeper than ${MAX_VALUE_DEPTH} levels; pick the part you need (e.g. steps.x.output.body.items)`,
+    );
+    this.name = "ValueTooDeepError";
+  }
+}
+
 /**
  * JSONata results can be its internal "sequence" arrays or carry functions; callers get
- * plain JSON (functions become undefined, sequences plain arrays).
+ * plain JSON (functions become undefined, sequences plain arrays). A value nested deeper than
+ * MAX_VALUE_DEPTH is refused with a clear error rather than a stack overflow.
  */
-export function toPlainJson(value: unknown): unknown {
+export function toPlainJson(value: unknown, depth = 0): unknown {
   if (value === undefined || value === null) return value;
   if (typeof value === "function") return undefined;
   if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (typeof value === "object" && depth >= MAX_VALUE_DEPTH) throw new ValueTooDeepError();
   if (Array.isArray(value)) {
-    return value.map((item) => toPlainJson(item)).filter((item) => item !== undefined);
+    return value.map((item) => toPlainJson(item, depth + 1)).filter((item) => item !== undefined);
   }
   if (typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
-      const plain = toPlainJson(child);
+      const plain = toPlainJson(child, depth + 1);
       if (plain !== undefined) out[key] = plain;
     }
     return out;

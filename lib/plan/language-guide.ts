@@ -1,6 +1,7 @@
 // The plan language explained for the model's system prompt, generated from the same
 // constants the validator uses so the two cannot drift apart.
 import { DATE_HELPER_DOCS } from "./date-helpers";
+import { APP_EVENTS } from "./events";
 import { MAX_CONCURRENCY, MAX_FOREACH_ITEMS } from "./schema";
 import { FAILURE_FIELDS, STEP_RECORD_FIELDS, TRIGGER_FIELDS, USER_FIELDS } from "./scope";
 
@@ -12,8 +13,11 @@ export function planLanguageGuide(): string {
     "Plan language v1 (JSON). Expressions are JSONata.",
     '- "{{ expr }}" inside a string interpolates; a string that is exactly "{{ expr }}" passes the raw value (list, object, number).',
     "- if and forEach are bare expressions (no {{ }}). A false if skips the step; its dependents still run unless their own if says otherwise.",
+    '- Otherwise: "else": "<id>" makes a step the otherwise branch of step <id> (which must have an if): exactly one of the two runs. It waits for <id>\'s decision (no need to list <id> in after); never write the negated condition by hand. For "else if", give the otherwise step its own if and let a third step be its else. If the condition compares a value that is missing, the step fails naming the path: test it with $exists(x) or give a default (x ?? 0).',
+    "- A binding must find a value: a missing field fails the step and names the path. To allow a missing value give a default: \"{{ x ?? 'n/a' }}\" (?? uses the right side when x does not exist; $exists(x) ? x : 'n/a' is the same). A filter that matches nothing gives no value: \"{{ list[cond] ?? [] }}\".",
     `- Scope: trigger (${triggers}), steps.<id>.{${STEP_RECORD_FIELDS.join(", ")}} (only steps listed in after, directly or transitively), item and index (in forEach steps), user.{${USER_FIELDS.join(", ")}}, now (the run's time), secrets.<NAME> (inputs only), waits.<waitStepId>.url (resume URL of a wait step, usable by any step, e.g. in an email link), error.{${FAILURE_FIELDS.join(", ")}} (onFailure steps).`,
-    "- Step ids are identifiers (letters, digits, _). Inside [filters] paths are relative to the item: use $$.steps.x to reach the root.",
+    "- Step ids are identifiers (letters, digits, _). Inside [filters] paths are fields of each item (list[user.login = 'x'] reads the item's user, not the person): use $$.steps.x, $$.trigger… to reach the root.",
+    `- Events (event trigger, wait.event's event) must be ones the app emits: ${APP_EVENTS.map((event) => `${event.name} (${event.description}; data: ${Object.keys(event.data).join(", ")})`).join("; ")}. For anything else use a webhook trigger or a wait's resume URL.`,
     "- A filter that matches one item returns the item, not a list; wrap in [ ] to keep a list.",
     `- forEach needs maxItems (≤ ${MAX_FOREACH_ITEMS}); concurrency ≤ ${MAX_CONCURRENCY}. Output of a loop step is the list of item outputs in order.`,
     '- Durations: "30s", "5m", "1h30m", "2d". Local times "HH:MM" are in the plan\'s time zone.',

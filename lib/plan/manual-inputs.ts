@@ -1,7 +1,7 @@
 // Values for a manual trigger's typed inputs ("Run now" form, `plan run --input`): check
 // them against the declaration and fill in defaults.
 import { describeValue, type PlanIssue } from "./issues";
-import type { InputField, Trigger } from "./schema";
+import type { InputField, InputItem, Trigger } from "./schema";
 
 export type ManualInputResult =
   | { ok: true; inputs: Record<string, unknown> }
@@ -25,6 +25,43 @@ export function matchesInputType(type: InputField["type"], value: unknown): bool
   }
 }
 
+const list = (options: readonly (string | number)[]) =>
+  options.map((v) => JSON.stringify(v)).join(", ");
+
+/**
+ * What is wrong with a value for a declared input, if anything: its type, its enum, and for
+ * arrays with `items`, each item (with its index in `at`).
+ */
+export function inputValueProblem(
+  field: Pick<InputField, "type" | "enum" | "items">,
+  value: unknown,
+): { at?: number; message: string } | undefined {
+  if (!matchesInputType(field.type, value)) {
+    return { message: `expected ${field.type}, got ${describeValue(value)}` };
+  }
+  if (field.enum && !field.enum.includes(value as string | number)) {
+    return { message: `must be one of ${list(field.enum)}, got ${describeValue(value)}` };
+  }
+  if (field.type === "array" && field.items) {
+    const items = value as unknown[];
+    for (let i = 0; i < items.length; i++) {
+      const problem = itemProblem(field.items, items[i]);
+      if (problem) return { at: i, message: problem };
+    }
+  }
+  return undefined;
+}
+
+function itemProblem(item: InputItem, value: unknown): string | undefined {
+  if (!matchesInputType(item.type, value)) {
+    return `expected ${item.type}, got ${describeValue(value)}`;
+  }
+  if (item.enum && !item.enum.includes(value as string | number)) {
+    return `must be one of ${list(item.enum)}, got ${describeValue(value)}`;
+  }
+  return undefined;
+}
+
 /** Checks `values` against a manual trigger's inputs; unknown names are errors too. */
 export function validateManualInputs(
   trigger: Trigger,
@@ -40,12 +77,11 @@ export function validateManualInputs(
         errors.push({ path: name, message: `is required (${field.type})` });
       continue;
     }
-    if (!matchesInputType(field.type, value)) {
-      errors.push({ path: name, message: `expected ${field.type}, got ${describeValue(value)}` });
-    } else if (field.enum && !field.enum.includes(value as string | number)) {
+    const problem = inputValueProblem(field, value);
+    if (problem) {
       errors.push({
-        path: name,
-        message: `must be one of ${field.enum.map((v) => JSON.stringify(v)).join(", ")}, got ${describeValue(value)}`,
+        path: problem.at === undefined ? name : `${name}[${problem.at}]`,
+        message: problem.message,
       });
     } else {
       inputs[name] = value;

@@ -15,7 +15,14 @@
 
 import { resolveBindings } from "./bindings";
 import { type EvaluationEnv, evaluateExpression, isTruthy } from "./expression";
-import { DEFAULT_CONCURRENCY, type Plan, type PlanStep, planTimeZone } from "./schema";
+import { findMissingOperand } from "./missing";
+import {
+  DEFAULT_CONCURRENCY,
+  type Plan,
+  type PlanStep,
+  planTimeZone,
+  stepDependencies,
+} from "./schema";
 import { buildScope, type StepRecord } from "./scope";
 
 export interface UnitError {
@@ -29,8 +36,11 @@ export type UnitResult =
   | {
       status: "skipped";
       reason: string;
-      /** "condition": dependents still run; "upstream-failed": dependents are skipped too. */
-      cause: "condition" | "upstream-failed" | "loop-stopped";
+      /**
+       * "condition" (its `if` was false) and "other-branch" (an otherwise branch whose step
+       * ran): dependents still run; "upstream-failed": dependents are skipped too.
+       */
+      cause: "condition" | "upstream-failed" | "loop-stopped" | "other-branch";
     };
 
 export interface RunState {
@@ -220,6 +230,8 @@ async function advancePhase(
   failure?: RunFailure,
 ): Promise<{ ready: ReadyUnit[]; settled: boolean }> {
   const byId = new Map(allStepsOf(plan).map((step) => [step.id, step]));
+  // Steps with an otherwise branch: their condition must decide, so a missing operand fails.
+  const branching = new Set(steps.flatMap((step) => (step.else !== undefined ? [step.else] : [])));
   const running = new Set(work.running);
   const scopeFor = (extra: { item?: unknown; index?: number } = {}) =>
     buildScope({
@@ -240,7 +252,7 @@ async function advancePhase(
     let changed = false;
     for (const step of steps) {
       if (work.results[step.id]) continue;
-      const deps = step.after ?? [];
+      const deps = stepDependencies(step);
       if (!deps.every((dep) => work.results[dep] !== undefined)) continue;
 
       const failedDep = deps.find((dep) => blocksDependents(byId.get(dep), work.results[dep]));
@@ -257,9 +269,29 @@ async function advancePhase(
       }
 
       const started = running.has(step.id) || work.loops?.[step.id] !== undefined;
+      if (step.else !== undefined && !started) {
+        const branch = work.results[step.else];
+        if (branch && !(branch.status === "skipped" && branch.cause === "condition")) {
+          decide(step.id, {
+            status: "skipped",
+            reason: otherBranchReason(step.else, branch),
+            cause: "other-branch",
+          });
+          changed = true;
+          continue;
+        }
+      }
       if (step.if !== undefined && !started) {
         let pass: boolean;
         try {
+          if (branching.has(step.id)) {
+            const missing = await findMissingOperand(step.if, scopeFor(), env);
+            if (missing) {
+              throw new Error(
+                `${missing.text}; the condition cannot choose between this step and its otherwise branch: handle a missing value with $exists(${missing.path}) or a default like (${missing.path} ?? 0)`,
+              );
+            }
+          }
           pass = isTruthy(await evaluateExpression(step.if, scopeFor(), env));
         } catch (error) {
           decide(step.id, {
@@ -334,6 +366,13 @@ async function advancePhase(
     return { ready: [], settled: true };
   }
   return { ready, settled };
+}
+
+/** Why an otherwise branch did not run: its step ran (or failed), or an earlier branch did. */
+function otherBranchReason(branchId: string, branch: UnitResult): string {
+  if (branch.status === "skipped") return branch.reason;
+  if (branch.status === "failed") return `"${branchId}" was taken instead and failed`;
+  return `"${branchId}" ran instead (this step is its otherwise branch)`;
 }
 
 function allStepsOf(plan: Plan): PlanStep[] {

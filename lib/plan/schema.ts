@@ -36,9 +36,20 @@ export const StepIdSchema = z
 
 const DurationSchema = z.string().describe('e.g. "30s", "5m", "1h30m", "2d"');
 
+export const InputItemSchema = z
+  .strictObject({
+    type: z.enum(["string", "number", "integer", "boolean", "object"]),
+    enum: z
+      .array(z.union([z.string(), z.number()]))
+      .min(1)
+      .optional(),
+  })
+  .describe('What each item of an array input is, e.g. { "type": "string" }');
+
 export const InputFieldSchema = z
   .strictObject({
     type: z.enum(["string", "number", "integer", "boolean", "array", "object"]),
+    items: InputItemSchema.optional().describe('Only for type "array": the type of its items'),
     description: z.string().optional(),
     required: z.boolean().optional().describe("default: true unless a default is given"),
     default: z.unknown().optional(),
@@ -105,6 +116,12 @@ export const StepSchema = z.strictObject({
     .describe("Action input; strings may contain {{ expr }} bindings"),
   after: z.array(z.string()).optional().describe("Ids of steps that must finish first"),
   if: z.string().optional().describe("Expression; the step is skipped when false"),
+  else: z
+    .string()
+    .optional()
+    .describe(
+      "Id of a step with an if: this step is its otherwise branch and runs exactly when that condition is false (it waits for that step's decision; no need to list it in after)",
+    ),
   forEach: z.string().optional().describe("Expression giving a list; runs once per item"),
   maxItems: z
     .number()
@@ -140,6 +157,7 @@ export type ScheduleTrigger = z.infer<typeof ScheduleTriggerSchema>;
 export type WebhookTrigger = z.infer<typeof WebhookTriggerSchema>;
 export type EventTrigger = z.infer<typeof EventTriggerSchema>;
 export type InputField = z.infer<typeof InputFieldSchema>;
+export type InputItem = z.infer<typeof InputItemSchema>;
 export type RetryPolicy = z.infer<typeof RetrySchema>;
 
 /** The zone local times in a plan are read in: the plan's, else the schedule's, else `fallback`. */
@@ -147,6 +165,15 @@ export function planTimeZone(plan: Pick<Plan, "timezone" | "trigger">, fallback 
   if (plan.timezone) return plan.timezone;
   if (plan.trigger.type === "schedule") return plan.trigger.timezone;
   return fallback;
+}
+
+/**
+ * What a step waits for: its `after` list and, for an otherwise branch, the step whose
+ * condition decides it. Graphs, progress and validation all read dependencies through this.
+ */
+export function stepDependencies(step: Pick<PlanStep, "after" | "else">): string[] {
+  const after = step.after ?? [];
+  return step.else !== undefined && !after.includes(step.else) ? [...after, step.else] : after;
 }
 
 /** Every step of a plan, main steps first, then `onFailure` steps. */

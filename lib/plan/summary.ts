@@ -1,7 +1,7 @@
 // Plain-language summaries of plans and triggers, for the plan card, the CLI and the model.
 import type { ActionCatalog } from "./catalog";
 import { describeCron } from "./schedule";
-import { allSteps, type Plan, type PlanStep, type Trigger } from "./schema";
+import { allSteps, type Plan, type PlanStep, stepDependencies, type Trigger } from "./schema";
 
 export interface SummaryOptions {
   /** When given, steps are described with their action's own phrase. */
@@ -33,6 +33,19 @@ function clip(text: string, max = 60): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/**
+ * What a step's action does with its input ("call GET status.example.com/…", "post in this
+ * chat"), without its title, loop or condition: the plan card says those in words of their own.
+ */
+export function describeAction(step: PlanStep, options: SummaryOptions = {}): string {
+  const action = options.catalog?.get(step.action);
+  try {
+    return lowerFirst(action?.describe?.(step.input ?? {}) ?? action?.title ?? step.action);
+  } catch {
+    return lowerFirst(action?.title ?? step.action);
+  }
+}
+
 /** A verb phrase for one step: its action's description of the input, plus loop and condition. */
 export function describeStep(step: PlanStep, options: SummaryOptions = {}): string {
   const action = options.catalog?.get(step.action);
@@ -46,6 +59,7 @@ export function describeStep(step: PlanStep, options: SummaryOptions = {}): stri
   }
   if (step.forEach) phrase = `for each of ${clip(step.forEach, 40)}: ${lowerFirst(phrase)}`;
   if (step.if) phrase = `${phrase} (only if ${clip(step.if)})`;
+  if (step.else) phrase = `${phrase} (instead of ${step.else}, when its condition is false)`;
   return lowerFirst(phrase);
 }
 
@@ -65,7 +79,7 @@ export function stepLevels(steps: readonly PlanStep[]): PlanStep[][] {
     if (visiting.has(step.id)) return 0; // a cycle; validation reports it
     visiting.add(step.id);
     let d = 0;
-    for (const dep of step.after ?? []) {
+    for (const dep of stepDependencies(step)) {
       const parent = byId.get(dep);
       if (parent) d = Math.max(d, depthOf(parent) + 1);
     }

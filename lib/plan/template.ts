@@ -82,16 +82,29 @@ export function wholeBinding(text: string): string | undefined {
   return undefined;
 }
 
-/** Every string in a JSON-like value with its path segments, depth-first. */
+/**
+ * Every string in a JSON-like value with its path segments, depth-first in order. Iterative:
+ * a value nested thousands of levels deep (from outside, before validation) cannot overflow
+ * the stack.
+ */
 export function* walkStrings(
   value: unknown,
   path: (string | number)[] = [],
 ): Generator<{ value: string; path: (string | number)[] }> {
-  if (typeof value === "string") {
-    yield { value, path };
-  } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) yield* walkStrings(value[i], [...path, i]);
-  } else if (value !== null && typeof value === "object") {
-    for (const [key, child] of Object.entries(value)) yield* walkStrings(child, [...path, key]);
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path }];
+  while (stack.length > 0) {
+    const next = stack.pop() as { value: unknown; path: (string | number)[] };
+    if (typeof next.value === "string") {
+      yield { value: next.value, path: next.path };
+    } else if (Array.isArray(next.value)) {
+      for (let i = next.value.length - 1; i >= 0; i--) {
+        stack.push({ value: next.value[i], path: [...next.path, i] });
+      }
+    } else if (next.value !== null && typeof next.value === "object") {
+      const entries = Object.entries(next.value);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        stack.push({ value: entries[i][1], path: [...next.path, entries[i][0]] });
+      }
+    }
   }
 }

@@ -3,6 +3,7 @@
 // the model, repairing its own plan) can act on.
 import type { ActionCatalog, CatalogAction } from "./catalog";
 import { durationProblem } from "./duration";
+import { appEvent, unknownEventMessage } from "./events";
 import {
   type ExpressionReference,
   expressionUsage,
@@ -23,7 +24,7 @@ import {
   type PlanIssue,
   zodIssueMessage,
 } from "./issues";
-import { matchesInputType } from "./manual-inputs";
+import { inputValueProblem, matchesInputType } from "./manual-inputs";
 import { cronProblem, nextFireTimes } from "./schedule";
 import {
   type InputField,
@@ -33,6 +34,7 @@ import {
   type Plan,
   PlanSchema,
   type PlanStep,
+  stepDependencies,
 } from "./schema";
 import { FAILURE_FIELDS, STEP_RECORD_FIELDS, TRIGGER_FIELDS, USER_FIELDS } from "./scope";
 import { missingSecretMessage } from "./secrets";
@@ -229,6 +231,9 @@ class PlanChecker {
         }
       }
     }
+    if (trigger.type === "event" && !appEvent(trigger.event)) {
+      this.issues.error(["trigger", "event"], unknownEventMessage(trigger.event));
+    }
     if (trigger.type === "manual") {
       for (const [name, field] of Object.entries(trigger.inputs ?? {})) {
         this.checkInputField(name, field);
@@ -238,11 +243,30 @@ class PlanChecker {
 
   private checkInputField(name: string, field: InputField): void {
     const path: PathSegment[] = ["trigger", "inputs", name];
+    if (field.items !== undefined && field.type !== "array") {
+      this.issues.error(
+        [...path, "items"],
+        `only an array input has items; this one is ${inputTypeWords(field.type)}`,
+      );
+    }
     if (field.default !== undefined && !matchesInputType(field.type, field.default)) {
       this.issues.error(
         [...path, "default"],
         `expected ${inputTypeWords(field.type)}, got ${describeValue(field.default)}`,
       );
+    } else if (field.default !== undefined && field.type === "array" && field.items) {
+      const problem = inputValueProblem({ type: "array", items: field.items }, field.default);
+      if (problem?.at !== undefined) {
+        this.issues.error([...path, "default", problem.at], problem.message);
+      }
+    }
+    for (const [i, option] of (field.items?.enum ?? []).entries()) {
+      if (field.items && !matchesInputType(field.items.type, option)) {
+        this.issues.error(
+          [...path, "items", "enum", i],
+          `expected ${inputTypeWords(field.items.type)}, got ${describeValue(option)}`,
+        );
+      }
     }
     if (field.enum) {
       for (const [i, option] of field.enum.entries()) {
@@ -312,7 +336,12 @@ class PlanChecker {
       });
     }
 
-    const nodes = this.infos.map((info) => ({ id: info.step.id, after: info.step.after }));
+    for (const info of this.infos) this.checkOtherwise(info);
+
+    const nodes = this.infos.map((info) => ({
+      id: info.step.id,
+      after: stepDependencies(info.step),
+    }));
     for (const cycle of findCycles(nodes).filter((c) => c.length > 2)) {
       const start = this.byId.get(cycle[0]);
       this.issues.error(
@@ -323,6 +352,54 @@ class PlanChecker {
     }
     for (const info of this.infos) {
       this.ancestors.set(info.step.id, ancestorsOf(nodes, info.step.id));
+    }
+  }
+
+  /** `else: "<id>"` names a step with an `if`, in the same list, with no other otherwise. */
+  private checkOtherwise(info: StepInfo): void {
+    const target = info.step.else;
+    if (target === undefined) return;
+    const path = [...info.path, "else"];
+    const fail = (message: string) => {
+      this.issues.error(path, message);
+      this.graphIsSound = false;
+    };
+    if (target === info.step.id) {
+      fail("a step cannot be its own otherwise branch");
+      return;
+    }
+    const other = this.byId.get(target);
+    if (!other) {
+      fail(
+        `unknown step "${target}"${didYouMean(target, this.byId.keys())}; else names the step whose condition this one is the otherwise of`,
+      );
+      return;
+    }
+    if (other.list !== info.list) {
+      fail(
+        `"${target}" is ${other.list === "onFailure" ? "an onFailure" : "a main"} step; an otherwise branch must be in the same list as its step`,
+      );
+      return;
+    }
+    if (other.step.if === undefined) {
+      this.issues.error(
+        path,
+        `"${target}" has no if, so it always runs and this step never would; give "${target}" an if`,
+      );
+      return;
+    }
+    const earlier = this.infos.find(
+      (candidate) =>
+        candidate !== info &&
+        candidate.step.else === target &&
+        candidate.index < info.index &&
+        candidate.list === info.list,
+    );
+    if (earlier) {
+      this.issues.error(
+        path,
+        `"${target}" already has an otherwise branch (${formatPath(earlier.path)}); for a third way, give that branch its own if and an else of its own ("else if")`,
+      );
     }
   }
 
@@ -365,6 +442,16 @@ class PlanChecker {
       if (step.concurrency !== undefined) {
         this.issues.warn([...path, "concurrency"], "has no effect without forEach");
       }
+    }
+
+    const event = step.input?.event;
+    if (
+      info.action?.kind === "wait" &&
+      typeof event === "string" &&
+      !event.includes("{{") &&
+      !appEvent(event)
+    ) {
+      this.issues.error([...path, "input", "event"], unknownEventMessage(event));
     }
 
     if (step.timeout !== undefined) {
@@ -431,6 +518,12 @@ class PlanChecker {
       if (FORBIDDEN_FUNCTIONS[fn]) this.issues.error(site.path, FORBIDDEN_FUNCTIONS[fn]);
     }
     for (const reference of usage.references) this.checkReference(site, reference);
+    for (const path of usage.itemPathsLikeRoots) {
+      this.issues.warn(
+        site.path,
+        `"${path}" inside [ ] reads a field of each item, not the run's ${path.split(".")[0]}; write $$.${path} to read it from the root`,
+      );
+    }
   }
 
   private checkReference(site: ExpressionSite, ref: ExpressionReference): void {
@@ -577,6 +670,14 @@ class PlanChecker {
     if (!fields.includes(ref.name)) {
       error(
         `trigger.${ref.name}: a ${trigger.type} trigger has ${fields.join(", ")}${didYouMean(ref.name, fields)}`,
+      );
+      return;
+    }
+    const event = trigger.type === "event" ? appEvent(trigger.event) : undefined;
+    if (event && ref.name === "data" && ref.field && !(ref.field in event.data)) {
+      const fields = Object.keys(event.data);
+      error(
+        `trigger.data.${ref.field}: "${event.name}" carries ${fields.join(", ")}${didYouMean(ref.field, fields)}`,
       );
       return;
     }

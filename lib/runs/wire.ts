@@ -3,7 +3,7 @@
 // both import this; the row types come in as types only (dates become ISO strings on the way).
 import type { Run, RunEvent, RunStep } from "@/lib/db/schema";
 import { topologicalOrder } from "@/lib/plan/graph";
-import type { Plan, PlanStep } from "@/lib/plan/schema";
+import { type Plan, type PlanStep, stepDependencies } from "@/lib/plan/schema";
 import type { RunStatus, StepStatus } from "./status";
 
 /** What a run's `error` holds: the failing step and what went wrong. */
@@ -195,7 +195,8 @@ function toWirePlanStep(step: PlanStep, phase: WirePlanStep["phase"]): WirePlanS
     title: step.title?.trim() || null,
     action: step.action,
     kind: stepKind(step.action),
-    after: step.after ?? [],
+    // An otherwise branch (`else`) waits for its step too: draw and order it so.
+    after: stepDependencies(step),
     phase,
     condition: step.if ?? null,
     loop: step.forEach !== undefined,
@@ -210,7 +211,8 @@ function toWirePlanStep(step: PlanStep, phase: WirePlanStep["phase"]): WirePlanS
 /** A phase's steps in an order where each follows its dependencies, ties in plan order. */
 function inRunOrder(steps: readonly PlanStep[]): PlanStep[] {
   const byId = new Map(steps.map((step) => [step.id, step]));
-  return topologicalOrder(steps).flatMap((id) => byId.get(id) ?? []);
+  const nodes = steps.map((step) => ({ id: step.id, after: stepDependencies(step) }));
+  return topologicalOrder(nodes).flatMap((id) => byId.get(id) ?? []);
 }
 
 export function toWireRunPlan(plan: Plan, version: number): WireRunPlan {

@@ -1,5 +1,6 @@
 // The plan card's data contract: what `GET /api/workflows/<id>/versions/<versionId>` answers
 // and the thread page preloads. Browser-safe (types only).
+import type { StepExplanation } from "@/lib/plan/explain";
 import type { PlanIssue } from "@/lib/plan/issues";
 import type { Plan } from "@/lib/plan/schema";
 
@@ -51,8 +52,16 @@ export interface PlanCardData {
   /** Where requests start this workflow: only for the active version of a webhook plan. */
   webhookUrl?: string;
   warnings: PlanIssue[];
-  /** Each step in words ("call GET status.example.com/…"), by step id. */
+  /**
+   * What each step's action does ("call GET status.example.com/…"), by step id; its title,
+   * condition and loop are shown apart (`explanations`).
+   */
   phrases: Record<string, string>;
+  /**
+   * Each step's condition, otherwise branch, loop and bindings in words, by step id (steps
+   * with none of them have empty `inputs` and nothing else).
+   */
+  explanations: Record<string, StepExplanation>;
   /** The catalog entries of the actions this plan uses; unknown actions are absent. */
   actions: Record<string, CardAction>;
   /** What changed against the version before it (none for version 1). */

@@ -15,7 +15,8 @@ import {
 import { AppError } from "@/lib/errors";
 import {
   allSteps,
-  describeStep,
+  describeAction,
+  explainPlan,
   nextFireTimes,
   type Plan,
   type PlanIssue,
@@ -59,7 +60,7 @@ function describePlan(plan: Plan, zone: string, now: Date) {
   const actions: Record<string, CardAction> = {};
   const phrases: Record<string, string> = {};
   for (const step of allSteps(plan)) {
-    phrases[step.id] ??= describeStep(step, { catalog: actionRegistry });
+    phrases[step.id] ??= describeAction(step, { catalog: actionRegistry });
     const action = actionRegistry.get(step.action);
     if (action) {
       actions[step.action] = {
@@ -73,7 +74,7 @@ function describePlan(plan: Plan, zone: string, now: Date) {
     at: at.toISOString(),
     label: formatInZone(at, zone),
   }));
-  return { actions, phrases, nextRuns };
+  return { actions, phrases, nextRuns, explanations: explainPlan(plan) };
 }
 
 /**
@@ -101,7 +102,7 @@ export function buildPlanCard({
   const zone = read.ok ? safeZone(planTimeZone(read.plan)) : "UTC";
   const described = read.ok
     ? describePlan(read.plan, zone, now)
-    : { actions: {}, phrases: {}, nextRuns: [] };
+    : { actions: {}, phrases: {}, nextRuns: [], explanations: {} };
   const changes =
     previous && read.ok
       ? changesSince({ before: previous, after: read.plan }).lines
@@ -139,6 +140,7 @@ export function buildPlanCard({
       : {}),
     warnings,
     phrases: described.phrases,
+    explanations: described.explanations,
     actions: described.actions,
     diff: previous ? { against: previous.number, lines: changes } : null,
   };

@@ -76,19 +76,62 @@ describe("binding resolution", () => {
     });
   });
 
-  it("renders lists and objects as JSON inside text, and nothing as empty text", async () => {
-    const input = {
-      text: "titles={{ steps.fetch.output.body.title }} missing=[{{ trigger.nope }}]",
-    };
+  it("renders lists and objects as JSON inside text", async () => {
+    const input = { text: "titles={{ steps.fetch.output.body.title }}" };
     expect(await resolveBindings(input, scope(), env)).toEqual({
-      text: 'titles=["DB down","Slow"] missing=[]',
+      text: 'titles=["DB down","Slow"]',
     });
   });
 
-  it("drops a field whose whole binding yields nothing", async () => {
-    expect(await resolveBindings({ a: "{{ trigger.nope }}", b: 1 }, scope(), env)).toEqual({
-      b: 1,
+  it("fails a binding to a missing value, naming the path and what its parent holds", async () => {
+    await expect(
+      resolveBindings({ text: "missing=[{{ trigger.nope }}]" }, scope(), env),
+    ).rejects.toThrow(
+      'text: {{ trigger.nope }} failed: trigger.nope is missing (trigger has: type, inputs); to allow that, give a default: {{ trigger.nope ?? "n/a" }}',
+    );
+    await expect(
+      resolveBindings({ body: { name: "{{ steps.fetch.output.company.name }}" } }, scope(), env),
+    ).rejects.toThrow(
+      "body.name: {{ steps.fetch.output.company.name }} failed: steps.fetch.output.company is missing (steps.fetch.output has: body)",
+    );
+  });
+
+  it("says why a skipped or failed step has no output", async () => {
+    const s = scope({
+      steps: { check: { status: "skipped", reason: "condition is false: x > 1" } },
     });
+    await expect(resolveBindings({ a: "{{ steps.check.output.up }}" }, s, env)).rejects.toThrow(
+      'a: {{ steps.check.output.up }} failed: steps.check.output is missing (step "check" was skipped: condition is false: x > 1)',
+    );
+  });
+
+  it("says when a filter matched nothing", async () => {
+    await expect(
+      resolveBindings({ a: "{{ steps.fetch.output.body[severity = 'sev-9'] }}" }, scope(), env),
+    ).rejects.toThrow("it gave no value (a filter that matches nothing gives no value)");
+  });
+
+  it("takes a default with ??, which explains why a value may be missing", async () => {
+    const input = {
+      text: 'missing=[{{ trigger.nope ?? "" }}] name={{ user.nickname ?? user.name }}',
+      list: "{{ steps.fetch.output.body[severity = 'sev-9'] ?? [] }}",
+      guarded: "{{ $exists(trigger.nope) ? trigger.nope : 'none' }}",
+    };
+    expect(await resolveBindings(input, scope(), env)).toEqual({
+      text: "missing=[] name=Ada",
+      list: [],
+      guarded: "none",
+    });
+  });
+
+  it("keeps null, false, 0 and empty text: only a missing value is an error", async () => {
+    const s = scope({ trigger: { type: "webhook", body: { a: null, b: false, c: 0, d: "" } } });
+    const input = {
+      a: "{{ trigger.body.a }}",
+      b: "{{ trigger.body.b }}",
+      t: "{{ trigger.body.c }}/{{ trigger.body.d }}",
+    };
+    expect(await resolveBindings(input, s, env)).toEqual({ a: null, b: false, t: "0/" });
   });
 
   it("resolves bindings inside nested lists and objects but never in keys", async () => {
@@ -301,5 +344,42 @@ describe("parsing and references", () => {
   it("casts conditions the way JSONata's $boolean does", () => {
     expect([undefined, null, 0, "", [], {}, [0, ""]].map(isTruthy)).toEqual(Array(7).fill(false));
     expect([1, "x", [0, 1], { a: 1 }, true].map(isTruthy)).toEqual(Array(5).fill(true));
+  });
+});
+
+describe("what an expression reads", () => {
+  const usage = (source: string) => {
+    const parsed = parseExpression(source);
+    if (!parsed.ok) throw new Error(parsed.message);
+    return expressionUsage(parsed.ast);
+  };
+
+  it("reads item fields inside a filter, not the scope roots of the same name", () => {
+    const read = usage(
+      "steps.gh.output[user.login = 'octocat' and error = null and index > 2].title",
+    );
+    expect(read.references).toEqual([{ root: "steps", name: "gh", field: "output" }]);
+    expect(read.itemPathsLikeRoots).toEqual([]);
+  });
+
+  it("reads the root through $$ anywhere, also inside a filter", () => {
+    const read = usage("steps.a.output[id = $$.steps.b.output.id and owner = $$.user.email]");
+    expect(read.references).toEqual([
+      { root: "steps", name: "a", field: "output" },
+      { root: "steps", name: "b", field: "output" },
+      { root: "user", name: "email", field: undefined },
+    ]);
+  });
+
+  it("flags a relative steps path inside a filter as a likely slip for $$", () => {
+    expect(usage("steps.a.output[id = steps.b.output.id]").itemPathsLikeRoots).toEqual([
+      "steps.b.output.id",
+    ]);
+  });
+
+  it("treats later path steps as relative: steps.a.output.(user.name)", () => {
+    expect(usage("steps.a.output.(user.name)").references).toEqual([
+      { root: "steps", name: "a", field: "output" },
+    ]);
   });
 });

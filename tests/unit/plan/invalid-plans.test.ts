@@ -529,7 +529,12 @@ const cases: InvalidCase[] = [
   {
     name: "wait event no deadline",
     plan: (p) => {
-      p.steps[1] = { id: "post", action: "wait.event", after: ["fetch"], input: { event: "x/y" } };
+      p.steps[1] = {
+        id: "post",
+        action: "wait.event",
+        after: ["fetch"],
+        input: { event: "workflow/run.finished" },
+      };
       return p;
     },
     errors: ['steps[1].input: needs a deadline: give timeout (like "30m") or until (like "08:30")'],
@@ -541,7 +546,7 @@ const cases: InvalidCase[] = [
         id: "post",
         action: "wait.event",
         after: ["fetch"],
-        input: { event: "x/y", timeout: "1h", match: "event.data.id =" },
+        input: { event: "workflow/run.finished", timeout: "1h", match: "event.data.id =" },
       };
       return p;
     },
@@ -665,7 +670,10 @@ const cases: InvalidCase[] = [
   },
   {
     name: "event trigger if steps",
-    plan: (p) => ({ ...p, trigger: { type: "event", event: "x/y", if: "steps.fetch.output" } }),
+    plan: (p) => ({
+      ...p,
+      trigger: { type: "event", event: "workflow/run.finished", if: "steps.fetch.output" },
+    }),
     errors: [
       "trigger.if: steps: the trigger condition is checked before any step runs; it can read trigger, user and now",
     ],
@@ -755,6 +763,127 @@ const cases: InvalidCase[] = [
       return p;
     },
     errors: ["steps[1].input.text: steps: name one step, like steps.fetch.output"],
+  },
+  {
+    name: "an event nothing emits",
+    plan: (p) => ({ ...p, trigger: { type: "event", event: "support/refund.requested" } }),
+    errors: [
+      'trigger.event: "support/refund.requested" is not an event the app emits, so nothing would ever start or end it; events: "workflow/run.finished" (one of your other workflows\' runs ended)',
+    ],
+  },
+  {
+    name: "a wait for an event nothing emits",
+    plan: (p) => {
+      p.steps[1] = {
+        id: "post",
+        action: "wait.event",
+        after: ["fetch"],
+        input: { event: "chat/reaction.added", timeout: "1h" },
+      };
+      return p;
+    },
+    errors: [
+      'steps[1].input.event: "chat/reaction.added" is not an event the app emits, so nothing would ever start or end it; events: "workflow/run.finished" (one of your other workflows\' runs ended)',
+    ],
+  },
+  {
+    name: "an event field the event does not carry",
+    plan: (p) => ({
+      ...p,
+      trigger: {
+        type: "event",
+        event: "workflow/run.finished",
+        if: "trigger.data.outcome = 'failed'",
+      },
+    }),
+    errors: [
+      'trigger.if: trigger.data.outcome: "workflow/run.finished" carries runId, workflowId, status, error, userId',
+    ],
+  },
+  {
+    name: "else naming an unknown step",
+    plan: (p) => {
+      p.steps[1] = { ...p.steps[1], if: "true" };
+      p.steps.push({ id: "other", action: "chat.post", else: "pots", input: { text: "no" } });
+      return p;
+    },
+    errors: [
+      'steps[2].else: unknown step "pots" (did you mean "post"?); else names the step whose condition this one is the otherwise of',
+    ],
+  },
+  {
+    name: "else naming a step without if",
+    plan: (p) => {
+      p.steps.push({ id: "other", action: "chat.post", else: "post", input: { text: "no" } });
+      return p;
+    },
+    errors: [
+      'steps[2].else: "post" has no if, so it always runs and this step never would; give "post" an if',
+    ],
+  },
+  {
+    name: "else naming itself",
+    plan: (p) => {
+      p.steps[1] = { ...p.steps[1], if: "true", else: "post" };
+      return p;
+    },
+    errors: ["steps[1].else: a step cannot be its own otherwise branch"],
+  },
+  {
+    name: "two otherwise branches of one step",
+    plan: (p) => {
+      p.steps[1] = { ...p.steps[1], if: "true" };
+      p.steps.push({ id: "no1", action: "chat.post", else: "post", input: { text: "a" } });
+      p.steps.push({ id: "no2", action: "chat.post", else: "post", input: { text: "b" } });
+      return p;
+    },
+    errors: [
+      'steps[3].else: "post" already has an otherwise branch (steps[2]); for a third way, give that branch its own if and an else of its own ("else if")',
+    ],
+  },
+  {
+    name: "else across main and onFailure steps",
+    plan: (p) => {
+      p.steps[1] = { ...p.steps[1], if: "true" };
+      return {
+        ...p,
+        onFailure: [{ id: "tell", action: "chat.post", else: "post", input: { text: "x" } }],
+      };
+    },
+    errors: [
+      'onFailure[0].else: "post" is a main step; an otherwise branch must be in the same list as its step',
+    ],
+  },
+  {
+    name: "an otherwise branch in a cycle",
+    plan: (p) => {
+      p.steps[1] = { ...p.steps[1], if: "true" };
+      p.steps[0] = { ...p.steps[0], after: ["other"] };
+      p.steps.push({ id: "other", action: "chat.post", else: "post", input: { text: "x" } });
+      return p;
+    },
+    errors: [
+      'steps[0].after: dependency cycle: fetch → post → other → fetch; remove one of these "after" entries',
+    ],
+  },
+  {
+    name: "items on an input that is not an array",
+    plan: (p) => ({
+      ...p,
+      trigger: { type: "manual", inputs: { city: { type: "string", items: { type: "string" } } } },
+    }),
+    errors: ["trigger.inputs.city.items: only an array input has items; this one is text"],
+  },
+  {
+    name: "an array default with an item of the wrong type",
+    plan: (p) => ({
+      ...p,
+      trigger: {
+        type: "manual",
+        inputs: { ids: { type: "array", items: { type: "integer" }, default: [1, "two"] } },
+      },
+    }),
+    errors: ['trigger.inputs.ids.default[1]: expected integer, got "two"'],
   },
 ];
 

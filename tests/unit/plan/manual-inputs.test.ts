@@ -43,3 +43,30 @@ describe("manual trigger inputs", () => {
     });
   });
 });
+
+describe("array inputs with item types", () => {
+  const listTrigger = TriggerSchema.parse({
+    type: "manual",
+    inputs: {
+      repos: { type: "array", items: { type: "string" } },
+      sizes: { type: "array", items: { type: "integer", enum: [1, 2, 3] }, default: [1] },
+      anything: { type: "array", required: false },
+    },
+  });
+
+  it("accepts lists whose items are of the declared type", () => {
+    expect(
+      validateManualInputs(listTrigger, { repos: ["a/b", "c/d"], anything: [1, "x"] }),
+    ).toEqual({ ok: true, inputs: { repos: ["a/b", "c/d"], sizes: [1], anything: [1, "x"] } });
+  });
+
+  it("names the first item of the wrong type or outside the enum", () => {
+    expect(validateManualInputs(listTrigger, { repos: ["a/b", 7], sizes: [1, 5] })).toEqual({
+      ok: false,
+      errors: [
+        { path: "repos[1]", message: "expected string, got the number 7" },
+        { path: "sizes[1]", message: "must be one of 1, 2, 3, got the number 5" },
+      ],
+    });
+  });
+});

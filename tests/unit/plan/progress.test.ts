@@ -364,12 +364,103 @@ describe("run progress: scope", () => {
       waits: { ok: { url: "https://flowchat.test/resume/tok123" } },
     });
     const unit = next.ready[0];
-    expect(await resolveUnitInput(unit)).toMatchObject({
-      text: "https://flowchat.test/resume/tok123 ",
-    });
+    await expect(resolveUnitInput(unit)).rejects.toThrow(
+      "text: {{ secrets.SIGN }} failed: the secret SIGN is not available here",
+    );
     expect(await resolveUnitInput(unit, { secrets: { SIGN: "s3cret" } })).toMatchObject({
       text: "https://flowchat.test/resume/tok123 s3cret",
     });
     expect(JSON.stringify(next.state)).not.toContain("s3cret");
+  });
+});
+
+describe("run progress: otherwise branches (else)", () => {
+  const branches = (condition: string, extra: Record<string, unknown> = {}) =>
+    plan({
+      ...manual,
+      steps: [
+        t("lookup"),
+        t("slack", ["lookup"], { if: condition }),
+        t("sheet", [], { else: "slack", ...extra }),
+        t("done", ["slack", "sheet"]),
+      ],
+    });
+
+  it("runs the otherwise branch when the condition is false, and not the step", async () => {
+    const run = await simulate(branches("steps.lookup.output.employees > 50"), {
+      lookup: () => ok({ employees: 12 }),
+    });
+    expect(run.waves).toEqual([["lookup"], ["sheet"], ["done"]]);
+    expect(run.skipped.slack).toBe("condition is false: steps.lookup.output.employees > 50");
+    expect(run.final.status).toBe("succeeded");
+  });
+
+  it("skips the otherwise branch when the step ran, saying so, and its dependents still run", async () => {
+    const run = await simulate(branches("steps.lookup.output.employees > 50"), {
+      lookup: () => ok({ employees: 80 }),
+    });
+    expect(run.waves).toEqual([["lookup"], ["slack"], ["done"]]);
+    expect(run.skipped.sheet).toBe('"slack" ran instead (this step is its otherwise branch)');
+    expect(run.state.results.sheet).toMatchObject({ status: "skipped", cause: "other-branch" });
+  });
+
+  it("fails the step, naming the missing path, instead of silently taking a branch", async () => {
+    const run = await simulate(branches("steps.lookup.output.employees > 50"), {
+      lookup: () => ok({ name: "Acme" }),
+    });
+    expect(run.final.status).toBe("failed");
+    expect(run.state.results.slack).toEqual({
+      status: "failed",
+      error: {
+        message:
+          'condition "steps.lookup.output.employees > 50" failed: steps.lookup.output.employees is missing (steps.lookup.output has: name); the condition cannot choose between this step and its otherwise branch: handle a missing value with $exists(steps.lookup.output.employees) or a default like (steps.lookup.output.employees ?? 0)',
+      },
+    });
+    expect(run.state.results.sheet).toMatchObject({ status: "skipped", cause: "upstream-failed" });
+    expect(run.waves.flat()).not.toContain("sheet");
+  });
+
+  it("lets a condition that tests $exists or gives a default decide on a missing value", async () => {
+    for (const condition of [
+      "$exists(steps.lookup.output.employees) and steps.lookup.output.employees > 50",
+      "(steps.lookup.output.employees ?? 0) > 50",
+    ]) {
+      const run = await simulate(branches(condition), { lookup: () => ok({ name: "Acme" }) });
+      expect(run.final.status).toBe("succeeded");
+      expect(run.waves.flat()).toContain("sheet");
+    }
+  });
+
+  it("chains else-if branches: exactly one of three runs", async () => {
+    const p = plan({
+      ...manual,
+      steps: [
+        t("size"),
+        t("big", ["size"], { if: "steps.size.output > 100" }),
+        t("mid", [], { else: "big", if: "steps.size.output > 10" }),
+        t("small", [], { else: "mid" }),
+      ],
+    });
+    for (const [size, runs] of [
+      [500, "big"],
+      [50, "mid"],
+      [5, "small"],
+    ] as const) {
+      const run = await simulate(p, { size: () => ok(size) });
+      const ran = run.waves.flat().filter((id) => id !== "size");
+      expect(ran).toEqual([runs]);
+    }
+    const big = await simulate(p, { size: () => ok(500) });
+    expect(big.skipped.small).toBe('"big" ran instead (this step is its otherwise branch)');
+  });
+
+  it("skips the otherwise branch when the step failed with onError continue", async () => {
+    const p = plan({
+      ...manual,
+      steps: [t("a", [], { if: "true", onError: "continue" }), t("b", [], { else: "a" })],
+    });
+    const run = await simulate(p, { a: () => fail("boom") });
+    expect(run.skipped.b).toBe('"a" was taken instead and failed');
+    expect(run.final.status).toBe("succeeded");
   });
 });

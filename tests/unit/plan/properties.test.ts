@@ -62,7 +62,7 @@ const triggerArb = fc.oneof(
   fc.constant({ type: "webhook" }),
   fc.record({
     type: fc.constant("event"),
-    event: fc.constant("x/y"),
+    event: fc.constantFrom("workflow/run.finished", "x/y"),
     if: fc.constantFrom(...expressions),
   }),
   fc.jsonValue({ maxDepth: 2 }),
@@ -180,6 +180,78 @@ describe("plan properties", () => {
         else expect(ran.has("tell")).toBe(false);
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe("otherwise branches", () => {
+  const conditions = [
+    "steps.s0.output.n > 5",
+    "steps.s0.output.n = steps.s0.output.m",
+    "$exists(steps.s0.output.n) and steps.s0.output.n > 5",
+    "(steps.s0.output.n ?? 0) > 5",
+    "steps.s0.output.flag",
+    "steps.s0.output.tags[$ = 'x']",
+    "true",
+    "false",
+  ];
+  const outputArb = fc.record(
+    {
+      n: fc.integer({ min: 0, max: 10 }),
+      m: fc.integer({ min: 0, max: 10 }),
+      flag: fc.boolean(),
+      tags: fc.array(fc.constantFrom("x", "y"), { maxLength: 3 }),
+    },
+    { requiredKeys: [] },
+  );
+
+  it("exactly one of a step and its otherwise branch runs, or the run fails saying why", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...conditions),
+        outputArb,
+        fc.boolean(),
+        fc.constantFrom("fail", "continue"),
+        async (condition, output, aFails, onError) => {
+          const plan = {
+            version: 1,
+            title: "branches",
+            trigger: { type: "manual" },
+            steps: [
+              { id: "s0", action: "transform", input: { value: "{{ 1 }}" } },
+              {
+                id: "a",
+                action: "transform",
+                after: ["s0"],
+                if: condition,
+                onError,
+                input: { value: "{{ 1 }}" },
+              },
+              { id: "b", action: "transform", else: "a", input: { value: "{{ 2 }}" } },
+              { id: "c", action: "transform", after: ["a", "b"], input: { value: "{{ 3 }}" } },
+            ],
+          };
+          const validation = validatePlan(plan, { catalog: actionRegistry });
+          expect(validation.ok ? [] : validation.errors).toEqual([]);
+          if (!validation.ok) return;
+          const run = await simulate(validation.plan, {
+            s0: () => ok(output),
+            a: () => (aFails ? fail("nope") : ok("a")),
+          });
+          const ran = new Set(run.waves.flat());
+          expect(ran.has("a") && ran.has("b")).toBe(false);
+          const a = run.state.results.a;
+          if (a?.status === "failed" && !ran.has("a")) {
+            // The condition could not decide: a missing value, named in the error.
+            expect(a.error.message).toMatch(/is missing/);
+            expect(ran.has("b")).toBe(false);
+            if (onError === "fail") expect(run.final.status).toBe("failed");
+          } else {
+            expect(ran.has("a") || ran.has("b")).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

@@ -62,6 +62,22 @@ describe("the plan card's data", () => {
     expect(card.isLatest).toBe(true);
   });
 
+  it("says each condition, otherwise branch and loop in words", () => {
+    const card = buildPlanCard({ ...rows(fixture("refund-approval")), latestNumber: 1, now: at });
+    expect(card.explanations.refund.if).toEqual({
+      text: "only if “approve” says approved",
+      source: "steps.approve.output.approved",
+      exact: true,
+    });
+    expect(card.explanations.decline.else?.text).toBe(
+      "instead of “refund”, only if “approve” does not say approved",
+    );
+    expect(card.explanations.approve.inputs[0]).toMatchObject({
+      path: "prompt",
+      text: "Refund [the amount of the request body] [the currency of the request body] to [the customer email of the request body]? Reason: [the reason of the request body]",
+    });
+  });
+
   it("puts the plan's keys back in the language's order (jsonb stores its own)", () => {
     const shuffled = {
       steps: digest.steps.map(({ id, action, ...rest }) => ({ ...rest, action, id })),
@@ -203,6 +219,19 @@ describe("the plan graph layout", () => {
     expect(y[TRIGGER_ID]).toBeLessThan(y.fetch);
     expect(y.fetch).toBeLessThan(y.summarize);
     expect(y.summarize).toBeLessThan(y.post);
+  });
+
+  it("draws an otherwise branch under its step, on a dashed 'otherwise' edge", () => {
+    const layout = layoutPlan(fixture("refund-approval"));
+    const edge = layout.edges.find((e) => e.target === "decline");
+    expect(edge).toEqual({
+      id: "refund->decline",
+      source: "refund",
+      target: "decline",
+      otherwise: true,
+    });
+    const y = Object.fromEntries(layout.nodes.map((n) => [n.id, n.y]));
+    expect(y.refund).toBeLessThan(y.decline);
   });
 
   it("keeps onFailure steps as their own unconnected nodes", () => {

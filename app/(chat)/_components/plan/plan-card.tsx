@@ -5,18 +5,103 @@
 // person's decision (Approve / Edit / Reject). The state shown is the server's current one
 // (approved, rejected, superseded), not what the tool answered when the plan was proposed.
 import Link from "next/link";
-import { useState } from "react";
+import { useCallback, useLayoutEffect, useRef, useState } from "react";
 import type { PlanStep } from "@/lib/plan/schema";
 import type { PlanCardData } from "@/lib/workflows/plan-card-types";
 import { NotifySetting } from "../run/notify-setting";
 import { PauseControl } from "../run/pause-control";
 import { RunNow } from "../run/run-now";
+import { ExplainedLine } from "./explained-line";
 import { decideVersion } from "./plan-api";
 import { usePlanCard, usePlanCards } from "./plan-cards-context";
 import { PlanDiff } from "./plan-diff";
 import { PlanEditor } from "./plan-editor";
 import { PlanGraph } from "./plan-graph";
+import { PlanStepList } from "./plan-step-list";
 import { StepDetails } from "./step-details";
+
+/** Below this card width the steps read better as a list than as a graph. */
+const NARROW = "(max-width: 639px)";
+
+type View = "graph" | "list";
+
+/** Graph or list: the list on a narrow screen, until the person picks one themselves. */
+function useStepsView(): [View, (view: View) => void] {
+  const [view, setView] = useState<View>("graph");
+  const chosen = useRef(false);
+  useLayoutEffect(() => {
+    const query = window.matchMedia(NARROW);
+    const follow = () => {
+      if (!chosen.current) setView(query.matches ? "list" : "graph");
+    };
+    follow();
+    query.addEventListener("change", follow);
+    return () => query.removeEventListener("change", follow);
+  }, []);
+  const choose = useCallback((next: View) => {
+    chosen.current = true;
+    setView(next);
+  }, []);
+  return [view, choose];
+}
+
+function ViewSwitch({ view, onChange }: { view: View; onChange: (view: View) => void }) {
+  const option = (value: View, label: string) => (
+    <button
+      type="button"
+      aria-pressed={view === value}
+      onClick={() => onChange(value)}
+      className={`rounded-md px-2 py-0.5 text-xs font-medium focus-visible:outline-2 focus-visible:outline-blue-500 ${
+        view === value
+          ? "bg-white text-zinc-900 shadow-sm dark:bg-zinc-700 dark:text-zinc-50"
+          : "text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"
+      }`}
+      data-testid={`plan-view-${value}`}
+    >
+      {label}
+    </button>
+  );
+  return (
+    <fieldset className="inline-flex gap-0.5 rounded-lg bg-zinc-100 p-0.5 dark:bg-zinc-800">
+      <legend className="sr-only">Show the steps as</legend>
+      {option("graph", "Graph")}
+      {option("list", "List")}
+    </fieldset>
+  );
+}
+
+/** Every condition, otherwise branch and loop of the plan in words, in plan order. */
+function Decisions({ card }: { card: PlanCardData }) {
+  const steps = [...card.plan.steps, ...(card.plan.onFailure ?? [])].filter((step) => {
+    const explanation = card.explanations?.[step.id];
+    return explanation?.if || explanation?.else || explanation?.forEach;
+  });
+  if (steps.length === 0) return null;
+  return (
+    <section aria-label="How the plan decides" data-testid="plan-decisions">
+      <h4 className="mb-1 text-xs font-medium text-zinc-500">How it decides</h4>
+      <ul className="flex flex-col gap-1.5 text-xs">
+        {steps.map((step) => {
+          const explanation = card.explanations[step.id];
+          return (
+            <li
+              key={step.id}
+              className="grid gap-x-2 gap-y-0.5 sm:grid-cols-[minmax(8rem,12rem)_1fr]"
+              data-testid={`plan-decision-${step.id}`}
+            >
+              <span className="font-medium [overflow-wrap:anywhere]">{step.title ?? step.id}</span>
+              <div className="flex min-w-0 flex-col gap-1 text-zinc-700 dark:text-zinc-300">
+                {explanation.else ? <ExplainedLine explained={explanation.else} /> : null}
+                {explanation.if ? <ExplainedLine explained={explanation.if} /> : null}
+                {explanation.forEach ? <ExplainedLine explained={explanation.forEach} /> : null}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
 
 const stateBadge: Record<PlanCardData["version"]["state"], { label: string; tone: string }> = {
   draft: {
@@ -99,6 +184,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
   const store = usePlanCards();
   const [selected, setSelected] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
+  const [view, setView] = useStepsView();
   const [busy, setBusy] = useState<"approve" | "reject" | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   /** The pause state after the person changed it here (the card's data is from before). */
@@ -194,17 +280,37 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
         ) : null}
       </div>
 
-      <PlanGraph
-        plan={plan}
-        phrases={card.phrases}
-        actions={card.actions}
-        trigger={card.trigger}
-        selected={selected}
-        onSelect={setSelected}
-      />
+      <div className="flex items-center justify-between gap-2">
+        <h4 className="text-xs font-medium text-zinc-500">
+          {plan.steps.length} {plan.steps.length === 1 ? "step" : "steps"}
+          {plan.onFailure?.length ? ` · ${plan.onFailure.length} if it fails` : ""}
+        </h4>
+        <ViewSwitch view={view} onChange={setView} />
+      </div>
+      {view === "graph" ? (
+        <PlanGraph
+          plan={plan}
+          phrases={card.phrases}
+          explanations={card.explanations}
+          actions={card.actions}
+          trigger={card.trigger}
+          selected={selected}
+          onSelect={setSelected}
+        />
+      ) : (
+        <PlanStepList
+          plan={plan}
+          phrases={card.phrases}
+          explanations={card.explanations ?? {}}
+          actions={card.actions}
+          selected={selected}
+          onSelect={setSelected}
+        />
+      )}
       {details ? (
         <StepDetails
           step={details.step}
+          explanation={card.explanations?.[details.step.id]}
           phrase={card.phrases[details.step.id]}
           action={card.actions[details.step.action]}
           onFailure={details.onFailure}
@@ -213,6 +319,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
       ) : (
         <p className="text-xs text-zinc-500">Click a step to see what it does and its inputs.</p>
       )}
+      {view === "graph" ? <Decisions card={card} /> : null}
 
       {card.warnings.length > 0 ? (
         <ul

@@ -13,17 +13,19 @@ import {
   ReactFlow,
 } from "@xyflow/react";
 import { memo, useLayoutEffect, useMemo, useRef, useState } from "react";
+import type { StepExplanation } from "@/lib/plan/explain";
 import type { Plan, PlanStep } from "@/lib/plan/schema";
-import { describeStep } from "@/lib/plan/summary";
+import { describeAction } from "@/lib/plan/summary";
 import type { CardAction } from "@/lib/workflows/plan-card-types";
 import { ActionMark } from "./action-mark";
-import { layoutPlan, NODE_HEIGHT, NODE_WIDTH, TRIGGER_ID } from "./plan-layout";
+import { layoutPlan, NODE_HEIGHT, NODE_WIDTH, TRIGGER_HEIGHT, TRIGGER_ID } from "./plan-layout";
 import { stepBadges } from "./step-visuals";
 
 type StepNodeData = {
   step: PlanStep;
   /** The step in words, from the server (it knows each action's phrasing). */
   phrase?: string;
+  explanation?: StepExplanation;
   action?: CardAction;
   onFailure: boolean;
   selected: boolean;
@@ -38,8 +40,8 @@ type TriggerNodeType = Node<TriggerNodeData, "trigger">;
 const handle = "!h-1.5 !w-1.5 !min-h-0 !min-w-0 !border-0 !bg-zinc-400";
 
 const StepNode = memo(function StepNode({ data }: NodeProps<StepNodeType>) {
-  const { step, phrase, action, onFailure, selected, state } = data;
-  const badges = stepBadges(step, action, onFailure);
+  const { step, phrase, explanation, action, onFailure, selected, state } = data;
+  const badges = stepBadges(step, action, onFailure, explanation);
   return (
     <div
       data-testid={`plan-node-${step.id}`}
@@ -53,12 +55,15 @@ const StepNode = memo(function StepNode({ data }: NodeProps<StepNodeType>) {
               ? "border-dashed border-red-300 dark:border-red-800"
               : "border-zinc-300 dark:border-zinc-700"
       }`}
-      title={phrase ?? describeStep(step)}
+      title={phrase ?? describeAction(step)}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} className={handle} />
-      <div className="flex min-w-0 items-center gap-1.5 text-xs font-medium">
-        <ActionMark action={step.action} />
-        <span className="truncate">{step.title ?? step.id}</span>
+      <div className="flex min-w-0 items-start gap-1.5 text-xs leading-4 font-medium">
+        <span className="shrink-0">
+          <ActionMark action={step.action} />
+        </span>
+        {/* Long titles wrap onto a second line rather than vanish into an ellipsis. */}
+        <span className="line-clamp-2 [overflow-wrap:anywhere]">{step.title ?? step.id}</span>
       </div>
       <div className="truncate font-mono text-[10px] text-zinc-500">{step.action}</div>
       {state ? (
@@ -69,7 +74,7 @@ const StepNode = memo(function StepNode({ data }: NodeProps<StepNodeType>) {
             <span
               key={badge.label}
               title={badge.title}
-              className="shrink-0 rounded bg-zinc-100 px-1 text-[9px] leading-4 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300"
+              className="shrink-0 rounded bg-zinc-100 px-1 text-[10px] leading-4 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300"
             >
               {badge.label}
             </span>
@@ -99,8 +104,11 @@ const TriggerNode = memo(function TriggerNode({ data }: NodeProps<TriggerNodeTyp
 
 const nodeTypes = { step: StepNode, trigger: TriggerNode };
 
-/** Below this zoom step titles stop being readable; a bigger graph scrolls in its box instead. */
-const MIN_SCALE = 0.75;
+/**
+ * Below this zoom step titles (12 px) and badges (10 px) stop being readable; a bigger graph
+ * scrolls in its box instead of shrinking.
+ */
+const MIN_SCALE = 0.9;
 const MAX_HEIGHT = 460;
 const MIN_HEIGHT = 150;
 const PAD = 12;
@@ -149,6 +157,7 @@ function useGraphBox(graphWidth: number, graphHeight: number) {
 export function PlanGraph({
   plan,
   phrases,
+  explanations,
   actions,
   trigger,
   selected,
@@ -157,6 +166,8 @@ export function PlanGraph({
 }: {
   plan: Plan;
   phrases: Record<string, string>;
+  /** Conditions and loops in words, for the badges' titles. */
+  explanations?: Record<string, StepExplanation>;
   actions: Record<string, CardAction>;
   trigger: string;
   selected: string | null;
@@ -174,7 +185,7 @@ export function PlanGraph({
               type: "trigger",
               position: { x: node.x, y: node.y },
               width: NODE_WIDTH,
-              height: NODE_HEIGHT,
+              height: TRIGGER_HEIGHT,
               data: { label: trigger },
               selectable: false,
             }
@@ -187,6 +198,7 @@ export function PlanGraph({
               data: {
                 step: node.step,
                 phrase: phrases[node.step.id],
+                explanation: explanations?.[node.step.id],
                 action: actions[node.step.action],
                 onFailure: Boolean(node.onFailure),
                 selected: node.id === selected,
@@ -195,14 +207,22 @@ export function PlanGraph({
               ariaLabel: `Step ${node.step.id}: ${node.step.action}`,
             },
       ),
-    [layout, phrases, actions, trigger, selected, states],
+    [layout, phrases, explanations, actions, trigger, selected, states],
   );
   const edges = useMemo<Edge[]>(
     () =>
-      layout.edges.map((edge) => ({
+      layout.edges.map(({ otherwise, ...edge }) => ({
         ...edge,
         type: "smoothstep",
         markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
+        ...(otherwise
+          ? {
+              label: "otherwise",
+              labelStyle: { fontSize: 10 },
+              labelBgPadding: [4, 2] as [number, number],
+              style: { strokeDasharray: "4 3" },
+            }
+          : {}),
       })),
     [layout],
   );

@@ -2,10 +2,13 @@
 // (steps with no `after` hang off the trigger), positioned by dagre from top to bottom.
 // onFailure steps are drawn beside the main graph, unconnected.
 import dagre from "@dagrejs/dagre";
-import type { Plan, PlanStep } from "@/lib/plan/schema";
+import { type Plan, type PlanStep, stepDependencies } from "@/lib/plan/schema";
 
 export const NODE_WIDTH = 210;
-export const NODE_HEIGHT = 66;
+/** Room for a title on two lines, the action and a row of badges. */
+export const NODE_HEIGHT = 84;
+/** The trigger is one line (two at most) in a pill. */
+export const TRIGGER_HEIGHT = 44;
 export const TRIGGER_ID = "__trigger";
 
 export interface LaidOutNode {
@@ -21,6 +24,8 @@ export interface LaidOutEdge {
   id: string;
   source: string;
   target: string;
+  /** The edge from a step to its otherwise branch (`else`). */
+  otherwise?: boolean;
 }
 
 export interface PlanLayout {
@@ -43,13 +48,21 @@ export function layoutPlan(plan: Plan): PlanLayout {
     const id = ids.has(step.id) ? `${step.id}__onFailure` : step.id;
     nodes.push({ id, kind: "step", step, onFailure: true });
   }
-  for (const node of nodes) graph.setNode(node.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
+  const heightOf = (id: string) => (id === TRIGGER_ID ? TRIGGER_HEIGHT : NODE_HEIGHT);
+  for (const node of nodes)
+    graph.setNode(node.id, { width: NODE_WIDTH, height: heightOf(node.id) });
 
   const edges: LaidOutEdge[] = [];
   for (const step of plan.steps) {
-    const parents = (step.after ?? []).filter((id) => ids.has(id) && id !== step.id);
+    const parents = stepDependencies(step).filter((id) => ids.has(id) && id !== step.id);
     for (const parent of parents.length > 0 ? parents : [TRIGGER_ID]) {
-      edges.push({ id: `${parent}->${step.id}`, source: parent, target: step.id });
+      const otherwise = parent === step.else;
+      edges.push({
+        id: `${parent}->${step.id}`,
+        source: parent,
+        target: step.id,
+        ...(otherwise ? { otherwise } : {}),
+      });
       graph.setEdge(parent, step.id);
     }
   }
@@ -58,7 +71,7 @@ export function layoutPlan(plan: Plan): PlanLayout {
   const laidOut = nodes.map((node) => {
     const { x, y } = graph.node(node.id);
     // dagre gives centres; the graph library wants top-left corners.
-    return { ...node, x: x - NODE_WIDTH / 2, y: y - NODE_HEIGHT / 2 };
+    return { ...node, x: x - NODE_WIDTH / 2, y: y - heightOf(node.id) / 2 };
   });
   const { width = NODE_WIDTH, height = NODE_HEIGHT } = graph.graph();
   return { nodes: laidOut, edges, width, height };

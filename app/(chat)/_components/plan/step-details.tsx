@@ -1,10 +1,13 @@
 "use client";
 
-import type { PlanStep } from "@/lib/plan/schema";
-import { describeStep } from "@/lib/plan/summary";
-// What a clicked step does: its action, inputs (pretty JSON) and control flow.
+// What a clicked step does: its action, its condition and loop in words, inputs (pretty JSON)
+// and control flow.
+import type { StepExplanation } from "@/lib/plan/explain";
+import { DEFAULT_CONCURRENCY, type PlanStep } from "@/lib/plan/schema";
+import { describeAction } from "@/lib/plan/summary";
 import type { CardAction } from "@/lib/workflows/plan-card-types";
 import { ActionMark } from "./action-mark";
+import { ExplainedLine } from "./explained-line";
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -20,12 +23,14 @@ const code = "rounded bg-zinc-100 px-1 font-mono text-[11px] dark:bg-zinc-800";
 export function StepDetails({
   step,
   phrase,
+  explanation,
   action,
   onFailure,
   onClose,
 }: {
   step: PlanStep;
   phrase?: string;
+  explanation?: StepExplanation;
   action?: CardAction;
   onFailure: boolean;
   onClose: () => void;
@@ -42,7 +47,7 @@ export function StepDetails({
             <ActionMark action={step.action} />
             {step.title ?? step.id}
           </h4>
-          <p className="text-zinc-500">{phrase ?? describeStep(step)}</p>
+          <p className="text-zinc-500">{phrase ?? describeAction(step)}</p>
         </div>
         <button
           type="button"
@@ -64,14 +69,37 @@ export function StepDetails({
         </Row>
         {step.after?.length ? <Row label="After">{step.after.join(", ")}</Row> : null}
         {step.if ? (
-          <Row label="Only if">
-            <code className={code}>{step.if}</code>
+          <Row label="Condition">
+            {explanation?.if ? (
+              <ExplainedLine explained={explanation.if} testId="step-condition" />
+            ) : (
+              <code className={code}>{step.if}</code>
+            )}
+          </Row>
+        ) : null}
+        {step.else ? (
+          <Row label="Otherwise">
+            {explanation?.else ? (
+              <ExplainedLine explained={explanation.else} testId="step-otherwise" />
+            ) : (
+              <span>
+                runs instead of <code className={code}>{step.else}</code>
+              </span>
+            )}
           </Row>
         ) : null}
         {step.forEach ? (
-          <Row label="For each">
-            <code className={code}>{step.forEach}</code>
-            {` (up to ${step.maxItems ?? "?"} items, ${step.concurrency ?? "default"} at a time)`}
+          <Row label="Loop">
+            {explanation?.forEach ? (
+              <ExplainedLine explained={explanation.forEach} testId="step-loop" />
+            ) : (
+              <code className={code}>{step.forEach}</code>
+            )}
+            <span className="text-zinc-500">
+              {step.concurrency
+                ? `${step.concurrency} at a time`
+                : `${DEFAULT_CONCURRENCY} at a time (default)`}
+            </span>
           </Row>
         ) : null}
         {step.retry ? (
@@ -85,6 +113,18 @@ export function StepDetails({
         <Row label="On error">
           {step.onError === "continue" ? "continue with the next steps" : "fail the run"}
         </Row>
+        {explanation && explanation.inputs.length > 0 ? (
+          <Row label="Uses">
+            <ul className="flex flex-col gap-1" data-testid="step-uses">
+              {explanation.inputs.map((input) => (
+                <li key={input.path} className="flex flex-wrap items-start gap-x-1.5">
+                  <code className={`${code} self-start`}>{input.path}</code>
+                  <ExplainedLine explained={input} capitalise={false} />
+                </li>
+              ))}
+            </ul>
+          </Row>
+        ) : null}
         <Row label="Input">
           <pre
             className="max-h-64 overflow-auto rounded bg-zinc-100 p-2 font-mono text-[11px] dark:bg-zinc-800"

@@ -3,6 +3,7 @@
 // card's data: the browser never loads the action catalog (its implementations are
 // server-only).
 
+import type { StepExplanation } from "@/lib/plan/explain";
 import type { PlanStep } from "@/lib/plan/schema";
 import type { CardAction } from "@/lib/workflows/plan-card-types";
 
@@ -43,11 +44,36 @@ export interface StepBadge {
   title: string;
 }
 
-export function stepBadges(step: PlanStep, action?: CardAction, onFailure = false): StepBadge[] {
+const sentence = (text: string) => text[0].toUpperCase() + text.slice(1);
+
+export function stepBadges(
+  step: PlanStep,
+  action?: CardAction,
+  onFailure = false,
+  explanation?: StepExplanation,
+): StepBadge[] {
   const badges: StepBadge[] = [];
   if (onFailure) badges.push({ label: "on failure", title: "Runs only if the run fails" });
-  if (step.if) badges.push({ label: "if", title: `Only if ${step.if}` });
-  if (step.forEach) badges.push({ label: "for each", title: `For each of ${step.forEach}` });
+  if (step.else) {
+    badges.push({
+      label: "otherwise",
+      title: explanation?.else ? sentence(explanation.else.text) : `Runs instead of ${step.else}`,
+    });
+  }
+  if (step.if) {
+    badges.push({
+      label: "if",
+      title: explanation?.if ? sentence(explanation.if.text) : `Only if ${step.if}`,
+    });
+  }
+  if (step.forEach) {
+    badges.push({
+      label: "for each",
+      title: explanation?.forEach
+        ? sentence(explanation.forEach.text)
+        : `For each of ${step.forEach}`,
+    });
+  }
   if (action?.kind === "wait")
     badges.push({ label: "wait", title: "Pauses the run until it ends" });
   if (step.retry) {

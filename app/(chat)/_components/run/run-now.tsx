@@ -5,12 +5,37 @@ import type { ChatMessage } from "@/lib/ai/types";
 import { AppError } from "@/lib/errors";
 import type { Plan } from "@/lib/plan/schema";
 
-type Field = { type: string; description?: string; default?: unknown; enum?: unknown[] };
+type Field = {
+  type: string;
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  items?: { type: string; enum?: unknown[] };
+};
 
-/** Text typed in the form → the input's type; JSON for arrays and objects. */
-function coerce(field: Field, raw: string): unknown {
-  if (raw === "") return undefined;
-  switch (field.type) {
+const TYPE_WORDS: Record<string, [string, string]> = {
+  string: ["text", "texts"],
+  number: ["number", "numbers"],
+  integer: ["whole number", "whole numbers"],
+  boolean: ["true or false", "true or false values"],
+  object: ["object", "objects"],
+  array: ["list", "lists"],
+};
+
+/** "list of whole numbers, separated by commas" for the label. */
+function typeWords(field: Field): string {
+  if (field.type === "array" && field.items && field.items.type !== "object") {
+    return `list of ${TYPE_WORDS[field.items.type]?.[1] ?? field.items.type}, separated by commas`;
+  }
+  if (field.type === "array" || field.type === "object") {
+    return `${TYPE_WORDS[field.type][0]} as JSON`;
+  }
+  return TYPE_WORDS[field.type]?.[0] ?? field.type;
+}
+
+/** One typed value from text; JSON for objects. */
+function coerceScalar(type: string, raw: string): unknown {
+  switch (type) {
     case "number":
     case "integer":
       return Number(raw);
@@ -26,6 +51,33 @@ function coerce(field: Field, raw: string): unknown {
     default:
       return raw;
   }
+}
+
+/**
+ * Text typed in the form → the input's type. A list of scalar items may be typed as
+ * "a, b, c" (or one per line); JSON (starting with "[") is taken as it is.
+ */
+function coerce(field: Field, raw: string): unknown {
+  if (raw === "") return undefined;
+  const items = field.items;
+  if (field.type === "array" && items && items.type !== "object" && !raw.trim().startsWith("[")) {
+    return raw
+      .split(/[,\n]/)
+      .map((part) => part.trim())
+      .filter((part) => part !== "")
+      .map((part) => coerceScalar(items.type, part));
+  }
+  return coerceScalar(field.type, raw);
+}
+
+/** A default as the form shows it: lists of scalars comma-separated, other values as JSON. */
+function shown(field: Field): string {
+  const value = field.default;
+  if (value === undefined) return "";
+  if (Array.isArray(value) && field.items && field.items.type !== "object") {
+    return value.map(String).join(", ");
+  }
+  return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
 }
 
 /**
@@ -50,9 +102,7 @@ export function RunNow({
   const names = Object.keys(fields);
   const [open, setOpen] = useState(false);
   const [values, setValues] = useState<Record<string, string>>(() =>
-    Object.fromEntries(
-      names.map((n) => [n, fields[n].default === undefined ? "" : String(fields[n].default)]),
-    ),
+    Object.fromEntries(names.map((n) => [n, shown(fields[n])])),
   );
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -108,7 +158,7 @@ export function RunNow({
               <span className="font-medium">
                 {name}
                 <span className="ml-1 font-normal text-zinc-500">
-                  {fields[name].type}
+                  {typeWords(fields[name])}
                   {fields[name].description ? ` — ${fields[name].description}` : ""}
                 </span>
               </span>
