@@ -205,7 +205,12 @@ describe.each(drivers)("thread live stream on %s", (driver) => {
     const threadId = await thread();
     const workflowId = await workflowIn(threadId, [
       { id: "greet", action: "transform", input: { value: "hi" } },
-      { id: "ask", action: "wait.approval", after: ["greet"], input: { prompt: "ok?" } },
+      {
+        id: "ask",
+        action: "wait.approval",
+        after: ["greet"],
+        input: { prompt: "ok?", timeout: "1h" },
+      },
       { id: "after", action: "transform", after: ["ask"], input: { value: "done" } },
     ]);
     const first = await open(threadId);
@@ -235,7 +240,7 @@ describe.each(drivers)("thread live stream on %s", (driver) => {
       post({ approved: true }),
       ctx({ id: run.id, stepId: "ask" }),
     );
-    expect(answered.status).toBe(200);
+    expect(answered.status, await answered.clone().text()).toBe(200);
     await h.finished(run.id);
     await postWorkflowMessage({
       userId: h.userId,

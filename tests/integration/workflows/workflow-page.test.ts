@@ -1,5 +1,7 @@
 // The workflow page as the server renders it: the owner's history (filtered by the URL, in
 // pages), metrics and versions; another person's workflow is a 404, no session a sign-in.
+import { AppRouterContext } from "next/dist/shared/lib/app-router-context.shared-runtime";
+import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { fixturePlan } from "../../fixtures/plans";
@@ -13,6 +15,16 @@ vi.mock("@/app/(auth)/auth", () => ({ currentUserId: async () => session.userId 
 const digest = fixturePlan("morning-incident-digest");
 
 const count = (html: string, text: string) => html.split(text).length - 1;
+
+/** A router that goes nowhere: the server render never navigates. */
+const ROUTER = {
+  back() {},
+  forward() {},
+  refresh() {},
+  push() {},
+  replace() {},
+  prefetch() {},
+} as unknown as NonNullable<Parameters<typeof AppRouterContext.Provider>[0]["value"]>;
 
 describe.each(drivers)("the workflow page on %s", (driver) => {
   const database = queriesDatabase(driver);
@@ -58,9 +70,14 @@ describe.each(drivers)("the workflow page on %s", (driver) => {
     page = (await import("@/app/(chat)/workflows/[id]/page")).default;
   });
 
+  // Next mounts its router around every page; its client parts (Pause, Resume) read it.
   const render = async (query: Record<string, string> = {}, id = workflowId) =>
     renderToStaticMarkup(
-      await page({ params: Promise.resolve({ id }), searchParams: Promise.resolve(query) }),
+      createElement(
+        AppRouterContext.Provider,
+        { value: ROUTER },
+        await page({ params: Promise.resolve({ id }), searchParams: Promise.resolve(query) }),
+      ),
     );
 
   it("shows the owner's newest runs, one page of them, with metrics and the approved version", async () => {
