@@ -243,6 +243,9 @@ test("a thread with a plan card and the Settings page fit a 390 px screen", asyn
   const plan = new PlanCard(page, 1);
   await expect(plan.root).toBeVisible();
   await expect(page.getByTestId("thread-title")).toHaveText("/plan meeting-prep");
+  // Below 640 px the card opens on its list of steps; the graph is one click away.
+  await expect(plan.root.getByTestId("plan-list-step-briefing")).toBeVisible();
+  await plan.root.getByTestId("plan-view-graph").click();
   await expect(
     plan.root.getByTestId("plan-graph").locator(".react-flow__node").first(),
   ).toBeVisible();
