@@ -94,8 +94,9 @@ async function cancelBatch(action: BulkAction, batch: Run[], client: Sender) {
   );
   await pooled(batch, PARALLEL, async (run) => {
     try {
-      // A run that ended meanwhile stays as it ended; it was handled all the same.
-      await recordRunFinished({ runId: run.id, status: "cancelled" });
+      // A run that ended meanwhile stays as it ended; it was handled all the same. Its thread
+      // gets no summary: the action's one progress message stands for every run it cancels.
+      await recordRunFinished({ runId: run.id, status: "cancelled", bulkActionId: action.id });
     } catch (error) {
       logError("[runs] a bulk cancel failed", error);
       failures.push({ runId: run.id, message: messageOf(error) });

@@ -376,6 +376,11 @@ export async function recordRunFinished(args: {
   status: "succeeded" | "failed" | "cancelled";
   error?: { step?: string; message: string };
   output?: unknown;
+  /**
+   * The bulk action that ends the run (a bulk cancel): its log says so, and the thread gets no
+   * summary of it (the action's one progress message stands for all its runs).
+   */
+  bulkActionId?: string;
 }) {
   const event = {
     key: RUN_FINISHED_KEY,
@@ -386,7 +391,11 @@ export async function recordRunFinished(args: {
         : args.status === "cancelled"
           ? "Run cancelled"
           : `Run failed${args.error?.step ? ` at ${args.error.step}` : ""}: ${args.error?.message ?? ""}`,
-    data: { status: args.status, error: args.error },
+    data: {
+      status: args.status,
+      error: args.error,
+      ...(args.bulkActionId ? { bulkActionId: args.bulkActionId } : {}),
+    },
   };
   // The status and its event in one transaction: whoever sees the run ended sees how.
   const changed = await finishRun({
@@ -406,8 +415,8 @@ export async function recordRunFinished(args: {
   }
   if (changed || current?.status === args.status) {
     // The conversation hears how it ended; a deleted thread must not fail the run record.
-    await postRunSummary({ runId: args.runId }).catch((error) =>
-      logError("[runs] could not post the run summary", error),
+    await postRunSummary({ runId: args.runId, byBulkAction: Boolean(args.bulkActionId) }).catch(
+      (error) => logError("[runs] could not post the run summary", error),
     );
   }
   return changed;

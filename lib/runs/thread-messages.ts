@@ -124,7 +124,18 @@ function outcomeOf(run: Run): NonNullable<RunData["outcome"]> {
  * the outcome on its card. An unattended run of a workflow set to `failures` adds nothing when
  * it succeeds; when it fails, its card (at the run's place) and its summary.
  */
-export async function postRunSummary({ runId }: { runId: string }) {
+export async function postRunSummary({
+  runId,
+  byBulkAction = false,
+}: {
+  runId: string;
+  /**
+   * The run was ended by a bulk action (a bulk cancel): what it already posted shows how it
+   * ended (its card, its batch's entry), but nothing is added, since the action's one progress
+   * message stands for all its runs.
+   */
+  byBulkAction?: boolean;
+}) {
   const run = await getRunById({ runId });
   if (!run?.threadId || !isTerminal(run.status)) return;
   // A bulk action's re-runs add no card or summary each: its progress is shown once, where the
@@ -141,12 +152,27 @@ export async function postRunSummary({ runId }: { runId: string }) {
   if (isBatchedRun(run)) {
     await setBatchRunStatus(run, title);
     // A batched run that worked says so in its batch; a failure always gets its own message.
-    if (run.status !== "failed") return;
+    if (run.status !== "failed" || byBulkAction) return;
   }
   const unattended = isUnattendedRun(run);
   if (unattended && !showsRunCard(run, workflow?.notify ?? "failures", run.status)) return;
   const card: RunCardData = { runId: run.id, workflowId: run.workflowId, title };
   const outcome = outcomeOf(run);
+  if (byBulkAction) {
+    // Only a card posted at the start learns the outcome; no card or summary is added.
+    await updateWorkflowMessageData<RunCardData>({
+      userId: run.userId,
+      threadId: run.threadId,
+      messageId: runCardMessageId(run.id),
+      partType: "data-run",
+      initial: card,
+      update: (data) => ({ ...data, outcome }),
+      metadata: runMetadata(run, title),
+      position: cardPosition(run.createdAt),
+      create: false,
+    });
+    return;
+  }
   // A card posted at the start gets the outcome; an unattended failure gets its card now. A run
   // started in chat shows its card in the reply, and a batched run in its batch: none is added.
   await updateWorkflowMessageData<RunCardData>({

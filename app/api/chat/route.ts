@@ -145,6 +145,7 @@ export async function POST(request: Request) {
     const confirmations = chatConfirmations({
       userId,
       threadId: body.id,
+      timeZone: user?.timezone ?? browserZone,
       personText: personText(history),
       threadWorkflowIds: workflows.map((w) => w.id),
       outsideDataInTurn: outsideDataInTurn(history),

@@ -13,6 +13,7 @@ import { previewRerun } from "@/lib/runs/rerun";
 import { isTerminal } from "@/lib/runs/status";
 import { readWait } from "@/lib/runs/wait-state";
 import { countMissedWhilePaused } from "@/lib/workflows/pause";
+import { personTimeZone } from "@/lib/workflows/person-zone";
 import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
 import { type ActionTarget, askedForExactly } from "../confirmation";
 import type { ChatMessage, Confirmation } from "../types";
@@ -20,7 +21,8 @@ import { answerApprovalInput, chooseApproval } from "./answer-approval";
 import { bulkRunsInput } from "./bulk-runs";
 import { type ConfirmedToolName, isConfirmedTool, OUTSIDE_DATA_TOOLS } from "./run-tool-types";
 
-type Context = { userId: string; threadId: string };
+/** `timeZone`: the person's, when the request knows it (the cards show times in it). */
+type Context = { userId: string; threadId: string; timeZone?: string };
 
 export interface ConfirmedAction {
   /**
@@ -96,7 +98,7 @@ const resumeWorkflowAction: ConfirmedAction = {
 
 /** A bulk action always asks, with the count, unless it is a dry run. */
 const bulkRunsAction: ConfirmedAction = {
-  async describe(raw, { userId }) {
+  async describe(raw, { userId, timeZone }) {
     const input = bulkRunsInput.parse(raw);
     const workflow = await ownWorkflow(userId, input.filter.workflowId);
     const target: ActionTarget = {
@@ -117,7 +119,11 @@ const bulkRunsAction: ConfirmedAction = {
         title: workflow?.title ?? null,
         inputs: [],
         ...(count !== undefined ? { count } : {}),
-        scope: describeBulkFilter(input.action, input.filter),
+        scope: describeBulkFilter(
+          input.action,
+          input.filter,
+          timeZone ?? (await personTimeZone(userId)),
+        ),
       },
       ask: input.dryRun
         ? "never"
@@ -300,7 +306,11 @@ type ChatChunk = InferUIMessageChunk<ChatMessage>;
  * stream, from the server's records.
  */
 export function chatConfirmations(options: ChatConfirmationOptions) {
-  const context = { userId: options.userId, threadId: options.threadId };
+  const context = {
+    userId: options.userId,
+    threadId: options.threadId,
+    timeZone: options.timeZone,
+  };
   const described = new Map<string, ReturnType<ConfirmedAction["describe"]>>();
   const lookUp = (toolName: ConfirmedToolName, toolCallId: string, input: unknown) => {
     let pending = described.get(toolCallId);

@@ -2,9 +2,12 @@
 // run counts, a bulk re-run of thousands of seeded failed runs re-runs every one exactly once
 // (queued once in the engine too) without more of them executing at once than the person's
 // concurrency allows, a retried batch acts on nothing twice, and a bulk cancel stops every
-// active run it matched. Both drivers; PGlite seeds fewer runs (one connection, slower).
+// active run it matched, posting no summary per run into their thread. Both drivers; PGlite
+// seeds fewer runs (one connection, slower).
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Run } from "@/lib/db/schema";
 import { drivers } from "@/tests/helpers/database";
 import { appClientPort, harnessFor, plan } from "./harness";
 import { ctx, post } from "./run-routes";
@@ -24,6 +27,11 @@ const { createBulkActionRow, getBulkActionById, markBulkActionRunning } = await 
   "@/lib/db/bulk-queries"
 );
 const { setRateLimits, resetRateLimits } = await import("@/lib/rate-limit");
+const { getMessages, getOrCreateThread } = await import("@/lib/db/queries");
+const { approveWorkflowVersion, createWorkflow } = await import("@/lib/db/workflow-queries");
+const { startRunInThread } = await import("@/lib/runs/start-run");
+const { cancelRun } = await import("@/lib/runs/control");
+const { runCardMessageId, runSummaryMessageId } = await import("@/lib/runs/thread-messages");
 
 /** Runs each driver seeds for the big re-run. */
 const SEEDED = { postgres: 5000, pglite: 300 } as const;
@@ -179,6 +187,89 @@ describe.each(drivers)("bulk actions on %s", (driver) => {
       sql`select status from runs where id = ${endedId}`,
     );
     expect(ended.status).toBe("failed");
+  });
+
+  it("posts no summary into the thread for each run a bulk cancel stops", async () => {
+    const owner = await h.user();
+    const threadId = randomUUID();
+    await getOrCreateThread({ id: threadId, userId: owner, title: "Releases" });
+    const { workflow, version } = await createWorkflow({
+      userId: owner,
+      threadId,
+      title: "Release gate",
+      plan: plan([
+        { id: "ask", action: "wait.approval", input: { prompt: "ok?", timeout: "10m" } },
+      ]),
+      author: "person",
+    });
+    await approveWorkflowVersion({ userId: owner, workflowId: workflow.id, versionId: version.id });
+    // Started from the thread (Run now): each posts its card there as it starts.
+    const start = async () =>
+      (
+        await startRunInThread({
+          userId: owner,
+          workflowId: workflow.id,
+          threadId,
+          client: h.client,
+        })
+      ).run;
+    const runs: Run[] = [];
+    for (let i = 0; i < 7; i++) runs.push(await start());
+    await h.waitFor(async () => {
+      const [row] = await query<{ n: number }>(
+        sql`select count(*)::int as n from runs where workflow_id = ${workflow.id} and status = 'waiting'`,
+      );
+      return row.n >= CONCURRENCY ? true : undefined;
+    }, "some runs to wait");
+
+    const messageIds = async () =>
+      (await getMessages({ threadId })).map((message) => message.id as string);
+    // One run cancelled on its own gets its summary: the check below can see one.
+    const [single, ...rest] = runs;
+    expect(await cancelRun({ userId: owner, runId: single.id, client: h.client })).toEqual({
+      cancelled: true,
+      status: "cancelled",
+    });
+    await h.waitFor(
+      async () =>
+        (await messageIds()).includes(runSummaryMessageId(single.id)) ? true : undefined,
+      "the single cancel's summary",
+    );
+    const before = await messageIds();
+    expect(before).toHaveLength(runs.length + 1);
+
+    session.userId = owner;
+    const created = await bulkRoute.POST(
+      post({ action: "cancel", filter: { workflowId: workflow.id } }),
+    );
+    expect(created.status).toBe(202);
+    const { bulkAction } = await created.json();
+    expect(bulkAction.total).toBe(rest.length);
+    const finished = await h.waitFor(async () => {
+      const body = await (await get(bulkAction.id)).json();
+      return body.bulkAction.status === "succeeded" ? body.bulkAction : undefined;
+    }, "the bulk cancel");
+    expect(finished).toMatchObject({ done: rest.length, failed: 0 });
+    for (const run of rest) expect((await h.finished(run.id)).status).toBe("cancelled");
+
+    // Give a late writer (the engine cancelling the functions) time to post anything.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const after = await getMessages({ threadId });
+    expect(after.map((message) => message.id).sort()).toEqual([...before].sort());
+    for (const run of rest) {
+      const card = after.find((message) => message.id === runCardMessageId(run.id));
+      // Each card still learns how its run ended, and the log says who ended it.
+      const parts = (card?.parts ?? []) as {
+        type: string;
+        data?: { outcome?: { status: string } };
+      }[];
+      const data = parts.find((part) => part.type === "data-run")?.data;
+      expect(data?.outcome?.status).toBe("cancelled");
+      const [entry] = await query<{ data: { bulkActionId?: string } }>(
+        sql`select data from run_events where run_id = ${run.id} and key = 'run:finished'`,
+      );
+      expect(entry.data.bulkActionId).toBe(bulkAction.id);
+    }
   });
 
   it("serves bulk actions to their owner only, with checked bodies and a rate limit", async () => {

@@ -3,6 +3,7 @@
 // would start what was missed, and a dry run just counts.
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { formatDateTime } from "@/lib/format/time";
 import { appClientPort, harnessFor, plan } from "./harness";
 
 const port = await appClientPort();
@@ -113,7 +114,19 @@ describe("chat tools for pausing and bulk actions", () => {
       threadId: NO_THREAD,
     });
     expect(card).toMatchObject({ action: "bulk-rerun", workflowId, count: 25 });
-    expect(card.scope).toMatch(/^failed runs created since /);
+    expect(card.scope).toMatch(
+      /^failed runs created since \w{3} \d+ \w{3} \d{4}, \d\d:\d\d \(UTC\)$/,
+    );
+    // In the person's zone when the request knows it (the browser's, sent with each message).
+    const from = input.filter.from;
+    const inParis = await CONFIRMED_ACTIONS.bulkRuns.describe(input, {
+      userId: h.userId,
+      threadId: NO_THREAD,
+      timeZone: "Europe/Paris",
+    });
+    expect(inParis.card.scope).toBe(
+      `failed runs created since ${formatDateTime(from, { timeZone: "Europe/Paris", year: true })} (Europe/Paris)`,
+    );
 
     const started = await call<{ ok: true; bulkActionId: string; total: number }>(tool, input);
     expect(started).toMatchObject({ ok: true, kind: "rerun", total: 25 });

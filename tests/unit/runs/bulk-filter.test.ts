@@ -48,4 +48,18 @@ describe("bulk filters", () => {
     );
     expect(describeBulkFilter("cancel", {})).toBe("queued, running, waiting runs");
   });
+
+  it("says the time range in the person's zone when it is known", () => {
+    const lastNight = { from: "2028-02-29T20:00:00Z", to: "2028-03-01T08:00:00Z" };
+    expect(describeBulkFilter("rerun", lastNight, "Europe/Paris")).toBe(
+      "failed runs created Tue 29 Feb 2028, 21:00 – Wed 1 Mar 2028, 09:00 (Europe/Paris)",
+    );
+    expect(describeBulkFilter("rerun", { from: lastNight.from }, "Asia/Tokyo")).toBe(
+      "failed runs created since Wed 1 Mar 2028, 05:00 (Asia/Tokyo)",
+    );
+    expect(
+      describeBulkFilter("cancel", { to: lastNight.to, status: ["waiting"] }, "America/New_York"),
+    ).toBe("waiting runs created before Wed 1 Mar 2028, 03:00 (America/New_York)");
+    expect(describeBulkFilter("cancel", {}, "Europe/Paris")).toBe("queued, running, waiting runs");
+  });
 });

@@ -270,6 +270,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
             status={pause?.status ?? card.workflow.status}
             pausedAt={pause ? pause.pausedAt : (card.workflow.pausedAt ?? null)}
             isSchedule={plan.trigger.type === "schedule"}
+            triggerType={plan.trigger.type}
             onChanged={(status) =>
               setPause({
                 status,

@@ -2,7 +2,7 @@
 
 // A bulk action's progress, read from GET /api/runs/bulk/:id once a second until it ends: one
 // bar in the chat or on the workflow page instead of a card per run.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { type BulkProgressView, bulkProgressRequest } from "./recovery-api";
 
 const ENDED = new Set(["succeeded", "failed", "cancelled"]);
@@ -11,12 +11,19 @@ const n = (value: number) => value.toLocaleString("en-US");
 export function BulkProgress({
   bulkActionId,
   initial,
+  onEnded,
 }: {
   bulkActionId: string;
   initial?: BulkProgressView;
+  /** Once, when the action has ended (the workflow page reads its run history again). */
+  onEnded?: (view: BulkProgressView) => void;
 }) {
   const [view, setView] = useState<BulkProgressView | undefined>(initial);
   const [problem, setProblem] = useState<string>();
+  const ended = useRef(onEnded);
+  useEffect(() => {
+    ended.current = onEnded;
+  }, [onEnded]);
 
   useEffect(() => {
     let stopped = false;
@@ -27,7 +34,10 @@ export function BulkProgress({
         if (stopped) return;
         setView(next);
         setProblem(undefined);
-        if (ENDED.has(next.status)) return;
+        if (ENDED.has(next.status)) {
+          ended.current?.(next);
+          return;
+        }
       } catch (error) {
         if (stopped) return;
         setProblem(error instanceof Error ? error.message : "Could not read the progress.");
@@ -42,17 +52,22 @@ export function BulkProgress({
   }, [bulkActionId]);
 
   const handled = view ? view.done + view.failed : 0;
-  const ended = view ? ENDED.has(view.status) : false;
+  const isEnded = view ? ENDED.has(view.status) : false;
   const percent =
     view && view.total > 0 ? Math.min(100, Math.round((handled / view.total) * 100)) : 0;
-  const verb = view?.kind === "cancel" ? "Cancelled" : "Re-ran";
+  const cancel = view?.kind === "cancel";
+  // A bulk re-run ends once every re-run has started (each then runs on its own): say so.
+  const endedWords = (done: number, total: number) =>
+    cancel
+      ? `Cancelled ${n(done)} of ${n(total)} runs`
+      : `Re-run started for ${n(done)} of ${n(total)} runs`;
   const label = !view
     ? "Starting…"
     : view.status === "succeeded"
-      ? `${verb} ${n(view.done)} of ${n(view.total)} runs${view.failed ? ` · ${n(view.failed)} could not be` : ""}${handled < view.total ? ` · ${n(view.total - handled)} had changed meanwhile` : ""}`
+      ? `${endedWords(view.done, view.total)}${view.failed ? ` · ${n(view.failed)} could not be ${cancel ? "cancelled" : "re-run"}` : ""}${handled < view.total ? ` · ${n(view.total - handled)} had changed meanwhile` : ""}`
       : view.status === "failed"
         ? `Stopped after ${n(handled)} of ${n(view.total)}: ${view.error ?? "a server error"}`
-        : `${view.kind === "cancel" ? "Cancelling" : "Re-running"}: ${n(handled)} of ${n(view.total)}`;
+        : `${cancel ? "Cancelling" : "Starting re-runs"}: ${n(handled)} of ${n(view.total)}`;
 
   return (
     <div
@@ -65,12 +80,12 @@ export function BulkProgress({
         aria-label="Bulk action progress"
         aria-valuemin={0}
         aria-valuemax={100}
-        aria-valuenow={ended && view?.status === "succeeded" ? 100 : percent}
+        aria-valuenow={isEnded && view?.status === "succeeded" ? 100 : percent}
         className="h-2 w-full overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800"
       >
         <div
           className={`h-full rounded-full transition-[width] ${view?.status === "failed" ? "bg-red-500" : "bg-emerald-500"}`}
-          style={{ width: `${ended && view?.status === "succeeded" ? 100 : percent}%` }}
+          style={{ width: `${isEnded && view?.status === "succeeded" ? 100 : percent}%` }}
         />
       </div>
       <p role="status" className="text-xs text-zinc-600 dark:text-zinc-400">

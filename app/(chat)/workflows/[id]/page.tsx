@@ -67,6 +67,11 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
   const isSchedule = plan?.ok && plan.plan.trigger.type === "schedule";
   if (!metrics) notFound();
   const filtered = Boolean(query.status || query.from || query.to);
+  const historyHeading = (
+    <h2 id="history-heading" className="text-base font-semibold">
+      Run history
+    </h2>
+  );
 
   return (
     <div className="flex h-full flex-col">
@@ -124,6 +129,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
               status={workflow.status}
               pausedAt={workflow.pausedAt?.toISOString() ?? null}
               isSchedule={Boolean(isSchedule)}
+              triggerType={plan?.ok ? plan.plan.trigger.type : undefined}
               timeZone={timeZone}
             />
             {workflow.threadId ? (
@@ -151,10 +157,11 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
           </section>
 
           <section aria-labelledby="history-heading" className="flex flex-col gap-3">
-            <h2 id="history-heading" className="text-base font-semibold">
-              Run history
-            </h2>
-            {workflow.activeVersionId ? <BulkControls workflowId={id} /> : null}
+            {workflow.activeVersionId ? (
+              <BulkControls workflowId={id} heading={historyHeading} />
+            ) : (
+              historyHeading
+            )}
             <HistoryFilters workflowId={id} params={query} />
             {history.runs.length === 0 ? (
               <p
@@ -165,7 +172,9 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
               </p>
             ) : (
               <HistoryList
-                key={JSON.stringify(filter)}
+                // A new first row (a refresh after runs started, e.g. a bulk re-run) starts the
+                // list over from the server's page.
+                key={`${JSON.stringify(filter)}:${history.runs[0]?.id}`}
                 workflowId={id}
                 initial={history.runs}
                 nextCursor={history.nextCursor}

@@ -3,8 +3,10 @@
 import Link from "next/link";
 import { type PageParams, STATUS_FILTERS } from "../params";
 
-const field =
-  "rounded-lg border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
+const focusRing =
+  "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900 dark:focus-visible:outline-zinc-100";
+// One height for the select, the date fields and Apply, so their labels and edges line up.
+const field = `h-9 rounded-lg border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900 ${focusRing}`;
 
 export function HistoryFilters({ workflowId, params }: { workflowId: string; params: PageParams }) {
   const filtered = params.status || params.from || params.to;
@@ -54,7 +56,7 @@ export function HistoryFilters({ workflowId, params }: { workflowId: string; par
       </label>
       <button
         type="submit"
-        className="rounded-lg bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white dark:bg-zinc-100 dark:text-zinc-900"
+        className={`h-9 rounded-lg bg-zinc-900 px-3 text-sm font-medium text-white hover:bg-zinc-700 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300 ${focusRing}`}
         data-testid="filter-apply"
       >
         Apply
