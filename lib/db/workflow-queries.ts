@@ -325,6 +325,48 @@ export async function getWorkflowByTitle({
   return workflow;
 }
 
+/**
+ * The caller's workflows titled `title` in any case (archived ones left out), newest first: a
+ * plan's `workflow.run` may name the workflow it runs (lib/workflows/workflow-refs.ts).
+ */
+export async function findWorkflowsByTitle({
+  userId,
+  title,
+  limit = 10,
+}: {
+  userId: string;
+  title: string;
+  limit?: number;
+}): Promise<Workflow[]> {
+  return (await db())
+    .select()
+    .from(workflows)
+    .where(
+      and(
+        eq(workflows.userId, userId),
+        ne(workflows.status, "archived"),
+        sql`lower(${workflows.title}) = lower(${title})`,
+      ),
+    )
+    .orderBy(desc(workflows.updatedAt))
+    .limit(limit);
+}
+
+/** The caller's workflows among `ids` (others' and missing ones are left out). */
+export async function getWorkflowsByIds({
+  userId,
+  ids,
+}: {
+  userId: string;
+  ids: string[];
+}): Promise<Workflow[]> {
+  if (ids.length === 0) return [];
+  return (await db())
+    .select()
+    .from(workflows)
+    .where(and(eq(workflows.userId, userId), inArray(workflows.id, ids)));
+}
+
 export interface WorkflowListItem {
   workflow: Workflow;
   /** The version that runs, if one is approved. */

@@ -19,6 +19,7 @@ export function planLanguageGuide(): string {
     "- Step ids are identifiers (letters, digits, _). Inside [filters] paths are fields of each item (list[user.login = 'x'] reads the item's user, not the person): use $$.steps.x, $$.trigger… to reach the root.",
     `- Events (event trigger, wait.event's event) must be ones the app emits: ${APP_EVENTS.map((event) => `${event.name} (${event.description}; data: ${Object.keys(event.data).join(", ")})`).join("; ")}. For anything else use a webhook trigger or a wait's resume URL.`,
     "- A filter that matches one item returns the item, not a list; wrap in [ ] to keep a list.",
+    "- workflow.run: input.workflow is the other workflow's id, or its exact title (saving the plan replaces a title with the id; an unknown or ambiguous title is an error that lists the person's workflows).",
     `- forEach needs maxItems (≤ ${MAX_FOREACH_ITEMS}); concurrency ≤ ${MAX_CONCURRENCY}. Output of a loop step is the list of item outputs in order.`,
     '- Durations: "30s", "5m", "1h30m", "2d". Local times "HH:MM" are in the plan\'s time zone.',
     "- $now() and $millis() are the run's logical time; $random() and $eval() are not allowed.",

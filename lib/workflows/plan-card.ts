@@ -29,6 +29,7 @@ import { readStoredPlan } from "./pinned-plan";
 import type { CardAction, PlanCardData } from "./plan-card-types";
 import { triggerInWords } from "./trigger-words";
 import { changesSince } from "./version-diff";
+import { workflowTitlesOf } from "./workflow-refs";
 
 /** How many upcoming fire times a schedule's card shows. */
 const NEXT_RUNS = 3;
@@ -56,11 +57,19 @@ function safeZone(zone: string): string {
 }
 
 /** What the card says about a plan that reads: steps in words, their actions, next fire times. */
-function describePlan(plan: Plan, zone: string, now: Date) {
+function describePlan(plan: Plan, zone: string, now: Date, workflowTitles: Record<string, string>) {
   const actions: Record<string, CardAction> = {};
   const phrases: Record<string, string> = {};
   for (const step of allSteps(plan)) {
-    phrases[step.id] ??= describeAction(step, { catalog: actionRegistry });
+    const target = (step.input as { workflow?: unknown } | undefined)?.workflow;
+    const title =
+      step.action === "workflow.run" && typeof target === "string"
+        ? workflowTitles[target]
+        : undefined;
+    // A workflow.run step stores an id: the card names the workflow.
+    phrases[step.id] ??= title
+      ? `run the workflow ${JSON.stringify(title)}`
+      : describeAction(step, { catalog: actionRegistry });
     const action = actionRegistry.get(step.action);
     if (action) {
       actions[step.action] = {
@@ -88,12 +97,15 @@ export function buildPlanCard({
   latestNumber,
   previous,
   now = new Date(),
+  workflowTitles = {},
 }: {
   workflow: Workflow;
   version: WorkflowVersion;
   latestNumber: number;
   previous?: WorkflowVersion;
   now?: Date;
+  /** Titles of the workflows its workflow.run steps run, by id. */
+  workflowTitles?: Record<string, string>;
 }): PlanCardData {
   const read = readStoredPlan(version.plan);
   // Validation rules may have grown since the plan was saved: show what they say now.
@@ -101,7 +113,7 @@ export function buildPlanCard({
   const warnings: PlanIssue[] = check.ok ? check.warnings : [...check.errors, ...check.warnings];
   const zone = read.ok ? safeZone(planTimeZone(read.plan)) : "UTC";
   const described = read.ok
-    ? describePlan(read.plan, zone, now)
+    ? describePlan(read.plan, zone, now, workflowTitles)
     : { actions: {}, phrases: {}, nextRuns: [], explanations: {} };
   const changes =
     previous && read.ok
@@ -159,17 +171,20 @@ export async function cardForVersion({
   workflow: Workflow;
   version: WorkflowVersion;
 }): Promise<PlanCardData> {
-  const [latest, previous] = await Promise.all([
+  const read = readStoredPlan(version.plan);
+  const [latest, previous, workflowTitles] = await Promise.all([
     getLatestVersion({ workflowId: workflow.id, userId }),
     version.number > 1
       ? getPreviousVersion({ workflowId: workflow.id, number: version.number, userId })
       : undefined,
+    read.ok ? workflowTitlesOf({ userId, plan: read.plan }) : {},
   ]);
   return buildPlanCard({
     workflow,
     version,
     latestNumber: latest?.number ?? version.number,
     previous,
+    workflowTitles,
   });
 }
 
