@@ -86,7 +86,7 @@ export type PlanCheck =
 
 /** Validates what the model sent as a plan (an object, or JSON text) against the catalog. */
 export function checkPlan(plan: unknown): PlanCheck {
-  const result = validatePlan(plan ?? null, { catalog: actionRegistry });
+  const result = validatePlan(plan ?? null, { catalog: actionRegistry, now: new Date() });
   return result.ok
     ? { ok: true, plan: result.plan, warnings: result.warnings }
     : { ok: false, errors: result.errors };

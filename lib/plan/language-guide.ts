@@ -22,6 +22,7 @@ export function planLanguageGuide(): string {
     "- workflow.run: input.workflow is the other workflow's id, or its exact title (saving the plan replaces a title with the id; an unknown or ambiguous title is an error that lists the person's workflows).",
     `- forEach needs maxItems (≤ ${MAX_FOREACH_ITEMS}); concurrency ≤ ${MAX_CONCURRENCY}. Output of a loop step is the list of item outputs in order.`,
     '- Durations: "30s", "5m", "1h30m", "2d". Local times "HH:MM" are in the plan\'s time zone.',
+    '- Once, at a given time ("remind me in 20 minutes", "on 3 March at 9"): trigger { "type": "once", "at": "2026-03-03T09:00", "timezone": "<the person\'s zone>" }: it runs once at that local date and time, then never again. Compute "at" from the current date and time you are given ("in 20 minutes" = that time + 20 minutes; a day without a year is the next one to come) and never write a time that has passed. Anything that repeats is a schedule (cron).',
     "- $now() and $millis() are the run's logical time; $random() and $eval() are not allowed.",
     "- Date helpers (plan time zone, DST-correct):",
     ...Object.values(DATE_HELPER_DOCS).map((doc) => `  ${doc}`),

@@ -49,6 +49,17 @@ export interface PlanCardData {
   timezone: string;
   /** For schedules: the next fire times, labelled in the plan's zone. */
   nextRuns: { at: string; label: string }[];
+  /**
+   * A one-shot trigger: when it runs and whether it did, read from its run (whose id derives
+   * from the workflow and the instant); nothing else records it. `missed`: its time passed
+   * with no run (approved too late, paused, or the app was down for more than a day).
+   */
+  once?: {
+    at: string;
+    label: string;
+    state: "upcoming" | "ran" | "missed";
+    run?: { id: string; status: string; at: string; label: string; late: boolean };
+  };
   /** Where requests start this workflow: only for the active version of a webhook plan. */
   webhookUrl?: string;
   warnings: PlanIssue[];

@@ -5,7 +5,8 @@ import "server-only";
 import { z } from "zod";
 import { actionRegistry } from "@/lib/actions/registry";
 import { type ChatMessage, planDataSchema } from "@/lib/ai/types";
-import type { Workflow, WorkflowVersion } from "@/lib/db/schema";
+import { getRunById } from "@/lib/db/run-queries";
+import type { Run, Workflow, WorkflowVersion } from "@/lib/db/schema";
 import {
   getLatestVersion,
   getPreviousVersion,
@@ -18,11 +19,14 @@ import {
   describeAction,
   explainPlan,
   nextFireTimes,
+  type OnceTrigger,
+  onceInstant,
   type Plan,
   type PlanIssue,
   planTimeZone,
   validatePlan,
 } from "@/lib/plan";
+import { scheduledRunId } from "@/lib/runs/schedules";
 import { webhookUrl } from "@/lib/runs/webhooks";
 import { inDisplayOrder } from "./display-order";
 import { readStoredPlan } from "./pinned-plan";
@@ -98,6 +102,7 @@ export function buildPlanCard({
   previous,
   now = new Date(),
   workflowTitles = {},
+  onceRun,
 }: {
   workflow: Workflow;
   version: WorkflowVersion;
@@ -106,10 +111,16 @@ export function buildPlanCard({
   now?: Date;
   /** Titles of the workflows its workflow.run steps run, by id. */
   workflowTitles?: Record<string, string>;
+  /** For a one-shot trigger: the run its instant started, if there is one. */
+  onceRun?: Run;
 }): PlanCardData {
   const read = readStoredPlan(version.plan);
   // Validation rules may have grown since the plan was saved: show what they say now.
-  const check = validatePlan(version.plan, { catalog: actionRegistry });
+  const check = validatePlan(version.plan, {
+    catalog: actionRegistry,
+    // A one-shot time that passed is only worth a warning while the version awaits a decision.
+    ...(version.state === "draft" ? { now } : {}),
+  });
   const warnings: PlanIssue[] = check.ok ? check.warnings : [...check.errors, ...check.warnings];
   const zone = read.ok ? safeZone(planTimeZone(read.plan)) : "UTC";
   const described = read.ok
@@ -147,6 +158,9 @@ export function buildPlanCard({
     trigger: triggerInWords(version.plan),
     timezone: zone,
     nextRuns: described.nextRuns,
+    ...(read.ok && read.plan.trigger.type === "once"
+      ? onceState(read.plan.trigger, zone, now, onceRun)
+      : {}),
     ...(read.ok && read.plan.trigger.type === "webhook" && workflow.activeVersionId === version.id
       ? { webhookUrl: webhookUrl(workflow.id) }
       : {}),
@@ -155,6 +169,44 @@ export function buildPlanCard({
     explanations: described.explanations,
     actions: described.actions,
     diff: previous ? { against: previous.number, lines: changes } : null,
+  };
+}
+
+/** How long after its instant a one-shot run counts as started late. */
+const LATE_MS = 2 * 60_000;
+
+/** A one-shot trigger's time and whether it ran (its run), for the card. */
+function onceState(
+  trigger: OnceTrigger,
+  zone: string,
+  now: Date,
+  run: Run | undefined,
+): Pick<PlanCardData, "once"> {
+  const at = onceInstant(trigger);
+  if (!at) return {};
+  const label = formatInZone(at, zone);
+  if (run) {
+    return {
+      once: {
+        at: at.toISOString(),
+        label,
+        state: "ran",
+        run: {
+          id: run.id,
+          status: run.status,
+          at: run.createdAt.toISOString(),
+          label: formatInZone(run.createdAt, zone),
+          late: run.createdAt.getTime() - at.getTime() > LATE_MS,
+        },
+      },
+    };
+  }
+  return {
+    once: {
+      at: at.toISOString(),
+      label,
+      state: at.getTime() > now.getTime() ? "upcoming" : "missed",
+    },
   };
 }
 
@@ -172,12 +224,16 @@ export async function cardForVersion({
   version: WorkflowVersion;
 }): Promise<PlanCardData> {
   const read = readStoredPlan(version.plan);
-  const [latest, previous, workflowTitles] = await Promise.all([
+  const onceAt =
+    read.ok && read.plan.trigger.type === "once" ? onceInstant(read.plan.trigger) : undefined;
+  const [latest, previous, workflowTitles, onceRun] = await Promise.all([
     getLatestVersion({ workflowId: workflow.id, userId }),
     version.number > 1
       ? getPreviousVersion({ workflowId: workflow.id, number: version.number, userId })
       : undefined,
     read.ok ? workflowTitlesOf({ userId, plan: read.plan }) : {},
+    // The tick gives a one-shot's run an id derived from the workflow and the instant.
+    onceAt ? getRunById({ runId: scheduledRunId(workflow.id, onceAt) }) : undefined,
   ]);
   return buildPlanCard({
     workflow,
@@ -185,6 +241,7 @@ export async function cardForVersion({
     latestNumber: latest?.number ?? version.number,
     previous,
     workflowTitles,
+    onceRun,
   });
 }
 

@@ -103,6 +103,27 @@ function Decisions({ card }: { card: PlanCardData }) {
   );
 }
 
+/** A one-shot trigger: still to come, done (with its run), or passed without running. */
+function OnceState({ once }: { once: NonNullable<PlanCardData["once"]> }) {
+  if (once.state === "upcoming") return null;
+  if (once.state === "missed") {
+    return (
+      <p className="text-xs text-amber-800 dark:text-amber-300" data-testid="plan-once-state">
+        Its time ({once.label}) passed without a run, so it will not run. Edit the time to run it
+        later.
+      </p>
+    );
+  }
+  const run = once.run;
+  return (
+    <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="plan-once-state">
+      <span className="font-medium text-emerald-800 dark:text-emerald-300">Done</span>: ran{" "}
+      {run?.late ? "late, " : ""}at <time dateTime={run?.at}>{run?.label}</time>
+      {run?.late ? " (the app was not running at its time)" : ""}. It will not run again.
+    </p>
+  );
+}
+
 const stateBadge: Record<PlanCardData["version"]["state"], { label: string; tone: string }> = {
   draft: {
     label: "Draft · awaiting approval",
@@ -248,7 +269,8 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
             </code>
           </p>
         ) : null}
-        {card.nextRuns.length > 0 ? (
+        {card.once ? <OnceState once={card.once} /> : null}
+        {card.nextRuns.length > 0 && !card.once ? (
           <div className="text-xs" data-testid="plan-next-runs">
             <span className="text-zinc-500">Next runs ({card.timezone}): </span>
             <ul className="inline">
@@ -261,7 +283,9 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
             </ul>
           </div>
         ) : null}
-        {plan.trigger.type === "schedule" || plan.trigger.type === "event" ? (
+        {plan.trigger.type === "schedule" ||
+        plan.trigger.type === "once" ||
+        plan.trigger.type === "event" ? (
           <NotifySetting workflowId={card.workflow.id} initial={card.workflow.notify} />
         ) : null}
         {plan.trigger.type !== "manual" && card.workflow.activeVersionId === card.version.id ? (
@@ -269,7 +293,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
             workflowId={card.workflow.id}
             status={pause?.status ?? card.workflow.status}
             pausedAt={pause ? pause.pausedAt : (card.workflow.pausedAt ?? null)}
-            isSchedule={plan.trigger.type === "schedule"}
+            isSchedule={plan.trigger.type === "schedule" || plan.trigger.type === "once"}
             onChanged={(status) =>
               setPause({
                 status,
