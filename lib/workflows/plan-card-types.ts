@@ -39,6 +39,11 @@ export interface PlanCardData {
     /** When the state changed, in words and in the plan's zone ("12 May 2026, 09:14"). */
     decidedLabel: string | null;
   };
+  /**
+   * For a rejected version: what the workflow fell back to, the approved version that keeps
+   * running, or (nothing ever approved) the earlier version that is a draft again.
+   */
+  fallback?: { versionId: string; number: number; state: "approved" | "draft" };
   /** True when no newer version exists: only the newest version can be edited. */
   isLatest: boolean;
   latestNumber: number;

@@ -12,6 +12,7 @@ import {
   getPreviousVersion,
   getWorkflowVersion,
   getWorkflowVersions,
+  listWorkflowVersions,
 } from "@/lib/db/workflow-queries";
 import { AppError } from "@/lib/errors";
 import {
@@ -103,6 +104,7 @@ export function buildPlanCard({
   now = new Date(),
   workflowTitles = {},
   onceRun,
+  fallback,
 }: {
   workflow: Workflow;
   version: WorkflowVersion;
@@ -113,6 +115,8 @@ export function buildPlanCard({
   workflowTitles?: Record<string, string>;
   /** For a one-shot trigger: the run its instant started, if there is one. */
   onceRun?: Run;
+  /** For a rejected version: the version the workflow fell back to. */
+  fallback?: WorkflowVersion;
 }): PlanCardData {
   const read = readStoredPlan(version.plan);
   // Validation rules may have grown since the plan was saved: show what they say now.
@@ -152,6 +156,11 @@ export function buildPlanCard({
       rejectedAt: version.rejectedAt?.toISOString() ?? null,
       decidedLabel: decidedAt ? `${formatInZone(decidedAt, zone)} (${zone})` : null,
     },
+    ...(version.state === "rejected" &&
+    fallback &&
+    (fallback.state === "approved" || fallback.state === "draft")
+      ? { fallback: { versionId: fallback.id, number: fallback.number, state: fallback.state } }
+      : {}),
     isLatest: version.number === latestNumber,
     latestNumber,
     plan: read.ok ? inDisplayOrder(read.plan) : (version.plan as Plan),
@@ -226,7 +235,7 @@ export async function cardForVersion({
   const read = readStoredPlan(version.plan);
   const onceAt =
     read.ok && read.plan.trigger.type === "once" ? onceInstant(read.plan.trigger) : undefined;
-  const [latest, previous, workflowTitles, onceRun] = await Promise.all([
+  const [latest, previous, workflowTitles, onceRun, fallback] = await Promise.all([
     getLatestVersion({ workflowId: workflow.id, userId }),
     version.number > 1
       ? getPreviousVersion({ workflowId: workflow.id, number: version.number, userId })
@@ -234,6 +243,7 @@ export async function cardForVersion({
     read.ok ? workflowTitlesOf({ userId, plan: read.plan }) : {},
     // The tick gives a one-shot's run an id derived from the workflow and the instant.
     onceAt ? getRunById({ runId: scheduledRunId(workflow.id, onceAt) }) : undefined,
+    version.state === "rejected" ? fallbackOf({ userId, workflow }) : undefined,
   ]);
   return buildPlanCard({
     workflow,
@@ -242,7 +252,17 @@ export async function cardForVersion({
     previous,
     workflowTitles,
     onceRun,
+    fallback,
   });
+}
+
+/** What a rejected version's workflow fell back to: the version that runs, else a draft. */
+async function fallbackOf({ userId, workflow }: { userId: string; workflow: Workflow }) {
+  const versions = await listWorkflowVersions({ workflowId: workflow.id, userId });
+  return (
+    versions.find((v) => v.id === workflow.activeVersionId) ??
+    versions.findLast((v) => v.state === "draft")
+  );
 }
 
 /** The card of one of the caller's versions; `workflowId` must match when given. */

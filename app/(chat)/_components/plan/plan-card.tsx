@@ -162,12 +162,23 @@ function stateLine(card: PlanCardData): string {
       return workflow.activeVersionId === version.id
         ? `Approved by you ${version.decidedLabel ?? ""} — this is the version that runs.`
         : `Approved ${version.decidedLabel ?? ""}.`;
-    case "rejected":
-      return `Rejected ${version.decidedLabel ?? ""}. Nothing from this version will run.`;
+    case "rejected": {
+      const rejected = `Rejected ${version.decidedLabel ?? ""}. Nothing from this version will run.`;
+      if (card.fallback?.state === "approved") {
+        return `${rejected} Version ${card.fallback.number}, the approved one, keeps running.`;
+      }
+      if (card.fallback?.state === "draft") {
+        return `${rejected} Version ${card.fallback.number} is a draft again: approve it or edit this one.`;
+      }
+      return rejected;
+    }
     case "superseded":
       return `Replaced by a newer version (latest: version ${latestNumber}).`;
     default:
-      return "Nothing runs until you approve it.";
+      // Only a rejection makes an older version the draft again (lib/db/workflow-queries.ts).
+      return card.isLatest
+        ? "Nothing runs until you approve it."
+        : `Version ${latestNumber} was rejected, so this version is a draft again. Nothing runs until you approve it.`;
   }
 }
 
