@@ -187,7 +187,9 @@ function PartView({
     case "tool-reviseWorkflow":
       return <PlannerToolPart part={part} outcome={repair} />;
     case "dynamic-tool":
-      return isPlannerToolName(part.toolName) ? <PlannerDynamicPart part={part} /> : null;
+      return isPlannerToolName(part.toolName) ? (
+        <PlannerDynamicPart part={part} outcome={repair} />
+      ) : null;
     case "tool-listWorkflows":
     case "tool-runWorkflow":
     case "tool-listRuns":

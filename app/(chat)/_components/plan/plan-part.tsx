@@ -106,16 +106,42 @@ function Issues({ output, open }: { output: PlannerRejected; open: boolean }) {
 /** The SDK's words for a call it could not run: unparsable input or a tool not offered. */
 const UNREADABLE = /InvalidToolInput|NoSuchTool|JSON parsing failed|unavailable tool/i;
 
-function Unreadable({ errorText }: { errorText: string }) {
+/** How an unreadable attempt's notice ends once the reply went on. */
+function afterUnreadable(outcome: RepairOutcome | undefined): string {
+  switch (outcome?.kind) {
+    case "fixed":
+      return ` Fixed in attempt ${outcome.attempt} (version ${outcome.version}).`;
+    case "refused":
+      return ` It was not fixed within ${outcome.maxAttempts} attempts.`;
+    case "stopped":
+      return " No corrected plan followed.";
+    default:
+      return "";
+  }
+}
+
+function Unreadable({ errorText, outcome }: { errorText: string; outcome?: RepairOutcome }) {
+  const fixed = outcome?.kind === "fixed";
   return (
     <div
-      className="rounded-xl border border-zinc-200 p-3 text-sm text-zinc-600 dark:border-zinc-800 dark:text-zinc-400"
+      className={`rounded-xl border border-zinc-200 p-3 text-sm dark:border-zinc-800 ${
+        fixed ? "text-zinc-500 dark:text-zinc-400" : "text-zinc-600 dark:text-zinc-400"
+      }`}
       data-testid="plan-tool-error"
+      data-outcome={outcome?.kind}
     >
-      <p>
-        {UNREADABLE.test(errorText)
-          ? "The model's plan could not be read, so nothing was saved."
-          : "The plan could not be saved."}
+      <p className="flex items-start gap-1.5">
+        {fixed ? (
+          <span aria-hidden className="mt-px shrink-0 text-emerald-600 dark:text-emerald-400">
+            ✓
+          </span>
+        ) : null}
+        <span>
+          {UNREADABLE.test(errorText)
+            ? "The model's plan could not be read, so nothing was saved."
+            : "The plan could not be saved."}
+          {afterUnreadable(outcome)}
+        </span>
       </p>
       <details className="mt-1 text-xs">
         <summary className="cursor-pointer">Details</summary>
@@ -148,15 +174,23 @@ export function PlannerToolPart({
       );
     }
     case "output-error":
-      return <Unreadable errorText={part.errorText} />;
+      return <Unreadable errorText={part.errorText} outcome={outcome} />;
     default:
       return null;
   }
 }
 
 /** An invalid call (unparsable input, or a tool switched off) arrives as a dynamic tool part. */
-export function PlannerDynamicPart({ part }: { part: DynamicToolUIPart }) {
-  if (part.state === "output-error") return <Unreadable errorText={part.errorText} />;
+export function PlannerDynamicPart({
+  part,
+  outcome,
+}: {
+  part: DynamicToolUIPart;
+  outcome?: RepairOutcome;
+}) {
+  if (part.state === "output-error") {
+    return <Unreadable errorText={part.errorText} outcome={outcome} />;
+  }
   return null;
 }
 
