@@ -18,15 +18,21 @@ test("a repair attempt's box ends as fixed or not fixed, after a reload too", as
   const notice = page.getByTestId("plan-tool-error");
   await expect(new PlanCard(page, 1).root).toBeVisible();
   await expect(notice).toHaveAttribute("data-outcome", "fixed");
-  await expect(notice).toContainText("Fixed in attempt 2 (version 1).");
+  await expect(notice).toContainText(
+    "could not be read and was not saved; fixed in attempt 2 (version 1).",
+  );
   await expect(page.getByTestId("thread-title")).toHaveText("/garbled weather-report");
   await page.reload();
-  await expect(notice).toContainText("Fixed in attempt 2 (version 1).");
+  await expect(notice).toContainText(
+    "could not be read and was not saved; fixed in attempt 2 (version 1).",
+  );
   await expect(page.getByText("fixing them")).toHaveCount(0);
   await shootAll(page, testInfo, "repair-fixed", notice);
 
   // A plan the model never repairs: every attempt's box says it was not fixed.
   await page.getByTestId("new-chat").click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId("empty-state")).toBeVisible();
   await chat.send("/plan invalid/cycle");
   await expect(page.getByTestId("plan-refused")).toBeVisible();
   const attempts = page.getByTestId("plan-invalid");
@@ -62,8 +68,8 @@ test("rejecting an edited version falls back to the version before it, stated on
 
   await v2.reject();
   await v2.expectState("rejected");
-  await expect(v2.root.getByTestId("plan-state-line")).toContainText(
-    "Version 1 is a draft again: approve it or edit this one.",
+  await expect(v2.root.getByTestId("plan-fallback")).toContainText(
+    "Version 1 is a draft again: approve it, or edit this one.",
   );
   await v1.expectState("draft");
   await expect(v1.root.getByTestId("plan-state-line")).toContainText(
@@ -71,8 +77,12 @@ test("rejecting an edited version falls back to the version before it, stated on
   );
   await page.reload();
   await v1.expectState("draft");
-  await expect(v2.root.getByTestId("plan-state-line")).toContainText("Version 1 is a draft again");
-  await shootAll(page, testInfo, "reject-draft-again", v2.root.getByTestId("plan-state-line"));
+  await expect(v2.root.getByTestId("plan-fallback")).toContainText("Version 1 is a draft again");
+  await shootAll(page, testInfo, "reject-draft-again", v2.root.getByTestId("plan-fallback"));
+  // "Show version 1" takes the reader to the card they can approve.
+  await v2.root.getByTestId("plan-fallback-show").click();
+  await expect(v1.root).toBeFocused();
+  await expect(v1.root).toBeInViewport();
 
   // Approve version 1, then reject an edit of it: version 1 keeps running.
   await v1.approve();
@@ -85,9 +95,9 @@ test("rejecting an edited version falls back to the version before it, stated on
   await expect(v3.root).toBeVisible();
   await v3.reject();
   await v3.expectState("rejected");
-  await expect(v3.root.getByTestId("plan-state-line")).toContainText(
+  await expect(v3.root.getByTestId("plan-fallback")).toContainText(
     "Version 1, the approved one, keeps running.",
   );
   await v1.expectState("approved");
-  await shootAll(page, testInfo, "reject-keeps-approved", v3.root.getByTestId("plan-state-line"));
+  await shootAll(page, testInfo, "reject-keeps-approved", v3.root.getByTestId("plan-fallback"));
 });

@@ -162,16 +162,8 @@ function stateLine(card: PlanCardData): string {
       return workflow.activeVersionId === version.id
         ? `Approved by you ${version.decidedLabel ?? ""} — this is the version that runs.`
         : `Approved ${version.decidedLabel ?? ""}.`;
-    case "rejected": {
-      const rejected = `Rejected ${version.decidedLabel ?? ""}. Nothing from this version will run.`;
-      if (card.fallback?.state === "approved") {
-        return `${rejected} Version ${card.fallback.number}, the approved one, keeps running.`;
-      }
-      if (card.fallback?.state === "draft") {
-        return `${rejected} Version ${card.fallback.number} is a draft again: approve it or edit this one.`;
-      }
-      return rejected;
-    }
+    case "rejected":
+      return `Rejected ${version.decidedLabel ?? ""}. Nothing from this version will run.`;
     case "superseded":
       return `Replaced by a newer version (latest: version ${latestNumber}).`;
     default:
@@ -180,6 +172,39 @@ function stateLine(card: PlanCardData): string {
         ? "Nothing runs until you approve it."
         : `Version ${latestNumber} was rejected, so this version is a draft again. Nothing runs until you approve it.`;
   }
+}
+
+/** What a rejected version's workflow fell back to, with a way to its card. */
+function Fallback({ card }: { card: PlanCardData }) {
+  const fallback = card.fallback;
+  if (card.version.state !== "rejected" || !fallback) return null;
+  const show = () => {
+    const target = document.querySelector<HTMLElement>(
+      `[data-testid="plan-card"][data-version="${fallback.number}"]`,
+    );
+    target?.scrollIntoView({ block: "start", behavior: "smooth" });
+    target?.focus({ preventScroll: true });
+  };
+  return (
+    <p
+      className="flex flex-wrap items-baseline gap-x-2 gap-y-1 rounded-lg bg-zinc-100 px-3 py-2 text-xs font-medium text-zinc-800 dark:bg-zinc-800 dark:text-zinc-100"
+      data-testid="plan-fallback"
+    >
+      <span>
+        {fallback.state === "approved"
+          ? `Version ${fallback.number}, the approved one, keeps running.`
+          : `Version ${fallback.number} is a draft again: approve it, or edit this one.`}
+      </span>
+      <button
+        type="button"
+        onClick={show}
+        className="text-zinc-600 underline underline-offset-2 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-blue-500 dark:text-zinc-300 dark:hover:text-white"
+        data-testid="plan-fallback-show"
+      >
+        Show version {fallback.number}
+      </button>
+    </p>
+  );
 }
 
 /** "Run now" for the version that is active; other versions cannot run. */
@@ -241,7 +266,9 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
 
   return (
     <article
-      className="flex flex-col gap-3 rounded-xl border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900/60"
+      // Focusable so a rejected version's "Show version n" can move the reader here.
+      tabIndex={-1}
+      className="flex scroll-mt-4 flex-col gap-3 rounded-xl border outline-none border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900/60"
       data-testid="plan-card"
       data-version={version.number}
       data-state={version.state}
@@ -379,6 +406,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
           <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="plan-state-line">
             {stateLine(card)}
           </p>
+          <Fallback card={card} />
           <div className="flex flex-wrap items-center gap-2">
             {version.state === "draft" ? (
               <button

@@ -110,11 +110,11 @@ const UNREADABLE = /InvalidToolInput|NoSuchTool|JSON parsing failed|unavailable 
 function afterUnreadable(outcome: RepairOutcome | undefined): string {
   switch (outcome?.kind) {
     case "fixed":
-      return ` Fixed in attempt ${outcome.attempt} (version ${outcome.version}).`;
+      return ` fixed in attempt ${outcome.attempt} (version ${outcome.version}).`;
     case "refused":
-      return ` It was not fixed within ${outcome.maxAttempts} attempts.`;
+      return ` not fixed within ${outcome.maxAttempts} attempts.`;
     case "stopped":
-      return " No corrected plan followed.";
+      return " no corrected plan followed.";
     default:
       return "";
   }
@@ -138,7 +138,9 @@ function Unreadable({ errorText, outcome }: { errorText: string; outcome?: Repai
         ) : null}
         <span>
           {UNREADABLE.test(errorText)
-            ? "The model's plan could not be read, so nothing was saved."
+            ? outcome && outcome.kind !== "fixing"
+              ? "The model's plan could not be read and was not saved;"
+              : "The model's plan could not be read, so nothing was saved."
             : "The plan could not be saved."}
           {afterUnreadable(outcome)}
         </span>
