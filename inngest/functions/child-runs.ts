@@ -8,6 +8,7 @@ import { type GetStepTools, type Inngest, type InngestFunction, NonRetriableErro
 import { type ReadyUnit, resolveUnitInput, type UnitResult } from "@/lib/plan/progress";
 import { recordAttemptFinished, recordAttemptStarted, recordStartFailed } from "@/lib/runs/records";
 import { prepareRun } from "@/lib/runs/start-run";
+import { resolveWorkflowTarget } from "@/lib/workflows/workflow-refs";
 import { messageOf, type RunInfo } from "./unit-steps";
 
 /** workflow.run levels a run may nest. */
@@ -46,9 +47,12 @@ export async function startChildRun(args: {
     if (args.depth + 1 > MAX_WORKFLOW_DEPTH) {
       throw new Error(`workflows may nest at most ${MAX_WORKFLOW_DEPTH} levels deep`);
     }
+    // An id, or a title (a binding may produce either): a sentence when it finds none.
+    const target = await resolveWorkflowTarget({ userId: run.userId, ref: resolved.workflow });
+    if (!target.ok) throw new Error(target.message);
     const childRun = await prepareRun({
       userId: run.userId,
-      workflowId: String(resolved.workflow ?? ""),
+      workflowId: target.workflowId,
       inputs: resolved.input ?? {},
       threadId: run.threadId,
       runId: childRunId(run.runId, unit.id),

@@ -1,17 +1,11 @@
-// Once a minute: start the runs of schedule-triggered workflows whose cron fired in the minute
-// that just ended — and, after downtime, the latest fire time each one missed (late). Each
+// Once a minute: start the runs of schedule-triggered workflows whose cron (or one-shot time)
+// fired in the minute that just ended — and, after downtime, the latest fire time each one missed (late). Each
 // start is its own step, so a crash mid-tick resumes where it stopped; the watermark moves on
 // only after every start.
 import "server-only";
 import type { Inngest } from "inngest";
 import { advanceScheduleWatermark, getScheduleWatermark } from "@/lib/db/schedule-queries";
-import {
-  findDueRuns,
-  findMissedRuns,
-  startScheduledRun,
-  tickMinute,
-  tickWindows,
-} from "@/lib/runs/schedules";
+import { runsDueAtTick, startScheduledRun, tickMinute } from "@/lib/runs/schedules";
 import { functionMiddleware } from "../middleware/safe-errors";
 
 export function createScheduleTick({ client }: { client: Inngest.Any }) {
@@ -26,9 +20,7 @@ export function createScheduleTick({ client }: { client: Inngest.Any }) {
       const { at, runs } = await step.run("find-due", async () => {
         // The tick's own time (memoized with the result), rounded to its minute.
         const at = tickMinute(event.ts ?? Date.now()).getTime();
-        const windows = tickWindows(new Date(at), await getScheduleWatermark());
-        const missed = windows.missed ? await findMissedRuns(...windows.missed) : [];
-        return { at, runs: [...missed, ...(await findDueRuns(...windows.due))] };
+        return { at, runs: await runsDueAtTick(new Date(at), await getScheduleWatermark()) };
       });
       for (const run of runs) {
         await step.run(`start-${run.workflowId}-${run.at}`, () => startScheduledRun(run, client));

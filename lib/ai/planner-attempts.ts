@@ -5,6 +5,7 @@ import { actionRegistry } from "@/lib/actions/registry";
 import { AppError } from "@/lib/errors";
 import { logError } from "@/lib/log";
 import { type Plan, type PlanIssue, validatePlan } from "@/lib/plan";
+import { resolveWorkflowRefs } from "@/lib/workflows/workflow-refs";
 import type { PlannerIssue, PlannerRejected } from "./tools/planner-types";
 
 /** Failed planner calls allowed in one turn before the model must stop and explain. */
@@ -85,10 +86,31 @@ export type PlanCheck =
 
 /** Validates what the model sent as a plan (an object, or JSON text) against the catalog. */
 export function checkPlan(plan: unknown): PlanCheck {
-  const result = validatePlan(plan ?? null, { catalog: actionRegistry });
+  const result = validatePlan(plan ?? null, { catalog: actionRegistry, now: new Date() });
   return result.ok
     ? { ok: true, plan: result.plan, warnings: result.warnings }
     : { ok: false, errors: result.errors };
+}
+
+/**
+ * `checkPlan`, then the person's workflows a `workflow.run` step names: a name becomes that
+ * workflow's id, an unknown or ambiguous one an error the model repairs.
+ */
+export async function checkPlanFor({
+  userId,
+  plan,
+  selfId,
+}: {
+  userId: string;
+  plan: unknown;
+  /** The workflow being revised (it may not run itself). */
+  selfId?: string;
+}): Promise<PlanCheck> {
+  const checked = checkPlan(plan);
+  if (!checked.ok) return checked;
+  const refs = await resolveWorkflowRefs({ userId, plan: checked.plan, selfId });
+  if (refs.errors.length > 0) return { ok: false, errors: refs.errors };
+  return { ok: true, plan: refs.plan, warnings: [...checked.warnings, ...refs.warnings] };
 }
 
 /**

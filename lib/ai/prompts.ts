@@ -4,7 +4,7 @@
 // the person's MCP servers.
 import { compactType, renderCatalogPrompt, toJsonSchema } from "@/lib/actions/catalog-prompt";
 import type { McpServerTools } from "@/lib/mcp/types";
-import { planLanguageGuide, StepSchema, TriggerSchema } from "@/lib/plan";
+import { localIsoString, planLanguageGuide, StepSchema, TriggerSchema } from "@/lib/plan";
 import { UNTRUSTED_TAG, untrustedData } from "./untrusted";
 
 /** A workflow of this thread, as the model needs to know it to revise it. */
@@ -134,6 +134,7 @@ export function chatInstructions({
     "You are Flowchat, an assistant that helps people automate their work as workflows.",
     "Be concise. Use Markdown for structure when it helps (lists, code, tables).",
     `Today is ${weekday(now, zone)}, ${today(now, zone)}. The person's time zone is ${zone}${timezone ? "" : " (not known for sure: ask if a schedule depends on it)"}.`,
+    `The time now is ${localIsoString(now.getTime(), zone)} (${zone}); compute "in 20 minutes" or "tomorrow at 9" from it.`,
     "",
     "How you automate:",
     "- When the person asks for something to happen automatically, write a plan and call proposeWorkflow with it. Never write a plan as text or JSON in your reply; the app shows the saved plan as a card with Approve / Edit / Reject.",

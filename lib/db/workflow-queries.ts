@@ -4,7 +4,8 @@
 // Version lifecycle: a new version starts as `draft` and supersedes older drafts (only the
 // newest draft can be approved). Approving marks it `approved`, makes it the workflow's
 // `activeVersionId` (status `active`) and supersedes every other draft or approved version.
-// Rejecting marks it `rejected`; whatever was active before stays active.
+// Rejecting marks it `rejected`; whatever was active before stays active, and when nothing was
+// ever approved the version it replaced is a draft again (nothing is ever left unapprovable).
 import "server-only";
 import { and, asc, desc, eq, inArray, max, ne, sql } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
@@ -279,7 +280,11 @@ export async function approveWorkflowVersion({
   });
 }
 
-/** Rejects a draft. The workflow keeps whatever version was active (none for a new one). */
+/**
+ * Rejects a draft. The workflow falls back to the last approved version, which stays active;
+ * when none was ever approved, the version this draft replaced becomes a draft again, so a
+ * rejected edit never leaves the workflow with nothing to approve. `restored` is that version.
+ */
 export async function rejectWorkflowVersion({
   userId,
   workflowId,
@@ -290,21 +295,39 @@ export async function rejectWorkflowVersion({
   workflowId: string;
   versionId: string;
   now?: Date;
-}): Promise<{ workflow: Workflow; version: WorkflowVersion }> {
+}): Promise<{ workflow: Workflow; version: WorkflowVersion; restored?: WorkflowVersion }> {
   return (await db()).transaction(async (tx) => {
-    await lockWorkflow(tx, { id: workflowId, userId });
-    assertDraft(await lockVersion(tx, { workflowId, versionId }));
+    const locked = await lockWorkflow(tx, { id: workflowId, userId });
+    const pending = await lockVersion(tx, { workflowId, versionId });
+    assertDraft(pending);
     const [version] = await tx
       .update(workflowVersions)
       .set({ state: "rejected", rejectedAt: now })
       .where(eq(workflowVersions.id, versionId))
       .returning();
+    let restored: WorkflowVersion | undefined;
+    if (!locked.activeVersionId) {
+      [restored] = await tx
+        .update(workflowVersions)
+        .set({ state: "draft" })
+        .where(
+          eq(
+            workflowVersions.id,
+            sql`(select ${workflowVersions.id} from ${workflowVersions}
+                 where ${workflowVersions.workflowId} = ${workflowId}
+                   and ${workflowVersions.number} < ${pending.number}
+                   and ${workflowVersions.state} = 'superseded'
+                 order by ${workflowVersions.number} desc limit 1)`,
+          ),
+        )
+        .returning();
+    }
     const [workflow] = await tx
       .update(workflows)
       .set({ updatedAt: now })
       .where(eq(workflows.id, workflowId))
       .returning();
-    return { workflow, version };
+    return { workflow, version, ...(restored ? { restored } : {}) };
   });
 }
 
@@ -323,6 +346,48 @@ export async function getWorkflowByTitle({
     .orderBy(desc(workflows.updatedAt))
     .limit(1);
   return workflow;
+}
+
+/**
+ * The caller's workflows titled `title` in any case (archived ones left out), newest first: a
+ * plan's `workflow.run` may name the workflow it runs (lib/workflows/workflow-refs.ts).
+ */
+export async function findWorkflowsByTitle({
+  userId,
+  title,
+  limit = 10,
+}: {
+  userId: string;
+  title: string;
+  limit?: number;
+}): Promise<Workflow[]> {
+  return (await db())
+    .select()
+    .from(workflows)
+    .where(
+      and(
+        eq(workflows.userId, userId),
+        ne(workflows.status, "archived"),
+        sql`lower(${workflows.title}) = lower(${title})`,
+      ),
+    )
+    .orderBy(desc(workflows.updatedAt))
+    .limit(limit);
+}
+
+/** The caller's workflows among `ids` (others' and missing ones are left out). */
+export async function getWorkflowsByIds({
+  userId,
+  ids,
+}: {
+  userId: string;
+  ids: string[];
+}): Promise<Workflow[]> {
+  if (ids.length === 0) return [];
+  return (await db())
+    .select()
+    .from(workflows)
+    .where(and(eq(workflows.userId, userId), inArray(workflows.id, ids)));
 }
 
 export interface WorkflowListItem {

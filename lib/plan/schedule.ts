@@ -1,7 +1,69 @@
 // Cron schedules (croner): validation with readable reasons, next fire times, and plain
-// words for common patterns.
+// words for common patterns. A one-shot trigger (`once`) fires at one instant: the same
+// functions answer it, so the schedule tick starts it like a cron fire time.
 import { Cron } from "croner";
-import type { Trigger } from "./schema";
+import type { OnceTrigger, Trigger } from "./schema";
+import { zonedTimeToInstant } from "./timezone";
+
+const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
+
+/**
+ * The instant a one-shot trigger fires: `at` as a local date and time in its zone (DST-correct),
+ * or an instant with its offset; undefined when `at` is neither.
+ */
+export function onceInstant(trigger: Pick<OnceTrigger, "at" | "timezone">): Date | undefined {
+  const at = trigger.at.trim();
+  if (INSTANT.test(at)) {
+    const ms = Date.parse(at);
+    return Number.isNaN(ms) ? undefined : new Date(ms);
+  }
+  const match = LOCAL_DATE_TIME.exec(at);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0));
+  // Round-trip the calendar: 2026-02-30 is not a day.
+  const check = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
+    return undefined;
+  }
+  try {
+    return new Date(
+      zonedTimeToInstant({ year, month, day, hour, minute, second }, trigger.timezone),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why a one-shot trigger's `at` is unacceptable, or undefined when it reads. */
+export function onceProblem(at: string): string | undefined {
+  const trimmed = at.trim();
+  if (!LOCAL_DATE_TIME.test(trimmed) && !INSTANT.test(trimmed)) {
+    return `"${at}" is not a date and time; write the local time in the trigger's zone as "2026-03-03T09:00" (or an instant with its offset, "2026-03-03T08:00:00Z")`;
+  }
+  if (!onceInstant({ at: trimmed, timezone: "UTC" })) return `"${at}" is not a real date and time`;
+  return undefined;
+}
+
+/** The one-shot instant of a trigger, when it is a valid `once` trigger. */
+function onceOf(trigger: Trigger): Date | undefined {
+  if (trigger.type !== "once") return undefined;
+  try {
+    return onceInstant(trigger);
+  } catch {
+    return undefined;
+  }
+}
+
+const within = (at: Date | undefined, from: Date, to: Date) =>
+  at !== undefined && at.getTime() > from.getTime() && at.getTime() <= to.getTime();
 
 const NICKNAMES = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
 
@@ -35,6 +97,10 @@ export function cronProblem(cron: string): string | undefined {
 
 /** The next `count` fire times of a schedule trigger strictly after `from`. */
 export function nextFireTimes(trigger: Trigger, count: number, from: Date = new Date()): Date[] {
+  if (trigger.type === "once") {
+    const at = onceOf(trigger);
+    return at && count > 0 && at.getTime() > from.getTime() ? [at] : [];
+  }
   if (trigger.type !== "schedule" || count <= 0) return [];
   if (cronProblem(trigger.cron)) return [];
   try {
@@ -110,6 +176,10 @@ export function describeCron(cron: string): string {
 
 /** The latest fire time of a schedule trigger in (from, to], if any. */
 export function lastFireTimeIn(trigger: Trigger, from: Date, to: Date): Date | undefined {
+  if (trigger.type === "once") {
+    const at = onceOf(trigger);
+    return within(at, from, to) ? at : undefined;
+  }
   if (trigger.type !== "schedule" || cronProblem(trigger.cron)) return undefined;
   try {
     // previousRuns counts a run in the reference's own second; fire times are whole minutes.
@@ -130,6 +200,10 @@ export function lastFireTimeIn(trigger: Trigger, from: Date, to: Date): Date | u
  * workflow missed, for a back-fill the person asked for.
  */
 export function lastFireTimesIn(trigger: Trigger, from: Date, to: Date, max: number): Date[] {
+  if (trigger.type === "once") {
+    const at = onceOf(trigger);
+    return at && max > 0 && within(at, from, to) ? [at] : [];
+  }
   if (trigger.type !== "schedule" || cronProblem(trigger.cron) || max <= 0) return [];
   try {
     return cronFor(trigger.cron.trim(), trigger.timezone)

@@ -77,6 +77,16 @@ export const ScheduleTriggerSchema = z.strictObject({
   timezone: z.string().describe('IANA time zone, e.g. "Europe/Berlin"'),
 });
 
+export const OnceTriggerSchema = z.strictObject({
+  type: z.literal("once"),
+  at: z
+    .string()
+    .describe(
+      'When it runs, once: local date and time in timezone, "2026-03-03T09:00" (or an instant with its offset, "2026-03-03T08:00:00Z")',
+    ),
+  timezone: z.string().describe('IANA time zone, e.g. "Europe/Berlin"'),
+});
+
 export const WebhookTriggerSchema = z.strictObject({
   type: z.literal("webhook"),
   description: z.string().optional(),
@@ -91,6 +101,7 @@ export const EventTriggerSchema = z.strictObject({
 export const TriggerSchema = z.discriminatedUnion("type", [
   ManualTriggerSchema,
   ScheduleTriggerSchema,
+  OnceTriggerSchema,
   WebhookTriggerSchema,
   EventTriggerSchema,
 ]);
@@ -154,6 +165,7 @@ export type PlanStep = z.infer<typeof StepSchema>;
 export type Trigger = z.infer<typeof TriggerSchema>;
 export type ManualTrigger = z.infer<typeof ManualTriggerSchema>;
 export type ScheduleTrigger = z.infer<typeof ScheduleTriggerSchema>;
+export type OnceTrigger = z.infer<typeof OnceTriggerSchema>;
 export type WebhookTrigger = z.infer<typeof WebhookTriggerSchema>;
 export type EventTrigger = z.infer<typeof EventTriggerSchema>;
 export type InputField = z.infer<typeof InputFieldSchema>;
@@ -163,7 +175,9 @@ export type RetryPolicy = z.infer<typeof RetrySchema>;
 /** The zone local times in a plan are read in: the plan's, else the schedule's, else `fallback`. */
 export function planTimeZone(plan: Pick<Plan, "timezone" | "trigger">, fallback = "UTC"): string {
   if (plan.timezone) return plan.timezone;
-  if (plan.trigger.type === "schedule") return plan.trigger.timezone;
+  if (plan.trigger.type === "schedule" || plan.trigger.type === "once") {
+    return plan.trigger.timezone;
+  }
   return fallback;
 }
 

@@ -6,6 +6,8 @@ import type { Trigger } from "./schema";
 export const TRIGGER_FIELDS: Record<Trigger["type"], readonly string[]> = {
   manual: ["type", "inputs"],
   schedule: ["type", "scheduledAt"],
+  // A one-shot run is recorded as a scheduled run (its trigger.type reads "schedule").
+  once: ["type", "scheduledAt"],
   webhook: ["type", "body", "headers", "query", "method"],
   event: ["type", "name", "data"],
 };

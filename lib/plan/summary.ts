@@ -1,6 +1,6 @@
 // Plain-language summaries of plans and triggers, for the plan card, the CLI and the model.
 import type { ActionCatalog } from "./catalog";
-import { describeCron } from "./schedule";
+import { describeCron, onceInstant } from "./schedule";
 import { allSteps, type Plan, type PlanStep, stepDependencies, type Trigger } from "./schema";
 
 export interface SummaryOptions {
@@ -13,6 +13,12 @@ export function describeTrigger(trigger: Trigger): string {
   switch (trigger.type) {
     case "schedule":
       return `${describeCron(trigger.cron)} (${trigger.timezone})`;
+    case "once": {
+      const at = onceInstant(trigger);
+      return at
+        ? `Once, ${describeOnce(at, trigger.timezone)} (${trigger.timezone})`
+        : `Once, at "${trigger.at}"`;
+    }
     case "manual": {
       const inputs = Object.keys(trigger.inputs ?? {});
       return inputs.length > 0
@@ -25,6 +31,19 @@ export function describeTrigger(trigger: Trigger): string {
       return trigger.if
         ? `When the event "${trigger.event}" arrives and ${clip(trigger.if)}`
         : `When the event "${trigger.event}" arrives`;
+  }
+}
+
+/** "on Tue 3 Mar 2026 at 09:00" in the zone. */
+export function describeOnce(at: Date, timeZone: string): string {
+  try {
+    const part = (options: Intl.DateTimeFormatOptions) =>
+      new Intl.DateTimeFormat("en-GB", { timeZone, ...options }).format(at);
+    const day = part({ weekday: "short", day: "numeric", month: "short", year: "numeric" });
+    const time = part({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    return `on ${day.replace(",", "")} at ${time}`;
+  } catch {
+    return `at ${at.toISOString()}`;
   }
 }
 

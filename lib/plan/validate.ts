@@ -25,7 +25,7 @@ import {
   zodIssueMessage,
 } from "./issues";
 import { inputValueProblem, matchesInputType } from "./manual-inputs";
-import { cronProblem, nextFireTimes } from "./schedule";
+import { cronProblem, nextFireTimes, onceInstant, onceProblem } from "./schedule";
 import {
   type InputField,
   MAX_FOREACH_ITEMS,
@@ -48,6 +48,8 @@ export interface ValidateOptions {
   catalog: ActionCatalog;
   /** Names of the person's stored secrets; when given, other secret names are errors. */
   secrets?: readonly string[];
+  /** The time now: when given, a one-shot trigger whose time has passed is warned about. */
+  now?: Date;
 }
 
 export type ValidationResult =
@@ -210,7 +212,10 @@ class PlanChecker {
       this.issues.error(["timezone"], timeZoneMessage(zone));
     }
     const trigger = this.plan.trigger;
-    if (trigger.type === "schedule" && !isValidTimeZone(trigger.timezone)) {
+    if (
+      (trigger.type === "schedule" || trigger.type === "once") &&
+      !isValidTimeZone(trigger.timezone)
+    ) {
       this.issues.error(["trigger", "timezone"], timeZoneMessage(trigger.timezone));
     }
   }
@@ -229,6 +234,18 @@ class PlanChecker {
             `"${trigger.cron}" runs more often than every 5 minutes; is that intended?`,
           );
         }
+      }
+    }
+    if (trigger.type === "once") {
+      const problem = onceProblem(trigger.at);
+      const at = isValidTimeZone(trigger.timezone) ? onceInstant(trigger) : undefined;
+      if (problem) {
+        this.issues.error(["trigger", "at"], problem);
+      } else if (at && this.options.now && at.getTime() <= this.options.now.getTime()) {
+        this.issues.warn(
+          ["trigger", "at"],
+          `${at.toISOString()} has already passed: a one-shot trigger in the past never runs (compute it from the current time)`,
+        );
       }
     }
     if (trigger.type === "event" && !appEvent(trigger.event)) {

@@ -1,5 +1,8 @@
 // Schedule triggers: a once-a-minute tick finds the approved workflows whose cron fired in the
-// minute that just ended (in the plan's time zone) and starts one run for each fire time. The
+// minute that just ended (in the plan's time zone) and starts one run for each fire time. A
+// one-shot trigger (`once`) is a schedule with a single fire time: started by the tick whose
+// minute holds it (or late, after downtime, like any missed fire time) and never again — its
+// run id derives from the instant, and no later window holds it. The
 // run id is derived from workflow and fire time, so a repeated tick never starts it twice.
 // After downtime (the app or its executor was not running), the first tick also starts, per
 // workflow, the latest fire time it missed in the last 24 hours — marked late — rather than
@@ -19,9 +22,12 @@ import { postRunCard } from "./thread-messages";
 
 type Sender = Pick<typeof appClient, "send">;
 
-/** Fire times of a plan's schedule in (from, to]; none for other triggers. */
+/**
+ * Fire times of a plan's schedule in (from, to]: a cron's, or a one-shot trigger's instant
+ * (which is in one window only, so it starts once); none for other triggers.
+ */
 export function dueFireTimes(plan: Plan, from: Date, to: Date): Date[] {
-  if (plan.trigger.type !== "schedule") return [];
+  if (plan.trigger.type !== "schedule" && plan.trigger.type !== "once") return [];
   return nextFireTimes(plan.trigger, 10, from).filter((at) => at.getTime() <= to.getTime());
 }
 
@@ -122,6 +128,16 @@ export async function findMissedRuns(from: Date, to: Date): Promise<DueRun[]> {
     const at = lastFireTimeIn(active.plan.trigger, since, to);
     return at ? [dueRun(active, at, true)] : [];
   });
+}
+
+/**
+ * What the tick at `at` (a whole minute) starts, given how far ticks have looked: the fire
+ * times of the minute that just ended and, after downtime, each workflow's latest missed one.
+ */
+export async function runsDueAtTick(at: Date, watermark: Date | null): Promise<DueRun[]> {
+  const windows = tickWindows(at, watermark);
+  const missed = windows.missed ? await findMissedRuns(...windows.missed) : [];
+  return [...missed, ...(await findDueRuns(...windows.due))];
 }
 
 /** Starts one due run (idempotent: the same workflow and fire time is one run). */

@@ -15,6 +15,7 @@ import { validateManualInputs } from "@/lib/plan/manual-inputs";
 import { formatIssues } from "@/lib/plan/validate";
 import { requirePlanSecrets } from "@/lib/secrets/plan-secrets";
 import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
+import { isWorkflowId } from "@/lib/workflows/workflow-refs";
 import { recordRunFinished } from "./records";
 import { postRunCard } from "./thread-messages";
 
@@ -37,7 +38,10 @@ export async function prepareRun({
   /** Who asked: "chat" when the assistant started it ("run it"); the history shows it. */
   via?: "chat";
 }): Promise<Run> {
-  const workflow = await getWorkflow({ id: workflowId, userId });
+  // Not an id at all (a title, say) is the same answer as an id that is not theirs.
+  const workflow = isWorkflowId(workflowId)
+    ? await getWorkflow({ id: workflowId, userId })
+    : undefined;
   if (!workflow) {
     throw new AppError("not_found:workflow", "This workflow does not exist or is not yours.");
   }

@@ -39,6 +39,11 @@ export interface PlanCardData {
     /** When the state changed, in words and in the plan's zone ("12 May 2026, 09:14"). */
     decidedLabel: string | null;
   };
+  /**
+   * For a rejected version: what the workflow fell back to, the approved version that keeps
+   * running, or (nothing ever approved) the earlier version that is a draft again.
+   */
+  fallback?: { versionId: string; number: number; state: "approved" | "draft" };
   /** True when no newer version exists: only the newest version can be edited. */
   isLatest: boolean;
   latestNumber: number;
@@ -49,6 +54,17 @@ export interface PlanCardData {
   timezone: string;
   /** For schedules: the next fire times, labelled in the plan's zone. */
   nextRuns: { at: string; label: string }[];
+  /**
+   * A one-shot trigger: when it runs and whether it did, read from its run (whose id derives
+   * from the workflow and the instant); nothing else records it. `missed`: its time passed
+   * with no run (approved too late, paused, or the app was down for more than a day).
+   */
+  once?: {
+    at: string;
+    label: string;
+    state: "upcoming" | "ran" | "missed";
+    run?: { id: string; status: string; at: string; label: string; late: boolean };
+  };
   /** Where requests start this workflow: only for the active version of a webhook plan. */
   webhookUrl?: string;
   warnings: PlanIssue[];

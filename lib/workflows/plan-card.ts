@@ -5,12 +5,14 @@ import "server-only";
 import { z } from "zod";
 import { actionRegistry } from "@/lib/actions/registry";
 import { type ChatMessage, planDataSchema } from "@/lib/ai/types";
-import type { Workflow, WorkflowVersion } from "@/lib/db/schema";
+import { getRunById } from "@/lib/db/run-queries";
+import type { Run, Workflow, WorkflowVersion } from "@/lib/db/schema";
 import {
   getLatestVersion,
   getPreviousVersion,
   getWorkflowVersion,
   getWorkflowVersions,
+  listWorkflowVersions,
 } from "@/lib/db/workflow-queries";
 import { AppError } from "@/lib/errors";
 import {
@@ -18,17 +20,21 @@ import {
   describeAction,
   explainPlan,
   nextFireTimes,
+  type OnceTrigger,
+  onceInstant,
   type Plan,
   type PlanIssue,
   planTimeZone,
   validatePlan,
 } from "@/lib/plan";
+import { scheduledRunId } from "@/lib/runs/schedules";
 import { webhookUrl } from "@/lib/runs/webhooks";
 import { inDisplayOrder } from "./display-order";
 import { readStoredPlan } from "./pinned-plan";
 import type { CardAction, PlanCardData } from "./plan-card-types";
 import { triggerInWords } from "./trigger-words";
 import { changesSince } from "./version-diff";
+import { workflowTitlesOf } from "./workflow-refs";
 
 /** How many upcoming fire times a schedule's card shows. */
 const NEXT_RUNS = 3;
@@ -56,11 +62,19 @@ function safeZone(zone: string): string {
 }
 
 /** What the card says about a plan that reads: steps in words, their actions, next fire times. */
-function describePlan(plan: Plan, zone: string, now: Date) {
+function describePlan(plan: Plan, zone: string, now: Date, workflowTitles: Record<string, string>) {
   const actions: Record<string, CardAction> = {};
   const phrases: Record<string, string> = {};
   for (const step of allSteps(plan)) {
-    phrases[step.id] ??= describeAction(step, { catalog: actionRegistry });
+    const target = (step.input as { workflow?: unknown } | undefined)?.workflow;
+    const title =
+      step.action === "workflow.run" && typeof target === "string"
+        ? workflowTitles[target]
+        : undefined;
+    // A workflow.run step stores an id: the card names the workflow.
+    phrases[step.id] ??= title
+      ? `run the workflow ${JSON.stringify(title)}`
+      : describeAction(step, { catalog: actionRegistry });
     const action = actionRegistry.get(step.action);
     if (action) {
       actions[step.action] = {
@@ -88,20 +102,33 @@ export function buildPlanCard({
   latestNumber,
   previous,
   now = new Date(),
+  workflowTitles = {},
+  onceRun,
+  fallback,
 }: {
   workflow: Workflow;
   version: WorkflowVersion;
   latestNumber: number;
   previous?: WorkflowVersion;
   now?: Date;
+  /** Titles of the workflows its workflow.run steps run, by id. */
+  workflowTitles?: Record<string, string>;
+  /** For a one-shot trigger: the run its instant started, if there is one. */
+  onceRun?: Run;
+  /** For a rejected version: the version the workflow fell back to. */
+  fallback?: WorkflowVersion;
 }): PlanCardData {
   const read = readStoredPlan(version.plan);
   // Validation rules may have grown since the plan was saved: show what they say now.
-  const check = validatePlan(version.plan, { catalog: actionRegistry });
+  const check = validatePlan(version.plan, {
+    catalog: actionRegistry,
+    // A one-shot time that passed is only worth a warning while the version awaits a decision.
+    ...(version.state === "draft" ? { now } : {}),
+  });
   const warnings: PlanIssue[] = check.ok ? check.warnings : [...check.errors, ...check.warnings];
   const zone = read.ok ? safeZone(planTimeZone(read.plan)) : "UTC";
   const described = read.ok
-    ? describePlan(read.plan, zone, now)
+    ? describePlan(read.plan, zone, now, workflowTitles)
     : { actions: {}, phrases: {}, nextRuns: [], explanations: {} };
   const changes =
     previous && read.ok
@@ -129,12 +156,20 @@ export function buildPlanCard({
       rejectedAt: version.rejectedAt?.toISOString() ?? null,
       decidedLabel: decidedAt ? `${formatInZone(decidedAt, zone)} (${zone})` : null,
     },
+    ...(version.state === "rejected" &&
+    fallback &&
+    (fallback.state === "approved" || fallback.state === "draft")
+      ? { fallback: { versionId: fallback.id, number: fallback.number, state: fallback.state } }
+      : {}),
     isLatest: version.number === latestNumber,
     latestNumber,
     plan: read.ok ? inDisplayOrder(read.plan) : (version.plan as Plan),
     trigger: triggerInWords(version.plan),
     timezone: zone,
     nextRuns: described.nextRuns,
+    ...(read.ok && read.plan.trigger.type === "once"
+      ? onceState(read.plan.trigger, zone, now, onceRun)
+      : {}),
     ...(read.ok && read.plan.trigger.type === "webhook" && workflow.activeVersionId === version.id
       ? { webhookUrl: webhookUrl(workflow.id) }
       : {}),
@@ -143,6 +178,44 @@ export function buildPlanCard({
     explanations: described.explanations,
     actions: described.actions,
     diff: previous ? { against: previous.number, lines: changes } : null,
+  };
+}
+
+/** How long after its instant a one-shot run counts as started late. */
+const LATE_MS = 2 * 60_000;
+
+/** A one-shot trigger's time and whether it ran (its run), for the card. */
+function onceState(
+  trigger: OnceTrigger,
+  zone: string,
+  now: Date,
+  run: Run | undefined,
+): Pick<PlanCardData, "once"> {
+  const at = onceInstant(trigger);
+  if (!at) return {};
+  const label = formatInZone(at, zone);
+  if (run) {
+    return {
+      once: {
+        at: at.toISOString(),
+        label,
+        state: "ran",
+        run: {
+          id: run.id,
+          status: run.status,
+          at: run.createdAt.toISOString(),
+          label: formatInZone(run.createdAt, zone),
+          late: run.createdAt.getTime() - at.getTime() > LATE_MS,
+        },
+      },
+    };
+  }
+  return {
+    once: {
+      at: at.toISOString(),
+      label,
+      state: at.getTime() > now.getTime() ? "upcoming" : "missed",
+    },
   };
 }
 
@@ -159,18 +232,37 @@ export async function cardForVersion({
   workflow: Workflow;
   version: WorkflowVersion;
 }): Promise<PlanCardData> {
-  const [latest, previous] = await Promise.all([
+  const read = readStoredPlan(version.plan);
+  const onceAt =
+    read.ok && read.plan.trigger.type === "once" ? onceInstant(read.plan.trigger) : undefined;
+  const [latest, previous, workflowTitles, onceRun, fallback] = await Promise.all([
     getLatestVersion({ workflowId: workflow.id, userId }),
     version.number > 1
       ? getPreviousVersion({ workflowId: workflow.id, number: version.number, userId })
       : undefined,
+    read.ok ? workflowTitlesOf({ userId, plan: read.plan }) : {},
+    // The tick gives a one-shot's run an id derived from the workflow and the instant.
+    onceAt ? getRunById({ runId: scheduledRunId(workflow.id, onceAt) }) : undefined,
+    version.state === "rejected" ? fallbackOf({ userId, workflow }) : undefined,
   ]);
   return buildPlanCard({
     workflow,
     version,
     latestNumber: latest?.number ?? version.number,
     previous,
+    workflowTitles,
+    onceRun,
+    fallback,
   });
+}
+
+/** What a rejected version's workflow fell back to: the version that runs, else a draft. */
+async function fallbackOf({ userId, workflow }: { userId: string; workflow: Workflow }) {
+  const versions = await listWorkflowVersions({ workflowId: workflow.id, userId });
+  return (
+    versions.find((v) => v.id === workflow.activeVersionId) ??
+    versions.findLast((v) => v.state === "draft")
+  );
 }
 
 /** The card of one of the caller's versions; `workflowId` must match when given. */

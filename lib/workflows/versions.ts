@@ -15,9 +15,11 @@ import { AppError } from "@/lib/errors";
 import type { PlanIssue } from "@/lib/plan/issues";
 import { validatePlan } from "@/lib/plan/validate";
 import { requirePlanSecrets } from "@/lib/secrets/plan-secrets";
+import { readStoredPlan } from "./pinned-plan";
 import { cardForVersion } from "./plan-card";
 import type { PlanCardData } from "./plan-card-types";
 import { changesSince } from "./version-diff";
+import { resolveWorkflowRefs } from "./workflow-refs";
 
 const notFound = () =>
   new AppError("not_found:workflow", "This workflow does not exist or is not yours.");
@@ -35,9 +37,34 @@ export async function approvePlanVersion(input: {
       plan: pending.version.plan,
       doing: "approve",
     });
+    await requireWorkflowRefs({ userId: input.userId, workflowId: input.workflowId, pending });
   }
   const { workflow, version } = await approveWorkflowVersion(input);
   return cardForVersion({ userId: input.userId, workflow, version });
+}
+
+/**
+ * The workflows the plan's workflow.run steps name must still be there (and one each) when it is
+ * approved: a 409 that says which step and why, shown on the card.
+ */
+async function requireWorkflowRefs({
+  userId,
+  workflowId,
+  pending,
+}: {
+  userId: string;
+  workflowId: string;
+  pending: { version: { plan: unknown } };
+}) {
+  const read = readStoredPlan(pending.version.plan);
+  if (!read.ok) return;
+  const refs = await resolveWorkflowRefs({ userId, plan: read.plan, selfId: workflowId });
+  if (refs.errors.length === 0) return;
+  throw new AppError(
+    "conflict:workflow",
+    `This plan cannot be approved: ${refs.errors.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}.`,
+    { errors: refs.errors },
+  );
 }
 
 /** Rejects a draft; whatever version was active stays active. */
@@ -85,14 +112,18 @@ export async function savePersonEdit({
   }
   const check = validatePlan(plan, { catalog: actionRegistry });
   if (!check.ok) throw new PlanInvalidError(check.errors);
-  if (changesSince({ before: latest, after: check.plan }).unchanged) {
+  // A workflow.run step may name its workflow; the version stores its id.
+  const refs = await resolveWorkflowRefs({ userId, plan: check.plan, selfId: workflowId });
+  if (refs.errors.length > 0) throw new PlanInvalidError(refs.errors);
+  const edited = refs.plan;
+  if (changesSince({ before: latest, after: edited }).unchanged) {
     throw new AppError("bad_request:workflow", "Nothing changed: edit the plan before saving.");
   }
   const { workflow, version } = await addWorkflowVersion({
     userId,
     workflowId,
-    title: check.plan.title,
-    plan: check.plan,
+    title: edited.title,
+    plan: edited,
     author: "person",
     note: note?.trim() || null,
   });

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { isWorkflowPost } from "@/lib/ai/model-history";
+import { type RepairOutcome, repairOutcomes } from "@/lib/ai/planner-outcomes";
 import {
   isConfirmedTool,
   type PauseToolOutput,
@@ -169,21 +170,26 @@ function PartView({
   busy,
   runAt,
   collapsible,
+  repair,
 }: {
   part: Part;
   onDecide?: (approvalId: string, approved: boolean) => void;
   busy?: boolean;
   runAt?: string;
   collapsible?: boolean;
+  /** A failed plan attempt: how the repair ended. */
+  repair?: RepairOutcome;
 }) {
   switch (part.type) {
     case "text":
       return <Markdown>{part.text}</Markdown>;
     case "tool-proposeWorkflow":
     case "tool-reviseWorkflow":
-      return <PlannerToolPart part={part} />;
+      return <PlannerToolPart part={part} outcome={repair} />;
     case "dynamic-tool":
-      return isPlannerToolName(part.toolName) ? <PlannerDynamicPart part={part} /> : null;
+      return isPlannerToolName(part.toolName) ? (
+        <PlannerDynamicPart part={part} outcome={repair} />
+      ) : null;
     case "tool-listWorkflows":
     case "tool-runWorkflow":
     case "tool-listRuns":
@@ -296,6 +302,7 @@ export function MessageView({
     );
   }
   const text = textOf(message);
+  const repairs = repairOutcomes(message.parts, { streaming });
   return (
     <div className="group flex flex-col gap-2" data-testid="message-assistant">
       {message.parts.map((part, index) => (
@@ -307,6 +314,7 @@ export function MessageView({
           busy={busy}
           runAt={message.metadata?.runAt}
           collapsible={collapsible}
+          repair={repairs.get(index)}
         />
       ))}
       {streaming ? <span className="h-4 w-2 animate-pulse bg-zinc-400" aria-hidden /> : null}

@@ -15,6 +15,7 @@ import { answerApproval } from "@/lib/runs/control";
 import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
 import { untrustedToolOutput } from "../untrusted";
 import type { AnswerApprovalOutput, WaitingApproval } from "./run-tool-types";
+import { toolInput } from "./tool-schema";
 
 type Context = { userId: string; threadId: string };
 
@@ -117,7 +118,7 @@ export function answerApprovalTool(context: Context) {
       "(this conversation's first); when several are waiting it answers none and lists them: then ask the " +
       "person which one, and call again with its runId. A decision counts once; a second one, an expired " +
       "request or an ended run is refused with the reason.",
-    inputSchema: answerApprovalInput,
+    ...toolInput(answerApprovalInput, { strict: true }),
     execute: async (input): Promise<AnswerApprovalOutput> => {
       try {
         const choice = await chooseApproval(input, context);

@@ -15,6 +15,7 @@ import {
   RERUN_VERSIONS,
 } from "@/lib/runs/bulk";
 import type { BulkToolOutput } from "./run-tool-types";
+import { toolInput } from "./tool-schema";
 
 export const bulkRunsInput = z.object({
   action: z.enum(BULK_KINDS),
@@ -31,7 +32,7 @@ export function bulkRunsTool({ userId }: { userId: string }) {
       "from/to (ISO 8601 with offset, on when the run was created: for 'last night' use the person's evening to morning), failedStep (a step id). " +
       "Call it with dryRun: true to say how many runs match. Without dryRun the person confirms on a card showing the count; the progress shows in the chat. " +
       'A re-run starts from "failed" (default), "start" or a step id, on the "pinned" (default) or "latest" version.',
-    inputSchema: bulkRunsInput,
+    ...toolInput(bulkRunsInput, { strict: true }),
     execute: async ({ action, filter, dryRun, from, version }): Promise<BulkToolOutput> => {
       try {
         if (dryRun)

@@ -8,15 +8,19 @@ import { AppError } from "@/lib/errors";
 import { logError } from "@/lib/log";
 import { pauseStateOf, pauseWorkflow } from "@/lib/workflows/pause";
 import type { PauseToolOutput } from "./run-tool-types";
+import { toolInput } from "./tool-schema";
 
 export function pauseWorkflowTool({ userId }: { userId: string }) {
   return tool({
     description:
       "Pause an active workflow: its schedule, event trigger and webhook stop starting runs until it is resumed. " +
       "The person can still run it by hand. Use it when the person asks to pause, stop or turn off a workflow for now.",
-    inputSchema: z.object({
-      workflowId: z.string().describe("The workflow's id (from listWorkflows or a plan card)."),
-    }),
+    ...toolInput(
+      z.object({
+        workflowId: z.string().describe("The workflow's id (from listWorkflows or a plan card)."),
+      }),
+      { strict: true },
+    ),
     execute: async ({ workflowId }): Promise<PauseToolOutput> => {
       if (!z.uuid().safeParse(workflowId).success) {
         return { ok: false, error: "This workflow does not exist or is not yours." };

@@ -9,7 +9,7 @@ import { summarizePlan } from "@/lib/plan";
 import { draftWarnings } from "@/lib/secrets/plan-secrets";
 import {
   attemptsExhausted,
-  checkPlan,
+  checkPlanFor,
   createPlannerBudget,
   type PlannerContext,
   rejectAttempt,
@@ -58,7 +58,10 @@ export function proposeWorkflowTool({ userId, threadId, budget, reviseInstead }:
       }
       const exhausted = attemptsExhausted(attempts);
       if (exhausted) return exhausted;
-      const checked = checkPlan((input as Partial<ProposeWorkflowInput> | null)?.plan);
+      const checked = await checkPlanFor({
+        userId,
+        plan: (input as Partial<ProposeWorkflowInput> | null)?.plan,
+      });
       if (!checked.ok) {
         return rejectAttempt(
           attempts,

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { logError } from "@/lib/log";
 import { startRerun } from "@/lib/runs/rerun";
+import { toolInput } from "./tool-schema";
 
 type Context = { userId: string; threadId: string };
 
@@ -37,7 +38,8 @@ export function rerunRunTool({ userId, threadId }: Context) {
       "Re-run a run that ended (failed, cancelled or succeeded) as a new run linked to it: steps that succeeded " +
       "before the starting point reuse their recorded outputs. Find the run with listRuns first. The person " +
       "always confirms on a card that previews what runs again.",
-    inputSchema: rerunRunInputSchema,
+    // Edited inputs are free-form: not strict.
+    ...toolInput(rerunRunInputSchema, { strict: false }),
     execute: async ({ runId, from, version, inputs }) => {
       try {
         const { run, preview } = await startRerun({

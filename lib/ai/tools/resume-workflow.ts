@@ -9,16 +9,20 @@ import { AppError } from "@/lib/errors";
 import { logError } from "@/lib/log";
 import { MAX_BACKFILL, pauseStateOf, resumeWorkflow } from "@/lib/workflows/pause";
 import type { PauseToolOutput } from "./run-tool-types";
+import { toolInput } from "./tool-schema";
 
 export function resumeWorkflowTool({ userId }: { userId: string }) {
   return tool({
     description:
       "Resume a paused workflow: its schedule, event trigger and webhook start runs again. " +
       `What its schedule missed while paused is NOT started, unless the person explicitly asks to catch up: then set backfill (the latest ${MAX_BACKFILL} missed fire times start; the person confirms first).`,
-    inputSchema: z.object({
-      workflowId: z.string().describe("The workflow's id (from listWorkflows or a plan card)."),
-      backfill: z.boolean().optional(),
-    }),
+    ...toolInput(
+      z.object({
+        workflowId: z.string().describe("The workflow's id (from listWorkflows or a plan card)."),
+        backfill: z.boolean().optional(),
+      }),
+      { strict: true },
+    ),
     execute: async ({ workflowId, backfill }): Promise<PauseToolOutput> => {
       if (!z.uuid().safeParse(workflowId).success) {
         return { ok: false, error: "This workflow does not exist or is not yours." };

@@ -11,7 +11,7 @@ import { draftWarnings } from "@/lib/secrets/plan-secrets";
 import { changesSince } from "@/lib/workflows/version-diff";
 import {
   attemptsExhausted,
-  checkPlan,
+  checkPlanFor,
   createPlannerBudget,
   type PlannerBudget,
   type PlannerContext,
@@ -67,7 +67,7 @@ export async function reviseWorkflowPlan(
       RETRY,
     );
   }
-  const checked = checkPlan(input.plan);
+  const checked = await checkPlanFor({ userId, plan: input.plan, selfId: latest.workflowId });
   if (!checked.ok) return rejectAttempt(attempts, checked.errors, RETRY);
 
   const changes = changesSince({ before: latest, after: checked.plan });

@@ -17,6 +17,7 @@ import { startRun } from "@/lib/runs/start-run";
 import { getRunView } from "@/lib/runs/view";
 import { untrustedToolOutput } from "../untrusted";
 import { rerunRunTool } from "./rerun-run";
+import { toolInput } from "./tool-schema";
 import { workflowMetricsTool } from "./workflow-metrics";
 
 type Context = { userId: string; threadId: string };
@@ -37,7 +38,7 @@ export function listWorkflowsTool({ userId }: Context) {
   return tool({
     description:
       "List the person's workflows with their id, title, status and whether an approved version exists.",
-    inputSchema: z.object({}),
+    ...toolInput(z.object({}), { strict: true }),
     execute: async () => {
       const items = await listWorkflows({ userId, limit: 50 });
       return items.map((item) => ({
@@ -55,10 +56,14 @@ export function runWorkflowTool({ userId, threadId }: Context) {
     description:
       "Run an approved workflow now (when the person asks to run it). Manual workflows take their inputs. " +
       "The run's progress appears in the chat as a live card.",
-    inputSchema: z.object({
-      workflowId: z.string().describe("The workflow's id (from listWorkflows or a plan card)."),
-      inputs: z.record(z.string(), z.unknown()).optional(),
-    }),
+    // Manual inputs are free-form: not strict.
+    ...toolInput(
+      z.object({
+        workflowId: z.string().describe("The workflow's id (from listWorkflows or a plan card)."),
+        inputs: z.record(z.string(), z.unknown()).optional(),
+      }),
+      { strict: false },
+    ),
     execute: async ({ workflowId, inputs }) => {
       try {
         const run = await startRun({ userId, workflowId, inputs, threadId, via: "chat" });
@@ -74,10 +79,13 @@ export function listRunsTool({ userId }: Context) {
   return tool({
     description:
       "List the person's most recent runs (newest first) with status, times and error, optionally for one workflow.",
-    inputSchema: z.object({
-      workflowId: z.string().optional(),
-      limit: z.number().int().min(1).max(50).optional(),
-    }),
+    ...toolInput(
+      z.object({
+        workflowId: z.string().optional(),
+        limit: z.number().int().min(1).max(50).optional(),
+      }),
+      { strict: true },
+    ),
     execute: async ({ workflowId, limit }) => {
       const rows = await listRecentRuns({ userId, workflowId, limit: limit ?? 10 });
       return rows.map(({ run, title }) => ({
@@ -107,7 +115,7 @@ export function getRunTool({ userId }: Context) {
     description:
       "Read one run in detail: every step attempt with status, duration, error and output, and the run's log. " +
       "Use it to explain why a run failed.",
-    inputSchema: z.object({ runId: z.string() }),
+    ...toolInput(z.object({ runId: z.string() }), { strict: true }),
     execute: async ({ runId }) => {
       try {
         const view = await getRunView({ userId, runId });
@@ -158,7 +166,7 @@ export function getRunTool({ userId }: Context) {
 export function cancelRunTool({ userId }: Context) {
   return tool({
     description: "Cancel a run that is still going (queued, running or waiting).",
-    inputSchema: z.object({ runId: z.string() }),
+    ...toolInput(z.object({ runId: z.string() }), { strict: true }),
     execute: async ({ runId }) => {
       try {
         return { ok: true as const, ...(await cancelRun({ userId, runId })) };

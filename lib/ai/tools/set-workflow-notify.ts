@@ -6,6 +6,7 @@ import { z } from "zod";
 import { setWorkflowNotify } from "@/lib/db/workflow-queries";
 import { NOTIFY_LABELS, NOTIFY_POLICIES } from "@/lib/runs/notify";
 import type { NotifyToolOutput } from "./notify-tool-types";
+import { toolInput } from "./tool-schema";
 
 export function setWorkflowNotifyTool({ userId }: { userId: string }) {
   return tool({
@@ -14,10 +15,13 @@ export function setWorkflowNotifyTool({ userId }: { userId: string }) {
       '"failures" (the default): a successful run adds only what it posts, a failed run adds its run card and a summary. ' +
       '"always": every run adds its run card and a summary too. Use it when the person asks ("only tell me when it fails", "show me every run"). ' +
       "Runs the person starts always show their card.",
-    inputSchema: z.object({
-      workflowId: z.string().describe("The workflow's id (from listWorkflows or a plan card)."),
-      notify: z.enum(NOTIFY_POLICIES),
-    }),
+    ...toolInput(
+      z.object({
+        workflowId: z.string().describe("The workflow's id (from listWorkflows or a plan card)."),
+        notify: z.enum(NOTIFY_POLICIES),
+      }),
+      { strict: true },
+    ),
     execute: async ({ workflowId, notify }): Promise<NotifyToolOutput> => {
       const workflow = z.uuid().safeParse(workflowId).success
         ? await setWorkflowNotify({ id: workflowId, userId, notify })

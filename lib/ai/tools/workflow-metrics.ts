@@ -11,6 +11,7 @@ import { formatDuration } from "@/lib/format/duration";
 import { isValidTimeZone } from "@/lib/plan/timezone";
 import { METRICS_WINDOWS, type WorkflowMetrics } from "@/lib/workflows/history-types";
 import { untrustedToolOutput } from "../untrusted";
+import { toolInput } from "./tool-schema";
 
 type Context = { userId: string };
 
@@ -85,14 +86,17 @@ export function workflowMetricsTool({ userId }: Context) {
       "How one of the person's workflows is doing over a window (24h, 7d = this week, 30d): runs, success rate, " +
       "p50/p95 duration, runs per day, retries, per-step figures, and failure points ranked (the first fails most) " +
       "with their last error and run. Answer with these numbers and link `page`.",
-    inputSchema: z.object({
-      workflow: z
-        .string()
-        .min(1)
-        .max(200)
-        .describe('The workflow\'s id, or words of its title ("incident digest").'),
-      window: z.enum(METRICS_WINDOWS).optional().describe("Default 7d."),
-    }),
+    ...toolInput(
+      z.object({
+        workflow: z
+          .string()
+          .min(1)
+          .max(200)
+          .describe('The workflow\'s id, or words of its title ("incident digest").'),
+        window: z.enum(METRICS_WINDOWS).optional().describe("Default 7d."),
+      }),
+      { strict: true },
+    ),
     execute: async ({ workflow: query, window = "7d" }) => {
       const { found, matches } = await findWorkflow(userId, query);
       if (!found) {

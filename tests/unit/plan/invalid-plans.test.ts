@@ -58,7 +58,7 @@ const cases: InvalidCase[] = [
     name: "bad trigger type",
     plan: (p) => ({ ...p, trigger: { type: "cronjob" } }),
     errors: [
-      'trigger.type: must be one of "manual", "schedule", "webhook", "event", got "cronjob"',
+      'trigger.type: must be one of "manual", "schedule", "once", "webhook", "event", got "cronjob"',
     ],
   },
   {

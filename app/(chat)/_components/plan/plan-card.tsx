@@ -103,6 +103,27 @@ function Decisions({ card }: { card: PlanCardData }) {
   );
 }
 
+/** A one-shot trigger: still to come, done (with its run), or passed without running. */
+function OnceState({ once }: { once: NonNullable<PlanCardData["once"]> }) {
+  if (once.state === "upcoming") return null;
+  if (once.state === "missed") {
+    return (
+      <p className="text-xs text-amber-800 dark:text-amber-300" data-testid="plan-once-state">
+        Its time ({once.label}) passed without a run, so it will not run. Edit the time to run it
+        later.
+      </p>
+    );
+  }
+  const run = once.run;
+  return (
+    <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="plan-once-state">
+      <span className="font-medium text-emerald-800 dark:text-emerald-300">Done</span>: ran{" "}
+      {run?.late ? "late, " : ""}at <time dateTime={run?.at}>{run?.label}</time>
+      {run?.late ? " (the app was not running at its time)" : ""}. It will not run again.
+    </p>
+  );
+}
+
 const stateBadge: Record<PlanCardData["version"]["state"], { label: string; tone: string }> = {
   draft: {
     label: "Draft · awaiting approval",
@@ -146,8 +167,44 @@ function stateLine(card: PlanCardData): string {
     case "superseded":
       return `Replaced by a newer version (latest: version ${latestNumber}).`;
     default:
-      return "Nothing runs until you approve it.";
+      // Only a rejection makes an older version the draft again (lib/db/workflow-queries.ts).
+      return card.isLatest
+        ? "Nothing runs until you approve it."
+        : `Version ${latestNumber} was rejected, so this version is a draft again. Nothing runs until you approve it.`;
   }
+}
+
+/** What a rejected version's workflow fell back to, with a way to its card. */
+function Fallback({ card }: { card: PlanCardData }) {
+  const fallback = card.fallback;
+  if (card.version.state !== "rejected" || !fallback) return null;
+  const show = () => {
+    const target = document.querySelector<HTMLElement>(
+      `[data-testid="plan-card"][data-version="${fallback.number}"]`,
+    );
+    target?.scrollIntoView({ block: "start", behavior: "smooth" });
+    target?.focus({ preventScroll: true });
+  };
+  return (
+    <p
+      className="flex flex-wrap items-baseline gap-x-2 gap-y-1 rounded-lg bg-zinc-100 px-3 py-2 text-xs font-medium text-zinc-800 dark:bg-zinc-800 dark:text-zinc-100"
+      data-testid="plan-fallback"
+    >
+      <span>
+        {fallback.state === "approved"
+          ? `Version ${fallback.number}, the approved one, keeps running.`
+          : `Version ${fallback.number} is a draft again: approve it, or edit this one.`}
+      </span>
+      <button
+        type="button"
+        onClick={show}
+        className="text-zinc-600 underline underline-offset-2 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-blue-500 dark:text-zinc-300 dark:hover:text-white"
+        data-testid="plan-fallback-show"
+      >
+        Show version {fallback.number}
+      </button>
+    </p>
+  );
 }
 
 /** "Run now" for the version that is active; other versions cannot run. */
@@ -209,7 +266,9 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
 
   return (
     <article
-      className="flex flex-col gap-3 rounded-xl border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900/60"
+      // Focusable so a rejected version's "Show version n" can move the reader here.
+      tabIndex={-1}
+      className="flex scroll-mt-4 flex-col gap-3 rounded-xl border outline-none border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900/60"
       data-testid="plan-card"
       data-version={version.number}
       data-state={version.state}
@@ -248,7 +307,8 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
             </code>
           </p>
         ) : null}
-        {card.nextRuns.length > 0 ? (
+        {card.once ? <OnceState once={card.once} /> : null}
+        {card.nextRuns.length > 0 && !card.once ? (
           <div className="text-xs" data-testid="plan-next-runs">
             <span className="text-zinc-500">Next runs ({card.timezone}): </span>
             <ul className="inline">
@@ -261,7 +321,9 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
             </ul>
           </div>
         ) : null}
-        {plan.trigger.type === "schedule" || plan.trigger.type === "event" ? (
+        {plan.trigger.type === "schedule" ||
+        plan.trigger.type === "once" ||
+        plan.trigger.type === "event" ? (
           <NotifySetting workflowId={card.workflow.id} initial={card.workflow.notify} />
         ) : null}
         {plan.trigger.type !== "manual" && card.workflow.activeVersionId === card.version.id ? (
@@ -269,7 +331,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
             workflowId={card.workflow.id}
             status={pause?.status ?? card.workflow.status}
             pausedAt={pause ? pause.pausedAt : (card.workflow.pausedAt ?? null)}
-            isSchedule={plan.trigger.type === "schedule"}
+            isSchedule={plan.trigger.type === "schedule" || plan.trigger.type === "once"}
             triggerType={plan.trigger.type}
             onChanged={(status) =>
               setPause({
@@ -345,6 +407,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
           <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="plan-state-line">
             {stateLine(card)}
           </p>
+          <Fallback card={card} />
           <div className="flex flex-wrap items-center gap-2">
             {version.state === "draft" ? (
               <button

@@ -17,6 +17,8 @@ function stopped(triggerType: string | undefined) {
   switch (triggerType) {
     case "schedule":
       return "its schedule starts no runs";
+    case "once":
+      return "its one-time run does not start";
     case "webhook":
       return "its webhook turns requests away";
     case "event":

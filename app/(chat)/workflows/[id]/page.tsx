@@ -64,7 +64,8 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
   const plan = shown ? readStoredPlan(shown.plan) : null;
   const nextRuns =
     workflow.status === "active" && plan?.ok ? nextFireTimes(plan.plan.trigger, NEXT_RUNS) : [];
-  const isSchedule = plan?.ok && plan.plan.trigger.type === "schedule";
+  const isOnce = plan?.ok && plan.plan.trigger.type === "once";
+  const isSchedule = (plan?.ok && plan.plan.trigger.type === "schedule") || isOnce;
   if (!metrics) notFound();
   const filtered = Boolean(query.status || query.from || query.to);
   const historyHeading = (
@@ -120,7 +121,9 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
                 <p className="text-sm text-zinc-500" data-testid="workflow-next-runs">
                   {workflow.status === "paused"
                     ? "Paused: no scheduled runs until it is resumed."
-                    : "Runs on schedule once a version is approved."}
+                    : isOnce && workflow.activeVersionId
+                      ? "Nothing more to run: it runs once, and its time has passed."
+                      : "Runs on schedule once a version is approved."}
                 </p>
               )
             ) : null}
