@@ -15,6 +15,7 @@ import {
 
 export type { FillIssue, FillResult } from "./fill";
 export { checkValue, exampleOf, fillTemplate, formatTimeOfDay, parseTimeOfDay } from "./fill";
+export { searchTemplates } from "./search";
 export * from "./types";
 
 /** In gallery order: the patterns people automate first. */
@@ -66,36 +67,4 @@ export function templateCategories(
   templates: readonly Pick<TemplateSummary, "category">[] = TEMPLATES,
 ): TemplateCategory[] {
   return TEMPLATE_CATEGORIES.filter((category) => templates.some((t) => t.category === category));
-}
-
-const words = (text: string) =>
-  text
-    .toLowerCase()
-    .split(/[^a-z0-9-]+/)
-    .filter(Boolean);
-
-/**
- * Templates whose title, description, category, example or keywords contain every word of the
- * query (any order), in one category when given; all of them for an empty query.
- */
-export function searchTemplates<T extends TemplateSummary | WorkflowTemplate>(
-  templates: readonly T[],
-  query = "",
-  category?: string,
-): T[] {
-  const wanted = words(query);
-  return templates.filter((template) => {
-    if (category && template.category !== category) return false;
-    if (wanted.length === 0) return true;
-    const haystack = [
-      template.title,
-      template.description,
-      template.category,
-      template.example,
-      ...template.keywords,
-    ]
-      .join(" ")
-      .toLowerCase();
-    return wanted.every((word) => haystack.includes(word));
-  });
 }
