@@ -52,13 +52,12 @@ function itemLine(item: unknown): string {
   const name = NAME_FIELDS.map((f) => item[f]).find((v) => typeof v === "string" && v !== "");
   const severity = item.severity ?? item.priority ?? item.level;
   const who = isObject(item.user) ? item.user.login : (item.author ?? item.owner ?? item.service);
-  const when = item.start ?? item.startedAt ?? item.opened ?? item.created_at;
+  // No times: they come in UTC, and the person reads times in their own zone.
   return [
     "-",
     severity ? `**${String(severity)}**` : "",
     String(name ?? JSON.stringify(item).slice(0, 80)),
     who ? `(${String(who)})` : "",
-    typeof when === "string" ? `· ${when.replace("T", " ").slice(0, 16)}` : "",
   ]
     .filter(Boolean)
     .join(" ");

@@ -5,8 +5,6 @@ import { TemplateGallery } from "../_components/templates/template-gallery";
 
 export const metadata = { title: "Templates · Flowchat" };
 
-const useHref = (id: string) => `/?template=${encodeURIComponent(id)}`;
-
 export default function TemplatesPage() {
   const templates = templateSummaries();
   return (
@@ -25,7 +23,7 @@ export default function TemplatesPage() {
             variant="page"
             templates={templates}
             categories={templateCategories(templates)}
-            hrefFor={useHref}
+            useHref="/?template="
           />
         </div>
       </div>

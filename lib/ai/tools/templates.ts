@@ -55,7 +55,7 @@ export function templateFillTool({ timezone }: { timezone?: string }) {
     inputSchema: z.object({
       id: z.string().max(100),
       values: z
-        .record(z.string().max(64), z.union([z.string().max(MAX_VALUE_CHARS), z.number()]))
+        .record(z.string(), z.union([z.string().max(MAX_VALUE_CHARS), z.number()]))
         .optional(),
     }),
     execute: async ({ id, values }): Promise<UseTemplateOutput> => {

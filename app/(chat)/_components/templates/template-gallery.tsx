@@ -18,8 +18,8 @@ type Props = {
   variant: "card" | "page";
   /** The chat's action: sends "Use the template <id>". */
   onUse?: (id: string) => void;
-  /** The page's action: where "Use" goes. */
-  hrefFor?: (id: string) => string;
+  /** The page's action: "Use" links to this with the template's id appended (`/?template=`). */
+  useHref?: string;
   /** A reply is on its way: the chat's action waits. */
   disabled?: boolean;
 };
@@ -44,7 +44,7 @@ export function TemplateGallery({
   initialCategory,
   variant,
   onUse,
-  hrefFor,
+  useHref,
   disabled = false,
 }: Props) {
   const [query, setQuery] = useState(initialQuery);
@@ -174,9 +174,9 @@ export function TemplateGallery({
                   >
                     Use this template
                   </button>
-                ) : hrefFor ? (
+                ) : useHref ? (
                   <Link
-                    href={hrefFor(template.id)}
+                    href={`${useHref}${encodeURIComponent(template.id)}`}
                     className={`inline-block rounded-lg bg-zinc-900 px-3 py-1.5 text-xs font-medium text-white hover:bg-zinc-700 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300 ${focusRing}`}
                     aria-label={`Use the template ${template.title}`}
                     data-testid="template-use"
