@@ -37,10 +37,9 @@ const UNDERSTOOD = [
 ];
 
 function honestReply(said: string): Reply {
-  const quoted = said.length > 300 ? `${said.slice(0, 300)}…` : said;
   return text(
     [
-      `You said: "${quoted}"`,
+      `You said: "${said}"`,
       "",
       "I am Flowchat's **demo model**: I answer without AI, from the templates gallery, so I only understand requests like these:",
       ...UNDERSTOOD.map((line) => `- ${line}`),

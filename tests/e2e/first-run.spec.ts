@@ -16,6 +16,12 @@ function titleOf(text: string) {
   return line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line;
 }
 
+/** Waits until the reply has ended (the composer sends again rather than stops). */
+async function idle(page: Page) {
+  await expect(page.getByTestId("stop-button")).toHaveCount(0);
+  await expect(page.getByTestId("send-button")).toBeVisible();
+}
+
 /** Waits until the new chat's page has become its thread's page (its cards are settled). */
 async function settled(page: Page, firstMessage: string) {
   await expect(page.getByTestId("thread-title")).toHaveText(titleOf(firstMessage));
@@ -66,6 +72,7 @@ test("first run: an example prompt becomes a plan card, approved and run, with i
   await shootAll(page, testInfo, "04-results", posts.last());
 
   // A follow-up the demo model understands: it revises the schedule.
+  await idle(page);
   await chat.send("make it 8:00");
   const v2 = new PlanCard(page, 2);
   await expect(v2.root).toBeVisible();
@@ -115,12 +122,15 @@ test("the gallery in the chat: search, categories, and a template filled in with
   await gallery.locator('[data-template="reminder"]').getByTestId("template-use").click();
   await expect(chat.userMessages().last()).toHaveText("Use the template reminder");
   await chat.expectAssistantSays("What to remind you of");
+  await chat.expectAssistantSays("Reply with them in one message.");
+  await idle(page);
+  await shootAll(page, testInfo, "08-template-asks", chat.assistantMessages().last());
   await chat.send("Stand up and stretch");
   const plan = new PlanCard(page, 1);
   await expect(plan.root).toBeVisible();
   await expect(plan.root.getByTestId("plan-title")).toHaveText("Reminder");
   await expect(plan.root).toContainText("Stand up and stretch");
-  await shootAll(page, testInfo, "08-template-plan", plan.root);
+  await shootAll(page, testInfo, "09-template-plan", plan.root);
 });
 
 test("the Templates page lists every template, filters, and opens a chat that fills one in", async ({
@@ -133,7 +143,7 @@ test("the Templates page lists every template, filters, and opens a chat that fi
   const items = gallery.getByTestId("template-item");
   await expect(items).toHaveCount(16);
   await expect(page.getByTestId("nav-templates")).toHaveAttribute("aria-current", "page");
-  await shootAll(page, testInfo, "09-templates-page");
+  await shootAll(page, testInfo, "10-templates-page");
 
   await gallery.getByRole("button", { name: "Monitoring & alerts" }).click();
   await expect(items).toHaveCount(2);
@@ -146,12 +156,14 @@ test("the Templates page lists every template, filters, and opens a chat that fi
   await expect(chat.input).toHaveValue("Use the template rss-digest");
   await chat.input.press("Enter");
   await chat.expectAssistantSays("Feed URL");
-  await chat.expectAssistantSays("use the samples");
+  await chat.expectAssistantSays("the demo's sample data.");
+  await settled(page, "Use the template rss-digest");
+  await idle(page);
   await chat.send("use the samples");
   const plan = new PlanCard(page, 1);
   await expect(plan.root).toBeVisible();
   await expect(plan.root.getByTestId("plan-title")).toHaveText("RSS digest");
-  await shootAll(page, testInfo, "10-template-from-page", plan.root);
+  await shootAll(page, testInfo, "11-template-from-page", plan.root);
 
   // The phone's menu reaches the page too.
   await page.setViewportSize({ width: 390, height: 844 });

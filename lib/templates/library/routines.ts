@@ -135,7 +135,14 @@ export const calendarDigest: WorkflowTemplate = {
       },
     ],
   },
-  inputs: [calendarServer, time],
+  inputs: [
+    {
+      ...calendarServer,
+      description: "The name of your calendar's MCP server under Settings (connect one first).",
+      required: true,
+    },
+    time,
+  ],
 };
 
 export const reminder: WorkflowTemplate = {

@@ -107,12 +107,10 @@ export function TemplateGallery({
         onChange={(event) => setQuery(event.target.value)}
         placeholder="Search templates: Slack, RSS, approval…"
         autoComplete="off"
-        className={`w-full rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm placeholder:text-zinc-400 dark:border-zinc-700 dark:bg-zinc-900 ${focusRing}`}
+        className={`w-full rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm placeholder:text-zinc-500 dark:border-zinc-700 dark:bg-zinc-900 ${card ? "" : "sm:max-w-md"} ${focusRing}`}
         data-testid="template-search"
       />
-      <fieldset
-        className={`mt-2 flex min-w-0 gap-1.5 ${card ? "-mx-1 overflow-x-auto px-1 pb-1" : "flex-wrap"}`}
-      >
+      <fieldset className="mt-2 flex min-w-0 flex-wrap gap-1.5">
         <legend className="sr-only">Categories</legend>
         {chip(undefined, "All")}
         {categories.map((c) => chip(c, c))}
