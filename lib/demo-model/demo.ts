@@ -14,7 +14,7 @@ import {
 } from "../templates";
 import { latestWorkflowId } from "./conversation";
 import { generateReply } from "./generate";
-import { text, toolCall } from "./replies";
+import { splitIntoChunks, text, toolCall } from "./replies";
 import type { ConversationMessage, RecordedRequest, Reply } from "./types";
 
 type Json = Record<string, unknown>;
@@ -37,16 +37,16 @@ const UNDERSTOOD = [
 ];
 
 function honestReply(said: string): Reply {
-  return text(
-    [
-      `You said: "${said}"`,
-      "",
-      "I am Flowchat's **demo model**: I answer without AI, from the templates gallery, so I only understand requests like these:",
-      ...UNDERSTOOD.map((line) => `- ${line}`),
-      "",
-      REAL_MODEL_HELP,
-    ].join("\n"),
-  );
+  const quote = `You said: "${said}"\n\n`;
+  const rest = [
+    "I am Flowchat's **demo model**: I answer without AI, from the templates gallery, so I only understand requests like these:",
+    ...UNDERSTOOD.map((line) => `- ${line}`),
+    "",
+    REAL_MODEL_HELP,
+  ].join("\n");
+  // The quote streams word by word, the explanation at once: a canned answer need not make
+  // the person wait for it.
+  return text(quote + rest, { chunks: [...splitIntoChunks(quote), rest] });
 }
 
 /** JSON out of a tool result (possibly wrapped in the untrusted-data delimiter). */

@@ -162,9 +162,15 @@ function write(plan: Json, input: TemplateInput, value: string | number) {
       const time = parseTimeOfDay(String(value));
       const fields = current.split(/\s+/);
       if (time && fields.length === 5) {
+        const before = `${Number(fields[1])}:${fields[0].padStart(2, "0")}`;
         fields[0] = String(time.minute);
         fields[1] = String(time.hour);
         spot.parent[spot.key] = fields.join(" ");
+        // The summary says the time in words ("Every weekday at 7:30, …"): keep it true.
+        if (typeof plan.summary === "string") {
+          const after = `${time.hour}:${String(time.minute).padStart(2, "0")}`;
+          plan.summary = plan.summary.split(before).join(after);
+        }
       }
     } else if (input.replace && typeof current === "string") {
       spot.parent[spot.key] = current.split(input.replace).join(String(value));

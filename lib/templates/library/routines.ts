@@ -155,7 +155,7 @@ export const reminder: WorkflowTemplate = {
   plan: {
     version: 1,
     title: "Reminder",
-    summary: "Every weekday at 16:30, post the reminder here.",
+    summary: "Every weekday at 16:30, remind me here: fill in your timesheet.",
     trigger: { type: "schedule", cron: "30 16 * * 1-5", timezone: "UTC" },
     steps: [
       {
@@ -172,7 +172,7 @@ export const reminder: WorkflowTemplate = {
       label: "What to remind you of",
       description: "The reminder's words.",
       kind: "text",
-      at: ["steps.post.input.text"],
+      at: ["steps.post.input.text", "summary"],
       replace: "fill in your timesheet.",
       required: true,
     },

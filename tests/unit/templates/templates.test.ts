@@ -135,6 +135,13 @@ describe("the templates", () => {
         if (template.plan.trigger.type === "schedule") {
           expect(filled.plan.trigger).toMatchObject({ timezone: "Asia/Kolkata" });
         }
+        // A summary that said the time says the new one.
+        if (template.inputs.some((i) => i.kind === "time" && i.at[0] === "trigger.cron")) {
+          const [minute, hour] = (template.plan.trigger as { cron: string }).cron.split(" ");
+          if (template.plan.summary?.includes(`${Number(hour)}:${minute.padStart(2, "0")}`)) {
+            expect(filled.plan.summary).toContain("18:45");
+          }
+        }
         // The template itself is untouched.
         expect(validate(template.plan, template).ok).toBe(true);
         expect(JSON.stringify(template.plan)).not.toContain("acme");
