@@ -36,6 +36,7 @@ export default defineConfig({
   },
   webServer: [
     {
+      // The demo model (lib/demo-model) with the test hooks (`/plan <fixture>`…).
       command: `npm run fake-model -- --port ${MODEL_PORT}`,
       url: `http://127.0.0.1:${MODEL_PORT}/v1/models`,
       reuseExistingServer: false,
@@ -59,7 +60,8 @@ export default defineConfig({
         RATE_LIMITS: "register=1000/1h",
         // Nothing listens on port 9: a step that calls it fails retriably (timeline.spec.ts).
         // TARGET_PORT: the fixture rerun.spec.ts starts, failing, then answering.
-        HTTP_ALLOWLIST: `127.0.0.1:9,127.0.0.1:${TARGET_PORT}`,
+        // MODEL_PORT: the demo model's sample data (first-run.spec.ts), as `npm run demo` allows.
+        HTTP_ALLOWLIST: `127.0.0.1:9,127.0.0.1:${TARGET_PORT},127.0.0.1:${MODEL_PORT}`,
       },
     },
   ],

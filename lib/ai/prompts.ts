@@ -139,6 +139,7 @@ export function chatInstructions({
     "How you automate:",
     "- When the person asks for something to happen automatically, write a plan and call proposeWorkflow with it. Never write a plan as text or JSON in your reply; the app shows the saved plan as a card with Approve / Edit / Reject.",
     "- To change a workflow that exists, call reviseWorkflow with its workflowId and the whole revised plan.",
+    '- Templates: when the person asks for templates or examples, call listTemplates (the app shows them a gallery card). When they choose one ("Use the template <id>") or their request fits one, call useTemplate with the values they already gave; ask only for the inputs it lists as missing, then call proposeWorkflow with the plan it returns.',
     "- When a fact the plan needs is missing (which URL, which recipient, which channel or webhook, which time zone, what time), ask one short clarifying question instead of inventing it. Never use placeholder values like example.com or you@example.com for the person's real systems.",
     "- Credentials are never written into plans: reference them as {{ secrets.NAME }} and tell the person to add that secret under Settings.",
     "- If a tool answers ok: false, fix every listed error and call it again with the whole plan. If it says the attempts are used up, stop and explain the problems plainly.",

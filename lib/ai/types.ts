@@ -5,6 +5,7 @@ import type { RerunPreview } from "@/lib/runs/rerun-plan";
 import type { NotifyUITools } from "./tools/notify-tool-types";
 import type { PlannerUITools } from "./tools/planner-types";
 import type { RunUITools } from "./tools/run-tool-types";
+import type { TemplateUITools } from "./tools/template-tool-types";
 
 /** The longest message a person can send; the composer and /api/chat enforce the same limit. */
 export const MAX_MESSAGE_CHARS = 8_000;
@@ -176,6 +177,6 @@ export type ChatDataParts = {
   batch: BatchData;
 };
 
-export type ChatTools = PlannerUITools & RunUITools & NotifyUITools;
+export type ChatTools = PlannerUITools & RunUITools & NotifyUITools & TemplateUITools;
 
 export type ChatMessage = UIMessage<MessageMetadata, ChatDataParts, ChatTools>;

@@ -36,6 +36,8 @@ type Props = {
   olderCursor?: string | null;
   /** The person's time zone (their setting); the browser's when not set. */
   timeZone?: string;
+  /** Text the composer starts with (the Templates page's "Use this template"). */
+  initialInput?: string;
 };
 
 /**
@@ -56,10 +58,11 @@ function browserTimeZone(): string | undefined {
 /** The newest messages always render fully; older ones only when near the viewport. */
 const FULLY_RENDERED = 12;
 
+/** Each is a template's request (lib/templates), so the demo model plans it too. */
 const examples = [
   "Every weekday at 7:30, fetch my team's open incidents, summarize them and post the summary here.",
-  "When a new GitHub issue is labelled bug, post it to our Slack channel.",
-  "Every Monday at 9:00, email me a summary of last week's sales from our API.",
+  "Every morning at 8:00, post the new items of a blog's RSS feed here, without repeats.",
+  "Check our status page every 15 minutes and alert me here when it is down, until I acknowledge.",
 ];
 
 function describeError(error: Error): string {
@@ -82,9 +85,10 @@ export function Chat({
   olderCursor = null,
   timeZone,
   liveSeq,
+  initialInput,
 }: Props) {
   const router = useRouter();
-  const [input, setInputState] = useState(() => unsentDrafts.get(id) ?? "");
+  const [input, setInputState] = useState(() => unsentDrafts.get(id) ?? initialInput ?? "");
   const setInput = (value: string) => {
     unsentDrafts.set(id, value);
     setInputState(value);
@@ -239,13 +243,27 @@ export function Chat({
                           <button
                             key={example}
                             type="button"
-                            onClick={() => setInput(example)}
-                            className="rounded-xl border border-zinc-200 px-4 py-3 text-left text-sm hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-900"
+                            disabled={busy}
+                            onClick={() => send(example)}
+                            className="rounded-xl border border-zinc-200 px-4 py-3 text-left text-sm hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-blue-500 disabled:opacity-60 dark:border-zinc-800 dark:hover:bg-zinc-900"
+                            data-testid="example-prompt"
                           >
                             {example}
                           </button>
                         ))}
                       </div>
+                      <p className="mt-4 text-sm text-zinc-500">
+                        Or start from a template:{" "}
+                        <button
+                          type="button"
+                          disabled={busy}
+                          onClick={() => send("Show me templates")}
+                          className="rounded font-medium text-zinc-900 underline underline-offset-2 focus-visible:outline-2 focus-visible:outline-blue-500 dark:text-zinc-100"
+                          data-testid="show-templates"
+                        >
+                          show me templates
+                        </button>
+                      </p>
                     </div>
                   ) : null}
 
@@ -271,6 +289,7 @@ export function Chat({
                           status === "streaming" && message.id === messages[messages.length - 1]?.id
                         }
                         busy={busy}
+                        onSend={send}
                         onDecide={(approvalId, approved) => {
                           clearError();
                           void addToolApprovalResponse({ id: approvalId, approved });

@@ -25,6 +25,7 @@ import { runCardAnchor } from "./run/open-runs";
 import { PostHeader } from "./run/post-header";
 import { RunCard } from "./run/run-card";
 import { StoredRunCard } from "./run/stored-run-card";
+import { TemplateGallery } from "./templates/template-gallery";
 
 type Part = ChatMessage["parts"][number];
 
@@ -164,9 +165,55 @@ function NotifyToolPart({ part }: { part: Extract<Part, { type: "tool-setWorkflo
   return <p className="text-xs text-zinc-500">Changing what this workflow tells you…</p>;
 }
 
+/** listTemplates: the gallery card; useTemplate: a quiet line naming the template. */
+function TemplateToolPart({
+  part,
+  onSend,
+  busy,
+}: {
+  part: Extract<Part, { type: "tool-listTemplates" | "tool-useTemplate" }>;
+  onSend?: (text: string) => void;
+  busy?: boolean;
+}) {
+  if (part.state === "output-error") {
+    return <p className="text-xs text-red-600 dark:text-red-400">{part.errorText}</p>;
+  }
+  if (part.type === "tool-listTemplates") {
+    if (part.state !== "output-available") {
+      return <p className="text-xs text-zinc-500">Opening the templates…</p>;
+    }
+    return (
+      <TemplateGallery
+        variant="card"
+        templates={part.output.templates}
+        categories={part.output.categories}
+        initialQuery={part.output.templates.length < part.output.total ? part.output.query : ""}
+        initialCategory={part.output.category}
+        onUse={onSend ? (id) => onSend(`Use the template ${id}`) : undefined}
+        disabled={busy || !onSend}
+      />
+    );
+  }
+  if (part.state !== "output-available") {
+    return <p className="text-xs text-zinc-500">Reading the template…</p>;
+  }
+  const output = part.output;
+  return output.ok ? (
+    <p className="text-xs text-zinc-500" data-testid="template-used">
+      Template: {output.title}
+      {output.missing.length > 0
+        ? ` (needs ${output.missing.map((m) => m.label.toLowerCase()).join(", ")})`
+        : ""}
+    </p>
+  ) : (
+    <p className="text-xs text-red-600 dark:text-red-400">{output.error}</p>
+  );
+}
+
 function PartView({
   part,
   onDecide,
+  onSend,
   busy,
   runAt,
   collapsible,
@@ -174,6 +221,7 @@ function PartView({
 }: {
   part: Part;
   onDecide?: (approvalId: string, approved: boolean) => void;
+  onSend?: (text: string) => void;
   busy?: boolean;
   runAt?: string;
   collapsible?: boolean;
@@ -181,6 +229,9 @@ function PartView({
   repair?: RepairOutcome;
 }) {
   switch (part.type) {
+    case "tool-listTemplates":
+    case "tool-useTemplate":
+      return <TemplateToolPart part={part} onSend={onSend} busy={busy} />;
     case "text":
       return <Markdown>{part.text}</Markdown>;
     case "tool-proposeWorkflow":
@@ -231,6 +282,8 @@ type Props = {
   onRegenerate?: () => void;
   /** Answers a confirmation card (approve or deny a run tool's call). */
   onDecide?: (approvalId: string, approved: boolean) => void;
+  /** Sends a message as the person (a card's action, like the gallery's "Use this template"). */
+  onSend?: (text: string) => void;
   /** A reply is on its way: cards wait. */
   busy?: boolean;
   /** A workflow post that starts its run's group in the thread: it shows whose it is. */
@@ -280,6 +333,7 @@ export function MessageView({
   streaming,
   onRegenerate,
   onDecide,
+  onSend,
   busy,
   showHeader,
   collapsible,
@@ -311,6 +365,7 @@ export function MessageView({
           key={index}
           part={part}
           onDecide={onDecide}
+          onSend={onSend}
           busy={busy}
           runAt={message.metadata?.runAt}
           collapsible={collapsible}

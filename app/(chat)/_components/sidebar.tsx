@@ -16,6 +16,7 @@ export type SidebarProps = {
 
 const pages = [
   { href: "/workflows", label: "Workflows", testId: "nav-workflows" },
+  { href: "/templates", label: "Templates", testId: "nav-templates" },
   { href: "/settings", label: "Settings", testId: "nav-settings" },
 ];
 

@@ -31,6 +31,7 @@ import { resumeWorkflowTool } from "@/lib/ai/tools/resume-workflow";
 import { chatConfirmations } from "@/lib/ai/tools/run-confirmations";
 import { runTools } from "@/lib/ai/tools/run-tools";
 import { setWorkflowNotifyTool } from "@/lib/ai/tools/set-workflow-notify";
+import { templateTools } from "@/lib/ai/tools/templates";
 import type { ChatMessage } from "@/lib/ai/types";
 import {
   deleteModelReply,
@@ -127,6 +128,7 @@ export async function POST(request: Request) {
       resumeWorkflow: resumeWorkflowTool({ userId }),
       bulkRuns: bulkRunsTool({ userId }),
       answerApproval: answerApprovalTool({ userId, threadId: body.id }),
+      ...templateTools({ timezone: user?.timezone ?? browserZone }),
     };
     const planner = plannerSettings({
       userId,

@@ -1,4 +1,5 @@
-// `npm run fake-model`: the CLI a developer runs to try the app without a key.
+// `npm run demo-model` (the demo model a person runs to try the app without a key) and
+// `npm run fake-model` (the same with the e2e suite's test hooks).
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
@@ -7,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 const root = path.resolve(import.meta.dirname, "../../..");
 const tsxCli = path.join(root, "node_modules/tsx/dist/cli.mjs");
 const cli = path.join(root, "tests/fixtures/openai-server/cli.ts");
+const demoCli = path.join(root, "lib/demo-model/cli.ts");
 
 let child: ChildProcessWithoutNullStreams | undefined;
 afterEach(() => {
@@ -16,8 +18,8 @@ afterEach(() => {
 });
 
 /** Starts the CLI the way `npm run fake-model` does (tsx) and waits for its base URL. */
-async function startCli(args: string[]) {
-  const proc = spawn(process.execPath, [tsxCli, cli, ...args], { cwd: root });
+async function startCli(args: string[], script = cli) {
+  const proc = spawn(process.execPath, [tsxCli, script, ...args], { cwd: root });
   child = proc;
   let output = "";
   proc.stdout.on("data", (chunk) => {
@@ -44,7 +46,7 @@ async function startCli(args: string[]) {
 }
 
 describe("the fake-model CLI", () => {
-  it("serves the echo model, prints OPENAI_BASE_URL and stops cleanly on SIGTERM", async () => {
+  it("serves the demo model with the test hooks, prints OPENAI_BASE_URL and stops cleanly on SIGTERM", async () => {
     const { proc, baseURL, output } = await startCli(["--port", "0", "--delay", "0"]);
     expect(baseURL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
 
@@ -53,9 +55,29 @@ describe("the fake-model CLI", () => {
     const completion = await fetch(`${baseURL}/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "any", messages: [{ role: "user", content: "ping" }] }),
+      body: JSON.stringify({
+        model: "any",
+        messages: [{ role: "user", content: "ping" }],
+        tools: [{ type: "function", function: { name: "proposeWorkflow", parameters: {} } }],
+      }),
     });
-    expect((await completion.json()).choices[0].message.content).toBe('You said: "ping"');
+    // Not understood: the demo model's honest answer, quoting the message first.
+    const content = (await completion.json()).choices[0].message.content as string;
+    expect(content.startsWith('You said: "ping"')).toBe(true);
+    expect(content).toContain("demo model");
+    // The test hook: `/plan <fixture>` proposes that fixture.
+    const planned = await fetch(`${baseURL}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "any",
+        messages: [{ role: "user", content: "/plan greeting" }],
+        tools: [{ type: "function", function: { name: "proposeWorkflow", parameters: {} } }],
+      }),
+    });
+    const call = (await planned.json()).choices[0].message.tool_calls[0].function;
+    expect(call.name).toBe("proposeWorkflow");
+    expect(JSON.parse(call.arguments).plan.title).toBe("Greeting");
 
     const exited = once(proc, "exit");
     proc.kill("SIGTERM");
@@ -63,6 +85,53 @@ describe("the fake-model CLI", () => {
     expect(code).toBe(0);
     expect(output()).toContain("shutting down");
     await expect(fetch(`${baseURL}/models`)).rejects.toThrow();
+  });
+
+  it("npm run demo-model plans a request through the app's tools and serves sample data", async () => {
+    const { proc, baseURL, output } = await startCli(["--port", "0", "--delay", "0"], demoCli);
+    expect(output()).toContain("demo model");
+    const origin = baseURL.replace(/\/v1$/, "");
+    const models = await (await fetch(`${baseURL}/models`)).json();
+    expect(models.data.map((m: { id: string }) => m.id)).toEqual(["flowchat-demo"]);
+    const planned = await fetch(`${baseURL}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "flowchat-demo",
+        messages: [
+          { role: "user", content: "Remind me every weekday at 9:15 to water the plants" },
+        ],
+        tools: ["useTemplate", "proposeWorkflow"].map((name) => ({
+          type: "function",
+          function: { name, parameters: {} },
+        })),
+      }),
+    });
+    const call = (await planned.json()).choices[0].message.tool_calls[0].function;
+    expect(call.name).toBe("useTemplate");
+    expect(JSON.parse(call.arguments)).toEqual({
+      id: "reminder",
+      values: { message: "water the plants", time: "09:15" },
+    });
+    // A test hook is not part of the product's demo model.
+    const hook = await fetch(`${baseURL}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "flowchat-demo",
+        messages: [{ role: "user", content: "/plan greeting" }],
+        tools: [{ type: "function", function: { name: "proposeWorkflow", parameters: {} } }],
+      }),
+    });
+    expect((await hook.json()).choices[0].message.content).toContain("demo model");
+    const incidents = await fetch(`${origin}/demo/incidents`);
+    expect(incidents.status).toBe(200);
+    expect((await incidents.json())[0]).toMatchObject({ severity: "sev-1" });
+    expect((await fetch(`${origin}/demo/nothing`)).status).toBe(404);
+
+    const exited = once(proc, "exit");
+    proc.kill("SIGTERM");
+    expect((await exited)[0]).toBe(0);
   });
 
   it("rejects a bad port with usage help", async () => {
