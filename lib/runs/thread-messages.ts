@@ -65,7 +65,12 @@ export async function postRunCard({
       ?.notify;
     if (!showsRunCard(run, policy ?? "failures")) return undefined;
   }
-  const data: RunCardData = { runId: run.id, workflowId: run.workflowId, title };
+  const data: RunCardData = {
+    runId: run.id,
+    workflowId: run.workflowId,
+    title,
+    ...(run.test ? { test: true as const } : {}),
+  };
   const message = {
     id: runCardMessageId(run.id),
     role: "assistant" as const,
@@ -145,7 +150,12 @@ export async function postRunSummary({ runId }: { runId: string }) {
   }
   const unattended = isUnattendedRun(run);
   if (unattended && !showsRunCard(run, workflow?.notify ?? "failures", run.status)) return;
-  const card: RunCardData = { runId: run.id, workflowId: run.workflowId, title };
+  const card: RunCardData = {
+    runId: run.id,
+    workflowId: run.workflowId,
+    title,
+    ...(run.test ? { test: true as const } : {}),
+  };
   const outcome = outcomeOf(run);
   // A card posted at the start gets the outcome; an unattended failure gets its card now. A run
   // started in chat shows its card in the reply, and a batched run in its batch: none is added.
@@ -160,6 +170,8 @@ export async function postRunSummary({ runId }: { runId: string }) {
     position: cardPosition(run.createdAt),
     create: unattended,
   });
+  // A test run speaks only through its own card: no summary in the thread.
+  if (run.test) return;
   await postWorkflowMessage({
     userId: run.userId,
     threadId: run.threadId,

@@ -99,6 +99,11 @@ export async function createRunsHarness(
     actions?: ActionDeclaration[];
     /** Overrides for every unit's context (a loopback network policy, services). */
     context?: () => Partial<CreateActionContextOptions>;
+    /**
+     * Each unit's context as the app builds it (serverContextFactory: the person's stored
+     * secrets, the database's store, the env's network policy and SMTP settings).
+     */
+    serverContext?: boolean;
   } = {},
 ): Promise<RunsHarness> {
   const database = await createTestDatabase(driver);
@@ -128,10 +133,12 @@ export async function createRunsHarness(
       : createTestRegistry(effects, { extra: options.actions }),
     appUrl: APP_URL,
     concurrencyPerUser: options.concurrencyPerUser ?? 200,
-    createContext: async (o) => ({
-      context: createActionContext({ ...o, network: undefined, ...options.context?.() }),
-      secrets: {},
-    }),
+    createContext: options.serverContext
+      ? undefined
+      : async (o) => ({
+          context: createActionContext({ ...o, network: undefined, ...options.context?.() }),
+          secrets: {},
+        }),
   });
   const appFetch = toFetch(serve({ client, functions }));
   const timedFetch = async (request: Request) => {
