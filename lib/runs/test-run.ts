@@ -153,13 +153,15 @@ export async function prepareTestRun(request: TestRunRequest, now = new Date()):
 
 /**
  * Starts a test run and puts its card into the thread (its only message there); answers with
- * both. The card cannot be posted: logged, the test runs all the same.
+ * both. The card cannot be posted: logged, the test runs all the same. The chat's tool shows
+ * the card in its reply instead (`postCard: false`).
  */
 export async function startTestRun(
-  request: TestRunRequest & { client?: Sender },
+  request: TestRunRequest & { client?: Sender; postCard?: boolean },
 ): Promise<{ run: Run; message: Awaited<ReturnType<typeof postRunCard>> }> {
   const run = await prepareTestRun(request);
   await requestRun({ run, client: request.client ?? appClient });
+  if (request.postCard === false) return { run, message: undefined };
   const workflow = await getWorkflow({ id: run.workflowId, userId: run.userId });
   const message = await postRunCard({ run, title: workflow?.title ?? "Workflow" }).catch(
     (error) => {

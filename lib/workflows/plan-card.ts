@@ -5,6 +5,7 @@ import "server-only";
 import { z } from "zod";
 import { actionRegistry } from "@/lib/actions/registry";
 import { type ChatMessage, planDataSchema } from "@/lib/ai/types";
+import { getUserById } from "@/lib/db/queries";
 import type { Workflow, WorkflowVersion } from "@/lib/db/schema";
 import {
   getLatestVersion,
@@ -23,10 +24,11 @@ import {
   planTimeZone,
   validatePlan,
 } from "@/lib/plan";
+import { EFFECT_LABELS, stepEffect } from "@/lib/plan/effects";
 import { webhookUrl } from "@/lib/runs/webhooks";
 import { inDisplayOrder } from "./display-order";
 import { readStoredPlan } from "./pinned-plan";
-import type { CardAction, PlanCardData } from "./plan-card-types";
+import type { CardAction, CardEffect, PlanCardData } from "./plan-card-types";
 import { triggerInWords } from "./trigger-words";
 import { changesSince } from "./version-diff";
 
@@ -56,11 +58,20 @@ function safeZone(zone: string): string {
 }
 
 /** What the card says about a plan that reads: steps in words, their actions, next fire times. */
-function describePlan(plan: Plan, zone: string, now: Date) {
+function describePlan(plan: Plan, zone: string, now: Date, userEmail?: string) {
   const actions: Record<string, CardAction> = {};
   const phrases: Record<string, string> = {};
+  const effects: Record<string, CardEffect> = {};
   for (const step of allSteps(plan)) {
     phrases[step.id] ??= describeAction(step, { catalog: actionRegistry });
+    const effect = stepEffect(step, actionRegistry, { userEmail });
+    effects[step.id] ??= {
+      class: effect.class,
+      kind: effect.kind,
+      label: EFFECT_LABELS[effect.class],
+      does: effect.note ? `${effect.does} (${effect.note})` : effect.does,
+      outside: effect.outside === true,
+    };
     const action = actionRegistry.get(step.action);
     if (action) {
       actions[step.action] = {
@@ -74,7 +85,7 @@ function describePlan(plan: Plan, zone: string, now: Date) {
     at: at.toISOString(),
     label: formatInZone(at, zone),
   }));
-  return { actions, phrases, nextRuns, explanations: explainPlan(plan) };
+  return { actions, phrases, effects, nextRuns, explanations: explainPlan(plan) };
 }
 
 /**
@@ -88,12 +99,15 @@ export function buildPlanCard({
   latestNumber,
   previous,
   now = new Date(),
+  userEmail,
 }: {
   workflow: Workflow;
   version: WorkflowVersion;
   latestNumber: number;
   previous?: WorkflowVersion;
   now?: Date;
+  /** The person's address: an email to it does not "contact someone outside". */
+  userEmail?: string;
 }): PlanCardData {
   const read = readStoredPlan(version.plan);
   // Validation rules may have grown since the plan was saved: show what they say now.
@@ -101,8 +115,8 @@ export function buildPlanCard({
   const warnings: PlanIssue[] = check.ok ? check.warnings : [...check.errors, ...check.warnings];
   const zone = read.ok ? safeZone(planTimeZone(read.plan)) : "UTC";
   const described = read.ok
-    ? describePlan(read.plan, zone, now)
-    : { actions: {}, phrases: {}, nextRuns: [], explanations: {} };
+    ? describePlan(read.plan, zone, now, userEmail)
+    : { actions: {}, phrases: {}, effects: {}, nextRuns: [], explanations: {} };
   const changes =
     previous && read.ok
       ? changesSince({ before: previous, after: read.plan }).lines
@@ -142,6 +156,7 @@ export function buildPlanCard({
     phrases: described.phrases,
     explanations: described.explanations,
     actions: described.actions,
+    effects: described.effects,
     diff: previous ? { against: previous.number, lines: changes } : null,
   };
 }
@@ -154,22 +169,27 @@ export async function cardForVersion({
   userId,
   workflow,
   version,
+  userEmail,
 }: {
   userId: string;
   workflow: Workflow;
   version: WorkflowVersion;
+  /** Read when not given (several cards at once read it once). */
+  userEmail?: string;
 }): Promise<PlanCardData> {
-  const [latest, previous] = await Promise.all([
+  const [latest, previous, email] = await Promise.all([
     getLatestVersion({ workflowId: workflow.id, userId }),
     version.number > 1
       ? getPreviousVersion({ workflowId: workflow.id, number: version.number, userId })
       : undefined,
+    userEmail ?? getUserById({ id: userId }).then((user) => user?.email),
   ]);
   return buildPlanCard({
     workflow,
     version,
     latestNumber: latest?.number ?? version.number,
     previous,
+    userEmail: email,
   });
 }
 
@@ -198,8 +218,9 @@ export async function loadPlanCards({
 }): Promise<Record<string, PlanCardData>> {
   const unique = [...new Set(versionIds)];
   const rows = await getWorkflowVersions({ versionIds: unique, userId });
+  const userEmail = rows.length > 0 ? (await getUserById({ id: userId }))?.email : undefined;
   const cards = await Promise.all(
-    rows.map(({ workflow, version }) => cardForVersion({ userId, workflow, version })),
+    rows.map(({ workflow, version }) => cardForVersion({ userId, workflow, version, userEmail })),
   );
   return Object.fromEntries(cards.map((card) => [card.version.id, card]));
 }
