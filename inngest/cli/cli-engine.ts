@@ -1,7 +1,8 @@
-// What `plan run` and `plan rerun` share: the database (a scratch in-memory PGlite, or
-// DATABASE_URL), the embedded executor with the app's functions behind the real serve()
-// handler, a listener for resume links, the local CLI user, and following a run to its end,
-// one printed line per step. The app's server modules are loaded lazily (they need the
+// What `plan run`, `plan test` and `plan rerun` share: the database (a scratch in-memory
+// PGlite, or DATABASE_URL), the embedded executor with the app's functions behind the real
+// serve() handler, a listener for resume links, the local CLI user, the secrets given with
+// --secrets-file (kept in memory, never stored), chat posts printed instead of posted (the
+// CLI has no thread), and following a run to its end, one printed line per step. The app's server modules are loaded lazily (they need the
 // `react-server` condition, which `npm run plan` sets), so `plan validate` stays light.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,6 +13,9 @@ import type { Run, RunEvent } from "@/lib/db/schema";
 import type { CliIo } from "./command";
 
 export const CLI_USER_EMAIL = "cli@flowchat.local";
+
+/** The thread a CLI run posts into: none; its chat posts are printed after their step. */
+export const CLI_THREAD = "cli";
 
 export function compact(value: unknown, max = 200): string {
   const text = JSON.stringify(value) ?? "null";
@@ -59,14 +63,19 @@ export type CliEngine = {
   userId: string;
   /** Prints each step of the run as it settles, then its outcome; answers with the ended run. */
   follow(runId: string, io: CliIo): Promise<Run>;
+  /** Waits for the run to end without printing; answers with the ended run. */
+  finished(runId: string): Promise<Run>;
   close(): Promise<void>;
 };
 
 /** Opens the database, migrates it, starts the engine with the app's functions. */
 export async function openCliEngine({
   registry,
+  secrets = {},
 }: {
   registry: ActionRegistry;
+  /** The person's secrets for this run (from --secrets-file): in memory only. */
+  secrets?: Record<string, string>;
 }): Promise<CliEngine> {
   const { randomBytes } = await import("node:crypto");
   const { Inngest } = await import("inngest");
@@ -101,6 +110,8 @@ export async function openCliEngine({
     ...keys,
   });
   let resumeServer: http.Server | undefined;
+  /** What chat.post steps posted, by message id (`run_<runId>_<unit>`). */
+  const posts = new Map<string, string>();
   const close = async () => {
     await engine.stop().catch(() => {});
     await new Promise<void>((resolve) => {
@@ -129,10 +140,21 @@ export async function openCliEngine({
     const functions = createFunctions({
       client,
       registry,
-      // No account and no stored secrets: the CLI user has none to decrypt.
+      // No account and no stored secrets: the CLI user's are the file's. A chat post is kept
+      // to be printed after its step's line (by message id, stable per unit).
       createContext: async (options) => ({
-        context: await createServerActionContext({ ...options, secrets: {} }),
-        secrets: {},
+        context: await createServerActionContext({
+          ...options,
+          threadId: options.threadId ?? CLI_THREAD,
+          secrets,
+          services: {
+            async postMessage(post) {
+              posts.set(post.messageId, post.text);
+              return { messageId: post.messageId };
+            },
+          },
+        }),
+        secrets,
       }),
       appUrl: resumeBase,
       resumeSecret: secret,
@@ -150,7 +172,8 @@ export async function openCliEngine({
     return {
       client,
       userId,
-      follow: (runId, io) => followRun(handle, runId, io),
+      follow: (runId, io) => followRun(handle, runId, io, posts),
+      finished: (runId) => followRun(handle, runId, undefined, posts),
       close,
     };
   } catch (error) {
@@ -203,7 +226,17 @@ async function startResumeListener(client: Inngest.Any, secret: string): Promise
   return server;
 }
 
-async function followRun(handle: DbHandle, runId: string, io: CliIo): Promise<Run> {
+/** A chat post as the CLI prints it, under its step's line. */
+export function formatPost(text: string): string[] {
+  return ["  posted in the chat:", ...text.split("\n").map((line) => `  │ ${line}`)];
+}
+
+async function followRun(
+  handle: DbHandle,
+  runId: string,
+  io: CliIo | undefined,
+  posts: Map<string, string>,
+): Promise<Run> {
   const { getRunById, listRunEvents, listUnitAttempts } = await import("@/lib/db/run-queries");
   const { splitUnitId } = await import("@/lib/runs/records");
   const { isTerminal } = await import("@/lib/runs/status");
@@ -219,8 +252,13 @@ async function followRun(handle: DbHandle, runId: string, io: CliIo): Promise<Ru
   const print = async () => {
     for (const event of await listRunEvents({ runId, afterSeq: lastSeq })) {
       lastSeq = event.seq;
+      if (!io) continue;
       const line = formatRunEvent(event, await attemptOutput(event));
       if (line) io.stdout(line);
+      const data = (event.data ?? {}) as { unitId?: string; status?: string };
+      const posted =
+        data.status === "succeeded" ? posts.get(`run_${runId}_${data.unitId}`) : undefined;
+      if (posted !== undefined) for (const text of formatPost(posted)) io.stdout(text);
     }
   };
   let wake: () => void = () => {};
@@ -233,7 +271,9 @@ async function followRun(handle: DbHandle, runId: string, io: CliIo): Promise<Ru
       const current = await getRunById({ runId });
       if (current && isTerminal(current.status)) {
         await print();
-        if (current.status === "succeeded") io.stdout(`output: ${compact(current.output, 2000)}`);
+        if (current.status === "succeeded" && io) {
+          io.stdout(`output: ${compact(current.output, 2000)}`);
+        }
         return current;
       }
       await new Promise<void>((resolve) => {

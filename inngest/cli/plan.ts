@@ -4,9 +4,15 @@
 import { type CliCommand, type CliIo, EXIT, UsageError } from "./command";
 import { rerunCommand } from "./rerun-command";
 import { runCommand } from "./run-command";
+import { testCommand } from "./test-command";
 import { validateCommand } from "./validate-command";
 
-export const commands: readonly CliCommand[] = [validateCommand, runCommand, rerunCommand];
+export const commands: readonly CliCommand[] = [
+  validateCommand,
+  runCommand,
+  testCommand,
+  rerunCommand,
+];
 
 export function usageText(list: readonly CliCommand[] = commands): string {
   const width = Math.max(...list.map((command) => command.usage.length));
@@ -17,7 +23,7 @@ export function usageText(list: readonly CliCommand[] = commands): string {
     ...list.map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`),
     ...list.flatMap((command) => (command.help ?? []).map((line) => `  ${line}`)),
     "",
-    "Exit codes: 0 success, 1 invalid plan or unreadable file, 2 usage error.",
+    "Exit codes: 0 success, 1 invalid plan, unreadable file or a (test) run that fails, 2 usage error.",
   ].join("\n");
 }
 

@@ -1,70 +1,49 @@
-// `plan run <file.json> [--input '<json>']`: runs a plan file once on the embedded executor,
-// with a scratch in-memory PGlite database (or DATABASE_URL when set) and a local CLI user,
-// printing `run <runId>` first, then each step as it finishes. With DATABASE_URL the run, the
-// CLI user and its workflow stay: a later `plan run` of the same plan reuses the workflow (a
-// changed plan becomes its new approved version) and `plan rerun <runId>` re-runs the run.
+// `plan run <file.json> [--input '<json>'] [--trigger '<json>'] [--secrets-file <f>]`: runs a
+// plan file once on the embedded executor, with a scratch in-memory PGlite database (or
+// DATABASE_URL when set) and a local CLI user, printing `run <runId>` first, then each step as
+// it finishes, a chat post's text under its step. A webhook or event plan needs --trigger (its
+// request body or event data): run on nothing it would seem to work, so it is refused (exit 2).
+// With DATABASE_URL the run, the CLI user and its workflow stay: a later `plan run` of the same
+// plan reuses the workflow (a changed plan becomes its new approved version) and `plan rerun
+// <runId>` re-runs the run.
 import type { ActionRegistry } from "@/lib/actions/registry";
 import type { Plan } from "@/lib/plan/schema";
 import { openCliEngine } from "./cli-engine";
-import { type CliCommand, type CliIo, EXIT, UsageError } from "./command";
+import { type CliCommand, type CliIo, EXIT } from "./command";
 import { readJsonFile } from "./read-plan-file";
-
-function parseArgs(args: readonly string[]): { file: string; input: Record<string, unknown> } {
-  let file: string | undefined;
-  let inputText: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--input") {
-      inputText = args[++i];
-      if (inputText === undefined) throw new UsageError("--input needs a JSON object");
-    } else if (arg.startsWith("--input=")) {
-      inputText = arg.slice("--input=".length);
-    } else if (arg.startsWith("-")) {
-      throw new UsageError(`unknown option ${arg}`);
-    } else if (file === undefined) {
-      file = arg;
-    } else {
-      throw new UsageError(`unexpected argument ${arg}; run takes one file`);
-    }
-  }
-  if (file === undefined) throw new UsageError("run needs a plan file");
-  let input: unknown = {};
-  if (inputText !== undefined) {
-    try {
-      input = JSON.parse(inputText);
-    } catch (error) {
-      throw new UsageError(`--input is not valid JSON: ${(error as Error).message}`);
-    }
-    if (input === null || typeof input !== "object" || Array.isArray(input)) {
-      throw new UsageError("--input must be a JSON object of the plan's inputs");
-    }
-  }
-  return { file, input: input as Record<string, unknown> };
-}
+import {
+  checkRunOptions,
+  parseRunOptions,
+  RUN_OPTION_HELP,
+  type RunOptions,
+  readSecretsFile,
+} from "./run-options";
 
 export function createRunCommand(options: { registry?: ActionRegistry } = {}): CliCommand {
   return {
     name: "run",
-    usage: "run <file.json> [--input '<json>']",
+    usage: "run <file.json> [--input '<json>'] [--trigger '<json>'] [--secrets-file <file>]",
     summary: "run a plan once on the embedded executor and print each step; exit 1 if it fails",
     help: [
-      "--input '<json>'   the manual trigger's inputs, e.g. --input '{\"city\":\"Paris\"}'",
+      ...RUN_OPTION_HELP,
       "run prints `run <runId>` first; it uses a scratch in-memory database unless DATABASE_URL is",
-      "set, where the run is kept for `rerun`",
-      "run exits 0 when the run succeeded, 1 when it failed",
+      "set, where the run is kept for `rerun`; chat posts are printed under their step",
+      "run exits 0 when the run succeeded, 1 when it failed, 2 for a webhook or event plan",
+      "without --trigger",
     ],
-    run: async (args, io) => runPlanFile(parseArgs(args), io, options.registry),
+    run: async (args, io) =>
+      runPlanFile(parseRunOptions(args, { command: "run", waits: false }), io, options.registry),
   };
 }
 
 export const runCommand = createRunCommand();
 
 async function runPlanFile(
-  { file, input }: { file: string; input: Record<string, unknown> },
+  options: RunOptions,
   io: CliIo,
   injectedRegistry?: ActionRegistry,
 ): Promise<number> {
-  const read = await readJsonFile(file);
+  const read = await readJsonFile(options.file);
   if (!read.ok) {
     io.stderr(read.message);
     return EXIT.failed;
@@ -72,28 +51,28 @@ async function runPlanFile(
   const { actionRegistry } = await import("@/lib/actions/registry");
   const registry = injectedRegistry ?? actionRegistry;
   const { formatIssues, validatePlan } = await import("@/lib/plan/validate");
-  const { validateManualInputs } = await import("@/lib/plan/manual-inputs");
   const checked = validatePlan(read.value, { catalog: registry });
   if (!checked.ok) {
     for (const line of formatIssues(checked.errors)) io.stdout(line);
     return EXIT.failed;
   }
-  const inputs = validateManualInputs(checked.plan.trigger, input);
-  if (!inputs.ok) {
-    for (const line of formatIssues(inputs.errors)) io.stderr(`--input ${line}`);
-    return EXIT.failed;
-  }
+  const secrets = await readSecretsFile(options.secretsFile);
+  const ready = await checkRunOptions(checked.plan, options, secrets, io, registry);
+  if ("exit" in ready) return ready.exit;
 
-  const engine = await openCliEngine({ registry });
+  const engine = await openCliEngine({ registry, secrets });
   try {
-    const workflowId = await cliWorkflow(engine.userId, checked.plan);
-    const { startRun } = await import("@/lib/runs/start-run");
-    const run = await startRun({
+    const version = await cliVersion(engine.userId, checked.plan, { approve: true });
+    const { createRun } = await import("@/lib/db/run-queries");
+    const { requestRun } = await import("@/lib/runs/start-run");
+    const run = await createRun({
+      id: crypto.randomUUID(),
+      workflowId: version.workflowId,
+      versionId: version.versionId,
       userId: engine.userId,
-      workflowId,
-      inputs: inputs.inputs,
-      client: engine.client,
+      trigger: ready.trigger,
     });
+    await requestRun({ run, client: engine.client });
     // The first line is the contract scripts read: `run <runId>`.
     io.stdout(`run ${run.id}`);
     io.stdout(`Running "${checked.plan.title}"`);
@@ -105,10 +84,16 @@ async function runPlanFile(
 }
 
 /**
- * The CLI user's workflow for this plan: the one with its title, given a new approved version
- * when the plan changed (so a re-run on the latest version picks the change up), else a new one.
+ * The CLI user's workflow for this plan (the one with its title, else a new one) and the
+ * version that holds the plan: its approved one when unchanged, else a new version, approved
+ * when `approve` (so a re-run on the latest version picks the change up; a test approves
+ * nothing).
  */
-async function cliWorkflow(userId: string, plan: Plan): Promise<string> {
+export async function cliVersion(
+  userId: string,
+  plan: Plan,
+  { approve }: { approve: boolean },
+): Promise<{ workflowId: string; versionId: string }> {
   const { addWorkflowVersion, approveWorkflowVersion, createWorkflow, getWorkflowByTitle } =
     await import("@/lib/db/workflow-queries");
   const { loadPinnedPlan } = await import("@/lib/workflows/pinned-plan");
@@ -116,7 +101,9 @@ async function cliWorkflow(userId: string, plan: Plan): Promise<string> {
   const existing = await getWorkflowByTitle({ userId, title: plan.title });
   if (existing?.activeVersionId) {
     const active = await loadPinnedPlan({ userId, versionId: existing.activeVersionId });
-    if (active.ok && diffPlans(active.plan, plan).unchanged) return existing.id;
+    if (active.ok && diffPlans(active.plan, plan).unchanged) {
+      return { workflowId: existing.id, versionId: existing.activeVersionId };
+    }
   }
   const { workflow, version } = existing
     ? await addWorkflowVersion({
@@ -127,6 +114,8 @@ async function cliWorkflow(userId: string, plan: Plan): Promise<string> {
         author: "person",
       })
     : await createWorkflow({ userId, title: plan.title, plan, author: "person" });
-  await approveWorkflowVersion({ userId, workflowId: workflow.id, versionId: version.id });
-  return workflow.id;
+  if (approve) {
+    await approveWorkflowVersion({ userId, workflowId: workflow.id, versionId: version.id });
+  }
+  return { workflowId: workflow.id, versionId: version.id };
 }

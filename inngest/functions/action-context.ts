@@ -16,6 +16,7 @@ import { STORE_MAX_KEYS } from "@/lib/actions/runtime/store-limits";
 import { getLanguageModel } from "@/lib/ai/providers";
 import { getMcpServerByName } from "@/lib/db/mcp-queries";
 import { getStoreEntry, setStoreEntry } from "@/lib/db/store-queries";
+import { getWorkflow } from "@/lib/db/workflow-queries";
 import { type Env, env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { mcpClient } from "@/lib/mcp/client";
@@ -23,6 +24,8 @@ import { mcpConfigFromRow } from "@/lib/mcp/config";
 import { postFromRun } from "@/lib/runs/thread-messages";
 import { loadSecrets } from "@/lib/secrets/store";
 import type { ContextFactory } from "./unit-steps";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function smtpDefaultsFromEnv(config: Env = env()): SmtpDefaults {
   return {
@@ -88,6 +91,14 @@ export function serverActionServices(
     mcpClient,
     mcpAllowStdio: config.MCP_ALLOW_STDIO,
     smtp: smtpDefaultsFromEnv(config),
+    async workflow(id) {
+      // Not an id at all: no workflow of anyone's (and no query with it).
+      if (!UUID.test(id)) return undefined;
+      const workflow = await getWorkflow({ id, userId });
+      return workflow
+        ? { id: workflow.id, title: workflow.title, runnable: workflow.activeVersionId !== null }
+        : undefined;
+    },
   };
 }
 

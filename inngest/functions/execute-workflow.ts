@@ -40,7 +40,7 @@ import {
   type RunInfo,
   runTaskUnit,
 } from "./unit-steps";
-import { runWaitUnit } from "./wait-steps";
+import { runTestWaitUnit, runWaitUnit } from "./wait-steps";
 
 export const EXECUTE_WORKFLOW_ID = "execute-workflow";
 /** Plan steps may ask for up to 10 attempts; the function allows as many (see unit-steps). */
@@ -136,7 +136,26 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
       };
       const loadOutput = createOutputLoader(runId);
       const reused = new Set(loaded.reuse?.units ?? []);
+      // A test run simulates side effects and takes waits the chosen way (load-run `test`).
+      const test = loaded.test ? { userEmail: loaded.user.email || undefined } : undefined;
       const runUnit = (unit: ReadyUnit): Promise<UnitResult> => {
+        if (loaded.test) {
+          if (registry.get(unit.step.action)?.kind === "wait") {
+            const branch = loaded.test.waits[unit.stepId] ?? "timeout";
+            return runTestWaitUnit({ step, run, unit, registry, branch });
+          }
+          // workflow.run too: its simulation checks the child and starts nothing.
+          return runTaskUnit({
+            step,
+            run,
+            unit,
+            registry,
+            engineAttempt: attempt,
+            createContext,
+            loadOutput,
+            test,
+          });
+        }
         if (loaded.reuse && reused.has(unit.id)) {
           const sourceRunId = loaded.reuse.sourceRunId;
           return runReusedUnit({ step, run, unit, sourceRunId, loadOutput });
@@ -182,7 +201,7 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
           const output = failure
             ? undefined
             : summarize(runOutput(plan, state), INLINE_OUTPUT_MAX_BYTES);
-          return finishRun({ step, request, failure, output });
+          return finishRun({ step, request, failure, output, test: !!loaded.test });
         }
         if (next.ready.length === 0) continue;
         const results = await Promise.all(next.ready.map(runUnit));
@@ -207,6 +226,8 @@ async function finishRun(args: {
   failure: RunFailure | undefined;
   /** The run's output, summarized; none when it failed. */
   output: unknown;
+  /** A test run: its end starts nothing (no `announce-finished`). */
+  test?: boolean;
 }): Promise<RunResult> {
   const { step, request, failure, output } = args;
   const { runId } = request;
@@ -218,21 +239,23 @@ async function finishRun(args: {
       output,
     }),
   );
-  // Workflows triggered by this one's end ("when the digest fails, …") start from it.
-  await step.sendEvent(
-    "announce-finished",
-    runFinished.create(
-      {
-        runId,
-        userId: request.userId,
-        workflowId: request.workflowId,
-        status: failure ? "failed" : "succeeded",
-        ...(failure ? { error: failure } : {}),
-        depth: request.depth ?? 0,
-      },
-      { id: `finished-${runId}` },
-    ),
-  );
+  // Workflows triggered by this one's end ("when the digest fails, …") start from it; a test
+  // run's end is not an event of the app: nothing starts from it, no wait.event hears it.
+  if (!args.test)
+    await step.sendEvent(
+      "announce-finished",
+      runFinished.create(
+        {
+          runId,
+          userId: request.userId,
+          workflowId: request.workflowId,
+          status: failure ? "failed" : "succeeded",
+          ...(failure ? { error: failure } : {}),
+          depth: request.depth ?? 0,
+        },
+        { id: `finished-${runId}` },
+      ),
+    );
   if (failure) {
     throw new NonRetriableError(`step "${failure.step}" failed: ${failure.message}`);
   }

@@ -6,6 +6,7 @@ import type { ActionRegistry } from "@/lib/actions/registry";
 import { getUserById } from "@/lib/db/queries";
 import { getRunById } from "@/lib/db/run-queries";
 import type { Run } from "@/lib/db/schema";
+import type { WaitBranch } from "@/lib/plan/effects";
 import { type Plan, planTimeZone } from "@/lib/plan/schema";
 import { waitStepIds } from "@/lib/plan/waits";
 import { recordRunFinished, recordRunStarted } from "@/lib/runs/records";
@@ -25,6 +26,8 @@ export type LoadedRun =
       threadId?: string;
       /** A re-run: the run it re-runs and the units whose recorded outputs it reuses. */
       reuse?: { sourceRunId: string; units: string[] };
+      /** A test run: side effects simulated, each wait taken the chosen way (`runs.test`). */
+      test?: { waits: Record<string, WaitBranch> };
     }
   | { ok: false; status: string };
 
@@ -71,6 +74,21 @@ export async function loadRun(args: {
     waits: waitUrlsFor(runId, waitStepIds(plan, args.registry), args.appUrl, args.resumeSecret),
     threadId: run.threadId ?? undefined,
     ...reuseOf(run),
+    ...testOf(run),
+  };
+}
+
+/** How a test run takes its waits (`runs.test`); nothing for a real run. */
+function testOf(run: Run): { test?: { waits: Record<string, WaitBranch> } } {
+  if (run.test === null || typeof run.test !== "object") return {};
+  const waits = (run.test as { waits?: unknown }).waits;
+  return {
+    test: {
+      waits:
+        waits && typeof waits === "object" && !Array.isArray(waits)
+          ? (waits as Record<string, WaitBranch>)
+          : {},
+    },
   };
 }
 

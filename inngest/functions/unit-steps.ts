@@ -17,6 +17,7 @@ import {
 import { withoutDatabaseDetails } from "@/lib/db/errors";
 import { loadRunOutput } from "@/lib/db/run-queries";
 import { parseDuration } from "@/lib/plan/duration";
+import { effectOf, isSimulated, type WouldSend } from "@/lib/plan/effects";
 import { type ReadyUnit, resolveUnitInput, type UnitResult } from "@/lib/plan/progress";
 import { type CancelWatch, watchRunCancel } from "@/lib/runs/cancel-watch";
 import {
@@ -58,6 +59,12 @@ export type RunInfo = {
   threadId?: string;
 };
 
+/**
+ * A test run's units: side effects simulated (lib/actions `simulate`), reads run for real.
+ * `userEmail` tells an email to the person from one that reaches someone else.
+ */
+export type TestMode = { userEmail?: string };
+
 /** What a task step memoizes: its output (or a reference to it). */
 export type TaskOutcome = { output: unknown };
 
@@ -98,6 +105,8 @@ export async function runTaskUnit(args: {
   engineAttempt: number;
   createContext: ContextFactory;
   loadOutput: ReturnType<typeof createOutputLoader>;
+  /** A test run: simulate what is not a read. */
+  test?: TestMode;
 }): Promise<UnitResult> {
   const { step, run, unit } = args;
   const action = args.registry.get(unit.step.action);
@@ -113,6 +122,7 @@ export async function runTaskUnit(args: {
         action,
         engineAttempt: args.engineAttempt,
         createContext: args.createContext,
+        test: args.test,
       }),
     );
   } catch (error) {
@@ -188,6 +198,8 @@ export async function executeTaskUnit(args: {
   createContext: ContextFactory;
   /** How the unit learns its run was cancelled (default: the database, see cancel-watch). */
   watchCancel?: (runId: string) => Promise<CancelWatch>;
+  /** A test run: simulate what is not a read. */
+  test?: TestMode;
 }): Promise<TaskOutcome> {
   const { run, unit, action } = args;
   const attempt = args.engineAttempt + 1;
@@ -227,6 +239,21 @@ export async function executeTaskUnit(args: {
         input: context.redactor.value(input),
         startedAt,
       });
+      const simulation = args.test ? await simulated(action, input, context, args.test) : null;
+      if (simulation) {
+        const recorded = await recordAttemptFinished({
+          runId: run.runId,
+          unitId: unit.id,
+          attempt,
+          status: "succeeded",
+          output: simulation.output,
+          simulated: simulation.wouldSend,
+          startedAt,
+          finishedAt: new Date(),
+        });
+        if (recorded === "cancelled") throw new RunCancelledError();
+        return { output: carriedOutput(unit.id, simulation.output) };
+      }
       if (!action.run) {
         throw new NonRetriableActionError(
           `${action.id} cannot run here: it has no implementation`,
@@ -298,4 +325,52 @@ export async function executeTaskUnit(args: {
   } finally {
     watch.stop();
   }
+}
+
+/** The largest text a simulated step keeps of what it would send (its body, its payload). */
+const WOULD_SEND_TEXT_MAX = 4000;
+
+/** What a test run records instead of running the unit, or null when the unit only reads. */
+async function simulated(
+  action: ActionDeclaration,
+  input: Record<string, unknown>,
+  context: ActionContext,
+  test: TestMode,
+): Promise<{ wouldSend: WouldSend; output: unknown } | null> {
+  const effect = effectOf({ get: () => action }, action.id, input, { userEmail: test.userEmail });
+  if (!isSimulated(effect)) return null;
+  // An action without a simulation of its own is never run in a test: its input is what it
+  // would have used.
+  const simulation = action.simulate
+    ? await action.simulate(input, context)
+    : {
+        wouldSend: {
+          kind: effect.kind,
+          summary: `${effect.does} (not run in a test)`,
+          payload: context.redactor.value(input),
+        },
+        output: null,
+      };
+  // A simulation that says this input only reads (an MCP tool marked read-only) runs for real.
+  if (simulation === null) return null;
+  return {
+    wouldSend: clipWouldSend({
+      ...simulation.wouldSend,
+      ...(effect.outside ? { outside: true } : {}),
+    }),
+    output: simulation.output ?? null,
+  };
+}
+
+/** Keeps what a step would send readable and within its row: long bodies and payloads cut. */
+function clipWouldSend(wouldSend: WouldSend): WouldSend {
+  const clipped = { ...wouldSend };
+  if (clipped.body && clipped.body.length > WOULD_SEND_TEXT_MAX) {
+    clipped.body = `${clipped.body.slice(0, WOULD_SEND_TEXT_MAX)}… (${clipped.body.length} characters)`;
+  }
+  if (clipped.payload !== undefined && jsonBytes(clipped.payload) > WOULD_SEND_TEXT_MAX) {
+    const text = JSON.stringify(clipped.payload);
+    clipped.payload = `${text.slice(0, WOULD_SEND_TEXT_MAX)}… (${text.length} characters of JSON)`;
+  }
+  return clipped;
 }

@@ -5,8 +5,10 @@
 // its resume URL to end it early.
 import "server-only";
 import { type GetStepTools, type Inngest, NonRetriableError } from "inngest";
+import type { ActionRegistry } from "@/lib/actions/registry";
 import { armWait, consumeWaitSignal, getWaitSignal } from "@/lib/db/run-queries";
 import { parseDuration } from "@/lib/plan/duration";
+import { type WaitBranch, waitBranchWords } from "@/lib/plan/effects";
 import { type ReadyUnit, resolveUnitInput, type UnitResult } from "@/lib/plan/progress";
 import { eventMatchScope, waitDeadline, waitUntilInstant } from "@/lib/plan/waits";
 import { recordAttemptFinished, recordAttemptStarted, recordStartFailed } from "@/lib/runs/records";
@@ -194,6 +196,81 @@ export async function runWaitUnit(args: {
     const output = await step.run(`${unit.id}:done`, () =>
       finishUnitWait({ run, unit, armed, event: resumed }),
     );
+    return { status: "succeeded", output };
+  } catch (error) {
+    return { status: "failed", error: { message: messageOf(error) } };
+  }
+}
+
+/** The output a wait ends with when a test takes it `branch`, as a real wait would end it. */
+export function testWaitOutput(action: string, branch: WaitBranch, at: string): unknown {
+  switch (action) {
+    case "wait.approval":
+      return branch === "approved" || branch === "rejected"
+        ? { approved: branch === "approved", timedOut: false, by: "test" }
+        : { approved: false, timedOut: true };
+    case "wait.event":
+      return branch === "event"
+        ? { timedOut: false, payload: null, via: "event" }
+        : { timedOut: true, via: "timeout" };
+    default:
+      return { resumedAt: at, early: branch === "event" };
+  }
+}
+
+/**
+ * A wait in a test run: nothing is armed and nothing waits. One step (`<unit>:test`, only in
+ * test runs) records the wait's input, and ends it at once the way the person chose (the
+ * timeout by default), saying what the real wait would have done.
+ */
+export async function runTestWaitUnit(args: {
+  step: GetStepTools<Inngest.Any>;
+  run: RunInfo;
+  unit: ReadyUnit;
+  registry: ActionRegistry;
+  branch: WaitBranch;
+}): Promise<UnitResult> {
+  const { step, run, unit, branch } = args;
+  try {
+    const output = await step.run(`${unit.id}:test`, async () => {
+      const startedAt = new Date();
+      let input: Record<string, unknown>;
+      try {
+        input = await resolveUnitInput(unit);
+      } catch (error) {
+        await recordStartFailed({ runId: run.runId, unitId: unit.id, error, startedAt });
+        throw new NonRetriableError(`wait could not start: ${(error as Error).message}`);
+      }
+      await recordAttemptStarted({
+        runId: run.runId,
+        unitId: unit.id,
+        attempt: 1,
+        input,
+        startedAt,
+      });
+      const action = unit.step.action;
+      const finishedAt = new Date();
+      const result = testWaitOutput(action, branch, finishedAt.toISOString());
+      const does = args.registry.get(action)?.describe?.(input) ?? action;
+      await recordAttemptFinished({
+        runId: run.runId,
+        unitId: unit.id,
+        attempt: 1,
+        status: "succeeded",
+        output: result,
+        simulated: {
+          kind: action === "wait.approval" ? "approval" : "none",
+          summary: `${does}: ${waitBranchWords(action, branch)}`,
+          branch,
+          ...(action === "wait.approval" && typeof input.prompt === "string"
+            ? { body: input.prompt }
+            : {}),
+        },
+        startedAt,
+        finishedAt,
+      });
+      return result;
+    });
     return { status: "succeeded", output };
   } catch (error) {
     return { status: "failed", error: { message: messageOf(error) } };

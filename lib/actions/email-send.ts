@@ -1,7 +1,8 @@
 import { connect, type Socket } from "node:net";
 import { z } from "zod";
 import { checkHost } from "@/lib/net/policy";
-import { defineAction, withRun } from "./define-action";
+import { reachesOthers } from "@/lib/plan/effects";
+import { defineAction, withRun, withSimulation } from "./define-action";
 import type { ActionContext, SmtpDefaults } from "./runtime/context";
 import { ActionError, NonRetriableActionError } from "./runtime/errors";
 
@@ -28,6 +29,12 @@ export const emailSendDeclaration = defineAction({
   output: z.object({ messageId: z.string() }),
   describe: (input) =>
     `email ${Array.isArray(input.to) ? input.to.join(", ") : String(input.to ?? "someone")}`,
+  effect: (input, context) => ({
+    class: "notifies",
+    kind: "email",
+    does: "sends the email",
+    outside: reachesOthers([input.to, ...(Array.isArray(input.cc) ? input.cc : [])], context),
+  }),
   example: {
     to: "{{ user.email }}",
     subject: "Sev-1 open",
@@ -141,7 +148,7 @@ function smtpError(error: SmtpFailure, settings: SmtpSettings): ActionError {
   });
 }
 
-export const emailSend = withRun(emailSendDeclaration, async (input, context) => {
+const runEmailSend = withRun(emailSendDeclaration, async (input, context) => {
   const settings = smtpSettings(context);
   if (!settings.from) {
     throw new NonRetriableActionError(
@@ -193,6 +200,34 @@ export const emailSend = withRun(emailSendDeclaration, async (input, context) =>
     connection.release();
     transporter.close();
   }
+});
+
+/**
+ * A test run's email: the sender and the settings are read as a real send reads them (an
+ * unset SMTP fails the test the way it would fail the run), nothing connects anywhere.
+ */
+export const emailSend = withSimulation(runEmailSend, async (input, context) => {
+  const settings = smtpSettings(context);
+  if (!settings.from) {
+    throw new NonRetriableActionError(
+      "email.send: no sender address: add an SMTP_FROM secret (or ?from= in SMTP_URL), or ask the operator to set SMTP_FROM",
+      { code: "not_configured" },
+    );
+  }
+  const to = Array.isArray(input.to) ? input.to : [input.to];
+  return {
+    wouldSend: {
+      kind: "email",
+      summary: `email to ${to.join(", ")}: "${input.subject}"`,
+      from: settings.from,
+      to,
+      ...(input.cc?.length ? { cc: input.cc } : {}),
+      ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+      subject: input.subject,
+      body: input.text ?? input.html ?? "",
+    },
+    output: { messageId: "<test-run-not-sent@flowchat>" },
+  };
 });
 
 /**

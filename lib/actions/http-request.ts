@@ -3,7 +3,7 @@ import { formatDuration } from "@/lib/format/duration";
 import { NetworkError } from "@/lib/net/errors";
 import { originOf } from "@/lib/net/policy";
 import { flattenHeaders, guardedRequest, readBody } from "@/lib/net/request";
-import { defineAction, withRun } from "./define-action";
+import { defineAction, withRun, withSimulation } from "./define-action";
 import { deadlineSignal } from "./runtime/context";
 import { ActionError, isRetriableStatus, parseRetryAfter } from "./runtime/errors";
 import { httpUrl, shortUrl } from "./shared-schemas";
@@ -31,6 +31,26 @@ export const httpRequestDeclaration = defineAction({
   describe: (input) => {
     const method = typeof input.method === "string" ? input.method : "GET";
     return `call ${method} ${shortUrl(input.url)}`;
+  },
+  // GET and HEAD read; any other method writes (a computed one may, so it counts as writing).
+  effect: (input) => {
+    const method = input.method;
+    if (method === undefined || method === "GET" || method === "HEAD") {
+      return {
+        class: "reads",
+        kind: "http",
+        does: `reads ${method ?? "GET"} ${shortUrl(input.url)}`,
+      };
+    }
+    if (typeof method === "string" && !method.includes("{{")) {
+      return { class: "writes", kind: "http", does: `sends the ${method} request` };
+    }
+    return {
+      class: "writes",
+      kind: "http",
+      does: "sends the request",
+      note: "its method is computed",
+    };
   },
   example: {
     url: "https://status.example.com/api/incidents",
@@ -60,7 +80,10 @@ function charsetOf(contentType: string): string {
   }
 }
 
-export const httpRequest = withRun(httpRequestDeclaration, async (input, context) => {
+type HttpInput = z.output<typeof httpRequestDeclaration.input>;
+
+/** The request as it goes out: URL with the query, headers with defaults, the body as text. */
+function outgoingRequest(input: HttpInput) {
   const method = input.method ?? "GET";
   const url = new URL(input.url);
   for (const [name, value] of Object.entries(input.query ?? {})) {
@@ -83,6 +106,11 @@ export const httpRequest = withRun(httpRequestDeclaration, async (input, context
       headers["content-type"] = text ? "text/plain; charset=utf-8" : "application/json";
     }
   }
+  return { method, url, headers, body };
+}
+
+const runHttpRequest = withRun(httpRequestDeclaration, async (input, context) => {
+  const { method, url, headers, body } = outgoingRequest(input);
 
   const policy = context.network;
   const timeoutMs = context.timeoutMs ?? policy.timeoutMs;
@@ -134,6 +162,28 @@ export const httpRequest = withRun(httpRequestDeclaration, async (input, context
     }
     throw error;
   }
+});
+
+/**
+ * A test run's request: GET and HEAD read, so they run for real (through the same network
+ * policy); any other method is described, not sent. Its stand-in output is an empty 200.
+ */
+export const httpRequest = withSimulation(runHttpRequest, async (input) => {
+  const { method, url, headers, body } = outgoingRequest(input);
+  if (method === "GET" || method === "HEAD") return null;
+  let payload: unknown = body;
+  if (body !== undefined && typeof input.body !== "string") payload = input.body;
+  return {
+    wouldSend: {
+      kind: "http",
+      summary: `${method} ${describeUrl(url)}`,
+      method,
+      url: url.toString(),
+      headers,
+      ...(payload !== undefined ? { payload } : {}),
+    },
+    output: { status: 200, headers: {}, body: null },
+  };
 });
 
 function decodeBody(

@@ -2,13 +2,13 @@
 // (`services.mcpClient`); lib/mcp's errors become action errors here.
 import { z } from "zod";
 import { McpError } from "@/lib/mcp/errors";
-import { defineAction, withRun } from "./define-action";
+import { type ActionContext, defineAction, withRun, withSimulation } from "./define-action";
 import { deadlineSignal } from "./runtime/context";
 import { ActionError, NonRetriableActionError } from "./runtime/errors";
 import { requireService } from "./runtime/services";
 import { jsonObject } from "./shared-schemas";
 
-export const mcpCall = withRun(
+const runMcpCall = withRun(
   defineAction({
     id: "mcp.call",
     title: "Call an MCP tool",
@@ -28,6 +28,9 @@ export const mcpCall = withRun(
       isError: z.boolean().optional(),
     }),
     describe: (input) => `call ${String(input.server ?? "?")}.${String(input.tool ?? "?")}`,
+    // A tool may do anything: it counts as writing (a test still runs the ones its server
+    // marks read-only, see below).
+    effect: () => ({ class: "writes", kind: "mcp", does: "calls the MCP tool" }),
     example: {
       server: "calendar",
       tool: "list_events",
@@ -35,14 +38,7 @@ export const mcpCall = withRun(
     },
   }),
   async (input, context) => {
-    const lookup = requireService(context, "mcpServer", "mcp.call");
-    const config = await lookup(input.server);
-    if (!config) {
-      throw new NonRetriableActionError(
-        `mcp.call: you have no MCP server named "${input.server}"; add it in Settings`,
-        { code: "not_found" },
-      );
-    }
+    const config = await serverConfig(input.server, context);
     const client = requireService(context, "mcpClient", "mcp.call");
     const result = await client
       .callTool(config, input.tool, input.arguments ?? {}, {
@@ -73,6 +69,56 @@ export const mcpCall = withRun(
     };
   },
 );
+
+async function serverConfig(name: string, context: ActionContext) {
+  const lookup = requireService(context, "mcpServer", "mcp.call");
+  const config = await lookup(name);
+  if (!config) {
+    throw new NonRetriableActionError(
+      `mcp.call: you have no MCP server named "${name}"; add it in Settings`,
+      { code: "not_found" },
+    );
+  }
+  return config;
+}
+
+/**
+ * A test run's tool call: a tool its server marks read-only (`readOnlyHint`) runs for real;
+ * any other is described, not called. Asking the server for its tools is the one request a
+ * simulated call makes (MCP's tools/list only reads); if the server cannot say, the call is
+ * simulated.
+ */
+export const mcpCall = withSimulation(runMcpCall, async (input, context) => {
+  const config = await serverConfig(input.server, context);
+  const client = requireService(context, "mcpClient", "mcp.call");
+  let readOnly = false;
+  let unknown = false;
+  if (client.listTools) {
+    try {
+      const tools = await client.listTools(config, {
+        secret: (name) => context.secrets.get(name),
+        network: context.network,
+        allowStdio: context.services.mcpAllowStdio ?? false,
+        signal: deadlineSignal(context, 30_000),
+        timeoutMs: context.timeoutMs,
+      });
+      readOnly = tools.some((tool) => tool.name === input.tool && tool.readOnly === true);
+    } catch {
+      unknown = true;
+    }
+  }
+  if (readOnly) return null;
+  return {
+    wouldSend: {
+      kind: "mcp",
+      summary: `call ${input.server}.${input.tool}${unknown ? " (the server could not say whether the tool only reads)" : ""}`,
+      server: input.server,
+      tool: input.tool,
+      payload: input.arguments ?? {},
+    },
+    output: { content: [], text: "", isError: false },
+  };
+});
 
 /** lib/mcp's error as the action error a run records (same message, code mapped). */
 function actionErrorFrom(error: McpError): ActionError {

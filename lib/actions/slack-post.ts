@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { originOf } from "@/lib/net/policy";
 import { guardedRequest, readBody } from "@/lib/net/request";
-import { defineAction, withRun } from "./define-action";
+import { defineAction, withRun, withSimulation } from "./define-action";
 import { deadlineSignal } from "./runtime/context";
 import { ActionError, isRetriableStatus, parseRetryAfter } from "./runtime/errors";
 import { httpUrl } from "./shared-schemas";
 
-export const slackPost = withRun(
+const runSlackPost = withRun(
   defineAction({
     id: "slack.post",
     title: "Post to Slack",
@@ -20,6 +20,7 @@ export const slackPost = withRun(
     }),
     output: z.object({ ok: z.boolean() }),
     describe: () => "post to Slack",
+    effect: () => ({ class: "notifies", kind: "slack", does: "posts to Slack", outside: true }),
     example: {
       webhook: "{{ secrets.SLACK_WEBHOOK }}",
       text: "New signup: {{ trigger.body.email }}",
@@ -52,3 +53,20 @@ export const slackPost = withRun(
     );
   },
 );
+
+/** A test run's Slack post: the text and blocks, and where (the webhook's origin only). */
+export const slackPost = withSimulation(runSlackPost, async (input) => ({
+  wouldSend: {
+    kind: "slack",
+    summary: `Slack message: "${clip(input.text, 80)}"`,
+    url: originOf(new URL(input.webhook)),
+    body: input.text,
+    ...(input.blocks ? { payload: input.blocks } : {}),
+  },
+  output: { ok: true },
+}));
+
+function clip(text: string, max: number): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

@@ -21,5 +21,6 @@ export const waitApproval = defineAction({
     comment: z.string().optional(),
   }),
   describe: (input) => `ask for approval (up to ${durationInWords(String(input.timeout ?? ""))})`,
+  effect: () => ({ class: "notifies", kind: "approval", does: "asks for approval" }),
   example: { prompt: "Send this reply to {{ trigger.body.from }}?", timeout: "1d" },
 });

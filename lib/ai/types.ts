@@ -49,6 +49,8 @@ export const runDataSchema = z.object({
   runId: z.uuid(),
   workflowId: z.uuid(),
   title: z.string(),
+  /** A test run (side effects simulated): shown as a test card. */
+  test: z.literal(true).optional(),
   /** Set when the run ends: an old card renders collapsed from it, without reading the run. */
   outcome: z
     .object({

@@ -3,7 +3,7 @@
 // keyset for the durable job. Every read filters by owner; the job never sees runs created
 // after the action was (its `upTo`), so re-runs it starts never match its own filter.
 import "server-only";
-import { and, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, isNull, lte, type SQL, sql } from "drizzle-orm";
 import type { RunStatus } from "@/lib/runs/status";
 import { queryDb as db } from "./index";
 import { appendRunEvent, getRunById } from "./run-queries";
@@ -46,6 +46,8 @@ function matching(
   const conditions: (SQL | undefined)[] = [
     eq(runs.userId, userId),
     inArray(runs.status, filter.statuses),
+    // Test runs are not re-run or cancelled in bulk: they are not part of the history.
+    isNull(runs.test),
     sql`${runs.createdAt} <= ${upperBound(upTo)}`,
     filter.to ? lte(runs.createdAt, filter.to) : undefined,
     filter.workflowId ? eq(runs.workflowId, filter.workflowId) : undefined,

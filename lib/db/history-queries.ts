@@ -107,7 +107,12 @@ export async function listRunHistory({
   const size = Math.min(Math.max(Math.trunc(limit) || HISTORY_PAGE_DEFAULT, 1), HISTORY_PAGE_MAX);
   if (!(await ownedWorkflow(userId, workflowId))) throw workflowNotFound();
 
-  const conditions: SQL[] = [sql`r.workflow_id = ${workflowId}`, sql`r.user_id = ${userId}`];
+  // Test runs simulated their side effects: they are not part of the history.
+  const conditions: SQL[] = [
+    sql`r.workflow_id = ${workflowId}`,
+    sql`r.user_id = ${userId}`,
+    sql`r.test is null`,
+  ];
   if (filter.status?.length) conditions.push(sql`r.status in (${list(filter.status)})`);
   if (filter.trigger?.length) {
     conditions.push(sql`${triggerKindSql(sql.raw("r.trigger"))} in (${list(filter.trigger)})`);
@@ -240,7 +245,7 @@ async function dayCounts(
         union all
         select workflow_id, to_char(created_at at time zone ${timeZone}, 'YYYY-MM-DD'), 0, 0, 0, 1
         from runs
-        where workflow_id in (${ids}) and status in (${ACTIVE})
+        where workflow_id in (${ids}) and status in (${ACTIVE}) and test is null
           and created_at >= ${since}::timestamptz and created_at < ${until}::timestamptz
       ) counted
       group by 1, 2

@@ -31,7 +31,11 @@ const newer = sql.raw(`(excluded.last_failed_at is not null and (step_rollups.la
   or (excluded.last_failed_at, excluded.last_failed_run_id)
     > (step_rollups.last_failed_at, step_rollups.last_failed_run_id)))`);
 
-/** Counts these runs (already claimed: rolled_up set in this transaction) into the rollups. */
+/**
+ * Counts these runs (already claimed: rolled_up set in this transaction) into the rollups. A
+ * test run is claimed like any other (so it never waits in the backfill's queue) and counts
+ * nothing: its side effects were simulated.
+ */
 export async function addRunsToRollups(tx: Executor, runIds: string[]): Promise<void> {
   if (runIds.length === 0) return;
   // One text parameter however many runs (a batch of the backfill holds thousands).
@@ -41,7 +45,7 @@ export async function addRunsToRollups(tx: Executor, runIds: string[]): Promise<
       select r.*, ${hourSql("r.created_at")} as hour,
         ${bucketSql(runDurationSql("r."))} as bucket
       from runs r
-      where r.id in (${ids}) and r.status in (${TERMINAL})
+      where r.id in (${ids}) and r.status in (${TERMINAL}) and r.test is null
     ),
     buckets as (
       select workflow_id, hour, bucket, count(*) as n
@@ -73,7 +77,7 @@ export async function addRunsToRollups(tx: Executor, runIds: string[]): Promise<
       select r.id, r.workflow_id, r.status, r.error, r.created_at, r.finished_at,
         ${hourSql("r.created_at")} as hour
       from runs r
-      where r.id in (${ids}) and r.status in (${TERMINAL})
+      where r.id in (${ids}) and r.status in (${TERMINAL}) and r.test is null
     ),
     attempts as (
       select c.workflow_id, c.hour, s.step_id, s.status, s.attempt,

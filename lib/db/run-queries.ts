@@ -56,6 +56,7 @@ export async function createRun({
   threadId,
   trigger,
   rerunOf,
+  test,
 }: {
   id?: string;
   workflowId: string;
@@ -65,6 +66,8 @@ export async function createRun({
   trigger: unknown;
   /** A re-run: the run it re-runs, how (`runs.rerun`), and the bulk action that started it. */
   rerunOf?: { runId: string; rerun: unknown; bulkActionId?: string | null };
+  /** A test run: how it takes its waits (`runs.test`). */
+  test?: { waits: Record<string, string> };
 }): Promise<Run> {
   const [run] = await (await db())
     .insert(runs)
@@ -82,6 +85,7 @@ export async function createRun({
             bulkActionId: rerunOf.bulkActionId ?? null,
           }
         : {}),
+      ...(test ? { test } : {}),
     })
     // The id, or for a bulk re-run its (bulk action, source run): either way, one run.
     .onConflictDoNothing()
@@ -204,7 +208,7 @@ export async function listRunsForWorkflow({
     .limit(limit);
 }
 
-/** A person's latest runs across their workflows, with each workflow's title. */
+/** A person's latest runs across their workflows (test runs left out), with each workflow's title. */
 export async function listRecentRuns({
   userId,
   workflowId,
@@ -219,16 +223,19 @@ export async function listRecentRuns({
     .from(runs)
     .innerJoin(workflows, eq(workflows.id, runs.workflowId))
     .where(
-      workflowId
-        ? and(eq(runs.userId, userId), eq(runs.workflowId, workflowId))
-        : eq(runs.userId, userId),
+      and(
+        eq(runs.userId, userId),
+        workflowId ? eq(runs.workflowId, workflowId) : undefined,
+        // Test runs are not part of the history.
+        isNull(runs.test),
+      ),
     )
     .orderBy(desc(runs.createdAt))
     .limit(limit);
 }
 
 /**
- * The newest run of each of these workflows of the caller, however old (workflows without runs
+ * The newest run (not a test) of each of these workflows of the caller, however old (workflows without runs
  * are absent). One lateral probe of `runs_workflow_idx` per workflow (newest entry first), so
  * a busy workflow's history never hides a quiet one's last run.
  */
@@ -244,7 +251,7 @@ export async function lastRunPerWorkflow({
   const last = database
     .select({ id: runs.id })
     .from(runs)
-    .where(and(eq(runs.workflowId, workflows.id), eq(runs.userId, userId)))
+    .where(and(eq(runs.workflowId, workflows.id), eq(runs.userId, userId), isNull(runs.test)))
     .orderBy(desc(runs.createdAt))
     .limit(1)
     .as("last_run");
@@ -444,6 +451,8 @@ export async function upsertStepAttempt(row: {
   finishedAt?: Date;
   /** A re-run's reused unit: the run whose recorded output it took. */
   reusedFrom?: string;
+  /** A test run's simulated unit: what it would have sent. */
+  simulated?: unknown;
 }): Promise<StepStatus> {
   const durationMs =
     row.startedAt && row.finishedAt
@@ -463,11 +472,13 @@ export async function upsertStepAttempt(row: {
     finishedAt: row.finishedAt ?? null,
     durationMs: durationMs ?? null,
     reusedFrom: row.reusedFrom ?? null,
+    simulated: row.simulated ?? null,
   };
   const set: Record<string, unknown> = { status: sql`excluded.status` };
   if (row.input !== undefined) set.input = values.input;
   if (row.output !== undefined) set.output = values.output;
   if (row.error !== undefined) set.error = values.error;
+  if (row.simulated !== undefined) set.simulated = values.simulated;
   if (row.startedAt) set.startedAt = row.startedAt;
   if (row.finishedAt) {
     set.finishedAt = row.finishedAt;

@@ -214,6 +214,12 @@ export const runs = pgTable(
     bulkActionId: uuid("bulk_action_id").references((): AnyPgColumn => bulkActions.id, {
       onDelete: "set null",
     }),
+    /**
+     * A test run (lib/runs/test-run.ts): `{ waits: { <stepId>: branch } }`, the way each wait
+     * goes; null for a real run. Its side effects were simulated, so it is never counted in the
+     * history, the metrics or the rollups, never announced, and posts only its own card.
+     */
+    test: jsonb(),
   },
   (t) => [
     // The history's keyset order (created_at, id) and "last run" per workflow.
@@ -258,6 +264,11 @@ export const runSteps = pgTable(
     durationMs: integer("duration_ms"),
     /** A re-run's reused step: the run whose recorded output it took (nothing was executed). */
     reusedFrom: uuid("reused_from"),
+    /**
+     * A test run's simulated step: what it would have sent (lib/plan/effects.ts `WouldSend`);
+     * its output is the simulation's stand-in. Null for a step that ran.
+     */
+    simulated: jsonb(),
   },
   (t) => [uniqueIndex("run_steps_attempt_idx").on(t.runId, t.stepId, t.iteration, t.attempt)],
 );

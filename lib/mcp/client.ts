@@ -138,6 +138,7 @@ export async function listMcpTools(
           name: tool.name,
           description: tool.description,
           inputSchema: tool.inputSchema as Record<string, unknown>,
+          ...(tool.annotations?.readOnlyHint === true ? { readOnly: true } : {}),
         });
       }
       cursor = page.nextCursor;

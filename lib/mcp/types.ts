@@ -23,6 +23,8 @@ export interface McpToolInfo {
   name: string;
   description?: string;
   inputSchema: Record<string, unknown>;
+  /** The server marks the tool as only reading (its `readOnlyHint` annotation). */
+  readOnly?: boolean;
 }
 
 export interface McpServerTools {

@@ -66,6 +66,11 @@ export const limitDefinitions = {
   live: { points: 120, duration: MINUTE, per: "user", surface: "run", what: "live connections" },
   /** Re-runs started per person (POST /api/runs/:id/rerun): each starts a run. */
   rerun: { points: 30, duration: MINUTE, per: "user", surface: "run", what: "re-runs" },
+  /**
+   * Test runs started per person (POST /api/workflows/:id/test): each runs a plan's reads for
+   * real (GET requests, the model) with the person's secrets.
+   */
+  test: { points: 20, duration: MINUTE, per: "user", surface: "run", what: "test runs" },
   /** Calls to one webhook URL. */
   webhook: {
     points: 60,

@@ -21,7 +21,7 @@ export function isNotifyPolicy(value: unknown): value is NotifyPolicy {
   return (NOTIFY_POLICIES as readonly unknown[]).includes(value);
 }
 
-type RunOrigin = Pick<Run, "trigger"> & Partial<Pick<Run, "rerunOfId" | "bulkActionId">>;
+type RunOrigin = Pick<Run, "trigger"> & Partial<Pick<Run, "rerunOfId" | "bulkActionId" | "test">>;
 
 /** A re-run the person started themselves (not one of a bulk re-run): it speaks like Run now. */
 export function isPersonRerun(run: RunOrigin): boolean {
@@ -30,7 +30,8 @@ export function isPersonRerun(run: RunOrigin): boolean {
 
 /** Runs that started without the person: the ones the setting applies to. */
 export function isUnattendedRun(run: RunOrigin): boolean {
-  if (isPersonRerun(run)) return false;
+  // A test run is always the person's own (whatever trigger it stands in for).
+  if (isPersonRerun(run) || run.test) return false;
   const type = (run.trigger as { type?: string } | null)?.type;
   return type === "schedule" || type === "event";
 }

@@ -120,6 +120,8 @@ export async function recordAttemptFinished(args: {
   willRetry?: boolean;
   /** For a failed attempt that will be retried: when the next attempt is due. */
   nextAttemptAt?: Date;
+  /** A test run's simulated unit: what it would have sent (its output is the stand-in). */
+  simulated?: unknown;
 }): Promise<"succeeded" | "failed" | "cancelled"> {
   const { stepId, iteration } = splitUnitId(args.unitId);
   if (args.status === "succeeded") await keepFullOutput(args.runId, args.unitId, args.output);
@@ -138,6 +140,7 @@ export async function recordAttemptFinished(args: {
     error,
     startedAt: args.startedAt,
     finishedAt: args.finishedAt,
+    ...(args.simulated !== undefined ? { simulated: summarize(args.simulated) } : {}),
   });
   const durationMs = args.startedAt
     ? args.finishedAt.getTime() - args.startedAt.getTime()
@@ -157,7 +160,9 @@ export async function recordAttemptFinished(args: {
     level: args.status === "failed" ? (args.willRetry ? "warn" : "error") : "info",
     message:
       args.status === "succeeded"
-        ? `${args.unitId} succeeded`
+        ? args.simulated !== undefined
+          ? `${args.unitId} simulated (nothing was sent)`
+          : `${args.unitId} succeeded`
         : `${args.unitId} failed${args.willRetry ? ", will retry" : ""}: ${args.error?.message ?? "error"}`,
     data: {
       unitId: args.unitId,
@@ -165,6 +170,7 @@ export async function recordAttemptFinished(args: {
       attempt: args.attempt,
       status: args.status,
       durationMs,
+      ...(args.simulated !== undefined ? { simulated: true } : {}),
       // The output is the attempt's row's (run_steps.output): stored once, not copied here.
       ...(error ? { error, willRetry: !!args.willRetry } : {}),
     },

@@ -16,6 +16,7 @@
 // do too; `onFailure` steps are never reused.
 import type { ActionCatalog } from "@/lib/plan/catalog";
 import { diffPlans, type PlanDiff } from "@/lib/plan/diff";
+import { stepEffect } from "@/lib/plan/effects";
 import { expressionUsage, parseExpression } from "@/lib/plan/expression";
 import { expressionSites } from "@/lib/plan/expression-sites";
 import { topologicalOrder } from "@/lib/plan/graph";
@@ -97,7 +98,7 @@ export type RerunPlanInput = {
   outcomes: Record<string, SourceStepOutcome>;
   from: RerunFrom;
   inputsEdited: boolean;
-  /** For bare expression inputs and the side effects of actions this module does not name. */
+  /** For bare expression inputs and each step's side effect (without it, none is claimed). */
   catalog?: ActionCatalog;
 };
 
@@ -207,36 +208,20 @@ export class RerunPlanError extends Error {
   }
 }
 
-const NAMED_EFFECTS: Record<string, RerunSideEffect> = {
-  "email.send": { kind: "email", says: "sends the email again" },
-  "slack.post": { kind: "slack", says: "posts to Slack again" },
-  "chat.post": { kind: "chat", says: "posts in the chat again" },
-  "mcp.call": { kind: "mcp", says: "calls the MCP tool again" },
-  "store.set": { kind: "store", says: "writes to the store again" },
-  "workflow.run": { kind: "workflow", says: "starts the other workflow again" },
-  "wait.approval": { kind: "approval", says: "asks for approval again" },
-};
-
-/** What running `step` again does outside the run, if anything. */
+/**
+ * What running `step` again does outside the run, if anything: its side-effect class from
+ * the action catalog (lib/plan/effects.ts), in words ("sends the email again"). Without a
+ * catalog nothing is known, so nothing is claimed.
+ */
 export function sideEffectOf(
   step: PlanStep,
   catalog?: Pick<ActionCatalog, "get">,
 ): RerunSideEffect | null {
-  if (step.action === "http.request") {
-    const method = step.input?.method;
-    if (method === undefined || method === "GET" || method === "HEAD") return null;
-    if (typeof method === "string" && !method.includes("{{")) {
-      return { kind: "http", says: `sends the ${method} request again` };
-    }
-    // A computed method may well be a write.
-    return { kind: "http", says: "sends the request again (its method is computed)" };
-  }
-  const named = NAMED_EFFECTS[step.action];
-  if (named) return named;
-  if (catalog?.get(step.action)?.sideEffects) {
-    return { kind: "other", says: `runs ${step.action} again` };
-  }
-  return null;
+  if (!catalog) return null;
+  const effect = stepEffect(step, catalog);
+  if (effect.class === "reads") return null;
+  const kind: RerunSideEffectKind = effect.kind === "none" ? "other" : effect.kind;
+  return { kind, says: `${effect.does} again${effect.note ? ` (${effect.note})` : ""}` };
 }
 
 /** Per step id: whether any of its expressions reads `trigger`, and which `waits.<id>` it reads. */

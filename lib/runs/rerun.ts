@@ -134,6 +134,11 @@ async function decideRerun({
   inputs,
 }: RerunRequest) {
   const source = await getOwnedRun({ userId, runId });
+  if (source.test) {
+    throw conflict(
+      "This was a test run (nothing was sent): test the plan again instead of re-running it.",
+    );
+  }
   if (!isTerminal(source.status)) {
     throw conflict(
       `This run has not ended yet (it is ${source.status}): wait for it to end or cancel it before re-running it.`,

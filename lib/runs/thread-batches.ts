@@ -20,10 +20,10 @@ type BatchedRun = Pick<Run, "id" | "userId" | "threadId" | "workflowId" | "creat
 
 /** Whether what this run posts goes into its workflow's batch message. */
 export function isBatchedRun(
-  run: Pick<Run, "trigger"> & Partial<Pick<Run, "rerunOfId" | "bulkActionId">>,
+  run: Pick<Run, "trigger"> & Partial<Pick<Run, "rerunOfId" | "bulkActionId" | "test">>,
 ): boolean {
-  // A webhook run a person re-ran is theirs: it gets its own card.
-  if (isPersonRerun(run)) return false;
+  // A webhook run a person re-ran (or tested) is theirs: it gets its own card.
+  if (isPersonRerun(run) || run.test) return false;
   return (run.trigger as { type?: string } | null)?.type === "webhook";
 }
 

@@ -65,7 +65,12 @@ export async function postRunCard({
       ?.notify;
     if (!showsRunCard(run, policy ?? "failures")) return undefined;
   }
-  const data: RunCardData = { runId: run.id, workflowId: run.workflowId, title };
+  const data: RunCardData = {
+    runId: run.id,
+    workflowId: run.workflowId,
+    title,
+    ...(run.test ? { test: true as const } : {}),
+  };
   const message = {
     id: runCardMessageId(run.id),
     role: "assistant" as const,
@@ -156,7 +161,12 @@ export async function postRunSummary({
   }
   const unattended = isUnattendedRun(run);
   if (unattended && !showsRunCard(run, workflow?.notify ?? "failures", run.status)) return;
-  const card: RunCardData = { runId: run.id, workflowId: run.workflowId, title };
+  const card: RunCardData = {
+    runId: run.id,
+    workflowId: run.workflowId,
+    title,
+    ...(run.test ? { test: true as const } : {}),
+  };
   const outcome = outcomeOf(run);
   if (byBulkAction) {
     // Only a card posted at the start learns the outcome; no card or summary is added.
@@ -186,6 +196,8 @@ export async function postRunSummary({
     position: cardPosition(run.createdAt),
     create: unattended,
   });
+  // A test run speaks only through its own card: no summary in the thread.
+  if (run.test) return;
   await postWorkflowMessage({
     userId: run.userId,
     threadId: run.threadId,

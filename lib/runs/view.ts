@@ -82,7 +82,14 @@ export async function getRunPlan({
   const workflowTitle = pinned.ok
     ? pinned.workflow.title
     : ((await getWorkflow({ id: run.workflowId, userId: run.userId }))?.title ?? null);
-  if (!pinned.ok) return { plan: null, workflowTitle, children: {} };
+  // A test run starts no child run: its workflow.run units were simulated.
+  if (!pinned.ok || run.test) {
+    return {
+      plan: pinned.ok ? { plan: pinned.plan, version: pinned.version.number } : null,
+      workflowTitle,
+      children: {},
+    };
+  }
   const children: Record<string, string> = {};
   const childSteps = [...pinned.plan.steps, ...(pinned.plan.onFailure ?? [])].filter(
     (step) => step.action === "workflow.run",

@@ -2,6 +2,7 @@
 // the live stream (`GET /api/runs/:id/events`), and how a view takes a frame. Server and client
 // both import this; the row types come in as types only (dates become ISO strings on the way).
 import type { Run, RunEvent, RunStep } from "@/lib/db/schema";
+import type { WouldSend } from "@/lib/plan/effects";
 import { topologicalOrder } from "@/lib/plan/graph";
 import { type Plan, type PlanStep, stepDependencies } from "@/lib/plan/schema";
 import type { RunStatus, StepStatus } from "./status";
@@ -26,6 +27,8 @@ export type WireRun = {
   startedAt: string | null;
   finishedAt: string | null;
   createdAt: string;
+  /** A test run: its side effects were simulated (lib/runs/test-run.ts). */
+  test?: true;
 };
 
 /** One attempt of one unit (a step, or one item of a loop step: `iteration` ≥ 0). */
@@ -43,6 +46,8 @@ export type WireStep = {
   durationMs: number | null;
   /** A re-run's reused unit: the run whose recorded output it took (nothing ran). */
   reusedFrom?: string | null;
+  /** A test run's simulated unit: what it would have sent (its output is a stand-in). */
+  simulated?: WouldSend | null;
 };
 
 /** One entry of the run's log; `seq` counts from 1 and is the stream's event id. */
@@ -136,6 +141,7 @@ export function toWireRun(run: Run): WireRun {
     startedAt: iso(run.startedAt),
     finishedAt: iso(run.finishedAt),
     createdAt: run.createdAt.toISOString(),
+    ...(run.test ? { test: true as const } : {}),
   };
 }
 
@@ -153,6 +159,7 @@ export function toWireStep(step: RunStep): WireStep {
     finishedAt: iso(step.finishedAt),
     durationMs: step.durationMs,
     reusedFrom: step.reusedFrom ?? null,
+    ...(step.simulated ? { simulated: step.simulated as WouldSend } : {}),
   };
 }
 

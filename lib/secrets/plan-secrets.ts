@@ -38,7 +38,7 @@ export async function requirePlanSecrets({
 }: {
   userId: string;
   plan: unknown;
-  doing: "approve" | "run";
+  doing: "approve" | "run" | "test";
 }) {
   const missing = await missingPlanSecrets({ userId, plan });
   if (missing.length === 0) return;

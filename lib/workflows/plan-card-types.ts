@@ -1,5 +1,6 @@
 // The plan card's data contract: what `GET /api/workflows/<id>/versions/<versionId>` answers
 // and the thread page preloads. Browser-safe (types only).
+import type { EffectClass, EffectKind } from "@/lib/plan/catalog";
 import type { StepExplanation } from "@/lib/plan/explain";
 import type { PlanIssue } from "@/lib/plan/issues";
 import type { Plan } from "@/lib/plan/schema";
@@ -9,6 +10,21 @@ export interface CardAction {
   title: string;
   kind: "task" | "wait" | "control";
   sideEffects: boolean;
+}
+
+/**
+ * A step's side-effect class from the action catalog (lib/plan/effects.ts), for its badge and
+ * its details: "writes — sends the POST request", "contacts someone outside".
+ */
+export interface CardEffect {
+  class: EffectClass;
+  kind: EffectKind;
+  /** The class in words ("notifies someone"). */
+  label: string;
+  /** What it does ("sends the email"), with its caveat when it has one. */
+  does: string;
+  /** It reaches someone other than the person (Slack, email to another address). */
+  outside: boolean;
 }
 
 export type VersionState = "draft" | "approved" | "rejected" | "superseded";
@@ -80,6 +96,8 @@ export interface PlanCardData {
   explanations: Record<string, StepExplanation>;
   /** The catalog entries of the actions this plan uses; unknown actions are absent. */
   actions: Record<string, CardAction>;
+  /** Each step's side-effect class, by step id (main and `onFailure` steps). */
+  effects?: Record<string, CardEffect>;
   /** What changed against the version before it (none for version 1). */
   diff: { against: number; lines: string[] } | null;
 }

@@ -5,6 +5,7 @@ import "server-only";
 import { z } from "zod";
 import { actionRegistry } from "@/lib/actions/registry";
 import { type ChatMessage, planDataSchema } from "@/lib/ai/types";
+import { getUserById } from "@/lib/db/queries";
 import { getRunById } from "@/lib/db/run-queries";
 import type { Run, Workflow, WorkflowVersion } from "@/lib/db/schema";
 import {
@@ -27,11 +28,12 @@ import {
   planTimeZone,
   validatePlan,
 } from "@/lib/plan";
+import { EFFECT_LABELS, stepEffect } from "@/lib/plan/effects";
 import { scheduledRunId } from "@/lib/runs/schedules";
 import { webhookUrl } from "@/lib/runs/webhooks";
 import { inDisplayOrder } from "./display-order";
 import { readStoredPlan } from "./pinned-plan";
-import type { CardAction, PlanCardData } from "./plan-card-types";
+import type { CardAction, CardEffect, PlanCardData } from "./plan-card-types";
 import { triggerInWords } from "./trigger-words";
 import { changesSince } from "./version-diff";
 import { workflowTitlesOf } from "./workflow-refs";
@@ -62,9 +64,16 @@ function safeZone(zone: string): string {
 }
 
 /** What the card says about a plan that reads: steps in words, their actions, next fire times. */
-function describePlan(plan: Plan, zone: string, now: Date, workflowTitles: Record<string, string>) {
+function describePlan(
+  plan: Plan,
+  zone: string,
+  now: Date,
+  workflowTitles: Record<string, string>,
+  userEmail?: string,
+) {
   const actions: Record<string, CardAction> = {};
   const phrases: Record<string, string> = {};
+  const effects: Record<string, CardEffect> = {};
   for (const step of allSteps(plan)) {
     const target = (step.input as { workflow?: unknown } | undefined)?.workflow;
     const title =
@@ -75,6 +84,14 @@ function describePlan(plan: Plan, zone: string, now: Date, workflowTitles: Recor
     phrases[step.id] ??= title
       ? `run the workflow ${JSON.stringify(title)}`
       : describeAction(step, { catalog: actionRegistry });
+    const effect = stepEffect(step, actionRegistry, { userEmail });
+    effects[step.id] ??= {
+      class: effect.class,
+      kind: effect.kind,
+      label: EFFECT_LABELS[effect.class],
+      does: effect.note ? `${effect.does} (${effect.note})` : effect.does,
+      outside: effect.outside === true,
+    };
     const action = actionRegistry.get(step.action);
     if (action) {
       actions[step.action] = {
@@ -88,7 +105,7 @@ function describePlan(plan: Plan, zone: string, now: Date, workflowTitles: Recor
     at: at.toISOString(),
     label: formatInZone(at, zone),
   }));
-  return { actions, phrases, nextRuns, explanations: explainPlan(plan) };
+  return { actions, phrases, effects, nextRuns, explanations: explainPlan(plan) };
 }
 
 /**
@@ -105,6 +122,7 @@ export function buildPlanCard({
   workflowTitles = {},
   onceRun,
   fallback,
+  userEmail,
 }: {
   workflow: Workflow;
   version: WorkflowVersion;
@@ -117,6 +135,8 @@ export function buildPlanCard({
   onceRun?: Run;
   /** For a rejected version: the version the workflow fell back to. */
   fallback?: WorkflowVersion;
+  /** The person's address: an email to it does not "contact someone outside". */
+  userEmail?: string;
 }): PlanCardData {
   const read = readStoredPlan(version.plan);
   // Validation rules may have grown since the plan was saved: show what they say now.
@@ -128,8 +148,8 @@ export function buildPlanCard({
   const warnings: PlanIssue[] = check.ok ? check.warnings : [...check.errors, ...check.warnings];
   const zone = read.ok ? safeZone(planTimeZone(read.plan)) : "UTC";
   const described = read.ok
-    ? describePlan(read.plan, zone, now, workflowTitles)
-    : { actions: {}, phrases: {}, nextRuns: [], explanations: {} };
+    ? describePlan(read.plan, zone, now, workflowTitles, userEmail)
+    : { actions: {}, phrases: {}, effects: {}, nextRuns: [], explanations: {} };
   const changes =
     previous && read.ok
       ? changesSince({ before: previous, after: read.plan }).lines
@@ -177,6 +197,7 @@ export function buildPlanCard({
     phrases: described.phrases,
     explanations: described.explanations,
     actions: described.actions,
+    effects: described.effects,
     diff: previous ? { against: previous.number, lines: changes } : null,
   };
 }
@@ -227,15 +248,18 @@ export async function cardForVersion({
   userId,
   workflow,
   version,
+  userEmail,
 }: {
   userId: string;
   workflow: Workflow;
   version: WorkflowVersion;
+  /** Read when not given (several cards at once read it once). */
+  userEmail?: string;
 }): Promise<PlanCardData> {
   const read = readStoredPlan(version.plan);
   const onceAt =
     read.ok && read.plan.trigger.type === "once" ? onceInstant(read.plan.trigger) : undefined;
-  const [latest, previous, workflowTitles, onceRun, fallback] = await Promise.all([
+  const [latest, previous, workflowTitles, onceRun, fallback, email] = await Promise.all([
     getLatestVersion({ workflowId: workflow.id, userId }),
     version.number > 1
       ? getPreviousVersion({ workflowId: workflow.id, number: version.number, userId })
@@ -244,6 +268,7 @@ export async function cardForVersion({
     // The tick gives a one-shot's run an id derived from the workflow and the instant.
     onceAt ? getRunById({ runId: scheduledRunId(workflow.id, onceAt) }) : undefined,
     version.state === "rejected" ? fallbackOf({ userId, workflow }) : undefined,
+    userEmail ?? getUserById({ id: userId }).then((user) => user?.email),
   ]);
   return buildPlanCard({
     workflow,
@@ -253,6 +278,7 @@ export async function cardForVersion({
     workflowTitles,
     onceRun,
     fallback,
+    userEmail: email,
   });
 }
 
@@ -290,8 +316,9 @@ export async function loadPlanCards({
 }): Promise<Record<string, PlanCardData>> {
   const unique = [...new Set(versionIds)];
   const rows = await getWorkflowVersions({ versionIds: unique, userId });
+  const userEmail = rows.length > 0 ? (await getUserById({ id: userId }))?.email : undefined;
   const cards = await Promise.all(
-    rows.map(({ workflow, version }) => cardForVersion({ userId, workflow, version })),
+    rows.map(({ workflow, version }) => cardForVersion({ userId, workflow, version, userEmail })),
   );
   return Object.fromEntries(cards.map((card) => [card.version.id, card]));
 }

@@ -25,6 +25,7 @@ import { runCardAnchor } from "./run/open-runs";
 import { PostHeader } from "./run/post-header";
 import { RunCard } from "./run/run-card";
 import { StoredRunCard } from "./run/stored-run-card";
+import { TestRunCard } from "./run/test/test-run-card";
 import { TemplateGallery } from "./templates/template-gallery";
 
 type Part = ChatMessage["parts"][number];
@@ -96,6 +97,9 @@ function RunToolPart({
           </p>
         </>
       );
+    }
+    if (name === "testWorkflow" && output.ok && output.runId) {
+      return <TestRunCard runId={output.runId} />;
     }
     if (name === "rerunRun" && output.ok && output.runId) {
       const confirmed = confirmationSchema.safeParse(part.approval?.descriptor);
@@ -251,14 +255,19 @@ function PartView({
     case "tool-bulkRuns":
     case "tool-answerApproval":
     case "tool-rerunRun":
+    case "tool-testWorkflow":
       return <RunToolPart part={part} onDecide={onDecide} busy={busy} />;
     case "tool-setWorkflowNotify":
       return <NotifyToolPart part={part} />;
     case "data-run": {
       const data = runDataSchema.safeParse(part.data);
-      return data.success ? (
+      if (!data.success) return null;
+      // A test's card is always shown whole: it is what the person asked to see.
+      return data.data.test ? (
+        <TestRunCard runId={data.data.runId} title={data.data.title} />
+      ) : (
         <StoredRunCard data={data.data} runAt={runAt} collapsible={Boolean(collapsible)} />
-      ) : null;
+      );
     }
     case "data-batch": {
       const data = batchDataSchema.safeParse(part.data);

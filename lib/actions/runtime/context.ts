@@ -3,7 +3,12 @@
 // are injected by whoever composes the app (inngest/functions/action-context.ts), so nothing
 // here knows the database, the model or the secrets store.
 import type { LanguageModel } from "ai";
-import type { McpCallResult, McpConnectOptions, McpServerConfig } from "@/lib/mcp/types";
+import type {
+  McpCallResult,
+  McpConnectOptions,
+  McpServerConfig,
+  McpToolInfo,
+} from "@/lib/mcp/types";
 import { networkPolicyFromEnv } from "@/lib/net/env-policy";
 import type { NetworkPolicy } from "@/lib/net/policy";
 import { createRedactor, type Redactor } from "@/lib/secrets/redact";
@@ -61,6 +66,8 @@ export interface McpClient {
     args: Record<string, unknown>,
     options: McpConnectOptions,
   ): Promise<McpCallResult>;
+  /** The server's tools (a test run asks whether a tool is marked read-only). */
+  listTools?(server: McpServerConfig, options: McpConnectOptions): Promise<McpToolInfo[]>;
 }
 
 /** Side doors to the rest of the app. Missing ones make the action fail as not configured. */
@@ -86,6 +93,11 @@ export interface ActionServices {
   mcpAllowStdio?: boolean;
   /** email.send */
   smtp?: SmtpDefaults;
+  /**
+   * workflow.run in a test run: the person's workflow by id (owner-filtered), and whether it
+   * has an approved version to run; undefined when it is not theirs.
+   */
+  workflow?(id: string): Promise<{ id: string; title: string; runnable: boolean } | undefined>;
 }
 
 export interface ActionContext {

@@ -59,6 +59,24 @@ export type RunUITools = {
     input: { approved: boolean; runId?: string; stepId?: string; comment?: string };
     output: AnswerApprovalOutput;
   };
+  testWorkflow: {
+    input: {
+      workflowId: string;
+      versionId?: string;
+      inputs?: Record<string, unknown>;
+      trigger?: unknown;
+      waits?: Record<string, "approved" | "rejected" | "timeout" | "event">;
+    };
+    output:
+      | {
+          ok: true;
+          runId: string;
+          workflowId: string;
+          status: "running" | "succeeded" | "failed" | "cancelled";
+          steps: { step: string; outcome: string }[];
+        }
+      | Refusal;
+  };
   rerunRun: {
     input: {
       runId: string;
@@ -114,6 +132,7 @@ export const RUN_TOOL_LABELS: Record<keyof RunUITools, string> = {
   bulkRuns: "Started a bulk action",
   answerApproval: "Answered an approval",
   rerunRun: "Re-ran a run",
+  testWorkflow: "Tested the plan",
 };
 
 /** Run tools whose results carry outside text (step outputs, errors, logs). */
@@ -121,6 +140,7 @@ export const OUTSIDE_DATA_TOOLS: ReadonlySet<string> = new Set<keyof RunUITools>
   "getRun",
   "listRuns",
   "answerApproval",
+  "testWorkflow",
 ]);
 
 /**

@@ -17,6 +17,7 @@ import { startRun } from "@/lib/runs/start-run";
 import { getRunView } from "@/lib/runs/view";
 import { untrustedToolOutput } from "../untrusted";
 import { rerunRunTool } from "./rerun-run";
+import { testWorkflowTool } from "./test-workflow";
 import { toolInput } from "./tool-schema";
 import { workflowMetricsTool } from "./workflow-metrics";
 
@@ -185,6 +186,7 @@ export function runTools(context: Context) {
     getRun: getRunTool(context),
     cancelRun: cancelRunTool(context),
     rerunRun: rerunRunTool(context),
+    testWorkflow: testWorkflowTool(context),
     workflowMetrics: workflowMetricsTool(context),
   };
 }

@@ -110,9 +110,14 @@ describe("plan CLI (in process)", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toBe(usageText());
     expect(help.stdout).toContain("validate <file.json>");
-    expect(help.stdout).toMatch(/^\s+run <file\.json> \[--input '<json>'\]/m);
+    expect(help.stdout).toMatch(
+      /^\s+run <file\.json> \[--input '<json>'\] \[--trigger '<json>'\] \[--secrets-file <file>\]/m,
+    );
+    expect(help.stdout).toMatch(
+      /^\s+test <file\.json> \[--input '<json>'\] \[--trigger '<json>'\] \[--secrets-file <file>\] \[--wait <stepId>=approved\|rejected\|timeout\|event\]/m,
+    );
     expect(help.stdout).toContain(
-      "Exit codes: 0 success, 1 invalid plan or unreadable file, 2 usage error.",
+      "Exit codes: 0 success, 1 invalid plan, unreadable file or a (test) run that fails, 2 usage error.",
     );
   });
 

@@ -18,6 +18,7 @@ describe("rate limits", () => {
       "chat",
       "live",
       "rerun",
+      "test",
       "webhook",
       "resume",
       "bulk",

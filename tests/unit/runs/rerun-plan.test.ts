@@ -286,13 +286,22 @@ describe("re-run planning", () => {
       action: "http.request",
       input: { url: "https://x.test", ...(method ? { method } : {}) },
     });
-    expect(sideEffectOf(step())).toBeNull();
-    expect(sideEffectOf(step("HEAD"))).toBeNull();
-    expect(sideEffectOf(step("DELETE"))?.says).toBe("sends the DELETE request again");
-    expect(sideEffectOf(step("{{ trigger.inputs.m }}"))?.kind).toBe("http");
-    expect(sideEffectOf({ id: "t", action: "transform" })).toBeNull();
-    expect(sideEffectOf({ id: "s", action: "store.set" })?.says).toBe("writes to the store again");
-    expect(sideEffectOf({ id: "w", action: "workflow.run" })?.kind).toBe("workflow");
+    const effectOf = (s: PlanStep) => sideEffectOf(s, actionRegistry);
+    expect(effectOf(step())).toBeNull();
+    expect(effectOf(step("HEAD"))).toBeNull();
+    expect(effectOf(step("DELETE"))?.says).toBe("sends the DELETE request again");
+    expect(effectOf(step("{{ trigger.inputs.m }}"))).toEqual({
+      kind: "http",
+      says: "sends the request again (its method is computed)",
+    });
+    expect(effectOf({ id: "t", action: "transform" })).toBeNull();
+    expect(effectOf({ id: "s", action: "store.set" })?.says).toBe("writes to the store again");
+    expect(effectOf({ id: "w", action: "workflow.run" })?.kind).toBe("workflow");
+    expect(effectOf({ id: "a", action: "wait.approval" })?.says).toBe("asks for approval again");
+  });
+
+  it("claims no side effect without a catalog to read it from", () => {
+    expect(sideEffectOf({ id: "s", action: "store.set" })).toBeNull();
   });
 });
 

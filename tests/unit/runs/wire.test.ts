@@ -35,6 +35,7 @@ const runRow = (over: Partial<Run> = {}): Run => ({
   rerunOfId: null,
   rerun: null,
   bulkActionId: null,
+  test: null,
   ...over,
 });
 
@@ -52,6 +53,7 @@ const stepRow = (over: Partial<RunStep> = {}): RunStep => ({
   finishedAt: null,
   durationMs: null,
   reusedFrom: null,
+  simulated: null,
   ...over,
 });
 

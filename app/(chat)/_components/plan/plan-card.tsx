@@ -19,6 +19,7 @@ import { PlanEditor } from "./plan-editor";
 import { PlanGraph } from "./plan-graph";
 import { PlanStepList } from "./plan-step-list";
 import { StepDetails } from "./step-details";
+import { TestPlan } from "./test-plan";
 
 /** Below this card width the steps read better as a list than as a graph. */
 const NARROW = "(max-width: 639px)";
@@ -356,6 +357,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
           phrases={card.phrases}
           explanations={card.explanations}
           actions={card.actions}
+          effects={card.effects}
           trigger={card.trigger}
           selected={selected}
           onSelect={setSelected}
@@ -366,6 +368,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
           phrases={card.phrases}
           explanations={card.explanations ?? {}}
           actions={card.actions}
+          effects={card.effects}
           selected={selected}
           onSelect={setSelected}
         />
@@ -376,6 +379,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
           explanation={card.explanations?.[details.step.id]}
           phrase={card.phrases[details.step.id]}
           action={card.actions[details.step.action]}
+          effect={card.effects?.[details.step.id]}
           onFailure={details.onFailure}
           onClose={() => setSelected(null)}
         />
@@ -441,6 +445,14 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
               >
                 {busy === "reject" ? "Rejecting…" : "Reject"}
               </button>
+            ) : null}
+            {version.state === "draft" || version.state === "approved" ? (
+              <TestPlan
+                workflowId={workflow.id}
+                versionId={version.id}
+                plan={plan}
+                onStarted={store.appendMessage}
+              />
             ) : null}
             <Link
               href={`/workflows/${workflow.id}`}

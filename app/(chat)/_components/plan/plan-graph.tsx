@@ -16,8 +16,9 @@ import { memo, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { StepExplanation } from "@/lib/plan/explain";
 import type { Plan, PlanStep } from "@/lib/plan/schema";
 import { describeAction } from "@/lib/plan/summary";
-import type { CardAction } from "@/lib/workflows/plan-card-types";
+import type { CardAction, CardEffect } from "@/lib/workflows/plan-card-types";
 import { ActionMark } from "./action-mark";
+import { EffectMark, showsEffect } from "./effect-mark";
 import { layoutPlan, NODE_HEIGHT, NODE_WIDTH, TRIGGER_HEIGHT, TRIGGER_ID } from "./plan-layout";
 import { stepBadges } from "./step-visuals";
 
@@ -27,6 +28,8 @@ type StepNodeData = {
   phrase?: string;
   explanation?: StepExplanation;
   action?: CardAction;
+  /** Its side-effect class (the plan card's; a run's graph has none). */
+  effect?: CardEffect;
   onFailure: boolean;
   selected: boolean;
   /** A run's graph: the step's state, its colours and its name (n8n style). */
@@ -40,8 +43,9 @@ type TriggerNodeType = Node<TriggerNodeData, "trigger">;
 const handle = "!h-1.5 !w-1.5 !min-h-0 !min-w-0 !border-0 !bg-zinc-400";
 
 const StepNode = memo(function StepNode({ data }: NodeProps<StepNodeType>) {
-  const { step, phrase, explanation, action, onFailure, selected, state } = data;
+  const { step, phrase, explanation, action, effect, onFailure, selected, state } = data;
   const badges = stepBadges(step, action, onFailure, explanation);
+  const withEffect = showsEffect(effect, action?.kind);
   return (
     <div
       data-testid={`plan-node-${step.id}`}
@@ -68,9 +72,10 @@ const StepNode = memo(function StepNode({ data }: NodeProps<StepNodeType>) {
       <div className="truncate font-mono text-[10px] text-zinc-500">{step.action}</div>
       {state ? (
         <div className="truncate text-[10px] font-medium">{state.label}</div>
-      ) : badges.length > 0 ? (
+      ) : badges.length > 0 || withEffect ? (
         <div className="flex gap-1 overflow-hidden">
-          {badges.slice(0, 3).map((badge) => (
+          {withEffect ? <EffectMark effect={effect} compact /> : null}
+          {badges.slice(0, withEffect ? 2 : 3).map((badge) => (
             <span
               key={badge.label}
               title={badge.title}
@@ -159,6 +164,7 @@ export function PlanGraph({
   phrases,
   explanations,
   actions,
+  effects,
   trigger,
   selected,
   onSelect,
@@ -169,6 +175,8 @@ export function PlanGraph({
   /** Conditions and loops in words, for the badges' titles. */
   explanations?: Record<string, StepExplanation>;
   actions: Record<string, CardAction>;
+  /** Each step's side-effect class, by step id. */
+  effects?: Record<string, CardEffect>;
   trigger: string;
   selected: string | null;
   onSelect: (stepId: string | null) => void;
@@ -200,6 +208,7 @@ export function PlanGraph({
                 phrase: phrases[node.step.id],
                 explanation: explanations?.[node.step.id],
                 action: actions[node.step.action],
+                effect: effects?.[node.step.id],
                 onFailure: Boolean(node.onFailure),
                 selected: node.id === selected,
                 state: states?.[node.step.id],
@@ -207,7 +216,7 @@ export function PlanGraph({
               ariaLabel: `Step ${node.step.id}: ${node.step.action}`,
             },
       ),
-    [layout, phrases, explanations, actions, trigger, selected, states],
+    [layout, phrases, explanations, actions, effects, trigger, selected, states],
   );
   const edges = useMemo<Edge[]>(
     () =>

@@ -6,8 +6,9 @@ import { useMemo } from "react";
 import type { StepExplanation } from "@/lib/plan/explain";
 import type { Plan, PlanStep } from "@/lib/plan/schema";
 import { describeAction, stepLevels } from "@/lib/plan/summary";
-import type { CardAction } from "@/lib/workflows/plan-card-types";
+import type { CardAction, CardEffect } from "@/lib/workflows/plan-card-types";
 import { ActionMark } from "./action-mark";
+import { EffectMark, showsEffect } from "./effect-mark";
 import { ExplainedLine } from "./explained-line";
 import { stepBadges } from "./step-visuals";
 
@@ -33,6 +34,7 @@ function Step({
   phrase,
   explanation,
   action,
+  effect,
   selected,
   onSelect,
 }: {
@@ -41,6 +43,7 @@ function Step({
   phrase?: string;
   explanation?: StepExplanation;
   action?: CardAction;
+  effect?: CardEffect;
   selected: boolean;
   onSelect: (nodeId: string | null) => void;
 }) {
@@ -49,6 +52,7 @@ function Step({
   const badges = stepBadges(step, action, onFailure).filter(
     (badge) => !["if", "for each", "otherwise", "on failure"].includes(badge.label),
   );
+  const withEffect = showsEffect(effect, action?.kind);
   return (
     <li
       className={`rounded-lg border bg-white p-2.5 dark:bg-zinc-900 ${
@@ -81,13 +85,18 @@ function Step({
           </span>
         </span>
       </button>
-      {explanation?.if || explanation?.else || explanation?.forEach || badges.length > 0 ? (
+      {explanation?.if ||
+      explanation?.else ||
+      explanation?.forEach ||
+      badges.length > 0 ||
+      withEffect ? (
         <div className="mt-1.5 ml-7 flex flex-col gap-1 text-xs text-zinc-700 dark:text-zinc-300">
           {explanation?.else ? <ExplainedLine explained={explanation.else} /> : null}
           {explanation?.if ? <ExplainedLine explained={explanation.if} /> : null}
           {explanation?.forEach ? <ExplainedLine explained={explanation.forEach} /> : null}
-          {badges.length > 0 ? (
+          {badges.length > 0 || withEffect ? (
             <div className="flex flex-wrap gap-1">
+              {withEffect ? <EffectMark effect={effect} /> : null}
               {badges.map((badge) => (
                 <span
                   key={badge.label}
@@ -110,6 +119,7 @@ export function PlanStepList({
   phrases,
   explanations,
   actions,
+  effects,
   selected,
   onSelect,
 }: {
@@ -117,6 +127,7 @@ export function PlanStepList({
   phrases: Record<string, string>;
   explanations: Record<string, StepExplanation>;
   actions: Record<string, CardAction>;
+  effects?: Record<string, CardEffect>;
   selected: string | null;
   onSelect: (nodeId: string | null) => void;
 }) {
@@ -131,6 +142,7 @@ export function PlanStepList({
       phrase={phrases[entry.step.id]}
       explanation={explanations[entry.step.id]}
       action={actions[entry.step.action]}
+      effect={effects?.[entry.step.id]}
       selected={selected === entry.nodeId}
       onSelect={onSelect}
     />

@@ -5,8 +5,9 @@
 import type { StepExplanation } from "@/lib/plan/explain";
 import { DEFAULT_CONCURRENCY, type PlanStep } from "@/lib/plan/schema";
 import { describeAction } from "@/lib/plan/summary";
-import type { CardAction } from "@/lib/workflows/plan-card-types";
+import type { CardAction, CardEffect } from "@/lib/workflows/plan-card-types";
 import { ActionMark } from "./action-mark";
+import { EffectMark } from "./effect-mark";
 import { ExplainedLine } from "./explained-line";
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
@@ -25,6 +26,7 @@ export function StepDetails({
   phrase,
   explanation,
   action,
+  effect,
   onFailure,
   onClose,
 }: {
@@ -32,6 +34,8 @@ export function StepDetails({
   phrase?: string;
   explanation?: StepExplanation;
   action?: CardAction;
+  /** Its side-effect class from the catalog. */
+  effect?: CardEffect;
   onFailure: boolean;
   onClose: () => void;
 }) {
@@ -65,8 +69,15 @@ export function StepDetails({
         </Row>
         <Row label="Action">
           <code className={code}>{step.action}</code> {action?.title ?? "(not in the catalog)"}
-          {action?.sideEffects ? <span className="text-zinc-500"> · has side effects</span> : null}
         </Row>
+        {effect ? (
+          <Row label="Side effect">
+            <span className="flex flex-wrap items-center gap-1.5" data-testid="step-effect">
+              <EffectMark effect={effect} />
+              <span className="text-zinc-600 dark:text-zinc-400">{effect.does}</span>
+            </span>
+          </Row>
+        ) : null}
         {step.after?.length ? <Row label="After">{step.after.join(", ")}</Row> : null}
         {step.if ? (
           <Row label="Condition">

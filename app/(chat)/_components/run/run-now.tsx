@@ -5,7 +5,7 @@ import type { ChatMessage } from "@/lib/ai/types";
 import { AppError } from "@/lib/errors";
 import type { Plan } from "@/lib/plan/schema";
 
-type Field = {
+export type Field = {
   type: string;
   description?: string;
   default?: unknown;
@@ -23,7 +23,7 @@ const TYPE_WORDS: Record<string, [string, string]> = {
 };
 
 /** "list of whole numbers, separated by commas" for the label. */
-function typeWords(field: Field): string {
+export function typeWords(field: Field): string {
   if (field.type === "array" && field.items && field.items.type !== "object") {
     return `list of ${TYPE_WORDS[field.items.type]?.[1] ?? field.items.type}, separated by commas`;
   }
@@ -57,7 +57,7 @@ function coerceScalar(type: string, raw: string): unknown {
  * Text typed in the form → the input's type. A list of scalar items may be typed as
  * "a, b, c" (or one per line); JSON (starting with "[") is taken as it is.
  */
-function coerce(field: Field, raw: string): unknown {
+export function coerce(field: Field, raw: string): unknown {
   if (raw === "") return undefined;
   const items = field.items;
   if (field.type === "array" && items && items.type !== "object" && !raw.trim().startsWith("[")) {
@@ -71,7 +71,7 @@ function coerce(field: Field, raw: string): unknown {
 }
 
 /** A default as the form shows it: lists of scalars comma-separated, other values as JSON. */
-function shown(field: Field): string {
+export function shown(field: Field): string {
   const value = field.default;
   if (value === undefined) return "";
   if (Array.isArray(value) && field.items && field.items.type !== "object") {

@@ -23,7 +23,7 @@ function graphStep(step: WirePlanStep): PlanStep {
   };
 }
 
-function graphPlan(plan: WireRunPlan): Plan {
+export function graphPlan(plan: WireRunPlan): Plan {
   const main = plan.steps.filter((s) => s.phase === "main").map(graphStep);
   const onFailure = plan.steps.filter((s) => s.phase === "onFailure").map(graphStep);
   return {

@@ -1,0 +1,204 @@
+"use client";
+
+// "Test" on a draft or approved plan card: runs the plan once now as a test (nothing is sent,
+// reads run for real) and puts its card into the thread. A small form asks first when the test
+// needs something: the manual inputs, a webhook's body or an event's data, and which way each
+// wait goes (its timeout unless the person picks another).
+import { useId, useState } from "react";
+import type { ChatMessage } from "@/lib/ai/types";
+import { type WaitBranch, waitBranchesOf, waitBranchWords } from "@/lib/plan/effects";
+import { allSteps, type Plan } from "@/lib/plan/schema";
+import { coerce, type Field, shown, typeWords } from "../run/run-now";
+import { startTest } from "../run/test/test-api";
+
+const PAYLOAD_LABEL: Record<string, string> = {
+  webhook: "Request body to test with (JSON)",
+  event: "Event data to test with (JSON)",
+};
+
+const input =
+  "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900";
+
+export function TestPlan({
+  workflowId,
+  versionId,
+  plan,
+  onStarted,
+}: {
+  workflowId: string;
+  versionId: string;
+  plan: Plan;
+  onStarted: (message: ChatMessage) => void;
+}) {
+  const formId = useId();
+  const fields = (plan.trigger.type === "manual" ? (plan.trigger.inputs ?? {}) : {}) as Record<
+    string,
+    Field
+  >;
+  const names = Object.keys(fields);
+  const waits = allSteps(plan).filter((step) => waitBranchesOf(step.action).length > 0);
+  const needsPayload = plan.trigger.type === "webhook" || plan.trigger.type === "event";
+  const asks = names.length > 0 || waits.length > 0 || needsPayload;
+
+  const [open, setOpen] = useState(false);
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(names.map((n) => [n, shown(fields[n])])),
+  );
+  const [branches, setBranches] = useState<Record<string, WaitBranch>>({});
+  const [payload, setPayload] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  async function start() {
+    setProblem(null);
+    let trigger: unknown;
+    if (needsPayload) {
+      try {
+        trigger = JSON.parse(payload);
+      } catch {
+        setProblem(`${PAYLOAD_LABEL[plan.trigger.type]}: this is not valid JSON.`);
+        return;
+      }
+    }
+    const inputs = Object.fromEntries(
+      names
+        .map((n) => [n, coerce(fields[n], values[n] ?? "")] as const)
+        .filter(([, v]) => v !== undefined),
+    );
+    setBusy(true);
+    try {
+      const { message } = await startTest(workflowId, {
+        versionId,
+        ...(names.length > 0 ? { inputs } : {}),
+        ...(needsPayload ? { trigger } : {}),
+        ...(Object.keys(branches).length > 0 ? { waits: branches } : {}),
+      });
+      setOpen(false);
+      if (message) onStarted(message);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : "The test could not start. Try again.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const button = (
+    <button
+      type={open ? "submit" : "button"}
+      form={open ? formId : undefined}
+      disabled={busy}
+      onClick={open ? undefined : () => (asks ? setOpen(true) : void start())}
+      className="rounded-lg border border-violet-300 bg-violet-50 px-3 py-1.5 text-xs font-medium text-violet-900 hover:bg-violet-100 disabled:opacity-60 dark:border-violet-800 dark:bg-violet-950 dark:text-violet-100 dark:hover:bg-violet-900"
+      data-testid={open ? "plan-test-start" : "plan-test"}
+      title="Run it once now on your data: reads run for real, nothing is sent"
+    >
+      {busy ? "Starting the test…" : open ? "Run the test" : "Test"}
+    </button>
+  );
+
+  if (!open) {
+    return (
+      <>
+        {button}
+        {problem ? (
+          <p role="alert" className="basis-full text-xs text-red-700 dark:text-red-300">
+            {problem}
+          </p>
+        ) : null}
+      </>
+    );
+  }
+
+  return (
+    <form
+      id={formId}
+      className="flex basis-full flex-col gap-3 rounded-lg border border-violet-200 bg-violet-50/50 p-3 dark:border-violet-900 dark:bg-violet-950/30"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void start();
+      }}
+      aria-label="Test the plan"
+      data-testid="plan-test-form"
+    >
+      <p className="text-xs text-zinc-700 dark:text-zinc-300">
+        The test runs once now, with your secrets. Reads run for real (web pages and APIs it
+        fetches, the store, AI); emails, posts and other changes are only shown, not sent.
+      </p>
+      {names.map((name) => (
+        <label key={name} className="flex flex-col gap-1 text-xs">
+          <span className="font-medium">
+            {name}
+            <span className="ml-1 font-normal text-zinc-500">
+              {typeWords(fields[name])}
+              {fields[name].description ? ` — ${fields[name].description}` : ""}
+            </span>
+          </span>
+          <input
+            value={values[name] ?? ""}
+            onChange={(event) => setValues((all) => ({ ...all, [name]: event.target.value }))}
+            className={input}
+            data-testid={`plan-test-input-${name}`}
+          />
+        </label>
+      ))}
+      {needsPayload ? (
+        <label className="flex flex-col gap-1 text-xs">
+          <span className="font-medium">{PAYLOAD_LABEL[plan.trigger.type]}</span>
+          <textarea
+            value={payload}
+            onChange={(event) => setPayload(event.target.value)}
+            rows={4}
+            spellCheck={false}
+            placeholder='{ "email": "ana@example.com" }'
+            className={`${input} font-mono text-xs`}
+            data-testid="plan-test-payload"
+          />
+        </label>
+      ) : null}
+      {waits.length > 0 ? (
+        <fieldset className="flex flex-col gap-2">
+          <legend className="mb-1 text-xs font-medium">
+            Waits do not wait in a test. Let each one end:
+          </legend>
+          {waits.map((step) => (
+            <label
+              key={step.id}
+              className="grid items-center gap-1 text-xs sm:grid-cols-[minmax(8rem,14rem)_1fr]"
+            >
+              <span className="[overflow-wrap:anywhere]">{step.title ?? step.id}</span>
+              <select
+                value={branches[step.id] ?? "timeout"}
+                onChange={(event) =>
+                  setBranches((all) => ({ ...all, [step.id]: event.target.value as WaitBranch }))
+                }
+                className={input}
+                data-testid={`plan-test-wait-${step.id}`}
+              >
+                {waitBranchesOf(step.action).map((branch) => (
+                  <option key={branch} value={branch}>
+                    {waitBranchWords(step.action, branch)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+      <div className="flex flex-wrap items-center gap-2">
+        {button}
+        <button
+          type="button"
+          className="rounded-lg px-2 py-1.5 text-xs text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"
+          onClick={() => setOpen(false)}
+        >
+          Cancel
+        </button>
+      </div>
+      {problem ? (
+        <p role="alert" className="text-xs text-red-700 dark:text-red-300">
+          {problem}
+        </p>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,31 @@
+// Starting a test run from the browser (POST /api/workflows/:id/test); errors come back as the
+// app's AppError.
+import type { ChatMessage } from "@/lib/ai/types";
+import { AppError } from "@/lib/errors";
+import type { WaitBranch } from "@/lib/plan/effects";
+
+export type TestRequest = {
+  versionId: string;
+  inputs?: Record<string, unknown>;
+  trigger?: unknown;
+  waits?: Record<string, WaitBranch>;
+};
+
+export async function startTest(
+  workflowId: string,
+  body: TestRequest,
+): Promise<{ run: { id: string }; message?: ChatMessage }> {
+  const response = await fetch(`/api/workflows/${workflowId}/test`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const parsed = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    throw (
+      AppError.fromJSON(parsed) ??
+      new AppError("internal:workflow", `The server answered ${response.status}.`)
+    );
+  }
+  return parsed;
+}

@@ -1,0 +1,2 @@
+ALTER TABLE "run_steps" ADD COLUMN "simulated" jsonb;--> statement-breakpoint
+ALTER TABLE "runs" ADD COLUMN "test" jsonb;
