@@ -73,6 +73,7 @@ test("a draft is tested: nothing but the GET is sent, and each step shows what i
   await expect(effect("warn")).toHaveAttribute("data-effect", "notifies");
   await expect(plan.node("warn").getByTestId("effect-outside")).toHaveText("outside");
   await expect(effect("remember")).toHaveAttribute("data-effect", "writes");
+  await shoot(page, testInfo, "plan", plan.root.getByTestId("plan-title"));
   await plan.node("warn").click();
   await expect(plan.details.getByTestId("step-effect")).toContainText(
     "notifies someonecontacts someone outsideposts to Slack",
