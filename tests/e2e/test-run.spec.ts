@@ -26,8 +26,9 @@ test.afterAll(async () => {
   await target?.close();
 });
 
+/** The page at both sizes and schemes with `subject` (a part of a tall card) scrolled into view. */
 async function shoot(page: Page, testInfo: TestInfo, name: string, subject: Locator) {
-  await shootAll(page, testInfo, name, subject, { alsoSubject: true });
+  await shootAll(page, testInfo, name, subject);
   mkdirSync(SHOTS, { recursive: true });
   for (const file of readdirSync(testInfo.outputPath())) {
     if (file.startsWith(`${name}-`) && file.endsWith(".png")) {
@@ -72,6 +73,7 @@ test("a draft is tested: nothing but the GET is sent, and each step shows what i
   await expect(effect("warn")).toHaveAttribute("data-effect", "notifies");
   await expect(plan.node("warn").getByTestId("effect-outside")).toHaveText("outside");
   await expect(effect("remember")).toHaveAttribute("data-effect", "writes");
+  await shoot(page, testInfo, "plan", plan.root.getByTestId("plan-title"));
   await plan.node("warn").click();
   await expect(plan.details.getByTestId("step-effect")).toContainText(
     "notifies someonecontacts someone outsideposts to Slack",
@@ -83,7 +85,7 @@ test("a draft is tested: nothing but the GET is sent, and each step shows what i
   await expect(form).toBeVisible();
   await form.getByTestId("plan-test-input-endpoint").fill(`http://127.0.0.1:${TARGET_PORT}`);
   await expect(form.getByTestId("plan-test-wait-ask")).toHaveValue("timeout");
-  await shoot(page, testInfo, "form", plan.root);
+  await shoot(page, testInfo, "form", form);
 
   const before = target.requests.length;
   await form.getByTestId("plan-test-start").click();
@@ -103,7 +105,7 @@ test("a draft is tested: nothing but the GET is sent, and each step shows what i
 
   const ticket = card.getByTestId("test-step-ticket").getByTestId("would-send");
   await expect(ticket).toContainText(`POST http://127.0.0.1:${TARGET_PORT}/echo/tickets`);
-  await expect(ticket).toContainText('"open": 2');
+  await expect(ticket).toContainText('"open":2');
   const warn = card.getByTestId("test-step-warn").getByTestId("would-send");
   await expect(warn).toContainText('Slack message: "2 incidents open this morning"');
   await expect(warn.getByTestId("would-send-outside")).toHaveText("contacts someone outside");
@@ -111,7 +113,8 @@ test("a draft is tested: nothing but the GET is sent, and each step shows what i
   await expect(card.getByTestId("test-step-post")).toContainText("condition was false");
   await expect(card.getByTestId("test-step-alert")).toContainText("runs only if the run fails");
   await expect(card.getByTestId("test-note")).toContainText("Nothing was sent");
-  await shoot(page, testInfo, "card", card);
+  await shoot(page, testInfo, "card", card.getByTestId("test-title"));
+  await shoot(page, testInfo, "card-end", card.getByTestId("test-step-alert"));
 
   // The same on the graph: each node coloured by what the test did with it.
   await card.getByTestId("test-tab-graph").click();
@@ -122,7 +125,7 @@ test("a draft is tested: nothing but the GET is sent, and each step shows what i
   await expect(graph.getByTestId("plan-node-alert")).toHaveAttribute("data-state", "not reached");
   await graph.getByTestId("plan-node-warn").click();
   await expect(graph.getByTestId("would-send")).toContainText("Slack message");
-  await shoot(page, testInfo, "graph", card);
+  await shoot(page, testInfo, "graph", card.getByTestId("test-tab-graph"));
 
   // After a reload the card reads the ended test again, and the thread holds only its card.
   await page.reload();

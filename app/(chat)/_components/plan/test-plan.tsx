@@ -88,7 +88,11 @@ export function TestPlan({
       form={open ? formId : undefined}
       disabled={busy}
       onClick={open ? undefined : () => (asks ? setOpen(true) : void start())}
-      className="rounded-lg border border-violet-300 bg-violet-50 px-3 py-1.5 text-xs font-medium text-violet-900 hover:bg-violet-100 disabled:opacity-60 dark:border-violet-800 dark:bg-violet-950 dark:text-violet-100 dark:hover:bg-violet-900"
+      className={`rounded-lg px-3 py-1.5 text-xs font-medium disabled:opacity-60 ${
+        open
+          ? "bg-violet-700 text-white hover:bg-violet-600"
+          : "border border-violet-300 bg-violet-50 text-violet-900 hover:bg-violet-100 dark:border-violet-800 dark:bg-violet-950 dark:text-violet-100 dark:hover:bg-violet-900"
+      }`}
       data-testid={open ? "plan-test-start" : "plan-test"}
       title="Run it once now on your data: reads run for real, nothing is sent"
     >

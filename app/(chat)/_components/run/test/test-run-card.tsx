@@ -3,11 +3,12 @@
 // A test run's card (lib/runs/test-run.ts): the verdict (would succeed / would fail), then
 // every step as ran (with its output), simulated (with what it would have sent), skipped (why)
 // or not reached, as a list and on the plan's graph. Live through useRun, like a run card.
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { AppError } from "@/lib/errors";
 import { durationBetween, formatDuration } from "@/lib/format/duration";
 import { formatWhen } from "@/lib/format/time";
 import { OUTSIDE_LABEL, type WouldSend } from "@/lib/plan/effects";
+import type { Plan } from "@/lib/plan/schema";
 import { isTerminal } from "@/lib/runs/status";
 import {
   countsInWords,
@@ -69,10 +70,15 @@ const VERDICT: Record<string, { words: string; tone: string }> = {
   cancelled: { words: "cancelled", tone: OUTCOME.pending.pill },
 };
 
+/** JSON on one line while it is short, indented once it is not. */
 function pretty(value: unknown): string {
   if (value === undefined || value === null) return "null";
-  return typeof value === "string" ? value : JSON.stringify(value, null, 2);
+  if (typeof value === "string") return value;
+  const line = JSON.stringify(value);
+  return line.length <= 80 ? line : JSON.stringify(value, null, 2);
 }
+
+const capitalised = (text: string) => (text ? text[0].toUpperCase() + text.slice(1) : text);
 
 const field = "grid grid-cols-[4.5rem_1fr] gap-x-2 gap-y-0.5";
 const pre =
@@ -86,8 +92,12 @@ function WouldSendView({ send }: { send: WouldSend }) {
   if (send.cc?.length) rows.push(["cc", send.cc.join(", ")]);
   if (send.replyTo) rows.push(["reply to", send.replyTo]);
   if (send.subject) rows.push(["subject", send.subject]);
-  if (send.method || send.url)
-    rows.push(["request", `${send.method ?? ""} ${send.url ?? ""}`.trim()]);
+  if (send.kind === "slack" && send.url) rows.push(["webhook", `at ${send.url}`]);
+  else if (send.method || send.url) {
+    // The summary names the method and the URL already; the row adds its query, if any.
+    const request = `${send.method ?? ""} ${send.url ?? ""}`.trim();
+    if (request !== send.summary) rows.push(["request", request]);
+  }
   if (send.key) rows.push(["key", send.key]);
   if (send.ttl) rows.push(["keeps for", send.ttl]);
   if (send.workflow) rows.push(["workflow", send.workflow.title]);
@@ -100,7 +110,7 @@ function WouldSendView({ send }: { send: WouldSend }) {
       data-kind={send.kind}
     >
       <p className="flex flex-wrap items-center gap-x-2 gap-y-1 font-medium text-violet-950 dark:text-violet-100">
-        <span className="[overflow-wrap:anywhere]">{send.summary}</span>
+        <span className="[overflow-wrap:anywhere]">{capitalised(send.summary)}</span>
         {send.outside ? (
           <span
             className="rounded bg-rose-100 px-1 text-[10px] leading-4 font-medium text-rose-900 ring-1 ring-rose-300 ring-inset dark:bg-rose-950 dark:text-rose-200 dark:ring-rose-800"
@@ -192,24 +202,73 @@ function StepRow({ step }: { step: TestStepResult }) {
   );
 }
 
+/**
+ * The test on the plan's graph, each step coloured by its outcome; clicking one shows what it
+ * did or would send. It fits itself to its box when it mounts: a box that changes width (a
+ * phone turned, a window resized) mounts it again, as the run card's graph does.
+ */
+function TestGraph({
+  plan,
+  steps,
+  trigger,
+}: {
+  plan: Plan;
+  steps: TestStepResult[];
+  trigger: string;
+}) {
+  const [selected, setSelected] = useState<string | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const [widthBucket, setWidthBucket] = useState(0);
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) =>
+      setWidthBucket(Math.round(entry.contentRect.width / 40)),
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  const states = useMemo(() => {
+    const out: Record<string, NodeState> = {};
+    for (const step of steps) {
+      const tone = OUTCOME[step.outcome];
+      out[step.stepId] = { name: step.outcome, tone: tone.node, label: tone.words };
+    }
+    return out;
+  }, [steps]);
+  const chosen = steps.find((step) => step.stepId === selected);
+  return (
+    <div ref={box} className="space-y-2 px-3 py-2 sm:px-4" data-testid="test-graph">
+      <PlanGraph
+        key={widthBucket}
+        plan={plan}
+        phrases={{}}
+        actions={{}}
+        trigger={trigger}
+        selected={selected}
+        onSelect={setSelected}
+        states={states}
+      />
+      {chosen ? (
+        <ul className="rounded-lg border border-zinc-200 text-xs dark:border-zinc-800">
+          <StepRow step={chosen} />
+        </ul>
+      ) : (
+        <p className="text-xs text-zinc-500">Click a step to see what it did or would send.</p>
+      )}
+    </div>
+  );
+}
+
 export function TestRunCard({ runId, title }: { runId: string; title?: string }) {
   const { view, error } = useRun(runId);
   const [tab, setTab] = useState<Tab>("steps");
   const [showLog, setShowLog] = useState(false);
-  const [selected, setSelected] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const live = view ? !isTerminal(view.run.status) : false;
   const now = useNow(live);
   const report = useMemo(() => (view ? testReport(view, now) : null), [view, now]);
   const shape = useMemo(() => (view?.plan ? graphPlan(view.plan) : null), [view?.plan]);
-  const states = useMemo(() => {
-    const out: Record<string, NodeState> = {};
-    for (const step of report?.steps ?? []) {
-      const tone = OUTCOME[step.outcome];
-      out[step.stepId] = { name: step.outcome, tone: tone.node, label: tone.words };
-    }
-    return out;
-  }, [report]);
 
   if (!view || !report) {
     return (
@@ -227,7 +286,6 @@ export function TestRunCard({ runId, title }: { runId: string; title?: string })
   const started = run.startedAt ?? run.createdAt;
   const verdict = VERDICT[report.status];
   const counts = countsInWords(report.counts);
-  const chosen = report.steps.find((step) => step.stepId === selected);
 
   async function cancel() {
     setProblem(null);
@@ -343,26 +401,11 @@ export function TestRunCard({ runId, title }: { runId: string; title?: string })
           </ol>
         ) : null}
         {tab === "graph" && shape ? (
-          <div className="space-y-2 px-3 py-2 sm:px-4" data-testid="test-graph">
-            <PlanGraph
-              plan={shape}
-              phrases={{}}
-              actions={{}}
-              trigger={`Test started ${formatWhen(started)}`}
-              selected={selected}
-              onSelect={setSelected}
-              states={states}
-            />
-            {chosen ? (
-              <ul className="rounded-lg border border-zinc-200 text-xs dark:border-zinc-800">
-                <StepRow step={chosen} />
-              </ul>
-            ) : (
-              <p className="text-xs text-zinc-500">
-                Click a step to see what it did or would send.
-              </p>
-            )}
-          </div>
+          <TestGraph
+            plan={shape}
+            steps={report.steps}
+            trigger={`Test started ${formatWhen(started)}`}
+          />
         ) : null}
       </div>
 
