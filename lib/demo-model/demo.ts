@@ -372,9 +372,11 @@ function afterUseTemplate(output: UseTemplateOutput): Reply {
           (m) => `- **${m.label}**: ${m.description}${m.example ? ` (like \`${m.example}\`)` : ""}`,
         ),
         "",
-        hasSamples
-          ? 'Reply with them in one message, or say "use the samples" to try it first with the demo\'s sample data.'
-          : "Reply with them in one message.",
+        `${output.missing.length === 1 ? "Reply with it" : "Reply with them in one message"}${
+          hasSamples
+            ? ', or say "use the samples" to try it first with the demo\'s sample data.'
+            : "."
+        }`,
       ].join("\n"),
     );
   }

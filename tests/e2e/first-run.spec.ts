@@ -49,6 +49,13 @@ test("first run: an example prompt becomes a plan card, approved and run, with i
   await expect(page.getByTestId("template-used")).toContainText("Incident digest");
   await plan.expectState("draft");
   await shootAll(page, testInfo, "02-plan-card", plan.root);
+  // The card and the demo model's words are one reply: the words come after the card.
+  await shootAll(
+    page,
+    testInfo,
+    "02-demo-reply",
+    page.getByText("It reads the demo's sample data"),
+  );
 
   await plan.approve();
   await plan.expectState("approved");
@@ -122,7 +129,7 @@ test("the gallery in the chat: search, categories, and a template filled in with
   await gallery.locator('[data-template="reminder"]').getByTestId("template-use").click();
   await expect(chat.userMessages().last()).toHaveText("Use the template reminder");
   await chat.expectAssistantSays("What to remind you of");
-  await chat.expectAssistantSays("Reply with them in one message.");
+  await chat.expectAssistantSays("Reply with it.");
   await idle(page);
   await shootAll(page, testInfo, "08-template-asks", chat.assistantMessages().last());
   await chat.send("Stand up and stretch");
