@@ -15,6 +15,7 @@ import {
   templateSummaries,
 } from "@/lib/templates";
 import type { ListTemplatesOutput, UseTemplateOutput } from "./template-tool-types";
+import { toolInput } from "./tool-schema";
 
 const MAX_VALUE_CHARS = 2000;
 
@@ -24,10 +25,13 @@ export function listTemplatesTool() {
       "Show the person the templates gallery (as a card they can search and pick from). Use it " +
       'when they ask for templates or examples ("show me templates", "templates for Slack"). ' +
       "Optional query (words) and category narrow what the card shows first.",
-    inputSchema: z.object({
-      query: z.string().max(200).optional(),
-      category: z.enum(TEMPLATE_CATEGORIES).optional(),
-    }),
+    ...toolInput(
+      z.object({
+        query: z.string().max(200).optional(),
+        category: z.enum(TEMPLATE_CATEGORIES).optional(),
+      }),
+      { strict: true },
+    ),
     execute: async ({ query, category }): Promise<ListTemplatesOutput> => {
       const all = templateSummaries();
       const matching = searchTemplates(all, query ?? "", category);
@@ -52,12 +56,16 @@ export function templateFillTool({ timezone }: { timezone?: string }) {
       "message) and call again with all values; if none are, call proposeWorkflow with the plan " +
       "(you may adapt it to what they asked). Secrets it lists are added under Settings, never " +
       "asked for in the chat.",
-    inputSchema: z.object({
-      id: z.string().max(100),
-      values: z
-        .record(z.string(), z.union([z.string().max(MAX_VALUE_CHARS), z.number()]))
-        .optional(),
-    }),
+    // Values by input key: free-form keys, so not strict.
+    ...toolInput(
+      z.object({
+        id: z.string().max(100),
+        values: z
+          .record(z.string(), z.union([z.string().max(MAX_VALUE_CHARS), z.number()]))
+          .optional(),
+      }),
+      { strict: false },
+    ),
     execute: async ({ id, values }): Promise<UseTemplateOutput> => {
       const template = getTemplate(id);
       if (!template) {

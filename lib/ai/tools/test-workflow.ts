@@ -17,6 +17,7 @@ import { startTestRun } from "@/lib/runs/test-run";
 import { getRunPlan, getRunView } from "@/lib/runs/view";
 import { toWireRunView } from "@/lib/runs/wire";
 import { untrustedToolOutput } from "../untrusted";
+import { toolInput } from "./tool-schema";
 
 type Context = { userId: string; threadId: string };
 
@@ -69,19 +70,23 @@ export function testWorkflowTool({ userId, threadId }: Context) {
       'Test a workflow\'s plan once now ("try it first", "test it"): a draft or the approved version, on real inputs and secrets, with every side effect simulated (nothing is emailed, posted, written or started; GET requests and AI steps run for real). ' +
       "Waits do not wait: each goes the way `waits` says (approved, rejected, timeout, event), default timeout. " +
       "The test's card shows in the chat; the answer lists each step as ran, simulated (with what it would send), skipped or not reached.",
-    inputSchema: z.object({
-      workflowId: z.string().describe("The workflow's id (from listWorkflows or a plan card)."),
-      versionId: z
-        .string()
-        .optional()
-        .describe("A version to test; default the newest draft or approved one."),
-      inputs: z.record(z.string(), z.unknown()).optional().describe("A manual plan's inputs."),
-      trigger: z
-        .unknown()
-        .optional()
-        .describe("A webhook plan's request body or an event plan's data."),
-      waits: z.record(z.string(), z.enum(WAIT_BRANCHES)).optional(),
-    }),
+    // Inputs and a trigger payload are free-form: not strict.
+    ...toolInput(
+      z.object({
+        workflowId: z.string().describe("The workflow's id (from listWorkflows or a plan card)."),
+        versionId: z
+          .string()
+          .optional()
+          .describe("A version to test; default the newest draft or approved one."),
+        inputs: z.record(z.string(), z.unknown()).optional().describe("A manual plan's inputs."),
+        trigger: z
+          .unknown()
+          .optional()
+          .describe("A webhook plan's request body or an event plan's data."),
+        waits: z.record(z.string(), z.enum(WAIT_BRANCHES)).optional(),
+      }),
+      { strict: false },
+    ),
     execute: async ({ workflowId, versionId, inputs, trigger, waits }) => {
       try {
         const { run } = await startTestRun({

@@ -137,6 +137,7 @@ describe.each(["chat", "responses"] as const)("chat tool schemas (%s API)", (api
         "cancelRun",
         "getRun",
         "listRuns",
+        "listTemplates",
         "listWorkflows",
         "pauseWorkflow",
         "resumeWorkflow",
