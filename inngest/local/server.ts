@@ -101,6 +101,12 @@ function parseEvents(parsed: unknown): EventInput[] {
   return list as EventInput[];
 }
 
+/** A registration the engine refuses (a config it cannot run as declared, a malformed body). */
+function isRefusal(error: unknown): boolean {
+  const name = (error as Error)?.name;
+  return name === "UnsupportedConfigError" || name === "SyncError";
+}
+
 export async function startServer(
   api: ServerApi,
   port: number,
@@ -127,8 +133,18 @@ export async function startServer(
         return reply(res, 200, { ids, status: 200 });
       }
       if (req.method === "POST" && url.pathname === "/fn/register") {
-        const { modified } = await api.register((await readJson(req)) ?? {});
-        return reply(res, 200, { ok: true, modified });
+        try {
+          const { modified } = await api.register((await readJson(req)) ?? {});
+          return reply(res, 200, { ok: true, modified });
+        } catch (error) {
+          if (!isRefusal(error)) throw error;
+          // The SDK reads the outcome of a registration from the body's `status` (an HTTP 400
+          // alone parses as a 200 "not modified"): say it there, so `serve`'s PUT fails with
+          // the reason, and log it, since the app's author may only look at the engine.
+          const message = (error as Error).message;
+          api.logger.error("refused an app's registration", { error: message });
+          return reply(res, 400, { status: 400, error: message, modified: false });
+        }
       }
       if (req.method === "POST" && url.pathname === "/v0/gql") {
         const { status, body } = await api.graphql(await readJson(req));
@@ -161,11 +177,7 @@ export async function startServer(
     } catch (error) {
       if (error instanceof HttpError) return reply(res, error.status, { error: error.message });
       const message = error instanceof Error ? error.message : String(error);
-      if (
-        (error as Error)?.name === "UnsupportedConfigError" ||
-        (error as Error)?.name === "SyncError" ||
-        (error as Error)?.name === "CheckpointError"
-      ) {
+      if (isRefusal(error) || (error as Error)?.name === "CheckpointError") {
         return reply(res, 400, { error: message });
       }
       api.logger.error("request failed", { path: req.url, error: message });
