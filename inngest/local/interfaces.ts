@@ -63,6 +63,8 @@ export type EventInput = {
   ts?: number;
   user?: unknown;
   v?: string;
+  /** Sessions grouping runs (Inngest's event `meta`); see event-meta.ts. */
+  meta?: unknown;
 };
 
 export type StepAttempt = {

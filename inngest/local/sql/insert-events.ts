@@ -1,3 +1,4 @@
+import { receivedEventMeta } from "../event-meta";
 import { ulid } from "../ids";
 import type { EventInput } from "../interfaces";
 import type { Queryable } from "../sql-client";
@@ -28,6 +29,8 @@ export async function insertEvents(
       user: input.user ?? {},
     };
     if (input.v !== undefined) payload.v = input.v;
+    const meta = receivedEventMeta(input.meta);
+    if (meta) payload.meta = meta;
     await q.query(
       `with dup as (
          select 1 from engine.events where $4::text is not null and idempotency_key = $4

@@ -48,6 +48,37 @@ describe.each(setups)("executor on $driver (http: $http)", ({ driver, http }) =>
       expect(result.output).toBe(name);
     });
 
+    it("keeps an event's meta: sessions merged over the propagated ones, as strings", async ({
+      expect,
+    }) => {
+      const { ids } = await h.app.client.send({
+        name: "test/meta",
+        data: {},
+        meta: { sessions: { conversation: "c-1", attempt: 2 } },
+      });
+      const result = await h.engine.waitForRun(await h.runFor(ids[0], "meta"), {
+        timeoutMs: 20_000,
+      });
+      expect(result.output).toEqual({ sessions: { conversation: "c-1", attempt: "2" } });
+
+      // The server-side merge: a manual key wins, a manual null cuts an inherited one.
+      const [merged] = await h.engine.send({
+        name: "test/meta",
+        meta: {
+          propagated_sessions: { conversation: "inherited", tenant: "t-9", user: "u-1" },
+          sessions: { conversation: "c-2", user: null },
+        },
+      });
+      const mergedRun = await h.engine.waitForRun(await h.runFor(merged, "meta"), {
+        timeoutMs: 20_000,
+      });
+      expect(mergedRun.output).toEqual({ sessions: { conversation: "c-2", tenant: "t-9" } });
+
+      // No meta: the function sees none.
+      const plain = await run("meta", "test/meta", {});
+      expect(plain.output).toBeNull();
+    });
+
     it("starts a run only when the trigger's if-expression holds", async ({ expect }) => {
       const skipped = uniq("cond");
       const skippedId = await h.send("test/cond", { go: false, key: skipped });
