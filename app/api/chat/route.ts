@@ -146,6 +146,7 @@ export async function POST(request: Request) {
           console.error("[chat] could not list MCP tools", error);
           return [];
         }),
+        request: personText(history),
       }),
       messages,
       tools,

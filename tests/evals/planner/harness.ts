@@ -157,6 +157,7 @@ export async function openHarness(options: HarnessOptions): Promise<Harness> {
           now,
           timezone: options.timezone,
           mcpServers: options.mcpServers,
+          request,
         }),
         messages: [{ role: "user", content: request }],
         tools: turn.tools,
