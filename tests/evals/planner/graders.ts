@@ -556,23 +556,29 @@ export function grade(expectation: Expectation, attempt: Attempt, ctx: GradeCont
       ),
     );
   } else if (expectation.answer === "clarify") {
-    if (!ASKS.test(attempt.text)) {
+    // Quoted text (the person's own words echoed, example requests) asks nothing.
+    const own = withoutQuotes(attempt.text);
+    if (!ASKS.test(own)) {
       results.push(fail("clarify", `did not ask a question: "${oneLine(attempt.text)}"`));
     } else if (
       expectation.about &&
-      !expectation.about.some((word) => attempt.text.toLowerCase().includes(word.toLowerCase()))
+      !expectation.about.some((word) => own.toLowerCase().includes(word.toLowerCase()))
     ) {
       results.push(fail("clarify", `the question is not about ${expectation.about.join(" / ")}`));
     } else {
       results.push(pass("clarify"));
     }
-  } else if (!DECLINES.test(attempt.text)) {
+  } else if (!DECLINES.test(withoutQuotes(attempt.text))) {
     results.push(fail("decline", `did not say it cannot: "${oneLine(attempt.text)}"`));
   } else {
     results.push(pass("decline"));
   }
   const failing = results.find((r) => !r.ok);
   return { ok: failing === undefined, results, failing };
+}
+
+function withoutQuotes(text: string): string {
+  return text.replace(/"[^"\n]*"|“[^”\n]*”|`[^`\n]*`/g, " ");
 }
 
 function oneLine(text: string, max = 80) {

@@ -351,6 +351,11 @@ describe("planner evaluation: answers without a plan", () => {
     expect(grade(clarify, said("Should I use email?"), ctx).failing?.detail).toMatch(
       /not about url/,
     );
+    // A question inside quotes (an example, the person's words echoed) is not the reply asking.
+    expect(
+      grade(clarify, said('You said: "which url?". I only understand "why did it fail?"'), ctx)
+        .failing?.detail,
+    ).toMatch(/did not ask/);
   });
 
   it("an honest refusal passes; a plan or a cheerful yes does not", () => {
@@ -359,6 +364,7 @@ describe("planner evaluation: answers without a plan", () => {
     expect(grade(decline, said("Done! I will call her."), ctx).failing?.detail).toMatch(
       /did not say it cannot/,
     );
+    expect(grade(decline, said('Sure. You said: "you can\'t do this"'), ctx).ok).toBe(false);
   });
 
   it("a plan expectation fails without a plan, naming what the planner refused", () => {
