@@ -6,8 +6,6 @@ import {
   createUIMessageStreamResponse,
   InvalidToolInputError,
   NoSuchToolError,
-  type PrepareStepFunction,
-  type StopCondition,
   streamText,
   toUIMessageStream,
 } from "ai";
@@ -18,20 +16,13 @@ import {
   outsideDataInTurn,
   personText,
 } from "@/lib/ai/approvals";
+import { chatTools } from "@/lib/ai/chat-tools";
 import { beginReply, settleReply } from "@/lib/ai/in-flight";
 import { dataPartForModel, historyForModel } from "@/lib/ai/model-history";
-import { plannerSettings } from "@/lib/ai/planner";
 import { chatInstructions, type ThreadWorkflowSummary } from "@/lib/ai/prompts";
 import { getLanguageModel } from "@/lib/ai/providers";
 import { regenerableReply } from "@/lib/ai/regenerate";
-import { answerApprovalTool } from "@/lib/ai/tools/answer-approval";
-import { bulkRunsTool } from "@/lib/ai/tools/bulk-runs";
-import { pauseWorkflowTool } from "@/lib/ai/tools/pause-workflow";
-import { resumeWorkflowTool } from "@/lib/ai/tools/resume-workflow";
 import { chatConfirmations } from "@/lib/ai/tools/run-confirmations";
-import { runTools } from "@/lib/ai/tools/run-tools";
-import { setWorkflowNotifyTool } from "@/lib/ai/tools/set-workflow-notify";
-import { templateTools } from "@/lib/ai/tools/templates";
 import type { ChatMessage } from "@/lib/ai/types";
 import {
   deleteModelReply,
@@ -121,22 +112,13 @@ export async function POST(request: Request) {
     const user = await getUserById({ id: userId });
     const browserZone = body.timezone && isValidTimeZone(body.timezone) ? body.timezone : undefined;
     const replySaved = beginReply(body.id);
-    const runs = {
-      ...runTools({ userId, threadId: body.id }),
-      setWorkflowNotify: setWorkflowNotifyTool({ userId }),
-      pauseWorkflow: pauseWorkflowTool({ userId }),
-      resumeWorkflow: resumeWorkflowTool({ userId }),
-      bulkRuns: bulkRunsTool({ userId }),
-      answerApproval: answerApprovalTool({ userId, threadId: body.id }),
-      ...templateTools({ timezone: user?.timezone ?? browserZone }),
-    };
-    const planner = plannerSettings({
+    const turn = chatTools({
       userId,
       threadId: body.id,
-      otherToolNames: Object.keys(runs),
+      timezone: user?.timezone ?? browserZone,
       reviseInstead,
     });
-    const tools = { ...planner.tools, ...runs };
+    const tools = turn.tools;
     const workflows = await threadWorkflows({ userId, threadId: body.id });
     // Workflow posts reach the model as delimited data, tool results through the tools'
     // `toModelOutput` (which marks outside text the same way).
@@ -164,15 +146,14 @@ export async function POST(request: Request) {
           console.error("[chat] could not list MCP tools", error);
           return [];
         }),
+        request: personText(history),
       }),
       messages,
       tools,
       // Starting or cancelling a run asks the person unless their own message asked for it.
       toolApproval: confirmations.policy,
-      // The planner's stop condition and step preparation only count steps and narrow the
-      // active tools, so they hold for the merged tool set too.
-      stopWhen: planner.stopWhen as unknown as StopCondition<typeof tools>,
-      prepareStep: planner.prepareStep as unknown as PrepareStepFunction<typeof tools>,
+      stopWhen: turn.stopWhen,
+      prepareStep: turn.prepareStep,
       abortSignal: request.signal,
     });
     // An answered confirmation continues the reply that asked (the last of `history`).
