@@ -15,6 +15,7 @@ import {
 import { latestWorkflowId } from "./conversation";
 import { generateReply } from "./generate";
 import { splitIntoChunks, text, toolCall } from "./replies";
+import { withAskedSchedule } from "./schedule";
 import type { ConversationMessage, RecordedRequest, Reply } from "./types";
 
 type Json = Record<string, unknown>;
@@ -354,7 +355,7 @@ function samplesUsed(request: RecordedRequest, serverUrl: string): string[] {
   );
 }
 
-function afterUseTemplate(output: UseTemplateOutput): Reply {
+function afterUseTemplate(request: RecordedRequest, output: UseTemplateOutput): Reply {
   if (!output.ok || !output.plan) {
     return text(`I could not use that template: ${output.error ?? "it is not available"}.`);
   }
@@ -380,7 +381,25 @@ function afterUseTemplate(output: UseTemplateOutput): Reply {
       ].join("\n"),
     );
   }
-  return toolCall("proposeWorkflow", { plan: output.plan });
+  // The template's schedule, as the request asked ("every Friday at 5pm", "in 20 minutes").
+  const plan = isObject(output.plan)
+    ? withAskedSchedule(output.plan, requestedIn(request))
+    : output.plan;
+  return toolCall("proposeWorkflow", { plan });
+}
+
+/** What the person asked for the plan being made: their messages since the last plan was saved. */
+function requestedIn(request: RecordedRequest): string {
+  const messages = request.messages;
+  const lastSaved = messages.findLastIndex(
+    (m) =>
+      m.role === "assistant" &&
+      m.toolCalls.some((c) => c.name === "proposeWorkflow" || c.name === "reviseWorkflow"),
+  );
+  return messages
+    .slice(lastSaved + 1)
+    .flatMap((m) => (m.role === "user" ? [m.text] : []))
+    .join("\n");
 }
 
 function afterPlanner(
@@ -532,7 +551,10 @@ function answerToolResult(
         "Here is the gallery: search it or pick a category, and choose **Use this template**. I will ask only for what the template needs from you.",
       );
     case "useTemplate":
-      return afterUseTemplate((value ?? { ok: false, error: output }) as UseTemplateOutput);
+      return afterUseTemplate(
+        request,
+        (value ?? { ok: false, error: output }) as UseTemplateOutput,
+      );
     case "proposeWorkflow":
     case "reviseWorkflow":
       return afterPlanner(request, value as PlannerOutput | undefined, serverUrl);
