@@ -142,7 +142,8 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
         if (loaded.test) {
           if (registry.get(unit.step.action)?.kind === "wait") {
             const branch = loaded.test.waits[unit.stepId] ?? "timeout";
-            return runTestWaitUnit({ step, run, unit, registry, branch });
+            const arrives = loaded.test.events[unit.stepId];
+            return runTestWaitUnit({ step, run, unit, registry, branch, arrives });
           }
           // workflow.run too: its simulation checks the child and starts nothing.
           return runTaskUnit({
