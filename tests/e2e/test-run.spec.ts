@@ -187,6 +187,10 @@ test("the person picks how each wait ends before the test, and what event arrive
   await expect(card.getByTestId("test-step-hold")).toContainText("the event arrived");
   await expect(card.getByTestId("test-step-hold")).toContainText("disk full on db-2");
   await expect(card.getByTestId("test-step-why")).toContainText("disk full on db-2");
+  await expect(card.getByTestId("test-step-hold").getByTestId("would-send")).toContainText(
+    "what arrived",
+  );
+  await shoot(page, testInfo, "waits-card", card.getByTestId("test-step-hold"));
 
   // Invalid JSON is refused before anything starts.
   await plan.root.getByTestId("plan-test").click();

@@ -5,7 +5,7 @@
 // needs something: the manual inputs, a webhook's body or an event's data, and which way each
 // wait goes (its timeout unless the person picks another); a wait.event told its event arrived
 // gets a JSON box with that event's data (an example of the named event to start from).
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import type { ChatMessage } from "@/lib/ai/types";
 import { type WaitBranch, waitBranchesOf, waitBranchWords } from "@/lib/plan/effects";
 import { exampleEventData } from "@/lib/plan/events";
@@ -29,6 +29,19 @@ function exampleText(name: string | undefined): string {
   const example = name ? exampleEventData(name) : undefined;
   return example ? JSON.stringify(example, null, 2) : "";
 }
+
+/**
+ * What the person has put into a version's test form so far: the card can be rendered anew
+ * (the thread re-reads its messages when a reply ends) and must not drop a half-filled form.
+ */
+type Draft = {
+  open: boolean;
+  values: Record<string, string>;
+  branches: Record<string, WaitBranch>;
+  payload: string;
+  eventTexts: Record<string, string>;
+};
+const drafts = new Map<string, Draft>();
 
 const input =
   "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900";
@@ -54,21 +67,27 @@ export function TestPlan({
   const needsPayload = plan.trigger.type === "webhook" || plan.trigger.type === "event";
   const asks = names.length > 0 || waits.length > 0 || needsPayload;
 
-  const [open, setOpen] = useState(false);
-  const [values, setValues] = useState<Record<string, string>>(() =>
-    Object.fromEntries(names.map((n) => [n, shown(fields[n])])),
+  const draft = drafts.get(versionId);
+  const [open, setOpen] = useState(draft?.open ?? false);
+  const [values, setValues] = useState<Record<string, string>>(
+    () => draft?.values ?? Object.fromEntries(names.map((n) => [n, shown(fields[n])])),
   );
-  const [branches, setBranches] = useState<Record<string, WaitBranch>>({});
-  const [payload, setPayload] = useState(() =>
-    plan.trigger.type === "event" ? exampleText(plan.trigger.event) : "",
+  const [branches, setBranches] = useState<Record<string, WaitBranch>>(() => draft?.branches ?? {});
+  const [payload, setPayload] = useState(
+    () => draft?.payload ?? (plan.trigger.type === "event" ? exampleText(plan.trigger.event) : ""),
   );
-  const [eventTexts, setEventTexts] = useState<Record<string, string>>(() =>
-    Object.fromEntries(
-      waits
-        .filter((step) => step.action === "wait.event")
-        .map((s) => [s.id, exampleText(eventOf(s))]),
-    ),
+  const [eventTexts, setEventTexts] = useState<Record<string, string>>(
+    () =>
+      draft?.eventTexts ??
+      Object.fromEntries(
+        waits
+          .filter((step) => step.action === "wait.event")
+          .map((s) => [s.id, exampleText(eventOf(s))]),
+      ),
   );
+  useEffect(() => {
+    drafts.set(versionId, { open, values, branches, payload, eventTexts });
+  }, [versionId, open, values, branches, payload, eventTexts]);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
 
