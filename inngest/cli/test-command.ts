@@ -183,7 +183,8 @@ function details(send: WouldSend, indent = "    "): string[] {
     const pad = " ".repeat(label.length + 2);
     lines.push(`${indent}${label}: ${first}`, ...rest.map((line) => `${indent}${pad}${line}`));
   }
-  add("payload", send.payload);
+  // A wait's payload is what reached it (the event's data), not something it sends.
+  add(send.branch ? "arrived" : "payload", send.payload);
   return lines;
 }
 

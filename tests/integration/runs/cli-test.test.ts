@@ -208,7 +208,9 @@ describe("plan test", () => {
     const given = await plan(["test", onEvent, "--event-data", `hold=${data}`]);
     expect(given.code).toBe(0);
     expect(given.stdout).toContain('✓ note  ran  "disk full"');
-    expect(given.stdout.join("\n")).toContain('"message":"disk full"');
+    expect(given.stdout).toContainEqual(
+      expect.stringMatching(/^ {4}arrived: \{"data":\{.*"message":"disk full"/),
+    );
 
     // An event its match does not hold for would not end the wait: it times out.
     const other = await plan(["test", onEvent, "--event-data", 'hold={"error":{"step":"sync"}}']);
