@@ -41,6 +41,27 @@ export const runFinished = eventType("workflow/run.finished", {
   }),
 });
 
+/** A run failed (sent beside `workflow/run.finished`): "when the digest fails, …". */
+export const runFailed = eventType("workflow/run.failed", {
+  schema: z.object({
+    ...runRef,
+    workflowId: z.uuid(),
+    status: z.literal("failed"),
+    error: z.unknown().optional(),
+    depth: z.number().int().min(0).optional(),
+  }),
+});
+
+/** The person sent a message in one of their threads (app/api/chat): "when I write …". */
+export const messagePosted = eventType("thread/message.posted", {
+  schema: z.object({
+    userId: z.uuid(),
+    threadId: z.string(),
+    messageId: z.string(),
+    text: z.string(),
+  }),
+});
+
 /** A wait step's signal (resume URL, approval): ends `step.waitForEvent` of that wait. */
 export const waitResumed = eventType("workflow/wait.resumed", {
   schema: z.object({ runId: z.uuid(), stepId: z.string(), payload: z.unknown().optional() }),

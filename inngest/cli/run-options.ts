@@ -1,6 +1,7 @@
 // What `plan run` and `plan test` take besides the plan file: the manual trigger's inputs
 // (--input), a webhook's request body or an event's data (--trigger), the secrets to run with
-// (--secrets-file), and for `test` the way each wait goes (--wait <step>=<branch>); and how a
+// (--secrets-file), and for `test` the way each wait goes (--wait <step>=<branch>) and what
+// arrives at a wait.event that goes `event` (--event-data <step>='<json>'); and how a
 // CLI run is created from them (the same trigger shapes the app's triggers write).
 import { readFile } from "node:fs/promises";
 import type { ActionRegistry } from "@/lib/actions/registry";
@@ -16,6 +17,8 @@ export type RunOptions = {
   secretsFile?: string;
   /** `test` only: step id → branch. */
   waits: Record<string, WaitBranch>;
+  /** `test` only: step id → what arrives at that wait.event (its event's data). */
+  eventData: Record<string, unknown>;
 };
 
 /** The option lines `--help` prints for both commands. */
@@ -40,8 +43,10 @@ export function parseRunOptions(
   { command, waits: allowWaits }: { command: string; waits: boolean },
 ): RunOptions {
   let file: string | undefined;
-  const options: RunOptions = { file: "", waits: {} };
-  const names = allowWaits ? "input|trigger|secrets-file|wait" : "input|trigger|secrets-file";
+  const options: RunOptions = { file: "", waits: {}, eventData: {} };
+  const names = allowWaits
+    ? "input|trigger|secrets-file|wait|event-data"
+    : "input|trigger|secrets-file";
   const pattern = new RegExp(`^--(${names})(?:=(.*))?$`, "s");
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -64,6 +69,12 @@ export function parseRunOptions(
         case "secrets-file":
           options.secretsFile = value;
           break;
+        case "event-data": {
+          const data = /^([^=]+)=(.*)$/s.exec(value);
+          if (!data) throw new UsageError(`--event-data is <stepId>='<json>' (got "${value}")`);
+          options.eventData[data[1]] = jsonOption(`event-data ${data[1]}`, data[2]);
+          break;
+        }
         default: {
           const wait = /^([^=]+)=(.*)$/.exec(value);
           if (!wait || !(WAIT_BRANCHES as readonly string[]).includes(wait[2])) {

@@ -1,8 +1,9 @@
 // `plan test <file.json> [--input '<json>'] [--trigger '<json>'] [--secrets-file <f>]
-// [--wait <stepId>=approved|rejected|timeout|event]`: runs a plan file once as a test run
+// [--wait <stepId>=approved|rejected|timeout|event] [--event-data <stepId>='<json>']`: runs a plan file once as a test run
 // (lib/runs/test-run.ts) on the embedded executor: reads run for real (HTTP GET and HEAD, the
 // store, transforms, the model), every side effect is simulated, each wait goes the way
-// --wait says (default: it times out) at once. Prints `run <runId>`, then each step in run
+// --wait says (default: it times out) at once; a wait.event that goes `event` receives
+// --event-data's JSON (default: an example of its named event). Prints `run <runId>`, then each step in run
 // order as `ran`, `simulated` (with what it would send), `skipped: <reason>`, `not reached:
 // <reason>` or `failed`, then the verdict. Exit 0 when the plan would succeed, 1 when a step
 // would fail, 2 for a usage error (a webhook or event plan without --trigger among them).
@@ -25,12 +26,14 @@ export function createTestCommand(options: { registry?: ActionRegistry } = {}): 
   return {
     name: "test",
     usage:
-      "test <file.json> [--input '<json>'] [--trigger '<json>'] [--secrets-file <file>] [--wait <stepId>=approved|rejected|timeout|event]",
+      "test <file.json> [--input '<json>'] [--trigger '<json>'] [--secrets-file <file>] [--wait <stepId>=approved|rejected|timeout|event] [--event-data <stepId>='<json>']",
     summary:
       "test a plan once with every side effect simulated; print what each step did or would send",
     help: [
       ...RUN_OPTION_HELP,
       "--wait <step>=<way>      how a wait goes in the test (default timeout); repeat per wait",
+      "--event-data <step>='<json>'  what arrives at a wait.event that goes event (its event's data;",
+      "                         default an example of that event); implies --wait <step>=event",
       "test runs reads for real (HTTP GET/HEAD, store.get, transform, ai.generate) and simulates",
       "the rest (email, Slack, chat posts, other HTTP methods, store.set, workflow.run, MCP tools",
       "not marked read-only); each step prints as ran, simulated, skipped, not reached or failed",
@@ -61,13 +64,16 @@ async function testPlanFile(
     for (const line of formatIssues(checked.errors)) io.stdout(line);
     return EXIT.failed;
   }
-  const { checkWaitChoices } = await import("@/lib/runs/test-run");
+  const { testWaits } = await import("@/lib/runs/test-run");
   const { AppError } = await import("@/lib/errors");
-  let waits: ReturnType<typeof checkWaitChoices>;
+  let test: ReturnType<typeof testWaits>;
   try {
-    waits = checkWaitChoices(checked.plan, options.waits);
+    test = testWaits(checked.plan, { waits: options.waits, eventData: options.eventData });
   } catch (error) {
-    if (error instanceof AppError) throw new UsageError(`--wait: ${error.message}`);
+    if (error instanceof AppError) {
+      const flag = Object.keys(options.eventData).length > 0 ? "--wait/--event-data" : "--wait";
+      throw new UsageError(`${flag}: ${error.message}`);
+    }
     throw error;
   }
   const secrets = await readSecretsFile(options.secretsFile);
@@ -85,7 +91,7 @@ async function testPlanFile(
       versionId: version.versionId,
       userId: engine.userId,
       trigger: ready.trigger,
-      test: { waits },
+      test,
     });
     await requestRun({ run, client: engine.client });
     io.stdout(`run ${run.id}`);
@@ -177,7 +183,8 @@ function details(send: WouldSend, indent = "    "): string[] {
     const pad = " ".repeat(label.length + 2);
     lines.push(`${indent}${label}: ${first}`, ...rest.map((line) => `${indent}${pad}${line}`));
   }
-  add("payload", send.payload);
+  // A wait's payload is what reached it (the event's data), not something it sends.
+  add(send.branch ? "arrived" : "payload", send.payload);
   return lines;
 }
 

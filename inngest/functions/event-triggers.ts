@@ -1,10 +1,10 @@
-// Reacts to an app event that just happened: starts the workflows whose event trigger names
+// Reacts to an app event that just happened (lib/plan/events.ts lists them): starts the workflows whose event trigger names
 // it, and ends the armed wait.event steps that listen for it.
 import "server-only";
 import type { Inngest } from "inngest";
 import { type AppEvent, matchEventTriggers, startTriggeredRun } from "@/lib/runs/event-triggers";
 import { matchEventWaits, signalEventWait } from "@/lib/runs/event-waits";
-import { runFinished } from "../client";
+import { messagePosted, runFailed, runFinished } from "../client";
 import { functionMiddleware } from "../middleware/safe-errors";
 
 export function createEventTriggers({ client }: { client: Inngest.Any }) {
@@ -12,7 +12,7 @@ export function createEventTriggers({ client }: { client: Inngest.Any }) {
     {
       id: "event-triggers",
       name: "React to app events",
-      triggers: [runFinished],
+      triggers: [runFinished, runFailed, messagePosted],
       middleware: functionMiddleware,
     },
     async ({ event, step }) => {

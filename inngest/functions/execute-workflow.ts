@@ -26,7 +26,7 @@ import {
 import type { Plan } from "@/lib/plan/schema";
 import { recordRunFinished } from "@/lib/runs/records";
 import { INLINE_OUTPUT_MAX_BYTES, summarize } from "@/lib/runs/summary";
-import { runCancelRequested, runFinished, runRequested } from "../client";
+import { runCancelRequested, runFailed, runFinished, runRequested } from "../client";
 import { functionMiddleware } from "../middleware/safe-errors";
 import { serverContextFactory } from "./action-context";
 import { runChildUnit } from "./child-runs";
@@ -142,7 +142,8 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
         if (loaded.test) {
           if (registry.get(unit.step.action)?.kind === "wait") {
             const branch = loaded.test.waits[unit.stepId] ?? "timeout";
-            return runTestWaitUnit({ step, run, unit, registry, branch });
+            const arrives = loaded.test.events[unit.stepId];
+            return runTestWaitUnit({ step, run, unit, registry, branch, arrives });
           }
           // workflow.run too: its simulation checks the child and starts nothing.
           return runTaskUnit({
@@ -241,21 +242,29 @@ async function finishRun(args: {
   );
   // Workflows triggered by this one's end ("when the digest fails, …") start from it; a test
   // run's end is not an event of the app: nothing starts from it, no wait.event hears it.
-  if (!args.test)
-    await step.sendEvent(
-      "announce-finished",
+  if (!args.test) {
+    const ref = { runId, userId: request.userId, workflowId: request.workflowId };
+    const depth = request.depth ?? 0;
+    await step.sendEvent("announce-finished", [
       runFinished.create(
         {
-          runId,
-          userId: request.userId,
-          workflowId: request.workflowId,
+          ...ref,
           status: failure ? "failed" : "succeeded",
           ...(failure ? { error: failure } : {}),
-          depth: request.depth ?? 0,
+          depth,
         },
         { id: `finished-${runId}` },
       ),
-    );
+      ...(failure
+        ? [
+            runFailed.create(
+              { ...ref, status: "failed" as const, error: failure, depth },
+              { id: `failed-${runId}` },
+            ),
+          ]
+        : []),
+    ]);
+  }
   if (failure) {
     throw new NonRetriableError(`step "${failure.step}" failed: ${failure.message}`);
   }

@@ -27,7 +27,7 @@ export type LoadedRun =
       /** A re-run: the run it re-runs and the units whose recorded outputs it reuses. */
       reuse?: { sourceRunId: string; units: string[] };
       /** A test run: side effects simulated, each wait taken the chosen way (`runs.test`). */
-      test?: { waits: Record<string, WaitBranch> };
+      test?: { waits: Record<string, WaitBranch>; events: Record<string, unknown> };
     }
   | { ok: false; status: string };
 
@@ -78,18 +78,17 @@ export async function loadRun(args: {
   };
 }
 
-/** How a test run takes its waits (`runs.test`); nothing for a real run. */
-function testOf(run: Run): { test?: { waits: Record<string, WaitBranch> } } {
+/** How a test run takes its waits and what arrives at them (`runs.test`); nothing for a real run. */
+function testOf(run: Run): {
+  test?: { waits: Record<string, WaitBranch>; events: Record<string, unknown> };
+} {
   if (run.test === null || typeof run.test !== "object") return {};
-  const waits = (run.test as { waits?: unknown }).waits;
-  return {
-    test: {
-      waits:
-        waits && typeof waits === "object" && !Array.isArray(waits)
-          ? (waits as Record<string, WaitBranch>)
-          : {},
-    },
-  };
+  const { waits, events } = run.test as { waits?: unknown; events?: unknown };
+  const record = (value: unknown) =>
+    value && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, never>)
+      : {};
+  return { test: { waits: record(waits), events: record(events) } };
 }
 
 /** What a re-run reuses (`runs.rerun.reused`); nothing for a run that is not a re-run. */

@@ -9,6 +9,7 @@ import type { ActionRegistry } from "@/lib/actions/registry";
 import { armWait, consumeWaitSignal, getWaitSignal } from "@/lib/db/run-queries";
 import { parseDuration } from "@/lib/plan/duration";
 import { type WaitBranch, waitBranchWords } from "@/lib/plan/effects";
+import { conditionHolds } from "@/lib/plan/expression";
 import { type ReadyUnit, resolveUnitInput, type UnitResult } from "@/lib/plan/progress";
 import { eventMatchScope, waitDeadline, waitUntilInstant } from "@/lib/plan/waits";
 import { recordAttemptFinished, recordAttemptStarted, recordStartFailed } from "@/lib/runs/records";
@@ -202,8 +203,16 @@ export async function runWaitUnit(args: {
   }
 }
 
-/** The output a wait ends with when a test takes it `branch`, as a real wait would end it. */
-export function testWaitOutput(action: string, branch: WaitBranch, at: string): unknown {
+/**
+ * The output a wait ends with when a test takes it `branch`, as a real wait would end it;
+ * `arrives` is what reaches a wait.event that goes `event` (lib/runs/test-run.ts `testWaits`).
+ */
+export function testWaitOutput(
+  action: string,
+  branch: WaitBranch,
+  at: string,
+  arrives?: { payload: unknown; named: boolean },
+): unknown {
   switch (action) {
     case "wait.approval":
       return branch === "approved" || branch === "rejected"
@@ -211,11 +220,37 @@ export function testWaitOutput(action: string, branch: WaitBranch, at: string): 
         : { approved: false, timedOut: true };
     case "wait.event":
       return branch === "event"
-        ? { timedOut: false, payload: null, via: "event" }
+        ? {
+            timedOut: false,
+            payload: arrives?.payload ?? null,
+            via: arrives && !arrives.named ? "url" : "event",
+          }
         : { timedOut: true, via: "timeout" };
     default:
       return { resumedAt: at, early: branch === "event" };
   }
+}
+
+/**
+ * The way a test's wait really goes: a wait.event told that its event arrived still times out
+ * when that event does not hold its `match` (a real wait would not have taken it).
+ */
+async function takenBranch(
+  unit: ReadyUnit,
+  input: Record<string, unknown>,
+  chosen: WaitBranch,
+  arrives: unknown,
+  at: string,
+): Promise<{ branch: WaitBranch; unmatched?: true }> {
+  const match = typeof input.match === "string" && input.match.trim() ? input.match : null;
+  if (unit.step.action !== "wait.event" || chosen !== "event" || !match) return { branch: chosen };
+  if (typeof input.event !== "string") return { branch: chosen };
+  const holds = await conditionHolds(
+    match,
+    { ...unit.scope, event: arrives },
+    { now: at, timeZone: unit.env.timeZone },
+  );
+  return holds ? { branch: chosen } : { branch: "timeout", unmatched: true };
 }
 
 /**
@@ -229,8 +264,10 @@ export async function runTestWaitUnit(args: {
   unit: ReadyUnit;
   registry: ActionRegistry;
   branch: WaitBranch;
+  /** What arrives at a wait.event that goes `event`. */
+  arrives?: unknown;
 }): Promise<UnitResult> {
-  const { step, run, unit, branch } = args;
+  const { step, run, unit, arrives } = args;
   try {
     const output = await step.run(`${unit.id}:test`, async () => {
       const startedAt = new Date();
@@ -250,8 +287,14 @@ export async function runTestWaitUnit(args: {
       });
       const action = unit.step.action;
       const finishedAt = new Date();
-      const result = testWaitOutput(action, branch, finishedAt.toISOString());
+      const at = finishedAt.toISOString();
+      const { branch, unmatched } = await takenBranch(unit, input, args.branch, arrives, at);
+      const named = typeof input.event === "string";
+      const result = testWaitOutput(action, branch, at, { payload: arrives, named });
       const does = args.registry.get(action)?.describe?.(input) ?? action;
+      const words = unmatched
+        ? `the event given does not hold its condition (${String(input.match)}): it would go on waiting, then time out`
+        : waitBranchWords(action, branch);
       await recordAttemptFinished({
         runId: run.runId,
         unitId: unit.id,
@@ -260,8 +303,11 @@ export async function runTestWaitUnit(args: {
         output: result,
         simulated: {
           kind: action === "wait.approval" ? "approval" : "none",
-          summary: `${does}: ${waitBranchWords(action, branch)}`,
+          summary: `${does}: ${words}`,
           branch,
+          ...(action === "wait.event" && (branch === "event" || unmatched) && arrives != null
+            ? { payload: arrives }
+            : {}),
           ...(action === "wait.approval" && typeof input.prompt === "string"
             ? { body: input.prompt }
             : {}),

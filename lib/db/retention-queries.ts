@@ -18,21 +18,25 @@ export async function listWorkflowIdsWithRuns(): Promise<string[]> {
 
 /**
  * Deletes up to `batch` of the workflow's oldest ended runs created before `before` (failed
- * ones: before `failedBefore`), skipping rows another transaction holds. Returns how many.
+ * ones: before `failedBefore`; test runs, whatever their end: before `testBefore`), skipping
+ * rows another transaction holds. Returns how many.
  */
 export async function pruneRunsBatch({
   workflowId,
   before,
   failedBefore,
+  testBefore,
   batch,
 }: {
   workflowId: string;
   before: Date;
   failedBefore: Date;
+  testBefore: Date;
   batch: number;
 }): Promise<number> {
-  // Two index ranges of runs_workflow_idx (workflow, created_at): failed runs by their own
-  // cutoff, the others by theirs.
+  // Index ranges of runs_workflow_idx (workflow, created_at): failed runs by their own
+  // cutoff, the others by theirs, test runs (counted nowhere, so not waiting on the rollups)
+  // by the shortest.
   const rows = rowsOf<{ id: string }>(
     await (await db()).execute(sql`
       with doomed as (
@@ -45,9 +49,14 @@ export async function pruneRunsBatch({
           where workflow_id = ${workflowId} and created_at < ${before.toISOString()}::timestamptz
             and status in ('succeeded', 'cancelled') and rolled_up
           order by created_at, id limit ${batch})
+        union all
+        (select id from runs
+          where workflow_id = ${workflowId} and created_at < ${testBefore.toISOString()}::timestamptz
+            and test is not null and status in ('succeeded', 'failed', 'cancelled')
+          order by created_at, id limit ${batch})
       ),
       locked as (
-        select id from runs where id in (select id from doomed limit ${batch})
+        select id from runs where id in (select distinct id from doomed limit ${batch})
         for update skip locked
       )
       delete from runs where id in (select id from locked)

@@ -66,8 +66,8 @@ export async function createRun({
   trigger: unknown;
   /** A re-run: the run it re-runs, how (`runs.rerun`), and the bulk action that started it. */
   rerunOf?: { runId: string; rerun: unknown; bulkActionId?: string | null };
-  /** A test run: how it takes its waits (`runs.test`). */
-  test?: { waits: Record<string, string> };
+  /** A test run: how it takes its waits, what arrives at those that get an event (`runs.test`). */
+  test?: { waits: Record<string, string>; events?: Record<string, unknown> };
 }): Promise<Run> {
   const [run] = await (await db())
     .insert(runs)

@@ -534,3 +534,27 @@ export async function markWorkflowResumed({
     .returning();
   return workflow;
 }
+
+/** Whether one of the person's active workflows starts on this app event (its trigger names it). */
+export async function hasEventTriggeredWorkflow({
+  userId,
+  eventName,
+}: {
+  userId: string;
+  eventName: string;
+}): Promise<boolean> {
+  const rows = await (await db())
+    .select({ id: workflows.id })
+    .from(workflows)
+    .innerJoin(workflowVersions, eq(workflowVersions.id, workflows.activeVersionId))
+    .where(
+      and(
+        eq(workflows.userId, userId),
+        eq(workflows.status, "active"),
+        sql`${workflowVersions.plan}->'trigger'->>'type' = 'event'`,
+        sql`${workflowVersions.plan}->'trigger'->>'event' = ${eventName}`,
+      ),
+    )
+    .limit(1);
+  return rows.length > 0;
+}

@@ -108,7 +108,7 @@ export function negatedCondition(source: string, context: ExplainContext): strin
   return ast ? new Renderer(context).negation(ast) : undefined;
 }
 
-/** "for each incident of Fetch open incidents (at most 20)". */
+/** "for each incident from Fetch open incidents (at most 20)". */
 export function explainForEach(
   source: string,
   maxItems: number | undefined,
@@ -224,7 +224,7 @@ const GENERIC = new Set([
 ]);
 
 const BOOLEANISH =
-  /^(is|has|can|should|was|were|did)[A-Z_ ]|(ed|able)$|^(ok|done|active|enabled|valid|open|online|up|down|timedOut)$/;
+  /^(is|has|can|should|was|were|did)[A-Z_ ]|(ed|able)$|^(ok|done|active|enabled|valid|open|online|up|down|timedOut|found|early)$/;
 
 function literal(node: ExpressionAst): string | undefined {
   if (node.type === "string") return JSON.stringify(node.value);
@@ -269,11 +269,67 @@ const MIRROR: Record<string, string> = {
   "<=": ">=",
 };
 
+/** Yes/no outputs of the catalog's actions, as what the step did: [yes, no]. */
+const STEP_SAYS: Record<string, [string, string]> = {
+  approved: ["says approved", "does not say approved"],
+  timedOut: ["timed out", "did not time out"],
+  early: ["ended early", "did not end early"],
+  found: ["found a value", "found no value"],
+  isError: ["reports an error", "reports no error"],
+};
+
+/**
+ * A unit at the end of a field name ("latencyMs", "durationSeconds", "cpuPercent"): the
+ * field without it, and how a number of it reads ("500 ms"). A field that is only the unit
+ * ("minutes") keeps its name.
+ */
+const UNITS: [RegExp, (n: string) => string][] = [
+  [/ ?(ms|millis|milliseconds)$/, (n) => `${n} ms`],
+  [/ ?(secs|seconds)$/, (n) => `${n} ${n === "1" ? "second" : "seconds"}`],
+  [/ ?(mins|minutes)$/, (n) => `${n} ${n === "1" ? "minute" : "minutes"}`],
+  [/ ?(hours|hrs)$/, (n) => `${n} ${n === "1" ? "hour" : "hours"}`],
+  [/ ?days$/, (n) => `${n} ${n === "1" ? "day" : "days"}`],
+  [/ ?bytes$/, (n) => `${n} ${n === "1" ? "byte" : "bytes"}`],
+  [/ ?(percent|pct)$/, (n) => `${n}%`],
+];
+
+/** Fields that are nothing but a unit: a count of it ("minutes", "days"). */
+const UNIT_WORDS = new Set(["ms", "seconds", "secs", "minutes", "mins", "hours", "days", "bytes"]);
+
+function unitOf(field: string): { field: string; amount: (n: string) => string } | undefined {
+  for (const [pattern, amount] of UNITS) {
+    const match = pattern.exec(field);
+    // The unit is a word of its own ("latency ms", "minutes"), never the end of one ("items").
+    if (!match || (match.index > 0 && !match[0].startsWith(" "))) continue;
+    const rest = field.slice(0, match.index).trim();
+    // A percentage keeps its name: "cpu percent" is what is measured.
+    if (match[1] === "percent" || match[1] === "pct") return { field, amount };
+    return { field: rest || field, amount };
+  }
+  return undefined;
+}
+
 const STEP_STATUS: Record<string, [string, string]> = {
   succeeded: ["succeeded", "did not succeed"],
   failed: ["failed", "did not fail"],
   skipped: ["was skipped", "was not skipped"],
 };
+
+/** Words that start a title naming a thing ("Today's calendar"), not an action ("Fetch …"). */
+const NOUN_START = /^(the|my|your|our|this|these|all|open|new|latest|recent|\S+'s)$/i;
+
+/**
+ * How an item or field relates to a step by its title: a thing is "in" (or "of") it ("each
+ * meeting in “Today's calendar”"), what an action returned comes "from" it ("each incident
+ * from “Fetch open incidents”").
+ */
+function relation(name: string, kind: "item" | "field"): string {
+  const first = (name.replace(/^[“"]/, "").split(/\s+/)[0] ?? "").replace(/[’]/g, "'");
+  // Imperatives do not end in a plural s ("Fetch", "Look up"); "Meetings with …" names a thing.
+  const thing = NOUN_START.test(first) || (first.length > 3 && singular(first.toLowerCase()));
+  if (thing) return kind === "item" ? "in" : "of";
+  return "from";
+}
 
 function list(items: string[], conjunction: "or" | "and"): string {
   if (items.length <= 1) return items.join("");
@@ -287,9 +343,9 @@ function countWord(n: number): string {
 interface Collection {
   singular: string;
   plural: string;
-  /** "of Fetch open incidents", "in the body of Fetch". */
+  /** "from Fetch open incidents", "in the tickets from Fetch". */
   of: string;
-  /** The whole collection as a noun phrase: "the incidents of Fetch open incidents". */
+  /** The whole collection as a noun phrase: "the incidents from Fetch open incidents". */
   phrase: string;
   /** The filter of the last path step as a verb phrase about one (or several) items. */
   predicate?: (plural: boolean) => string;
@@ -429,7 +485,9 @@ class Renderer {
       const collection = this.filtered(node);
       if (collection) return this.countSentence(collection, "=", 0);
       const says = this.stepSays(node);
-      if (says) return `${says.step} does not say ${says.field}`;
+      if (says) return says.no;
+      const list = this.namedList(node);
+      if (list) return this.countSentence(list, "=", 0);
       const subject = this.value(node);
       if (!subject) return undefined;
       return this.looksBoolean(node) ? `${subject} is false` : `${subject} is empty`;
@@ -466,10 +524,43 @@ class Renderer {
       const words = STEP_STATUS[String(rhs.value)];
       if (words) return `${this.context.nameOf(status)} ${op === "=" ? words[0] : words[1]}`;
     }
+    const says = this.saysCompared(lhs, op, rhs);
+    if (says) return says;
     const left = this.value(lhs);
     const right = this.value(rhs);
     if (!left || !right) return undefined;
+    if (rhs.type === "number") {
+      const measured = this.measured(lhs, left, String(rhs.value));
+      if (measured) return `${measured.subject} ${IS[op]} ${measured.amount}`;
+    }
     return `${left} ${IS[op]} ${right}`;
+  }
+
+  /**
+   * A number field compared with a number, as people say it: with its unit ("the latency from
+   * “Check” is greater than 500 ms"), or counted when its name is a plural ("the number of
+   * employees from “Look up” is at most 50").
+   */
+  private measured(
+    node: Node,
+    subject: string,
+    n: string,
+  ): { subject: string; amount: string } | undefined {
+    const plain = plainSteps(node);
+    const last = plain?.steps[plain.steps.length - 1]?.name;
+    if (!last) return undefined;
+    const field = humanize(last);
+    const unit = unitOf(field);
+    if (unit) {
+      return {
+        subject: unit.field === field ? subject : subject.replace(field, unit.field),
+        amount: unit.amount(n),
+      };
+    }
+    if (singular(field) && !GENERIC.has(last.toLowerCase()) && subject.startsWith("the ")) {
+      return { subject: `the number of ${subject.slice(4)}`, amount: n };
+    }
+    return undefined;
   }
 
   private membership(lhs: Node, rhs: Node, negated: boolean): string | undefined {
@@ -506,20 +597,59 @@ class Renderer {
     const collection = this.filtered(node);
     if (collection) return this.countSentence(collection, ">", 0);
     const says = this.stepSays(node);
-    if (says) return `${says.step} says ${says.field}`;
+    if (says) return says.yes;
+    const list = this.namedList(node);
+    if (list) return this.countSentence(list, ">", 0);
     const subject = this.value(node);
     if (!subject) return undefined;
     return this.looksBoolean(node) ? `${subject} is true` : `${subject} is not empty`;
   }
 
-  /** `steps.ask.output.approved`: a yes/no field of a step's result, said as "“Ask” says approved". */
-  private stepSays(node: Node): { step: string; field: string } | undefined {
+  /**
+   * `steps.ask.output.approved`: a yes/no field of a step's result, as what the step did or
+   * says: "“Ask” says approved", "“Wait” timed out", "“Check” says it is open" (and the
+   * opposite).
+   */
+  private stepSays(node: Node): { yes: string; no: string } | undefined {
     const names = plainSteps(node)?.steps;
     if (!names || names.some((step) => step.filters.length > 0)) return undefined;
-    const [root, id, record, field, ...rest] = names.map((step) => step.name);
+    const [root, id, record, ...fields] = names.map((step) => step.name);
+    // An HTTP response's body is the step's result, as in path().
+    const [field, ...rest] = fields[0] === "body" ? fields.slice(1) : fields;
     if (root !== "steps" || record !== "output" || !field || rest.length > 0) return undefined;
     if (!BOOLEANISH.test(field)) return undefined;
-    return { step: this.context.nameOf(id), field: humanize(field) };
+    const step = this.context.nameOf(id);
+    const known = STEP_SAYS[field];
+    if (known) return { yes: `${step} ${known[0]}`, no: `${step} ${known[1]}` };
+    const words = humanize(field);
+    const verb = /^(is|has|can) (.+)$/.exec(words);
+    if (verb) {
+      const [, head, tail] = verb;
+      const not =
+        head === "is" ? `is not ${tail}` : head === "has" ? `has no ${tail}` : `cannot ${tail}`;
+      return { yes: `${step} says it ${words}`, no: `${step} says it ${not}` };
+    }
+    return { yes: `${step} says ${words}`, no: `${step} does not say ${words}` };
+  }
+
+  /** A comparison of a yes/no field of a step with true or false, as stepSays words. */
+  private saysCompared(lhs: Node, op: string, rhs: Node): string | undefined {
+    if ((op !== "=" && op !== "!=") || rhs.type !== "value" || typeof rhs.value !== "boolean") {
+      return undefined;
+    }
+    const says = this.stepSays(lhs);
+    if (!says) return undefined;
+    return (op === "=") === rhs.value ? says.yes : says.no;
+  }
+
+  /** A path to a list whose field names its items ("incidents"): truthy when it has one. */
+  private namedList(node: Node): Collection | undefined {
+    const plain = plainSteps(node);
+    const last = plain?.steps[plain.steps.length - 1]?.name;
+    if (!last || GENERIC.has(last.toLowerCase()) || !singular(humanize(last))) return undefined;
+    if (unitOf(humanize(last))) return undefined;
+    const collection = this.collection(node);
+    return collection && collection.singular !== "item" ? collection : undefined;
   }
 
   private looksBoolean(node: Node): boolean {
@@ -601,15 +731,15 @@ class Renderer {
         steps: (unfiltered.steps as Node[]).slice(0, -1),
       } as Node);
       if (owner) {
+        const step = owner.replace(/^the output of /, "");
         const of = this.ownerIsStep(steps.slice(0, -1))
-          ? `of ${owner.replace(/^the output of /, "")}`
+          ? `${relation(step, "item")} ${step}`
           : `in ${owner}`;
         return { singular: one, plural: field, of, phrase: whole, predicate };
       }
     }
-    const of = this.ownerIsStep(steps)
-      ? `of ${whole.replace(/^the output of /, "")}`
-      : `in ${whole}`;
+    const step = whole.replace(/^the output of /, "");
+    const of = this.ownerIsStep(steps) ? `${relation(step, "item")} ${step}` : `in ${whole}`;
     return { singular: "item", plural: "items", of, phrase: whole, predicate };
   }
 
@@ -647,6 +777,33 @@ class Renderer {
       const value = op === "in" ? this.options(rhs) : undefined;
       const right = op === "in" ? (value ? list(value, "or") : undefined) : this.value(rhs);
       if (!right) return undefined;
+      const unit = rhs.type === "number" && op !== "in" ? unitOf(field) : undefined;
+      if (unit && unit.field === field && UNIT_WORDS.has(field)) {
+        // "minutes > 30": "has more than 30 minutes".
+        const amount: Record<string, string> = {
+          "=": "exactly",
+          ">": "more than",
+          ">=": "at least",
+          "<": "less than",
+          "<=": "at most",
+        };
+        const n = String(rhs.value);
+        if (op === "!=") return `${plural ? "do" : "does"} not have exactly ${unit.amount(n)}`;
+        return `${has} ${amount[op]} ${unit.amount(n)}`;
+      }
+      if (unit) {
+        const n = String(rhs.value);
+        if (op === "!=")
+          return `${plural ? "do" : "does"} not have ${unit.field} of ${unit.amount(n)}`;
+        const words: Record<string, string> = {
+          "=": "of",
+          ">": "greater than",
+          ">=": "of at least",
+          "<": "less than",
+          "<=": "of at most",
+        };
+        return `${has} ${unit.field} ${words[op]} ${unit.amount(n)}`;
+      }
       if (field === "") {
         const words: Record<string, string> = {
           "=": is,
@@ -810,9 +967,12 @@ class Renderer {
         if (!id) return undefined;
         const name = this.context.nameOf(id);
         if (record === undefined || record === "output") {
-          // An HTTP response's body is what people mean by the step's result.
+          // An HTTP response's body is what people mean by the step's result. Step titles are
+          // mostly imperatives ("Fetch open incidents"): a field comes "from" one, not "of" it.
           const fields = more[0] === "body" ? more.slice(1) : more;
-          return the(fields, `the output of ${name}`).replace(/ of the output of /, " of ");
+          return fields.length === 0
+            ? `the output of ${name}`
+            : `the ${humanize(fields.join(" "))} ${relation(name, "field")} ${name}`;
         }
         if (record === "status") return `the status of ${name}`;
         if (record === "error")

@@ -15,6 +15,7 @@ import { AppError } from "@/lib/errors";
 import { jsonBytes, MAX_RUN_INPUT_BYTES } from "@/lib/limits";
 import { logError } from "@/lib/log";
 import { WAIT_BRANCHES, type WaitBranch, waitBranchesOf } from "@/lib/plan/effects";
+import { exampleEventData } from "@/lib/plan/events";
 import { allSteps, type Plan } from "@/lib/plan/schema";
 import { formatIssues } from "@/lib/plan/validate";
 import { requirePlanSecrets } from "@/lib/secrets/plan-secrets";
@@ -36,6 +37,13 @@ export type TestRunRequest = {
   trigger?: unknown;
   /** Which way each wait goes, by step id; a wait not named here times out. */
   waits?: Record<string, WaitBranch>;
+  /**
+   * What arrives at a wait.event step that goes `event`, by step id: the event's data (a named
+   * app event) or the body its resume link is called with. Default: an example of the named
+   * event's data from the catalog (lib/plan/events.ts), else nothing. Giving data for a wait
+   * that was not given a way makes it go `event`.
+   */
+  eventData?: Record<string, unknown>;
   /** Where its card goes (default: the workflow's thread); must be the person's. */
   threadId?: string | null;
 };
@@ -98,12 +106,72 @@ export function checkWaitChoices(
   return checked;
 }
 
+/** What `runs.test` holds: each chosen wait's way, and what arrives at the waits that get an event. */
+export type RunTest = { waits: Record<string, WaitBranch>; events?: Record<string, unknown> };
+
+/**
+ * The test's waits, checked against the plan (checkWaitChoices), with what arrives at each
+ * wait.event step that goes `event`: `eventData` for it, else an example of its named event (the
+ * person's id in it), else nothing. A named event's data is a JSON object, as the app sends it.
+ */
+export function testWaits(
+  plan: Plan,
+  {
+    waits = {},
+    eventData = {},
+    userId,
+  }: { waits?: Record<string, unknown>; eventData?: Record<string, unknown>; userId?: string },
+): RunTest {
+  const byId = new Map(allSteps(plan).map((step) => [step.id, step]));
+  const given: Record<string, unknown> = { ...waits };
+  for (const [stepId, data] of Object.entries(eventData)) {
+    const step = byId.get(stepId);
+    if (step?.action !== "wait.event") {
+      throw new AppError(
+        "bad_request:run",
+        `Event data goes to a wait.event step; the plan has no wait.event step "${stepId}".`,
+      );
+    }
+    given[stepId] ??= "event";
+    if (given[stepId] !== "event") {
+      throw new AppError(
+        "bad_request:run",
+        `The wait "${stepId}" goes "${String(given[stepId])}": event data only arrives when it goes "event".`,
+      );
+    }
+    const name = typeof step.input?.event === "string" ? step.input.event : undefined;
+    if (name && (data === null || typeof data !== "object" || Array.isArray(data))) {
+      throw new AppError(
+        "bad_request:run",
+        `The data of "${name}" for the wait "${stepId}" must be a JSON object, as the app sends it.`,
+      );
+    }
+  }
+  const checked = checkWaitChoices(plan, given);
+  const events: Record<string, unknown> = {};
+  for (const [stepId, branch] of Object.entries(checked)) {
+    const step = byId.get(stepId);
+    if (branch !== "event" || step?.action !== "wait.event") continue;
+    const name = typeof step.input?.event === "string" ? step.input.event : undefined;
+    let data = eventData[stepId];
+    if (data === undefined && name) {
+      const example = exampleEventData(name);
+      if (example && userId && "userId" in example) example.userId = userId;
+      data = example;
+    }
+    // As a real wait receives it: a named event as { name, data }, a resume link's body as is.
+    events[stepId] = name ? { name, data: data ?? {} } : (data ?? null);
+  }
+  return Object.keys(events).length > 0 ? { waits: checked, events } : { waits: checked };
+}
+
 /** Creates the test run of a version (not yet started): checks, trigger, waits. */
 export async function prepareTestRun(request: TestRunRequest, now = new Date()): Promise<Run> {
   const { userId } = request;
   const workflow = await getWorkflow({ id: request.workflowId, userId });
   if (!workflow) throw notFound();
-  if (jsonBytes({ inputs: request.inputs, trigger: request.trigger }) > MAX_RUN_INPUT_BYTES) {
+  const given = { inputs: request.inputs, trigger: request.trigger, eventData: request.eventData };
+  if (jsonBytes(given) > MAX_RUN_INPUT_BYTES) {
     throw new AppError(
       "payload_too_large:run",
       `The inputs are too large (${MAX_RUN_INPUT_BYTES / 1024} KB of JSON at most).`,
@@ -124,7 +192,7 @@ export async function prepareTestRun(request: TestRunRequest, now = new Date()):
   }
   const plan = read.plan;
   await requirePlanSecrets({ userId, plan, doing: "test" });
-  const waits = checkWaitChoices(plan, request.waits);
+  const test = testWaits(plan, { waits: request.waits, eventData: request.eventData, userId });
   const trigger = triggerPayload(plan.trigger, {
     inputs: request.inputs,
     payload: request.trigger,
@@ -147,7 +215,7 @@ export async function prepareTestRun(request: TestRunRequest, now = new Date()):
     userId,
     threadId: threadId ?? workflow.threadId,
     trigger: trigger.trigger,
-    test: { waits },
+    test,
   });
 }
 

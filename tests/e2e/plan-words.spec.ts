@@ -26,16 +26,16 @@ test("a large plan's conditions read as sentences, on desktop and at 390 px", as
   expect(Number(await graph.getAttribute("data-scale"))).toBeGreaterThanOrEqual(0.9);
   const decisions = card.root.getByTestId("plan-decisions");
   await expect(decisions.getByTestId("plan-decision-large")).toContainText(
-    "Only if the employees of “Look up the company by its domain” is greater than 50",
+    "Only if the number of employees from “Look up the company by its domain” is greater than 50",
   );
   await expect(decisions.getByTestId("plan-decision-nurture")).toContainText(
-    "Instead of “Tell sales about a company with more than fifty people”, only if the employees of “Look up the company by its domain” is at most 50",
+    "Instead of “Tell sales about a company with more than fifty people”, only if the number of employees from “Look up the company by its domain” is at most 50",
   );
   await expect(decisions.getByTestId("plan-decision-customer")).toContainText(
-    'Only if at least one contact of “Find earlier contacts at the same company” has status "customer"',
+    'Only if at least one contact from “Find earlier contacts at the same company” has status "customer"',
   );
   await expect(decisions.getByTestId("plan-decision-deals")).toContainText(
-    'For each deal of “Find earlier contacts at the same company” that has stage "negotiation" (at most 10)',
+    'For each deal from “Find earlier contacts at the same company” that has stage "negotiation" (at most 10)',
   );
   // The expression as written is one click away, not in the way.
   const expression = decisions.getByTestId("plan-decision-large").locator("code");
@@ -70,7 +70,7 @@ test("a large plan's conditions read as sentences, on desktop and at 390 px", as
   await expect(list).toBeVisible();
   await expect(list.locator("li")).toHaveCount(16);
   await expect(card.root.getByTestId("plan-list-step-large")).toContainText(
-    "Only if the employees of “Look up the company by its domain” is greater than 50",
+    "Only if the number of employees from “Look up the company by its domain” is greater than 50",
   );
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await card.root.getByTestId("plan-list-step-large").getByRole("button").first().click();

@@ -133,3 +133,70 @@ test("a draft is tested: nothing but the GET is sent, and each step shows what i
   await expect(again.getByTestId("test-verdict")).toHaveText("would succeed");
   await expect(page.getByTestId("run-card")).toHaveCount(0);
 });
+
+test("the person picks how each wait ends before the test, and what event arrives", async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  await signUp(page, "testwaits");
+  await new ChatPage(page).send("/plan test-run-waits");
+  const plan = new PlanCard(page, 1);
+  await expect(plan.root).toBeVisible();
+  await plan.expectState("draft");
+
+  await plan.root.getByTestId("plan-test").click();
+  const form = plan.root.getByTestId("plan-test-form");
+  const ask = form.getByTestId("plan-test-wait-ask");
+  const hold = form.getByTestId("plan-test-wait-hold");
+  // Each wait offers its own ways, its timeout first and chosen.
+  await expect(ask).toHaveValue("timeout");
+  await expect(hold).toHaveValue("timeout");
+  expect(await ask.locator("option").allTextContents()).toEqual([
+    "timed out (nobody answered)",
+    "approved",
+    "rejected",
+  ]);
+  expect(await hold.locator("option").allTextContents()).toEqual([
+    "timed out (nobody answered)",
+    "the event arrived",
+  ]);
+  await expect(form.getByTestId("plan-test-event-hold")).toHaveCount(0);
+
+  await ask.selectOption("approved");
+  await hold.selectOption("event");
+  // The event's data, starting from an example of "workflow/run.failed".
+  const data = form.getByTestId("plan-test-event-hold");
+  await expect(data).toBeVisible();
+  const example = JSON.parse(await data.inputValue());
+  expect(example).toMatchObject({ status: "failed", error: { step: "fetch" } });
+  await data.fill(
+    JSON.stringify({ ...example, error: { step: "fetch", message: "disk full on db-2" } }, null, 2),
+  );
+  await shoot(page, testInfo, "waits-form", form);
+
+  await form.getByTestId("plan-test-start").click();
+  const card = page.getByTestId("test-run-card").last();
+  await expect(card.getByTestId("test-verdict")).toHaveText("would succeed", { timeout: 30_000 });
+  expect(await outcomes(card)).toEqual([
+    ["ask", "simulated"],
+    ["yes", "simulated"],
+    ["hold", "simulated"],
+    ["why", "ran"],
+  ]);
+  await expect(card.getByTestId("test-step-ask")).toContainText("approved");
+  await expect(card.getByTestId("test-step-hold")).toContainText("the event arrived");
+  await expect(card.getByTestId("test-step-hold")).toContainText("disk full on db-2");
+  await expect(card.getByTestId("test-step-why")).toContainText("disk full on db-2");
+  await expect(card.getByTestId("test-step-hold").getByTestId("would-send")).toContainText(
+    "what arrived",
+  );
+  await shoot(page, testInfo, "waits-card", card.getByTestId("test-step-hold"));
+
+  // Invalid JSON is refused before anything starts.
+  await plan.root.getByTestId("plan-test").click();
+  await form.getByTestId("plan-test-wait-hold").selectOption("event");
+  await form.getByTestId("plan-test-event-hold").fill("{ not json");
+  await form.getByTestId("plan-test-start").click();
+  await expect(form.getByRole("alert")).toContainText("not valid JSON");
+  await expect(page.getByTestId("test-run-card")).toHaveCount(1);
+});

@@ -41,6 +41,7 @@ import { MAX_CHAT_REQUEST_BYTES } from "@/lib/limits";
 import { listUserMcpTools } from "@/lib/mcp/catalog";
 import { isValidTimeZone } from "@/lib/plan";
 import { enforceLimit } from "@/lib/rate-limit";
+import { announceMessagePosted } from "@/lib/runs/app-events";
 import { toChatMessage } from "@/lib/threads/thread-page";
 import { chatRequestSchema } from "./schema";
 
@@ -92,6 +93,8 @@ export async function POST(request: Request) {
         threadId: body.id,
         items: [{ id: message.id, role: "user", parts: message.parts, metadata: message.metadata }],
       });
+      // Workflows of theirs may start on it ("thread/message.posted"); never holds up the reply.
+      void announceMessagePosted({ userId, threadId: body.id, messageId: message.id, text });
       history = await closeUnanswered(body.id, await loadHistory(body.id));
     } else if (body.trigger === "approval-response") {
       if (!(await getThread({ id: body.id, userId }))) throw new AppError("not_found:thread");

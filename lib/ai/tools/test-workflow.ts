@@ -83,11 +83,20 @@ export function testWorkflowTool({ userId, threadId }: Context) {
           .unknown()
           .optional()
           .describe("A webhook plan's request body or an event plan's data."),
-        waits: z.record(z.string(), z.enum(WAIT_BRANCHES)).optional(),
+        waits: z
+          .record(z.string(), z.enum(WAIT_BRANCHES))
+          .optional()
+          .describe("Which way each wait step goes, by step id; default timeout."),
+        eventData: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .describe(
+            'What arrives at a wait.event step that goes "event", by step id: the event\'s data (default: an example of that event).',
+          ),
       }),
       { strict: false },
     ),
-    execute: async ({ workflowId, versionId, inputs, trigger, waits }) => {
+    execute: async ({ workflowId, versionId, inputs, trigger, waits, eventData }) => {
       try {
         const { run } = await startTestRun({
           userId,
@@ -96,6 +105,7 @@ export function testWorkflowTool({ userId, threadId }: Context) {
           inputs,
           trigger,
           waits,
+          eventData,
           threadId,
           postCard: false,
         });

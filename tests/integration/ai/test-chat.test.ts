@@ -124,6 +124,77 @@ describe("testing a plan from the chat", () => {
     expect(parts.some((p) => p.type === "data-run")).toBe(false);
   });
 
+  it("tests a wait.event with the event data the model gives", async () => {
+    const threadId = crypto.randomUUID();
+    await queries.getOrCreateThread({ id: threadId, userId: h.userId, title: "Try it" });
+    const { workflow } = await workflowQueries.createWorkflow({
+      userId: h.userId,
+      threadId,
+      title: "After a failure",
+      plan: plan([
+        {
+          id: "hold",
+          action: "wait.event",
+          input: { event: "workflow/run.failed", timeout: "1h" },
+        },
+        {
+          id: "why",
+          action: "transform",
+          after: ["hold"],
+          if: "steps.hold.output.timedOut = false",
+          input: { value: "{{ steps.hold.output.payload.data.error.message }}" },
+        },
+      ]),
+      author: "model",
+    });
+    const data = { status: "failed", error: { step: "sync", message: "token expired" } };
+    server.script(
+      toolCall("testWorkflow", { workflowId: workflow.id, eventData: { hold: data } }),
+      text("It would note why."),
+    );
+    const chunks = await say(threadId, "try it as if the sync failed");
+    const output = chunks.find((c) => c.type === "tool-output-available")?.output as {
+      ok: boolean;
+      runId: string;
+      steps: { step: string; outcome: string; output?: string }[];
+    };
+    expect(output).toMatchObject({ ok: true, status: "succeeded" });
+    expect(output.steps).toContainEqual(
+      expect.objectContaining({ step: "why", outcome: "ran", output: "token expired" }),
+    );
+    const run = await runQueries.getRunById({ runId: output.runId });
+    expect(run?.test).toEqual({
+      waits: { hold: "event" },
+      events: { hold: { name: "workflow/run.failed", data } },
+    });
+  });
+
+  it("starts the person's workflow listening for thread/message.posted when they write", async () => {
+    const threadId = crypto.randomUUID();
+    await queries.getOrCreateThread({ id: threadId, userId: h.userId, title: "Chat" });
+    const listening = await h.workflow(
+      plan([{ id: "heard", action: "transform", input: { value: "{{ trigger.data.text }}" } }], {
+        trigger: {
+          type: "event",
+          event: "thread/message.posted",
+          if: '$contains(trigger.data.text, "#todo")',
+        },
+      }),
+    );
+    server.script(text("Noted."));
+    await say(threadId, "buy milk #todo");
+    const started = await h.waitFor(async () => {
+      const rows = await runQueries.listRecentRuns({ userId: h.userId, workflowId: listening });
+      return rows.length > 0 ? rows[0].run : undefined;
+    }, "the listening workflow to start");
+    const ended = await h.finished(started.id);
+    expect(ended.output).toBe("buy milk #todo");
+    expect(ended.trigger).toMatchObject({
+      name: "thread/message.posted",
+      data: { threadId, text: "buy milk #todo", userId: h.userId },
+    });
+  });
+
   it("says why when a test cannot start", async () => {
     const threadId = crypto.randomUUID();
     await queries.getOrCreateThread({ id: threadId, userId: h.userId, title: "Try it" });

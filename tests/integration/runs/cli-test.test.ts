@@ -167,6 +167,86 @@ describe("plan test", () => {
     expect(result.stdout).toContain('~ onyes  simulated  post in the chat: "Approved"');
   });
 
+  const onEvent = file("on-event.json", {
+    version: 1,
+    title: "After a failed fetch",
+    trigger: { type: "manual" },
+    steps: [
+      {
+        id: "hold",
+        action: "wait.event",
+        input: {
+          event: "workflow/run.failed",
+          match: 'event.data.error.step = "fetch"',
+          timeout: "1h",
+        },
+      },
+      {
+        id: "note",
+        action: "transform",
+        after: ["hold"],
+        if: "steps.hold.output.timedOut = false",
+        input: { value: "{{ steps.hold.output.payload.data.error.message }}" },
+      },
+    ],
+  });
+
+  it("gives a wait.event that goes event an example of its event, or the data --event-data says", async () => {
+    const example = await plan(["test", onEvent, "--wait", "hold=event"]);
+    expect(example.code).toBe(0);
+    expect(example.stdout).toContainEqual(
+      expect.stringMatching(
+        /^~ hold {2}simulated {2}wait for "workflow\/run.failed".*: the event arrived$/,
+      ),
+    );
+    expect(example.stdout).toContain('✓ note  ran  "HTTP 500 from https://status.example.com/api"');
+
+    const data = JSON.stringify({
+      status: "failed",
+      error: { step: "fetch", message: "disk full" },
+    });
+    const given = await plan(["test", onEvent, "--event-data", `hold=${data}`]);
+    expect(given.code).toBe(0);
+    expect(given.stdout).toContain('✓ note  ran  "disk full"');
+    expect(given.stdout).toContainEqual(
+      expect.stringMatching(/^ {4}arrived: \{"data":\{.*"message":"disk full"/),
+    );
+
+    // An event its match does not hold for would not end the wait: it times out.
+    const other = await plan(["test", onEvent, "--event-data", 'hold={"error":{"step":"sync"}}']);
+    expect(other.code).toBe(0);
+    expect(other.stdout).toContainEqual(
+      expect.stringContaining("the event given does not hold its condition"),
+    );
+    expect(other.stdout).toContainEqual(expect.stringMatching(/^- note {2}skipped: /));
+  });
+
+  it("refuses event data for a step that is no wait.event, data that is no object, and a wait sent another way", async () => {
+    const notWait = await plan(["test", onEvent, "--event-data", "note={}"]);
+    expect(notWait.code).toBe(2);
+    expect(notWait.stderr[0]).toMatch(/no wait.event step "note"/);
+    const notObject = await plan(["test", onEvent, "--event-data", "hold=[1]"]);
+    expect(notObject.code).toBe(2);
+    expect(notObject.stderr[0]).toMatch(/must be a JSON object/);
+    const badJson = await plan(["test", onEvent, "--event-data", "hold={"]);
+    expect(badJson.code).toBe(2);
+    expect(badJson.stderr[0]).toMatch(/--event-data hold is not valid JSON/);
+    const noStep = await plan(["test", onEvent, "--event-data", "{}"]);
+    expect(noStep.code).toBe(2);
+    const otherWay = await plan([
+      "test",
+      onEvent,
+      "--wait",
+      "hold=timeout",
+      "--event-data",
+      "hold={}",
+    ]);
+    expect(otherWay.code).toBe(2);
+    expect(otherWay.stderr[0]).toMatch(/only arrives when it goes "event"/);
+    // `plan run` takes no --event-data.
+    expect((await plan(["run", onEvent, "--event-data", "hold={}"])).code).toBe(2);
+  });
+
   it("exits 1 when a step would fail, and shows what its failure handler would send", async () => {
     const failing = file("failing.json", {
       version: 1,

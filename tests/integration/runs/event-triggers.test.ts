@@ -1,6 +1,7 @@
 // Event triggers: a run's end starts the same person's workflows that listen for it, when
 // their condition holds — never the workflow itself, never another person's — and ends the
-// armed wait.event steps that listen for it when their match holds.
+// armed wait.event steps that listen for it when their match holds. Every name in the catalog
+// (lib/plan/events.ts) is really emitted: a run's end and failure, a person's chat message.
 import { describe, expect, it } from "vitest";
 import { appClientPort, harnessFor, plan } from "./harness";
 
@@ -102,5 +103,94 @@ describe("event triggers", () => {
         data: { runId: awaitedRun.id, workflowId: awaited, status: "succeeded" },
       },
     });
+  });
+  it("starts a workflow on workflow/run.failed when a run fails, and not when one succeeds", async () => {
+    const { listRecentRuns } = await import("@/lib/db/run-queries");
+    const failing = await h.workflow(
+      plan([
+        { id: "boom", action: "test.fail", input: { message: "disk full", retriable: false } },
+      ]),
+    );
+    const fine = await h.workflow(plan([{ id: "ok", action: "transform", input: { value: 1 } }]));
+    const onFailed = await h.workflow(
+      plan(
+        [{ id: "why", action: "transform", input: { value: "{{ trigger.data.error.message }}" } }],
+        { trigger: { type: "event", event: "workflow/run.failed" } },
+      ),
+    );
+
+    expect((await h.finished((await h.start(fine)).id)).status).toBe("succeeded");
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await listRecentRuns({ userId: h.userId, workflowId: onFailed })).toHaveLength(0);
+
+    const run = await h.start(failing);
+    expect((await h.finished(run.id)).status).toBe("failed");
+    const started = await h.waitFor(async () => {
+      const rows = await listRecentRuns({ userId: h.userId, workflowId: onFailed });
+      return rows.length > 0 ? rows[0].run : undefined;
+    }, "the run.failed workflow to start");
+    const finished = await h.finished(started.id);
+    expect(finished.status).toBe("succeeded");
+    expect(finished.trigger).toMatchObject({
+      type: "event",
+      name: "workflow/run.failed",
+      data: { runId: run.id, workflowId: failing, status: "failed" },
+    });
+    expect(finished.output).toEqual(expect.stringContaining("disk full"));
+  });
+
+  it("starts a workflow on thread/message.posted when the person writes, if its condition holds", async () => {
+    const { listRecentRuns } = await import("@/lib/db/run-queries");
+    const { announceMessagePosted } = await import("@/lib/runs/app-events");
+    const threadId = crypto.randomUUID();
+    // Nobody listens yet: nothing is sent.
+    expect(
+      await announceMessagePosted(
+        { userId: h.userId, threadId, messageId: "m0", text: "remind me" },
+        h.client,
+      ),
+    ).toBe(false);
+    const reminder = await h.workflow(
+      plan([{ id: "echo", action: "transform", input: { value: "{{ trigger.data.text }}" } }], {
+        trigger: {
+          type: "event",
+          event: "thread/message.posted",
+          if: '$contains($lowercase(trigger.data.text), "remind")',
+        },
+      }),
+    );
+    const stranger = await h.user();
+    expect(
+      await announceMessagePosted(
+        { userId: stranger, threadId, messageId: "m1", text: "remind me" },
+        h.client,
+      ),
+    ).toBe(false);
+    expect(
+      await announceMessagePosted(
+        { userId: h.userId, threadId, messageId: "m2", text: "hello there" },
+        h.client,
+      ),
+    ).toBe(true);
+    expect(
+      await announceMessagePosted(
+        { userId: h.userId, threadId, messageId: "m3", text: "Remind me to call Ana" },
+        h.client,
+      ),
+    ).toBe(true);
+    const started = await h.waitFor(async () => {
+      const rows = await listRecentRuns({ userId: h.userId, workflowId: reminder });
+      return rows.length > 0 ? rows[0].run : undefined;
+    }, "the message workflow to start");
+    const finished = await h.finished(started.id);
+    expect(finished.trigger).toMatchObject({
+      type: "event",
+      name: "thread/message.posted",
+      data: { threadId, messageId: "m3", text: "Remind me to call Ana", userId: h.userId },
+    });
+    expect(finished.output).toBe("Remind me to call Ana");
+    // "hello there" did not hold the condition: one run only.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await listRecentRuns({ userId: h.userId, workflowId: reminder })).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
-// Retention: ended runs past RUN_RETENTION_DAYS (failed ones past RUN_RETENTION_FAILED_DAYS)
-// are pruned in batches with their steps, log, signals and outputs; runs still going and
+// Retention: ended runs past RUN_RETENTION_DAYS (failed ones past RUN_RETENTION_FAILED_DAYS,
+// test runs past a day) are pruned in batches with their steps, log, signals and outputs; runs still going and
 // newer runs stay; the metrics keep their numbers.
 import { eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -98,6 +98,7 @@ describe.each(drivers)("run retention on %s", (driver) => {
     expect(cutoffs).toEqual({
       before: new Date(NOW.getTime() - 30 * DAY).toISOString(),
       failedBefore: new Date(NOW.getTime() - 60 * DAY).toISOString(),
+      testBefore: new Date(NOW.getTime() - DAY).toISOString(),
     });
     // Batches of 2, at most 2 per pass: several passes, each reporting whether more is left.
     const passes: { deleted: number; more: boolean }[] = [];
@@ -135,5 +136,71 @@ describe.each(drivers)("run retention on %s", (driver) => {
     // The metrics of then and now read the same after pruning (the rollups stay).
     expect([await metricsAt(NOW), await metricsAt(past)]).toEqual(beforePrune);
     expect(await retention.pruneOldRuns({ cutoffs })).toEqual({ deleted: 0, more: false });
+  });
+  it("prunes ended test runs after a day, whatever their end, and keeps the real runs beside them", async () => {
+    const q = await import("@/lib/db/queries");
+    const w = await import("@/lib/db/workflow-queries");
+    const retention = await import("@/lib/runs/retention");
+    const bo = (
+      await q.createUser({ email: `bo-retention-${driver}@example.com`, passwordHash: "x" })
+    ).id;
+    const made = await w.createWorkflow({
+      userId: bo,
+      title: "Tested",
+      plan: fixturePlan("morning-incident-digest"),
+      author: "model",
+    });
+    // [age in hours, status, a test?, kept?]
+    const cases: [number, "succeeded" | "failed" | "cancelled" | "running", boolean, boolean][] = [
+      [2, "succeeded", true, true],
+      [23, "failed", true, true],
+      [25, "succeeded", true, false],
+      [30, "failed", true, false],
+      [48, "cancelled", true, false],
+      [72, "running", true, true],
+      [48, "succeeded", false, true],
+      [48, "failed", false, true],
+    ];
+    const rows = cases.map(([hours, status, test]) => ({
+      id: crypto.randomUUID(),
+      workflowId: made.workflow.id,
+      versionId: made.version.id,
+      userId: bo,
+      trigger: { type: "manual" },
+      status,
+      test: test ? { waits: {} } : null,
+      rolledUp: true,
+      createdAt: new Date(NOW.getTime() - hours * 3_600_000),
+      finishedAt: status === "running" ? null : new Date(NOW.getTime() - hours * 3_600_000 + 900),
+    }));
+    await database.db.insert(runs).values(rows);
+    const cutoffs = retention.retentionCutoffs(NOW);
+    expect(await retention.pruneOldRuns({ cutoffs })).toEqual({
+      deleted: cases.filter(([, , , kept]) => !kept).length,
+      more: false,
+    });
+    const left = await database.db
+      .select({ id: runs.id })
+      .from(runs)
+      .where(eq(runs.workflowId, made.workflow.id));
+    const kept = rows.filter((_, index) => cases[index][3]).map((row) => row.id);
+    expect(left.map((row) => row.id).sort()).toEqual([...kept].sort());
+
+    // A retention shorter than a day prunes test runs by it; a pass memoized before test runs
+    // had their own cutoff prunes them by the general one.
+    const short = retention.retentionCutoffs(NOW, {
+      RUN_RETENTION_DAYS: 0.5,
+      RUN_RETENTION_FAILED_DAYS: 1,
+    } as never);
+    expect(short.testBefore).toBe(new Date(NOW.getTime() - 12 * 3_600_000).toISOString());
+    await retention.pruneOldRuns({
+      cutoffs: { before: short.before, failedBefore: new Date(0).toISOString() },
+    });
+    const after = await database.db
+      .select({ id: runs.id })
+      .from(runs)
+      .where(eq(runs.workflowId, made.workflow.id));
+    // Gone: the 23-hour-old failed test (by the general cutoff) and the real succeeded run.
+    expect(after.map((row) => row.id).sort()).toEqual([rows[0].id, rows[5].id, rows[7].id].sort());
   });
 });

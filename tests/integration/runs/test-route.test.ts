@@ -89,6 +89,84 @@ describe("the test route", () => {
     expect(messages.map((m) => m.id)).toEqual([`run_${body.run.id}_card`]);
   });
 
+  it("gives a wait.event that goes event the data sent, else an example of its event", async () => {
+    // Its own person: the tests of the others stay within the rate limit.
+    const owner = await h.user();
+    const threadId = crypto.randomUUID();
+    await getOrCreateThread({ id: threadId, userId: owner, title: "Tests" });
+    const { workflow } = await workflowQueries.createWorkflow({
+      userId: owner,
+      threadId,
+      title: "Watching",
+      plan: plan([
+        {
+          id: "hold",
+          action: "wait.event",
+          input: {
+            event: "workflow/run.finished",
+            match: 'event.data.status = "failed"',
+            timeout: "1h",
+          },
+        },
+        {
+          id: "why",
+          action: "transform",
+          after: ["hold"],
+          if: "steps.hold.output.timedOut = false",
+          input: { value: "{{ steps.hold.output.payload.data.error.message }}" },
+        },
+      ]),
+      author: "model",
+    });
+    const id = ctx({ id: workflow.id });
+    session.userId = owner;
+
+    const data = { status: "failed", error: { step: "x", message: "quota exceeded" } };
+    const given = await testRoute.POST(post({ eventData: { hold: data } }), id);
+    expect(given.status).toBe(201);
+    const { run } = await given.json();
+    expect(run.test).toEqual({
+      waits: { hold: "event" },
+      events: { hold: { name: "workflow/run.finished", data } },
+    });
+    expect((await h.finished(run.id)).output).toBe("quota exceeded");
+    const hold = (await listRunSteps({ runId: run.id })).find((s) => s.stepId === "hold");
+    expect(hold?.output).toEqual({
+      timedOut: false,
+      via: "event",
+      payload: { name: "workflow/run.finished", data },
+    });
+    expect(hold?.simulated).toMatchObject({ branch: "event", payload: { data } });
+
+    // No data: the catalog's example, with the person's own id.
+    const example = await testRoute.POST(post({ waits: { hold: "event" } }), id);
+    expect(example.status).toBe(201);
+    const exampleRun = (await example.json()).run;
+    expect(exampleRun.test.events.hold).toMatchObject({
+      name: "workflow/run.finished",
+      data: { status: "failed", userId: owner, error: { message: expect.any(String) } },
+    });
+    expect((await h.finished(exampleRun.id)).status).toBe("succeeded");
+
+    // Refused: data for a step that is no wait.event, data that is no object, a wait sent
+    // another way, a body too large.
+    for (const body of [
+      { eventData: { why: {} } },
+      { eventData: { hold: [1] } },
+      { eventData: { hold: "failed" } },
+      { eventData: [1] },
+      { waits: { hold: "timeout" }, eventData: { hold: {} } },
+    ]) {
+      const response = await testRoute.POST(post(body), id);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+    }
+    const huge = await testRoute.POST(
+      post({ eventData: { hold: { x: "x".repeat(100_000) } } }),
+      id,
+    );
+    expect(huge.status).toBe(413);
+  });
+
   it("tests the approved version when asked for it", async () => {
     const d = await draft();
     await workflowQueries.approveWorkflowVersion({

@@ -15,6 +15,10 @@ const titles: Record<string, string> = {
   lookup: "Look up the company",
   ask: "Ask Dana",
   calendar: "Today's calendar",
+  hold: "Wait for the signature",
+  read: "Read what was seen",
+  check: "Check the site",
+  meetings: "Meetings with other people",
 };
 const context: ExplainContext = {
   nameOf: (id) => titles[id] ?? `step "${id}"`,
@@ -25,63 +29,63 @@ const words = (source: string) => explainCondition(source, context).text;
 describe("conditions in words", () => {
   it("says a count of filtered items with the step's title and the field's value", () => {
     expect(words('$count(steps.fetch.output.incidents[severity = "sev-1"]) > 0')).toBe(
-      'only if at least one incident of Fetch open incidents has severity "sev-1"',
+      'only if at least one incident from Fetch open incidents has severity "sev-1"',
     );
   });
 
   it("says the other count shapes: none, more than, at least, exactly, not", () => {
     const incidents = 'steps.fetch.output.incidents[severity = "sev-1"]';
     expect(words(`$count(${incidents}) = 0`)).toBe(
-      'only if no incident of Fetch open incidents has severity "sev-1"',
+      'only if no incident from Fetch open incidents has severity "sev-1"',
     );
     expect(words(`$count(${incidents}) > 3`)).toBe(
-      'only if more than 3 incidents of Fetch open incidents have severity "sev-1"',
+      'only if more than 3 incidents from Fetch open incidents have severity "sev-1"',
     );
     expect(words(`$count(${incidents}) >= 2`)).toBe(
-      'only if at least 2 incidents of Fetch open incidents have severity "sev-1"',
+      'only if at least 2 incidents from Fetch open incidents have severity "sev-1"',
     );
     expect(words("$count(steps.fetch.output.incidents) = 1")).toBe(
-      "only if there is exactly one incident of Fetch open incidents",
+      "only if there is exactly one incident from Fetch open incidents",
     );
     expect(words("$count(steps.fetch.output.incidents) < 5")).toBe(
-      "only if there are fewer than 5 incidents of Fetch open incidents",
+      "only if there are fewer than 5 incidents from Fetch open incidents",
     );
     expect(words("$count(steps.fetch.output.incidents) != 2")).toBe(
-      "only if the number of incidents of Fetch open incidents is not 2",
+      "only if the number of incidents from Fetch open incidents is not 2",
     );
     expect(words("0 < $count(steps.fetch.output)")).toBe(
-      "only if there is at least one item of Fetch open incidents",
+      "only if there is at least one item from Fetch open incidents",
     );
   });
 
   it("calls the items of a generic envelope items, and reads an HTTP body as the step's result", () => {
     expect(words("$count(steps.fetch.output.body[severity = 'sev-1']) > 0")).toBe(
-      'only if at least one item of Fetch open incidents has severity "sev-1"',
+      'only if at least one item from Fetch open incidents has severity "sev-1"',
     );
   });
 
   it("says each comparison operator", () => {
     const employees = "steps.lookup.output.employeeCount";
     expect(words(`${employees} = 50`)).toBe(
-      "only if the employee count of Look up the company is 50",
+      "only if the employee count from Look up the company is 50",
     );
     expect(words(`${employees} != 50`)).toBe(
-      "only if the employee count of Look up the company is not 50",
+      "only if the employee count from Look up the company is not 50",
     );
     expect(words(`${employees} > 50`)).toBe(
-      "only if the employee count of Look up the company is greater than 50",
+      "only if the employee count from Look up the company is greater than 50",
     );
     expect(words(`${employees} >= 50`)).toBe(
-      "only if the employee count of Look up the company is at least 50",
+      "only if the employee count from Look up the company is at least 50",
     );
     expect(words(`${employees} < 50`)).toBe(
-      "only if the employee count of Look up the company is less than 50",
+      "only if the employee count from Look up the company is less than 50",
     );
     expect(words(`${employees} <= 50`)).toBe(
-      "only if the employee count of Look up the company is at most 50",
+      "only if the employee count from Look up the company is at most 50",
     );
     expect(words(`50 < ${employees}`)).toBe(
-      "only if the employee count of Look up the company is greater than 50",
+      "only if the employee count from Look up the company is greater than 50",
     );
   });
 
@@ -105,7 +109,7 @@ describe("conditions in words", () => {
       'only if the plan of the request body is neither "free" nor "trial"',
     );
     expect(words("$not(steps.lookup.output.size > 50)")).toBe(
-      "only if the size of Look up the company is at most 50",
+      "only if the size from Look up the company is at most 50",
     );
     expect(words("(trigger.body.a = 1 or trigger.body.b = 2) and trigger.body.c = 3")).toBe(
       "only if either the a of the request body is 1 or the b of the request body is 2, and the c of the request body is 3",
@@ -119,13 +123,13 @@ describe("conditions in words", () => {
     );
     expect(words("steps.ask.output.approved")).toBe("only if Ask Dana says approved");
     expect(words("$not(steps.ask.output.approved)")).toBe("only if Ask Dana does not say approved");
-    expect(words("steps.ask.output.timedOut")).toBe("only if Ask Dana says timed out");
-    expect(words("steps.ask.output.body.isOpen")).toBe("only if the is open of Ask Dana is true");
+    expect(words("steps.ask.output.timedOut")).toBe("only if Ask Dana timed out");
+    expect(words("steps.ask.output.body.isOpen")).toBe("only if Ask Dana says it is open");
     expect(words("steps.fetch.output.incidents")).toBe(
-      "only if the incidents of Fetch open incidents is not empty",
+      "only if there is at least one incident from Fetch open incidents",
     );
     expect(words('steps.fetch.output.incidents[status = "open"]')).toBe(
-      'only if at least one incident of Fetch open incidents has status "open"',
+      'only if at least one incident from Fetch open incidents has status "open"',
     );
   });
 
@@ -133,16 +137,99 @@ describe("conditions in words", () => {
     expect(
       words('$count(steps.fetch.output.issues[user.login = "octocat" and state != "closed"]) > 0'),
     ).toBe(
-      'only if at least one issue of Fetch open incidents has user login "octocat" and does not have state "closed"',
+      'only if at least one issue from Fetch open incidents has user login "octocat" and does not have state "closed"',
     );
     expect(words("$count(steps.fetch.output.incidents[$exists(assignee)]) = 0")).toBe(
-      "only if no incident of Fetch open incidents has an assignee",
+      "only if no incident from Fetch open incidents has an assignee",
     );
     expect(words("$count(steps.fetch.output.tags[$ = 'urgent']) > 0")).toBe(
-      'only if at least one tag of Fetch open incidents is "urgent"',
+      'only if at least one tag from Fetch open incidents is "urgent"',
     );
     expect(words("$count(steps.fetch.output.incidents[minutes > 30]) > 0")).toBe(
-      "only if at least one incident of Fetch open incidents has minutes greater than 30",
+      "only if at least one incident from Fetch open incidents has more than 30 minutes",
+    );
+  });
+
+  it("says what a wait, an approval or a read did, compared with true or false or not", () => {
+    expect(words("steps.hold.output.timedOut = false")).toBe(
+      "only if Wait for the signature did not time out",
+    );
+    expect(words("$not(steps.hold.output.timedOut)")).toBe(
+      "only if Wait for the signature did not time out",
+    );
+    expect(words("steps.hold.output.timedOut = true")).toBe(
+      "only if Wait for the signature timed out",
+    );
+    expect(words("steps.hold.output.timedOut != true")).toBe(
+      "only if Wait for the signature did not time out",
+    );
+    expect(words("steps.ask.output.approved = false")).toBe(
+      "only if Ask Dana does not say approved",
+    );
+    expect(words("steps.ask.output.approved = true")).toBe("only if Ask Dana says approved");
+    expect(words("steps.read.output.found")).toBe("only if Read what was seen found a value");
+    expect(words("$not(steps.read.output.found)")).toBe(
+      "only if Read what was seen found no value",
+    );
+    expect(words("steps.check.output.hasStock = false")).toBe(
+      "only if Check the site says it has no stock",
+    );
+    expect(words("steps.check.output.canRetry")).toBe("only if Check the site says it can retry");
+  });
+
+  it("says numbers with their units, and counts a plural field", () => {
+    expect(words("steps.check.output.latencyMs > 500")).toBe(
+      "only if the latency from Check the site is greater than 500 ms",
+    );
+    expect(words("steps.check.output.durationSeconds <= 30")).toBe(
+      "only if the duration from Check the site is at most 30 seconds",
+    );
+    expect(words("steps.check.output.uptimeDays = 1")).toBe(
+      "only if the uptime from Check the site is 1 day",
+    );
+    expect(words("steps.check.output.cpuPercent >= 90")).toBe(
+      "only if the cpu percent from Check the site is at least 90%",
+    );
+    expect(words("steps.check.output.body.sizeBytes < 1024")).toBe(
+      "only if the size from Check the site is less than 1024 bytes",
+    );
+    expect(words("steps.lookup.output.body.employees > 50")).toBe(
+      "only if the number of employees from Look up the company is greater than 50",
+    );
+    // Not units: a word that merely ends like one.
+    expect(words("steps.check.output.items > 3")).toBe(
+      "only if the items from Check the site is greater than 3",
+    );
+    expect(words("$count(steps.fetch.output.incidents[ageDays > 7]) > 0")).toBe(
+      "only if at least one incident from Fetch open incidents has age greater than 7 days",
+    );
+    expect(words("$count(steps.fetch.output.incidents[days >= 2]) = 0")).toBe(
+      "only if no incident from Fetch open incidents has at least 2 days",
+    );
+  });
+
+  it("says nested paths, string equality and a list's emptiness", () => {
+    expect(words("steps.fetch.output.body.owner.address.city = 'Paris'")).toBe(
+      'only if the owner address city from Fetch open incidents is "Paris"',
+    );
+    expect(words('trigger.data.status = "failed"')).toBe(
+      'only if the status of the event\'s data is "failed"',
+    );
+    expect(words("$not(steps.fetch.output.incidents)")).toBe(
+      "only if there is no incident from Fetch open incidents",
+    );
+    expect(words('$count(steps.fetch.output.incidents[severity = "sev-1"]) > 0')).toBe(
+      'only if at least one incident from Fetch open incidents has severity "sev-1"',
+    );
+    // A step titled as a thing holds its items; one titled as an action returns them.
+    expect(words("$count(steps.calendar.output.meetings[room = 'Blue']) >= 1")).toBe(
+      'only if at least one meeting in Today\'s calendar has room "Blue"',
+    );
+    expect(explainValue("steps.calendar.output.date", context).text).toBe(
+      "the date of Today's calendar",
+    );
+    expect(explainForEach("steps.meetings.output", 30, context).explained.text).toBe(
+      "for each item in Meetings with other people (at most 30)",
     );
   });
 
@@ -165,7 +252,7 @@ describe("loops in words", () => {
   it("names one item after the list's field and keeps the limit", () => {
     expect(explainForEach("steps.calendar.output.meetings", 20, context)).toEqual({
       explained: {
-        text: "for each meeting of Today's calendar (at most 20)",
+        text: "for each meeting in Today's calendar (at most 20)",
         source: "steps.calendar.output.meetings",
         exact: true,
       },
@@ -176,7 +263,7 @@ describe("loops in words", () => {
   it("says a filtered list with a relative clause", () => {
     expect(
       explainForEach('steps.fetch.output.incidents[severity = "sev-1"]', 5, context).explained.text,
-    ).toBe('for each incident of Fetch open incidents that has severity "sev-1" (at most 5)');
+    ).toBe('for each incident from Fetch open incidents that has severity "sev-1" (at most 5)');
   });
 
   it("falls back for lists it cannot name", () => {
@@ -192,21 +279,21 @@ describe("values in words", () => {
   it("says the paths of each scope root", () => {
     const value = (source: string) => explainValue(source, context).text;
     expect(value("steps.fetch.output")).toBe("the output of Fetch open incidents");
-    expect(value("steps.fetch.output.body.title")).toBe("the title of Fetch open incidents");
-    expect(value("steps.fetch.output.data.title")).toBe("the data title of Fetch open incidents");
+    expect(value("steps.fetch.output.body.title")).toBe("the title from Fetch open incidents");
+    expect(value("steps.fetch.output.data.title")).toBe("the data title from Fetch open incidents");
     expect(value("trigger.inputs.city")).toBe("the city input");
     expect(value("trigger.data.status")).toBe("the status of the event's data");
     expect(value("user.email")).toBe("your email address");
     expect(value("waits.ask.url")).toBe("the resume link of Ask Dana");
     expect(value("error.message")).toBe("the error message");
     expect(value("$count(steps.fetch.output.incidents)")).toBe(
-      "the number of incidents of Fetch open incidents",
+      "the number of incidents from Fetch open incidents",
     );
     expect(value('trigger.body.name ?? "n/a"')).toBe(
       'the name of the request body (or "n/a" when it is missing)',
     );
     expect(value("steps.fetch.output.contacts ?? []")).toBe(
-      "the contacts of Fetch open incidents (or an empty list when it is missing)",
+      "the contacts from Fetch open incidents (or an empty list when it is missing)",
     );
     expect(explainValue("$uppercase(user.name)", context).exact).toBe(false);
   });
@@ -248,7 +335,7 @@ describe("a plan in words", () => {
     );
     expect(explained.brief).toEqual({
       forEach: {
-        text: "for each meeting of “Today's calendar” (at most 20)",
+        text: "for each meeting in “Today's calendar” (at most 20)",
         source: "steps.calendar.output.meetings",
         exact: true,
       },
@@ -262,10 +349,10 @@ describe("a plan in words", () => {
       ],
     });
     expect(explained.big.if?.text).toBe(
-      "only if there are more than 5 meetings of “Today's calendar”",
+      "only if there are more than 5 meetings in “Today's calendar”",
     );
     expect(explained.calm.else?.text).toBe(
-      "instead of “big”, only if there are at most 5 meetings of “Today's calendar”",
+      "instead of “big”, only if there are at most 5 meetings in “Today's calendar”",
     );
     expect(explained.calm.inputs[0].text).toBe("your name");
   });

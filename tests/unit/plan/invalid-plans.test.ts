@@ -768,7 +768,7 @@ const cases: InvalidCase[] = [
     name: "an event nothing emits",
     plan: (p) => ({ ...p, trigger: { type: "event", event: "support/refund.requested" } }),
     errors: [
-      'trigger.event: "support/refund.requested" is not an event the app emits, so nothing would ever start or end it; events: "workflow/run.finished" (one of your other workflows\' runs ended)',
+      'trigger.event: "support/refund.requested" is not an event the app emits, so nothing would ever start or end it; events: "workflow/run.finished" (one of your other workflows\' runs ended), "workflow/run.failed" (one of your other workflows\' runs failed), "thread/message.posted" (you sent a message in one of your chat threads). For a request from another system use a webhook trigger, or call a wait\'s resume URL (waits.<id>.url)',
     ],
   },
   {
@@ -783,7 +783,7 @@ const cases: InvalidCase[] = [
       return p;
     },
     errors: [
-      'steps[1].input.event: "chat/reaction.added" is not an event the app emits, so nothing would ever start or end it; events: "workflow/run.finished" (one of your other workflows\' runs ended)',
+      'steps[1].input.event: "chat/reaction.added" is not an event the app emits, so nothing would ever start or end it; events: "workflow/run.finished" (one of your other workflows\' runs ended), "workflow/run.failed" (one of your other workflows\' runs failed), "thread/message.posted" (you sent a message in one of your chat threads). For a request from another system use a webhook trigger, or call a wait\'s resume URL (waits.<id>.url)',
     ],
   },
   {

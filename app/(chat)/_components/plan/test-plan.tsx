@@ -3,11 +3,13 @@
 // "Test" on a draft or approved plan card: runs the plan once now as a test (nothing is sent,
 // reads run for real) and puts its card into the thread. A small form asks first when the test
 // needs something: the manual inputs, a webhook's body or an event's data, and which way each
-// wait goes (its timeout unless the person picks another).
-import { useId, useState } from "react";
+// wait goes (its timeout unless the person picks another); a wait.event told its event arrived
+// gets a JSON box with that event's data (an example of the named event to start from).
+import { useEffect, useId, useState } from "react";
 import type { ChatMessage } from "@/lib/ai/types";
 import { type WaitBranch, waitBranchesOf, waitBranchWords } from "@/lib/plan/effects";
-import { allSteps, type Plan } from "@/lib/plan/schema";
+import { exampleEventData } from "@/lib/plan/events";
+import { allSteps, type Plan, type PlanStep } from "@/lib/plan/schema";
 import { coerce, type Field, shown, typeWords } from "../run/run-now";
 import { startTest } from "../run/test/test-api";
 
@@ -15,6 +17,31 @@ const PAYLOAD_LABEL: Record<string, string> = {
   webhook: "Request body to test with (JSON)",
   event: "Event data to test with (JSON)",
 };
+
+/** The app event a wait.event step names, if any. */
+const eventOf = (step: PlanStep) =>
+  step.action === "wait.event" && typeof step.input?.event === "string"
+    ? step.input.event
+    : undefined;
+
+/** What the JSON box of an event starts with: an example of its data, else nothing. */
+function exampleText(name: string | undefined): string {
+  const example = name ? exampleEventData(name) : undefined;
+  return example ? JSON.stringify(example, null, 2) : "";
+}
+
+/**
+ * What the person has put into a version's test form so far: the card can be rendered anew
+ * (the thread re-reads its messages when a reply ends) and must not drop a half-filled form.
+ */
+type Draft = {
+  open: boolean;
+  values: Record<string, string>;
+  branches: Record<string, WaitBranch>;
+  payload: string;
+  eventTexts: Record<string, string>;
+};
+const drafts = new Map<string, Draft>();
 
 const input =
   "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900";
@@ -40,12 +67,27 @@ export function TestPlan({
   const needsPayload = plan.trigger.type === "webhook" || plan.trigger.type === "event";
   const asks = names.length > 0 || waits.length > 0 || needsPayload;
 
-  const [open, setOpen] = useState(false);
-  const [values, setValues] = useState<Record<string, string>>(() =>
-    Object.fromEntries(names.map((n) => [n, shown(fields[n])])),
+  const draft = drafts.get(versionId);
+  const [open, setOpen] = useState(draft?.open ?? false);
+  const [values, setValues] = useState<Record<string, string>>(
+    () => draft?.values ?? Object.fromEntries(names.map((n) => [n, shown(fields[n])])),
   );
-  const [branches, setBranches] = useState<Record<string, WaitBranch>>({});
-  const [payload, setPayload] = useState("");
+  const [branches, setBranches] = useState<Record<string, WaitBranch>>(() => draft?.branches ?? {});
+  const [payload, setPayload] = useState(
+    () => draft?.payload ?? (plan.trigger.type === "event" ? exampleText(plan.trigger.event) : ""),
+  );
+  const [eventTexts, setEventTexts] = useState<Record<string, string>>(
+    () =>
+      draft?.eventTexts ??
+      Object.fromEntries(
+        waits
+          .filter((step) => step.action === "wait.event")
+          .map((s) => [s.id, exampleText(eventOf(s))]),
+      ),
+  );
+  useEffect(() => {
+    drafts.set(versionId, { open, values, branches, payload, eventTexts });
+  }, [versionId, open, values, branches, payload, eventTexts]);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -57,6 +99,17 @@ export function TestPlan({
         trigger = JSON.parse(payload);
       } catch {
         setProblem(`${PAYLOAD_LABEL[plan.trigger.type]}: this is not valid JSON.`);
+        return;
+      }
+    }
+    const eventData: Record<string, unknown> = {};
+    for (const step of waits) {
+      const text = eventTexts[step.id]?.trim();
+      if (step.action !== "wait.event" || branches[step.id] !== "event" || !text) continue;
+      try {
+        eventData[step.id] = JSON.parse(text);
+      } catch {
+        setProblem(`What arrives at "${step.title ?? step.id}": this is not valid JSON.`);
         return;
       }
     }
@@ -72,6 +125,7 @@ export function TestPlan({
         ...(names.length > 0 ? { inputs } : {}),
         ...(needsPayload ? { trigger } : {}),
         ...(Object.keys(branches).length > 0 ? { waits: branches } : {}),
+        ...(Object.keys(eventData).length > 0 ? { eventData } : {}),
       });
       setOpen(false);
       if (message) onStarted(message);
@@ -164,28 +218,53 @@ export function TestPlan({
           <legend className="mb-1 text-xs font-medium">
             Waits do not wait in a test. Let each one end:
           </legend>
-          {waits.map((step) => (
-            <label
-              key={step.id}
-              className="grid items-center gap-1 text-xs sm:grid-cols-[minmax(8rem,14rem)_1fr]"
-            >
-              <span className="[overflow-wrap:anywhere]">{step.title ?? step.id}</span>
-              <select
-                value={branches[step.id] ?? "timeout"}
-                onChange={(event) =>
-                  setBranches((all) => ({ ...all, [step.id]: event.target.value as WaitBranch }))
-                }
-                className={input}
-                data-testid={`plan-test-wait-${step.id}`}
+          {waits.map((step) => {
+            const event = eventOf(step);
+            const arrives = step.action === "wait.event" && branches[step.id] === "event";
+            return (
+              <div
+                key={step.id}
+                className="grid items-center gap-1 text-xs sm:grid-cols-[minmax(8rem,14rem)_1fr]"
               >
-                {waitBranchesOf(step.action).map((branch) => (
-                  <option key={branch} value={branch}>
-                    {waitBranchWords(step.action, branch)}
-                  </option>
-                ))}
-              </select>
-            </label>
-          ))}
+                <label className="contents">
+                  <span className="[overflow-wrap:anywhere]">{step.title ?? step.id}</span>
+                  <select
+                    value={branches[step.id] ?? "timeout"}
+                    onChange={(e) =>
+                      setBranches((all) => ({ ...all, [step.id]: e.target.value as WaitBranch }))
+                    }
+                    className={input}
+                    data-testid={`plan-test-wait-${step.id}`}
+                  >
+                    {waitBranchesOf(step.action).map((branch) => (
+                      <option key={branch} value={branch}>
+                        {waitBranchWords(step.action, branch)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                {arrives ? (
+                  <label className="flex flex-col gap-1 sm:col-start-2">
+                    <span className="text-zinc-600 dark:text-zinc-400">
+                      {event
+                        ? `The "${event}" event's data (JSON; an example to edit)`
+                        : "What its resume link is called with (JSON, optional)"}
+                    </span>
+                    <textarea
+                      value={eventTexts[step.id] ?? ""}
+                      onChange={(e) =>
+                        setEventTexts((all) => ({ ...all, [step.id]: e.target.value }))
+                      }
+                      rows={event ? 6 : 3}
+                      spellCheck={false}
+                      className={`${input} font-mono text-xs`}
+                      data-testid={`plan-test-event-${step.id}`}
+                    />
+                  </label>
+                ) : null}
+              </div>
+            );
+          })}
         </fieldset>
       ) : null}
       <div className="flex flex-wrap items-center gap-2">

@@ -9,6 +9,8 @@ export type TestRequest = {
   inputs?: Record<string, unknown>;
   trigger?: unknown;
   waits?: Record<string, WaitBranch>;
+  /** What arrives at each wait.event step that goes "event" (its event's data). */
+  eventData?: Record<string, unknown>;
 };
 
 export async function startTest(

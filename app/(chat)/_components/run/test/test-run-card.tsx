@@ -145,7 +145,13 @@ function WouldSendView({ send }: { send: WouldSend }) {
       {send.payload !== undefined ? (
         <div className={field}>
           <span className="text-zinc-500 dark:text-zinc-400">
-            {send.kind === "store" ? "value" : send.kind === "mcp" ? "arguments" : "payload"}
+            {send.kind === "store"
+              ? "value"
+              : send.kind === "mcp"
+                ? "arguments"
+                : send.branch
+                  ? "what arrived"
+                  : "payload"}
           </span>
           <pre className={pre}>{pretty(send.payload)}</pre>
         </div>

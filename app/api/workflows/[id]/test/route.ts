@@ -1,7 +1,10 @@
-// POST /api/workflows/:id/test { versionId?, inputs?, trigger?, waits? } → 201 { run, message? }:
+// POST /api/workflows/:id/test { versionId?, inputs?, trigger?, waits?, eventData? } → 201
+// { run, message? }:
 // runs the plan once now as a test (lib/runs/test-run.ts): the person's real inputs and
 // secrets, every side effect simulated, each wait taken the way `waits` says ("approved" |
-// "rejected" | "timeout" | "event", default "timeout"). `versionId` is a draft or the approved
+// "rejected" | "timeout" | "event", default "timeout"); `eventData` is what arrives at a wait.event
+// step that goes "event" (its event's data, or its resume link's body; default an example of the
+// named event from the catalog; giving it makes the wait go "event"). `versionId` is a draft or the approved
 // version (default: the newest of those); `inputs` are a manual plan's, `trigger` a webhook
 // plan's request body or an event plan's data. `message` is the test's card, posted into the
 // workflow's thread (the only thing a test puts there).
@@ -22,13 +25,14 @@ const bodySchema = z.strictObject({
   inputs: z.record(z.string(), z.unknown()).optional(),
   trigger: z.unknown().optional(),
   waits: z.record(StepIdSchema, z.enum(WAIT_BRANCHES)).optional(),
+  eventData: z.record(StepIdSchema, z.unknown()).optional(),
 });
 
 /** The inputs' cap plus room for the rest of the body. */
 const BODY_LIMIT = MAX_RUN_INPUT_BYTES + 4096;
 
 const usage =
-  'Send { versionId?: "<version id>", inputs?: { … }, trigger?: <request body or event data>, waits?: { "<wait step>": "approved" | "rejected" | "timeout" | "event" } }.';
+  'Send { versionId?: "<version id>", inputs?: { … }, trigger?: <request body or event data>, waits?: { "<wait step>": "approved" | "rejected" | "timeout" | "event" }, eventData?: { "<wait.event step>": <its event\'s data> } }.';
 
 export async function POST(request: Request, context: WorkflowRouteContext) {
   try {
