@@ -69,7 +69,9 @@ const StepNode = memo(function StepNode({ data }: NodeProps<StepNodeType>) {
         {/* Long titles wrap onto a second line rather than vanish into an ellipsis. */}
         <span className="line-clamp-2 [overflow-wrap:anywhere]">{step.title ?? step.id}</span>
       </div>
-      <div className="truncate font-mono text-[10px] text-zinc-500">{step.action}</div>
+      <div className="truncate font-mono text-[10px] text-zinc-500 dark:text-zinc-400">
+        {step.action}
+      </div>
       {state ? (
         <div className="truncate text-[10px] font-medium">{state.label}</div>
       ) : badges.length > 0 || withEffect ? (
@@ -196,6 +198,8 @@ export function PlanGraph({
               height: TRIGGER_HEIGHT,
               data: { label: trigger },
               selectable: false,
+              // Nothing happens on it: not a Tab stop (its words are in the card above).
+              focusable: false,
             }
           : {
               id: node.id,
@@ -213,7 +217,15 @@ export function PlanGraph({
                 selected: node.id === selected,
                 state: states?.[node.step.id],
               },
-              ariaLabel: `Step ${node.step.id}: ${node.step.action}`,
+              // A toggle: Enter or Space shows the step's details below the graph, Escape hides
+              // them. Its name starts with the title it shows.
+              ariaRole: "button" as const,
+              ariaLabel: `${node.step.title ?? node.step.id}: ${phrases[node.step.id] ?? describeAction(node.step)}`,
+              domAttributes: {
+                "aria-expanded": node.id === selected,
+                // The library calls every node a "node"; here it is a button like any other.
+                "aria-roledescription": undefined,
+              },
             },
       ),
     [layout, phrases, explanations, actions, effects, trigger, selected, states],
@@ -266,7 +278,13 @@ export function PlanGraph({
             nodesDraggable={false}
             nodesConnectable={false}
             elementsSelectable
+            // Arrows between steps are not things to select: Tab goes from step to step.
+            edgesFocusable={false}
             colorMode="system"
+            ariaLabelConfig={{
+              "node.a11yDescription.default":
+                "Press Enter or Space to show the step's details, and Escape to hide them.",
+            }}
             onNodeClick={(_, node) =>
               onSelect(node.type === "step" ? (node.id === selected ? null : node.id) : null)
             }
