@@ -1,7 +1,7 @@
 // Accessible to everyone: every page and card passes axe-core with no serious or critical
 // violation in light and dark; the core flow works from the keyboard alone with a visible focus
 // ring; a run card tells a screen reader what changed, politely and not every second.
-import { expect, test } from "@playwright/test";
+import { expect, type Locator, type Page, type TestInfo, test } from "@playwright/test";
 import { expectAccessible, expectVisibleFocus, tabTo } from "./pages/a11y";
 import { ChatPage } from "./pages/chat-page";
 import { approvedPlan, PASSWORD, shootAll, signUp } from "./pages/flows";
@@ -52,6 +52,7 @@ test("the chat with a plan card and a run card, the workflow pages and Settings 
   await run.toggleLog();
   await expect(run.log).toContainText("ask waiting");
   await expectAccessible(page, testInfo, "chat-waiting-run");
+  await shootAll(page, testInfo, "a11y-chat-waiting-run", run.root);
 
   // The phone's layout: the steps as a list, the top bar.
   await page.setViewportSize({ width: 390, height: 844 });
@@ -91,6 +92,7 @@ test("the core flow works from the keyboard alone, with a visible focus ring in 
   page,
 }, testInfo) => {
   test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1280, height: 800 });
   await signUp(page, "keys");
   const composer = page.getByTestId("composer-input");
   // A new chat starts in its composer.
@@ -105,7 +107,7 @@ test("the core flow works from the keyboard alone, with a visible focus ring in 
   const node = plan.root.getByTestId("rf__node-ask");
   await tabTo(page, node, { backward: true });
   await expectVisibleFocus(page);
-  await shootAll(page, testInfo, "focus-graph-node", plan.root);
+  await shootFocus(page, testInfo, "focus-graph-node", plan.root);
   await page.keyboard.press("Enter");
   await expect(plan.details).toBeVisible();
   await expect(plan.details).toContainText("Approve the release");
@@ -121,7 +123,7 @@ test("the core flow works from the keyboard alone, with a visible focus ring in 
   const approve = plan.root.getByTestId("plan-approve");
   await tabTo(page, approve);
   await expectVisibleFocus(page);
-  await shootAll(page, testInfo, "focus-approve", plan.root);
+  await shootFocus(page, testInfo, "focus-approve", plan.root);
   await page.keyboard.press("Enter");
   await plan.expectState("approved");
   const runNow = plan.root.getByTestId("run-now");
@@ -151,12 +153,12 @@ test("the core flow works from the keyboard alone, with a visible focus ring in 
   await page.keyboard.press("Enter");
   await expect(stepToggle).toHaveAttribute("aria-expanded", "true");
   await expect(run.step("ask")).toContainText("Input");
-  await shootAll(page, testInfo, "focus-run-step", run.root);
+  await shootFocus(page, testInfo, "focus-run-step", run.root);
 
   // Cancel: the card says so, and focus lands on what replaced the button, not on the page.
   await tabTo(page, run.cancelButton, { backward: true });
   await expectVisibleFocus(page);
-  await shootAll(page, testInfo, "focus-cancel", run.root);
+  await shootFocus(page, testInfo, "focus-cancel", run.root);
   await page.keyboard.press("Enter");
   await expect(run.status).toHaveText("cancelled");
   await expect(run.cancelButton).toHaveCount(0);
@@ -167,7 +169,34 @@ test("the core flow works from the keyboard alone, with a visible focus ring in 
   await page.emulateMedia({ colorScheme: "dark" });
   await expectVisibleFocus(page);
   await page.emulateMedia({ colorScheme: "light" });
+  await shootFocus(page, testInfo, "focus-rerun", run.root);
+
+  // On a phone the plan's steps are a list: its rows take focus the same way.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const row = plan.root.getByTestId("plan-list-step-ask").getByRole("button");
+  await tabTo(page, row, { backward: true, limit: 80 });
+  await expectVisibleFocus(page);
+  await shootFocus(page, testInfo, "focus-list-step", plan.root);
+  await tabTo(page, runNow);
+  await expectVisibleFocus(page);
+  await shootFocus(page, testInfo, "focus-run-now", plan.root);
 });
+
+/** The focused element and its card, light and dark, at the current size. */
+async function shootFocus(page: Page, testInfo: TestInfo, name: string, subject: Locator) {
+  const width = page.viewportSize()?.width;
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.evaluate(() =>
+      (document.activeElement as HTMLElement | null)?.scrollIntoView({ block: "center" }),
+    );
+    await page.screenshot({ path: testInfo.outputPath(`${name}-${width}-${colorScheme}.png`) });
+    await subject.screenshot({
+      path: testInfo.outputPath(`${name}-${width}-${colorScheme}-card.png`),
+    });
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
 
 test("a run card announces what changed politely, without its timers", async ({ page }) => {
   await signUp(page, "live");

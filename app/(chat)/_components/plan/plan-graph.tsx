@@ -217,10 +217,9 @@ export function PlanGraph({
                 selected: node.id === selected,
                 state: states?.[node.step.id],
               },
-              // A toggle: Enter or Space shows the step's details below the graph, Escape hides
-              // them. Its name starts with the title it shows.
+              // A toggle (named by what it shows): Enter or Space shows the step's details
+              // below the graph, Escape hides them; see onKeyDown.
               ariaRole: "button" as const,
-              ariaLabel: `${node.step.title ?? node.step.id}: ${phrases[node.step.id] ?? describeAction(node.step)}`,
               domAttributes: {
                 "aria-expanded": node.id === selected,
                 // The library calls every node a "node"; here it is a button like any other.
@@ -281,22 +280,24 @@ export function PlanGraph({
             // Arrows between steps are not things to select: Tab goes from step to step.
             edgesFocusable={false}
             colorMode="system"
-            ariaLabelConfig={{
-              "node.a11yDescription.default":
-                "Press Enter or Space to show the step's details, and Escape to hide them.",
+            // The library's own keys select a node in its store (Escape also takes focus away);
+            // these steps are toggles whose selection lives in the card, so the keys are ours.
+            disableKeyboardA11y
+            onKeyDown={(event) => {
+              const target = event.target as HTMLElement;
+              const nodeId = target.closest<HTMLElement>(".react-flow__node")?.dataset.id;
+              if (!nodeId || nodeId === TRIGGER_ID) return;
+              if (event.key === "Enter" || event.key === " ") {
+                event.preventDefault();
+                onSelect(nodeId === selected ? null : nodeId);
+              } else if (event.key === "Escape" && nodeId === selected) {
+                event.preventDefault();
+                onSelect(null);
+              }
             }}
             onNodeClick={(_, node) =>
               onSelect(node.type === "step" ? (node.id === selected ? null : node.id) : null)
             }
-            // Enter or Space on a focused node selects it through a change event, not a click;
-            // Escape unselects. The selection itself lives in the card, not in the graph's state.
-            onNodesChange={(changes) => {
-              for (const change of changes) {
-                if (change.type !== "select" || change.id === TRIGGER_ID) continue;
-                if (change.selected) onSelect(change.id);
-                else if (change.id === selected) onSelect(null);
-              }
-            }}
             onPaneClick={() => onSelect(null)}
           />
         </div>

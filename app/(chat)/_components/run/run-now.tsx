@@ -137,9 +137,14 @@ export function RunNow({
     <button
       ref={buttonRef}
       type="button"
-      disabled={busy}
-      onClick={() => (names.length > 0 && !open ? setOpen(true) : void start())}
-      className="rounded-lg bg-emerald-700 px-3 py-1.5 text-xs font-medium text-white hover:bg-emerald-800 disabled:opacity-60"
+      // Not `disabled`: a disabled button drops the keyboard's focus while the run starts.
+      aria-disabled={busy}
+      onClick={() => {
+        if (busy) return;
+        if (names.length > 0 && !open) setOpen(true);
+        else void start();
+      }}
+      className="rounded-lg bg-emerald-700 px-3 py-1.5 text-xs font-medium text-white hover:bg-emerald-800 aria-disabled:opacity-60"
       data-testid="run-now"
     >
       {busy ? "Starting…" : "Run now"}
