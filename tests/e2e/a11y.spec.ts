@@ -217,8 +217,12 @@ test("a run card announces what changed politely, without its timers", async ({ 
   await expect(live.getByTestId("run-elapsed")).toHaveCount(0);
   await expect(live.locator(".tabular-nums")).toHaveCount(0);
 
-  await run.approveButton.click();
+  // Answered from the keyboard: the buttons go, and the focus they had moves to the card.
+  await run.approveButton.focus();
+  await page.keyboard.press("Enter");
   await expect(run.status).toHaveText("succeeded");
+  await expect(run.approveButton).toHaveCount(0);
+  await expect(run.root).toBeFocused();
   await expect(live).toContainText("Run succeeded.");
   await expect(live).toContainText("Step 2 of 3 done: Approve the release.");
   await expect(live).toContainText("Step 3 of 3 done: announce.");

@@ -88,8 +88,24 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
     return undefined;
   }
 
+  // An answered approval's buttons go (the row with them, once the run moves on): the focus
+  // they had moves to the card rather than to the page's start.
+  const card = useRef<HTMLElement>(null);
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (!refocus.current || busy) return;
+    const focused = document.activeElement;
+    if (focused && focused !== document.body && focused.isConnected) {
+      if (!card.current?.contains(focused)) refocus.current = false;
+      return;
+    }
+    refocus.current = false;
+    card.current?.focus();
+  });
+
   /** Approves or rejects a waiting approval, once: a second answer is refused with the first. */
   async function decide(stepId: string, approved: boolean) {
+    refocus.current = true;
     const answer = (await post(`/api/runs/${runId}/waits/${stepId}`, { approved })) as
       | { decidedAt?: string }
       | undefined;
@@ -164,6 +180,8 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
       data-testid="run-card"
       data-status={run.status}
       aria-label={name ? `Run of ${name}` : "Run"}
+      ref={card}
+      tabIndex={-1}
     >
       <RunAnnouncer lines={announcements} />
       <header className="flex flex-wrap items-center gap-x-2 gap-y-1 border-b border-zinc-200 px-3 py-2 sm:px-4 dark:border-zinc-800">
