@@ -21,6 +21,7 @@ test("the sign-in and registration pages pass the accessibility audit", async ({
   await page.getByTestId("auth-submit").click();
   await expect(page.getByTestId("auth-error")).toBeVisible();
   await expectAccessible(page, testInfo, "login-error");
+  await shootAll(page, testInfo, "a11y-login-error");
   await page.goto("/register");
   await expect(page.getByTestId("auth-submit")).toBeVisible();
   await expectAccessible(page, testInfo, "register");
@@ -74,15 +75,18 @@ test("the chat with a plan card and a run card, the workflow pages and Settings 
   await expect(page.getByTestId("workflow-row")).toHaveCount(1);
   await expect(page.getByTestId("workflow-last-run")).toContainText("succeeded");
   await expectAccessible(page, testInfo, "workflows");
+  await shootAll(page, testInfo, "a11y-workflows");
 
   await page.getByTestId("workflow-link").click();
   await expect(page.getByTestId("workflow-title")).toHaveText("Release approval");
   await expect(page.getByTestId("history-table")).toBeVisible();
   await expectAccessible(page, testInfo, "workflow");
+  await shootAll(page, testInfo, "a11y-workflow");
 
   await page.goto("/settings");
   await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
   await expectAccessible(page, testInfo, "settings");
+  await shootAll(page, testInfo, "a11y-settings");
 
   await page.goto("/templates");
   await expectAccessible(page, testInfo, "templates");
