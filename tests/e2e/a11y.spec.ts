@@ -101,11 +101,15 @@ test("the core flow works from the keyboard alone, with a visible focus ring in 
   const composer = page.getByTestId("composer-input");
   // A new chat starts in its composer.
   await expect(composer).toBeFocused();
+  // The new chat's page gives way to the thread's page after the reply, whose composer takes
+  // focus as it mounts: wait for that one before moving focus anywhere else.
+  await composer.evaluate((element) => element.setAttribute("data-first", ""));
   await page.keyboard.type("/plan approval-link");
   await page.keyboard.press("Enter");
   const plan = new PlanCard(page, 1);
   await expect(plan.root).toBeVisible();
   await expect(page.getByTestId("thread-title")).toHaveText("/plan approval-link");
+  await expect(page.locator('[data-testid="composer-input"]:not([data-first])')).toBeFocused();
 
   // Back from the composer into the plan card's graph, to a step: Enter shows its details.
   const node = plan.root.getByTestId("rf__node-ask");
