@@ -57,7 +57,7 @@ export function AuthForm({ mode, action, next }: Props) {
           data-testid="password"
         />
         {register ? (
-          <span className="text-xs text-zinc-500">
+          <span className="text-xs text-zinc-500 dark:text-zinc-400">
             At least {MIN_PASSWORD} characters, and not a common password.
           </span>
         ) : null}
@@ -79,7 +79,7 @@ export function AuthForm({ mode, action, next }: Props) {
       >
         {pending ? "Please wait…" : register ? "Create account" : "Sign in"}
       </button>
-      <p className="text-center text-sm text-zinc-500">
+      <p className="text-center text-sm text-zinc-500 dark:text-zinc-400">
         {register ? (
           <>
             Already have an account?{" "}

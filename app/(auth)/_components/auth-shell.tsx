@@ -8,7 +8,7 @@ export function AuthShell({ title, children }: { title: string; children: ReactN
       <div className="w-full max-w-sm">
         <div className="mb-8 text-center">
           <p className="text-2xl font-semibold tracking-tight">Flowchat</p>
-          <h1 className="mt-2 text-sm text-zinc-500">{title}</h1>
+          <h1 className="mt-2 text-sm text-zinc-500 dark:text-zinc-400">{title}</h1>
         </div>
         {children}
         {githubEnabled() ? (

@@ -210,7 +210,9 @@ export function Chat({
                   {title ?? "New chat"}
                 </h1>
                 {model.configured && model.model ? (
-                  <span className="ml-auto text-xs text-zinc-500">{model.model}</span>
+                  <span className="ml-auto text-xs text-zinc-500 dark:text-zinc-400">
+                    {model.model}
+                  </span>
                 ) : null}
               </header>
 
@@ -235,7 +237,7 @@ export function Chat({
                   {messages.length === 0 ? (
                     <div className="mt-16 text-center" data-testid="empty-state">
                       <h2 className="text-xl font-semibold">What should Flowchat automate?</h2>
-                      <p className="mt-2 text-sm text-zinc-500">
+                      <p className="mt-2 text-sm text-zinc-500 dark:text-zinc-400">
                         Describe it in plain words. You will review the plan before anything runs.
                       </p>
                       <div className="mt-6 grid gap-2">
@@ -252,7 +254,7 @@ export function Chat({
                           </button>
                         ))}
                       </div>
-                      <p className="mt-4 text-sm text-zinc-500">
+                      <p className="mt-4 text-sm text-zinc-500 dark:text-zinc-400">
                         Or start from a template:{" "}
                         <button
                           type="button"
@@ -304,7 +306,10 @@ export function Chat({
                   ))}
 
                   {status === "submitted" ? (
-                    <div className="text-sm text-zinc-500" data-testid="thinking">
+                    <div
+                      className="text-sm text-zinc-500 dark:text-zinc-400"
+                      data-testid="thinking"
+                    >
                       <span className="inline-block animate-pulse">Thinking…</span>
                     </div>
                   ) : null}

@@ -103,7 +103,7 @@ export function Composer({ draftKey, value, onChange, onSubmit, onStop, busy }: 
           </button>
         )}
       </div>
-      <div className="mt-1 flex justify-between px-2 text-xs text-zinc-500">
+      <div className="mt-1 flex justify-between px-2 text-xs text-zinc-500 dark:text-zinc-400">
         <span>Enter to send · Shift+Enter for a new line{busy ? " · Esc to stop" : ""}</span>
         {value.length > MAX_MESSAGE_CHARS * 0.8 ? (
           <span className={tooLong ? "text-red-600" : undefined} data-testid="char-count">

@@ -79,7 +79,7 @@ function RunToolPart({
         );
       }
       return (
-        <p className="text-xs text-zinc-500" data-testid="bulk-count">
+        <p className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="bulk-count">
           {(bulk.count ?? 0).toLocaleString("en-US")} runs match
         </p>
       );
@@ -89,7 +89,7 @@ function RunToolPart({
       return (
         <>
           {card}
-          <p className="text-xs text-zinc-500" data-testid="pause-changed">
+          <p className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="pause-changed">
             {paused.workflow.title}:{" "}
             {paused.workflow.status === "paused"
               ? "paused — its schedule, event trigger and webhook start nothing until resumed."
@@ -145,7 +145,7 @@ function RunToolPart({
     );
   }
   return (
-    <p className="text-xs text-zinc-500" data-testid="run-tool">
+    <p className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="run-tool">
       {part.state === "output-available" ? RUN_TOOL_LABELS[name] : `${RUN_TOOL_LABELS[name]}…`}
     </p>
   );
@@ -156,7 +156,7 @@ function NotifyToolPart({ part }: { part: Extract<Part, { type: "tool-setWorkflo
   if (part.state === "output-available") {
     const output = part.output;
     return output.ok ? (
-      <p className="text-xs text-zinc-500" data-testid="notify-changed">
+      <p className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="notify-changed">
         {output.title}: {output.meaning.charAt(0).toLowerCase() + output.meaning.slice(1)}
       </p>
     ) : (
@@ -166,7 +166,11 @@ function NotifyToolPart({ part }: { part: Extract<Part, { type: "tool-setWorkflo
   if (part.state === "output-error") {
     return <p className="text-xs text-red-600 dark:text-red-400">{part.errorText}</p>;
   }
-  return <p className="text-xs text-zinc-500">Changing what this workflow tells you…</p>;
+  return (
+    <p className="text-xs text-zinc-500 dark:text-zinc-400">
+      Changing what this workflow tells you…
+    </p>
+  );
 }
 
 /** listTemplates: the gallery card; useTemplate: a quiet line naming the template. */
@@ -184,7 +188,7 @@ function TemplateToolPart({
   }
   if (part.type === "tool-listTemplates") {
     if (part.state !== "output-available") {
-      return <p className="text-xs text-zinc-500">Opening the templates…</p>;
+      return <p className="text-xs text-zinc-500 dark:text-zinc-400">Opening the templates…</p>;
     }
     return (
       <TemplateGallery
@@ -199,11 +203,11 @@ function TemplateToolPart({
     );
   }
   if (part.state !== "output-available") {
-    return <p className="text-xs text-zinc-500">Reading the template…</p>;
+    return <p className="text-xs text-zinc-500 dark:text-zinc-400">Reading the template…</p>;
   }
   const output = part.output;
   return output.ok ? (
-    <p className="text-xs text-zinc-500" data-testid="template-used">
+    <p className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="template-used">
       Template: {output.title}
       {output.missing.length > 0
         ? ` (needs ${output.missing.map((m) => m.label.toLowerCase()).join(", ")})`
@@ -383,7 +387,7 @@ export function MessageView({
       ))}
       {streaming ? <span className="h-4 w-2 animate-pulse bg-zinc-400" aria-hidden /> : null}
       {!streaming && text ? (
-        <div className="flex gap-3 text-xs text-zinc-500 opacity-0 transition group-hover:opacity-100 focus-within:opacity-100">
+        <div className="flex gap-3 text-xs text-zinc-500 dark:text-zinc-400 opacity-0 transition group-hover:opacity-100 focus-within:opacity-100">
           <button
             type="button"
             onClick={() => {

@@ -102,7 +102,7 @@ export function SidebarContent({
         <form action={signOutAction}>
           <button
             type="submit"
-            className={`rounded-md px-2 py-1 text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100 ${focusRing}`}
+            className={`rounded-md px-2 py-1 text-zinc-500 dark:text-zinc-400 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100 ${focusRing}`}
           >
             Sign out
           </button>

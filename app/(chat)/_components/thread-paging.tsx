@@ -138,7 +138,7 @@ export function OlderMessages({
       ) : (
         <button
           type="button"
-          className="rounded-full border border-zinc-200 px-3 py-1 text-xs text-zinc-500 hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-zinc-500 dark:border-zinc-800 dark:hover:bg-zinc-900"
+          className="rounded-full border border-zinc-200 px-3 py-1 text-xs text-zinc-500 dark:text-zinc-400 hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-zinc-500 dark:border-zinc-800 dark:hover:bg-zinc-900"
           onClick={() => void loadOlder()}
           disabled={state === "loading"}
           aria-busy={state === "loading"}

@@ -5,7 +5,7 @@ export default function WorkflowsError({ retry }: { error: unknown; retry: () =>
   return (
     <div className="mx-auto mt-16 max-w-md text-center" role="alert" data-testid="workflows-error">
       <h1 className="text-lg font-semibold">Your workflows could not be loaded</h1>
-      <p className="mt-2 text-sm text-zinc-500">
+      <p className="mt-2 text-sm text-zinc-500 dark:text-zinc-400">
         This is usually temporary. Try again in a moment.
       </p>
       <button

@@ -51,13 +51,13 @@ function LastRun({
 
 function Volume({ row }: { row: DashboardRow | undefined }) {
   if (!row || row.runs === 0)
-    return <span className="text-xs text-zinc-500">No runs in 7 days</span>;
+    return <span className="text-xs text-zinc-500 dark:text-zinc-400">No runs in 7 days</span>;
   const rate = row.successRate === null ? null : Math.round(row.successRate * 100);
   const label = `${row.runs} run${row.runs === 1 ? "" : "s"} in 7 days${rate === null ? "" : `, ${rate}% succeeded`}`;
   return (
     <span className="flex items-center gap-2" data-testid="workflow-volume">
       <Sparkline perDay={row.perDay} label={label} />
-      <span className="text-xs tabular-nums text-zinc-500">
+      <span className="text-xs tabular-nums text-zinc-500 dark:text-zinc-400">
         {row.runs}
         {rate === null ? "" : ` · ${rate}%`}
       </span>
@@ -89,7 +89,7 @@ export default async function WorkflowsPage() {
           {items.length === 0 ? (
             <div className="mt-16 text-center" data-testid="workflows-empty">
               <h2 className="text-lg font-semibold">No workflows yet</h2>
-              <p className="mt-2 text-sm text-zinc-500">
+              <p className="mt-2 text-sm text-zinc-500 dark:text-zinc-400">
                 Describe what you want automated in a chat; Flowchat drafts a plan you approve.
               </p>
               <Link
@@ -102,7 +102,7 @@ export default async function WorkflowsPage() {
           ) : (
             <div className="text-sm" data-testid="workflows-table">
               <div
-                className={`hidden border-b border-zinc-200 py-2 text-xs font-medium text-zinc-500 dark:border-zinc-800 ${columns}`}
+                className={`hidden border-b border-zinc-200 py-2 text-xs font-medium text-zinc-500 dark:text-zinc-400 dark:border-zinc-800 ${columns}`}
                 aria-hidden="true"
               >
                 <span>Workflow</span>
@@ -147,11 +147,11 @@ export default async function WorkflowsPage() {
                       >
                         {latest ? triggerInWords((active ?? latest).plan) : "—"}
                       </span>
-                      <span className="text-xs text-zinc-500 md:text-sm md:text-inherit">
+                      <span className="text-xs text-zinc-500 dark:text-zinc-400 md:text-sm md:text-inherit">
                         <span className="md:hidden">Active version: </span>
                         <span data-testid="workflow-version">{versionText(item)}</span>
                       </span>
-                      <span className="text-xs text-zinc-500 md:text-sm">
+                      <span className="text-xs text-zinc-500 dark:text-zinc-400 md:text-sm">
                         <span className="md:hidden">Last run: </span>
                         <span data-testid="workflow-last-run">
                           {row?.lastRun ? (
@@ -173,7 +173,9 @@ export default async function WorkflowsPage() {
                               Open conversation
                             </Link>
                           ) : (
-                            <span className="text-xs text-zinc-500">Conversation deleted</span>
+                            <span className="text-xs text-zinc-500 dark:text-zinc-400">
+                              Conversation deleted
+                            </span>
                           )}
                         </span>
                       </div>

@@ -26,7 +26,7 @@ export function ExplainedLine({
       <span className="[overflow-wrap:anywhere]">{text}</span>
       {explained.source ? (
         <details className="group mt-0.5">
-          <summary className="inline-flex cursor-pointer list-none items-center gap-1 rounded text-[11px] text-zinc-500 select-none hover:text-zinc-800 focus-visible:outline-2 focus-visible:outline-blue-500 dark:hover:text-zinc-200 [&::-webkit-details-marker]:hidden">
+          <summary className="inline-flex cursor-pointer list-none items-center gap-1 rounded text-[11px] text-zinc-500 dark:text-zinc-400 select-none hover:text-zinc-800 focus-visible:outline-2 focus-visible:outline-blue-500 dark:hover:text-zinc-200 [&::-webkit-details-marker]:hidden">
             <span aria-hidden className="inline-block transition-transform group-open:rotate-90">
               ›
             </span>

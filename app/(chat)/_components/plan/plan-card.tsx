@@ -5,7 +5,7 @@
 // person's decision (Approve / Edit / Reject). The state shown is the server's current one
 // (approved, rejected, superseded), not what the tool answered when the plan was proposed.
 import Link from "next/link";
-import { useCallback, useLayoutEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { PlanStep } from "@/lib/plan/schema";
 import type { PlanCardData } from "@/lib/workflows/plan-card-types";
 import { NotifySetting } from "../run/notify-setting";
@@ -80,7 +80,7 @@ function Decisions({ card }: { card: PlanCardData }) {
   if (steps.length === 0) return null;
   return (
     <section aria-label="How the plan decides" data-testid="plan-decisions">
-      <h4 className="mb-1 text-xs font-medium text-zinc-500">How it decides</h4>
+      <h4 className="mb-1 text-xs font-medium text-zinc-500 dark:text-zinc-400">How it decides</h4>
       <ul className="flex flex-col gap-1.5 text-xs">
         {steps.map((step) => {
           const explanation = card.explanations[step.id];
@@ -209,7 +209,13 @@ function Fallback({ card }: { card: PlanCardData }) {
 }
 
 /** "Run now" for the version that is active; other versions cannot run. */
-function RunControls({ card }: { card: PlanCardData }) {
+function RunControls({
+  card,
+  buttonRef,
+}: {
+  card: PlanCardData;
+  buttonRef: React.RefObject<HTMLButtonElement | null>;
+}) {
   const { appendMessage } = usePlanCards();
   if (card.workflow.activeVersionId !== card.version.id) return null;
   return (
@@ -218,6 +224,7 @@ function RunControls({ card }: { card: PlanCardData }) {
       threadId={card.workflow.threadId}
       plan={card.plan}
       onStarted={appendMessage}
+      buttonRef={buttonRef}
     />
   );
 }
@@ -227,7 +234,7 @@ export function PlanCard({ workflowId, versionId }: { workflowId: string; versio
   if (!card) {
     return (
       <div
-        className="rounded-xl border border-zinc-200 p-4 text-sm text-zinc-500 dark:border-zinc-800"
+        className="rounded-xl border border-zinc-200 p-4 text-sm text-zinc-500 dark:text-zinc-400 dark:border-zinc-800"
         data-testid={error ? "plan-card-error" : "plan-card-loading"}
         role={error ? "alert" : "status"}
       >
@@ -250,8 +257,21 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
   const { plan, version, workflow } = card;
   const badge = stateBadge[version.state];
   const details = selected ? findStep(card, selected) : null;
+  const article = useRef<HTMLElement>(null);
+  const runNow = useRef<HTMLButtonElement>(null);
+  // Approve and Reject are gone once decided: the focus they had moves on to Run now (an
+  // approved version) or to the card, never to the page's start.
+  const decidedFromButton = useRef(false);
+  useEffect(() => {
+    if (busy !== null || !decidedFromButton.current) return;
+    decidedFromButton.current = false;
+    const focused = document.activeElement;
+    if (focused && focused !== document.body && focused.isConnected) return;
+    (runNow.current ?? article.current)?.focus();
+  }, [busy]);
 
   async function decide(decision: "approve" | "reject") {
+    decidedFromButton.current = true;
     setBusy(decision);
     setProblem(null);
     try {
@@ -267,6 +287,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
 
   return (
     <article
+      ref={article}
       // Focusable so a rejected version's "Show version n" can move the reader here.
       tabIndex={-1}
       className="flex scroll-mt-4 flex-col gap-3 rounded-xl border outline-none border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900/60"
@@ -280,7 +301,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
           <h3 className="text-base font-semibold" data-testid="plan-title">
             {plan.title}
           </h3>
-          <p className="text-xs text-zinc-500">
+          <p className="text-xs text-zinc-500 dark:text-zinc-400">
             Version {version.number} · {version.author === "person" ? "edited by you" : "proposed"}
             {version.note ? ` · ${version.note}` : ""}
           </p>
@@ -297,12 +318,12 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
 
       <div className="flex flex-col gap-1 text-sm">
         <p data-testid="plan-trigger">
-          <span className="text-zinc-500">Runs: </span>
+          <span className="text-zinc-500 dark:text-zinc-400">Runs: </span>
           {card.trigger}
         </p>
         {card.webhookUrl ? (
           <p className="text-xs" data-testid="plan-webhook-url">
-            <span className="text-zinc-500">Send requests to: </span>
+            <span className="text-zinc-500 dark:text-zinc-400">Send requests to: </span>
             <code className="break-all rounded bg-zinc-100 px-1 dark:bg-zinc-800">
               {card.webhookUrl}
             </code>
@@ -311,7 +332,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
         {card.once ? <OnceState once={card.once} /> : null}
         {card.nextRuns.length > 0 && !card.once ? (
           <div className="text-xs" data-testid="plan-next-runs">
-            <span className="text-zinc-500">Next runs ({card.timezone}): </span>
+            <span className="text-zinc-500 dark:text-zinc-400">Next runs ({card.timezone}): </span>
             <ul className="inline">
               {card.nextRuns.map((run, index) => (
                 <li key={run.at} className="inline">
@@ -345,7 +366,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
       </div>
 
       <div className="flex items-center justify-between gap-2">
-        <h4 className="text-xs font-medium text-zinc-500">
+        <h4 className="text-xs font-medium text-zinc-500 dark:text-zinc-400">
           {plan.steps.length} {plan.steps.length === 1 ? "step" : "steps"}
           {plan.onFailure?.length ? ` · ${plan.onFailure.length} if it fails` : ""}
         </h4>
@@ -384,7 +405,9 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
           onClose={() => setSelected(null)}
         />
       ) : (
-        <p className="text-xs text-zinc-500">Click a step to see what it does and its inputs.</p>
+        <p className="text-xs text-zinc-500 dark:text-zinc-400">
+          Click a step to see what it does and its inputs.
+        </p>
       )}
       {view === "graph" ? <Decisions card={card} /> : null}
 
@@ -418,7 +441,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
                 type="button"
                 onClick={() => decide("approve")}
                 disabled={busy !== null}
-                className="rounded-lg bg-emerald-600 px-3 py-1.5 text-xs font-medium text-white hover:bg-emerald-700 disabled:opacity-50"
+                className="rounded-lg bg-emerald-700 px-3 py-1.5 text-xs font-medium text-white hover:bg-emerald-800 disabled:opacity-50"
                 data-testid="plan-approve"
               >
                 {busy === "approve" ? "Approving…" : "Approve"}
@@ -456,7 +479,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
             ) : null}
             <Link
               href={`/workflows/${workflow.id}`}
-              className="ml-auto text-xs text-zinc-500 underline-offset-2 hover:underline"
+              className="ml-auto text-xs text-zinc-500 dark:text-zinc-400 underline-offset-2 hover:underline"
               data-testid="plan-workflow-link"
             >
               View workflow
@@ -467,7 +490,7 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
               {problem}
             </p>
           ) : null}
-          <RunControls card={card} />
+          <RunControls card={card} buttonRef={runNow} />
         </footer>
       )}
     </article>

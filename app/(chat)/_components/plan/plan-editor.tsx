@@ -123,7 +123,7 @@ export function PlanEditor({ card, onClose }: { card: PlanCardData; onClose: () 
             {unchanged ? "No changes yet." : "The plan is valid."}
           </p>
         ) : (
-          <p className="text-zinc-500" data-testid="plan-editor-checking">
+          <p className="text-zinc-500 dark:text-zinc-400" data-testid="plan-editor-checking">
             Checking…
           </p>
         )}

@@ -69,7 +69,9 @@ const StepNode = memo(function StepNode({ data }: NodeProps<StepNodeType>) {
         {/* Long titles wrap onto a second line rather than vanish into an ellipsis. */}
         <span className="line-clamp-2 [overflow-wrap:anywhere]">{step.title ?? step.id}</span>
       </div>
-      <div className="truncate font-mono text-[10px] text-zinc-500">{step.action}</div>
+      <div className="truncate font-mono text-[10px] text-zinc-500 dark:text-zinc-400">
+        {step.action}
+      </div>
       {state ? (
         <div className="truncate text-[10px] font-medium">{state.label}</div>
       ) : badges.length > 0 || withEffect ? (
@@ -196,6 +198,8 @@ export function PlanGraph({
               height: TRIGGER_HEIGHT,
               data: { label: trigger },
               selectable: false,
+              // Nothing happens on it: not a Tab stop (its words are in the card above).
+              focusable: false,
             }
           : {
               id: node.id,
@@ -213,7 +217,14 @@ export function PlanGraph({
                 selected: node.id === selected,
                 state: states?.[node.step.id],
               },
-              ariaLabel: `Step ${node.step.id}: ${node.step.action}`,
+              // A toggle (named by what it shows): Enter or Space shows the step's details
+              // below the graph, Escape hides them; see onKeyDown.
+              ariaRole: "button" as const,
+              domAttributes: {
+                "aria-expanded": node.id === selected,
+                // The library calls every node a "node"; here it is a button like any other.
+                "aria-roledescription": undefined,
+              },
             },
       ),
     [layout, phrases, explanations, actions, effects, trigger, selected, states],
@@ -266,19 +277,27 @@ export function PlanGraph({
             nodesDraggable={false}
             nodesConnectable={false}
             elementsSelectable
+            // Arrows between steps are not things to select: Tab goes from step to step.
+            edgesFocusable={false}
             colorMode="system"
+            // The library's own keys select a node in its store (Escape also takes focus away);
+            // these steps are toggles whose selection lives in the card, so the keys are ours.
+            disableKeyboardA11y
+            onKeyDown={(event) => {
+              const target = event.target as HTMLElement;
+              const nodeId = target.closest<HTMLElement>(".react-flow__node")?.dataset.id;
+              if (!nodeId || nodeId === TRIGGER_ID) return;
+              if (event.key === "Enter" || event.key === " ") {
+                event.preventDefault();
+                onSelect(nodeId === selected ? null : nodeId);
+              } else if (event.key === "Escape" && nodeId === selected) {
+                event.preventDefault();
+                onSelect(null);
+              }
+            }}
             onNodeClick={(_, node) =>
               onSelect(node.type === "step" ? (node.id === selected ? null : node.id) : null)
             }
-            // Enter or Space on a focused node selects it through a change event, not a click;
-            // Escape unselects. The selection itself lives in the card, not in the graph's state.
-            onNodesChange={(changes) => {
-              for (const change of changes) {
-                if (change.type !== "select" || change.id === TRIGGER_ID) continue;
-                if (change.selected) onSelect(change.id);
-                else if (change.id === selected) onSelect(null);
-              }
-            }}
             onPaneClick={() => onSelect(null)}
           />
         </div>

@@ -17,7 +17,7 @@ type PlannerPart = Extract<
 function Pending({ revising }: { revising: boolean }) {
   return (
     <div
-      className="animate-pulse rounded-xl border border-dashed border-zinc-300 p-4 text-sm text-zinc-500 dark:border-zinc-700"
+      className="animate-pulse rounded-xl border border-dashed border-zinc-300 p-4 text-sm text-zinc-500 dark:text-zinc-400 dark:border-zinc-700"
       data-testid="plan-pending"
       role="status"
     >

@@ -70,7 +70,7 @@ function Step({
         aria-expanded={selected}
         className="flex w-full min-w-0 items-start gap-2 rounded text-left focus-visible:outline-2 focus-visible:outline-blue-500"
       >
-        <span className="w-5 shrink-0 text-right font-mono text-[11px] leading-5 text-zinc-400 tabular-nums">
+        <span className="w-5 shrink-0 text-right font-mono text-[11px] leading-5 text-zinc-500 tabular-nums dark:text-zinc-400">
           {number}.
         </span>
         <span className="flex min-w-0 flex-col gap-0.5">
@@ -80,7 +80,7 @@ function Step({
             </span>
             <span className="[overflow-wrap:anywhere]">{step.title ?? step.id}</span>
           </span>
-          <span className="text-xs text-zinc-500 [overflow-wrap:anywhere]">
+          <span className="text-xs text-zinc-500 dark:text-zinc-400 [overflow-wrap:anywhere]">
             {phrase ?? describeAction(step)}
           </span>
         </span>

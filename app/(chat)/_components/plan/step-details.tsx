@@ -6,6 +6,7 @@ import type { StepExplanation } from "@/lib/plan/explain";
 import { DEFAULT_CONCURRENCY, type PlanStep } from "@/lib/plan/schema";
 import { describeAction } from "@/lib/plan/summary";
 import type { CardAction, CardEffect } from "@/lib/workflows/plan-card-types";
+import { ScrollPre } from "../scroll-region";
 import { ActionMark } from "./action-mark";
 import { EffectMark } from "./effect-mark";
 import { ExplainedLine } from "./explained-line";
@@ -13,7 +14,7 @@ import { ExplainedLine } from "./explained-line";
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div className="grid grid-cols-[6rem_1fr] gap-2">
-      <dt className="text-zinc-500">{label}</dt>
+      <dt className="text-zinc-500 dark:text-zinc-400">{label}</dt>
       <dd className="min-w-0 break-words">{children}</dd>
     </div>
   );
@@ -51,12 +52,12 @@ export function StepDetails({
             <ActionMark action={step.action} />
             {step.title ?? step.id}
           </h4>
-          <p className="text-zinc-500">{phrase ?? describeAction(step)}</p>
+          <p className="text-zinc-500 dark:text-zinc-400">{phrase ?? describeAction(step)}</p>
         </div>
         <button
           type="button"
           onClick={onClose}
-          className="rounded px-1.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800"
+          className="rounded px-1.5 text-zinc-500 dark:text-zinc-400 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800"
           aria-label="Close step details"
         >
           ✕
@@ -106,7 +107,7 @@ export function StepDetails({
             ) : (
               <code className={code}>{step.forEach}</code>
             )}
-            <span className="text-zinc-500">
+            <span className="text-zinc-500 dark:text-zinc-400">
               {step.concurrency
                 ? `${step.concurrency} at a time`
                 : `${DEFAULT_CONCURRENCY} at a time (default)`}
@@ -137,12 +138,13 @@ export function StepDetails({
           </Row>
         ) : null}
         <Row label="Input">
-          <pre
+          <ScrollPre
+            label={`Input of step ${step.id}`}
             className="max-h-64 overflow-auto rounded bg-zinc-100 p-2 font-mono text-[11px] dark:bg-zinc-800"
             data-testid="step-input"
           >
             {JSON.stringify(step.input ?? {}, null, 2)}
-          </pre>
+          </ScrollPre>
         </Row>
       </dl>
     </section>

@@ -186,7 +186,7 @@ export function TestPlan({
         <label key={name} className="flex flex-col gap-1 text-xs">
           <span className="font-medium">
             {name}
-            <span className="ml-1 font-normal text-zinc-500">
+            <span className="ml-1 font-normal text-zinc-500 dark:text-zinc-400">
               {typeWords(fields[name])}
               {fields[name].description ? ` — ${fields[name].description}` : ""}
             </span>

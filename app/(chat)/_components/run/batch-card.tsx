@@ -33,7 +33,7 @@ export function BatchCard({ data }: { data: BatchData }) {
     >
       <header className="flex flex-wrap items-baseline gap-x-2 gap-y-1">
         <span className="font-medium">{data.title}</span>
-        <span className="text-xs text-zinc-500">
+        <span className="text-xs text-zinc-500 dark:text-zinc-400">
           webhook · {data.total} run{data.total === 1 ? "" : "s"} at{" "}
           {clock(data.windowStart, false)}
         </span>
@@ -48,7 +48,7 @@ export function BatchCard({ data }: { data: BatchData }) {
         data-testid="batch-runs"
         aria-label="Runs"
       >
-        <li className="text-xs text-zinc-500" aria-hidden>
+        <li className="text-xs text-zinc-500 dark:text-zinc-400" aria-hidden>
           Runs
         </li>
         {data.runs.map((run) => (
@@ -70,7 +70,9 @@ export function BatchCard({ data }: { data: BatchData }) {
           </li>
         ))}
         {unshown > 0 ? (
-          <li className="self-center text-xs text-zinc-500">and {unshown} more</li>
+          <li className="self-center text-xs text-zinc-500 dark:text-zinc-400">
+            and {unshown} more
+          </li>
         ) : null}
       </ul>
       {open ? (
@@ -85,7 +87,10 @@ export function BatchCard({ data }: { data: BatchData }) {
         >
           {data.posts.map((post) => (
             <div key={post.key} className="flex items-baseline gap-3">
-              <time className="shrink-0 text-xs tabular-nums text-zinc-500" dateTime={post.at}>
+              <time
+                className="shrink-0 text-xs tabular-nums text-zinc-500 dark:text-zinc-400"
+                dateTime={post.at}
+              >
                 {clock(post.at)}
               </time>
               <div className="min-w-0 flex-1 [&_p]:my-1">
@@ -94,7 +99,7 @@ export function BatchCard({ data }: { data: BatchData }) {
             </div>
           ))}
           {data.omittedPosts > 0 ? (
-            <p className="text-xs text-zinc-500">
+            <p className="text-xs text-zinc-500 dark:text-zinc-400">
               {data.omittedPosts} more post{data.omittedPosts === 1 ? "" : "s"} not shown.
             </p>
           ) : null}

@@ -4,6 +4,7 @@ import { useId } from "react";
 import { SUPERSEDED_REASON } from "@/lib/ai/approvals";
 import type { ConfirmedToolName } from "@/lib/ai/tools/run-tool-types";
 import { type Confirmation, confirmationSchema } from "@/lib/ai/types";
+import { ScrollPre } from "../scroll-region";
 import { payloadText, RerunPreviewView, rerunSummary } from "./rerun/rerun-preview";
 import { RunTime } from "./run-time";
 
@@ -70,7 +71,7 @@ function Heading({ content }: { content: Confirmation }) {
   const title = content.title ? (
     <em className="font-semibold not-italic">{content.title}</em>
   ) : (
-    <span className="text-zinc-500">an unknown workflow</span>
+    <span className="text-zinc-500 dark:text-zinc-400">an unknown workflow</span>
   );
   if (content.action === "approve" || content.action === "reject") {
     return (
@@ -207,7 +208,7 @@ function InputList({
     ? {
         list: "flex flex-wrap gap-x-4 gap-y-1 text-xs",
         row: "flex min-w-0 gap-1.5",
-        name: "text-zinc-500",
+        name: "text-zinc-500 dark:text-zinc-400",
         value: "min-w-0 break-words font-mono text-zinc-800 dark:text-zinc-200",
       }
     : {
@@ -230,7 +231,9 @@ function InputList({
           <dd className={styles.value}>
             {shown(item.value)}
             {item.defaulted && !compact ? (
-              <span className="ml-2 font-sans text-xs text-zinc-500">default</span>
+              <span className="ml-2 font-sans text-xs text-zinc-500 dark:text-zinc-400">
+                default
+              </span>
             ) : null}
           </dd>
         </div>
@@ -349,7 +352,7 @@ export function ConfirmCard({
           type="button"
           disabled={disabled}
           onClick={() => onDecide?.(state.approvalId, true)}
-          className={`min-h-11 rounded-lg bg-emerald-600 px-5 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50 sm:min-h-9 sm:px-4 ${focusRing}`}
+          className={`min-h-11 rounded-lg bg-emerald-700 px-5 py-1.5 text-sm font-medium text-white hover:bg-emerald-800 disabled:opacity-50 sm:min-h-9 sm:px-4 ${focusRing}`}
           data-testid="confirm-approve"
         >
           Approve
@@ -387,9 +390,12 @@ function RerunConfirmBody({ content }: { content: Confirmation }) {
       {preview.trigger.inputsEdited ? (
         <div className="flex flex-col gap-1 text-xs">
           <span className="font-medium text-zinc-700 dark:text-zinc-300">With other inputs</span>
-          <pre className="max-h-40 overflow-auto rounded-md bg-white p-2 font-mono ring-1 ring-zinc-200 dark:bg-zinc-950 dark:ring-zinc-800">
+          <ScrollPre
+            label="Inputs"
+            className="max-h-40 overflow-auto rounded-md bg-white p-2 font-mono ring-1 ring-zinc-200 dark:bg-zinc-950 dark:ring-zinc-800"
+          >
             {payloadText(preview.trigger.payload)}
-          </pre>
+          </ScrollPre>
         </div>
       ) : null}
     </div>

@@ -39,7 +39,7 @@ export function NotifySetting({
 
   return (
     <p className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs" data-testid="notify-setting">
-      <label htmlFor={id} className="text-zinc-500">
+      <label htmlFor={id} className="text-zinc-500 dark:text-zinc-400">
         Tell me in this chat about
       </label>
       <select
@@ -55,7 +55,7 @@ export function NotifySetting({
           </option>
         ))}
       </select>
-      <span role="status" className="text-zinc-500">
+      <span role="status" className="text-zinc-500 dark:text-zinc-400">
         {state === "saved" ? "Saved" : typeof state === "object" ? state.error : ""}
       </span>
     </p>

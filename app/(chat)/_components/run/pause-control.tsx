@@ -107,7 +107,7 @@ export function PauseControl({
       onClick={() => void act()}
       className={`min-h-11 shrink-0 rounded-lg border px-4 py-1.5 text-sm font-medium aria-disabled:opacity-60 sm:min-h-8 sm:px-3 sm:py-1 ${focusRing} ${
         paused
-          ? "border-emerald-700 bg-emerald-700 text-white hover:bg-emerald-600 dark:border-emerald-600 dark:bg-emerald-600 dark:hover:bg-emerald-500"
+          ? "border-emerald-700 bg-emerald-700 text-white hover:bg-emerald-800"
           : "border-zinc-300 bg-white text-zinc-800 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200 dark:hover:bg-zinc-800"
       }`}
       data-testid={paused ? "resume-workflow" : "pause-workflow"}

@@ -21,7 +21,7 @@ export function PostHeader({
   return (
     <div className="flex flex-col gap-2">
       <p
-        className="flex min-w-0 flex-wrap items-center gap-x-1.5 text-xs text-zinc-500"
+        className="flex min-w-0 flex-wrap items-center gap-x-1.5 text-xs text-zinc-500 dark:text-zinc-400"
         data-testid="post-header"
       >
         <span className="h-1.5 w-1.5 shrink-0 rounded-full bg-violet-500" aria-hidden />

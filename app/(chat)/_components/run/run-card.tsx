@@ -5,10 +5,11 @@
 // state, with the run's log a click away. Live through useRun.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { AppError } from "@/lib/errors";
 import { durationBetween, formatDuration } from "@/lib/format/duration";
 import { formatWhen } from "@/lib/format/time";
+import { snapshotOf } from "@/lib/runs/announce";
 import { isTerminal } from "@/lib/runs/status";
 import { buildTimeline, itemChildRunId, type TimelineDecision } from "@/lib/runs/timeline";
 import { decisionSummary } from "@/lib/runs/wait-decision";
@@ -19,6 +20,7 @@ import type { StartedRerun } from "./rerun/rerun-api";
 import { type RerunChoice, RerunControl } from "./rerun/rerun-control";
 import { RerunLinks } from "./rerun/rerun-links";
 import { RerunPanel } from "./rerun/rerun-panel";
+import { RunAnnouncer, useRunAnnouncements } from "./timeline/run-announcer";
 import { RunGraph } from "./timeline/run-graph";
 import { RunLog } from "./timeline/run-log";
 import { pillTone } from "./timeline/state-style";
@@ -49,6 +51,17 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
   const live = view ? !isTerminal(view.run.status) : false;
   const now = useNow(live);
   const timeline = useMemo(() => (view ? buildTimeline(view, now) : null), [view, now]);
+  const announcements = useRunAnnouncements(
+    view && timeline ? snapshotOf(view.run, timeline, now) : null,
+  );
+  // Cancel disappears once the run has ended: focus moves on to Re-run, which takes its place.
+  const cancelHadFocus = useRef(false);
+  const ended = view ? isTerminal(view.run.status) : false;
+  useEffect(() => {
+    if (!ended || !cancelHadFocus.current) return;
+    cancelHadFocus.current = false;
+    rerunButton.current?.focus();
+  }, [ended]);
 
   const [busy, setBusy] = useState(false);
   /** Decisions this card just sent, shown until the live stream brings the run's own record. */
@@ -75,8 +88,24 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
     return undefined;
   }
 
+  // An answered approval's buttons go (the row with them, once the run moves on): the focus
+  // they had moves to the card rather than to the page's start.
+  const card = useRef<HTMLElement>(null);
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (!refocus.current || busy) return;
+    const focused = document.activeElement;
+    if (focused && focused !== document.body && focused.isConnected) {
+      if (!card.current?.contains(focused)) refocus.current = false;
+      return;
+    }
+    refocus.current = false;
+    card.current?.focus();
+  });
+
   /** Approves or rejects a waiting approval, once: a second answer is refused with the first. */
   async function decide(stepId: string, approved: boolean) {
+    refocus.current = true;
     const answer = (await post(`/api/runs/${runId}/waits/${stepId}`, { approved })) as
       | { decidedAt?: string }
       | undefined;
@@ -89,13 +118,16 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
   }
 
   if (!view || !timeline) {
+    // The same element as the loaded card, live region first, so the region stays in the page.
     return (
-      <div
-        className="rounded-xl border border-zinc-200 p-4 text-sm text-zinc-500 dark:border-zinc-800"
+      <section
+        className="rounded-xl border border-zinc-200 p-4 text-sm text-zinc-600 dark:border-zinc-800 dark:text-zinc-400"
         data-testid="run-card"
+        aria-label="Run"
       >
+        <RunAnnouncer lines={announcements} />
         {error ?? "Loading run…"}
-      </div>
+      </section>
     );
   }
 
@@ -148,7 +180,10 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
       data-testid="run-card"
       data-status={run.status}
       aria-label={name ? `Run of ${name}` : "Run"}
+      ref={card}
+      tabIndex={-1}
     >
+      <RunAnnouncer lines={announcements} />
       <header className="flex flex-wrap items-center gap-x-2 gap-y-1 border-b border-zinc-200 px-3 py-2 sm:px-4 dark:border-zinc-800">
         <span className="min-w-0 truncate font-medium" data-testid="run-title">
           {name ? `Run of ${name}` : "Run"}
@@ -159,15 +194,19 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
         >
           {run.status}
         </span>
-        <span className="text-xs text-zinc-500" data-testid="run-progress">
+        <span className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="run-progress">
           {total > 0 ? `${settled} of ${total} steps` : ""}
         </span>
-        <span className="text-xs tabular-nums text-zinc-500" title={new Date(started).toString()}>
+        <span
+          className="text-xs tabular-nums text-zinc-500 dark:text-zinc-400"
+          title={new Date(started).toString()}
+          data-testid="run-elapsed"
+        >
           {formatWhen(started)} · {formatDuration(durationBetween(started, run.finishedAt ?? now))}
         </span>
         <Link
           href={`/workflows/${run.workflowId}`}
-          className="text-xs text-zinc-500 underline-offset-2 hover:underline"
+          className="text-xs text-zinc-500 dark:text-zinc-400 underline-offset-2 hover:underline"
           data-testid="run-workflow-link"
         >
           History
@@ -185,7 +224,10 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
             <button
               type="button"
               className="rounded-lg border border-zinc-300 px-2 py-1 text-xs hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-900"
-              onClick={() => post(`/api/runs/${run.id}/cancel`)}
+              onClick={(event) => {
+                cancelHadFocus.current = document.activeElement === event.currentTarget;
+                void post(`/api/runs/${run.id}/cancel`);
+              }}
               data-testid="run-cancel"
             >
               Cancel
@@ -193,7 +235,7 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
           ) : null}
           <button
             type="button"
-            className="rounded-lg px-2 py-1 text-xs text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100"
+            className="rounded-lg px-2 py-1 text-xs text-zinc-500 dark:text-zinc-400 hover:text-zinc-900 dark:hover:text-zinc-100"
             onClick={() => setShowLog((v) => !v)}
             aria-expanded={showLog}
           >
@@ -270,9 +312,9 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
           >
             <span className="min-w-0 flex-1 basis-48">
               {(s.latest?.input as { prompt?: string } | null)?.prompt}{" "}
-              <span className="text-xs text-zinc-500">({s.label})</span>
+              <span className="text-xs text-zinc-500 dark:text-zinc-400">({s.label})</span>
               {s.deadline && !decision ? (
-                <span className="block text-xs text-zinc-500">
+                <span className="block text-xs text-zinc-500 dark:text-zinc-400">
                   Decide by {formatWhen(s.deadline)}
                 </span>
               ) : null}
@@ -330,7 +372,7 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
             className={`-mb-px border-b-2 px-2 pb-1.5 text-xs font-medium ${
               tab === t.id
                 ? "border-zinc-900 text-zinc-900 dark:border-zinc-100 dark:text-zinc-100"
-                : "border-transparent text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200"
+                : "border-transparent text-zinc-500 dark:text-zinc-400 hover:text-zinc-800 dark:hover:text-zinc-200"
             }`}
             onClick={() => setTab(t.id)}
             data-testid={`run-tab-${t.id}`}
@@ -343,7 +385,9 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
       <div role="tabpanel">
         {tab === "steps" ? (
           timeline.steps.length === 0 ? (
-            <p className="px-4 py-3 text-zinc-500">{finished ? "No steps ran." : "Starting…"}</p>
+            <p className="px-4 py-3 text-zinc-500 dark:text-zinc-400">
+              {finished ? "No steps ran." : "Starting…"}
+            </p>
           ) : (
             <StepList
               timeline={timeline}

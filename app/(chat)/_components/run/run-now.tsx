@@ -89,11 +89,14 @@ export function RunNow({
   threadId,
   plan,
   onStarted,
+  buttonRef,
 }: {
   workflowId: string;
   threadId?: string | null;
   plan: Plan;
   onStarted: (message: ChatMessage) => void;
+  /** The Run now button, for the card to move focus to. */
+  buttonRef?: React.RefObject<HTMLButtonElement | null>;
 }) {
   const fields = (plan.trigger.type === "manual" ? (plan.trigger.inputs ?? {}) : {}) as Record<
     string,
@@ -132,10 +135,16 @@ export function RunNow({
 
   const button = (
     <button
+      ref={buttonRef}
       type="button"
-      disabled={busy}
-      onClick={() => (names.length > 0 && !open ? setOpen(true) : void start())}
-      className="rounded-lg bg-emerald-700 px-3 py-1.5 text-xs font-medium text-white hover:bg-emerald-600 disabled:opacity-60"
+      // Not `disabled`: a disabled button drops the keyboard's focus while the run starts.
+      aria-disabled={busy}
+      onClick={() => {
+        if (busy) return;
+        if (names.length > 0 && !open) setOpen(true);
+        else void start();
+      }}
+      className="rounded-lg bg-emerald-700 px-3 py-1.5 text-xs font-medium text-white hover:bg-emerald-800 aria-disabled:opacity-60"
       data-testid="run-now"
     >
       {busy ? "Starting…" : "Run now"}
@@ -157,7 +166,7 @@ export function RunNow({
             <label key={name} className="flex flex-col gap-1 text-xs">
               <span className="font-medium">
                 {name}
-                <span className="ml-1 font-normal text-zinc-500">
+                <span className="ml-1 font-normal text-zinc-500 dark:text-zinc-400">
                   {typeWords(fields[name])}
                   {fields[name].description ? ` — ${fields[name].description}` : ""}
                 </span>
@@ -172,7 +181,11 @@ export function RunNow({
           ))}
           <div className="flex gap-2">
             {button}
-            <button type="button" className="text-xs text-zinc-500" onClick={() => setOpen(false)}>
+            <button
+              type="button"
+              className="text-xs text-zinc-500 dark:text-zinc-400"
+              onClick={() => setOpen(false)}
+            >
               Cancel
             </button>
           </div>

@@ -63,11 +63,11 @@ export function ThreadList({ threads, roomy = false }: { threads: ThreadItem[]; 
       aria-label="Conversations"
       data-testid="thread-list"
     >
-      <h2 className="px-2 pb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase">
+      <h2 className="px-2 pb-1 text-[11px] font-medium tracking-wide text-zinc-500 dark:text-zinc-400 uppercase">
         Conversations
       </h2>
       {threads.length === 0 ? (
-        <p className="px-2 py-4 text-xs text-zinc-500">
+        <p className="px-2 py-4 text-xs text-zinc-500 dark:text-zinc-400">
           No conversations yet. Start one with New chat.
         </p>
       ) : null}

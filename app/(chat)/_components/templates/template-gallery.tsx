@@ -91,7 +91,7 @@ export function TemplateGallery({
           <h3 className="text-sm font-semibold">Templates</h3>
           <Link
             href="/templates"
-            className={`rounded text-xs text-zinc-500 underline-offset-2 hover:underline ${focusRing}`}
+            className={`rounded text-xs text-zinc-500 dark:text-zinc-400 underline-offset-2 hover:underline ${focusRing}`}
           >
             Open the Templates page
           </Link>
@@ -119,7 +119,7 @@ export function TemplateGallery({
         {shown.length} {shown.length === 1 ? "template" : "templates"} shown
       </p>
       {shown.length === 0 ? (
-        <div className="mt-4 text-sm text-zinc-500" data-testid="template-none">
+        <div className="mt-4 text-sm text-zinc-500 dark:text-zinc-400" data-testid="template-none">
           No template matches{query ? ` “${query}”` : ""}
           {category ? ` in ${category}` : ""}.{" "}
           <button
@@ -148,7 +148,7 @@ export function TemplateGallery({
               data-testid="template-item"
               data-template={template.id}
             >
-              <p className="text-[11px] font-medium uppercase tracking-wide text-zinc-500">
+              <p className="text-[11px] font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
                 {template.category}
               </p>
               <h4 className="mt-0.5 text-sm font-semibold" data-testid="template-title">
@@ -157,7 +157,10 @@ export function TemplateGallery({
               <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
                 {template.description}
               </p>
-              <p className="mt-2 text-xs text-zinc-500" data-testid="template-needs">
+              <p
+                className="mt-2 text-xs text-zinc-500 dark:text-zinc-400"
+                data-testid="template-needs"
+              >
                 {needs(template)}
               </p>
               <div className="mt-auto pt-3">
@@ -167,7 +170,7 @@ export function TemplateGallery({
                     disabled={disabled}
                     onClick={() => onUse(template.id)}
                     className={`rounded-lg bg-zinc-900 px-3 py-1.5 text-xs font-medium text-white hover:bg-zinc-700 disabled:opacity-50 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300 ${focusRing}`}
-                    aria-label={`Use the template ${template.title}`}
+                    aria-label={`Use this template: ${template.title}`}
                     data-testid="template-use"
                   >
                     Use this template
@@ -176,7 +179,7 @@ export function TemplateGallery({
                   <Link
                     href={`${useHref}${encodeURIComponent(template.id)}`}
                     className={`inline-block rounded-lg bg-zinc-900 px-3 py-1.5 text-xs font-medium text-white hover:bg-zinc-700 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300 ${focusRing}`}
-                    aria-label={`Use the template ${template.title}`}
+                    aria-label={`Use this template: ${template.title}`}
                     data-testid="template-use"
                   >
                     Use this template

@@ -7,7 +7,7 @@ export default function ThreadNotFound() {
       data-testid="not-found"
     >
       <h1 className="text-lg font-semibold">Conversation not found</h1>
-      <p className="max-w-sm text-sm text-zinc-500">
+      <p className="max-w-sm text-sm text-zinc-500 dark:text-zinc-400">
         This conversation does not exist, was deleted, or belongs to someone else.
       </p>
       <Link

@@ -88,10 +88,13 @@ export function McpServersPanel({ servers, secretNames, allowStdio }: Props) {
       <h2 id="mcp-heading" className="text-base font-semibold">
         MCP servers
       </h2>
-      <p className="mt-1 text-sm text-zinc-500">
+      <p className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">
         Connect Model Context Protocol servers (mail, calendar, GitHub, Linear, Notion…). Their
         tools become available to workflows as{" "}
-        <code className="rounded bg-zinc-100 px-1 dark:bg-zinc-800">mcp.call</code> steps.
+        <code className="rounded bg-zinc-100 px-1 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
+          mcp.call
+        </code>{" "}
+        steps.
       </p>
 
       {problem ? (
@@ -102,7 +105,9 @@ export function McpServersPanel({ servers, secretNames, allowStdio }: Props) {
 
       <ul className="mt-4 divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
         {servers.length === 0 ? (
-          <li className="px-3 py-3 text-sm text-zinc-500">No MCP servers yet.</li>
+          <li className="px-3 py-3 text-sm text-zinc-500 dark:text-zinc-400">
+            No MCP servers yet.
+          </li>
         ) : null}
         {servers.map((server) => {
           const result = tests[server.id];
@@ -111,7 +116,7 @@ export function McpServersPanel({ servers, secretNames, allowStdio }: Props) {
               <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
                 <div className="min-w-48 flex-1">
                   <p className="text-sm font-medium">{server.name}</p>
-                  <p className="break-all text-xs text-zinc-500">
+                  <p className="break-all text-xs text-zinc-500 dark:text-zinc-400">
                     {server.transport === "http"
                       ? `${server.url}${server.headerSecret ? ` · ${server.headerName}: secrets.${server.headerSecret}` : ""}`
                       : `${server.command} ${(server.args ?? []).join(" ")}`}{" "}

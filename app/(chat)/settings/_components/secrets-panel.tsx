@@ -65,9 +65,9 @@ export function SecretsPanel({ secrets }: { secrets: SecretItem[] }) {
       <h2 id="secrets-heading" className="text-base font-semibold">
         Secrets
       </h2>
-      <p className="mt-1 text-sm text-zinc-500">
+      <p className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">
         API keys, tokens and webhook URLs your workflows use, referenced by name like{" "}
-        <code className="rounded bg-zinc-100 px-1 dark:bg-zinc-800">
+        <code className="rounded bg-zinc-100 px-1 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
           {"{{ secrets.SLACK_WEBHOOK }}"}
         </code>
         . Values are encrypted and never shown again; replace one to change it.
@@ -93,7 +93,7 @@ export function SecretsPanel({ secrets }: { secrets: SecretItem[] }) {
 
       <ul className="mt-4 divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
         {secrets.length === 0 ? (
-          <li className="px-3 py-3 text-sm text-zinc-500">No secrets yet.</li>
+          <li className="px-3 py-3 text-sm text-zinc-500 dark:text-zinc-400">No secrets yet.</li>
         ) : null}
         {secrets.map((secret) => (
           <li key={secret.name} className="flex flex-col gap-2 px-3 py-2" data-testid="secret-item">
@@ -102,7 +102,9 @@ export function SecretsPanel({ secrets }: { secrets: SecretItem[] }) {
                 <code className="block text-sm font-medium [overflow-wrap:anywhere]">
                   {secret.name}
                 </code>
-                <span className="text-xs text-zinc-500">updated {timeAgo(secret.updatedAt)}</span>
+                <span className="text-xs text-zinc-500 dark:text-zinc-400">
+                  updated {timeAgo(secret.updatedAt)}
+                </span>
               </div>
               <button
                 type="button"

@@ -9,7 +9,7 @@ export default function WorkflowError({ retry }: { error: unknown; retry: () => 
       data-testid="workflow-error"
     >
       <h1 className="text-lg font-semibold">This workflow could not be loaded</h1>
-      <p className="mt-2 text-sm text-zinc-500">
+      <p className="mt-2 text-sm text-zinc-500 dark:text-zinc-400">
         This is usually temporary. Try again in a moment.
       </p>
       <button

@@ -2,7 +2,7 @@
 export default function WorkflowLoading() {
   return (
     <div className="flex h-full flex-col" aria-busy="true" data-testid="workflow-loading">
-      <header className="flex h-12 shrink-0 items-center border-b border-zinc-200 px-4 text-sm text-zinc-500 dark:border-zinc-800">
+      <header className="flex h-12 shrink-0 items-center border-b border-zinc-200 px-4 text-sm text-zinc-500 dark:text-zinc-400 dark:border-zinc-800">
         Workflows
       </header>
       <div className="mx-auto flex w-full max-w-5xl animate-pulse flex-col gap-6 px-4 py-6">

@@ -8,7 +8,7 @@ export default function WorkflowNotFound() {
       data-testid="not-found"
     >
       <h1 className="text-lg font-semibold">Workflow not found</h1>
-      <p className="max-w-sm text-sm text-zinc-500">
+      <p className="max-w-sm text-sm text-zinc-500 dark:text-zinc-400">
         This workflow does not exist, was deleted, or belongs to someone else.
       </p>
       <Link

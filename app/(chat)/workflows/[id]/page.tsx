@@ -80,7 +80,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
       <header className="flex h-12 shrink-0 items-center gap-2 border-b border-zinc-200 px-4 text-sm dark:border-zinc-800">
         <Link
           href="/workflows"
-          className="text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100"
+          className="text-zinc-500 dark:text-zinc-400 hover:text-zinc-900 dark:hover:text-zinc-100"
         >
           Workflows
         </Link>
@@ -112,13 +112,16 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
                   className="text-sm text-zinc-600 dark:text-zinc-400"
                   data-testid="workflow-next-runs"
                 >
-                  <span className="text-zinc-500">Next runs ({timeZone}): </span>
+                  <span className="text-zinc-500 dark:text-zinc-400">Next runs ({timeZone}): </span>
                   {nextRuns
                     .map((at) => formatDateTime(at.toISOString(), { timeZone, year: true }))
                     .join(" · ")}
                 </p>
               ) : (
-                <p className="text-sm text-zinc-500" data-testid="workflow-next-runs">
+                <p
+                  className="text-sm text-zinc-500 dark:text-zinc-400"
+                  data-testid="workflow-next-runs"
+                >
                   {workflow.status === "paused"
                     ? "Paused: no scheduled runs until it is resumed."
                     : isOnce && workflow.activeVersionId
@@ -168,7 +171,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
             <HistoryFilters workflowId={id} params={query} />
             {history.runs.length === 0 ? (
               <p
-                className="rounded-lg border border-dashed border-zinc-300 px-4 py-6 text-center text-sm text-zinc-500 dark:border-zinc-700"
+                className="rounded-lg border border-dashed border-zinc-300 px-4 py-6 text-center text-sm text-zinc-500 dark:text-zinc-400 dark:border-zinc-700"
                 data-testid="history-empty"
               >
                 {filtered ? "No runs match these filters." : "No runs yet."}
@@ -192,7 +195,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
               Versions
             </h2>
             {versions.length === 0 ? (
-              <p className="text-sm text-zinc-500">No versions.</p>
+              <p className="text-sm text-zinc-500 dark:text-zinc-400">No versions.</p>
             ) : (
               <VersionList
                 versions={versions}

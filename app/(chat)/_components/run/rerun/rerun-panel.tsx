@@ -7,6 +7,7 @@
 // thread's live stream.
 import { useEffect, useId, useRef, useState } from "react";
 import type { RerunPreview, RerunVersion } from "@/lib/runs/rerun-plan";
+import { ScrollPre } from "../../scroll-region";
 import { fetchRerunPreview, type StartedRerun, startRerun } from "./rerun-api";
 import { payloadText, RerunPreviewView, rerunSummary } from "./rerun-preview";
 
@@ -243,7 +244,7 @@ export function RerunPanel({
       ) : null}
 
       {loading && !preview ? (
-        <p className="text-xs text-zinc-500" role="status">
+        <p className="text-xs text-zinc-500 dark:text-zinc-400" role="status">
           Working out what runs again…
         </p>
       ) : null}
@@ -319,12 +320,13 @@ export function RerunPanel({
               </div>
             </div>
           ) : preview.trigger.payload !== null && preview.trigger.payload !== undefined ? (
-            <pre
+            <ScrollPre
+              label="Inputs"
               className="max-h-40 overflow-auto rounded-md bg-white p-2 font-mono text-xs ring-1 ring-zinc-200 dark:bg-zinc-950 dark:ring-zinc-800"
               data-testid="rerun-payload"
             >
               {payloadText(preview.trigger.payload)}
-            </pre>
+            </ScrollPre>
           ) : (
             <p className="text-zinc-500 dark:text-zinc-400">Nothing to pass on.</p>
           )}

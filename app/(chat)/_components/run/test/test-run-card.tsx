@@ -17,6 +17,7 @@ import {
   testReport,
 } from "@/lib/runs/test-report";
 import { type NodeState, PlanGraph } from "../../plan/plan-graph";
+import { ScrollPre } from "../../scroll-region";
 import { graphPlan } from "../timeline/run-graph";
 import { RunLog } from "../timeline/run-log";
 import { useNow } from "../timeline/use-now";
@@ -133,13 +134,17 @@ function WouldSendView({ send }: { send: WouldSend }) {
       {send.body ? (
         <div className={field}>
           <span className="text-zinc-500 dark:text-zinc-400">{bodyLabel}</span>
-          <pre className={pre}>{send.body}</pre>
+          <ScrollPre label="Body" className={pre}>
+            {send.body}
+          </ScrollPre>
         </div>
       ) : null}
       {send.headers && Object.keys(send.headers).length > 0 ? (
         <details className="text-zinc-600 dark:text-zinc-400">
           <summary className="cursor-pointer">headers</summary>
-          <pre className={`${pre} mt-1`}>{pretty(send.headers)}</pre>
+          <ScrollPre label="Headers" className={`${pre} mt-1`}>
+            {pretty(send.headers)}
+          </ScrollPre>
         </details>
       ) : null}
       {send.payload !== undefined ? (
@@ -153,7 +158,9 @@ function WouldSendView({ send }: { send: WouldSend }) {
                   ? "what arrived"
                   : "payload"}
           </span>
-          <pre className={pre}>{pretty(send.payload)}</pre>
+          <ScrollPre label="Payload" className={pre}>
+            {pretty(send.payload)}
+          </ScrollPre>
         </div>
       ) : null}
     </div>
@@ -176,7 +183,9 @@ function StepRow({ step }: { step: TestStepResult }) {
           {tone.words}
         </span>
         <span className="min-w-0 font-medium [overflow-wrap:anywhere]">{step.label}</span>
-        <span className="font-mono text-[10px] text-zinc-500">{step.action}</span>
+        <span className="font-mono text-[10px] text-zinc-500 dark:text-zinc-400">
+          {step.action}
+        </span>
         {step.phase === "onFailure" ? (
           <span className="text-[11px] text-red-700 dark:text-red-300">if the run fails</span>
         ) : null}
@@ -195,7 +204,9 @@ function StepRow({ step }: { step: TestStepResult }) {
           <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">
             Output{step.items !== undefined ? ` of ${step.items} items` : ""}
           </summary>
-          <pre className={`${pre} mt-1 bg-zinc-50 dark:bg-zinc-900`}>{pretty(step.output)}</pre>
+          <ScrollPre label="Output" className={`${pre} mt-1 bg-zinc-50 dark:bg-zinc-900`}>
+            {pretty(step.output)}
+          </ScrollPre>
         </details>
       ) : null}
       {(step.outcome === "skipped" || step.outcome === "not reached") && step.reason ? (
@@ -260,7 +271,9 @@ function TestGraph({
           <StepRow step={chosen} />
         </ul>
       ) : (
-        <p className="text-xs text-zinc-500">Click a step to see what it did or would send.</p>
+        <p className="text-xs text-zinc-500 dark:text-zinc-400">
+          Click a step to see what it did or would send.
+        </p>
       )}
     </div>
   );
@@ -279,7 +292,7 @@ export function TestRunCard({ runId, title }: { runId: string; title?: string })
   if (!view || !report) {
     return (
       <div
-        className="rounded-xl border border-violet-200 p-4 text-sm text-zinc-500 dark:border-violet-900"
+        className="rounded-xl border border-violet-200 p-4 text-sm text-zinc-500 dark:text-zinc-400 dark:border-violet-900"
         data-testid="test-run-card"
       >
         {error ?? "Loading the test…"}
@@ -319,7 +332,10 @@ export function TestRunCard({ runId, title }: { runId: string; title?: string })
         >
           {verdict.words}
         </span>
-        <span className="text-xs tabular-nums text-zinc-500" title={new Date(started).toString()}>
+        <span
+          className="text-xs tabular-nums text-zinc-500 dark:text-zinc-400"
+          title={new Date(started).toString()}
+        >
           {formatWhen(started)} · {formatDuration(durationBetween(started, run.finishedAt ?? now))}
         </span>
         <div className="ml-auto flex gap-1">
@@ -351,7 +367,7 @@ export function TestRunCard({ runId, title }: { runId: string; title?: string })
         Nothing was sent: {report.counts.simulated}{" "}
         {report.counts.simulated === 1 ? "step was" : "steps were"} only simulated. Reads ran for
         real with your secrets. A test is not part of the history.
-        {counts ? <span className="block text-zinc-500">{counts}</span> : null}
+        {counts ? <span className="block text-zinc-500 dark:text-zinc-400">{counts}</span> : null}
       </p>
 
       {run.status === "failed" && run.error?.message ? (
@@ -385,7 +401,7 @@ export function TestRunCard({ runId, title }: { runId: string; title?: string })
               className={`-mb-px border-b-2 px-2 pb-1.5 text-xs font-medium ${
                 tab === t
                   ? "border-zinc-900 text-zinc-900 dark:border-zinc-100 dark:text-zinc-100"
-                  : "border-transparent text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200"
+                  : "border-transparent text-zinc-500 dark:text-zinc-400 hover:text-zinc-800 dark:hover:text-zinc-200"
               }`}
               onClick={() => setTab(t)}
               data-testid={`test-tab-${t}`}

@@ -8,6 +8,7 @@ import { formatClock, formatWhen } from "@/lib/format/time";
 import type { Timeline, TimelineStep, TimelineUnit } from "@/lib/runs/timeline";
 import { decisionSummary } from "@/lib/runs/wait-decision";
 import type { WireRunLink, WireStep } from "@/lib/runs/wire";
+import { ScrollPre } from "../../scroll-region";
 import { RunTime } from "../run-time";
 import { pillTone, reusedTone, solidTone, stateLabel } from "./state-style";
 
@@ -123,6 +124,10 @@ function Attempts({ attempts }: { attempts: WireStep[] }) {
   );
 }
 
+// A summary is a target of its own: at least 24 px high.
+const summary = "cursor-pointer py-1 text-xs text-zinc-500 dark:text-zinc-400";
+const pre = "max-h-60 overflow-auto rounded bg-zinc-50 p-2 text-xs dark:bg-zinc-900";
+
 function UnitDetails({ unit }: { unit: TimelineUnit }) {
   const latest = unit.latest;
   return (
@@ -133,21 +138,21 @@ function UnitDetails({ unit }: { unit: TimelineUnit }) {
       <Attempts attempts={unit.attempts} />
       {latest?.input !== null && latest?.input !== undefined ? (
         <details>
-          <summary className="cursor-pointer text-xs text-zinc-500">Input</summary>
-          <pre className="mt-1 max-h-60 overflow-auto rounded bg-zinc-50 p-2 text-xs dark:bg-zinc-900">
+          <summary className={summary}>Input</summary>
+          <ScrollPre label="Input" className={pre}>
             {pretty(latest.input)}
-          </pre>
+          </ScrollPre>
         </details>
       ) : null}
       {latest?.output !== null && latest?.output !== undefined && unit.state !== "skipped" ? (
         <details open>
-          <summary className="cursor-pointer text-xs text-zinc-500">Output</summary>
-          <pre className="mt-1 max-h-60 overflow-auto rounded bg-zinc-50 p-2 text-xs dark:bg-zinc-900">
+          <summary className={summary}>Output</summary>
+          <ScrollPre label="Output" className={pre}>
             {pretty(latest.output)}
-          </pre>
+          </ScrollPre>
         </details>
       ) : null}
-      {!latest ? <p className="text-xs text-zinc-500">Has not run.</p> : null}
+      {!latest ? <p className="text-xs text-zinc-500 dark:text-zinc-400">Has not run.</p> : null}
     </div>
   );
 }
@@ -208,7 +213,9 @@ function UnitRow({
               {title}
             </span>
             {sub ? (
-              <code className="hidden shrink-0 text-[11px] text-zinc-400 sm:inline">{sub}</code>
+              <code className="hidden shrink-0 text-[11px] text-zinc-500 sm:inline dark:text-zinc-400">
+                {sub}
+              </code>
             ) : null}
           </span>
           {detail || sub ? (
@@ -216,7 +223,11 @@ function UnitRow({
               className="mt-0.5 flex flex-wrap gap-x-2 text-xs text-zinc-500 dark:text-zinc-400"
               data-testid="run-step-detail"
             >
-              {sub ? <code className="text-[11px] text-zinc-400 sm:hidden">{sub}</code> : null}
+              {sub ? (
+                <code className="text-[11px] text-zinc-500 sm:hidden dark:text-zinc-400">
+                  {sub}
+                </code>
+              ) : null}
               {detail}
             </span>
           ) : null}
@@ -229,7 +240,9 @@ function UnitRow({
           >
             {unit.reused ? "reused" : stateLabel[unit.state]}
           </span>
-          <span className="text-[11px] tabular-nums text-zinc-500">{unitDuration(unit, now)}</span>
+          <span className="text-[11px] tabular-nums text-zinc-500 dark:text-zinc-400">
+            {unitDuration(unit, now)}
+          </span>
         </span>
       </button>
       {open ? <div className="space-y-2 pb-3 pl-8 pr-3 sm:pr-4">{children}</div> : null}
@@ -358,7 +371,7 @@ export function StepList({
       <ol className="divide-y divide-zinc-100 dark:divide-zinc-900">{main.map(row)}</ol>
       {onFailure.length > 0 ? (
         <>
-          <p className="border-t border-zinc-200 bg-zinc-50 px-3 py-1 text-xs text-zinc-500 sm:px-4 dark:border-zinc-800 dark:bg-zinc-900/50">
+          <p className="border-t border-zinc-200 bg-zinc-50 px-3 py-1 text-xs text-zinc-500 dark:text-zinc-400 sm:px-4 dark:border-zinc-800 dark:bg-zinc-900/50">
             If the run fails
           </p>
           <ol className="divide-y divide-zinc-100 dark:divide-zinc-900">{onFailure.map(row)}</ol>

@@ -36,7 +36,8 @@ export function Waterfall({ timeline }: { timeline: Timeline }) {
   const [active, setActive] = useState<string | null>(null);
   const rows = waterfallBars(timeline);
   const axis = timeline.axis;
-  if (!axis) return <p className="px-4 py-3 text-zinc-500">The run has not started.</p>;
+  if (!axis)
+    return <p className="px-4 py-3 text-zinc-500 dark:text-zinc-400">The run has not started.</p>;
   const span = Math.max(1, axis.end - axis.start);
   const pct = (ms: number) => `${Math.min(100, (ms / span) * 100)}%`;
   const found = rows.flatMap((r) => r.bars.map((bar) => ({ bar, title: r.step.label })));
@@ -46,7 +47,10 @@ export function Waterfall({ timeline }: { timeline: Timeline }) {
     <div className="px-3 py-2 sm:px-4" data-testid="run-waterfall">
       <div className="grid grid-cols-[minmax(0,6.5rem)_1fr] gap-x-2 sm:grid-cols-[minmax(0,11rem)_1fr]">
         <span />
-        <div className="relative h-4 text-[10px] tabular-nums text-zinc-400" aria-hidden>
+        <div
+          className="relative h-4 text-[10px] tabular-nums text-zinc-500 dark:text-zinc-400"
+          aria-hidden
+        >
           {TICKS.map((t) => (
             <span
               key={t}
@@ -115,7 +119,9 @@ export function Waterfall({ timeline }: { timeline: Timeline }) {
         {selected ? (
           <Details bar={selected.bar} title={selected.title} />
         ) : (
-          <p className="text-zinc-500">Hover, tap or focus a bar for its exact times.</p>
+          <p className="text-zinc-500 dark:text-zinc-400">
+            Hover, tap or focus a bar for its exact times.
+          </p>
         )}
       </div>
     </div>

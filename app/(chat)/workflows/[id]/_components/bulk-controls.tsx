@@ -155,7 +155,7 @@ export function BulkControls({ workflowId, heading }: { workflowId: string; head
                 type="button"
                 disabled={busy}
                 onClick={() => void confirm(asking.kind)}
-                className={`min-h-11 rounded-lg bg-emerald-600 px-5 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-50 sm:min-h-9 sm:px-4 ${focusRing}`}
+                className={`min-h-11 rounded-lg bg-emerald-700 px-5 py-1.5 text-sm font-medium text-white hover:bg-emerald-800 disabled:opacity-50 sm:min-h-9 sm:px-4 ${focusRing}`}
                 data-testid="bulk-confirm-go"
               >
                 {busy ? "Starting…" : words[asking.kind].confirm}

@@ -18,7 +18,7 @@ export function HistoryFilters({ workflowId, params }: { workflowId: string; par
       data-testid="history-filters"
     >
       {params.window !== "7d" ? <input type="hidden" name="window" value={params.window} /> : null}
-      <label className="flex flex-col gap-1 text-xs text-zinc-500">
+      <label className="flex flex-col gap-1 text-xs text-zinc-500 dark:text-zinc-400">
         Status
         <select
           name="status"
@@ -34,7 +34,7 @@ export function HistoryFilters({ workflowId, params }: { workflowId: string; par
           ))}
         </select>
       </label>
-      <label className="flex flex-col gap-1 text-xs text-zinc-500">
+      <label className="flex flex-col gap-1 text-xs text-zinc-500 dark:text-zinc-400">
         From
         <input
           type="date"
@@ -44,7 +44,7 @@ export function HistoryFilters({ workflowId, params }: { workflowId: string; par
           data-testid="filter-from"
         />
       </label>
-      <label className="flex flex-col gap-1 text-xs text-zinc-500">
+      <label className="flex flex-col gap-1 text-xs text-zinc-500 dark:text-zinc-400">
         To
         <input
           type="date"

@@ -26,14 +26,16 @@ function duration(row: HistoryRow) {
 }
 
 function FailedStep({ row }: { row: HistoryRow }) {
-  if (!row.failedStep) return <span className="text-zinc-400">—</span>;
+  if (!row.failedStep) return <span className="text-zinc-500 dark:text-zinc-400">—</span>;
   return (
     <span title={row.error ?? undefined}>
       <span className="font-medium text-red-700 dark:text-red-400">
         {row.failedStep.title ?? row.failedStep.id}
       </span>
       {row.failedStep.title ? (
-        <span className="ml-1 font-mono text-xs text-zinc-500">{row.failedStep.id}</span>
+        <span className="ml-1 font-mono text-xs text-zinc-500 dark:text-zinc-400">
+          {row.failedStep.id}
+        </span>
       ) : null}
     </span>
   );
@@ -84,7 +86,7 @@ export function HistoryList({
   return (
     <div data-testid="history">
       <table className="hidden w-full text-left text-sm md:table" data-testid="history-table">
-        <thead className="border-b border-zinc-200 text-xs text-zinc-500 dark:border-zinc-800">
+        <thead className="border-b border-zinc-200 text-xs text-zinc-500 dark:text-zinc-400 dark:border-zinc-800">
           <tr>
             <th className="py-2 pr-3 font-medium">Status</th>
             <th className="py-2 pr-3 font-medium">Trigger</th>
@@ -145,7 +147,9 @@ export function HistoryList({
             >
               <span className="flex items-center justify-between gap-2">
                 <RunStatusBadge status={row.status} />
-                <span className="text-xs tabular-nums text-zinc-500">{duration(row)}</span>
+                <span className="text-xs tabular-nums text-zinc-500 dark:text-zinc-400">
+                  {duration(row)}
+                </span>
               </span>
               <span className="text-xs text-zinc-600 dark:text-zinc-400">
                 {row.trigger} ·{" "}

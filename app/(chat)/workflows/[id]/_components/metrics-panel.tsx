@@ -27,7 +27,7 @@ const ms = (value: number | null) => (value === null ? "—" : formatDuration(va
 function Stat({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
     <div className="rounded-lg border border-zinc-200 px-3 py-2 dark:border-zinc-800">
-      <div className="text-xs text-zinc-500">{label}</div>
+      <div className="text-xs text-zinc-500 dark:text-zinc-400">{label}</div>
       <div className="mt-0.5 text-lg font-semibold tabular-nums" data-testid={testId}>
         {value}
       </div>
@@ -42,7 +42,7 @@ function Legend() {
     ["other", "Other"],
   ] as const;
   return (
-    <ul className="flex gap-3 text-xs text-zinc-500">
+    <ul className="flex gap-3 text-xs text-zinc-500 dark:text-zinc-400">
       {items.map(([key, label]) => (
         <li key={key} className="flex items-center gap-1">
           <span aria-hidden="true" className={`size-2 rounded-sm ${swatch[key]}`} />
@@ -97,7 +97,7 @@ export function MetricsPanel({
   if (metrics.runs === 0) {
     return (
       <p
-        className="rounded-lg border border-dashed border-zinc-300 px-4 py-6 text-center text-sm text-zinc-500 dark:border-zinc-700"
+        className="rounded-lg border border-dashed border-zinc-300 px-4 py-6 text-center text-sm text-zinc-500 dark:text-zinc-400 dark:border-zinc-700"
         data-testid="metrics-empty"
       >
         No runs in the last {windowLabel[metrics.window]}.
@@ -128,7 +128,10 @@ export function MetricsPanel({
           Failure points
         </h3>
         {metrics.failurePoints.length === 0 ? (
-          <p className="text-sm text-zinc-500" data-testid="failure-points-empty">
+          <p
+            className="text-sm text-zinc-500 dark:text-zinc-400"
+            data-testid="failure-points-empty"
+          >
             No step failed a run in this window.
           </p>
         ) : (
@@ -144,7 +147,9 @@ export function MetricsPanel({
                   <span className="font-medium">
                     {point.title ?? point.stepId}
                     {point.title ? (
-                      <span className="ml-1.5 font-mono text-xs text-zinc-500">{point.stepId}</span>
+                      <span className="ml-1.5 font-mono text-xs text-zinc-500 dark:text-zinc-400">
+                        {point.stepId}
+                      </span>
                     ) : null}
                   </span>
                   <span
@@ -182,7 +187,7 @@ export function MetricsPanel({
           </h3>
           <div className="overflow-x-auto">
             <table className="w-full text-left text-sm" data-testid="step-metrics">
-              <thead className="border-b border-zinc-200 text-xs text-zinc-500 dark:border-zinc-800">
+              <thead className="border-b border-zinc-200 text-xs text-zinc-500 dark:text-zinc-400 dark:border-zinc-800">
                 <tr>
                   <th className="py-1.5 pr-3 font-medium">Step</th>
                   <th className="py-1.5 pr-3 text-right font-medium">p50</th>

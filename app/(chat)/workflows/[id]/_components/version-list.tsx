@@ -69,12 +69,12 @@ export function VersionList({
               </span>
             ) : null}
           </div>
-          <p className="mt-1 text-xs text-zinc-500">
+          <p className="mt-1 text-xs text-zinc-500 dark:text-zinc-400">
             {version.author === "model" ? "Drafted by the assistant" : "Edited by you"} ·{" "}
             {formatDateTime(version.createdAt.toISOString(), { timeZone, year: true })}
           </p>
           {decision(version, userId, timeZone) ? (
-            <p className="text-xs text-zinc-500" data-testid="version-decision">
+            <p className="text-xs text-zinc-500 dark:text-zinc-400" data-testid="version-decision">
               {decision(version, userId, timeZone)}
             </p>
           ) : null}

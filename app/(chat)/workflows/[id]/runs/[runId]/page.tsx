@@ -28,7 +28,7 @@ export default async function WorkflowRunPage({ params }: Props) {
       <header className="flex h-12 shrink-0 items-center gap-2 border-b border-zinc-200 px-4 text-sm dark:border-zinc-800">
         <Link
           href="/workflows"
-          className="hidden text-zinc-500 hover:text-zinc-900 sm:inline dark:hover:text-zinc-100"
+          className="hidden text-zinc-500 dark:text-zinc-400 hover:text-zinc-900 sm:inline dark:hover:text-zinc-100"
         >
           Workflows
         </Link>
@@ -37,7 +37,7 @@ export default async function WorkflowRunPage({ params }: Props) {
         </span>
         <Link
           href={`/workflows/${workflow.id}`}
-          className="truncate text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100"
+          className="truncate text-zinc-500 dark:text-zinc-400 hover:text-zinc-900 dark:hover:text-zinc-100"
           data-testid="run-page-workflow-link"
         >
           {workflow.title}
