@@ -6,7 +6,9 @@ import type { Job } from "./interfaces";
 import { runCallJob } from "./jobs/call";
 import type { WorkerDeps } from "./jobs/context";
 import { fireCron } from "./jobs/cron";
+import { fireDebounce } from "./jobs/debounce";
 import { matchEvent } from "./jobs/event";
+import { fireRunTimeout } from "./jobs/run-timeout";
 import { fireTimer } from "./jobs/timer";
 import { deleteJob } from "./sql/delete-job";
 
@@ -35,6 +37,10 @@ export class Worker {
         return fireTimer(this.deps, job, INVOKE_TIMEOUT, String(job.payload.pauseId));
       case "cron":
         return fireCron(this.deps, job);
+      case "debounce":
+        return fireDebounce(this.deps, job);
+      case "run_timeout":
+        return fireRunTimeout(this.deps, job);
       default:
         this.deps.logger.warn(`dropping a job of unknown kind ${job.kind}`);
         await deleteJob(this.deps.sql, job.id);

@@ -1,8 +1,9 @@
 // A cron schedule fired: emit inngest/scheduled.timer, start the run, arm the next one.
+
+import { triggerRun } from "../flow-control";
 import { nextCronRun } from "../function-config";
 import { ulid } from "../ids";
 import type { Job } from "../interfaces";
-import { createRun } from "../run-lifecycle";
 import { deleteJob } from "../sql/delete-job";
 import { insertEvents } from "../sql/insert-events";
 import { rescheduleJob } from "../sql/reschedule-job";
@@ -22,7 +23,7 @@ export async function fireCron(deps: WorkerDeps, job: Job): Promise<void> {
     ]);
     // The timer event is for this function alone; the job inserted for it only needs to
     // feed waits, so it stays, and the run is created directly here.
-    await createRun(q, ctx, fn, event);
+    await triggerRun(q, ctx, fn, event);
     const next = nextCronRun(cron, new Date(Date.now() + 1000));
     if (next) await rescheduleJob(q, job.id, next.getTime(), job.payload);
     else await deleteJob(q, job.id);

@@ -24,17 +24,17 @@ describe("a registration the executor refuses", () => {
 
   it("fails the SDK's PUT with the reason, logs it and stores nothing", async () => {
     const client = new Inngest({
-      id: "throttled-app",
+      id: "batched-app",
       isDev: true,
       baseUrl: suite.engine.url,
       logger: quiet,
     });
     const fn = client.createFunction(
       {
-        id: "throttled",
-        triggers: [{ event: "x/throttled" }],
+        id: "batched",
+        triggers: [{ event: "x/batched" }],
         // Not (yet) run by the executor: must not be accepted and then ignored.
-        throttle: { limit: 1, period: "1m" },
+        batchEvents: { maxSize: 10, timeout: "5s" },
       },
       async () => "ran",
     );
@@ -42,13 +42,17 @@ describe("a registration the executor refuses", () => {
     const res = await handler(new Request("http://t.test/api/inngest", { method: "PUT" }));
     const body = await res.json();
     expect(res.status).toBe(400);
-    expect(body.message).toMatch(/function "throttled-app-throttled": throttle is not supported/);
+    expect(body.message).toMatch(
+      /function "batched-app-batched": event batching \(batchEvents\) is not supported/,
+    );
     expect(body.modified).toBe(false);
 
     expect(errors.map((e) => e.message)).toContain("refused an app's registration");
-    expect(String(errors.at(-1)?.fields?.error)).toMatch(/throttle is not supported/);
+    expect(String(errors.at(-1)?.fields?.error)).toMatch(
+      /event batching \(batchEvents\) is not supported/,
+    );
     const stored = await suite.engine.sql.query(
-      "select id from engine.functions where app_id = 'throttled-app'",
+      "select id from engine.functions where app_id = 'batched-app'",
     );
     expect(stored).toEqual([]);
   });
