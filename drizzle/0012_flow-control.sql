@@ -1,3 +1,10 @@
+CREATE TABLE "engine"."batches" (
+	"key" text PRIMARY KEY NOT NULL,
+	"function_id" text NOT NULL,
+	"event_ids" jsonb NOT NULL,
+	"due_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "engine"."debounces" (
 	"key" text PRIMARY KEY NOT NULL,
 	"function_id" text NOT NULL,
@@ -13,6 +20,7 @@ CREATE TABLE "engine"."flow_limits" (
 --> statement-breakpoint
 ALTER TABLE "engine"."jobs" ADD COLUMN "concurrency_key_2" text;--> statement-breakpoint
 ALTER TABLE "engine"."jobs" ADD COLUMN "concurrency_limit_2" integer;--> statement-breakpoint
+ALTER TABLE "engine"."runs" ADD COLUMN "events" jsonb;--> statement-breakpoint
 ALTER TABLE "engine"."runs" ADD COLUMN "concurrency_key_2" text;--> statement-breakpoint
 ALTER TABLE "engine"."runs" ADD COLUMN "concurrency_limit_2" integer;--> statement-breakpoint
 ALTER TABLE "engine"."runs" ADD COLUMN "singleton_key" text;--> statement-breakpoint

@@ -1,16 +1,19 @@
 // Inngest's flow control between a matched trigger and a new run, inside the matching
-// transaction: the gates that drop an event (idempotency, rateLimit), the one that holds
-// it (debounce), then the run start (singleton, throttle). Every state lives in tables
-// (engine.flow_limits, engine.debounces, the runs' singleton index), so a crash loses
+// transaction: the gates that drop an event (idempotency, rateLimit), the ones that hold
+// it (batchEvents, debounce), then the run start (singleton, throttle). Every state lives in tables
+// (engine.flow_limits, engine.batches, engine.debounces, the runs' singleton index), so a crash loses
 // nothing: the transaction either commits the decision with its effects or neither.
 // A function that declares none of these goes straight to createRun.
-import { evaluateExpression } from "./expressions";
+import { evaluateExpression, matchesExpression } from "./expressions";
 import type { FunctionDef } from "./interfaces";
 import { cancelRun, createRun, type LifecycleContext } from "./run-lifecycle";
 import { activeSingletonRun } from "./sql/active-singleton-run";
+import { appendToBatch } from "./sql/append-to-batch";
 import { admitGcra } from "./sql/gcra-admit";
 import { scheduleGcra } from "./sql/gcra-schedule";
+import { loadEvents } from "./sql/load-events";
 import { lockRun } from "./sql/lock-run";
+import { takeBatch } from "./sql/take-batch";
 import { upsertDebounce } from "./sql/upsert-debounce";
 import type { Queryable } from "./sql-client";
 
@@ -62,6 +65,18 @@ export async function triggerRun(
       return;
     }
   }
+  // Events the batch's `if` leaves out run on their own, as a batch of one.
+  if (flow.batch && matchesExpression(flow.batch.if, { event: data })) {
+    const key = keyOf(fn, flow.batch.key, data);
+    const size = await appendToBatch(q, {
+      key,
+      functionId: fn.id,
+      eventId: event.id,
+      timeoutMs: flow.batch.timeoutMs,
+    });
+    if (size >= flow.batch.maxSize) await startBatchRun(q, ctx, fn, await takeBatch(q, key));
+    return;
+  }
   if (flow.debounce) {
     const { periodMs, timeoutMs, key } = flow.debounce;
     await upsertDebounce(q, {
@@ -76,6 +91,24 @@ export async function triggerRun(
   await startRun(q, ctx, fn, event);
 }
 
+/** Starts the run of a closed batch: `event` is its first event, `events` all of them. */
+export async function startBatchRun(
+  q: Queryable,
+  ctx: LifecycleContext,
+  fn: FunctionDef,
+  eventIds: string[],
+): Promise<string | undefined> {
+  const events = await loadEvents(q, eventIds);
+  if (!events.length) return undefined;
+  return startRun(
+    q,
+    ctx,
+    fn,
+    events[0],
+    events.map((e) => e.payload),
+  );
+}
+
 /**
  * Starts a run past the event gates (and a debounce, which calls this when it fires):
  * `singleton` decides whether it may, `throttle` when its first call is due.
@@ -85,6 +118,8 @@ export async function startRun(
   ctx: LifecycleContext,
   fn: FunctionDef,
   event: TriggerEvent,
+  /** A batch's events (`event` is the first). */
+  events?: Record<string, unknown>[],
 ): Promise<string | undefined> {
   const flow = fn.flow;
   const singleton = flow?.singleton;
@@ -105,7 +140,7 @@ export async function startRun(
       emission * (limit + burst - 1),
     );
   }
-  if (!singletonKey) return createRun(q, ctx, fn, event, undefined, { runAt });
+  if (!singletonKey) return createRun(q, ctx, fn, event, undefined, { runAt, events });
   // The active run's key is released when it ends; the unique index settles races with
   // concurrent triggers (the insert yields), so cancel mode tries again a few times.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -116,7 +151,7 @@ export async function startRun(
         await cancelRun(q, ctx, locked, `Replaced by a newer run (singleton, event ${event.id})`);
       }
     }
-    const runId = await createRun(q, ctx, fn, event, undefined, { runAt, singletonKey });
+    const runId = await createRun(q, ctx, fn, event, undefined, { runAt, singletonKey, events });
     if (runId || singleton?.mode === "skip") {
       if (!runId) skipped(ctx, fn, event, "a run with the same singleton key is active");
       return runId;

@@ -20,11 +20,10 @@ const SUPPORTED_KEYS = new Set([
   "singleton",
   "priority",
   "timeouts",
+  "batchEvents",
 ]);
 
-const UNSUPPORTED: Record<string, string> = {
-  batchEvents: "event batching (batchEvents)",
-};
+const UNSUPPORTED: Record<string, string> = {};
 
 export class UnsupportedConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -47,6 +46,7 @@ type RawConfig = Record<string, unknown> & {
   concurrency?: number | RawConcurrency | RawConcurrency[];
   cancel?: CancelOn[];
   idempotency?: string;
+  batchEvents?: { maxSize: number; timeout: string; key?: string; if?: string };
   rateLimit?: { limit: number; period: string; key?: string };
   throttle?: { limit: number; period: string; burst?: number; key?: string };
   debounce?: { period: string; timeout?: string; key?: string };
@@ -60,6 +60,11 @@ type RawConcurrency = { limit: number; key?: string; scope?: string };
 function cronTimezone(cron: string): { pattern: string; timezone?: string } {
   const m = /^(?:TZ|CRON_TZ)=(\S+)\s+(.*)$/.exec(cron.trim());
   return m ? { pattern: m[2], timezone: m[1] } : { pattern: cron.trim() };
+}
+
+/** When a cron tick due at `at` fires: a random delay up to its jitter, if it has one. */
+export function withJitter(at: Date, jitterMs: number | undefined): number {
+  return at.getTime() + (jitterMs ? Math.floor(Math.random() * jitterMs) : 0);
 }
 
 /** The next fire time of an Inngest cron string (with an optional `TZ=` prefix). */
@@ -97,13 +102,13 @@ export function parseFunctionConfig(
       }
       eventTriggers.push({ event: trigger.event, expression: trigger.expression });
     } else if ("cron" in trigger) {
-      if (trigger.jitter) problems.push(`${where}: cron jitter is not supported`);
+      const jitterMs = duration(trigger.jitter, "cron jitter", where, problems);
       try {
         nextCronRun(trigger.cron);
       } catch (error) {
         problems.push(`${where}: invalid cron "${trigger.cron}": ${(error as Error).message}`);
       }
-      cronTriggers.push({ cron: trigger.cron });
+      cronTriggers.push(jitterMs ? { cron: trigger.cron, jitterMs } : { cron: trigger.cron });
     }
   }
 
@@ -228,6 +233,17 @@ function parseFlowControl(
     if (!Number.isInteger(extra) || extra < 0) {
       problems.push(`${where}: throttle burst must be a whole number (got ${burst})`);
     } else if (periodMs && n) flow.throttle = { limit: n, periodMs, burst: extra, key };
+  }
+  if (raw.batchEvents) {
+    const { maxSize, timeout, key } = raw.batchEvents;
+    expression("batchEvents key", key);
+    expression("batchEvents if", raw.batchEvents.if);
+    const timeoutMs = duration(timeout, "batchEvents timeout", where, problems);
+    const size = positiveInteger(maxSize, "batchEvents maxSize", where, problems);
+    if (raw.debounce) problems.push(`${where}: batchEvents cannot be combined with debounce`);
+    else if (timeoutMs && size) {
+      flow.batch = { maxSize: size, timeoutMs, key, if: raw.batchEvents.if };
+    }
   }
   if (raw.debounce) {
     const { period, timeout, key } = raw.debounce;

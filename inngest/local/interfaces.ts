@@ -23,7 +23,8 @@ export type AppTarget = {
 };
 
 export type EventTrigger = { event: string; expression?: string };
-export type CronTrigger = { cron: string; jitter?: string };
+/** A cron schedule; `jitterMs` delays each tick by a random time up to it. */
+export type CronTrigger = { cron: string; jitterMs?: number };
 
 /** One concurrency limit; `scope` "env"/"account" share the key across functions. */
 export type Concurrency = { limit: number; key?: string; scope: "fn" | "env" | "account" };
@@ -39,6 +40,8 @@ export type FlowControl = {
   rateLimit?: { limit: number; periodMs: number; key?: string };
   /** Over `limit` run starts per `periodMs` (+ `burst`), runs start later (FIFO). */
   throttle?: { limit: number; periodMs: number; burst: number; key?: string };
+  /** One run per `maxSize` events or `timeoutMs` after the first (per key); `if` picks them. */
+  batch?: { maxSize: number; timeoutMs: number; key?: string; if?: string };
   /** Runs once with the last event, `periodMs` after the burst settles (at most `timeoutMs`). */
   debounce?: { periodMs: number; timeoutMs?: number; key?: string };
   /** At most one active run per key: a new one is skipped, or replaces the active one. */
@@ -75,6 +78,7 @@ export type JobKind =
   | "invoke_timeout"
   | "cron"
   | "debounce"
+  | "batch"
   | "run_timeout";
 
 export type Job = {

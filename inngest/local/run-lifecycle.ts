@@ -47,6 +47,8 @@ export type CreateRunOptions = {
   runAt?: number;
   /** `singleton`: the insert yields to an active run holding this key. */
   singletonKey?: string;
+  /** `batchEvents`: the batch's events (`event` is the first). */
+  events?: Record<string, unknown>[];
 };
 
 /**
@@ -83,6 +85,7 @@ export async function createRun(
     concurrencyLimit2: second?.limit ?? null,
     singletonKey: options.singletonKey ?? null,
     runAt: runAt ?? null,
+    events: options.events ?? null,
     parentRunId: parent?.runId,
     parentStep: parent?.step,
     jobId: ulid(),

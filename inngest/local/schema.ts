@@ -59,6 +59,8 @@ export const engineRuns = engine.table(
     appId: text("app_id").notNull(),
     eventId: text("event_id").notNull(),
     event: jsonb().notNull(),
+    /** A batch run's events (`batchEvents`), first one = `event`; null for a run of one. */
+    events: jsonb(),
     /** queued | running | completed | failed | cancelled */
     status: text().notNull().default("queued"),
     output: jsonb(),
@@ -198,4 +200,17 @@ export const engineDebounces = engine.table("debounces", {
   eventId: text("event_id").notNull(),
   firstAt: at("first_at").notNull().defaultNow(),
   fireAt: at("fire_at").notNull(),
+});
+
+/**
+ * `batchEvents`: the batch being filled per function and key. A run starts with its events
+ * once it holds `maxSize` of them, or at `due_at` (its first event + `timeout`) when the
+ * `batch` job (key `batch:<key>`) fires.
+ */
+export const engineBatches = engine.table("batches", {
+  key: text().primaryKey(),
+  functionId: text("function_id").notNull(),
+  /** The batched event ids, in arrival order (a JSON array of strings). */
+  eventIds: jsonb("event_ids").notNull(),
+  dueAt: at("due_at").notNull(),
 });

@@ -3,6 +3,7 @@
 // fired (jobs/timer.ts, jobs/cron.ts). Checkpoints posted by SDKs apply through checkpoint.ts.
 import { applyCheckpoint } from "./checkpoint";
 import type { Job } from "./interfaces";
+import { fireBatch } from "./jobs/batch";
 import { runCallJob } from "./jobs/call";
 import type { WorkerDeps } from "./jobs/context";
 import { fireCron } from "./jobs/cron";
@@ -39,6 +40,8 @@ export class Worker {
         return fireCron(this.deps, job);
       case "debounce":
         return fireDebounce(this.deps, job);
+      case "batch":
+        return fireBatch(this.deps, job);
       case "run_timeout":
         return fireRunTimeout(this.deps, job);
       default:

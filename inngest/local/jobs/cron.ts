@@ -1,7 +1,7 @@
 // A cron schedule fired: emit inngest/scheduled.timer, start the run, arm the next one.
 
 import { triggerRun } from "../flow-control";
-import { nextCronRun } from "../function-config";
+import { nextCronRun, withJitter } from "../function-config";
 import { ulid } from "../ids";
 import type { Job } from "../interfaces";
 import { deleteJob } from "../sql/delete-job";
@@ -14,7 +14,8 @@ export async function fireCron(deps: WorkerDeps, job: Job): Promise<void> {
   const cron = String(job.payload.cron);
   const fn = deps.registry.functions.get(functionId);
   await inTransaction(deps, async (q, ctx) => {
-    if (!fn?.cronTriggers.some((t) => t.cron === cron)) {
+    const trigger = fn?.cronTriggers.find((t) => t.cron === cron);
+    if (!fn || !trigger) {
       await deleteJob(q, job.id);
       return;
     }
@@ -25,7 +26,7 @@ export async function fireCron(deps: WorkerDeps, job: Job): Promise<void> {
     // feed waits, so it stays, and the run is created directly here.
     await triggerRun(q, ctx, fn, event);
     const next = nextCronRun(cron, new Date(Date.now() + 1000));
-    if (next) await rescheduleJob(q, job.id, next.getTime(), job.payload);
+    if (next) await rescheduleJob(q, job.id, withJitter(next, trigger.jitterMs), job.payload);
     else await deleteJob(q, job.id);
   });
 }

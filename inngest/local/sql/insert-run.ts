@@ -19,6 +19,8 @@ export async function insertRun(
     concurrencyLimit2?: number | null;
     singletonKey?: string | null;
     runAt?: number | null;
+    /** A batch run's events (the first is `event`). */
+    events?: Record<string, unknown>[] | null;
     parentRunId?: string | null;
     parentStep?: string | null;
     jobId: string;
@@ -28,8 +30,8 @@ export async function insertRun(
     `with r as (
        insert into engine.runs (id, function_id, app_id, event_id, event, concurrency_key,
                                 concurrency_limit, parent_run_id, parent_step, concurrency_key_2,
-                                concurrency_limit_2, singleton_key)
-       values ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $11, $12, $13)
+                                concurrency_limit_2, singleton_key, events)
+       values ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9, $11, $12, $13, $15::text::jsonb)
        on conflict (singleton_key) where singleton_key is not null and status in ('queued', 'running')
        do nothing
        returning id
@@ -55,6 +57,7 @@ export async function insertRun(
       run.concurrencyLimit2 ?? null,
       run.singletonKey ?? null,
       run.runAt ?? null,
+      run.events ? JSON.stringify(run.events) : null,
     ],
   );
   return rows.length > 0;

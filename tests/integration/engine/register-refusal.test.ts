@@ -24,17 +24,17 @@ describe("a registration the executor refuses", () => {
 
   it("fails the SDK's PUT with the reason, logs it and stores nothing", async () => {
     const client = new Inngest({
-      id: "batched-app",
+      id: "limited-app",
       isDev: true,
       baseUrl: suite.engine.url,
       logger: quiet,
     });
     const fn = client.createFunction(
       {
-        id: "batched",
-        triggers: [{ event: "x/batched" }],
-        // Not (yet) run by the executor: must not be accepted and then ignored.
-        batchEvents: { maxSize: 10, timeout: "5s" },
+        id: "limited",
+        triggers: [{ event: "x/limited" }],
+        // More limits than Inngest allows: must not be accepted and then half-applied.
+        concurrency: [{ limit: 1 }, { limit: 2 }, { limit: 3 }] as never,
       },
       async () => "ran",
     );
@@ -43,16 +43,16 @@ describe("a registration the executor refuses", () => {
     const body = await res.json();
     expect(res.status).toBe(400);
     expect(body.message).toMatch(
-      /function "batched-app-batched": event batching \(batchEvents\) is not supported/,
+      /function "limited-app-limited": at most two concurrency limits are allowed \(got 3\)/,
     );
     expect(body.modified).toBe(false);
 
     expect(errors.map((e) => e.message)).toContain("refused an app's registration");
     expect(String(errors.at(-1)?.fields?.error)).toMatch(
-      /event batching \(batchEvents\) is not supported/,
+      /at most two concurrency limits are allowed/,
     );
     const stored = await suite.engine.sql.query(
-      "select id from engine.functions where app_id = 'batched-app'",
+      "select id from engine.functions where app_id = 'limited-app'",
     );
     expect(stored).toEqual([]);
   });

@@ -39,8 +39,12 @@ describe("sync", () => {
 
   it.each([
     [
-      { batchEvents: { maxSize: 10, timeout: "5s" } },
-      "event batching (batchEvents) is not supported",
+      { batchEvents: { maxSize: 0, timeout: "5s" } },
+      "batchEvents maxSize must be a positive integer",
+    ],
+    [
+      { triggers: [{ cron: "* * * * *", jitter: "often" }] },
+      'cron jitter "often" is not a duration',
     ],
     [
       { concurrency: [{ limit: 1 }, { limit: 2 }, { limit: 3 }] },

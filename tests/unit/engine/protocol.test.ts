@@ -124,7 +124,7 @@ describe("function config", () => {
   });
 
   it("reads the flow-control options into durations and keys", () => {
-    const [fn] = parseAppFunctions("app", [
+    const [fn, batched] = parseAppFunctions("app", [
       base({
         idempotency: "event.data.id",
         rateLimit: { limit: 2, period: "1m", key: "event.data.user" },
@@ -133,6 +133,11 @@ describe("function config", () => {
         singleton: { mode: "cancel", key: "event.data.user" },
         priority: { run: "event.data.p" },
         timeouts: { start: "10s", finish: "1h" },
+      }) as never,
+      base({
+        id: "app-batched",
+        batchEvents: { maxSize: 5, timeout: "2s", key: "event.data.user", if: "event.data.ok" },
+        triggers: [{ cron: "0 9 * * *", jitter: "10m" }],
       }) as never,
     ]);
     expect(fn.flow).toEqual({
@@ -144,6 +149,10 @@ describe("function config", () => {
       priority: "event.data.p",
       timeouts: { startMs: 10_000, finishMs: 3_600_000 },
     });
+    expect(batched.flow).toEqual({
+      batch: { maxSize: 5, timeoutMs: 2000, key: "event.data.user", if: "event.data.ok" },
+    });
+    expect(batched.cronTriggers).toEqual([{ cron: "0 9 * * *", jitterMs: 600_000 }]);
   });
 
   it("refuses what it does not implement and what is malformed, in one error", () => {
@@ -153,6 +162,7 @@ describe("function config", () => {
         base({
           batchEvents: { maxSize: 10, timeout: "5s" },
           debounce: { period: "soon" },
+          somethingNew: true,
         }) as never,
         base({
           id: "app-two",
@@ -170,15 +180,16 @@ describe("function config", () => {
     }
     expect(error).toBeInstanceOf(UnsupportedConfigError);
     const problems = (error as UnsupportedConfigError).problems;
-    expect(problems.slice(0, 5)).toEqual([
-      'function "app-fn": event batching (batchEvents) is not supported',
+    expect(problems.slice(0, 6)).toEqual([
+      'function "app-fn": the "somethingNew" option is not supported',
+      'function "app-fn": batchEvents cannot be combined with debounce',
       'function "app-fn": debounce period "soon" is not a duration',
       'function "app-two": at most two concurrency limits are allowed (got 3)',
       'function "app-two": singleton mode must be "skip" or "cancel" (got "replace")',
       'function "app-three": a concurrency limit with scope "env" needs a key',
     ]);
-    expect(problems[5]).toMatch(/^function "app-three": invalid idempotency key: /);
-    expect(problems).toHaveLength(6);
+    expect(problems[6]).toMatch(/^function "app-three": invalid idempotency key: /);
+    expect(problems).toHaveLength(7);
   });
 });
 
