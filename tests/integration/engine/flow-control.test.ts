@@ -3,9 +3,10 @@
 // rateLimit, throttle and priority, driven by the executor in-process on PGlite and over
 // HTTP on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunSummary } from "@/inngest/local/interfaces";
+import { createEngine, type Engine } from "@/inngest/local/engine";
+import { type RunSummary, silentLogger } from "@/inngest/local/interfaces";
 import { createFlowFunctions } from "@/tests/fixtures/inngest-app/flow-functions";
-import { createHarness, type Harness } from "./harness";
+import { createHarness, fastBackoff, type Harness } from "./harness";
 
 const setups = [
   { driver: "pglite", http: false },
@@ -354,5 +355,70 @@ describe.each(setups)("flow control on $driver (http: $http)", ({ driver, http }
         1900,
       );
     });
+  });
+});
+
+describe.each(setups)("flow-control state across a restart on $driver", ({ driver, http }) => {
+  let h: Harness;
+  let next: Engine | undefined;
+  beforeAll(async () => {
+    h = await createHarness(driver, { http, app: { id: "flow", functions: createFlowFunctions } });
+  });
+  afterAll(async () => {
+    await next?.stop();
+    await h?.close();
+  });
+
+  it("keeps open debounces, batches and throttle delays in tables: a new engine finishes them", async () => {
+    const user = uniq("restart");
+    for (const n of [1, 2, 3]) await h.engine.send({ name: "flow/debounce", data: { user, n } });
+    for (const n of [1, 2])
+      await h.engine.send({ name: "flow/batch", data: { user, n, batch: true } });
+    for (const n of [1, 2, 3]) await h.engine.send({ name: "flow/throttle", data: { user, n } });
+    const count = async (sql: string) => (await h.engine.sql.query(sql, [`%${user}%`])).length;
+    // Wait until the first engine matched them all, then stop it before anything fires.
+    await expect
+      .poll(async () => {
+        const [batch] = await h.engine.sql.query<{ n: number }>(
+          "select jsonb_array_length(event_ids) as n from engine.batches where key like $1",
+          [`%${user}%`],
+        );
+        return [
+          await count("select 1 from engine.debounces where key like $1"),
+          Number(batch?.n ?? 0),
+          await count("select 1 from engine.flow_limits where key like $1"),
+          await count("select 1 from engine.jobs where kind = 'event' and payload::text like $1"),
+        ];
+      })
+      .toEqual([1, 2, 1, 0]);
+    await h.engine.stop();
+
+    const engine = createEngine({
+      db: h.database,
+      port: 0,
+      backoff: fastBackoff,
+      logger: silentLogger,
+    });
+    next = engine;
+    await engine.start();
+    await engine.sync({ url: h.app.url, fetch: http ? undefined : h.app.fetch });
+    const outputsOf = async (fn: string) => {
+      const runs = await engine.listRuns({ functionId: `${h.app.id}-${fn}`, limit: 500 });
+      const outputs = [];
+      for (const run of runs) {
+        const detail = await engine.waitForRun(run.id, { timeoutMs: 20_000 });
+        if ((detail.event as { data: { user: string } }).data.user === user) {
+          outputs.push(detail.output);
+        }
+      }
+      return outputs;
+    };
+    await expect.poll(() => outputsOf("debounced"), { timeout: 15_000 }).toEqual([3]);
+    await expect
+      .poll(() => outputsOf("batched"), { timeout: 15_000 })
+      .toEqual([{ first: 1, all: [1, 2] }]);
+    await expect
+      .poll(async () => (await outputsOf("throttled")).sort(), { timeout: 15_000 })
+      .toEqual([1, 2, 3]);
   });
 });
