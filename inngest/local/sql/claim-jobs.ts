@@ -7,7 +7,8 @@ import type { Queryable } from "../sql-client";
  * carries has a free slot: the key's locked jobs (in either slot: a key shared across
  * functions, scope "env" or "account", may sit in the first slot of one function and the
  * second of another) plus the job's rank among this claim's candidates for that key must
- * stay within the job's limit for it. Jobs without keys never touch the counts.
+ * stay within the job's limit for it. Jobs without keys never touch the counts. `blocked`
+ * is materialized so its counts run once per candidate slot, not once per candidate pair.
  */
 export async function claimJobs(q: Queryable, workerId: string, limit: number): Promise<Job[]> {
   return q.query<Job>(
@@ -37,15 +38,17 @@ export async function claimJobs(q: Queryable, workerId: string, limit: number): 
        select s.id, s.key, s.max,
               row_number() over (partition by s.key order by s.run_at, s.id) as rank
        from slots s
-     ), blocked as (
+     ), blocked as materialized (
        select r.id from ranked r
-       where r.rank + (select count(*) from engine.jobs l
-                       where l.locked_at is not null
-                         and (l.concurrency_key = r.key or l.concurrency_key_2 = r.key)) > r.max
+       where r.rank + (
+         select count(*) from engine.jobs l
+         where l.locked_at is not null
+           and (l.concurrency_key = r.key or l.concurrency_key_2 = r.key)) > r.max
+     ), allowed as materialized (
+       select c.id from candidates c where not exists (select 1 from blocked b where b.id = c.id)
      )
      update engine.jobs j set locked_at = now(), locked_by = $1
-     from candidates c
-     where j.id = c.id and not exists (select 1 from blocked b where b.id = c.id)
+     from allowed where j.id = allowed.id
      returning j.id, j.kind, j.run_id, j.payload, j.concurrency_key, j.concurrency_limit,
                j.concurrency_key_2, j.concurrency_limit_2`,
     [workerId, limit],
