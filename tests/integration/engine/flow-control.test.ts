@@ -115,6 +115,57 @@ describe.each(setups)("flow control on $driver (http: $http)", ({ driver, http }
       }
     });
 
+    it("concurrency: a sleeping run holds no slot, as in Inngest (steps, not runs, count)", async ({
+      expect,
+    }) => {
+      const sleeper = uniq("nap");
+      const sleeping = await h.runFor(
+        await h.send("flow/napper", { id: sleeper, nap: "10s" }),
+        "napper",
+      );
+      await expect
+        .poll(
+          async () =>
+            (
+              await h.engine.sql.query(
+                "select 1 from engine.jobs where run_id = $1 and kind = 'sleep'",
+                [sleeping],
+              )
+            ).length,
+        )
+        .toBe(1);
+      const quick = uniq("nap");
+      const done = await h.engine.waitForRun(
+        await h.runFor(await h.send("flow/napper", { id: quick }), "napper"),
+        { timeoutMs: 8000 },
+      );
+      expect(done.output).toBe(quick);
+      expect((await h.engine.getRun(sleeping))?.status).toBe("running");
+    });
+
+    it("cancelOn: a matching event cancels only within the window's timeout", async ({
+      expect,
+    }) => {
+      const inside = uniq("window");
+      const outside = uniq("window");
+      const insideRun = await h.runFor(
+        await h.send("flow/cancel-window", { id: inside }),
+        "cancel-window",
+      );
+      const outsideRun = await h.runFor(
+        await h.send("flow/cancel-window", { id: outside }),
+        "cancel-window",
+      );
+      await h.send("flow/stop", { id: inside });
+      await pause(2600);
+      await h.send("flow/stop", { id: outside });
+      expect((await h.engine.waitForRun(insideRun)).status).toBe("cancelled");
+      const finished = await h.engine.waitForRun(outsideRun);
+      expect(finished.status).toBe("completed");
+      expect(h.app.tracker.count(`cancel-window:${inside}`)).toBe(0);
+      expect(h.app.tracker.count(`cancel-window:${outside}`)).toBe(1);
+    });
+
     it('concurrency: an "env" scoped key is one limit shared by every function declaring it', async ({
       expect,
     }) => {
