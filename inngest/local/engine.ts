@@ -23,6 +23,7 @@ import { type ListRunsFilter, listRuns } from "./sql/list-runs";
 import { loadFunctions } from "./sql/load-functions";
 import { JOBS_CHANNEL, notifyJobs } from "./sql/notify-jobs";
 import { pruneEndedRuns } from "./sql/prune-ended-runs";
+import { pruneFlowLimits } from "./sql/prune-flow-limits";
 import { pruneOldEvents } from "./sql/prune-old-events";
 import { resetLockedJobs } from "./sql/reset-locked-jobs";
 import { saveApp } from "./sql/save-app";
@@ -135,6 +136,8 @@ export function createEngine(options: EngineOptions): Engine {
       pruned.events += n;
       if (n < PRUNE_BATCH) break;
     }
+    // Flow-control limit states that have run out (tat passed) mean the same as none.
+    await pruneFlowLimits(sql);
     if (pruned.runs > 0 || pruned.events > 0) {
       logger.info(`pruned ${pruned.runs} ended runs and ${pruned.events} events`, {
         before: before.toISOString(),

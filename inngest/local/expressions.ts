@@ -1,5 +1,6 @@
-// Inngest's expressions are CEL: trigger `if`, waitForEvent `if`/`match`, cancelOn and
-// concurrency keys. Compiled once and cached; a missing field is "no match", not an error.
+// Inngest's expressions are CEL: trigger `if`, waitForEvent `if`/`match`, cancelOn,
+// concurrency and flow-control keys, priority. Compiled once and cached; a missing field is
+// "no match", not an error.
 import { parse } from "@marcbachmann/cel-js";
 
 type Compiled = ReturnType<typeof parse>;

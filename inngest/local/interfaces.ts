@@ -23,9 +23,34 @@ export type AppTarget = {
 };
 
 export type EventTrigger = { event: string; expression?: string };
-export type CronTrigger = { cron: string; jitter?: string };
+/** A cron schedule; `jitterMs` delays each tick by a random time up to it. */
+export type CronTrigger = { cron: string; jitterMs?: number };
 
-export type Concurrency = { limit: number; key?: string };
+/** One concurrency limit; `scope` "env"/"account" share the key across functions. */
+export type Concurrency = { limit: number; key?: string; scope: "fn" | "env" | "account" };
+
+/**
+ * Inngest's flow control, as the executor acts on it (durations in ms). Only the options a
+ * function declares are present: a function with none costs nothing on the hot path.
+ */
+export type FlowControl = {
+  /** CEL key: one run per key per 24 h. */
+  idempotency?: string;
+  /** Over `limit` runs per `periodMs` (per key), events start nothing. */
+  rateLimit?: { limit: number; periodMs: number; key?: string };
+  /** Over `limit` run starts per `periodMs` (+ `burst`), runs start later (FIFO). */
+  throttle?: { limit: number; periodMs: number; burst: number; key?: string };
+  /** One run per `maxSize` events or `timeoutMs` after the first (per key); `if` picks them. */
+  batch?: { maxSize: number; timeoutMs: number; key?: string; if?: string };
+  /** Runs once with the last event, `periodMs` after the burst settles (at most `timeoutMs`). */
+  debounce?: { periodMs: number; timeoutMs?: number; key?: string };
+  /** At most one active run per key: a new one is skipped, or replaces the active one. */
+  singleton?: { mode: "skip" | "cancel"; key?: string };
+  /** CEL giving seconds (-600..600): earlier (positive) or later (negative) first call. */
+  priority?: string;
+  /** Cancel a run not started within `startMs`, or not finished `finishMs` after it started. */
+  timeouts?: { startMs?: number; finishMs?: number };
+};
 
 export type CancelOn = { event: string; if?: string; timeout?: string };
 
@@ -38,12 +63,23 @@ export type FunctionDef = {
   eventTriggers: EventTrigger[];
   cronTriggers: CronTrigger[];
   maxAttempts: number;
-  concurrency?: Concurrency;
+  /** Up to two limits (Inngest's maximum). */
+  concurrency: Concurrency[];
   cancel: CancelOn[];
+  flow?: FlowControl;
   config: Record<string, unknown>;
 };
 
-export type JobKind = "event" | "call" | "sleep" | "wait_timeout" | "invoke_timeout" | "cron";
+export type JobKind =
+  | "event"
+  | "call"
+  | "sleep"
+  | "wait_timeout"
+  | "invoke_timeout"
+  | "cron"
+  | "debounce"
+  | "batch"
+  | "run_timeout";
 
 export type Job = {
   id: string;
@@ -52,6 +88,8 @@ export type Job = {
   payload: Record<string, unknown>;
   concurrency_key: string | null;
   concurrency_limit: number | null;
+  concurrency_key_2: string | null;
+  concurrency_limit_2: number | null;
 };
 
 export type RunStatus = "queued" | "running" | "completed" | "failed" | "cancelled";

@@ -8,6 +8,7 @@ import { parseDuration } from "./protocol/durations";
 import { deletePause } from "./sql/delete-pause";
 import { deleteRunJobs } from "./sql/delete-run-jobs";
 import { enqueueDiscoveryIfIdle } from "./sql/enqueue-discovery";
+import { enqueueJob } from "./sql/enqueue-job";
 import { finishRun } from "./sql/finish-run";
 import { insertEvents } from "./sql/insert-events";
 import { insertPause } from "./sql/insert-pause";
@@ -22,35 +23,74 @@ export type LifecycleContext = {
   afterCommit: (fn: () => void) => void;
 };
 
+/** The run's concurrency keys: one per declared limit (at most two), in declaration order. */
 function concurrencyOf(fn: FunctionDef, event: Record<string, unknown>) {
-  if (!fn.concurrency) return { key: null, limit: null };
-  if (!fn.concurrency.key) return { key: fn.id, limit: fn.concurrency.limit };
-  const value = evaluateExpression(fn.concurrency.key, { event });
-  return { key: `${fn.id}:${JSON.stringify(value ?? null)}`, limit: fn.concurrency.limit };
+  return fn.concurrency.map((c) => {
+    const value = c.key ? JSON.stringify(evaluateExpression(c.key, { event }) ?? null) : null;
+    // "fn" keys are the function's own; "env" and "account" keys are shared by every
+    // function declaring the same key (this executor is one environment of one account).
+    const key =
+      c.scope === "fn" ? (value === null ? fn.id : `${fn.id}:${value}`) : `${c.scope}:${value}`;
+    return { key, limit: c.limit };
+  });
 }
 
+/** `priority.run`: seconds (-600..600) the first call is moved ahead (or, negative, delayed). */
+function prioritySeconds(expression: string, event: Record<string, unknown>): number {
+  const value = Number(evaluateExpression(expression, { event }));
+  if (!Number.isFinite(value)) return 0;
+  return Math.max(-600, Math.min(600, Math.trunc(value)));
+}
+
+export type CreateRunOptions = {
+  /** When the first call is due (a throttled start); default now. */
+  runAt?: number;
+  /** `singleton`: the insert yields to an active run holding this key. */
+  singletonKey?: string;
+  /** `batchEvents`: the batch's events (`event` is the first). */
+  events?: Record<string, unknown>[];
+};
+
+/**
+ * Creates a run with its first call and its cancellations and timeouts. Undefined when a
+ * singleton key is given and an active run already holds it.
+ */
 export async function createRun(
   q: Queryable,
   ctx: LifecycleContext,
   fn: FunctionDef,
   event: { id: string; payload: Record<string, unknown> },
   parent?: { runId: string; step: string },
-): Promise<string> {
+  options: CreateRunOptions = {},
+): Promise<string | undefined> {
   const runId = ulid();
-  const { key, limit } = concurrencyOf(fn, event.payload);
-  await insertRun(q, {
+  const [first, second] = fn.concurrency.length ? concurrencyOf(fn, event.payload) : [];
+  const now = Date.now();
+  let runAt = options.runAt;
+  if (fn.flow?.priority) {
+    const seconds = prioritySeconds(fn.flow.priority, event.payload);
+    // A throttled start keeps its time unless priority delays it further.
+    if (runAt === undefined || runAt <= now) runAt = now - seconds * 1000;
+    else if (seconds < 0) runAt -= seconds * 1000;
+  }
+  const inserted = await insertRun(q, {
     id: runId,
     functionId: fn.id,
     appId: fn.appId,
     eventId: event.id,
     event: event.payload,
-    concurrencyKey: key,
-    concurrencyLimit: limit,
+    concurrencyKey: first?.key ?? null,
+    concurrencyLimit: first?.limit ?? null,
+    concurrencyKey2: second?.key ?? null,
+    concurrencyLimit2: second?.limit ?? null,
+    singletonKey: options.singletonKey ?? null,
+    runAt: runAt ?? null,
+    events: options.events ?? null,
     parentRunId: parent?.runId,
     parentStep: parent?.step,
     jobId: ulid(),
   });
-  const now = Date.now();
+  if (!inserted) return undefined;
   for (const [i, cancel] of fn.cancel.entries()) {
     const timeout = cancel.timeout ? parseDuration(cancel.timeout) : undefined;
     await insertPause(q, {
@@ -63,10 +103,37 @@ export async function createRun(
       expiresAt: timeout === undefined ? null : now + timeout,
     });
   }
+  const timeouts = fn.flow?.timeouts;
+  if (timeouts) await armRunTimeouts(q, runId, timeouts, fn.config, now);
   ctx.afterCommit(() =>
     ctx.logger.info(`run ${runId} started`, { function: fn.id, event: event.payload.name }),
   );
   return runId;
+}
+
+/**
+ * `timeouts`: one timer per bound. The finish timer first fires `finish` from now (the
+ * earliest the run could be due) and then re-arms itself from the run's real start.
+ */
+async function armRunTimeouts(
+  q: Queryable,
+  runId: string,
+  timeouts: NonNullable<NonNullable<FunctionDef["flow"]>["timeouts"]>,
+  config: Record<string, unknown>,
+  now: number,
+) {
+  const declared = (config.timeouts ?? {}) as { start?: string; finish?: string };
+  for (const bound of ["start", "finish"] as const) {
+    const ms = bound === "start" ? timeouts.startMs : timeouts.finishMs;
+    if (!ms) continue;
+    await enqueueJob(q, {
+      kind: "run_timeout",
+      runId,
+      payload: { bound, ms, declared: declared[bound] ?? `${ms}ms` },
+      runAt: now + ms,
+      key: `timeout:${bound}:${runId}`,
+    });
+  }
 }
 
 /** Gives a paused or sleeping step its result and continues the run when nothing else pends. */

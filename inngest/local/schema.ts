@@ -11,6 +11,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
 } from "drizzle-orm/pg-core";
 
 export const engine = pgSchema("engine");
@@ -58,6 +59,8 @@ export const engineRuns = engine.table(
     appId: text("app_id").notNull(),
     eventId: text("event_id").notNull(),
     event: jsonb().notNull(),
+    /** A batch run's events (`batchEvents`), first one = `event`; null for a run of one. */
+    events: jsonb(),
     /** queued | running | completed | failed | cancelled */
     status: text().notNull().default("queued"),
     output: jsonb(),
@@ -71,6 +74,11 @@ export const engineRuns = engine.table(
     requestVersion: integer("request_version").notNull().default(-1),
     concurrencyKey: text("concurrency_key"),
     concurrencyLimit: integer("concurrency_limit"),
+    /** A second concurrency limit (Inngest allows two: e.g. per function and per key). */
+    concurrencyKey2: text("concurrency_key_2"),
+    concurrencyLimit2: integer("concurrency_limit_2"),
+    /** `singleton`: at most one active run per key (the partial unique index below). */
+    singletonKey: text("singleton_key"),
     parentRunId: text("parent_run_id"),
     parentStep: text("parent_step"),
     createdAt: at("created_at").notNull().defaultNow(),
@@ -83,6 +91,9 @@ export const engineRuns = engine.table(
     index("runs_event_idx").on(t.eventId),
     // Ended runs by age: what the retention prunes (sql/prune-ended-runs.ts).
     index("runs_ended_idx").on(t.endedAt).where(sql`ended_at is not null`),
+    uniqueIndex("runs_singleton_idx")
+      .on(t.singletonKey)
+      .where(sql`singleton_key is not null and status in ('queued', 'running')`),
   ],
 );
 
@@ -141,11 +152,14 @@ export const engineJobs = engine.table(
     key: text().unique(),
     concurrencyKey: text("concurrency_key"),
     concurrencyLimit: integer("concurrency_limit"),
+    concurrencyKey2: text("concurrency_key_2"),
+    concurrencyLimit2: integer("concurrency_limit_2"),
   },
   (t) => [
     index("jobs_due_idx").on(t.runAt, t.id).where(sql`locked_at is null`),
     index("jobs_run_idx").on(t.runId),
     index("jobs_concurrency_idx").on(t.concurrencyKey).where(sql`locked_at is not null`),
+    index("jobs_concurrency_2_idx").on(t.concurrencyKey2).where(sql`locked_at is not null`),
   ],
 );
 
@@ -164,3 +178,39 @@ export const enginePauses = engine.table(
   },
   (t) => [index("pauses_event_idx").on(t.eventName), index("pauses_run_idx").on(t.runId)],
 );
+
+/**
+ * GCRA state of the flow-control limits that count run starts: `idempotency` (one per key
+ * per 24 h), `rateLimit` (over the limit: skipped) and `throttle` (over the limit: started
+ * later). One row per function and key; `tat` is the theoretical arrival time, a row whose
+ * `tat` has passed means the same as no row (pruned with the ended runs).
+ */
+export const engineFlowLimits = engine.table("flow_limits", {
+  key: text().primaryKey(),
+  tat: at("tat").notNull(),
+});
+
+/**
+ * `debounce`: the burst in progress per function and key. Each event replaces `event_id`
+ * and pushes `fire_at`; the `debounce` job (key `debounce:<key>`) starts the run then.
+ */
+export const engineDebounces = engine.table("debounces", {
+  key: text().primaryKey(),
+  functionId: text("function_id").notNull(),
+  eventId: text("event_id").notNull(),
+  firstAt: at("first_at").notNull().defaultNow(),
+  fireAt: at("fire_at").notNull(),
+});
+
+/**
+ * `batchEvents`: the batch being filled per function and key. A run starts with its events
+ * once it holds `maxSize` of them, or at `due_at` (its first event + `timeout`) when the
+ * `batch` job (key `batch:<key>`) fires.
+ */
+export const engineBatches = engine.table("batches", {
+  key: text().primaryKey(),
+  functionId: text("function_id").notNull(),
+  /** The batched event ids, in arrival order (a JSON array of strings). */
+  eventIds: jsonb("event_ids").notNull(),
+  dueAt: at("due_at").notNull(),
+});

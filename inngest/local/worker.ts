@@ -3,10 +3,13 @@
 // fired (jobs/timer.ts, jobs/cron.ts). Checkpoints posted by SDKs apply through checkpoint.ts.
 import { applyCheckpoint } from "./checkpoint";
 import type { Job } from "./interfaces";
+import { fireBatch } from "./jobs/batch";
 import { runCallJob } from "./jobs/call";
 import type { WorkerDeps } from "./jobs/context";
 import { fireCron } from "./jobs/cron";
+import { fireDebounce } from "./jobs/debounce";
 import { matchEvent } from "./jobs/event";
+import { fireRunTimeout } from "./jobs/run-timeout";
 import { fireTimer } from "./jobs/timer";
 import { deleteJob } from "./sql/delete-job";
 
@@ -35,6 +38,12 @@ export class Worker {
         return fireTimer(this.deps, job, INVOKE_TIMEOUT, String(job.payload.pauseId));
       case "cron":
         return fireCron(this.deps, job);
+      case "debounce":
+        return fireDebounce(this.deps, job);
+      case "batch":
+        return fireBatch(this.deps, job);
+      case "run_timeout":
+        return fireRunTimeout(this.deps, job);
       default:
         this.deps.logger.warn(`dropping a job of unknown kind ${job.kind}`);
         await deleteJob(this.deps.sql, job.id);

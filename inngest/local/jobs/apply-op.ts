@@ -85,6 +85,8 @@ export async function applyOp(
         key: `call:${run.id}:${op.id}`,
         concurrencyKey: call.job.concurrency_key,
         concurrencyLimit: call.job.concurrency_limit,
+        concurrencyKey2: call.job.concurrency_key_2,
+        concurrencyLimit2: call.job.concurrency_limit_2,
       });
       return false;
     }

@@ -138,7 +138,7 @@ function callBody(
   }
   return {
     event: run.event,
-    events: [run.event],
+    events: run.events ?? [run.event],
     steps: memo,
     ctx: {
       run_id: run.id,

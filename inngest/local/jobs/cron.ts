@@ -1,8 +1,9 @@
 // A cron schedule fired: emit inngest/scheduled.timer, start the run, arm the next one.
-import { nextCronRun } from "../function-config";
+
+import { triggerRun } from "../flow-control";
+import { nextCronRun, withJitter } from "../function-config";
 import { ulid } from "../ids";
 import type { Job } from "../interfaces";
-import { createRun } from "../run-lifecycle";
 import { deleteJob } from "../sql/delete-job";
 import { insertEvents } from "../sql/insert-events";
 import { rescheduleJob } from "../sql/reschedule-job";
@@ -13,7 +14,8 @@ export async function fireCron(deps: WorkerDeps, job: Job): Promise<void> {
   const cron = String(job.payload.cron);
   const fn = deps.registry.functions.get(functionId);
   await inTransaction(deps, async (q, ctx) => {
-    if (!fn?.cronTriggers.some((t) => t.cron === cron)) {
+    const trigger = fn?.cronTriggers.find((t) => t.cron === cron);
+    if (!fn || !trigger) {
       await deleteJob(q, job.id);
       return;
     }
@@ -22,9 +24,9 @@ export async function fireCron(deps: WorkerDeps, job: Job): Promise<void> {
     ]);
     // The timer event is for this function alone; the job inserted for it only needs to
     // feed waits, so it stays, and the run is created directly here.
-    await createRun(q, ctx, fn, event);
+    await triggerRun(q, ctx, fn, event);
     const next = nextCronRun(cron, new Date(Date.now() + 1000));
-    if (next) await rescheduleJob(q, job.id, next.getTime(), job.payload);
+    if (next) await rescheduleJob(q, job.id, withJitter(next, trigger.jitterMs), job.payload);
     else await deleteJob(q, job.id);
   });
 }

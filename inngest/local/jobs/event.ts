@@ -1,7 +1,8 @@
 // An accepted event, matched against waiting runs, cancellations and triggers.
 import { matchesEventName, matchesExpression } from "../expressions";
+import { triggerRun } from "../flow-control";
 import type { Job } from "../interfaces";
-import { cancelRun, createRun, resumeStep } from "../run-lifecycle";
+import { cancelRun, resumeStep } from "../run-lifecycle";
 import { deleteJob } from "../sql/delete-job";
 import { deletePause } from "../sql/delete-pause";
 import { deleteRunJobs } from "../sql/delete-run-jobs";
@@ -40,7 +41,7 @@ export async function matchEvent(deps: WorkerDeps, job: Job): Promise<void> {
           matchesEventName(t.event, row.name) &&
           matchesExpression(t.expression, { event: incoming }),
       );
-      if (triggered) await createRun(q, ctx, fn, row);
+      if (triggered) await triggerRun(q, ctx, fn, row);
     }
   });
 }

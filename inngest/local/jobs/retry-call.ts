@@ -28,5 +28,7 @@ export async function retryCall(
     key: a.step === "step" ? `discover:${a.runId}` : `call:${a.runId}:${a.step}`,
     concurrencyKey: a.job.concurrency_key,
     concurrencyLimit: a.job.concurrency_limit,
+    concurrencyKey2: a.job.concurrency_key_2,
+    concurrencyLimit2: a.job.concurrency_limit_2,
   });
 }

@@ -35,13 +35,15 @@ export async function applyStepRun(
     next_id: string | null;
     concurrency_key: string | null;
     concurrency_limit: number | null;
+    concurrency_key_2: string | null;
+    concurrency_limit_2: number | null;
   }>(
     `with r as (
        update engine.runs set status = 'running',
          started_at = coalesce(started_at, to_timestamp($8::float8 / 1000)),
          request_version = coalesce($10::int, request_version)
        where id = $1 and status in ('queued', 'running')
-       returning id, concurrency_key, concurrency_limit
+       returning id, concurrency_key, concurrency_limit, concurrency_key_2, concurrency_limit_2
      ), s as (
        insert into engine.steps (run_id, hash, name, status, output, position)
        select $1, $4, $5, 'completed', $6::text::jsonb,
@@ -56,14 +58,17 @@ export async function applyStepRun(
        returning id
      ), idle as (
        select exists (select 1 from r)
-         and not exists (select 1 from engine.jobs j where j.run_id = $1 and j.kind <> 'event' and j.id <> $2)
+         and not exists (select 1 from engine.jobs j where j.run_id = $1 and j.kind not in ('event', 'run_timeout')
+                                                   and j.id <> $2)
          and not exists (select 1 from engine.pauses p where p.run_id = $1 and p.kind <> 'cancel') as yes
      ), u as (
        update engine.jobs set kind = 'call', payload = '{"step":"step","attempt":0}'::jsonb,
          key = 'discover:' || $1, run_at = now(), locked_at = now(), locked_by = $3,
-         concurrency_key = (select concurrency_key from r), concurrency_limit = (select concurrency_limit from r)
+         concurrency_key = (select concurrency_key from r), concurrency_limit = (select concurrency_limit from r),
+         concurrency_key_2 = (select concurrency_key_2 from r),
+         concurrency_limit_2 = (select concurrency_limit_2 from r)
        where id = $2 and (select yes from idle)
-       returning id, concurrency_key, concurrency_limit
+       returning id, concurrency_key, concurrency_limit, concurrency_key_2, concurrency_limit_2
      ), d as (
        delete from engine.jobs where id = $2 and not (select yes from idle)
        returning id
@@ -72,7 +77,9 @@ export async function applyStepRun(
             (exists (select 1 from u) or exists (select 1 from d)) as had_job,
             (select id from u) as next_id,
             (select concurrency_key from u) as concurrency_key,
-            (select concurrency_limit from u) as concurrency_limit`,
+            (select concurrency_limit from u) as concurrency_limit,
+            (select concurrency_key_2 from u) as concurrency_key_2,
+            (select concurrency_limit_2 from u) as concurrency_limit_2`,
     [
       a.runId,
       a.jobId,
@@ -98,6 +105,8 @@ export async function applyStepRun(
       payload: { step: "step", attempt: 0 },
       concurrency_key: row.concurrency_key,
       concurrency_limit: row.concurrency_limit,
+      concurrency_key_2: row.concurrency_key_2,
+      concurrency_limit_2: row.concurrency_limit_2,
     },
   };
 }

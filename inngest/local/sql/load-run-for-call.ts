@@ -5,6 +5,8 @@ export type RunForCall = {
   function_id: string;
   status: string;
   event: Record<string, unknown>;
+  /** A batch run's events; null for a run of one event. */
+  events: Record<string, unknown>[] | null;
   force_step_plan: boolean;
   request_version: number;
   /** [hash, memo] pairs in completion order. */
@@ -14,7 +16,7 @@ export type RunForCall = {
 /** Everything one SDK call needs, in one round trip. */
 export async function loadRunForCall(q: Queryable, runId: string): Promise<RunForCall | undefined> {
   const [row] = await q.query<RunForCall>(
-    `select r.id, r.function_id, r.status, r.event, r.force_step_plan, r.request_version,
+    `select r.id, r.function_id, r.status, r.event, r.events, r.force_step_plan, r.request_version,
        coalesce((select json_agg(json_build_array(s.hash, s.output) order by s.position)
                  from engine.steps s where s.run_id = r.id), '[]'::json) as steps
      from engine.runs r where r.id = $1`,

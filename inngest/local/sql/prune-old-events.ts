@@ -2,7 +2,7 @@ import type { Queryable } from "../sql-client";
 
 /**
  * Deletes up to `limit` events received before `before` that no kept run was started by
- * (events that started nothing, or whose runs were pruned), and answers how many went.
+ * (events that started nothing, or whose runs were pruned) and no open debounce or batch holds, and answers how many went.
  */
 export async function pruneOldEvents(
   q: Queryable,
@@ -13,6 +13,8 @@ export async function pruneOldEvents(
        select e.id from engine.events e
        where e.received_at < $1
          and not exists (select 1 from engine.runs r where r.event_id = e.id)
+         and not exists (select 1 from engine.debounces d where d.event_id = e.id)
+         and not exists (select 1 from engine.batches b where b.event_ids ? e.id)
        order by e.received_at
        limit $2
      ),

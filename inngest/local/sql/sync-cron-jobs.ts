@@ -1,13 +1,16 @@
-import { nextCronRun } from "../function-config";
+import { nextCronRun, withJitter } from "../function-config";
 import type { FunctionDef } from "../interfaces";
 import type { Queryable } from "../sql-client";
 import { enqueueJob } from "./enqueue-job";
 
-/** One timer job per (function, cron); schedules that disappeared from the code are dropped. */
+/**
+ * One timer job per (function, cron), due at the next tick (plus a random jitter up to the
+ * trigger's); schedules that disappeared from the code are dropped.
+ */
 export async function syncCronJobs(q: Queryable, functions: FunctionDef[]): Promise<void> {
   const keys: string[] = [];
   for (const fn of functions) {
-    for (const { cron } of fn.cronTriggers) {
+    for (const { cron, jitterMs } of fn.cronTriggers) {
       const key = `cron:${fn.id}:${cron}`;
       keys.push(key);
       const next = nextCronRun(cron);
@@ -15,7 +18,7 @@ export async function syncCronJobs(q: Queryable, functions: FunctionDef[]): Prom
       await enqueueJob(q, {
         kind: "cron",
         payload: { functionId: fn.id, cron },
-        runAt: next.getTime(),
+        runAt: withJitter(next, jitterMs),
         key,
       });
     }

@@ -24,17 +24,17 @@ describe("a registration the executor refuses", () => {
 
   it("fails the SDK's PUT with the reason, logs it and stores nothing", async () => {
     const client = new Inngest({
-      id: "throttled-app",
+      id: "limited-app",
       isDev: true,
       baseUrl: suite.engine.url,
       logger: quiet,
     });
     const fn = client.createFunction(
       {
-        id: "throttled",
-        triggers: [{ event: "x/throttled" }],
-        // Not (yet) run by the executor: must not be accepted and then ignored.
-        throttle: { limit: 1, period: "1m" },
+        id: "limited",
+        triggers: [{ event: "x/limited" }],
+        // More limits than Inngest allows: must not be accepted and then half-applied.
+        concurrency: [{ limit: 1 }, { limit: 2 }, { limit: 3 }] as never,
       },
       async () => "ran",
     );
@@ -42,13 +42,17 @@ describe("a registration the executor refuses", () => {
     const res = await handler(new Request("http://t.test/api/inngest", { method: "PUT" }));
     const body = await res.json();
     expect(res.status).toBe(400);
-    expect(body.message).toMatch(/function "throttled-app-throttled": throttle is not supported/);
+    expect(body.message).toMatch(
+      /function "limited-app-limited": at most two concurrency limits are allowed \(got 3\)/,
+    );
     expect(body.modified).toBe(false);
 
     expect(errors.map((e) => e.message)).toContain("refused an app's registration");
-    expect(String(errors.at(-1)?.fields?.error)).toMatch(/throttle is not supported/);
+    expect(String(errors.at(-1)?.fields?.error)).toMatch(
+      /at most two concurrency limits are allowed/,
+    );
     const stored = await suite.engine.sql.query(
-      "select id from engine.functions where app_id = 'throttled-app'",
+      "select id from engine.functions where app_id = 'limited-app'",
     );
     expect(stored).toEqual([]);
   });

@@ -105,32 +105,91 @@ describe("function config", () => {
     expect(parseAppFunctions("app", [noRetries as never])[0].maxAttempts).toBe(4);
   });
 
-  it("accepts concurrency as a number, an object or a one-element list", () => {
+  it("accepts concurrency as a number, an object or a list of up to two", () => {
     for (const concurrency of [2, { limit: 2 }, [{ limit: 2, key: "event.data.user" }]]) {
       const [fn] = parseAppFunctions("app", [base({ concurrency }) as never]);
-      expect(fn.concurrency?.limit).toBe(2);
+      expect(fn.concurrency.map((c) => c.limit)).toEqual([2]);
+      expect(fn.concurrency[0].scope).toBe("fn");
     }
+    const [two] = parseAppFunctions("app", [
+      base({
+        concurrency: [{ limit: 5 }, { limit: 1, key: '"openai"', scope: "account" }],
+      }) as never,
+    ]);
+    expect(two.concurrency).toEqual([
+      { limit: 5, key: undefined, scope: "fn" },
+      { limit: 1, key: '"openai"', scope: "account" },
+    ]);
+    expect(two.flow).toBeUndefined();
   });
 
-  it("refuses every unsupported option in one error", () => {
+  it("reads the flow-control options into durations and keys", () => {
+    const [fn, batched] = parseAppFunctions("app", [
+      base({
+        idempotency: "event.data.id",
+        rateLimit: { limit: 2, period: "1m", key: "event.data.user" },
+        throttle: { limit: 3, period: "10s" },
+        debounce: { period: "5s", timeout: "1m" },
+        singleton: { mode: "cancel", key: "event.data.user" },
+        priority: { run: "event.data.p" },
+        timeouts: { start: "10s", finish: "1h" },
+      }) as never,
+      base({
+        id: "app-batched",
+        batchEvents: { maxSize: 5, timeout: "2s", key: "event.data.user", if: "event.data.ok" },
+        triggers: [{ cron: "0 9 * * *", jitter: "10m" }],
+      }) as never,
+    ]);
+    expect(fn.flow).toEqual({
+      idempotency: "event.data.id",
+      rateLimit: { limit: 2, periodMs: 60_000, key: "event.data.user" },
+      throttle: { limit: 3, periodMs: 10_000, burst: 1, key: undefined },
+      debounce: { periodMs: 5000, timeoutMs: 60_000, key: undefined },
+      singleton: { mode: "cancel", key: "event.data.user" },
+      priority: "event.data.p",
+      timeouts: { startMs: 10_000, finishMs: 3_600_000 },
+    });
+    expect(batched.flow).toEqual({
+      batch: { maxSize: 5, timeoutMs: 2000, key: "event.data.user", if: "event.data.ok" },
+    });
+    expect(batched.cronTriggers).toEqual([{ cron: "0 9 * * *", jitterMs: 600_000 }]);
+  });
+
+  it("refuses what it does not implement and what is malformed, in one error", () => {
     let error: unknown;
     try {
       parseAppFunctions("app", [
-        base({ throttle: { limit: 1, period: "1s" }, debounce: { period: "1s" } }) as never,
+        base({
+          batchEvents: { maxSize: 10, timeout: "5s" },
+          debounce: { period: "soon" },
+          somethingNew: true,
+        }) as never,
         base({
           id: "app-two",
-          concurrency: [{ limit: 1 }, { limit: 2, key: "event.data.x" }],
+          concurrency: [{ limit: 1 }, { limit: 2, key: "event.data.x" }, { limit: 3 }],
+          singleton: { mode: "replace" },
+        }) as never,
+        base({
+          id: "app-three",
+          concurrency: { limit: 1, scope: "env" },
+          idempotency: "event.(",
         }) as never,
       ]);
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(UnsupportedConfigError);
-    expect((error as UnsupportedConfigError).problems).toEqual([
-      'function "app-fn": throttle is not supported',
-      'function "app-fn": debounce is not supported',
-      'function "app-two": only one concurrency limit is supported (got 2)',
+    const problems = (error as UnsupportedConfigError).problems;
+    expect(problems.slice(0, 6)).toEqual([
+      'function "app-fn": the "somethingNew" option is not supported',
+      'function "app-fn": batchEvents cannot be combined with debounce',
+      'function "app-fn": debounce period "soon" is not a duration',
+      'function "app-two": at most two concurrency limits are allowed (got 3)',
+      'function "app-two": singleton mode must be "skip" or "cancel" (got "replace")',
+      'function "app-three": a concurrency limit with scope "env" needs a key',
     ]);
+    expect(problems[6]).toMatch(/^function "app-three": invalid idempotency key: /);
+    expect(problems).toHaveLength(7);
   });
 });
 
