@@ -8,19 +8,8 @@ export async function register() {
   // NEXT_RUNTIME is inlined by Next at build time (not configuration): the edge bundle
   // must not load the Node-only modules below.
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { checkSettings } = await import("./lib/env");
-  const { problems, warnings } = checkSettings(process.env);
-  for (const warning of warnings) console.warn(`[settings] ${warning}`);
-  if (problems.length > 0) {
-    console.error(
-      [
-        "Flowchat cannot start: invalid configuration.",
-        ...problems.map((problem) => `  - ${problem}`),
-        "Fix or unset these variables (see the README's Configuration) and start again.",
-      ].join("\n"),
-    );
-    process.exit(1);
-  }
+  const { refuseInvalidSettings } = await import("./lib/settings-check");
+  refuseInvalidSettings();
   try {
     const { startEmbedded } = await import("./inngest/functions/embedded-start");
     startEmbedded();

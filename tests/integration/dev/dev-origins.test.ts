@@ -20,7 +20,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), "flowchat-dev-"));
   // Vitest sets NODE_ENV=test, which `next dev` takes for a custom build directory.
   const { NODE_ENV: _testMode, ...inherited } = process.env;
-  const env: NodeJS.ProcessEnv = {
+  const env: Record<string, string | undefined> = {
     ...inherited,
     DATA_DIR: dataDir,
     NEXT_TELEMETRY_DISABLED: "1",
@@ -32,7 +32,7 @@ beforeAll(async () => {
     [path.join(repoRoot, "node_modules/next/dist/bin/next"), "dev", "-p", String(port)],
     {
       cwd: repoRoot,
-      env,
+      env: env as NodeJS.ProcessEnv,
       stdio: "pipe",
     },
   );
