@@ -98,7 +98,10 @@ export function SecretsPanel({ secrets }: { secrets: SecretItem[] }) {
           {reference ? (
             <>
               {" "}
-              <code className="whitespace-nowrap">{reference}</code>.
+              {/* One piece when it fits on a line; a name longer than the screen wraps inside. */}
+              <span className="inline-block max-w-full [overflow-wrap:anywhere]">
+                <code>{reference}</code>.
+              </span>
             </>
           ) : null}
         </p>
