@@ -9,6 +9,10 @@ const staticSecurityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // `next dev` serves its dev resources (/_next/*, the HMR socket) only to pages on localhost
+  // unless told otherwise, and the README, the demo model and the logs all print 127.0.0.1: a
+  // page opened there would render but never hydrate. Development only; `next start` ignores it.
+  allowedDevOrigins: ["127.0.0.1", "localhost", "[::1]"],
   async headers() {
     return [{ source: "/_next/:path*", headers: staticSecurityHeaders }];
   },

@@ -7,7 +7,10 @@ const emptyAsUndefined = (value: unknown) =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
 
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
-const optionalUrl = z.preprocess(emptyAsUndefined, z.url().optional());
+const optionalUrl = z.preprocess(
+  emptyAsUndefined,
+  z.url({ error: "must be an absolute URL, such as http://127.0.0.1:11434/v1" }).optional(),
+);
 const flag = z.preprocess(
   emptyAsUndefined,
   z
@@ -180,9 +183,15 @@ export const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 export class EnvError extends Error {
-  constructor(issues: string[]) {
-    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+  /** One line per problem, `NAME: what is wrong` (never the value: it may be a secret). */
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(
+      `Invalid configuration:\n${problems.map((i) => `  - ${i}`).join("\n")}\n` +
+        "Fix or unset these variables (see the README's Configuration) and start again.",
+    );
     this.name = "EnvError";
+    this.problems = problems;
   }
 }
 
@@ -192,6 +201,30 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
   }
   return result.data;
+}
+
+/**
+ * The settings check at start (instrumentation.ts): the problems, or none. What is valid but
+ * likely a mistake comes back as warnings.
+ */
+export function checkSettings(source: Record<string, string | undefined>): {
+  problems: string[];
+  warnings: string[];
+} {
+  let config: Env;
+  try {
+    config = parseEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return { problems: error.problems, warnings: [] };
+    throw error;
+  }
+  const warnings: string[] = [];
+  if (config.OPENAI_BASE_URL && !config.OPENAI_MODEL) {
+    warnings.push(
+      "OPENAI_BASE_URL is set without OPENAI_MODEL: the server is asked for OpenAI's default model id, which most local servers do not serve. Set OPENAI_MODEL to one of its models.",
+    );
+  }
+  return { problems: [], warnings };
 }
 
 let cached: Env | undefined;

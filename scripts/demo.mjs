@@ -90,5 +90,5 @@ start("app", npm ? process.execPath : "npm", [...(npm ? [npm] : []), "run", "dev
   HTTP_ALLOWLIST: allow,
 });
 console.log(
-  `[demo] Open http://localhost:${appPort}, create an account and click an example: the demo model plans it (no key, no AI). Ctrl+C stops both.`,
+  `[demo] Open http://127.0.0.1:${appPort}, create an account and click an example: the demo model plans it (no key, no AI). Ctrl+C stops both.`,
 );

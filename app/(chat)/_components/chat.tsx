@@ -3,7 +3,14 @@
 import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses } from "ai";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from "react";
 import { answeredApprovals, closeUnansweredApprovals } from "@/lib/ai/approvals";
 import { isWorkflowPost } from "@/lib/ai/model-history";
 import { regenerableReply } from "@/lib/ai/regenerate";
@@ -19,7 +26,13 @@ import { PersonZoneProvider } from "./run/run-time";
 import { OlderMessages, runCardLayout } from "./thread-paging";
 
 export type ModelStatus =
-  | { configured: true; model?: string }
+  | {
+      configured: true;
+      model?: string;
+      /** The header's label ("Model: <id>", "Demo model") and its longer tooltip. */
+      label?: string;
+      title?: string;
+    }
   | { configured: false; help: string };
 
 type Props = {
@@ -45,6 +58,39 @@ type Props = {
  * thread's page, which mounts a fresh Chat: what the person typed meanwhile must survive that.
  */
 const unsentDrafts = new Map<string, string>();
+
+/**
+ * A failed reply by thread, for the same page swap: the first message of a new chat that got
+ * an error (no model configured, the model server down) must still show it, with Retry, on
+ * the saved thread's page, whose fresh useChat has no error of its own. Kept in the tab's
+ * sessionStorage, since the swap may load the page anew, and announced to mounted chats,
+ * since it may also come before the error does.
+ */
+const carriedKey = (threadId: string) => `flowchat:reply-error:${threadId}`;
+const carriedListeners = new Set<() => void>();
+function readCarriedError(threadId: string): string | undefined {
+  try {
+    return window.sessionStorage.getItem(carriedKey(threadId)) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+function setCarriedError(threadId: string, text: string | undefined) {
+  if (text === readCarriedError(threadId)) return;
+  try {
+    if (text === undefined) window.sessionStorage.removeItem(carriedKey(threadId));
+    else window.sessionStorage.setItem(carriedKey(threadId), text);
+  } catch {
+    // Storage refused (private mode, quota): the error shows only where it happened.
+  }
+  for (const listener of carriedListeners) listener();
+}
+function subscribeCarried(listener: () => void) {
+  carriedListeners.add(listener);
+  return () => {
+    carriedListeners.delete(listener);
+  };
+}
 
 /** The browser's time zone, for the model when the person has not set one. */
 function browserTimeZone(): string | undefined {
@@ -136,8 +182,28 @@ export function Chat({
     onFinish: ({ isAbort }) => {
       if (!isAbort) router.refresh();
     },
-    onError: () => router.refresh(),
+    onError: (failure) => {
+      if (isNew) setCarriedError(id, describeError(failure));
+      router.refresh();
+    },
   });
+  const carriedError = useSyncExternalStore(
+    subscribeCarried,
+    () => readCarriedError(id),
+    () => undefined,
+  );
+  // The thread's page forgets it when the person leaves, so it does not come back later.
+  useEffect(
+    () => () => {
+      if (!isNew) setCarriedError(id, undefined);
+    },
+    [id, isNew],
+  );
+  const errorText = error ? describeError(error) : carriedError;
+  function clearErrors() {
+    clearError();
+    setCarriedError(id, undefined);
+  }
 
   const busy = status === "submitted" || status === "streaming";
 
@@ -172,7 +238,7 @@ export function Chat({
     [setMessages],
   );
   function send(text: string) {
-    clearError();
+    clearErrors();
     if (isNew && messages.length === 0) window.history.replaceState({}, "", `/chat/${id}`);
     // A new message instead of an answer leaves a waiting card unconfirmed (the server does the
     // same to its copy), so it shows that rather than buttons that no longer work.
@@ -185,7 +251,7 @@ export function Chat({
   // Regenerate replaces the assistant's last text reply only; plans, runs and posts stay.
   const reply = regenerableReply(messages);
   function regenerateReply(target: ChatMessage) {
-    clearError();
+    clearErrors();
     // Posts that arrived after the reply stay where they are: the reply moves last, so the
     // client drops only it, as the server does.
     setMessages((all) => [...all.filter((m) => m.id !== target.id), target]);
@@ -206,12 +272,16 @@ export function Chat({
           <ThreadLiveProvider threadId={id} liveSeq={liveSeq} busy={busy} setMessages={setMessages}>
             <div className="flex h-full flex-col">
               <header className="flex h-12 shrink-0 items-center border-b border-zinc-200 px-4 dark:border-zinc-800">
-                <h1 className="truncate text-sm font-medium" data-testid="thread-title">
+                <h1 className="min-w-0 truncate text-sm font-medium" data-testid="thread-title">
                   {title ?? "New chat"}
                 </h1>
                 {model.configured && model.model ? (
-                  <span className="ml-auto text-xs text-zinc-500 dark:text-zinc-400">
-                    {model.model}
+                  <span
+                    className="ml-auto max-w-[50%] shrink-0 truncate pl-3 text-xs text-zinc-500 dark:text-zinc-400"
+                    title={model.title}
+                    data-testid="model-label"
+                  >
+                    {model.label ?? `Model: ${model.model}`}
                   </span>
                 ) : null}
               </header>
@@ -293,7 +363,7 @@ export function Chat({
                         busy={busy}
                         onSend={send}
                         onDecide={(approvalId, approved) => {
-                          clearError();
+                          clearErrors();
                           void addToolApprovalResponse({ id: approvalId, approved });
                         }}
                         onRegenerate={
@@ -314,19 +384,20 @@ export function Chat({
                     </div>
                   ) : null}
 
-                  {error ? (
+                  {errorText ? (
                     <div
                       role="alert"
                       className="flex items-start justify-between gap-4 rounded-xl border border-red-300 bg-red-50 p-4 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
                       data-testid="chat-error"
                     >
-                      <span>{describeError(error)}</span>
+                      <span>{errorText}</span>
                       <button
                         type="button"
                         className="shrink-0 font-medium underline"
+                        data-testid="chat-retry"
                         onClick={() => {
                           if (reply) return regenerateReply(reply);
-                          clearError();
+                          clearErrors();
                           void regenerate();
                         }}
                       >

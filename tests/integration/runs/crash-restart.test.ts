@@ -171,7 +171,7 @@ describe("an app process on PGlite killed and started again 0.5 s later", () => 
       "every run to finish",
     ).catch(showOutput(second));
 
-    expect(healthy).toEqual({ ok: true, database: "ok", engine: "ok" });
+    expect(healthy).toMatchObject({ ok: true, database: "ok", engine: "ok", settings: "ok" });
     // A clean stop releases the directory; then read what the runs stored.
     process.kill(second.pid, "SIGTERM");
     await waitFor(

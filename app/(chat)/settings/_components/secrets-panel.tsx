@@ -15,6 +15,8 @@ export function SecretsPanel({ secrets }: { secrets: SecretItem[] }) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  /** The reference a just-saved secret is used by, shown whole after the notice. */
+  const [reference, setReference] = useState<string | null>(null);
 
   async function add(event: FormEvent) {
     event.preventDefault();
@@ -26,7 +28,8 @@ export function SecretsPanel({ secrets }: { secrets: SecretItem[] }) {
       setProblem(result.message);
       return;
     }
-    setNotice(`Saved ${name.trim()}. Plans use it as {{ secrets.${name.trim()} }}.`);
+    setNotice(`Saved ${name.trim()}. Plans use it as`);
+    setReference(`{{ secrets.${name.trim()} }}`);
     setName("");
     setValue("");
     router.refresh();
@@ -44,6 +47,7 @@ export function SecretsPanel({ secrets }: { secrets: SecretItem[] }) {
     setReplacing(null);
     setReplacement("");
     setNotice(`Replaced ${secretName}.`);
+    setReference(null);
     router.refresh();
   }
 
@@ -56,7 +60,10 @@ export function SecretsPanel({ secrets }: { secrets: SecretItem[] }) {
       return;
     const result = await send(`/api/secrets/${secretName}`, "DELETE");
     if (!result.ok) setProblem(result.message);
-    else setNotice(`Deleted ${secretName}.`);
+    else {
+      setNotice(`Deleted ${secretName}.`);
+      setReference(null);
+    }
     router.refresh();
   }
 
@@ -67,7 +74,7 @@ export function SecretsPanel({ secrets }: { secrets: SecretItem[] }) {
       </h2>
       <p className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">
         API keys, tokens and webhook URLs your workflows use, referenced by name like{" "}
-        <code className="rounded bg-zinc-100 px-1 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
+        <code className="whitespace-nowrap rounded bg-zinc-100 px-1 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
           {"{{ secrets.SLACK_WEBHOOK }}"}
         </code>
         . Values are encrypted and never shown again; replace one to change it.
@@ -88,6 +95,15 @@ export function SecretsPanel({ secrets }: { secrets: SecretItem[] }) {
           className="mt-3 text-sm [overflow-wrap:anywhere] text-emerald-700 dark:text-emerald-400"
         >
           {notice}
+          {reference ? (
+            <>
+              {" "}
+              {/* One piece when it fits on a line; a name longer than the screen wraps inside. */}
+              <span className="inline-block max-w-full [overflow-wrap:anywhere]">
+                <code>{reference}</code>.
+              </span>
+            </>
+          ) : null}
         </p>
       ) : null}
 
@@ -155,7 +171,7 @@ export function SecretsPanel({ secrets }: { secrets: SecretItem[] }) {
         ))}
       </ul>
 
-      <form onSubmit={add} className="mt-4 grid gap-2 sm:grid-cols-[1fr_2fr_auto]">
+      <form onSubmit={add} className="mt-4 grid gap-2 sm:grid-cols-[minmax(15rem,1fr)_2fr_auto]">
         <input
           value={name}
           onChange={(event) => setName(event.target.value.toUpperCase())}
