@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { actionRegistry } from "@/lib/actions/registry";
 import { askedSchedule, withAskedSchedule } from "@/lib/demo-model/schedule";
 import { nextFireTimes } from "@/lib/plan/schedule";
-import { actionRegistry } from "@/lib/actions/registry";
 import { validatePlan } from "@/lib/plan/validate";
 
 // Tuesday 1 December 2026, 10:07:30 in Berlin (09:07:30 UTC).
