@@ -362,9 +362,18 @@ export function TestRunCard({ runId, title }: { runId: string; title?: string })
         className="border-b border-zinc-200 px-3 py-2 text-xs text-zinc-700 sm:px-4 dark:border-zinc-800 dark:text-zinc-300"
         data-testid="test-note"
       >
-        Nothing was sent: {report.counts.simulated}{" "}
-        {report.counts.simulated === 1 ? "step was" : "steps were"} only simulated. Reads ran for
-        real with your secrets. A test is not part of the history.
+        {live ? (
+          <>
+            Nothing is sent: side effects are only simulated. Reads run for real with your secrets.
+            A test is not part of the history.
+          </>
+        ) : (
+          <>
+            Nothing was sent: {report.counts.simulated}{" "}
+            {report.counts.simulated === 1 ? "step was" : "steps were"} only simulated. Reads ran
+            for real with your secrets. A test is not part of the history.
+          </>
+        )}
         {counts ? <span className="block text-zinc-500">{counts}</span> : null}
       </p>
 

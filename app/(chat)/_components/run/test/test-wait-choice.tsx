@@ -15,6 +15,11 @@ const ORDER: WaitBranch[] = ["approved", "rejected", "event", "timeout"];
 
 const capitalised = (text: string) => (text ? text[0].toUpperCase() + text.slice(1) : text);
 
+/** A way as a button says it: short ("Timed out", not "timed out (nobody answered)"). */
+function wayLabel(action: string, way: WaitBranch): string {
+  return capitalised(waitBranchWords(action, way).replace(/ \(nobody answered\)$/, ""));
+}
+
 export function TestWaitChoice({ runId, step }: { runId: string; step: TestStepResult }) {
   const asks = step.asks;
   const [eventText, setEventText] = useState(() => {
@@ -106,7 +111,7 @@ export function TestWaitChoice({ runId, step }: { runId: string; step: TestStepR
               }
               data-testid={`test-wait-${way}`}
             >
-              {capitalised(waitBranchWords(step.action, way))}
+              {wayLabel(step.action, way)}
             </button>
           ))}
         </div>
