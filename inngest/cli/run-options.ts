@@ -5,7 +5,7 @@
 // CLI run is created from them (the same trigger shapes the app's triggers write).
 import { readFile } from "node:fs/promises";
 import type { ActionRegistry } from "@/lib/actions/registry";
-import { WAIT_BRANCHES, type WaitBranch } from "@/lib/plan/effects";
+import { ASK_WAIT, WAIT_BRANCHES, type WaitBranch } from "@/lib/plan/effects";
 import type { Plan } from "@/lib/plan/schema";
 import { type CliIo, EXIT, UsageError } from "./command";
 
@@ -77,6 +77,11 @@ export function parseRunOptions(
         }
         default: {
           const wait = /^([^=]+)=(.*)$/.exec(value);
+          if (wait?.[2] === ASK_WAIT) {
+            throw new UsageError(
+              `--wait ${wait[1]}=${ASK_WAIT}: the command line cannot ask during a test; pick the way before it (${WAIT_BRANCHES.join("|")}), or test in the app to choose on the test's card`,
+            );
+          }
           if (!wait || !(WAIT_BRANCHES as readonly string[]).includes(wait[2])) {
             throw new UsageError(`--wait is <stepId>=${WAIT_BRANCHES.join("|")} (got "${value}")`);
           }

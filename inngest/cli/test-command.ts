@@ -127,6 +127,7 @@ const MARKS: Record<TestStepResult["outcome"], string> = {
   failed: "✗",
   pending: "·",
   running: "…",
+  waiting: "…",
 };
 
 /** One step: `✓ fetch  ran  {…}`, `~ mail  simulated  email to …` and what it would send. */

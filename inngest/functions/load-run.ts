@@ -6,7 +6,7 @@ import type { ActionRegistry } from "@/lib/actions/registry";
 import { getUserById } from "@/lib/db/queries";
 import { getRunById } from "@/lib/db/run-queries";
 import type { Run } from "@/lib/db/schema";
-import type { WaitBranch } from "@/lib/plan/effects";
+import type { WaitChoice } from "@/lib/plan/effects";
 import { type Plan, planTimeZone } from "@/lib/plan/schema";
 import { waitStepIds } from "@/lib/plan/waits";
 import { recordRunFinished, recordRunStarted } from "@/lib/runs/records";
@@ -27,7 +27,7 @@ export type LoadedRun =
       /** A re-run: the run it re-runs and the units whose recorded outputs it reuses. */
       reuse?: { sourceRunId: string; units: string[] };
       /** A test run: side effects simulated, each wait taken the chosen way (`runs.test`). */
-      test?: { waits: Record<string, WaitBranch>; events: Record<string, unknown> };
+      test?: { waits: Record<string, WaitChoice>; events: Record<string, unknown> };
     }
   | { ok: false; status: string };
 
@@ -80,7 +80,7 @@ export async function loadRun(args: {
 
 /** How a test run takes its waits and what arrives at them (`runs.test`); nothing for a real run. */
 function testOf(run: Run): {
-  test?: { waits: Record<string, WaitBranch>; events: Record<string, unknown> };
+  test?: { waits: Record<string, WaitChoice>; events: Record<string, unknown> };
 } {
   if (run.test === null || typeof run.test !== "object") return {};
   const { waits, events } = run.test as { waits?: unknown; events?: unknown };

@@ -8,7 +8,14 @@ import { type GetStepTools, type Inngest, NonRetriableError } from "inngest";
 import type { ActionRegistry } from "@/lib/actions/registry";
 import { armWait, consumeWaitSignal, getWaitSignal } from "@/lib/db/run-queries";
 import { parseDuration } from "@/lib/plan/duration";
-import { type WaitBranch, waitBranchWords } from "@/lib/plan/effects";
+import {
+  ASK_WAIT,
+  MAX_TEST_ASK_MS,
+  WAIT_BRANCHES,
+  type WaitBranch,
+  type WaitChoice,
+  waitBranchWords,
+} from "@/lib/plan/effects";
 import { conditionHolds } from "@/lib/plan/expression";
 import { type ReadyUnit, resolveUnitInput, type UnitResult } from "@/lib/plan/progress";
 import { eventMatchScope, waitDeadline, waitUntilInstant } from "@/lib/plan/waits";
@@ -253,31 +260,103 @@ async function takenBranch(
   return holds ? { branch: chosen } : { branch: "timeout", unmatched: true };
 }
 
+/** What a test's `ask` wait takes from the card's choice (lib/runs/test-waits.ts stores it). */
+function chosenInTest(signal: unknown): { branch: WaitBranch; arrives?: unknown } | undefined {
+  const { via, data } = (signal ?? {}) as { via?: unknown; data?: unknown };
+  if (via !== "test" || !data || typeof data !== "object") return undefined;
+  const { branch, arrives } = data as { branch?: unknown; arrives?: unknown };
+  if (!(WAIT_BRANCHES as readonly unknown[]).includes(branch)) return undefined;
+  return { branch: branch as WaitBranch, ...(arrives !== undefined ? { arrives } : {}) };
+}
+
+/** Resolves a test wait's input; a failure fails the step (recorded) and is not retried. */
+async function testWaitInput(run: RunInfo, unit: ReadyUnit, startedAt: Date) {
+  try {
+    return await resolveUnitInput(unit);
+  } catch (error) {
+    await recordStartFailed({ runId: run.runId, unitId: unit.id, error, startedAt });
+    throw new NonRetriableError(`wait could not start: ${(error as Error).message}`);
+  }
+}
+
 /**
- * A wait in a test run: nothing is armed and nothing waits. One step (`<unit>:test`, only in
- * test runs) records the wait's input, and ends it at once the way the person chose (the
- * timeout by default), saying what the real wait would have done.
+ * Ends a test's wait `chosen` (the person's pick, before or during the test), recorded as a
+ * simulated step that says what the real wait would have done.
+ */
+async function endTestWait(args: {
+  run: RunInfo;
+  unit: ReadyUnit;
+  registry: ActionRegistry;
+  input: Record<string, unknown>;
+  startedAt: Date;
+  chosen: WaitBranch;
+  arrives?: unknown;
+  /** An `ask` wait: chosen on the card during the test, or nobody chose in time. */
+  asked?: "chosen" | "unanswered";
+}): Promise<unknown> {
+  const { run, unit, input, arrives, asked } = args;
+  const action = unit.step.action;
+  const finishedAt = new Date();
+  const at = finishedAt.toISOString();
+  const { branch, unmatched } = await takenBranch(unit, input, args.chosen, arrives, at);
+  const named = typeof input.event === "string";
+  const result = testWaitOutput(action, branch, at, { payload: arrives, named });
+  const does = args.registry.get(action)?.describe?.(input) ?? action;
+  const words = unmatched
+    ? `the event given does not hold its condition (${String(input.match)}): it would go on waiting, then time out`
+    : waitBranchWords(action, branch);
+  const how =
+    asked === "chosen"
+      ? ", chosen during the test"
+      : asked === "unanswered"
+        ? " (nobody chose a way during the test)"
+        : "";
+  await recordAttemptFinished({
+    runId: run.runId,
+    unitId: unit.id,
+    attempt: 1,
+    status: "succeeded",
+    output: result,
+    simulated: {
+      kind: action === "wait.approval" ? "approval" : "none",
+      summary: `${does}: ${words}${how}`,
+      branch,
+      ...(asked === "chosen" ? { chosenDuringTest: true } : {}),
+      ...(action === "wait.event" && (branch === "event" || unmatched) && arrives != null
+        ? { payload: arrives }
+        : {}),
+      ...(action === "wait.approval" && typeof input.prompt === "string"
+        ? { body: input.prompt }
+        : {}),
+    },
+    startedAt: args.startedAt,
+    finishedAt,
+  });
+  return result;
+}
+
+/**
+ * A wait in a test run. Chosen before the test: nothing is armed and nothing waits; one step
+ * (`<unit>:test`, only in test runs) records the wait's input and ends it at once the way the
+ * person chose (the timeout by default), saying what the real wait would have done. Chosen
+ * `ask`: the test really pauses there (askTestWait).
  */
 export async function runTestWaitUnit(args: {
   step: GetStepTools<Inngest.Any>;
   run: RunInfo;
   unit: ReadyUnit;
   registry: ActionRegistry;
-  branch: WaitBranch;
+  branch: WaitChoice;
   /** What arrives at a wait.event that goes `event`. */
   arrives?: unknown;
 }): Promise<UnitResult> {
-  const { step, run, unit, arrives } = args;
+  const { step, run, unit, registry, arrives } = args;
+  const chosen = args.branch;
   try {
+    if (chosen === ASK_WAIT) return await askTestWait({ step, run, unit, registry });
     const output = await step.run(`${unit.id}:test`, async () => {
       const startedAt = new Date();
-      let input: Record<string, unknown>;
-      try {
-        input = await resolveUnitInput(unit);
-      } catch (error) {
-        await recordStartFailed({ runId: run.runId, unitId: unit.id, error, startedAt });
-        throw new NonRetriableError(`wait could not start: ${(error as Error).message}`);
-      }
+      const input = await testWaitInput(run, unit, startedAt);
       await recordAttemptStarted({
         runId: run.runId,
         unitId: unit.id,
@@ -285,40 +364,91 @@ export async function runTestWaitUnit(args: {
         input,
         startedAt,
       });
-      const action = unit.step.action;
-      const finishedAt = new Date();
-      const at = finishedAt.toISOString();
-      const { branch, unmatched } = await takenBranch(unit, input, args.branch, arrives, at);
-      const named = typeof input.event === "string";
-      const result = testWaitOutput(action, branch, at, { payload: arrives, named });
-      const does = args.registry.get(action)?.describe?.(input) ?? action;
-      const words = unmatched
-        ? `the event given does not hold its condition (${String(input.match)}): it would go on waiting, then time out`
-        : waitBranchWords(action, branch);
-      await recordAttemptFinished({
-        runId: run.runId,
-        unitId: unit.id,
-        attempt: 1,
-        status: "succeeded",
-        output: result,
-        simulated: {
-          kind: action === "wait.approval" ? "approval" : "none",
-          summary: `${does}: ${words}`,
-          branch,
-          ...(action === "wait.event" && (branch === "event" || unmatched) && arrives != null
-            ? { payload: arrives }
-            : {}),
-          ...(action === "wait.approval" && typeof input.prompt === "string"
-            ? { body: input.prompt }
-            : {}),
-        },
-        startedAt,
-        finishedAt,
-      });
-      return result;
+      return endTestWait({ run, unit, registry, input, startedAt, chosen, arrives });
     });
     return { status: "succeeded", output };
   } catch (error) {
     return { status: "failed", error: { message: messageOf(error) } };
   }
+}
+
+/**
+ * A test's `ask` wait: `<unit>:ask` records it as waiting (until its own deadline, at most
+ * MAX_TEST_ASK_MS away) and arms its signal row, listening for no app event; `<unit>:wait` is a
+ * durable step.waitForEvent on the wait's resume event; `<unit>:test` takes the way the person
+ * picked on the test's card (a `{ via: "test" }` signal, lib/runs/test-waits.ts), else the
+ * timeout. Nothing is sent to anyone while it waits: no approval request exists outside the
+ * test's own card (control.ts refuses every other way of deciding a test's wait).
+ */
+async function askTestWait(args: {
+  step: GetStepTools<Inngest.Any>;
+  run: RunInfo;
+  unit: ReadyUnit;
+  registry: ActionRegistry;
+}): Promise<UnitResult> {
+  const { step, run, unit, registry } = args;
+  const asked = await step.run(`${unit.id}:ask`, async () => {
+    const startedAt = new Date();
+    const input = await testWaitInput(run, unit, startedAt);
+    let own: string | undefined;
+    try {
+      own = waitDeadlineFor(unit.step.action, input, startedAt.toISOString(), unit.env.timeZone);
+    } catch (error) {
+      await recordStartFailed({ runId: run.runId, unitId: unit.id, error, startedAt });
+      throw new NonRetriableError(`wait could not start: ${(error as Error).message}`);
+    }
+    const cap = startedAt.getTime() + MAX_TEST_ASK_MS;
+    const until = Math.min(own === undefined ? cap : Date.parse(own), cap);
+    const over = until <= startedAt.getTime();
+    const early = await armWait({ runId: run.runId, stepId: unit.stepId, at: startedAt });
+    await recordAttemptStarted({
+      runId: run.runId,
+      unitId: unit.id,
+      attempt: 1,
+      input,
+      startedAt,
+      status: early.signaled || over ? "running" : "waiting",
+      deadline: over ? null : new Date(until).toISOString(),
+    });
+    return {
+      startedAt: startedAt.toISOString(),
+      deadline: over ? null : new Date(until).toISOString(),
+      signaled: early.signaled,
+      signal: early.payload,
+      input,
+    };
+  });
+  let resumed: { data?: { payload?: unknown } } | null = null;
+  if (!asked.signaled && asked.deadline !== null) {
+    resumed = await step.waitForEvent(`${unit.id}:wait`, {
+      event: waitResumed.name,
+      if: `async.data.runId == ${JSON.stringify(run.runId)} && async.data.stepId == ${JSON.stringify(unit.stepId)}`,
+      timeout:
+        Math.ceil(Math.max(1000, Date.parse(asked.deadline) - Date.parse(asked.startedAt)) / 1000) *
+        1000,
+    });
+  }
+  const output = await step.run(`${unit.id}:test`, async () => {
+    let signal: unknown = asked.signaled ? asked.signal : (resumed?.data?.payload ?? null);
+    if (!asked.signaled && asked.deadline !== null) {
+      // The stored choice is the one that counts (the first), also one stored as it timed out.
+      const stored = await getWaitSignal({ runId: run.runId, stepId: unit.stepId });
+      if (stored.signaled && signalCounts({ ...stored, deadline: asked.deadline })) {
+        signal = stored.payload;
+      }
+    }
+    await consumeWaitSignal({ runId: run.runId, stepId: unit.stepId });
+    const choice = chosenInTest(signal);
+    return endTestWait({
+      run,
+      unit,
+      registry,
+      input: asked.input,
+      startedAt: new Date(asked.startedAt),
+      chosen: choice?.branch ?? "timeout",
+      arrives: choice?.arrives,
+      asked: choice ? "chosen" : "unanswered",
+    });
+  });
+  return { status: "succeeded", output };
 }

@@ -788,6 +788,8 @@ export async function listOpenWaits({
       and(
         eq(runs.userId, userId),
         inArray(runs.status, [...ACTIVE_STATUSES]),
+        // A test's waits are answered on its own card only (lib/runs/test-waits.ts).
+        isNull(runs.test),
         eq(runSteps.status, "waiting"),
         isNull(waitSignals.signaledAt),
       ),

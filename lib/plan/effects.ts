@@ -42,6 +42,8 @@ export type WouldSend = {
   tool?: string;
   /** A wait: which way the test took it. */
   branch?: WaitBranch;
+  /** A wait the test asked about when it got there (`ask`): the person chose during the test. */
+  chosenDuringTest?: boolean;
   /** It would reach someone other than the person (marked on the card). */
   outside?: boolean;
 };
@@ -49,6 +51,20 @@ export type WouldSend = {
 /** Which way a test run takes a wait (the person's pick; default `timeout`). */
 export const WAIT_BRANCHES = ["approved", "rejected", "timeout", "event"] as const;
 export type WaitBranch = (typeof WAIT_BRANCHES)[number];
+
+/**
+ * What a person may pick for a wait before a test: one of its branches, or `ask` (the test
+ * pauses there and asks on its card which way it goes; lib/runs/test-waits.ts).
+ */
+export const ASK_WAIT = "ask";
+export const WAIT_CHOICES = [...WAIT_BRANCHES, ASK_WAIT] as const;
+export type WaitChoice = (typeof WAIT_CHOICES)[number];
+
+/** The `ask` choice in words, as the test form offers it. */
+export const ASK_WAIT_WORDS = "ask me when it gets there";
+
+/** How long a test waits at most for the person's choice at an `ask` wait. */
+export const MAX_TEST_ASK_MS = 60 * 60 * 1000;
 
 /** The branches a wait action can take in a test, in the order a form offers them. */
 export function waitBranchesOf(action: string): readonly WaitBranch[] {

@@ -71,6 +71,14 @@ export const limitDefinitions = {
    * real (GET requests, the model) with the person's secrets.
    */
   test: { points: 20, duration: MINUTE, per: "user", surface: "run", what: "test runs" },
+  /** The person's choices at the waits a test asks about (its card's buttons). */
+  "test-wait": {
+    points: 60,
+    duration: MINUTE,
+    per: "user",
+    surface: "run",
+    what: "choices in test runs",
+  },
   /** Calls to one webhook URL. */
   webhook: {
     points: 60,

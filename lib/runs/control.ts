@@ -45,7 +45,7 @@ export async function signalWait({
   runId: string;
   stepId: string;
   payload?: unknown;
-  via: "url" | "approval" | "event";
+  via: "url" | "approval" | "event" | "test";
   client?: Sender;
 }): Promise<{ accepted: boolean; duplicate: boolean; signaledAt?: string }> {
   const run = await getRunById({ runId });
@@ -53,6 +53,9 @@ export async function signalWait({
   if (isTerminal(run.status)) {
     return { accepted: false, duplicate: false };
   }
+  // A test's waits go only the way the person picks on its card (lib/runs/test-waits.ts): no
+  // resume link, approval or app event decides them; a real run's waits take no test choice.
+  if (!!run.test !== (via === "test")) return { accepted: false, duplicate: false };
   // One instant for the check and the stored signal: both sides of the deadline agree.
   const at = new Date();
   const deadline = await getWaitDeadline({ runId, stepId });
@@ -101,6 +104,13 @@ export async function decideWait({
   viewerIsOwner?: boolean;
   client?: Sender;
 }): Promise<{ accepted: true; duplicate: false; decidedAt: string }> {
+  if (run.test) {
+    throw new AppError(
+      "conflict:run",
+      "This is a test run: pick how its waits go on the test's card.",
+      { state: "test" },
+    );
+  }
   const wait = await readWait(run, stepId);
   if (!wait) throw new AppError("not_found:run", "This run has no such wait step.");
   if (wait.state !== "open") throw refusal(wait, { viewerIsOwner });

@@ -2,11 +2,14 @@
 // would have sent), `skipped` (with the reason), `not reached`, or `failed`. Derived from the
 // run's timeline (timeline.ts), so the test card, its graph, `plan test` and the chat tool say
 // the same. Pure and client-safe.
-import type { WouldSend } from "@/lib/plan/effects";
+import { type WaitBranch, type WouldSend, waitBranchesOf } from "@/lib/plan/effects";
 import { buildTimeline, type TimelineStep, type TimelineUnit } from "./timeline";
 import type { WirePlanStep, WireRunView } from "./wire";
 
-/** A step's outcome in a test; `pending` and `running` only while the test is under way. */
+/**
+ * A step's outcome in a test; `pending`, `running` and `waiting` only while the test is under
+ * way (`waiting`: a wait the test asks the person about, lib/runs/test-waits.ts).
+ */
 export type TestOutcome =
   | "ran"
   | "simulated"
@@ -14,7 +17,8 @@ export type TestOutcome =
   | "not reached"
   | "failed"
   | "pending"
-  | "running";
+  | "running"
+  | "waiting";
 
 /** The outcomes a finished test ends each step with, in the order the card explains them. */
 export const TEST_OUTCOMES = ["ran", "simulated", "skipped", "not reached", "failed"] as const;
@@ -37,6 +41,11 @@ export type TestStepResult = {
   error?: string;
   /** A loop: how many items it had. */
   items?: number;
+  /**
+   * waiting: the ways the person may pick for it on the card, until when the test waits (then
+   * it times out), and what it is about (an approval's prompt, a wait.event's event name).
+   */
+  asks?: { ways: readonly WaitBranch[]; until: string | null; prompt?: string; event?: string };
 };
 
 export type TestReport = {
@@ -68,6 +77,9 @@ function outcomeOf(unit: TimelineUnit, ran: TestOutcome): TestOutcome {
       return "not reached";
     case "pending":
       return "pending";
+    // In a test only a wait it asks the person about waits: nothing else does.
+    case "waiting":
+      return "waiting";
     default:
       return "running";
   }
@@ -113,6 +125,18 @@ function resultOf(step: TimelineStep, status: TestReport["status"]): TestStepRes
       return { ...base, reason: notReachedReason(step, status) };
     case "failed":
       return { ...base, error: step.error ?? "failed" };
+    case "waiting": {
+      const input = (step.latest?.input ?? {}) as { prompt?: unknown; event?: unknown };
+      return {
+        ...base,
+        asks: {
+          ways: waitBranchesOf(step.step.action),
+          until: step.deadline,
+          ...(typeof input.prompt === "string" ? { prompt: input.prompt } : {}),
+          ...(typeof input.event === "string" ? { event: input.event } : {}),
+        },
+      };
+    }
     default:
       return base;
   }

@@ -1,7 +1,9 @@
 // Test runs ("Test" on a plan card, "try it first" in the chat, `plan test`): the plan runs
 // once now, on the person's real inputs and secrets, through the same interpreter, with every
 // side effect simulated (inngest/functions/unit-steps.ts asks the action for `simulate`) and
-// every wait taken the way the person chose, at once (default: its timeout). The run record
+// every wait taken the way the person chose, at once (default: its timeout), or, for a wait
+// they chose `ask` for, the way they pick on the test's card when the test gets there
+// (lib/runs/test-waits.ts). The run record
 // says it is a test (`runs.test`): it is left out of the history, the metrics and the rollups,
 // its end is not announced, and the only thing it puts in the thread is its own card.
 import "server-only";
@@ -14,7 +16,13 @@ import { getLatestVersion, getWorkflow, getWorkflowVersion } from "@/lib/db/work
 import { AppError } from "@/lib/errors";
 import { jsonBytes, MAX_RUN_INPUT_BYTES } from "@/lib/limits";
 import { logError } from "@/lib/log";
-import { WAIT_BRANCHES, type WaitBranch, waitBranchesOf } from "@/lib/plan/effects";
+import {
+  ASK_WAIT,
+  WAIT_BRANCHES,
+  type WaitBranch,
+  type WaitChoice,
+  waitBranchesOf,
+} from "@/lib/plan/effects";
 import { exampleEventData } from "@/lib/plan/events";
 import { allSteps, type Plan } from "@/lib/plan/schema";
 import { formatIssues } from "@/lib/plan/validate";
@@ -35,8 +43,11 @@ export type TestRunRequest = {
   inputs?: Record<string, unknown>;
   /** A webhook plan's request body, an event plan's data. */
   trigger?: unknown;
-  /** Which way each wait goes, by step id; a wait not named here times out. */
-  waits?: Record<string, WaitBranch>;
+  /**
+   * Which way each wait goes, by step id; a wait not named here times out. `ask`: the test
+   * pauses there and the person picks the way on its card.
+   */
+  waits?: Record<string, WaitChoice>;
   /**
    * What arrives at a wait.event step that goes `event`, by step id: the event's data (a named
    * app event) or the body its resume link is called with. Default: an example of the named
@@ -79,18 +90,25 @@ async function testedVersion(
   throw new AppError("conflict:workflow", "This workflow has no draft or approved plan to test.");
 }
 
-/** The waits' branches, checked against the plan's waits: unknown steps or branches are a 400. */
+/**
+ * The waits' choices (a branch, or `ask`), checked against the plan's waits: unknown steps or
+ * branches are a 400.
+ */
 export function checkWaitChoices(
   plan: Plan,
   waits: Record<string, unknown> = {},
-): Record<string, WaitBranch> {
+): Record<string, WaitChoice> {
   const byId = new Map(allSteps(plan).map((step) => [step.id, step]));
-  const checked: Record<string, WaitBranch> = {};
+  const checked: Record<string, WaitChoice> = {};
   for (const [stepId, branch] of Object.entries(waits)) {
     const step = byId.get(stepId);
     const allowed = step ? waitBranchesOf(step.action) : [];
     if (!step || allowed.length === 0) {
       throw new AppError("bad_request:run", `The plan has no wait step "${stepId}".`);
+    }
+    if (branch === ASK_WAIT) {
+      checked[stepId] = ASK_WAIT;
+      continue;
     }
     if (
       !(WAIT_BRANCHES as readonly unknown[]).includes(branch) ||
@@ -98,16 +116,16 @@ export function checkWaitChoices(
     ) {
       throw new AppError(
         "bad_request:run",
-        `The wait "${stepId}" (${step.action}) can go: ${allowed.join(", ")}.`,
+        `The wait "${stepId}" (${step.action}) can go: ${allowed.join(", ")} (or "${ASK_WAIT}").`,
       );
     }
-    checked[stepId] = branch as WaitBranch;
+    checked[stepId] = branch as WaitChoice;
   }
   return checked;
 }
 
 /** What `runs.test` holds: each chosen wait's way, and what arrives at the waits that get an event. */
-export type RunTest = { waits: Record<string, WaitBranch>; events?: Record<string, unknown> };
+export type RunTest = { waits: Record<string, WaitChoice>; events?: Record<string, unknown> };
 
 /**
  * The test's waits, checked against the plan (checkWaitChoices), with what arrives at each

@@ -155,10 +155,12 @@ test("the person picks how each wait ends before the test, and what event arrive
     "timed out (nobody answered)",
     "approved",
     "rejected",
+    "ask me when it gets there",
   ]);
   expect(await hold.locator("option").allTextContents()).toEqual([
     "timed out (nobody answered)",
     "the event arrived",
+    "ask me when it gets there",
   ]);
   await expect(form.getByTestId("plan-test-event-hold")).toHaveCount(0);
 
@@ -199,4 +201,66 @@ test("the person picks how each wait ends before the test, and what event arrive
   await form.getByTestId("plan-test-start").click();
   await expect(form.getByRole("alert")).toContainText("not valid JSON");
   await expect(page.getByTestId("test-run-card")).toHaveCount(1);
+});
+
+test("the person chooses a wait's way during the test, on its card; a removed test says so", async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  await signUp(page, "testask");
+  await new ChatPage(page).send("/plan test-run-waits");
+  const plan = new PlanCard(page, 1);
+  await expect(plan.root).toBeVisible();
+  await plan.expectState("draft");
+
+  await plan.root.getByTestId("plan-test").click();
+  const form = plan.root.getByTestId("plan-test-form");
+  await form.getByTestId("plan-test-wait-ask").selectOption("ask");
+  await form.getByTestId("plan-test-start").click();
+
+  // The test gets to the approval and waits there, asking on its card: nobody else is asked.
+  const card = page.getByTestId("test-run-card").last();
+  await expect(card.getByTestId("test-verdict")).toHaveText("waits for you", { timeout: 30_000 });
+  const ask = card.getByTestId("test-step-ask");
+  await expect(ask).toHaveAttribute("data-outcome", "waiting");
+  const choice = ask.getByTestId("test-wait-choice");
+  await expect(choice).toContainText("The test waits for you here");
+  await expect(choice).toContainText("Nobody was asked or notified");
+  await expect(choice).toContainText("Go on with the follow-up?");
+  expect(await choice.getByRole("button").allTextContents()).toEqual([
+    "Approved",
+    "Rejected",
+    "Timed out",
+  ]);
+  await expect(card.getByTestId("test-note")).toContainText("Nothing is sent");
+  await expect(card.getByTestId("test-step-yes")).toHaveAttribute("data-outcome", "pending");
+  await expect(page.getByTestId("run-approve")).toHaveCount(0);
+  await shoot(page, testInfo, "ask-card", ask);
+
+  await choice.getByTestId("test-wait-approved").click();
+  await expect(card.getByTestId("test-verdict")).toHaveText("would succeed", { timeout: 30_000 });
+  expect(await outcomes(card)).toEqual([
+    ["ask", "simulated"],
+    ["yes", "simulated"],
+    ["hold", "simulated"],
+    ["why", "skipped"],
+  ]);
+  await expect(ask).toContainText("approved, chosen during the test");
+  await expect(card.getByTestId("test-step-hold")).toContainText("timed out (nobody answered)");
+  await expect(card.getByTestId("test-wait-choice")).toHaveCount(0);
+
+  // A day later the test run is pruned: its card says so instead of "not yours".
+  await page.route(/\/api\/runs\/[0-9a-f-]{36}$/, (route) =>
+    route.fulfill({
+      status: 404,
+      contentType: "application/json",
+      body: JSON.stringify({
+        error: { code: "not_found:run", message: "This run does not exist or is not yours." },
+      }),
+    }),
+  );
+  await page.reload();
+  await expect(page.getByTestId("test-run-card").last()).toHaveText(
+    "This test run was removed: test runs are kept for a day.",
+  );
 });

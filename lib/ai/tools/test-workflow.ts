@@ -10,10 +10,11 @@ import { z } from "zod";
 import { getRunById, listRunEvents } from "@/lib/db/run-queries";
 import { AppError } from "@/lib/errors";
 import { logError } from "@/lib/log";
-import { WAIT_BRANCHES } from "@/lib/plan/effects";
+import { WAIT_CHOICES } from "@/lib/plan/effects";
 import { isTerminal } from "@/lib/runs/status";
 import { type TestReport, testReport } from "@/lib/runs/test-report";
 import { startTestRun } from "@/lib/runs/test-run";
+import { askedWaits } from "@/lib/runs/test-waits";
 import { getRunPlan, getRunView } from "@/lib/runs/view";
 import { toWireRunView } from "@/lib/runs/wire";
 import { untrustedToolOutput } from "../untrusted";
@@ -49,11 +50,16 @@ function forModel(report: TestReport) {
   }));
 }
 
+/**
+ * The test's report once it ended, or once it waits at a wait it asks the person about (they
+ * pick on its card: the model cannot); undefined while it is still going after WAIT_MS.
+ */
 async function endedReport(userId: string, runId: string): Promise<TestReport | undefined> {
   const deadline = Date.now() + WAIT_MS;
   while (Date.now() < deadline) {
     const run = await getRunById({ runId });
-    if (run && isTerminal(run.status)) {
+    const asking = run?.status === "waiting" && askedWaits(run.test).length > 0;
+    if (run && (isTerminal(run.status) || asking)) {
       const records = await getRunView({ userId, runId });
       const events = await listRunEvents({ runId, limit: 10_000 });
       const plan = await getRunPlan({ run: records.run, steps: records.steps });
@@ -68,7 +74,8 @@ export function testWorkflowTool({ userId, threadId }: Context) {
   return tool({
     description:
       'Test a workflow\'s plan once now ("try it first", "test it"): a draft or the approved version, on real inputs and secrets, with every side effect simulated (nothing is emailed, posted, written or started; GET requests and AI steps run for real). ' +
-      "Waits do not wait: each goes the way `waits` says (approved, rejected, timeout, event), default timeout. " +
+      "Waits do not wait: each goes the way `waits` says (approved, rejected, timeout, event), default timeout; " +
+      '"ask" pauses the test at that wait until the person picks its way on the test\'s card (only when they ask to choose during the test). ' +
       "The test's card shows in the chat; the answer lists each step as ran, simulated (with what it would send), skipped or not reached.",
     // Inputs and a trigger payload are free-form: not strict.
     ...toolInput(
@@ -84,9 +91,11 @@ export function testWorkflowTool({ userId, threadId }: Context) {
           .optional()
           .describe("A webhook plan's request body or an event plan's data."),
         waits: z
-          .record(z.string(), z.enum(WAIT_BRANCHES))
+          .record(z.string(), z.enum(WAIT_CHOICES))
           .optional()
-          .describe("Which way each wait step goes, by step id; default timeout."),
+          .describe(
+            'Which way each wait step goes, by step id; default timeout; "ask": the person picks on the card when the test gets there.',
+          ),
         eventData: z
           .record(z.string(), z.unknown())
           .optional()
@@ -116,6 +125,11 @@ export function testWorkflowTool({ userId, threadId }: Context) {
           workflowId,
           status: report?.status ?? ("running" as const),
           steps: report ? forModel(report) : [],
+          ...(report?.status === "running" && report.steps.some((s) => s.outcome === "waiting")
+            ? {
+                note: "The test waits for the person: they pick the way of each waiting step on the test's card.",
+              }
+            : {}),
         };
       } catch (error) {
         if (error instanceof AppError) return { ok: false as const, error: error.message };

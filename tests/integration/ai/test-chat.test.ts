@@ -169,6 +169,41 @@ describe("testing a plan from the chat", () => {
     });
   });
 
+  it("answers at once when the test waits for the person at a wait it asks about", async () => {
+    const threadId = crypto.randomUUID();
+    await queries.getOrCreateThread({ id: threadId, userId: h.userId, title: "Try it" });
+    const { workflow } = await workflowQueries.createWorkflow({
+      userId: h.userId,
+      threadId,
+      title: "Ask me",
+      plan: plan([{ id: "ask", action: "wait.approval", input: { prompt: "Go?", timeout: "1h" } }]),
+      author: "model",
+    });
+    server.script(
+      toolCall("testWorkflow", { workflowId: workflow.id, waits: { ask: "ask" } }),
+      text("The test waits for you on its card."),
+    );
+    const started = Date.now();
+    const chunks = await say(threadId, "test it, I'll choose when it gets there");
+    // Well before the tool's 20 s wait for an end: the test waits for the person, not the model.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const output = chunks.find((c) => c.type === "tool-output-available")?.output as {
+      ok: boolean;
+      runId: string;
+      status: string;
+      note?: string;
+      steps: { step: string; outcome: string }[];
+    };
+    expect(output).toMatchObject({ ok: true, status: "running" });
+    expect(output.steps).toEqual([expect.objectContaining({ step: "ask", outcome: "waiting" })]);
+    expect(output.note).toMatch(/test's card/);
+    expect((await runQueries.getRunById({ runId: output.runId }))?.test).toEqual({
+      waits: { ask: "ask" },
+    });
+    const { cancelRun } = await import("@/lib/runs/control");
+    await cancelRun({ userId: h.userId, runId: output.runId });
+  });
+
   it("starts the person's workflow listening for thread/message.posted when they write", async () => {
     const threadId = crypto.randomUUID();
     await queries.getOrCreateThread({ id: threadId, userId: h.userId, title: "Chat" });

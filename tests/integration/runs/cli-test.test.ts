@@ -304,6 +304,11 @@ describe("plan test", () => {
     expect(badBranch.stderr[0]).toMatch(/--wait is <stepId>=approved\|rejected\|timeout\|event/);
     const wrongWay = await plan(["test", everything, "--wait", "ask=event"]);
     expect(wrongWay.code).toBe(2);
+    // The command line cannot ask during a test: it says so, and how to choose instead.
+    const asks = await plan(["test", everything, "--wait", "ask=ask"]);
+    expect(asks.code).toBe(2);
+    expect(asks.stderr[0]).toMatch(/--wait ask=ask: the command line cannot ask during a test/);
+    expect(asks.stderr[0]).toMatch(/approved\|rejected\|timeout\|event/);
     expect((await plan(["test"])).code).toBe(2);
     expect((await plan(["test", everything, "--trigger", "{"])).code).toBe(2);
     const missingFile = await plan(["test", everything, "--secrets-file", path.join(dir, "none")]);

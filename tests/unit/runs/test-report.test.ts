@@ -146,6 +146,59 @@ describe("a test's report", () => {
     expect(report.steps[0].outcome).toBe("running");
     expect(report.steps[1].outcome).toBe("pending");
   });
+
+  it("shows a wait the test asks about as waiting for the person, with its ways and until when", () => {
+    const asking: Plan = {
+      version: 1,
+      title: "Asking",
+      trigger: { type: "manual" },
+      steps: [
+        { id: "ask", action: "wait.approval", input: { prompt: "Go?", timeout: "1d" } },
+        {
+          id: "hold",
+          action: "wait.event",
+          after: ["ask"],
+          input: { event: "x/y", timeout: "1h" },
+        },
+      ],
+    };
+    const base = view("waiting", [
+      row({
+        stepId: "ask",
+        status: "waiting",
+        input: { prompt: "Go?", timeout: "1d" },
+        finishedAt: null,
+        durationMs: null,
+      }),
+    ]);
+    const report = testReport(
+      {
+        ...base,
+        plan: toWireRunPlan(asking, 1),
+        events: [
+          {
+            seq: 1,
+            at: at(1),
+            level: "info",
+            stepId: "ask",
+            message: "ask waiting",
+            data: { unitId: "ask", status: "waiting", deadline: at(3_600_000) },
+          },
+        ],
+      },
+      T0 + 50,
+    );
+    expect(report.status).toBe("running");
+    expect(report.steps.map((s) => [s.stepId, s.outcome])).toEqual([
+      ["ask", "waiting"],
+      ["hold", "pending"],
+    ]);
+    expect(report.steps[0].asks).toEqual({
+      ways: ["timeout", "approved", "rejected"],
+      until: at(3_600_000),
+      prompt: "Go?",
+    });
+  });
 });
 
 describe("the trigger a test stands in with", () => {

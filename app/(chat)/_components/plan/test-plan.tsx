@@ -3,11 +3,18 @@
 // "Test" on a draft or approved plan card: runs the plan once now as a test (nothing is sent,
 // reads run for real) and puts its card into the thread. A small form asks first when the test
 // needs something: the manual inputs, a webhook's body or an event's data, and which way each
-// wait goes (its timeout unless the person picks another); a wait.event told its event arrived
-// gets a JSON box with that event's data (an example of the named event to start from).
+// wait goes (its timeout unless the person picks another, or "ask me when it gets there": the
+// test pauses there and its card asks); a wait.event told its event arrived gets a JSON box with
+// that event's data (an example of the named event to start from).
 import { useEffect, useId, useState } from "react";
 import type { ChatMessage } from "@/lib/ai/types";
-import { type WaitBranch, waitBranchesOf, waitBranchWords } from "@/lib/plan/effects";
+import {
+  ASK_WAIT,
+  ASK_WAIT_WORDS,
+  type WaitChoice,
+  waitBranchesOf,
+  waitBranchWords,
+} from "@/lib/plan/effects";
 import { exampleEventData } from "@/lib/plan/events";
 import { allSteps, type Plan, type PlanStep } from "@/lib/plan/schema";
 import { coerce, type Field, shown, typeWords } from "../run/run-now";
@@ -37,7 +44,7 @@ function exampleText(name: string | undefined): string {
 type Draft = {
   open: boolean;
   values: Record<string, string>;
-  branches: Record<string, WaitBranch>;
+  branches: Record<string, WaitChoice>;
   payload: string;
   eventTexts: Record<string, string>;
 };
@@ -72,7 +79,7 @@ export function TestPlan({
   const [values, setValues] = useState<Record<string, string>>(
     () => draft?.values ?? Object.fromEntries(names.map((n) => [n, shown(fields[n])])),
   );
-  const [branches, setBranches] = useState<Record<string, WaitBranch>>(() => draft?.branches ?? {});
+  const [branches, setBranches] = useState<Record<string, WaitChoice>>(() => draft?.branches ?? {});
   const [payload, setPayload] = useState(
     () => draft?.payload ?? (plan.trigger.type === "event" ? exampleText(plan.trigger.event) : ""),
   );
@@ -216,7 +223,7 @@ export function TestPlan({
       {waits.length > 0 ? (
         <fieldset className="flex flex-col gap-2">
           <legend className="mb-1 text-xs font-medium">
-            Waits do not wait in a test. Let each one end:
+            Waits do not wait in a test. Let each one end, or choose when the test gets there:
           </legend>
           {waits.map((step) => {
             const event = eventOf(step);
@@ -231,7 +238,7 @@ export function TestPlan({
                   <select
                     value={branches[step.id] ?? "timeout"}
                     onChange={(e) =>
-                      setBranches((all) => ({ ...all, [step.id]: e.target.value as WaitBranch }))
+                      setBranches((all) => ({ ...all, [step.id]: e.target.value as WaitChoice }))
                     }
                     className={input}
                     data-testid={`plan-test-wait-${step.id}`}
@@ -241,6 +248,7 @@ export function TestPlan({
                         {waitBranchWords(step.action, branch)}
                       </option>
                     ))}
+                    <option value={ASK_WAIT}>{ASK_WAIT_WORDS}</option>
                   </select>
                 </label>
                 {arrives ? (

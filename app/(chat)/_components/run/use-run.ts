@@ -32,6 +32,8 @@ async function fetchRun(runId: string): Promise<WireRunView> {
 export function useRun(runId: string) {
   const [view, setView] = useState<WireRunView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** The run does not exist (or is not the reader's): a pruned test run, a deleted one. */
+  const [missing, setMissing] = useState(false);
   const live = useThreadLive();
 
   useEffect(() => {
@@ -74,7 +76,9 @@ export function useRun(runId: string) {
           return load(true);
         }
       } catch (problem) {
-        if (!stopped) setError(problem instanceof Error ? problem.message : String(problem));
+        if (stopped) return;
+        setError(problem instanceof Error ? problem.message : String(problem));
+        setMissing(problem instanceof AppError && problem.status === 404);
       } finally {
         reading = false;
       }
@@ -119,5 +123,5 @@ export function useRun(runId: string) {
     };
   }, [runId, live]);
 
-  return { view, error };
+  return { view, error, missing };
 }

@@ -2,13 +2,13 @@
 // app's AppError.
 import type { ChatMessage } from "@/lib/ai/types";
 import { AppError } from "@/lib/errors";
-import type { WaitBranch } from "@/lib/plan/effects";
+import type { WaitBranch, WaitChoice } from "@/lib/plan/effects";
 
 export type TestRequest = {
   versionId: string;
   inputs?: Record<string, unknown>;
   trigger?: unknown;
-  waits?: Record<string, WaitBranch>;
+  waits?: Record<string, WaitChoice>;
   /** What arrives at each wait.event step that goes "event" (its event's data). */
   eventData?: Record<string, unknown>;
 };
@@ -30,4 +30,24 @@ export async function startTest(
     );
   }
   return parsed;
+}
+
+/** Picks the way of a wait the test asks about (POST /api/runs/:id/test-waits/:stepId). */
+export async function chooseTestWait(
+  runId: string,
+  stepId: string,
+  body: { branch: WaitBranch; eventData?: unknown },
+): Promise<void> {
+  const response = await fetch(`/api/runs/${runId}/test-waits/${encodeURIComponent(stepId)}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    const parsed = await response.json().catch(() => undefined);
+    throw (
+      AppError.fromJSON(parsed) ??
+      new AppError("internal:run", `The server answered ${response.status}.`)
+    );
+  }
 }

@@ -22,6 +22,7 @@ import { graphPlan } from "../timeline/run-graph";
 import { RunLog } from "../timeline/run-log";
 import { useNow } from "../timeline/use-now";
 import { useRun } from "../use-run";
+import { TestWaitChoice } from "./test-wait-choice";
 
 type Tab = "steps" | "graph";
 
@@ -62,6 +63,11 @@ const OUTCOME: Record<TestOutcome, { pill: string; node: string; words: string }
     node: "border-zinc-300 dark:border-zinc-700",
     words: "pending",
   },
+  waiting: {
+    pill: "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200",
+    node: "border-amber-500 bg-amber-50 dark:bg-amber-950/60",
+    words: "waits for you",
+  },
 };
 
 const VERDICT: Record<string, { words: string; tone: string }> = {
@@ -69,7 +75,11 @@ const VERDICT: Record<string, { words: string; tone: string }> = {
   succeeded: { words: "would succeed", tone: OUTCOME.ran.pill },
   failed: { words: "would fail", tone: OUTCOME.failed.pill },
   cancelled: { words: "cancelled", tone: OUTCOME.pending.pill },
+  asking: { words: "waits for you", tone: OUTCOME.waiting.pill },
 };
+
+/** What a test card says when its run is gone: test runs are pruned a day after they ran. */
+export const TEST_REMOVED = "This test run was removed: test runs are kept for a day.";
 
 /** JSON on one line while it is short, indented once it is not. */
 function pretty(value: unknown): string {
@@ -167,7 +177,7 @@ function WouldSendView({ send }: { send: WouldSend }) {
   );
 }
 
-function StepRow({ step }: { step: TestStepResult }) {
+function StepRow({ step, runId }: { step: TestStepResult; runId: string }) {
   const tone = OUTCOME[step.outcome];
   return (
     <li
@@ -199,6 +209,7 @@ function StepRow({ step }: { step: TestStepResult }) {
           ))}
         </div>
       ) : null}
+      {step.outcome === "waiting" ? <TestWaitChoice runId={runId} step={step} /> : null}
       {step.outcome === "ran" ? (
         <details className="text-xs">
           <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">
@@ -228,10 +239,12 @@ function TestGraph({
   plan,
   steps,
   trigger,
+  runId,
 }: {
   plan: Plan;
   steps: TestStepResult[];
   trigger: string;
+  runId: string;
 }) {
   const [selected, setSelected] = useState<string | null>(null);
   const box = useRef<HTMLDivElement>(null);
@@ -268,7 +281,7 @@ function TestGraph({
       />
       {chosen ? (
         <ul className="rounded-lg border border-zinc-200 text-xs dark:border-zinc-800">
-          <StepRow step={chosen} />
+          <StepRow step={chosen} runId={runId} />
         </ul>
       ) : (
         <p className="text-xs text-zinc-500 dark:text-zinc-400">
@@ -280,7 +293,7 @@ function TestGraph({
 }
 
 export function TestRunCard({ runId, title }: { runId: string; title?: string }) {
-  const { view, error } = useRun(runId);
+  const { view, error, missing } = useRun(runId);
   const [tab, setTab] = useState<Tab>("steps");
   const [showLog, setShowLog] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -295,7 +308,7 @@ export function TestRunCard({ runId, title }: { runId: string; title?: string })
         className="rounded-xl border border-violet-200 p-4 text-sm text-zinc-500 dark:text-zinc-400 dark:border-violet-900"
         data-testid="test-run-card"
       >
-        {error ?? "Loading the test…"}
+        {missing ? TEST_REMOVED : (error ?? "Loading the test…")}
       </div>
     );
   }
@@ -303,7 +316,8 @@ export function TestRunCard({ runId, title }: { runId: string; title?: string })
   const { run } = view;
   const name = title ?? view.workflowTitle ?? view.plan?.title ?? "the plan";
   const started = run.startedAt ?? run.createdAt;
-  const verdict = VERDICT[report.status];
+  const asking = report.steps.some((step) => step.outcome === "waiting");
+  const verdict = VERDICT[report.status === "running" && asking ? "asking" : report.status];
   const counts = countsInWords(report.counts);
 
   async function cancel() {
@@ -364,9 +378,18 @@ export function TestRunCard({ runId, title }: { runId: string; title?: string })
         className="border-b border-zinc-200 px-3 py-2 text-xs text-zinc-700 sm:px-4 dark:border-zinc-800 dark:text-zinc-300"
         data-testid="test-note"
       >
-        Nothing was sent: {report.counts.simulated}{" "}
-        {report.counts.simulated === 1 ? "step was" : "steps were"} only simulated. Reads ran for
-        real with your secrets. A test is not part of the history.
+        {live ? (
+          <>
+            Nothing is sent: side effects are only simulated. Reads run for real with your secrets.
+            A test is not part of the history.
+          </>
+        ) : (
+          <>
+            Nothing was sent: {report.counts.simulated}{" "}
+            {report.counts.simulated === 1 ? "step was" : "steps were"} only simulated. Reads ran
+            for real with your secrets. A test is not part of the history.
+          </>
+        )}
         {counts ? <span className="block text-zinc-500 dark:text-zinc-400">{counts}</span> : null}
       </p>
 
@@ -418,7 +441,7 @@ export function TestRunCard({ runId, title }: { runId: string; title?: string })
             aria-label="What each step did in the test"
           >
             {report.steps.map((step) => (
-              <StepRow key={`${step.phase}:${step.stepId}`} step={step} />
+              <StepRow key={`${step.phase}:${step.stepId}`} step={step} runId={runId} />
             ))}
           </ol>
         ) : null}
@@ -427,6 +450,7 @@ export function TestRunCard({ runId, title }: { runId: string; title?: string })
             plan={shape}
             steps={report.steps}
             trigger={`Test started ${formatWhen(started)}`}
+            runId={runId}
           />
         ) : null}
       </div>
