@@ -14,15 +14,7 @@ import "server-only";
 import { type GetStepTools, type Inngest, NonRetriableError } from "inngest";
 import type { ActionRegistry } from "@/lib/actions/registry";
 import { env } from "@/lib/env";
-import {
-  initialRunState,
-  nextActions,
-  type ReadyUnit,
-  type RunFailure,
-  type RunState,
-  recordResults,
-  type UnitResult,
-} from "@/lib/plan/progress";
+import type { ReadyUnit, RunFailure, RunState, UnitResult } from "@/lib/plan/progress";
 import type { Plan } from "@/lib/plan/schema";
 import { recordRunFinished } from "@/lib/runs/records";
 import { INLINE_OUTPUT_MAX_BYTES, summarize } from "@/lib/runs/summary";
@@ -30,9 +22,10 @@ import { runCancelRequested, runFailed, runFinished, runRequested } from "../cli
 import { functionMiddleware } from "../middleware/safe-errors";
 import { serverContextFactory } from "./action-context";
 import { runChildUnit } from "./child-runs";
-import { newlyExpandedLoops, recordDecidedUnits, summarizeDecided } from "./decided-units";
 import { type LoadedRun, loadRun } from "./load-run";
 import { runReusedUnit } from "./reused-units";
+import { runFlow } from "./run-flow";
+import { runPasses } from "./run-passes";
 import {
   type ContextFactory,
   createOutputLoader,
@@ -45,7 +38,6 @@ import { runTestWaitUnit, runWaitUnit } from "./wait-steps";
 export const EXECUTE_WORKFLOW_ID = "execute-workflow";
 /** Plan steps may ask for up to 10 attempts; the function allows as many (see unit-steps). */
 export const FUNCTION_RETRIES = 9;
-const MAX_PASSES = 2000;
 
 export type RunRequest = {
   runId: string;
@@ -112,7 +104,7 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
         );
       },
     },
-    async ({ event, step, attempt, runId: engineRunId }) => {
+    async ({ event, step, group, attempt, runId: engineRunId }) => {
       const request = event.data as RunRequest;
       const { runId } = request;
 
@@ -178,40 +170,26 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
         });
       };
 
-      let state = initialRunState();
-      for (let pass = 0; pass < MAX_PASSES; pass++) {
-        const now = await step.run(`pass-${pass}:now`, () => new Date().toISOString());
-        const next = await nextActions(plan, state, {
-          now,
-          trigger: loaded.trigger,
-          user: loaded.user,
-          waits: loaded.waits,
-          timeZone: loaded.timeZone,
-        });
-        const started = newlyExpandedLoops(state, next.state);
-        state = next.state;
-        if (next.decided.length > 0 || started.length > 0) {
-          const decided = summarizeDecided(next.decided);
-          const loops = state.loops;
-          await step.run(`pass-${pass}:decided`, () =>
-            recordDecidedUnits({ runId, decided, loops, at: now, started }),
-          );
-        }
-        if (next.status !== "running") {
-          const failure = next.status === "failed" ? next.failure : undefined;
-          const output = failure
-            ? undefined
-            : summarize(runOutput(plan, state), INLINE_OUTPUT_MAX_BYTES);
-          return finishRun({ step, request, failure, output, test: !!loaded.test });
-        }
-        if (next.ready.length === 0) continue;
-        const results = await Promise.all(next.ready.map(runUnit));
-        state = recordResults(
-          state,
-          next.ready.map((unit, i) => ({ unitId: unit.id, result: results[i] })),
-        );
-      }
-      throw new NonRetriableError(`the run did not settle within ${MAX_PASSES} passes`);
+      const context = {
+        trigger: loaded.trigger,
+        user: loaded.user,
+        waits: loaded.waits,
+        timeZone: loaded.timeZone,
+      };
+      const { state, failure } = loaded.flow
+        ? await runFlow({
+            step,
+            inRace: (work) => group.parallel({ mode: "race" }, work),
+            runId,
+            plan,
+            context: { ...context, now: loaded.flow.at },
+            runUnit,
+          })
+        : await runPasses({ step, runId, plan, context, runUnit });
+      const output = failure
+        ? undefined
+        : summarize(runOutput(plan, state), INLINE_OUTPUT_MAX_BYTES);
+      return finishRun({ step, request, failure, output, test: !!loaded.test });
     },
   );
   return fn;

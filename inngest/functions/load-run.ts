@@ -28,6 +28,13 @@ export type LoadedRun =
       reuse?: { sourceRunId: string; units: string[] };
       /** A test run: side effects simulated, each wait taken the chosen way (`runs.test`). */
       test?: { waits: Record<string, WaitChoice>; events: Record<string, unknown> };
+      /**
+       * Runs loaded since flows replaced passes: each step starts as soon as its own `after`
+       * steps are done (run-flow.ts); `at` is when the run started, the logical time of
+       * decisions that do not read the clock. Absent in runs that started with passes, which
+       * replay their pass-based step ids (run-passes.ts).
+       */
+      flow?: { version: 1; at: string };
     }
   | { ok: false; status: string };
 
@@ -75,6 +82,7 @@ export async function loadRun(args: {
     threadId: run.threadId ?? undefined,
     ...reuseOf(run),
     ...testOf(run),
+    flow: { version: 1, at: new Date().toISOString() },
   };
 }
 

@@ -9,6 +9,7 @@ import { deletePause } from "./sql/delete-pause";
 import { deleteRunJobs } from "./sql/delete-run-jobs";
 import { enqueueDiscoveryIfIdle } from "./sql/enqueue-discovery";
 import { enqueueJob } from "./sql/enqueue-job";
+import { enqueueRaceDiscovery } from "./sql/enqueue-race-discovery";
 import { finishRun } from "./sql/finish-run";
 import { insertEvents } from "./sql/insert-events";
 import { insertPause } from "./sql/insert-pause";
@@ -145,7 +146,9 @@ export async function resumeStep(
   status: "completed" | "failed" = "completed",
 ): Promise<void> {
   await saveStep(q, { runId, hash: step, status, output });
-  await enqueueDiscoveryIfIdle(q, runId);
+  // Beside race-mode branches still running, the function goes on now (nothing joins them).
+  if (!(await enqueueDiscoveryIfIdle(q, runId)))
+    await enqueueRaceDiscovery(q, runId, { ifRacing: true });
 }
 
 async function settleParent(q: Queryable, run: LockedRun, memo: unknown) {

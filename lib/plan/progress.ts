@@ -202,6 +202,129 @@ export async function nextActions(
   };
 }
 
+/**
+ * One step's decision on its own, for an interpreter that starts each step as soon as its own
+ * dependencies are done (every one of them must have a result): what `nextActions` would
+ * decide for it. Pure like it: the same plan, results of the step's upstream steps and
+ * context give the same answer, whatever other steps are doing.
+ */
+export interface StepDecision {
+  /** Units to start now (for a loop: items up to its concurrency, not counting `running`). */
+  ready: ReadyUnit[];
+  /** Results decided (a skip, a failure nothing ran for, a loop's end with its skipped items). */
+  decided: { unitId: string; result: UnitResult }[];
+  /** The loop's items, when this decision expanded it: keep them in the state's `loops`. */
+  loop?: { items: unknown[] };
+}
+
+/** Whether deciding `step` reads the clock (its condition or its forEach may read `now`). */
+export function decisionReadsClock(step: Pick<PlanStep, "if" | "forEach">): boolean {
+  return step.if !== undefined || step.forEach !== undefined;
+}
+
+function phaseSteps(plan: Plan, stepId: string): { phase: Phase; steps: readonly PlanStep[] } {
+  if (plan.steps.some((step) => step.id === stepId)) return { phase: "main", steps: plan.steps };
+  return { phase: "onFailure", steps: plan.onFailure ?? [] };
+}
+
+function evaluationEnv(plan: Plan, context: PassContext): EvaluationEnv {
+  return {
+    now: context.now,
+    timeZone: context.timeZone ?? planTimeZone(plan, context.user?.timeZone ?? "UTC"),
+  };
+}
+
+function workingCopy(state: RunState): RunState {
+  return {
+    results: { ...state.results },
+    loops: { ...(state.loops ?? {}) },
+    running: [...(state.running ?? [])],
+  };
+}
+
+/** Decides `stepId`, whose dependencies all have a result; `failure` for onFailure steps. */
+export async function decideStep(
+  plan: Plan,
+  state: RunState,
+  stepId: string,
+  context: PassContext,
+  failure?: RunFailure,
+): Promise<StepDecision> {
+  const work = workingCopy(state);
+  const decided: StepDecision["decided"] = [];
+  const decide = (id: string, result: UnitResult) => {
+    work.results[id] = result;
+    decided.push({ unitId: id, result });
+  };
+  const { phase, steps } = phaseSteps(plan, stepId);
+  const c = stepContext(
+    phase,
+    steps,
+    plan,
+    work,
+    context,
+    evaluationEnv(plan, context),
+    decide,
+    failure,
+  );
+  const step = c.byId.get(stepId);
+  if (!step) throw new Error(`no step "${stepId}" in the plan`);
+  const expanded = state.loops?.[stepId] === undefined;
+  const { ready } = await decideOne(step, c);
+  const loop = expanded ? work.loops?.[stepId] : undefined;
+  return { ready, decided, ...(loop ? { loop } : {}) };
+}
+
+/**
+ * A started loop after one of its items ended (synchronous, so items are handed out once):
+ * the items to start now to keep `concurrency` in flight, or the loop's final result.
+ */
+export function continueLoop(
+  plan: Plan,
+  state: RunState,
+  stepId: string,
+  context: PassContext,
+  failure?: RunFailure,
+): StepDecision {
+  const work = workingCopy(state);
+  const decided: StepDecision["decided"] = [];
+  const decide = (id: string, result: UnitResult) => {
+    work.results[id] = result;
+    decided.push({ unitId: id, result });
+  };
+  const { phase, steps } = phaseSteps(plan, stepId);
+  const c = stepContext(
+    phase,
+    steps,
+    plan,
+    work,
+    context,
+    evaluationEnv(plan, context),
+    decide,
+    failure,
+  );
+  const step = c.byId.get(stepId);
+  const loop = state.loops?.[stepId];
+  if (!step || !loop) throw new Error(`step "${stepId}" is not a started loop`);
+  const { ready } = loopStep(step, loop.items, c);
+  return { ready, decided };
+}
+
+/** Steps of a phase that can never start (a plan with a cycle), each failed with why. */
+export function stuckSteps(
+  steps: readonly PlanStep[],
+  state: RunState,
+): { unitId: string; result: UnitResult }[] {
+  const decided: { unitId: string; result: UnitResult }[] = [];
+  decideStuck(steps, state, (unitId, result) => decided.push({ unitId, result }));
+  return decided;
+}
+
+/** Why the run failed: the first failed step, in plan order (none when it did not). */
+export function runFailure(steps: readonly PlanStep[], state: RunState): RunFailure | undefined {
+  return firstFailure(steps, state);
+}
+
 function firstFailure(steps: readonly PlanStep[], state: RunState): RunFailure | undefined {
   for (const step of steps) {
     const result = state.results[step.id];
@@ -219,6 +342,157 @@ function blocksDependents(step: PlanStep | undefined, result: UnitResult | undef
   return result.status === "skipped" && result.cause === "upstream-failed";
 }
 
+/** What deciding one step needs: the run's working state and how to record decisions. */
+interface StepContext {
+  phase: Phase;
+  work: RunState;
+  running: ReadonlySet<string>;
+  byId: Map<string, PlanStep>;
+  /** Steps with an otherwise branch: their condition must decide, so a missing operand fails. */
+  branching: ReadonlySet<string>;
+  env: EvaluationEnv;
+  scopeFor: (extra?: { item?: unknown; index?: number }) => Record<string, unknown>;
+  decide: (id: string, result: UnitResult) => void;
+}
+
+function stepContext(
+  phase: Phase,
+  steps: readonly PlanStep[],
+  plan: Plan,
+  work: RunState,
+  context: PassContext,
+  env: EvaluationEnv,
+  decide: (id: string, result: UnitResult) => void,
+  failure?: RunFailure,
+): StepContext {
+  return {
+    phase,
+    work,
+    running: new Set(work.running),
+    byId: new Map(allStepsOf(plan).map((step) => [step.id, step])),
+    branching: new Set(steps.flatMap((step) => (step.else !== undefined ? [step.else] : []))),
+    env,
+    scopeFor: (extra = {}) =>
+      buildScope({
+        trigger: context.trigger,
+        steps: stepRecords(work),
+        user: context.user,
+        now: env.now,
+        waits: context.waits,
+        error: failure,
+        ...extra,
+      }),
+    decide,
+  };
+}
+
+/**
+ * Decides one step whose dependencies all have a result: skip it, fail it (a condition or
+ * forEach that cannot be evaluated), end its loop, or hand out the units to start. `changed`
+ * says a result was decided (which may unlock its dependents).
+ */
+async function decideOne(
+  step: PlanStep,
+  c: StepContext,
+): Promise<{ ready: ReadyUnit[]; changed: boolean }> {
+  const { work, running, env, scopeFor, decide, phase } = c;
+  const ready: ReadyUnit[] = [];
+  const deps = stepDependencies(step);
+  const failedDep = deps.find((dep) => blocksDependents(c.byId.get(dep), work.results[dep]));
+  if (failedDep !== undefined) {
+    const depResult = work.results[failedDep];
+    // Name the step that actually failed, however far up it is.
+    const reason =
+      depResult?.status === "skipped" ? depResult.reason : `upstream step "${failedDep}" failed`;
+    decide(step.id, { status: "skipped", reason, cause: "upstream-failed" });
+    return { ready, changed: true };
+  }
+
+  const started = running.has(step.id) || work.loops?.[step.id] !== undefined;
+  if (step.else !== undefined && !started) {
+    const branch = work.results[step.else];
+    if (branch && !(branch.status === "skipped" && branch.cause === "condition")) {
+      decide(step.id, {
+        status: "skipped",
+        reason: otherBranchReason(step.else, branch),
+        cause: "other-branch",
+      });
+      return { ready, changed: true };
+    }
+  }
+  if (step.if !== undefined && !started) {
+    let pass: boolean;
+    try {
+      if (c.branching.has(step.id)) {
+        const missing = await findMissingOperand(step.if, scopeFor(), env);
+        if (missing) {
+          throw new Error(
+            `${missing.text}; the condition cannot choose between this step and its otherwise branch: handle a missing value with $exists(${missing.path}) or a default like (${missing.path} ?? 0)`,
+          );
+        }
+      }
+      pass = isTruthy(await evaluateExpression(step.if, scopeFor(), env));
+    } catch (error) {
+      decide(step.id, {
+        status: "failed",
+        error: {
+          message: `condition ${JSON.stringify(step.if)} failed: ${errorMessage(error)}`,
+        },
+      });
+      return { ready, changed: true };
+    }
+    if (!pass) {
+      decide(step.id, {
+        status: "skipped",
+        reason: `condition is false: ${step.if}`,
+        cause: "condition",
+      });
+      return { ready, changed: true };
+    }
+  }
+
+  if (step.forEach === undefined) {
+    if (!running.has(step.id)) {
+      ready.push({ id: step.id, stepId: step.id, step, phase, scope: scopeFor(), env });
+    }
+    return { ready, changed: false };
+  }
+
+  const loop = await expandLoop(step, work, scopeFor, env);
+  if ("error" in loop) {
+    decide(step.id, { status: "failed", error: { message: loop.error } });
+    return { ready, changed: true };
+  }
+  return loopStep(step, loop.items, c);
+}
+
+/** A loop whose items are known: its final result, or the items to start now. */
+function loopStep(
+  step: PlanStep,
+  items: readonly unknown[],
+  c: StepContext,
+): { ready: ReadyUnit[]; changed: boolean } {
+  const outcome = loopOutcome(step, items, c.work, c.running);
+  if (outcome.final) {
+    for (const [id, result] of outcome.itemDecisions) c.decide(id, result);
+    c.decide(step.id, outcome.final);
+    return { ready: [], changed: true };
+  }
+  return {
+    changed: false,
+    ready: outcome.toStart.map((index) => ({
+      id: unitId(step.id, index),
+      stepId: step.id,
+      step,
+      phase: c.phase,
+      index,
+      item: items[index],
+      scope: c.scopeFor({ item: items[index], index }),
+      env: c.env,
+    })),
+  };
+}
+
 async function advancePhase(
   phase: Phase,
   steps: readonly PlanStep[],
@@ -229,21 +503,7 @@ async function advancePhase(
   decide: (id: string, result: UnitResult) => void,
   failure?: RunFailure,
 ): Promise<{ ready: ReadyUnit[]; settled: boolean }> {
-  const byId = new Map(allStepsOf(plan).map((step) => [step.id, step]));
-  // Steps with an otherwise branch: their condition must decide, so a missing operand fails.
-  const branching = new Set(steps.flatMap((step) => (step.else !== undefined ? [step.else] : [])));
-  const running = new Set(work.running);
-  const scopeFor = (extra: { item?: unknown; index?: number } = {}) =>
-    buildScope({
-      trigger: context.trigger,
-      steps: stepRecords(work),
-      user: context.user,
-      now: env.now,
-      waits: context.waits,
-      error: failure,
-      ...extra,
-    });
-
+  const c = stepContext(phase, steps, plan, work, context, env, decide, failure);
   // Decisions can unlock more decisions in the same pass (a skip makes its dependents
   // decidable), so iterate to a fixed point; each round decides at least one step or stops.
   let ready: ReadyUnit[] = [];
@@ -252,120 +512,38 @@ async function advancePhase(
     let changed = false;
     for (const step of steps) {
       if (work.results[step.id]) continue;
-      const deps = stepDependencies(step);
-      if (!deps.every((dep) => work.results[dep] !== undefined)) continue;
-
-      const failedDep = deps.find((dep) => blocksDependents(byId.get(dep), work.results[dep]));
-      if (failedDep !== undefined) {
-        const depResult = work.results[failedDep];
-        // Name the step that actually failed, however far up it is.
-        const reason =
-          depResult?.status === "skipped"
-            ? depResult.reason
-            : `upstream step "${failedDep}" failed`;
-        decide(step.id, { status: "skipped", reason, cause: "upstream-failed" });
-        changed = true;
-        continue;
-      }
-
-      const started = running.has(step.id) || work.loops?.[step.id] !== undefined;
-      if (step.else !== undefined && !started) {
-        const branch = work.results[step.else];
-        if (branch && !(branch.status === "skipped" && branch.cause === "condition")) {
-          decide(step.id, {
-            status: "skipped",
-            reason: otherBranchReason(step.else, branch),
-            cause: "other-branch",
-          });
-          changed = true;
-          continue;
-        }
-      }
-      if (step.if !== undefined && !started) {
-        let pass: boolean;
-        try {
-          if (branching.has(step.id)) {
-            const missing = await findMissingOperand(step.if, scopeFor(), env);
-            if (missing) {
-              throw new Error(
-                `${missing.text}; the condition cannot choose between this step and its otherwise branch: handle a missing value with $exists(${missing.path}) or a default like (${missing.path} ?? 0)`,
-              );
-            }
-          }
-          pass = isTruthy(await evaluateExpression(step.if, scopeFor(), env));
-        } catch (error) {
-          decide(step.id, {
-            status: "failed",
-            error: {
-              message: `condition ${JSON.stringify(step.if)} failed: ${errorMessage(error)}`,
-            },
-          });
-          changed = true;
-          continue;
-        }
-        if (!pass) {
-          decide(step.id, {
-            status: "skipped",
-            reason: `condition is false: ${step.if}`,
-            cause: "condition",
-          });
-          changed = true;
-          continue;
-        }
-      }
-
-      if (step.forEach === undefined) {
-        if (!running.has(step.id)) {
-          ready.push({ id: step.id, stepId: step.id, step, phase, scope: scopeFor(), env });
-        }
-        continue;
-      }
-
-      const loop = await expandLoop(step, work, scopeFor, env);
-      if ("error" in loop) {
-        decide(step.id, { status: "failed", error: { message: loop.error } });
-        changed = true;
-        continue;
-      }
-      const outcome = loopOutcome(step, loop.items, work, running);
-      if (outcome.final) {
-        for (const [id, result] of outcome.itemDecisions) decide(id, result);
-        decide(step.id, outcome.final);
-        changed = true;
-        continue;
-      }
-      for (const index of outcome.toStart) {
-        ready.push({
-          id: unitId(step.id, index),
-          stepId: step.id,
-          step,
-          phase,
-          index,
-          item: loop.items[index],
-          scope: scopeFor({ item: loop.items[index], index }),
-          env,
-        });
-      }
+      if (!stepDependencies(step).every((dep) => work.results[dep] !== undefined)) continue;
+      const decision = await decideOne(step, c);
+      ready.push(...decision.ready);
+      changed ||= decision.changed;
     }
     if (!changed) break;
   }
 
   const settled = steps.every((step) => work.results[step.id] !== undefined);
   if (!settled && ready.length === 0 && (work.running ?? []).length === 0) {
-    // Nothing can move: only possible for a plan that skipped validation (a cycle).
-    for (const step of steps) {
-      if (!work.results[step.id]) {
-        decide(step.id, {
-          status: "failed",
-          error: {
-            message: `step "${step.id}" can never start: its dependencies cannot finish (is the plan valid?)`,
-          },
-        });
-      }
-    }
+    decideStuck(steps, work, decide);
     return { ready: [], settled: true };
   }
   return { ready, settled };
+}
+
+/** Nothing can move: only possible for a plan that skipped validation (a cycle). */
+function decideStuck(
+  steps: readonly PlanStep[],
+  work: RunState,
+  decide: (id: string, result: UnitResult) => void,
+) {
+  for (const step of steps) {
+    if (!work.results[step.id]) {
+      decide(step.id, {
+        status: "failed",
+        error: {
+          message: `step "${step.id}" can never start: its dependencies cannot finish (is the plan valid?)`,
+        },
+      });
+    }
+  }
 }
 
 /** Why an otherwise branch did not run: its step ran (or failed), or an earlier branch did. */

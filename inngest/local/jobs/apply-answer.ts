@@ -6,6 +6,7 @@ import type { LifecycleContext } from "../run-lifecycle";
 import { completeRun, failRun } from "../run-lifecycle";
 import { endStepPlan } from "../sql/end-step-plan";
 import { enqueueDiscoveryIfIdle } from "../sql/enqueue-discovery";
+import { enqueueRaceDiscovery } from "../sql/enqueue-race-discovery";
 import { recordAttempt } from "../sql/record-attempt";
 import type { Queryable } from "../sql-client";
 import { type AnsweredCall, applyOp } from "./apply-op";
@@ -68,6 +69,9 @@ export async function applyAnswer(
         // goes back to immediate execution (and checkpointing), as Inngest does once
         // parallel steps drain. A group joined by a sleep or wait keeps planning.
         await endStepPlan(q, run.id);
+      } else if (!discovery && call.stepId !== "step" && call.job.payload.race === true) {
+        // A race-mode branch ended: the function goes on now, its siblings still running.
+        await enqueueRaceDiscovery(q, run.id);
       }
     }
   }

@@ -28,6 +28,11 @@ export type AnsweredCall = {
   durationMs: number;
 };
 
+/** A step planned in Inngest's race mode (`group.parallel({ mode: "race" })`). */
+export function isRaceOp(op: Op): boolean {
+  return op.opts?.parallelMode === "race";
+}
+
 /** Applies one op; true when it ended the run. */
 export async function applyOp(
   q: Queryable,
@@ -81,7 +86,8 @@ export async function applyOp(
       await enqueueJob(q, {
         kind: "call",
         runId: run.id,
-        payload: { step: op.id, attempt: 0 },
+        // Race mode: when it ends, the run goes on without waiting for its siblings.
+        payload: { step: op.id, attempt: 0, ...(isRaceOp(op) ? { race: true } : {}) },
         key: `call:${run.id}:${op.id}`,
         concurrencyKey: call.job.concurrency_key,
         concurrencyLimit: call.job.concurrency_limit,

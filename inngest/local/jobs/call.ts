@@ -10,11 +10,13 @@ import { failRun } from "../run-lifecycle";
 import { applyStepRun } from "../sql/apply-step-run";
 import { deleteJob } from "../sql/delete-job";
 import { enqueueDiscoveryIfIdle } from "../sql/enqueue-discovery";
+import { enqueueRaceDiscovery } from "../sql/enqueue-race-discovery";
 import { loadRunForCall, type RunForCall } from "../sql/load-run-for-call";
 import { lockActiveRun } from "../sql/lock-active-run";
 import { lockRun } from "../sql/lock-run";
 import { releaseJob } from "../sql/release-job";
 import { applyAnswer } from "./apply-answer";
+import { isRaceOp } from "./apply-op";
 import { inTransaction, type WorkerDeps } from "./context";
 
 /** The run's next call, already claimed by this worker, and the run as it now stands. */
@@ -66,10 +68,12 @@ async function callOnce(
     return undefined;
   }
   if (stepId !== "step" && run.steps.some(([hash]) => hash === stepId)) {
-    // A planned step whose result is already stored (a duplicate delivery): never rerun it.
+    // A planned step whose result is already stored (a duplicate delivery, or a race-mode
+    // step planned again by a discovery that did not see its result yet): never rerun it.
     await inTransaction(deps, async (q) => {
       if (!(await deleteJob(q, job.id))) return;
-      await enqueueDiscoveryIfIdle(q, runId);
+      // The SDK has not seen that result: ask it what comes next (siblings may still run).
+      if (!(await enqueueDiscoveryIfIdle(q, runId))) await enqueueRaceDiscovery(q, runId);
     });
     return undefined;
   }
@@ -112,7 +116,11 @@ async function callOnce(
     const locked = await lockActiveRun(q, runId, {
       startedAt,
       version: outcome.version,
-      forceStepPlan: outcome.kind === "ops" && outcome.ops.length > 1,
+      // Several ops, or a step planned in race mode: parallel branches from here on.
+      forceStepPlan:
+        outcome.kind === "ops" &&
+        (outcome.ops.length > 1 ||
+          outcome.ops.some((op) => op.op === OpCode.StepPlanned && isRaceOp(op))),
     });
     // The job is gone when the run was cancelled or finished while the request was out.
     if (!(await deleteJob(q, job.id)) || !locked) return;

@@ -23,7 +23,11 @@ export async function retryCall(
   await enqueueJob(q, {
     kind: "call",
     runId: a.runId,
-    payload: { step: a.step, attempt: a.attempt },
+    payload: {
+      step: a.step,
+      attempt: a.attempt,
+      ...(a.job.payload.race === true ? { race: true } : {}),
+    },
     runAt: Date.now() + delay,
     key: a.step === "step" ? `discover:${a.runId}` : `call:${a.runId}:${a.step}`,
     concurrencyKey: a.job.concurrency_key,
