@@ -32,7 +32,7 @@ export async function startChildRun(args: {
 }): Promise<ChildRun> {
   const { run, unit } = args;
   const startedAt = new Date();
-  const resolved = (await resolveUnitInput(unit)) as {
+  const resolved = (await resolveUnitInput(unit, { now: startedAt.toISOString() })) as {
     workflow?: string;
     input?: Record<string, unknown>;
   };

@@ -1,15 +1,22 @@
 // The plan interpreter: one Inngest function run per workflow run. It loads the pinned plan
-// version, then loops: capture `now` in a step, ask the run's pure progress (lib/plan) what is
-// ready, run every ready unit in parallel as durable steps with deterministic ids (the unit
-// id: `fetch`, `fetch#3`), record the results, until the run settles. A re-run's reused units
-// run as their own step too, which copies the recorded output instead (reused-units.ts).
+// version (`load`), runs the plan's steps as durable steps with deterministic ids (the unit
+// id: `fetch`, `fetch#3`), then records the run's end (`finish`) and announces it
+// (`announce-finished`). A re-run's reused units run as their own step too, which copies the
+// recorded output instead (reused-units.ts).
+//
+// No waves (run-flow.ts): each unit, when done, continues its own chain; a step starts as soon
+// as all of ITS `after` steps have a result, whatever its siblings are doing, and a loop keeps
+// its concurrency in flight. Units that run beside others are planned in Inngest's race mode,
+// so the engine comes back after each one instead of joining them.
 //
 // Determinism: everything outside a step is a function of memoized step results (the loaded
-// plan, each pass's `now`, unit outcomes) and of outputs stored once in run_outputs under a
-// memoized reference. Units of one pass run as one wave (`Promise.all`); the next pass starts
-// when the wave is done. Step ids (`load`, `pass-<n>:now`, `pass-<n>:decided`, `<unit>`,
-// `<unit>:arm|wait|done|start|invoke`, `finish`, `announce-finished`) and what each memoizes
-// must not change: runs in flight replay them.
+// plan, unit outcomes, a step's own memoized clock) and of outputs stored once in run_outputs
+// under a memoized reference; a step is decided from the results of its own dependencies only,
+// never from the order units finished in. Step ids (`load`, `<unit>`,
+// `<unit>:arm|wait|done|start|invoke|test`, `<step>:decide`, `<step>:loop`, `finish`,
+// `announce-finished`) and what each memoizes must not change: runs in flight replay them.
+// Runs whose memoized `load` has no `flow` started before flows and keep their pass loop
+// (run-passes.ts: `pass-<n>:now`, `pass-<n>:decided`).
 import "server-only";
 import { type GetStepTools, type Inngest, NonRetriableError } from "inngest";
 import type { ActionRegistry } from "@/lib/actions/registry";

@@ -197,7 +197,7 @@ export async function executeTaskUnit(args: {
   engineAttempt: number;
   createContext: ContextFactory;
   /** How the unit learns its run was cancelled (default: the database, see cancel-watch). */
-  watchCancel?: (runId: string) => Promise<CancelWatch>;
+  watchCancel?: (runId: string, options?: { readStatus?: boolean }) => Promise<CancelWatch>;
   /** A test run: simulate what is not a read. */
   test?: TestMode;
 }): Promise<TaskOutcome> {
@@ -209,8 +209,9 @@ export async function executeTaskUnit(args: {
   // Errors from around the action (context, bindings, records, the timeout) are redacted on
   // the way out; the action's own already were (toActionError leaves those as they are).
   let redactor: Redactor = noRedaction;
-  // Before anything runs: a run cancelled already never starts its action.
-  const watch = await (args.watchCancel ?? watchRunCancel)(run.runId);
+  // Before anything runs: a run cancelled already never starts its action. The status is
+  // read by the attempt's first record (one statement), after the watch is in place.
+  const watch = await (args.watchCancel ?? watchRunCancel)(run.runId, { readStatus: false });
   const stops = { timeoutMs, cancelled: watch.signal };
   try {
     return await withSignals(async (signal) => {
@@ -225,20 +226,21 @@ export async function executeTaskUnit(args: {
       redactor = context.redactor;
       let input: Record<string, unknown>;
       try {
-        input = await resolveUnitInput(unit, { secrets });
+        input = await resolveUnitInput(unit, { secrets, now: startedAt.toISOString() });
       } catch (error) {
         throw new NonRetriableActionError(
           `input could not be computed: ${(error as Error).message}`,
           { code: "invalid_input" },
         );
       }
-      await recordAttemptStarted({
+      const started = await recordAttemptStarted({
         runId: run.runId,
         unitId: unit.id,
         attempt,
         input: context.redactor.value(input),
         startedAt,
       });
+      if (started === "cancelled") throw new RunCancelledError();
       const simulation = args.test ? await simulated(action, input, context, args.test) : null;
       if (simulation) {
         const recorded = await recordAttemptFinished({
@@ -250,6 +252,7 @@ export async function executeTaskUnit(args: {
           simulated: simulation.wouldSend,
           startedAt,
           finishedAt: new Date(),
+          refreshStatus: false,
         });
         if (recorded === "cancelled") throw new RunCancelledError();
         return { output: carriedOutput(unit.id, simulation.output) };
@@ -274,6 +277,7 @@ export async function executeTaskUnit(args: {
         output,
         startedAt,
         finishedAt: new Date(),
+        refreshStatus: false,
       });
       // Finished, but after the run was cancelled: recorded as cancelled, and so it ends.
       if (recorded === "cancelled") throw new RunCancelledError();
@@ -311,6 +315,7 @@ export async function executeTaskUnit(args: {
       willRetry,
       // The run card says when the next try is due ("retrying at 07:30:04, attempt 2 of 3").
       nextAttemptAt: willRetry ? new Date(finishedAt.getTime() + delayMs) : undefined,
+      refreshStatus: false,
     });
     if (recorded === "cancelled") {
       // The run was cancelled as this attempt failed: no retry, it ends as cancelled.

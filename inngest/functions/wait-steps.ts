@@ -70,7 +70,7 @@ export async function armUnitWait(args: { run: RunInfo; unit: ReadyUnit }): Prom
   let input: Record<string, unknown>;
   let deadline: string | undefined;
   try {
-    input = await resolveUnitInput(unit);
+    input = await resolveUnitInput(unit, { now: startedAt.toISOString() });
     deadline = waitDeadlineFor(unit.step.action, input, startedAt.toISOString(), unit.env.timeZone);
   } catch (error) {
     await recordStartFailed({ runId: run.runId, unitId: unit.id, error, startedAt });
@@ -272,7 +272,7 @@ function chosenInTest(signal: unknown): { branch: WaitBranch; arrives?: unknown 
 /** Resolves a test wait's input; a failure fails the step (recorded) and is not retried. */
 async function testWaitInput(run: RunInfo, unit: ReadyUnit, startedAt: Date) {
   try {
-    return await resolveUnitInput(unit);
+    return await resolveUnitInput(unit, { now: startedAt.toISOString() });
   } catch (error) {
     await recordStartFailed({ runId: run.runId, unitId: unit.id, error, startedAt });
     throw new NonRetriableError(`wait could not start: ${(error as Error).message}`);

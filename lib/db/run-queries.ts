@@ -26,6 +26,7 @@ import {
   type TerminalStatus,
 } from "@/lib/runs/status";
 import type { Transaction } from "./client";
+import { rowsOf } from "./history-sql";
 import { queryDb as db, queryDbHandle as handle } from "./index";
 import { addRunsToRollups } from "./rollup-queries";
 import {
@@ -495,6 +496,94 @@ export async function upsertStepAttempt(row: {
     .returning({ status: runSteps.status });
   // No row back: the attempt was already cancelled and stays so.
   return written?.status ?? "cancelled";
+}
+
+/**
+ * An attempt's row and its log entry in ONE statement (the hot path of every task unit):
+ * the run row is locked, the attempt upserted (written `cancelled` when the run was cancelled,
+ * or not at all with `skipIfCancelled`; a `cancelled` row is never changed: all answer
+ * `cancelled`), the entry appended with the next seq
+ * once per key, and live views notified at commit. Returns the row's status and whether the
+ * entry was written. When the statement could not number the entry (it waited for the run's
+ * lock, so its snapshot is older than the entry written meanwhile: the seq collides), the
+ * entry is appended the usual way; a cancelled attempt's entry is the caller's to write.
+ */
+export async function upsertStepAttemptLogged(
+  row: {
+    runId: string;
+    stepId: string;
+    iteration: number;
+    attempt: number;
+    status: "running" | "succeeded" | "failed";
+    input?: unknown;
+    output?: unknown;
+    error?: unknown;
+    startedAt?: Date;
+    finishedAt?: Date;
+    simulated?: unknown;
+    /** Write no row for a cancelled run (an attempt about to start); else write it `cancelled`. */
+    skipIfCancelled?: boolean;
+  },
+  event: Omit<NewRunEvent, "runId">,
+): Promise<StepStatus> {
+  const json = (value: unknown) =>
+    value === undefined ? sql`null` : sql`${JSON.stringify(value)}::jsonb`;
+  const ts = (value: Date | undefined) =>
+    value ? sql`${value.toISOString()}::timestamptz` : sql`null`;
+  const durationMs =
+    row.startedAt && row.finishedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null;
+  // Only what this write knows is set on conflict: a finish keeps the start's input.
+  const sets = [sql`status = excluded.status`];
+  if (row.input !== undefined) sets.push(sql`input = excluded.input`);
+  if (row.output !== undefined) sets.push(sql`output = excluded.output`);
+  if (row.error !== undefined) sets.push(sql`error = excluded.error`);
+  if (row.simulated !== undefined) sets.push(sql`simulated = excluded.simulated`);
+  if (row.startedAt) sets.push(sql`started_at = excluded.started_at`);
+  if (row.finishedAt) {
+    sets.push(sql`finished_at = excluded.finished_at`);
+    sets.push(
+      sql`duration_ms = (extract(epoch from (excluded.finished_at - coalesce(run_steps.started_at, excluded.finished_at))) * 1000)::integer`,
+    );
+  }
+  const result = await (await db()).execute(sql`
+    with locked as (
+      select status from runs where id = ${row.runId} for update
+    ), attempt as (
+      insert into run_steps (run_id, step_id, iteration, attempt, status, input, output, error,
+                             started_at, finished_at, duration_ms, simulated)
+      select ${row.runId}, ${row.stepId}, ${row.iteration}, ${row.attempt},
+             case when locked.status = 'cancelled' then 'cancelled' else ${row.status} end,
+             ${json(row.input)}, ${json(row.output)}, ${json(row.error)},
+             ${ts(row.startedAt)}, ${ts(row.finishedAt)}, ${durationMs}::integer, ${json(row.simulated)}
+      from locked where not (${row.skipIfCancelled === true}::boolean and locked.status = 'cancelled')
+      on conflict (run_id, step_id, iteration, attempt) do update set ${sql.join(sets, sql`, `)}
+        where run_steps.status <> 'cancelled'
+      returning status
+    ), entry as (
+      insert into run_events (run_id, seq, key, message, level, step_id, data)
+      select ${row.runId},
+             (select coalesce(max(seq), 0) + 1 from run_events where run_id = ${row.runId}),
+             ${event.key}, ${event.message}, ${event.level ?? "info"}, ${event.stepId ?? null},
+             ${json(event.data ?? null)}
+      from attempt
+      where attempt.status = ${row.status}
+        and not exists (select 1 from run_events where run_id = ${row.runId} and key = ${event.key})
+      on conflict do nothing
+      returning seq
+    )
+    select (select status from attempt) as status,
+           (select seq from entry) as seq,
+           exists (select 1 from run_events where run_id = ${row.runId} and key = ${event.key}) as existed,
+           pg_notify(${RUN_EVENTS_CHANNEL}, ${row.runId})`);
+  const [written] = rowsOf<{ status: StepStatus | null; seq: number | null; existed: boolean }>(
+    result,
+  );
+  // No row back: the attempt was already cancelled and stays so.
+  const status = written?.status ?? "cancelled";
+  if (status === row.status && written?.seq == null && !written?.existed) {
+    await appendRunEvent({ runId: row.runId, ...event });
+  }
+  return status;
 }
 
 /**

@@ -654,12 +654,19 @@ function loopOutcome(
 
 /**
  * The input of a ready unit with its bindings resolved. Call it inside the durable step, so
- * secret values never enter memoized state; pass `redactedSecrets(names)` for display.
+ * secret values never enter memoized state; pass `redactedSecrets(names)` for display. `now`:
+ * the attempt's own time (the step is memoized, so it may read the clock), for `now` and
+ * `$now()` in the input; without it, the time the unit was decided at.
  */
 export async function resolveUnitInput(
   unit: ReadyUnit,
-  options: { secrets?: Record<string, string> } = {},
+  options: { secrets?: Record<string, string>; now?: string } = {},
 ): Promise<Record<string, unknown>> {
-  const scope = options.secrets ? { ...unit.scope, secrets: options.secrets } : unit.scope;
-  return (await resolveBindings(unit.step.input ?? {}, scope, unit.env)) as Record<string, unknown>;
+  let scope = options.secrets ? { ...unit.scope, secrets: options.secrets } : unit.scope;
+  let env = unit.env;
+  if (options.now) {
+    scope = { ...scope, now: options.now };
+    env = { ...env, now: options.now };
+  }
+  return (await resolveBindings(unit.step.input ?? {}, scope, env)) as Record<string, unknown>;
 }

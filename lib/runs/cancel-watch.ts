@@ -77,9 +77,14 @@ function checkInBackground(runId: string) {
 /**
  * Watches `runId` for a cancel while a unit of it executes here. Resolves once the watch is
  * in place and the run's status was read after it: a run already cancelled comes back with
- * its signal aborted, so the unit never starts its action.
+ * its signal aborted, so the unit never starts its action. With `readStatus: false` the
+ * caller reads the status itself after this resolves (the task unit's first record does,
+ * in the statement that writes it), which closes the same gap.
  */
-export async function watchRunCancel(runId: string): Promise<CancelWatch> {
+export async function watchRunCancel(
+  runId: string,
+  { readStatus = true }: { readStatus?: boolean } = {},
+): Promise<CancelWatch> {
   const runs = watchedRuns();
   const controller = new AbortController();
   let watched = runs.get(runId);
@@ -112,7 +117,7 @@ export async function watchRunCancel(runId: string): Promise<CancelWatch> {
     await entry.unsubscribe;
     // Read after the LISTEN is in place: a cancel committed before it is seen here, one
     // committed after it is notified.
-    await check(runId);
+    if (readStatus) await check(runId);
   } catch (error) {
     stop();
     throw error;

@@ -13,6 +13,7 @@ import {
   refreshRunStatus,
   saveRunOutput,
   upsertStepAttempt,
+  upsertStepAttemptLogged,
 } from "@/lib/db/run-queries";
 import { logError } from "@/lib/log";
 import { jsonBytes, SUMMARY_MAX_BYTES, summarize, truncateMessage } from "./summary";
@@ -69,17 +70,7 @@ export async function recordAttemptStarted(args: {
 }) {
   const { stepId, iteration } = splitUnitId(args.unitId);
   const status = args.status ?? "running";
-  await upsertStepAttempt({
-    runId: args.runId,
-    stepId,
-    iteration,
-    attempt: args.attempt,
-    status,
-    input: args.input === undefined ? undefined : summarize(args.input),
-    startedAt: args.startedAt,
-  });
-  await appendRunEvent({
-    runId: args.runId,
+  const event = {
     key: `${args.unitId}:a${args.attempt}:${status === "waiting" ? "waiting" : "started"}`,
     stepId,
     message:
@@ -93,8 +84,24 @@ export async function recordAttemptStarted(args: {
       status,
       ...(args.deadline ? { deadline: args.deadline } : {}),
     },
-  });
-  if (status === "waiting") await refreshRunStatus({ runId: args.runId });
+  };
+  const row = {
+    runId: args.runId,
+    stepId,
+    iteration,
+    attempt: args.attempt,
+    input: args.input === undefined ? undefined : summarize(args.input),
+    startedAt: args.startedAt,
+  };
+  if (status === "running") {
+    // The hot path: row, entry and notification in one statement. An attempt of a run
+    // cancelled already is not written: it never starts (the caller learns it here).
+    return upsertStepAttemptLogged({ ...row, status, skipIfCancelled: true }, event);
+  }
+  const written = await upsertStepAttempt({ ...row, status });
+  await appendRunEvent({ runId: args.runId, ...event });
+  await refreshRunStatus({ runId: args.runId });
+  return written;
 }
 
 /**
@@ -122,6 +129,8 @@ export async function recordAttemptFinished(args: {
   nextAttemptAt?: Date;
   /** A test run's simulated unit: what it would have sent (its output is the stand-in). */
   simulated?: unknown;
+  /** False when the attempt was never `waiting` (a task): the run's status cannot change. */
+  refreshStatus?: boolean;
 }): Promise<"succeeded" | "failed" | "cancelled"> {
   const { stepId, iteration } = splitUnitId(args.unitId);
   if (args.status === "succeeded") await keepFullOutput(args.runId, args.unitId, args.output);
@@ -130,34 +139,16 @@ export async function recordAttemptFinished(args: {
     args.error && args.willRetry && args.nextAttemptAt
       ? { ...args.error, nextAttemptAt: args.nextAttemptAt.toISOString() }
       : args.error;
-  const recorded = await upsertStepAttempt({
-    runId: args.runId,
-    stepId,
-    iteration,
-    attempt: args.attempt,
-    status: args.status,
-    output: args.status === "succeeded" ? summarize(args.output) : undefined,
-    error,
-    startedAt: args.startedAt,
-    finishedAt: args.finishedAt,
-    ...(args.simulated !== undefined ? { simulated: summarize(args.simulated) } : {}),
-  });
   const durationMs = args.startedAt
     ? args.finishedAt.getTime() - args.startedAt.getTime()
     : undefined;
-  if (recorded === "cancelled") {
-    // The run was cancelled first: whatever the attempt did after that does not count.
-    await appendRunEvent({
-      runId: args.runId,
-      ...cancelledEvent({ stepId, iteration, attempt: args.attempt, durationMs: null }),
-    });
-    return "cancelled";
-  }
-  await appendRunEvent({
-    runId: args.runId,
+  const event = {
     key: `${args.unitId}:a${args.attempt}:${args.status}`,
     stepId,
-    level: args.status === "failed" ? (args.willRetry ? "warn" : "error") : "info",
+    level: (args.status === "failed" ? (args.willRetry ? "warn" : "error") : "info") as
+      | "warn"
+      | "error"
+      | "info",
     message:
       args.status === "succeeded"
         ? args.simulated !== undefined
@@ -174,7 +165,33 @@ export async function recordAttemptFinished(args: {
       // The output is the attempt's row's (run_steps.output): stored once, not copied here.
       ...(error ? { error, willRetry: !!args.willRetry } : {}),
     },
-  });
+  };
+  // Row, entry and notification in one statement.
+  const recorded = await upsertStepAttemptLogged(
+    {
+      runId: args.runId,
+      stepId,
+      iteration,
+      attempt: args.attempt,
+      status: args.status,
+      output: args.status === "succeeded" ? summarize(args.output) : undefined,
+      error,
+      startedAt: args.startedAt,
+      finishedAt: args.finishedAt,
+      ...(args.simulated !== undefined ? { simulated: summarize(args.simulated) } : {}),
+    },
+    event,
+  );
+  if (recorded === "cancelled") {
+    // The run was cancelled first: whatever the attempt did after that does not count.
+    await appendRunEvent({
+      runId: args.runId,
+      ...cancelledEvent({ stepId, iteration, attempt: args.attempt, durationMs: null }),
+    });
+    return "cancelled";
+  }
+  // A task's attempt was `running`, never `waiting`: the run's running ⇄ waiting is unchanged.
+  if (args.refreshStatus === false) return args.status;
   await refreshRunStatus({ runId: args.runId });
   return args.status;
 }

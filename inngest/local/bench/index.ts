@@ -11,6 +11,7 @@ import type { BenchDriver, BenchMetric, Suite } from "./suite";
 const SUITES: Record<string, () => Promise<Suite>> = {
   executor: async () => (await import("./executor")).runExecutorSuite,
   history: async () => (await import("./history")).runHistorySuite,
+  interpreter: async () => (await import("./interpreter")).runInterpreterSuite,
   live: async () => {
     const { runLiveSuite } = await import("./live");
     return async ({ drivers, report }) => {
