@@ -43,6 +43,11 @@ import {
 } from "./schema";
 
 export const RUN_EVENTS_CHANNEL = "run_events";
+/**
+ * Notified (with the run id) only when a run is cancelled, in the transaction that cancels
+ * it: units in flight listen here, not to every write of their run (lib/runs/cancel-watch).
+ */
+export const RUN_CANCELLED_CHANNEL = "run_cancelled";
 
 /** Tells live views (SSE) that a run changed. */
 export async function notifyRun(runId: string): Promise<void> {
@@ -347,6 +352,7 @@ export async function finishRun({
     // The metrics count the run as it ends, in the same transaction (counted exactly once).
     if (updated.length > 0) await addRunsToRollups(tx, [runId]);
     if (updated.length > 0 && status === "cancelled") {
+      await tx.execute(sql`select pg_notify(${RUN_CANCELLED_CHANNEL}, ${runId})`);
       const cut = await cancelOpenAttempts(tx, { runId, at });
       if (cancelledAttemptEvent) {
         for (const attempt of cut) {
@@ -545,7 +551,7 @@ export async function upsertStepAttemptLogged(
       sql`duration_ms = (extract(epoch from (excluded.finished_at - coalesce(run_steps.started_at, excluded.finished_at))) * 1000)::integer`,
     );
   }
-  const result = await (await db()).execute(sql`
+  const statement = sql`
     with locked as (
       select status from runs where id = ${row.runId} for update
     ), attempt as (
@@ -574,7 +580,15 @@ export async function upsertStepAttemptLogged(
     select (select status from attempt) as status,
            (select seq from entry) as seq,
            exists (select 1 from run_events where run_id = ${row.runId} and key = ${event.key}) as existed,
-           pg_notify(${RUN_EVENTS_CHANNEL}, ${row.runId})`);
+           pg_notify(${RUN_EVENTS_CHANNEL}, ${row.runId})`;
+  // Committed without waiting for the WAL flush (as the embedded executor commits its step
+  // results): a crash of the database server can lose only the last fraction of a second,
+  // and the engine's memo of the step, committed after this in the same WAL when the engine
+  // shares the database, is lost with it, so the step runs again and writes this again.
+  const result = await (await db()).transaction(async (tx) => {
+    await tx.execute(sql`set local synchronous_commit = off`);
+    return tx.execute(statement);
+  });
   const [written] = rowsOf<{ status: StepStatus | null; seq: number | null; existed: boolean }>(
     result,
   );

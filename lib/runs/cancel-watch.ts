@@ -1,13 +1,14 @@
 // How a unit executing in this process learns that its run was cancelled, whichever process
 // cancelled it: each unit in flight registers here by run id; the process's one LISTEN on
-// run_events (every run write, the cancel's included, notifies it with the run id) wakes the
+// run_cancelled (the cancel's transaction notifies it with the run id; the run's other
+// writes notify run_events only, so a busy run costs its watchers no reads) wakes the
 // run's watchers, which read the run's status (one read at a time per run) and abort
 // every unit of a cancelled run. The database is the only channel: a cancel needs nothing
 // from the process that runs the step. A slow poll backs the notification up (a LISTEN
 // connection that was re-established may have missed one).
 import "server-only";
 import { RunCancelledError } from "@/lib/actions/runtime/errors";
-import { getRunById, RUN_EVENTS_CHANNEL } from "@/lib/db/run-queries";
+import { getRunById, RUN_CANCELLED_CHANNEL } from "@/lib/db/run-queries";
 import { logError } from "@/lib/log";
 import { subscribe } from "./live-bus";
 
@@ -91,7 +92,7 @@ export async function watchRunCancel(
   if (!watched) {
     const created: Watched = {
       controllers: new Set(),
-      unsubscribe: subscribe(RUN_EVENTS_CHANNEL, runId, () => checkInBackground(runId)).catch(
+      unsubscribe: subscribe(RUN_CANCELLED_CHANNEL, runId, () => checkInBackground(runId)).catch(
         (error) => {
           // Without the notification the poll still ends the unit, only later.
           logError("[runs] could not listen for a run's cancel", error);

@@ -153,10 +153,14 @@ async function bench(driver: BenchDriver, options: SuiteOptions) {
 
     const chainWorkflow = await app.workflow(chain(CHAIN));
     const perStep: number[] = [];
+    const cpuPerStep: number[] = [];
     for (let i = 0; i < options.repeat; i++) {
+      const cpu = process.cpuUsage();
       const run = await app.finished(await app.start(chainWorkflow));
+      const used = process.cpuUsage(cpu);
       if (run.status !== "succeeded") throw new Error(`the chain run ${run.id} ${run.status}`);
       perStep.push((seconds(run) * 1000) / CHAIN);
+      cpuPerStep.push((used.user + used.system) / 1000 / CHAIN);
     }
     options.report({
       driver,
@@ -165,7 +169,8 @@ async function bench(driver: BenchDriver, options: SuiteOptions) {
       unit: "ms",
     });
     options.log(
-      `${label} ${CHAIN}-step transform chain: ${median(perStep).toFixed(2)} ms per plan step ` +
+      `${label} ${CHAIN}-step transform chain: ${median(perStep).toFixed(2)} ms per plan step, ` +
+        `process CPU ${median(cpuPerStep).toFixed(2)} ms per step ` +
         `[rounds: ${perStep.map((x) => x.toFixed(2)).join(", ")}]`,
     );
 
