@@ -4,6 +4,13 @@
 // Inngest function (inngest/functions/execute-workflow.ts) can call it on every replay and get
 // the same answer.
 //
+// One step at a time (the interpreter's flows, inngest/functions/run-flow.ts): when all of a
+// step's dependencies have a result, `decideStep` says whether it runs (its units), is skipped
+// or failed, reading only those results; as each loop item ends, `continueLoop` hands out the
+// next one or the loop's result.
+//
+// A whole pass at a time (runs started before flows, and the simulator):
+//
 //   let state = initialRunState();
 //   for (;;) {
 //     const next = await nextActions(plan, state, { now: await clockStep(), trigger, user, waits });

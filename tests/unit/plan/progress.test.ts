@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
+  continueLoop,
+  decideStep,
+  decisionReadsClock,
   initialRunState,
   markRunning,
   nextActions,
   recordResult,
   resolveUnitInput,
+  runFailure,
+  stuckSteps,
 } from "@/lib/plan/progress";
 import { echo, fail, ok, plan, simulate } from "./run-simulator";
 
@@ -462,5 +467,83 @@ describe("run progress: otherwise branches (else)", () => {
     const run = await simulate(p, { a: () => fail("boom") });
     expect(run.skipped.b).toBe('"a" was taken instead and failed');
     expect(run.final.status).toBe("succeeded");
+  });
+});
+
+describe("run progress: one step at a time (no waves)", () => {
+  const now = "2026-03-30T05:30:00.000Z";
+
+  it("decides a step from its own dependencies only, whatever its siblings are doing", async () => {
+    const p = plan({ ...manual, steps: [t("slow"), t("c1"), t("c2", ["c1"])] });
+    // c1 is done while slow still runs: c2 is ready now.
+    const state = markRunning(recordResult(initialRunState(), "c1", ok(1)), ["slow"]);
+    const decision = await decideStep(p, state, "c2", { now });
+    expect(decision.ready.map((u) => u.id)).toEqual(["c2"]);
+    expect(decision.decided).toEqual([]);
+    // The same answer with other steps' results in or out of the state: only c1's counts.
+    const later = recordResult(state, "slow", ok(9));
+    const again = await decideStep(p, later, "c2", { now });
+    expect(again.ready.map((u) => u.id)).toEqual(["c2"]);
+  });
+
+  it("skips a step whose condition is false, and a dependent of a failed step, without running them", async () => {
+    const p = plan({
+      ...manual,
+      steps: [t("a"), t("b", ["a"], { if: "steps.a.output > 10" }), t("x"), t("y", ["x"])],
+    });
+    const state = recordResult(recordResult(initialRunState(), "a", ok(3)), "x", fail("boom"));
+    const b = await decideStep(p, state, "b", { now });
+    expect(b.ready).toEqual([]);
+    expect(b.decided).toEqual([
+      {
+        unitId: "b",
+        result: {
+          status: "skipped",
+          reason: "condition is false: steps.a.output > 10",
+          cause: "condition",
+        },
+      },
+    ]);
+    const y = await decideStep(p, state, "y", { now });
+    expect(y.decided[0]?.result).toMatchObject({ status: "skipped", cause: "upstream-failed" });
+    expect(runFailure(p.steps, recordResult(state, "y", y.decided[0].result))).toEqual({
+      step: "x",
+      message: "boom",
+    });
+  });
+
+  it("says which decisions read the clock: a condition or a forEach", () => {
+    expect(decisionReadsClock({ if: "$now() > '2026'" })).toBe(true);
+    expect(decisionReadsClock({ forEach: "[1,2]" })).toBe(true);
+    expect(decisionReadsClock({})).toBe(false);
+  });
+
+  it("keeps a loop's concurrency in flight: each ended item hands out the next one", async () => {
+    const p = plan({
+      ...manual,
+      steps: [t("each", [], { forEach: "[1..5]", maxItems: 5, concurrency: 2 })],
+    });
+    const first = await decideStep(p, initialRunState(), "each", { now });
+    expect(first.loop?.items).toEqual([1, 2, 3, 4, 5]);
+    expect(first.ready.map((u) => u.id)).toEqual(["each#0", "each#1"]);
+    // Item 1 ends while item 0 still runs: item 2 starts at once, not with the next batch.
+    let state = { ...initialRunState(), loops: { each: first.loop ?? { items: [] } } };
+    state = recordResult(markRunning(state, ["each#0"]), "each#1", ok(2));
+    const next = continueLoop(p, state, "each", { now });
+    expect(next.ready.map((u) => u.id)).toEqual(["each#2"]);
+    expect(next.decided).toEqual([]);
+    // The last item ends: the loop's result, nothing more to start.
+    let done = state;
+    for (const i of [0, 2, 3, 4]) done = recordResult(done, `each#${i}`, ok(i + 1));
+    const end = continueLoop(p, { ...done, running: [] }, "each", { now });
+    expect(end.ready).toEqual([]);
+    expect(end.decided).toEqual([
+      { unitId: "each", result: { status: "succeeded", output: [1, 2, 3, 4, 5] } },
+    ]);
+  });
+
+  it("fails the steps of a plan that cannot progress (an unvalidated cycle)", () => {
+    const p = plan({ ...manual, steps: [t("a", ["b"]), t("b", ["a"])] });
+    expect(stuckSteps(p.steps, initialRunState()).map((d) => d.unitId)).toEqual(["a", "b"]);
   });
 });
