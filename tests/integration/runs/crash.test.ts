@@ -15,7 +15,7 @@ import { expectNoStoredStepRanTwice } from "./crash-checks";
 import { plan, pointAppAt } from "./harness";
 
 const ROUNDS = { postgres: { runs: 12, kills: 3 }, pglite: { runs: 8, kills: 2 } };
-const UNITS = ["a", "b", "c", "d"];
+const UNITS = ["a", "b", "c", "e", "d"];
 
 // On PGlite the child owns the data directory while it runs: it starts the runs itself and
 // the test reads the records only after a clean stop.
@@ -62,7 +62,9 @@ describe.each(["postgres", "pglite"] as const)("a crashed run on %s", (driver) =
         { id: "a", action: "test.count", input: { key: "a" } },
         { id: "b", action: "test.count", after: ["a"], input: { key: "b" } },
         { id: "c", action: "test.count", after: ["a"], input: { key: "c" } },
-        { id: "d", action: "test.count", after: ["b", "c"], input: { key: "d" } },
+        // A chain beside b: e starts as soon as c is done, whatever b is doing (race mode).
+        { id: "e", action: "test.count", after: ["c"], input: { key: "e" } },
+        { id: "d", action: "test.count", after: ["b", "e"], input: { key: "d" } },
       ]),
     });
     await approveWorkflowVersion({

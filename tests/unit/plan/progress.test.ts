@@ -6,6 +6,7 @@ import {
   initialRunState,
   markRunning,
   nextActions,
+  type RunState,
   recordResult,
   resolveUnitInput,
   runFailure,
@@ -527,7 +528,7 @@ describe("run progress: one step at a time (no waves)", () => {
     expect(first.loop?.items).toEqual([1, 2, 3, 4, 5]);
     expect(first.ready.map((u) => u.id)).toEqual(["each#0", "each#1"]);
     // Item 1 ends while item 0 still runs: item 2 starts at once, not with the next batch.
-    let state = { ...initialRunState(), loops: { each: first.loop ?? { items: [] } } };
+    let state: RunState = { ...initialRunState(), loops: { each: first.loop ?? { items: [] } } };
     state = recordResult(markRunning(state, ["each#0"]), "each#1", ok(2));
     const next = continueLoop(p, state, "each", { now });
     expect(next.ready.map((u) => u.id)).toEqual(["each#2"]);
