@@ -15,8 +15,10 @@ import {
   ne,
   notInArray,
   or,
+  type SQL,
   sql,
 } from "drizzle-orm";
+import type { PgDialect } from "drizzle-orm/pg-core";
 import { AppError } from "@/lib/errors";
 import {
   ACTIVE_STATUSES,
@@ -504,6 +506,34 @@ export async function upsertStepAttempt(row: {
   return written?.status ?? "cancelled";
 }
 
+type AsyncPool = { unsafe(text: string, params: unknown[]): Promise<unknown> };
+const asyncPools = new WeakMap<object, AsyncPool>();
+
+/**
+ * Runs one statement committed without waiting for the WAL flush. On PostgreSQL: through a
+ * small pool of its own whose sessions have `synchronous_commit = off` (one round trip; the
+ * app's other writes keep the server's default; idle connections close after 2 s). PGlite
+ * has no WAL flush to wait for: the app's own connection.
+ */
+async function executeAsyncCommit(statement: SQL): Promise<unknown> {
+  const current = await handle();
+  if (current.client.kind !== "postgres") return current.db.execute(statement);
+  const owner = current.client.sql;
+  let pool = asyncPools.get(owner);
+  if (!pool) {
+    const { default: postgres } = await import("postgres");
+    pool = postgres(current.client.url, {
+      max: 4,
+      idle_timeout: 2,
+      onnotice: () => {},
+      connection: { synchronous_commit: "off" },
+    }) as unknown as AsyncPool;
+    asyncPools.set(owner, pool);
+  }
+  const query = (current.db as unknown as { dialect: PgDialect }).dialect.sqlToQuery(statement);
+  return pool.unsafe(query.sql, query.params as unknown[]);
+}
+
 /**
  * An attempt's row and its log entry in ONE statement (the hot path of every task unit):
  * the run row is locked, the attempt upserted (written `cancelled` when the run was cancelled,
@@ -585,10 +615,7 @@ export async function upsertStepAttemptLogged(
   // results): a crash of the database server can lose only the last fraction of a second,
   // and the engine's memo of the step, committed after this in the same WAL when the engine
   // shares the database, is lost with it, so the step runs again and writes this again.
-  const result = await (await db()).transaction(async (tx) => {
-    await tx.execute(sql`set local synchronous_commit = off`);
-    return tx.execute(statement);
-  });
+  const result = await executeAsyncCommit(statement);
   const [written] = rowsOf<{ status: StepStatus | null; seq: number | null; existed: boolean }>(
     result,
   );
