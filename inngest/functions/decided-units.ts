@@ -1,6 +1,7 @@
-// What a pass decided without running anything (`pass-<n>:decided`): skipped steps with their
-// reason, loops that finished (their combined result), and conditions or loops that could not
-// be evaluated.
+// What the run's progress decided without running anything (a flow's `<step>:decide` and
+// `<step>:loop`, a pass's `pass-<n>:decided`): skipped steps with their reason, loops that
+// started (their item count) or finished (their combined result), and conditions or loops that
+// could not be evaluated.
 import "server-only";
 import type { RunState, UnitResult } from "@/lib/plan/progress";
 import {
