@@ -19,6 +19,7 @@ describe("rate limits", () => {
       "live",
       "rerun",
       "test",
+      "test-wait",
       "webhook",
       "resume",
       "bulk",
