@@ -1,7 +1,10 @@
 // The `executor` bench suite: the executor's orchestration overhead and throughput on PGlite
 // and PostgreSQL, against a real SDK app served in-process. Reports medians; asserts nothing.
-//   sequential: one run of a 100-step no-op function → ms per step
+//   sequential: one run of an N-step no-op function → ms per step (N = 10, 50, 100, 200 with
+//     checkpointing, the SDK's default; N = 100 one request per step, the classic protocol)
 //   throughput: 200 concurrent runs × 10 no-op steps → steps per second
+// Issue 17's metric names: checkpoint_ms_per_step_n10 … _n200, classic_ms_per_step_n100,
+// throughput_steps_per_s (checkpointing); the older sequential_step*_ms names stay beside them.
 // BENCH_STUB_ONLY=1 measures the stub SDK only; BENCH_PROFILE=1 lists the costliest statements.
 import { createHash } from "node:crypto";
 import { Inngest } from "inngest";
@@ -49,6 +52,9 @@ function instrument(stats: { queries: number; dbMs: number }) {
 }
 
 const SEQUENTIAL_STEPS = 100;
+/** The run lengths checkpointing is measured at: flat means N=200 costs what N=10 does. */
+const CHECKPOINT_LENGTHS = [10, 50, 100, 200] as const;
+const LENGTHS = [...new Set([SEQUENTIAL_STEPS, ...CHECKPOINT_LENGTHS])];
 const RUNS = 200;
 const STEPS_PER_RUN = 10;
 
@@ -60,12 +66,14 @@ function createApp(engineUrl = "http://127.0.0.1:1") {
     baseUrl: engineUrl,
     logger: { info() {}, warn() {}, error() {}, debug() {} },
   });
-  const sequential = client.createFunction(
-    { id: "sequential", triggers: [{ event: "bench/sequential" }] },
-    async ({ step }) => {
-      for (let i = 0; i < SEQUENTIAL_STEPS; i++) await step.run(`s${i}`, () => i);
-      return "ok";
-    },
+  const sequential = LENGTHS.map((n) =>
+    client.createFunction(
+      { id: `sequential-${n}`, triggers: [{ event: `bench/sequential-${n}` }] },
+      async ({ step }) => {
+        for (let i = 0; i < n; i++) await step.run(`s${i}`, () => i);
+        return "ok";
+      },
+    ),
   );
   const short = client.createFunction(
     { id: "short", triggers: [{ event: "bench/short" }] },
@@ -74,7 +82,7 @@ function createApp(engineUrl = "http://127.0.0.1:1") {
       return "ok";
     },
   );
-  const handler = serve({ client, functions: [sequential, short] });
+  const handler = serve({ client, functions: [...sequential, short] });
   const timing = { sdkMs: 0, calls: 0 };
   const fetch = async (request: Request) => {
     const started = performance.now();
@@ -101,8 +109,8 @@ function createStubApp() {
     if (request.method === "PUT") return realConfigFetch(request);
     const started = performance.now();
     const url = new URL(request.url);
-    const total =
-      url.searchParams.get("fnId") === "bench-sequential" ? SEQUENTIAL_STEPS : STEPS_PER_RUN;
+    const length = /^bench-sequential-(\d+)$/.exec(url.searchParams.get("fnId") ?? "")?.[1];
+    const total = length ? Number(length) : STEPS_PER_RUN;
     const body = (await request.json()) as { steps: Record<string, unknown> };
     const n = Object.keys(body.steps).length;
     const res =
@@ -184,27 +192,40 @@ async function bench(driver: BenchDriver, mode: Mode, options: SuiteOptions) {
   done += 1;
   await waitForCompleted(engine, done);
 
-  const perStep: number[] = [];
-  const sdkShare: number[] = [];
-  const dbShare: number[] = [];
-  const queriesPerStep: number[] = [];
-  const cpuPerStep: number[] = [];
-  for (let i = 0; i < REPEAT; i++) {
-    app.timing.sdkMs = 0;
-    stats.queries = 0;
-    stats.dbMs = 0;
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    await engine.send({ name: "bench/sequential" });
-    done += 1;
-    await waitForCompleted(engine, done, stats);
-    const elapsed = performance.now() - started;
-    const used = process.cpuUsage(cpu);
-    perStep.push(elapsed / SEQUENTIAL_STEPS);
-    sdkShare.push(app.timing.sdkMs / SEQUENTIAL_STEPS);
-    dbShare.push(stats.dbMs / SEQUENTIAL_STEPS);
-    queriesPerStep.push(stats.queries / SEQUENTIAL_STEPS);
-    cpuPerStep.push((used.user + used.system) / 1000 / SEQUENTIAL_STEPS);
+  const lengths = mode === "checkpointing" ? [...CHECKPOINT_LENGTHS] : [SEQUENTIAL_STEPS];
+  const sequentialMs = new Map<number, number>();
+  for (const length of lengths) {
+    const perStep: number[] = [];
+    const sdkShare: number[] = [];
+    const dbShare: number[] = [];
+    const queriesPerStep: number[] = [];
+    const cpuPerStep: number[] = [];
+    for (let i = 0; i < REPEAT; i++) {
+      app.timing.sdkMs = 0;
+      stats.queries = 0;
+      stats.dbMs = 0;
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      await engine.send({ name: `bench/sequential-${length}` });
+      done += 1;
+      await waitForCompleted(engine, done, stats);
+      const elapsed = performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      perStep.push(elapsed / length);
+      sdkShare.push(app.timing.sdkMs / length);
+      dbShare.push(stats.dbMs / length);
+      queriesPerStep.push(stats.queries / length);
+      cpuPerStep.push((used.user + used.system) / 1000 / length);
+    }
+    const ms = median(perStep);
+    const sdk = median(sdkShare);
+    sequentialMs.set(length, ms);
+    options.log(
+      `${label} sequential ${length} steps: ${ms.toFixed(2)} ms/step wall ` +
+        `= SDK handler ${sdk.toFixed(2)} + executor ${(ms - sdk).toFixed(2)} ` +
+        `(of which waiting on SQL ${median(dbShare).toFixed(2)} ms, ${median(queriesPerStep).toFixed(1)} statements/step); ` +
+        `process CPU ${median(cpuPerStep).toFixed(2)} ms/step [wall per round: ${perStep.map((x) => x.toFixed(2)).join(", ")}]`,
+    );
   }
 
   const throughput: number[] = [];
@@ -218,9 +239,8 @@ async function bench(driver: BenchDriver, mode: Mode, options: SuiteOptions) {
   }
   await engine.stop();
   await drop();
-  const ms = median(perStep);
-  const sdk = median(sdkShare);
   const name = mode === "sdk" ? "" : `_${mode}`;
+  const ms = sequentialMs.get(SEQUENTIAL_STEPS) ?? Number.NaN;
   options.report({ driver, metric: `sequential_step${name}_ms`, value: ms, unit: "ms" });
   options.report({
     driver,
@@ -228,12 +248,20 @@ async function bench(driver: BenchDriver, mode: Mode, options: SuiteOptions) {
     value: median(throughput),
     unit: "steps/s",
   });
-  options.log(
-    `${label} sequential ${SEQUENTIAL_STEPS} steps: ${ms.toFixed(2)} ms/step wall ` +
-      `= SDK handler ${sdk.toFixed(2)} + executor ${(ms - sdk).toFixed(2)} ` +
-      `(of which waiting on SQL ${median(dbShare).toFixed(2)} ms, ${median(queriesPerStep).toFixed(1)} statements/step); ` +
-      `process CPU ${median(cpuPerStep).toFixed(2)} ms/step [wall per round: ${perStep.map((x) => x.toFixed(2)).join(", ")}]`,
-  );
+  if (mode === "checkpointing") {
+    for (const [length, value] of sequentialMs) {
+      options.report({ driver, metric: `checkpoint_ms_per_step_n${length}`, value, unit: "ms" });
+    }
+    options.report({
+      driver,
+      metric: "throughput_steps_per_s",
+      value: median(throughput),
+      unit: "steps/s",
+    });
+  }
+  if (mode === "sdk") {
+    options.report({ driver, metric: "classic_ms_per_step_n100", value: ms, unit: "ms" });
+  }
   options.log(
     `${label} throughput ${RUNS} runs × ${STEPS_PER_RUN} steps: ${median(throughput).toFixed(0)} steps/s ` +
       `[runs: ${throughput.map((x) => x.toFixed(0)).join(", ")}]`,
