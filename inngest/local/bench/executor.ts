@@ -13,6 +13,7 @@ import { createEngine, type Engine } from "../engine";
 import { silentLogger } from "../interfaces";
 import { countEndedRuns } from "../sql/count-ended-runs";
 import type { Queryable, SqlClient } from "../sql-client";
+import { runGraphileAnchor } from "./graphile-anchor";
 import { type BenchDriver, median, openDriver, type SuiteOptions } from "./suite";
 
 const profile = new Map<string, { n: number; ms: number }>();
@@ -268,8 +269,16 @@ async function bench(driver: BenchDriver, mode: Mode, options: SuiteOptions) {
   );
 }
 
-/** The executor suite on each driver: the stub SDK, the real SDK, and checkpointing. */
+/**
+ * The executor suite on each driver: the stub SDK, the real SDK, and checkpointing; then, in
+ * the same process, graphile-worker as the anchor (BENCH_NO_ANCHOR=1 skips it).
+ */
 export async function runExecutorSuite(options: SuiteOptions): Promise<void> {
+  await runDrivers(options);
+  if (!process.env.BENCH_NO_ANCHOR) await runGraphileAnchor(options);
+}
+
+async function runDrivers(options: SuiteOptions): Promise<void> {
   for (const driver of options.drivers) {
     await bench(driver, "stub", options);
     if (process.env.BENCH_PROFILE) {

@@ -5,7 +5,7 @@ import { type DbHandle, openDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 
 export type BenchDriver = "postgres" | "pglite";
-export type BenchUnit = "ms" | "steps/s" | "runs/s" | "ratio";
+export type BenchUnit = "ms" | "steps/s" | "runs/s" | "jobs/s" | "ratio";
 
 export type BenchMetric = {
   suite: string;
