@@ -183,7 +183,13 @@ async function invoke(
     source_fn_run_id: run.id,
   };
   const [event] = await insertEvents(q, [
-    { name: "inngest/function.invoked", data, user: payload.user, v: payload.v },
+    {
+      name: "inngest/function.invoked",
+      data,
+      user: payload.user,
+      v: payload.v,
+      meta: payload.meta,
+    },
   ]);
   const pauseId = `${run.id}:invoke:${op.id}`;
   const expiresAt = op.opts?.timeout ? sleepEndsAt(String(op.opts.timeout)) : undefined;

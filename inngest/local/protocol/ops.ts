@@ -27,7 +27,8 @@ export type Op = {
     timeout?: string;
     if?: string;
     function_id?: string;
-    payload?: { data?: unknown; v?: string; user?: unknown };
+    /** `meta` carries the calling run's sessions (`propagated_sessions`) and any manual ones. */
+    payload?: { data?: unknown; v?: string; user?: unknown; meta?: unknown };
   };
   data?: unknown;
   error?: SerializedError;

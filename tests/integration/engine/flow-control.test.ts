@@ -330,6 +330,25 @@ describe.each(setups)("flow control on $driver (http: $http)", ({ driver, http }
       expect(left).toEqual([]);
     });
 
+    it("event meta: step.invoke carries the caller's sessions, a manual one wins", async ({
+      expect,
+    }) => {
+      const org = uniq("org");
+      const { ids } = await h.app.client.send({
+        name: "flow/session-parent",
+        data: { manual: { org: "override", tenant: "t-1" } },
+        meta: { sessions: { org } },
+      });
+      const parent = await h.engine.waitForRun(await h.runFor(ids[0], "session-parent"), {
+        timeoutMs: 20_000,
+      });
+      expect(parent.status).toBe("completed");
+      expect(parent.output).toEqual({
+        plain: { org },
+        manual: { org: "override", tenant: "t-1" },
+      });
+    });
+
     it("rateLimit: events over the limit per key start nothing", async ({ expect }) => {
       const user = uniq("rate");
       const ids = [];
