@@ -322,8 +322,12 @@ describe.each(setups)("flow control on $driver (http: $http)", ({ driver, http }
           async (r) => (await h.engine.waitForRun(r.id)).output,
         ),
       );
-      expect(outputs).toContainEqual({ first: 1, all: [1, 2, 3] });
-      expect(outputs).toContainEqual({ first: 4, all: [4, 5] });
+      // Which events share a batch follows the order the executor takes them in: events sent
+      // a few ms apart may be taken concurrently, so membership is checked, not send order.
+      const batches = (outputs as { first: number; all: number[] }[]).filter((o) => o.first !== 99);
+      expect(batches.map((b) => b.all.length).sort()).toEqual([2, 3]);
+      for (const b of batches) expect(b.first).toBe(b.all[0]);
+      expect(batches.flatMap((b) => b.all).sort()).toEqual([1, 2, 3, 4, 5]);
       const left = await h.engine.sql.query("select 1 from engine.batches where key like $1", [
         `%${user}%`,
       ]);
