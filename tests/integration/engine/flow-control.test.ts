@@ -365,7 +365,10 @@ describe.each(setups)("flow control on $driver (http: $http)", ({ driver, http }
       const outputs = await Promise.all(
         runs.map(async (r) => (await h.engine.waitForRun(r.id)).output),
       );
-      expect(outputs.sort()).toEqual([1, 2]);
+      // Two of the five, whichever the executor took first (events sent ms apart may be taken
+      // concurrently, so not necessarily the first two sent).
+      expect(new Set(outputs).size).toBe(2);
+      for (const n of outputs) expect([1, 2, 3, 4, 5]).toContain(n);
     });
 
     it("throttle: runs over the limit are delayed, not dropped (limit + burst at once)", async ({

@@ -67,6 +67,8 @@ describe("live run stream", () => {
     other = await h.user();
   });
 
+  // A run with a retry, a loop and an approval, read and streamed twice: slow on a loaded
+  // 2-core machine, so more than the default minute.
   it("carries in each frame the run and the step attempts it changed, so the view applied frame by frame equals the run read again, across a reconnect", async () => {
     session.userId = h.userId;
     const workflowId = await h.workflow(
@@ -167,7 +169,7 @@ describe("live run stream", () => {
       status: "succeeded",
       output: expect.objectContaining({ approved: true }),
     });
-  });
+  }, 120_000);
 
   it("ends at once for a finished run whose view is complete, and replays everything to a view that holds nothing", async () => {
     session.userId = h.userId;
