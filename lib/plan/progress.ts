@@ -249,14 +249,14 @@ function workingCopy(state: RunState): RunState {
   };
 }
 
-/** Decides `stepId`, whose dependencies all have a result; `failure` for onFailure steps. */
-export async function decideStep(
+/** A working copy of the run for one step's decision, and what the decision records. */
+function decisionContext(
   plan: Plan,
   state: RunState,
   stepId: string,
   context: PassContext,
   failure?: RunFailure,
-): Promise<StepDecision> {
+) {
   const work = workingCopy(state);
   const decided: StepDecision["decided"] = [];
   const decide = (id: string, result: UnitResult) => {
@@ -274,6 +274,18 @@ export async function decideStep(
     decide,
     failure,
   );
+  return { work, decided, c };
+}
+
+/** Decides `stepId`, whose dependencies all have a result; `failure` for onFailure steps. */
+export async function decideStep(
+  plan: Plan,
+  state: RunState,
+  stepId: string,
+  context: PassContext,
+  failure?: RunFailure,
+): Promise<StepDecision> {
+  const { work, decided, c } = decisionContext(plan, state, stepId, context, failure);
   const step = c.byId.get(stepId);
   if (!step) throw new Error(`no step "${stepId}" in the plan`);
   const expanded = state.loops?.[stepId] === undefined;
@@ -293,23 +305,7 @@ export function continueLoop(
   context: PassContext,
   failure?: RunFailure,
 ): StepDecision {
-  const work = workingCopy(state);
-  const decided: StepDecision["decided"] = [];
-  const decide = (id: string, result: UnitResult) => {
-    work.results[id] = result;
-    decided.push({ unitId: id, result });
-  };
-  const { phase, steps } = phaseSteps(plan, stepId);
-  const c = stepContext(
-    phase,
-    steps,
-    plan,
-    work,
-    context,
-    evaluationEnv(plan, context),
-    decide,
-    failure,
-  );
+  const { decided, c } = decisionContext(plan, state, stepId, context, failure);
   const step = c.byId.get(stepId);
   const loop = state.loops?.[stepId];
   if (!step || !loop) throw new Error(`step "${stepId}" is not a started loop`);
