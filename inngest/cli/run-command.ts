@@ -10,13 +10,14 @@ import type { ActionRegistry } from "@/lib/actions/registry";
 import type { Plan } from "@/lib/plan/schema";
 import { openCliEngine } from "./cli-engine";
 import { type CliCommand, type CliIo, EXIT } from "./command";
-import { readJsonFile } from "./read-plan-file";
+
 import {
   checkRunOptions,
   parseRunOptions,
   RUN_OPTION_HELP,
   type RunOptions,
   readSecretsFile,
+  readValidPlan,
 } from "./run-options";
 
 export function createRunCommand(options: { registry?: ActionRegistry } = {}): CliCommand {
@@ -43,19 +44,9 @@ async function runPlanFile(
   io: CliIo,
   injectedRegistry?: ActionRegistry,
 ): Promise<number> {
-  const read = await readJsonFile(options.file);
-  if (!read.ok) {
-    io.stderr(read.message);
-    return EXIT.failed;
-  }
-  const { actionRegistry } = await import("@/lib/actions/registry");
-  const registry = injectedRegistry ?? actionRegistry;
-  const { formatIssues, validatePlan } = await import("@/lib/plan/validate");
-  const checked = validatePlan(read.value, { catalog: registry });
-  if (!checked.ok) {
-    for (const line of formatIssues(checked.errors)) io.stdout(line);
-    return EXIT.failed;
-  }
+  const checked = await readValidPlan(options.file, io, injectedRegistry);
+  if (!checked) return EXIT.failed;
+  const { registry } = checked;
   const secrets = await readSecretsFile(options.secretsFile);
   const ready = await checkRunOptions(checked.plan, options, secrets, io, registry);
   if ("exit" in ready) return ready.exit;

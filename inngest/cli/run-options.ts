@@ -8,6 +8,7 @@ import type { ActionRegistry } from "@/lib/actions/registry";
 import { ASK_WAIT, WAIT_BRANCHES, type WaitBranch } from "@/lib/plan/effects";
 import type { Plan } from "@/lib/plan/schema";
 import { type CliIo, EXIT, UsageError } from "./command";
+import { readJsonFile } from "./read-plan-file";
 
 export type RunOptions = {
   file: string;
@@ -193,4 +194,29 @@ export async function checkRunOptions(
     return { exit: EXIT.failed };
   }
   return { trigger: built.trigger };
+}
+
+/**
+ * The plan file `run` and `test` take, read and validated against the action catalog; on a
+ * problem it says what (to stderr, or the plan's issues to stdout) and answers undefined.
+ */
+export async function readValidPlan(
+  file: string,
+  io: CliIo,
+  injectedRegistry?: ActionRegistry,
+): Promise<{ plan: Plan; registry: ActionRegistry } | undefined> {
+  const read = await readJsonFile(file);
+  if (!read.ok) {
+    io.stderr(read.message);
+    return undefined;
+  }
+  const { actionRegistry } = await import("@/lib/actions/registry");
+  const registry = injectedRegistry ?? actionRegistry;
+  const { formatIssues, validatePlan } = await import("@/lib/plan/validate");
+  const checked = validatePlan(read.value, { catalog: registry });
+  if (!checked.ok) {
+    for (const line of formatIssues(checked.errors)) io.stdout(line);
+    return undefined;
+  }
+  return { plan: checked.plan, registry };
 }

@@ -12,7 +12,7 @@ import type { WouldSend } from "@/lib/plan/effects";
 import { countsInWords, type TestReport, type TestStepResult } from "@/lib/runs/test-report";
 import { compact, openCliEngine } from "./cli-engine";
 import { type CliCommand, type CliIo, EXIT, UsageError } from "./command";
-import { readJsonFile } from "./read-plan-file";
+
 import { cliVersion } from "./run-command";
 import {
   checkRunOptions,
@@ -20,6 +20,7 @@ import {
   RUN_OPTION_HELP,
   type RunOptions,
   readSecretsFile,
+  readValidPlan,
 } from "./run-options";
 
 export function createTestCommand(options: { registry?: ActionRegistry } = {}): CliCommand {
@@ -51,19 +52,9 @@ async function testPlanFile(
   io: CliIo,
   injectedRegistry?: ActionRegistry,
 ): Promise<number> {
-  const read = await readJsonFile(options.file);
-  if (!read.ok) {
-    io.stderr(read.message);
-    return EXIT.failed;
-  }
-  const { actionRegistry } = await import("@/lib/actions/registry");
-  const registry = injectedRegistry ?? actionRegistry;
-  const { formatIssues, validatePlan } = await import("@/lib/plan/validate");
-  const checked = validatePlan(read.value, { catalog: registry });
-  if (!checked.ok) {
-    for (const line of formatIssues(checked.errors)) io.stdout(line);
-    return EXIT.failed;
-  }
+  const checked = await readValidPlan(options.file, io, injectedRegistry);
+  if (!checked) return EXIT.failed;
+  const { registry } = checked;
   const { testWaits } = await import("@/lib/runs/test-run");
   const { AppError } = await import("@/lib/errors");
   let test: ReturnType<typeof testWaits>;
