@@ -7,6 +7,7 @@ import { type Op, OpCode } from "../protocol/ops";
 import type { Registry } from "../registry";
 import { completeRun, createRun, failRun, type LifecycleContext } from "../run-lifecycle";
 import { enqueueJob } from "../sql/enqueue-job";
+import { getStep } from "../sql/get-step";
 import { insertEvents } from "../sql/insert-events";
 import { insertPause } from "../sql/insert-pause";
 import type { LockedRun } from "../sql/lock-run";
@@ -97,6 +98,8 @@ export async function applyOp(
       return false;
     }
     case OpCode.Sleep: {
+      // Reported again by a call that started before the sleep ended (beside race branches).
+      if (await getStep(q, run.id, op.id)) return false;
       const until = sleepEndsAt(op.name ?? "") ?? Date.now();
       await enqueueJob(q, {
         kind: "sleep",
@@ -111,7 +114,7 @@ export async function applyOp(
       // A timeout is a duration ("1h") or an absolute instant (an ISO date from a Date).
       const expiresAt = sleepEndsAt(String(op.opts?.timeout ?? "")) ?? null;
       const pauseId = `${run.id}:wait:${op.id}`;
-      await insertPause(q, {
+      const paused = await insertPause(q, {
         id: pauseId,
         kind: "wait",
         run_id: run.id,
@@ -120,7 +123,7 @@ export async function applyOp(
         expression: op.opts?.if ?? null,
         expiresAt,
       });
-      if (expiresAt !== null) {
+      if (paused && expiresAt !== null) {
         await enqueueJob(q, {
           kind: "wait_timeout",
           runId: run.id,
@@ -173,6 +176,18 @@ async function invoke(
     });
     return;
   }
+  const pauseId = `${run.id}:invoke:${op.id}`;
+  const expiresAt = op.opts?.timeout ? sleepEndsAt(String(op.opts.timeout)) : undefined;
+  // Reported again after the child ended (beside race branches): nothing to start twice.
+  const paused = await insertPause(q, {
+    id: pauseId,
+    kind: "invoke",
+    run_id: run.id,
+    step: op.id,
+    eventName: null,
+    expiresAt: expiresAt ?? null,
+  });
+  if (!paused) return;
   const correlationId = `${run.id}.${op.id}`;
   const payload = op.opts?.payload ?? {};
   const data = { ...((payload.data as Record<string, unknown>) ?? {}) };
@@ -191,16 +206,6 @@ async function invoke(
       meta: payload.meta,
     },
   ]);
-  const pauseId = `${run.id}:invoke:${op.id}`;
-  const expiresAt = op.opts?.timeout ? sleepEndsAt(String(op.opts.timeout)) : undefined;
-  await insertPause(q, {
-    id: pauseId,
-    kind: "invoke",
-    run_id: run.id,
-    step: op.id,
-    eventName: null,
-    expiresAt: expiresAt ?? null,
-  });
   if (expiresAt !== undefined) {
     await enqueueJob(q, {
       kind: "invoke_timeout",

@@ -9,7 +9,12 @@ export type Pause = {
   expression: string | null;
 };
 
-/** Pauses a run's step until an event (wait), a child run (invoke) or a cancel event. */
+/**
+ * Pauses a run's step until an event (wait), a child run (invoke) or a cancel event; false
+ * when the step has a result already. Beside race-mode branches, a call that started before
+ * a wait was resumed can report that wait again: pausing it twice would leave a pause nobody
+ * resumes, and the run would never be idle for its next discovery.
+ */
 export async function insertPause(
   q: Queryable,
   pause: Omit<Pause, "event_name" | "expression"> & {
@@ -17,11 +22,14 @@ export async function insertPause(
     expression?: string | null;
     expiresAt?: number | null;
   },
-): Promise<void> {
-  await q.query(
+): Promise<boolean> {
+  const rows = await q.query(
     `insert into engine.pauses (id, kind, run_id, step, event_name, expression, expires_at)
-     values ($1, $2, $3, $4, $5, $6, to_timestamp($7::float8 / 1000))
-     on conflict (id) do nothing`,
+     select $1, $2, $3, $4, $5, $6, to_timestamp($7::float8 / 1000)
+     where $4::text is null
+        or not exists (select 1 from engine.steps s where s.run_id = $3 and s.hash = $4)
+     on conflict (id) do nothing
+     returning id`,
     [
       pause.id,
       pause.kind,
@@ -32,4 +40,5 @@ export async function insertPause(
       pause.expiresAt ?? null,
     ],
   );
+  return rows.length > 0;
 }

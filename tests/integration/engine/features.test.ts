@@ -1,6 +1,7 @@
 // Contract tests: the executor drives real Inngest functions (inngest 4.24.0's own serve()
 // handler) for every supported feature, in-process on PGlite and over HTTP on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { insertPause } from "@/inngest/local/sql/insert-pause";
 import { createHarness, type Harness } from "./harness";
 
 const setups = [
@@ -187,6 +188,60 @@ describe.each(setups)("executor on $driver (http: $http)", ({ driver, http }) =>
       await h.send("test/approve", { id });
       const result = await h.engine.waitForRun(runId);
       expect(result.output).toEqual({ approved: { id } });
+    });
+
+    it("resumes a wait beside a race-mode step still in flight, and goes on once both end", async ({
+      expect,
+    }) => {
+      const key = uniq("race-wait");
+      const eventId = await h.send("test/race-wait", { key });
+      const runId = await h.runFor(eventId, "race-wait");
+      // The wait listens while the slow step's call is in flight; the event arrives then.
+      await expect
+        .poll(
+          async () =>
+            (
+              await h.engine.sql.query(
+                "select 1 from engine.pauses where run_id = $1 and kind = 'wait'",
+                [runId],
+              )
+            ).length,
+        )
+        .toBe(1);
+      await expect.poll(() => h.app.tracker.count(`race-wait:${key}:slow`)).toBe(1);
+      await h.send("test/race-approve", { key, ok: true });
+      // The slow call, started before the wait ended, reports the wait again as it comes back:
+      // that must not pause the run a second time (it would wait for the wait's 1 h timeout).
+      const result = await h.engine.waitForRun(runId, { timeoutMs: 15_000 });
+      expect(result.status).toBe("completed");
+      expect(result.output).toEqual({ slow: "slow", approved: { key, ok: true }, after: "after" });
+      expect(h.app.tracker.count(`race-wait:${key}:after`)).toBe(1);
+      const pauses = await h.engine.sql.query(
+        "select 1 from engine.pauses where run_id = $1 and kind = 'wait'",
+        [runId],
+      );
+      expect(pauses).toEqual([]);
+      // What a second discovery call that began before the event would report as it comes back:
+      // the wait again. A step with a result is never paused again (no pause nobody resumes).
+      const [wait] = await h.engine.sql.query<{ hash: string }>(
+        "select hash from engine.steps where run_id = $1 and output->'data'->>'key' = $2",
+        [runId, key],
+      );
+      expect(
+        await insertPause(h.engine.sql, {
+          id: `${runId}:wait:${wait.hash}`,
+          kind: "wait",
+          run_id: runId,
+          step: wait.hash,
+          eventName: "test/race-approve",
+        }),
+      ).toBe(false);
+      expect(
+        await h.engine.sql.query(
+          "select 1 from engine.pauses where run_id = $1 and kind = 'wait'",
+          [runId],
+        ),
+      ).toEqual([]);
     });
 
     it("gives null to a waitForEvent that times out", async ({ expect }) => {
