@@ -33,11 +33,15 @@ export function Composer({ draftKey, value, onChange, onSubmit, onStop, busy }: 
 
   // A new chat's page is replaced by the thread's page after its first reply, which mounts a
   // new composer while the person may still be typing: focus it in the same commit (no key
-  // lost to the page) with the caret where it was, not at the start of the draft.
+  // lost to the page) with the caret where it was, not at the start of the draft. Only when
+  // focus is nowhere (the old composer went with its page): a composer mounting later never
+  // takes focus from what the person is on (a step of a plan card, a button).
   // biome-ignore lint/correctness/useExhaustiveDependencies: only on mount
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
+    const current = document.activeElement;
+    if (current && current !== document.body && current !== el) return;
     el.focus();
     const [start, end] = carets.get(draftKey) ?? [el.value.length, el.value.length];
     el.setSelectionRange(Math.min(start, el.value.length), Math.min(end, el.value.length));
