@@ -14,17 +14,23 @@ export type DispatcherOptions = {
   process: (job: Job) => Promise<void>;
   maxInFlight: number;
   pollIntervalMs: number;
+  /** The lock owner name of this worker's claims (default: a fresh one). */
+  workerId?: string;
+  /** A fake clock for tests: jobs are due by it rather than by the database's time. */
+  clock?: () => number;
 };
 
 export class Dispatcher {
-  readonly workerId = `worker-${ulid()}`;
+  readonly workerId: string;
   private running = false;
   private inFlight = new Set<Promise<void>>();
   private filling = false;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: DispatcherOptions) {}
+  constructor(private readonly options: DispatcherOptions) {
+    this.workerId = options.workerId ?? `worker-${ulid()}`;
+  }
 
   start() {
     this.running = true;
@@ -59,7 +65,12 @@ export class Dispatcher {
         let drained = false;
         while (this.running && this.inFlight.size < this.options.maxInFlight) {
           const room = this.options.maxInFlight - this.inFlight.size;
-          const jobs = await claimJobs(this.options.sql, this.workerId, room);
+          const jobs = await claimJobs(
+            this.options.sql,
+            this.workerId,
+            room,
+            this.options.clock?.() ?? null,
+          );
           for (const job of jobs) this.launch(job);
           if (jobs.length < room) {
             drained = true;
@@ -96,7 +107,7 @@ export class Dispatcher {
   private async armTimer() {
     if (!this.running) return;
     const next = await nextJobAt(this.options.sql);
-    const now = Date.now();
+    const now = this.options.clock?.() ?? Date.now();
     // A job that is due but was not claimable waits on a concurrency slot: the job holding
     // the slot wakes the loop when it ends, so only the safety poll is needed for it.
     const wait = next === null || next <= now ? this.options.pollIntervalMs : next - now;

@@ -3,11 +3,11 @@
 // startEmbeddedEngine (embedded.ts) keeps; this module stays free of the executor's code.
 
 /**
- * starting: the first attempt is under way; ok: serving; standby: another instance leads
- * (PostgreSQL); down: the last attempt failed (database locked or unavailable, port taken…)
- * and another follows with backoff, or it was stopped.
+ * starting: the first attempt is under way; ok: serving (on PostgreSQL every process serves,
+ * leader or not); down: the last attempt failed (database locked or unavailable, port
+ * taken…) and another follows with backoff, or it was stopped.
  */
-export type EmbeddedEngineState = "starting" | "ok" | "standby" | "down";
+export type EmbeddedEngineState = "starting" | "ok" | "down";
 
 const globalForEngine = globalThis as unknown as {
   flowchatEngine?: { readonly state: EmbeddedEngineState };

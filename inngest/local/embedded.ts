@@ -1,7 +1,14 @@
 // Starting the executor inside the app's own server process (Next.js instrumentation).
-// Returns at once: opening the database, leadership and the first sync happen in the
+// Returns at once: opening the database, the engine's start and the first sync happen in the
 // background, because Next holds every request until register() resolves and the sync calls
-// the app's own route. A failed attempt (database locked by a crashed process not yet seen as
+// the app's own route.
+//
+// Several app processes on one PostgreSQL database each run their own executor, all on the
+// one queue (engine.jobs, claimed FOR UPDATE SKIP LOCKED): runs and steps spread over the
+// processes, each process calls its own copy of the app, and a process that dies leaves its
+// claimed jobs to the others (each worker's liveness is an advisory lock held by its
+// session). Leadership, a session advisory lock, is kept for the chores that must run once
+// (pruning); cron ticks need none (see jobs/cron.ts). A failed attempt (database locked by a crashed process not yet seen as
 // gone, port taken…) is retried with backoff until it succeeds or the engine is stopped.
 //
 // The app's Inngest client talks to it as to Inngest Cloud: `isDev: false`, `baseUrl:
@@ -35,18 +42,22 @@ export type EmbeddedEngineOptions = {
   signingKey: string;
   eventKey: string;
   logger?: EngineLogger;
-  /** How often a standby instance retries for leadership. */
+  /** How often a process that does not lead the chores tries to take them over. */
   leaderRetryMs?: number;
   /** Delay after the nth failed attempt: doubling from 0.5 s, at most 10 s. */
   retryDelay?: (failures: number) => number;
-} & Pick<EngineOptions, "backoff" | "concurrency" | "pollIntervalMs" | "retention">;
+} & Pick<
+  EngineOptions,
+  "backoff" | "concurrency" | "pollIntervalMs" | "retention" | "orphanCheckMs" | "clock"
+>;
 
 export type EmbeddedEngine = {
-  /** The engine once this process leads; undefined while standing by. */
+  /** The engine once it serves; undefined while it starts or retries. */
   readonly engine: Engine | undefined;
+  /** This process does the single-process chores (pruning); PGlite: always. */
   readonly isLeader: boolean;
   readonly state: EmbeddedEngineState;
-  /** Resolves when this process has become the leader and the engine is serving. */
+  /** Resolves when the engine is serving. */
   ready: Promise<Engine>;
   stop(): Promise<void>;
 };
@@ -66,9 +77,9 @@ export function startEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEng
 }
 
 /**
- * An embedded executor that competes for leadership. On PostgreSQL only one instance at a
- * time leads, through a session advisory lock held on a dedicated connection; the others
- * stand by and take over when the leader goes away. PGlite is single-process already.
+ * An embedded executor. Every instance works the shared queue; on PostgreSQL one at a time
+ * also leads (a session advisory lock held on a dedicated connection) and the others try to
+ * take the lead over every `leaderRetryMs`. PGlite is single-process already.
  */
 export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEngine {
   const logger = options.logger ?? consoleLogger;
@@ -77,17 +88,54 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEn
   let failures = 0;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
+  let leaderTimer: NodeJS.Timeout | undefined;
+  let leading = false;
+  let toldStandby = false;
   let releaseLock: (() => Promise<void>) | undefined;
   let resolveReady: (engine: Engine) => void = () => {};
   const ready = new Promise<Engine>((resolve) => {
     resolveReady = resolve;
   });
 
-  async function acquire(handle: DbHandle): Promise<boolean> {
+  async function tryToLead(handle: DbHandle): Promise<void> {
+    if (stopped || leading) return;
     const client = handle.client;
-    if (client.kind === "pglite") return true; // one process owns a PGlite directory
-    releaseLock = await acquireLeaderLock(await client.sql.reserve(), LEADER_LOCK);
-    return releaseLock !== undefined;
+    if (client.kind === "pglite") {
+      leading = true; // one process owns a PGlite directory
+      return;
+    }
+    const release = await acquireLeaderLock(await client.sql.reserve(), LEADER_LOCK);
+    if (stopped) {
+      await release?.();
+      return;
+    }
+    if (release) {
+      releaseLock = release;
+      leading = true;
+      logger.info(
+        toldStandby
+          ? "took over the single-process chores (pruning): the previous leader is gone"
+          : "leading the single-process chores (pruning)",
+      );
+    } else if (!toldStandby) {
+      toldStandby = true;
+      logger.info(
+        "another process leads the single-process chores (pruning); standing by for them while this one works the shared queue",
+      );
+    }
+  }
+
+  function watchLeadership(handle: DbHandle) {
+    if (stopped || leading || handle.client.kind === "pglite") return;
+    leaderTimer = setTimeout(async () => {
+      try {
+        await tryToLead(handle);
+      } catch (error) {
+        logger.warn("could not check the leader lock", { error: String(error) });
+      }
+      watchLeadership(handle);
+    }, options.leaderRetryMs ?? 5000);
+    leaderTimer.unref?.();
   }
 
   async function attempt() {
@@ -95,12 +143,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEn
     try {
       const handle = typeof options.handle === "function" ? await options.handle() : options.handle;
       if (stopped) return;
-      if (!(await acquire(handle))) {
-        state = "standby";
-        failures = 0;
-        retry = setTimeout(attempt, options.leaderRetryMs ?? 5000);
-        return;
-      }
+      await tryToLead(handle);
       engine = createEngine({
         db: handle,
         apps: [{ url: options.appUrl, fetch: options.appFetch }],
@@ -111,12 +154,18 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEn
         concurrency: options.concurrency,
         pollIntervalMs: options.pollIntervalMs,
         retention: options.retention,
+        orphanCheckMs: options.orphanCheckMs,
+        clock: options.clock,
+        maintenance: () => leading,
         logger,
       });
       await engine.start();
       state = "ok";
       failures = 0;
-      logger.info(`embedded executor leading, API on ${engine.url}, app ${options.appUrl}`);
+      logger.info(
+        `embedded executor serving, API on ${engine.url}, app ${options.appUrl}${leading ? " (leader)" : ""}`,
+      );
+      watchLeadership(handle);
       resolveReady(engine);
     } catch (error) {
       // Never throw into Next's register(): one line per failure (the cause repeats until it
@@ -130,6 +179,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEn
       );
       await engine?.stop().catch(() => {});
       engine = undefined;
+      leading = false;
       await releaseLock?.();
       releaseLock = undefined;
       if (!stopped) retry = setTimeout(attempt, delayMs);
@@ -141,7 +191,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEn
       return engine;
     },
     get isLeader() {
-      return !!engine;
+      return !!engine && leading;
     },
     get state() {
       return state;
@@ -151,8 +201,10 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEn
       stopped = true;
       state = "down";
       clearTimeout(retry);
+      clearTimeout(leaderTimer);
       await engine?.stop();
       engine = undefined;
+      leading = false;
       await releaseLock?.();
       releaseLock = undefined;
       if (globalForEngine.flowchatEngine === embedded) globalForEngine.flowchatEngine = undefined;

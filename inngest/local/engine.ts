@@ -5,6 +5,7 @@ import { type Backoff, defaultBackoff } from "./backoff";
 import { Dispatcher } from "./dispatcher";
 import { eventIds } from "./event-ids";
 import { executeGql, type GqlRequest } from "./gql/execute";
+import { ulid } from "./ids";
 import {
   type AppTarget,
   consoleLogger,
@@ -18,6 +19,7 @@ import { Registry } from "./registry";
 import { startServer } from "./server";
 import { commitSynchronously } from "./sql/commit-synchronously";
 import { getRun } from "./sql/get-run";
+import { holdWorkerLock } from "./sql/hold-worker-lock";
 import { insertEvents } from "./sql/insert-events";
 import { type ListRunsFilter, listRuns } from "./sql/list-runs";
 import { loadFunctions } from "./sql/load-functions";
@@ -25,6 +27,7 @@ import { JOBS_CHANNEL, notifyJobs } from "./sql/notify-jobs";
 import { pruneEndedRuns } from "./sql/prune-ended-runs";
 import { pruneFlowLimits } from "./sql/prune-flow-limits";
 import { pruneOldEvents } from "./sql/prune-old-events";
+import { releaseOrphanedJobs } from "./sql/release-orphaned-jobs";
 import { resetLockedJobs } from "./sql/reset-locked-jobs";
 import { saveApp } from "./sql/save-app";
 import { syncCronJobs } from "./sql/sync-cron-jobs";
@@ -34,6 +37,8 @@ import { Worker } from "./worker";
 
 const HOUR_MS = 3_600_000;
 const PRUNE_BATCH = 500;
+/** Advisory-lock namespace (first key) of the workers' liveness locks. */
+const WORKER_LOCK_NAMESPACE = 421_531_002;
 /** Ended runs keep their memo for 7 days by default (INNGEST_EMBEDDED_RETENTION_DAYS). */
 const DEFAULT_RETENTION: { keepMs: number; everyMs?: number } = { keepMs: 7 * 24 * HOUR_MS };
 
@@ -77,6 +82,19 @@ export type EngineOptions = {
    * history); pruned at start and then every `everyMs` (default hourly). `false`: never.
    */
   retention?: { keepMs: number; everyMs?: number } | false;
+  /**
+   * Whether this engine does the chores that must run in one process only (pruning), asked
+   * each time; default always. Several engines may work one PostgreSQL queue at once: the
+   * embedded start gives the chores to the holder of its leader lock.
+   */
+  maintenance?: () => boolean;
+  /**
+   * PostgreSQL: how often to give the jobs claimed by workers of dead processes back to the
+   * queue (default 1 s). Each worker holds an advisory lock for as long as its session lives.
+   */
+  orphanCheckMs?: number;
+  /** A fake clock for tests (epoch ms): when jobs are due and cron ticks are computed. */
+  clock?: () => number;
 };
 
 export type Engine = {
@@ -120,6 +138,26 @@ export function createEngine(options: EngineOptions): Engine {
   const retention = options.retention === undefined ? DEFAULT_RETENTION : options.retention;
   let pruneTimer: NodeJS.Timeout | undefined;
   let pruning: Promise<unknown> | undefined;
+  const workerId = `worker-${ulid()}`;
+  const clock = options.clock ?? Date.now;
+  let releaseWorkerLock: (() => Promise<void>) | undefined;
+  let orphanTimer: NodeJS.Timeout | undefined;
+  let orphanCheck: Promise<unknown> | undefined;
+
+  /** PostgreSQL: frees the jobs of workers whose process is gone (see release-orphaned-jobs). */
+  function releaseOrphans() {
+    if (stopped || orphanCheck) return;
+    orphanCheck = releaseOrphanedJobs(sql, WORKER_LOCK_NAMESPACE)
+      .then((ids) => {
+        if (ids.length === 0) return;
+        logger.info(`took back ${ids.length} jobs from a worker that is gone`);
+        wake();
+      })
+      .catch((error) => logger.warn("releasing orphaned jobs failed", { error: String(error) }))
+      .finally(() => {
+        orphanCheck = undefined;
+      });
+  }
 
   async function prune(now = new Date()) {
     const keepMs = retention ? retention.keepMs : DEFAULT_RETENTION.keepMs;
@@ -147,7 +185,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   function prunePeriodically() {
-    if (stopped || pruning) return;
+    if (stopped || pruning || !(options.maintenance?.() ?? true)) return;
     pruning = prune()
       .catch((error) => logger.warn("pruning ended runs failed", { error: String(error) }))
       .finally(() => {
@@ -176,14 +214,15 @@ export function createEngine(options: EngineOptions): Engine {
     signingKey: options.signingKey,
     checkpointing: options.checkpointing ?? options.port !== undefined,
     wake,
-    workerId: () => dispatcher?.workerId ?? "engine",
+    workerId: () => workerId,
     isRunning: () => dispatcher?.isRunning ?? false,
+    clock,
   });
 
   async function reloadFunctions() {
     const functions = await loadFunctions(sql);
     registry.setFunctions(functions);
-    await sql.tx((q) => syncCronJobs(q, functions));
+    await sql.tx((q) => syncCronJobs(q, functions, clock()));
     wake();
   }
 
@@ -225,7 +264,20 @@ export function createEngine(options: EngineOptions): Engine {
       return server?.port;
     },
     async start() {
-      await resetLockedJobs(sql);
+      const client = options.db.client;
+      if (client.kind === "postgres") {
+        // Several processes may work this queue: this worker is alive while it holds its
+        // lock, and only the jobs of workers that hold none are taken back.
+        releaseWorkerLock = await holdWorkerLock(
+          await client.sql.reserve(),
+          WORKER_LOCK_NAMESPACE,
+          workerId,
+        );
+        await releaseOrphanedJobs(sql, WORKER_LOCK_NAMESPACE);
+      } else {
+        // One process owns a PGlite directory: every lock left is a dead one's.
+        await resetLockedJobs(sql);
+      }
       registry.setFunctions(await loadFunctions(sql));
       dispatcher = new Dispatcher({
         sql,
@@ -233,6 +285,8 @@ export function createEngine(options: EngineOptions): Engine {
         process: (job) => worker.process(job),
         maxInFlight: options.concurrency ?? 32,
         pollIntervalMs: options.pollIntervalMs ?? 5000,
+        workerId,
+        clock: options.clock,
       });
       if (options.port !== undefined) {
         server = await startServer(
@@ -271,6 +325,10 @@ export function createEngine(options: EngineOptions): Engine {
       unlisten = await options.db.listen(JOBS_CHANNEL, () => wake());
       dispatcher.start();
       stopped = false;
+      if (releaseWorkerLock) {
+        orphanTimer = setInterval(releaseOrphans, options.orphanCheckMs ?? 1000);
+        orphanTimer.unref();
+      }
       if (retention) {
         prunePeriodically();
         pruneTimer = setInterval(prunePeriodically, retention.everyMs ?? HOUR_MS);
@@ -284,18 +342,26 @@ export function createEngine(options: EngineOptions): Engine {
       stopped = true;
       for (const t of retryTimers) clearTimeout(t);
       clearInterval(pruneTimer);
+      clearInterval(orphanTimer);
       await pruning;
+      await orphanCheck;
       await unlisten?.().catch(() => {});
       unlisten = undefined;
       await dispatcher?.stop();
       await server?.close();
       server = undefined;
+      // Last: until the jobs in flight are done, other processes must not take them.
+      await releaseWorkerLock?.();
+      releaseWorkerLock = undefined;
       await sql.close();
     },
     async sync(app) {
       const target = typeof app === "string" ? (registry.targetFor(app) ?? { url: app }) : app;
       registry.addTarget(target);
       const config = await fetchAppConfig(target, options.signingKey);
+      // An app this engine syncs itself is one it may call for its functions, whatever URL
+      // another process synced it under last.
+      registry.useLocal(config.appId, target);
       await register(config);
       return config;
     },

@@ -7,10 +7,15 @@ export type EngineLogger = {
   error(message: string, fields?: Record<string, unknown>): void;
 };
 
+/** One line: the time (ISO, UTC), `[engine]`, the message and its fields as JSON. */
+export function formatLogLine(message: string, fields?: Record<string, unknown>, now = new Date()) {
+  return `${now.toISOString()} [engine] ${message}${fields ? ` ${JSON.stringify(fields)}` : ""}`;
+}
+
 export const consoleLogger: EngineLogger = {
-  info: (m, f) => console.log(`[engine] ${m}${f ? ` ${JSON.stringify(f)}` : ""}`),
-  warn: (m, f) => console.warn(`[engine] ${m}${f ? ` ${JSON.stringify(f)}` : ""}`),
-  error: (m, f) => console.error(`[engine] ${m}${f ? ` ${JSON.stringify(f)}` : ""}`),
+  info: (m, f) => console.log(formatLogLine(m, f)),
+  warn: (m, f) => console.warn(formatLogLine(m, f)),
+  error: (m, f) => console.error(formatLogLine(m, f)),
 };
 
 export const silentLogger: EngineLogger = { info() {}, warn() {}, error() {} };

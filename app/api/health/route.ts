@@ -74,8 +74,7 @@ export async function GET() {
     console.error(`[health] database unavailable: ${(error as Error).message}`);
   }
   const model = getModelConfig(config);
-  const ok =
-    database === "ok" && (engine === "ok" || engine === "standby" || engine === "external");
+  const ok = database === "ok" && (engine === "ok" || engine === "external");
   const body: Health = {
     ok,
     database,

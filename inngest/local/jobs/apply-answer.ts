@@ -18,7 +18,7 @@ export async function applyAnswer(
   ctx: LifecycleContext,
   deps: Pick<WorkerDeps, "registry" | "backoff">,
   call: AnsweredCall,
-  outcome: CallOutcome,
+  outcome: Exclude<CallOutcome, { kind: "unreachable" }>,
 ): Promise<void> {
   const { run, fn, attempt } = call;
   const timing = { startedAt: call.startedAt, durationMs: call.durationMs };

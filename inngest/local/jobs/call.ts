@@ -14,10 +14,19 @@ import { enqueueRaceDiscovery } from "../sql/enqueue-race-discovery";
 import { loadRunForCall, type RunForCall } from "../sql/load-run-for-call";
 import { lockActiveRun } from "../sql/lock-active-run";
 import { lockRun } from "../sql/lock-run";
+import { postponeUnreachableCall } from "../sql/postpone-unreachable-call";
 import { releaseJob } from "../sql/release-job";
 import { applyAnswer } from "./apply-answer";
 import { isRaceOp } from "./apply-op";
 import { inTransaction, type WorkerDeps } from "./context";
+
+/**
+ * A call whose app cannot be reached at all is postponed this many times (the first after
+ * 100 ms, then doubling up to 5 s: about a minute and a half in all) before it counts as a
+ * failed attempt like any other error.
+ */
+const MAX_UNREACHABLE = 24;
+const unreachableDelay = (misses: number) => Math.min(100 * 2 ** misses, 5000);
 
 /** The run's next call, already claimed by this worker, and the run as it now stands. */
 type Continuation = { job: Job; run: RunForCall };
@@ -78,9 +87,10 @@ async function callOnce(
     return undefined;
   }
   const startedAt = Date.now();
-  const outcome = await callFunction({
-    fetch: registry.fetchFor(fn),
-    url: fn.url,
+  const endpoint = registry.endpointFor(fn);
+  const answer = await callFunction({
+    fetch: endpoint.fetch,
+    url: endpoint.url,
     stepId,
     body: callBody(deps, run, fn, job, attempt),
     signingKey: deps.signingKey,
@@ -88,6 +98,19 @@ async function callOnce(
     requestId: ulid(),
   });
   const durationMs = Date.now() - startedAt;
+  const misses = Number(job.payload.unreachable ?? 0);
+  if (answer.kind === "unreachable" && misses < MAX_UNREACHABLE) {
+    // The app's process is gone (a takeover, a rolling restart): not the step's failure.
+    // No attempt is spent; the call goes back to the queue for a live process.
+    deps.logger.warn(`app unreachable for run ${runId}; call postponed, no attempt spent`, {
+      url: new URL(endpoint.url).origin,
+      misses: misses + 1,
+    });
+    await postponeUnreachableCall(sql, job.id, unreachableDelay(misses));
+    return undefined;
+  }
+  const outcome: Exclude<CallOutcome, { kind: "unreachable" }> =
+    answer.kind === "unreachable" ? { kind: "retriable", error: answer.error } : answer;
   // Only a discovery call takes the one-statement path: it is the run's sole pending work
   // (discovery is queued only when the run is idle), so no sibling result can race it.
   // Planned parallel branches go through the transaction, which locks the run first and
@@ -176,7 +199,7 @@ async function storeLoneStepRun(
     attempt: number;
     startedAt: number;
     durationMs: number;
-    version: CallOutcome["version"];
+    version: Exclude<CallOutcome, { kind: "unreachable" }>["version"];
   },
 ): Promise<Continuation | undefined> {
   const { run, op } = a;

@@ -19,6 +19,8 @@ export type WorkerDeps = {
   /** The dispatcher's lock owner name, for jobs this worker claims for itself. */
   workerId: () => string;
   isRunning: () => boolean;
+  /** The time (epoch ms) cron schedules are computed from: Date.now unless a test's clock. */
+  clock: () => number;
 };
 
 /** Runs `fn` in a transaction and, once committed, the deferred effects it registered. */
@@ -28,8 +30,9 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const after: (() => void)[] = [];
   const ctx: LifecycleContext = { logger: deps.logger, afterCommit: (f) => after.push(f) };
-  // No NOTIFY here: only the leader works the queue, and it wakes itself below. Events
-  // accepted through the API do notify (engine.send), for listeners in other processes.
+  // No NOTIFY here: the worker that queued the work wakes itself below and takes it (the
+  // other processes pick up what it leaves on their next claim). Events accepted through
+  // the API do notify (engine.send), for the workers of every process.
   const result = await deps.sql.tx((q) => fn(q, ctx));
   for (const f of after) f();
   deps.wake();

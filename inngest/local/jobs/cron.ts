@@ -1,4 +1,16 @@
 // A cron schedule fired: emit inngest/scheduled.timer, start the run, arm the next one.
+//
+// Exactly once per tick, however many processes work the queue: a schedule is one job
+// (unique key), claimed by one worker (FOR UPDATE SKIP LOCKED), and its run is created and
+// the job moved to the next tick in one transaction. A worker that dies before the commit
+// leaves the tick to whoever claims the job next (released as orphaned); after the commit the
+// tick is gone. The next tick is computed after the one fired (`payload.tick`), not after the
+// local clock, so clocks that differ between hosts cannot fire a tick twice. Ticks missed
+// while no process ran fire once, late, when one starts; the ones in between are skipped.
+// Time zones (`TZ=`) follow croner, which is cron's usual DST policy: a local time that does
+// not exist (spring forward) fires once at the first valid minute after the gap; a local
+// time that occurs twice (fall back) fires once, at its first occurrence; schedules with
+// wildcard hours (every minute, every hour) fire by the real clock through both.
 
 import { triggerRun } from "../flow-control";
 import { nextCronRun, withJitter } from "../function-config";
@@ -19,14 +31,25 @@ export async function fireCron(deps: WorkerDeps, job: Job): Promise<void> {
       await deleteJob(q, job.id);
       return;
     }
+    const tick = Number(job.payload.tick ?? 0);
     const [event] = await insertEvents(q, [
-      { name: "inngest/scheduled.timer", data: { cron }, id: `cron:${functionId}:${ulid()}` },
+      {
+        name: "inngest/scheduled.timer",
+        data: { cron },
+        id: `cron:${functionId}:${ulid()}`,
+        // The tick it fires for (jitter and a late claim aside), as Inngest stamps it.
+        ts: tick || deps.clock(),
+      },
     ]);
     // The timer event is for this function alone; the job inserted for it only needs to
     // feed waits, so it stays, and the run is created directly here.
     await triggerRun(q, ctx, fn, event);
-    const next = nextCronRun(cron, new Date(Date.now() + 1000));
-    if (next) await rescheduleJob(q, job.id, withJitter(next, trigger.jitterMs), job.payload);
-    else await deleteJob(q, job.id);
+    const next = nextCronRun(cron, new Date(Math.max(deps.clock(), tick) + 1000));
+    if (next) {
+      await rescheduleJob(q, job.id, withJitter(next, trigger.jitterMs), {
+        ...job.payload,
+        tick: next.getTime(),
+      });
+    } else await deleteJob(q, job.id);
   });
 }

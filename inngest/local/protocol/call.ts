@@ -33,6 +33,31 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** Socket errors meaning the request never got an answer from a live app process. */
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_SOCKET",
+]);
+
+/**
+ * True when fetch failed because the app's process is not there (nothing listens, or the
+ * connection was dropped before any answer): a process that is gone or restarting, which
+ * is no reason to spend one of the step's attempts. Timeouts and answers are not.
+ */
+export function isUnreachable(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; i++) {
+    if (typeof e.code === "string" && UNREACHABLE_CODES.has(e.code)) return true;
+    const nested = (e as { errors?: unknown[] }).errors; // AggregateError of a dual-stack connect
+    if (Array.isArray(nested) && nested.some(isUnreachable)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
 export async function callFunction(options: {
   fetch: AppFetch;
   url: string;
@@ -64,6 +89,12 @@ export async function callFunction(options: {
       }),
     );
   } catch (error) {
+    if (isUnreachable(error)) {
+      return {
+        kind: "unreachable",
+        error: { name: "FetchError", message: `Could not reach ${url.origin}: ${String(error)}` },
+      };
+    }
     return {
       kind: "retriable",
       error: { name: "FetchError", message: `Could not reach ${url.origin}: ${String(error)}` },

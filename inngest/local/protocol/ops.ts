@@ -61,4 +61,6 @@ export type CallOutcome =
   | { kind: "completed"; data: unknown; version?: number }
   | { kind: "ops"; ops: Op[]; retryAfterMs?: number; version?: number }
   | { kind: "retriable"; error: SerializedError; retryAfterMs?: number; version?: number }
-  | { kind: "failed"; error: SerializedError; version?: number };
+  | { kind: "failed"; error: SerializedError; version?: number }
+  /** No connection to the app at all (refused, reset before any answer): not the step's fault. */
+  | { kind: "unreachable"; error: SerializedError };

@@ -10,13 +10,20 @@ import type { Queryable } from "../sql-client";
  * stay within the job's limit for it. Jobs without keys never touch the counts. `blocked`
  * is materialized so its counts run once per candidate slot, not once per candidate pair.
  */
-export async function claimJobs(q: Queryable, workerId: string, limit: number): Promise<Job[]> {
+export async function claimJobs(
+  q: Queryable,
+  workerId: string,
+  limit: number,
+  /** The time jobs are due by (epoch ms); the database's `now()` unless a test's fake clock. */
+  now: number | null = null,
+): Promise<Job[]> {
   return q.query<Job>(
     `with candidates as (
        select j.id, j.run_at, j.concurrency_key, j.concurrency_limit,
               j.concurrency_key_2, j.concurrency_limit_2
        from engine.jobs j
-       where j.locked_at is null and j.run_at <= now()
+       where j.locked_at is null
+         and j.run_at <= coalesce(to_timestamp($3::float8 / 1000), now())
          and (j.concurrency_key is null or j.concurrency_limit > (
            select count(*) from engine.jobs l
            where l.locked_at is not null
@@ -51,6 +58,6 @@ export async function claimJobs(q: Queryable, workerId: string, limit: number): 
      from allowed where j.id = allowed.id
      returning j.id, j.kind, j.run_id, j.payload, j.concurrency_key, j.concurrency_limit,
                j.concurrency_key_2, j.concurrency_limit_2`,
-    [workerId, limit],
+    [workerId, limit, now],
   );
 }

@@ -1,5 +1,7 @@
-// Embedded mode: the executor started from the app's process. One leader at a time on
-// PostgreSQL (advisory lock on a dedicated connection); a standby takes over when it stops.
+// Embedded mode: the executor started from the app's process. On PostgreSQL every process
+// serves the shared queue; one at a time leads the chores (advisory lock on a dedicated
+// connection) and another takes the lead over when it stops. (tests/integration/engine/
+// multiprocess.test.ts covers the queue shared by several processes.)
 import { afterAll, describe, expect, it } from "vitest";
 import {
   createEmbeddedEngine,
@@ -23,7 +25,7 @@ describe("embedded executor", () => {
     for (const db of databases) await db.drop();
   });
 
-  it("lets one instance lead on PostgreSQL and hands over when it stops", async () => {
+  it("serves from every instance on PostgreSQL, lets one lead and hands over when it stops", async () => {
     const database = await createTestDatabase("postgres");
     databases.push(database);
     // The app's client points at the executor, as in the app: it posts checkpoints there.
@@ -44,16 +46,29 @@ describe("embedded executor", () => {
     };
     const first = createEmbeddedEngine(options);
     const leader = await first.ready;
-    const second = createEmbeddedEngine(options);
-    await new Promise((r) => setTimeout(r, 400));
+    // Another process: its own copy of the app, whose client posts to its own executor.
+    const secondPort = await freePort();
+    const secondApp = await createTestApp({
+      engineUrl: `http://127.0.0.1:${secondPort}`,
+      id: "embedded-pg",
+      signingKey: keys.signingKey,
+    });
+    const second = createEmbeddedEngine({
+      ...options,
+      appUrl: secondApp.url,
+      appFetch: secondApp.fetch,
+      port: secondPort,
+    });
+    await second.ready;
+    await new Promise((r) => setTimeout(r, 300));
     expect(first.isLeader).toBe(true);
     expect(second.isLeader).toBe(false);
-    expect([first.state, second.state]).toEqual(["ok", "standby"]);
+    expect([first.state, second.state]).toEqual(["ok", "ok"]);
 
     await expect.poll(async () => (await leader.listRuns()).length >= 0).toBe(true);
     await first.stop();
     const successor = await second.ready;
-    expect(second.isLeader).toBe(true);
+    await expect.poll(() => second.isLeader).toBe(true);
     // The successor syncs the app by itself and runs its functions.
     await expect
       .poll(async () => (await successor.sql.query("select id from engine.functions")).length)
