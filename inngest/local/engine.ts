@@ -361,7 +361,7 @@ export function createEngine(options: EngineOptions): Engine {
       const config = await fetchAppConfig(target, options.signingKey);
       // An app this engine syncs itself is one it may call for its functions, whatever URL
       // another process synced it under last.
-      registry.useLocal(config.appId, target);
+      registry.setOwnCopy(config.appId, target);
       await register(config);
       return config;
     },

@@ -3,7 +3,7 @@
 //
 // Several processes serving the same app on one database each sync it under their own URL,
 // and the stored function URLs are those of whichever synced last. An engine calls its own
-// copy of an app it synced itself (`useLocal`), so the functions it executes never depend on
+// copy of an app it synced itself (`setOwnCopy`), so the functions it executes never depend on
 // another process being up; other apps are called at their stored URL.
 import type { AppTarget, FunctionDef } from "./interfaces";
 import type { AppFetch } from "./protocol/call";
@@ -25,7 +25,7 @@ export class Registry {
   }
 
   /** This engine syncs `target` itself and serves app `appId` there: call it for that app. */
-  useLocal(appId: string, target: AppTarget) {
+  setOwnCopy(appId: string, target: AppTarget) {
     this.local.set(appId, target);
   }
 
