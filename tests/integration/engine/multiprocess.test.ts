@@ -6,8 +6,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "@/lib/db/client";
 import type { DbHandle } from "@/lib/db/client";
+import { openDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { createPostgresDatabase } from "@/tests/helpers/database";
 import { type Child, freePort, spawnTs, waitFor } from "./processes";
@@ -113,7 +113,8 @@ describe("two app processes on one PostgreSQL database", () => {
 
     const done = effects();
     const byStep = new Map<string, number>();
-    for (const e of done) byStep.set(`${e.run}/${e.step}`, (byStep.get(`${e.run}/${e.step}`) ?? 0) + 1);
+    for (const e of done)
+      byStep.set(`${e.run}/${e.step}`, (byStep.get(`${e.run}/${e.step}`) ?? 0) + 1);
     expect(byStep.size).toBe(600);
     expect([...byStep.values()].every((n) => n === 1)).toBe(true);
     const byProc = { A: 0, B: 0 } as Record<string, number>;
@@ -166,7 +167,8 @@ describe("two app processes on one PostgreSQL database", () => {
     // B ran what A left; a step runs again only if A was running it when it died.
     expect(done.some((e) => e.proc === "B" && e.run.startsWith("kill-"))).toBe(true);
     const counts = new Map<string, Effect[]>();
-    for (const e of done) counts.set(`${e.run}/${e.step}`, [...(counts.get(`${e.run}/${e.step}`) ?? []), e]);
+    for (const e of done)
+      counts.set(`${e.run}/${e.step}`, [...(counts.get(`${e.run}/${e.step}`) ?? []), e]);
     for (const [, runs] of counts) {
       if (runs.length > 1) {
         expect(runs.length).toBe(2);
