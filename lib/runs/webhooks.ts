@@ -3,7 +3,7 @@
 // the secret, shown on the plan card). A request to it starts a run with the request in scope.
 import "server-only";
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
-import { inngest as appClient, runRequested } from "@/inngest/client";
+import { inngest as appClient } from "@/inngest/client";
 import { createRun } from "@/lib/db/run-queries";
 import type { Workflow, WorkflowVersion } from "@/lib/db/schema";
 import { getWorkflowForTrigger } from "@/lib/db/workflow-queries";
@@ -13,6 +13,7 @@ import { parseIncomingBody, readBodyBytes } from "@/lib/http/body";
 import { logError } from "@/lib/log";
 import { readStoredPlan } from "@/lib/workflows/pinned-plan";
 import { appBaseUrl, resumeSecret } from "./resume";
+import { requestRun } from "./start-run";
 import { postRunCard } from "./thread-messages";
 
 type Sender = Pick<typeof appClient, "send">;
@@ -110,7 +111,13 @@ export async function readWebhookRequest(
   };
 }
 
-/** Starts a run of a webhook workflow with the request in scope. */
+/**
+ * Starts a run of a webhook workflow with the request in scope. The start is sent before the
+ * run's card is posted: an engine that does not take it fails the run record with the reason
+ * and answers 503 (requestRun), so no webhook leaves a run `queued` for good, nor a card for
+ * a run that never starts. (The start may go over HTTP to Inngest Cloud, so the record and
+ * the start cannot share one transaction in every mode; the caller may simply retry.)
+ */
 export async function startWebhookRun(
   { workflow, version }: WebhookTarget,
   received: WebhookRequest,
@@ -124,20 +131,9 @@ export async function startWebhookRun(
     threadId: workflow.threadId,
     trigger: { type: "webhook", ...received },
   });
+  await requestRun({ run, client });
   await postRunCard({ run, title: workflow.title }).catch((error) =>
     logError("[runs] could not post the run card", error),
-  );
-  await client.send(
-    runRequested.create(
-      {
-        runId: run.id,
-        userId: run.userId,
-        workflowId: workflow.id,
-        versionId: run.versionId,
-        depth: 0,
-      },
-      { id: `run-${run.id}` },
-    ),
   );
   return run;
 }
