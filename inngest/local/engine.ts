@@ -21,6 +21,7 @@ import { commitSynchronously } from "./sql/commit-synchronously";
 import { getRun } from "./sql/get-run";
 import { holdWorkerLock } from "./sql/hold-worker-lock";
 import { insertEvents } from "./sql/insert-events";
+import { listLiveWorkers } from "./sql/list-live-workers";
 import { type ListRunsFilter, listRuns } from "./sql/list-runs";
 import { loadFunctions } from "./sql/load-functions";
 import { JOBS_CHANNEL, notifyJobs } from "./sql/notify-jobs";
@@ -39,6 +40,8 @@ const HOUR_MS = 3_600_000;
 const PRUNE_BATCH = 500;
 /** Advisory-lock namespace (first key) of the workers' liveness locks. */
 const WORKER_LOCK_NAMESPACE = 421_531_002;
+/** Orphaned jobs are looked for when a worker's lock goes, and at least this often. */
+const ORPHAN_SWEEP_MS = 30_000;
 /** Ended runs keep their memo for 7 days by default (INNGEST_EMBEDDED_RETENTION_DAYS). */
 const DEFAULT_RETENTION: { keepMs: number; everyMs?: number } = { keepMs: 7 * 24 * HOUR_MS };
 
@@ -89,8 +92,9 @@ export type EngineOptions = {
    */
   maintenance?: () => boolean;
   /**
-   * PostgreSQL: how often to give the jobs claimed by workers of dead processes back to the
-   * queue (default 1 s). Each worker holds an advisory lock for as long as its session lives.
+   * PostgreSQL: how often to look for workers whose process is gone, whose claimed jobs then
+   * go back to the queue (default 1 s). Each worker holds an advisory lock for as long as its
+   * session lives.
    */
   orphanCheckMs?: number;
   /** A fake clock for tests (epoch ms): when jobs are due and cron ticks are computed. */
@@ -143,16 +147,29 @@ export function createEngine(options: EngineOptions): Engine {
   let releaseWorkerLock: (() => Promise<void>) | undefined;
   let orphanTimer: NodeJS.Timeout | undefined;
   let orphanCheck: Promise<unknown> | undefined;
+  let liveWorkers = new Set<string>();
+  let lastSweep = 0;
 
-  /** PostgreSQL: frees the jobs of workers whose process is gone (see release-orphaned-jobs). */
+  /**
+   * PostgreSQL: frees the jobs of workers whose process is gone (see release-orphaned-jobs):
+   * each time a worker's lock has gone since the last look (pg_locks only, cheap), and every
+   * ORPHAN_SWEEP_MS for a worker that came and went between two looks.
+   */
+  async function sweepOrphans() {
+    const live = await listLiveWorkers(sql, WORKER_LOCK_NAMESPACE);
+    const gone = [...liveWorkers].some((id) => !live.has(id));
+    liveWorkers = live;
+    if (!gone && Date.now() - lastSweep < ORPHAN_SWEEP_MS) return;
+    lastSweep = Date.now();
+    const ids = await releaseOrphanedJobs(sql, WORKER_LOCK_NAMESPACE);
+    if (ids.length === 0) return;
+    logger.info(`took back ${ids.length} jobs from a worker that is gone`);
+    wake();
+  }
+
   function releaseOrphans() {
     if (stopped || orphanCheck) return;
-    orphanCheck = releaseOrphanedJobs(sql, WORKER_LOCK_NAMESPACE)
-      .then((ids) => {
-        if (ids.length === 0) return;
-        logger.info(`took back ${ids.length} jobs from a worker that is gone`);
-        wake();
-      })
+    orphanCheck = sweepOrphans()
       .catch((error) => logger.warn("releasing orphaned jobs failed", { error: String(error) }))
       .finally(() => {
         orphanCheck = undefined;
@@ -273,6 +290,8 @@ export function createEngine(options: EngineOptions): Engine {
           WORKER_LOCK_NAMESPACE,
           workerId,
         );
+        liveWorkers = await listLiveWorkers(sql, WORKER_LOCK_NAMESPACE);
+        lastSweep = Date.now();
         await releaseOrphanedJobs(sql, WORKER_LOCK_NAMESPACE);
       } else {
         // One process owns a PGlite directory: every lock left is a dead one's.
