@@ -173,9 +173,18 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions): EmbeddedEn
       failures++;
       const delayMs = (options.retryDelay ?? defaultRetryDelay)(failures);
       state = "down";
+      const portTaken = (error as { code?: unknown }).code === "EADDRINUSE";
       logger.error(
         `embedded executor did not start (attempt ${failures}); retrying in ${delayMs} ms`,
-        { error: String(error) },
+        {
+          error: String(error),
+          // Two app processes on one host: each needs its own executor port.
+          ...(portTaken
+            ? {
+                hint: "the port is taken: give each process on this host its own INNGEST_EMBEDDED_PORT",
+              }
+            : {}),
+        },
       );
       await engine?.stop().catch(() => {});
       engine = undefined;

@@ -64,6 +64,17 @@ describe("embedded executor", () => {
     expect(first.isLeader).toBe(true);
     expect(second.isLeader).toBe(false);
     expect([first.state, second.state]).toEqual(["ok", "ok"]);
+    // A third process on this host given the first one's port says what to change.
+    const errors: Record<string, unknown>[] = [];
+    const third = createEmbeddedEngine({
+      ...options,
+      logger: { ...silentLogger, error: (_m, fields) => errors.push(fields ?? {}) },
+      retryDelay: () => 60_000,
+    });
+    await expect.poll(() => errors.length).toBe(1);
+    expect(errors[0].hint).toContain("INNGEST_EMBEDDED_PORT");
+    expect(third.state).toBe("down");
+    await third.stop();
 
     await expect.poll(async () => (await leader.listRuns()).length >= 0).toBe(true);
     await first.stop();
