@@ -143,12 +143,20 @@ export async function resumeStep(
   runId: string,
   step: string,
   output: unknown,
-  status: "completed" | "failed" = "completed",
+  {
+    status = "completed",
+    race = false,
+  }: {
+    status?: "completed" | "failed";
+    /** The step (a sleep, wait or invoke) was planned in race mode: nothing joins it. */
+    race?: boolean;
+  } = {},
 ): Promise<void> {
   await saveStep(q, { runId, hash: step, status, output });
-  // Beside race-mode branches still running, the function goes on now (nothing joins them).
-  if (!(await enqueueDiscoveryIfIdle(q, runId)))
-    await enqueueRaceDiscovery(q, runId, { ifRacing: true });
+  if (await enqueueDiscoveryIfIdle(q, runId)) return;
+  // Planned in race mode, or beside race-mode branches still running: the function goes on
+  // now, whatever else of it is still pending (another wait, a sleep, a slower step).
+  await enqueueRaceDiscovery(q, runId, { ifRacing: !race });
 }
 
 async function settleParent(q: Queryable, run: LockedRun, memo: unknown) {
@@ -157,9 +165,10 @@ async function settleParent(q: Queryable, run: LockedRun, memo: unknown) {
   // Child before parent: the only order in which two runs are ever locked together.
   const parent = await lockRun(q, run.parent_run_id);
   if (!parent || (parent.status !== "queued" && parent.status !== "running")) return;
-  if (!(await deletePause(q, pauseId))) return;
+  const pause = await deletePause(q, pauseId);
+  if (!pause) return;
   await deleteRunJobs(q, run.parent_run_id, "invoke_timeout", run.parent_step);
-  await resumeStep(q, run.parent_run_id, run.parent_step, memo);
+  await resumeStep(q, run.parent_run_id, run.parent_step, memo, { race: pause.race });
 }
 
 export async function completeRun(

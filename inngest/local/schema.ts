@@ -174,6 +174,8 @@ export const enginePauses = engine.table(
     eventName: text("event_name"),
     expression: text(),
     expiresAt: at("expires_at"),
+    /** Planned in race mode: when it ends the function goes on, its siblings not joined. */
+    race: boolean().notNull().default(false),
     createdAt: at("created_at").notNull().defaultNow(),
   },
   (t) => [index("pauses_event_idx").on(t.eventName), index("pauses_run_idx").on(t.runId)],

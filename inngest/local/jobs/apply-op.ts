@@ -104,7 +104,7 @@ export async function applyOp(
       await enqueueJob(q, {
         kind: "sleep",
         runId: run.id,
-        payload: { step: op.id },
+        payload: { step: op.id, ...(isRaceOp(op) ? { race: true } : {}) },
         runAt: until,
         key: `sleep:${run.id}:${op.id}`,
       });
@@ -122,6 +122,7 @@ export async function applyOp(
         eventName: op.name ?? String(op.opts?.event ?? ""),
         expression: op.opts?.if ?? null,
         expiresAt,
+        race: isRaceOp(op),
       });
       if (paused && expiresAt !== null) {
         await enqueueJob(q, {
@@ -186,6 +187,7 @@ async function invoke(
     step: op.id,
     eventName: null,
     expiresAt: expiresAt ?? null,
+    race: isRaceOp(op),
   });
   if (!paused) return;
   const correlationId = `${run.id}.${op.id}`;

@@ -27,7 +27,7 @@ export async function matchEvent(deps: WorkerDeps, job: Job): Promise<void> {
       if (pause.kind === "wait") {
         if (!(await deletePause(q, pause.id))) continue;
         await deleteRunJobs(q, pause.run_id, "wait_timeout", String(pause.step));
-        await resumeStep(q, pause.run_id, String(pause.step), incoming);
+        await resumeStep(q, pause.run_id, String(pause.step), incoming, { race: pause.race });
       } else {
         await cancelRun(q, ctx, locked, `cancelled by event ${row.name} (${row.id})`);
       }

@@ -19,7 +19,9 @@ export async function fireTimer(
     if (!(await deleteJob(q, job.id)) || !locked) return;
     if (locked.status !== "queued" && locked.status !== "running") return;
     // A wait or invoke that already got its event has no pause left: nothing to time out.
-    if (pauseId && !(await deletePause(q, pauseId))) return;
-    await resumeStep(q, runId, String(job.payload.step), memo);
+    const pause = pauseId ? await deletePause(q, pauseId) : undefined;
+    if (pauseId && !pause) return;
+    const race = pause ? pause.race : job.payload.race === true;
+    await resumeStep(q, runId, String(job.payload.step), memo, { race });
   });
 }

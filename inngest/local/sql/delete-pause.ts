@@ -1,7 +1,16 @@
 import type { Queryable } from "../sql-client";
 
-/** Consumes a pause; false when another transaction consumed it first. */
-export async function deletePause(q: Queryable, id: string): Promise<boolean> {
-  const rows = await q.query("delete from engine.pauses where id = $1 returning id", [id]);
-  return rows.length > 0;
+/**
+ * Consumes a pause: what it was planned as (`race`), or undefined when another transaction
+ * consumed it first.
+ */
+export async function deletePause(
+  q: Queryable,
+  id: string,
+): Promise<{ race: boolean } | undefined> {
+  const [row] = await q.query<{ race: boolean }>(
+    "delete from engine.pauses where id = $1 returning race",
+    [id],
+  );
+  return row;
 }

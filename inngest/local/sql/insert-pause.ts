@@ -7,6 +7,8 @@ export type Pause = {
   step: string | null;
   event_name: string | null;
   expression: string | null;
+  /** Planned in race mode (`group.parallel({ mode: "race" })`): its end is not joined. */
+  race: boolean;
 };
 
 /**
@@ -17,15 +19,16 @@ export type Pause = {
  */
 export async function insertPause(
   q: Queryable,
-  pause: Omit<Pause, "event_name" | "expression"> & {
+  pause: Omit<Pause, "event_name" | "expression" | "race"> & {
+    race?: boolean;
     eventName?: string | null;
     expression?: string | null;
     expiresAt?: number | null;
   },
 ): Promise<boolean> {
   const rows = await q.query(
-    `insert into engine.pauses (id, kind, run_id, step, event_name, expression, expires_at)
-     select $1, $2, $3, $4, $5, $6, to_timestamp($7::float8 / 1000)
+    `insert into engine.pauses (id, kind, run_id, step, event_name, expression, expires_at, race)
+     select $1, $2, $3, $4, $5, $6, to_timestamp($7::float8 / 1000), $8
      where $4::text is null
         or not exists (select 1 from engine.steps s where s.run_id = $3 and s.hash = $4)
      on conflict (id) do nothing
@@ -38,6 +41,7 @@ export async function insertPause(
       pause.eventName ?? null,
       pause.expression ?? null,
       pause.expiresAt ?? null,
+      pause.race ?? false,
     ],
   );
   return rows.length > 0;

@@ -11,7 +11,7 @@ export async function pausesForEvent(
   eventName: string,
 ): Promise<(Pause & { run_event: Record<string, unknown> })[]> {
   return q.query(
-    `select p.id, p.kind, p.run_id, p.step, p.event_name, p.expression, r.event as run_event
+    `select p.id, p.kind, p.run_id, p.step, p.event_name, p.expression, p.race, r.event as run_event
      from engine.pauses p join engine.runs r on r.id = p.run_id
      where p.event_name = $1 and p.kind in ('wait', 'cancel')
        and (p.expires_at is null or p.expires_at > now())

@@ -244,6 +244,33 @@ describe.each(setups)("executor on $driver (http: $http)", ({ driver, http }) =>
       ).toEqual([]);
     });
 
+    it("goes on after the first of two race-mode waits while the other still waits", async ({
+      expect,
+    }) => {
+      const key = uniq("two-waits");
+      const eventId = await h.send("test/two-waits", { key });
+      const runId = await h.runFor(eventId, "two-waits");
+      const waits = async () =>
+        (
+          await h.engine.sql.query(
+            "select race from engine.pauses where run_id = $1 and kind = 'wait'",
+            [runId],
+          )
+        ).map((p) => p.race);
+      await expect.poll(waits).toEqual([true, true]);
+      await h.send("test/two-waits-a", { key });
+      // Not joined with the wait still pending: the step after the first one runs now.
+      await expect.poll(() => h.app.tracker.count(`two-waits:${key}:after-a`)).toBe(1);
+      expect(h.app.tracker.count(`two-waits:${key}:after-b`)).toBe(0);
+      expect(await waits()).toEqual([true]);
+      await h.send("test/two-waits-b", { key });
+      const result = await h.engine.waitForRun(runId, { timeoutMs: 15_000 });
+      expect(result.status).toBe("completed");
+      expect(result.output).toEqual(["a", "b"]);
+      expect(h.app.tracker.count(`two-waits:${key}:after-a`)).toBe(1);
+      expect(h.app.tracker.count(`two-waits:${key}:after-b`)).toBe(1);
+    });
+
     it("gives null to a waitForEvent that times out", async ({ expect }) => {
       const id = uniq("wait-timeout");
       const result = await run("waiter", "test/wait", { id, timeout: "1s" });

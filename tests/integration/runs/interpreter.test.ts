@@ -95,6 +95,25 @@ describe.each(drivers)("the plan interpreter on %s", (driver) => {
     if (load <= 2) expect(ratio).toBeLessThanOrEqual(1.1);
   });
 
+  it("goes on after the first of two waits side by side while the other still waits", async () => {
+    const workflowId = await h.workflow(
+      plan([
+        { id: "short", action: "wait.delay", input: { duration: "1s" } },
+        { id: "long", action: "wait.delay", input: { duration: "6s" } },
+        { id: "soon", action: "transform", after: ["short"], input: { value: "soon" } },
+        { id: "late", action: "transform", after: ["long"], input: { value: "late" } },
+      ]),
+    );
+    const run = await h.start(workflowId);
+    const done = await h.finished(run.id);
+    expect(done.status).toBe("succeeded");
+    const steps = await listRunSteps({ runId: run.id });
+    const at = (id: string) => steps.find((s) => s.stepId === id)?.finishedAt?.getTime() ?? 0;
+    // Not joined: the step after the short wait ran while the long one still waited.
+    expect(at("soon")).toBeLessThan(at("long") - 3_000);
+    expect(at("late")).toBeGreaterThanOrEqual(at("long"));
+  });
+
   it("keeps a loop's concurrency in flight at all times, not in batches", async () => {
     const workflowId = await h.workflow(
       plan([
