@@ -24,7 +24,7 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
 export const LIMIT_DURATION_BOUNDS = {
   rate: [1_000, 24 * 3_600_000],
   debounce: [1_000, 7 * 24 * 3_600_000],
-  timeout: [10_000, 366 * 24 * 3_600_000],
+  timeout: [1_000, 366 * 24 * 3_600_000],
 } as const;
 
 /**
@@ -196,7 +196,7 @@ export const LimitsSchema = z
         'No overlap: "skip" = a run that would start while another is going is skipped; "replace" = the one going is cancelled and the new one runs',
       ),
     timeout: DurationSchema.optional().describe(
-      'A run still going after this long (10s to 366d) fails: "Run exceeded its 10 min time limit"',
+      'A run still going after this long (1s to 366d) fails: "Run exceeded its 10 min time limit"',
     ),
   })
   .describe("Flow control for the whole workflow's runs");

@@ -3,17 +3,15 @@
 // the secret, shown on the plan card). A request to it starts a run with the request in scope.
 import "server-only";
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
-import { inngest as appClient, runRequested } from "@/inngest/client";
-import { createRun } from "@/lib/db/run-queries";
+import { inngest as appClient } from "@/inngest/client";
 import type { Workflow, WorkflowVersion } from "@/lib/db/schema";
 import { getWorkflowForTrigger } from "@/lib/db/workflow-queries";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { parseIncomingBody, readBodyBytes } from "@/lib/http/body";
-import { logError } from "@/lib/log";
 import { readStoredPlan } from "@/lib/workflows/pinned-plan";
+import { type DeliveryResult, deliveryRulesOf, startDelivery } from "./deliveries";
 import { appBaseUrl, resumeSecret } from "./resume";
-import { postRunCard } from "./thread-messages";
 
 type Sender = Pick<typeof appClient, "send">;
 
@@ -110,34 +108,27 @@ export async function readWebhookRequest(
   };
 }
 
-/** Starts a run of a webhook workflow with the request in scope. */
+/**
+ * Starts a run of a webhook workflow with the request in scope; a delivery the trigger's
+ * idempotency key already named (24 h) or one folded into a debounced run starts nothing.
+ */
 export async function startWebhookRun(
   { workflow, version }: WebhookTarget,
   received: WebhookRequest,
   client: Sender = appClient,
-) {
-  const run = await createRun({
-    id: randomUUID(),
-    workflowId: workflow.id,
-    versionId: version.id,
-    userId: workflow.userId,
-    threadId: workflow.threadId,
-    trigger: { type: "webhook", ...received },
+): Promise<DeliveryResult> {
+  const read = readStoredPlan(version.plan);
+  return startDelivery({
+    run: {
+      id: randomUUID(),
+      workflowId: workflow.id,
+      versionId: version.id,
+      userId: workflow.userId,
+      threadId: workflow.threadId,
+      trigger: { type: "webhook", ...received },
+    },
+    rules: read.ok ? deliveryRulesOf(read.plan) : {},
+    title: workflow.title,
+    client,
   });
-  await postRunCard({ run, title: workflow.title }).catch((error) =>
-    logError("[runs] could not post the run card", error),
-  );
-  await client.send(
-    runRequested.create(
-      {
-        runId: run.id,
-        userId: run.userId,
-        workflowId: workflow.id,
-        versionId: run.versionId,
-        depth: 0,
-      },
-      { id: `run-${run.id}` },
-    ),
-  );
-  return run;
 }

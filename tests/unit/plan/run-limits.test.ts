@@ -100,7 +100,7 @@ describe("limits: clear errors", () => {
     {
       name: "a timeout too short",
       plan: withLimits({ timeout: "500ms" }),
-      errors: ['limits.timeout: the timeout must be between 10 s and 366 days, got "500ms"'],
+      errors: ['limits.timeout: the timeout must be between 1 s and 366 days, got "500ms"'],
     },
     {
       name: "an unknown singleton mode",
