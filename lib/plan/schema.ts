@@ -103,9 +103,7 @@ const IdempotencyKeySchema = z
   .string()
   .min(1)
   .max(500)
-  .describe(
-    'Template naming a delivery, e.g. "{{ trigger.body.id }}": a delivery whose key was already seen in the last 24 h is ignored (it never runs twice)',
-  );
+  .describe('Dedupe key, e.g. "{{ trigger.body.id }}"');
 
 export const WebhookTriggerSchema = z.strictObject({
   type: z.literal("webhook"),
@@ -176,28 +174,23 @@ export const LimitsSchema = z
       .min(1)
       .max(MAX_RUNS_AT_ONCE)
       .optional()
-      .describe(
-        "At most this many runs of this workflow at once (beside the person's own limit); more wait their turn",
-      ),
+      .describe("Most runs at once"),
     rate: z
       .strictObject({
         limit: z.number().int().min(1).max(MAX_RUNS_PER_PERIOD),
-        period: DurationSchema.describe("1s to 24h"),
+        period: z.string(),
       })
       .optional()
-      .describe("At most `limit` runs start per `period`; more wait their turn"),
-    debounce: DurationSchema.optional().describe(
-      "Webhook and event triggers: wait until deliveries stop for this long (1s to 7d), then run once with the last one",
-    ),
+      .describe("Most runs per period"),
+    debounce: z
+      .string()
+      .optional()
+      .describe("Run once, with the last delivery, after this quiet time"),
     singleton: z
       .enum(["skip", "replace"])
       .optional()
-      .describe(
-        'No overlap: "skip" = a run that would start while another is going is skipped; "replace" = the one going is cancelled and the new one runs',
-      ),
-    timeout: DurationSchema.optional().describe(
-      'A run still going after this long (1s to 366d) fails: "Run exceeded its 10 min time limit"',
-    ),
+      .describe("No overlap: skip the new run, or replace the one going"),
+    timeout: z.string().optional().describe("A run going longer fails"),
   })
   .describe("Flow control for the whole workflow's runs");
 

@@ -263,6 +263,6 @@ describe("limits: the planner knows them", () => {
     expect(guide).toContain("ignore duplicate deliveries");
     const schema = JSON.stringify(planJsonSchema());
     expect(schema).toContain("idempotencyKey");
-    expect(schema).toContain("Flow control for the whole workflow's runs");
+    expect(schema).toContain('"limits"');
   });
 });
