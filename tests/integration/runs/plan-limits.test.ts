@@ -176,4 +176,58 @@ describe("plan limits", () => {
     for (let i = 1; i < spans.length; i++)
       expect(spans[i][0]).toBeGreaterThanOrEqual(spans[i - 1][1]);
   });
+
+  it("starts an event-triggered run once per key: a second event with the same key is ignored", async () => {
+    const digest = await h.workflow(
+      plan([{ id: "a", action: "transform", input: { value: 1 } }], { title: "Digest" }),
+    );
+    const listener = await h.workflow(
+      plan([{ id: "note", action: "transform", input: { value: "{{ trigger.data.runId }}" } }], {
+        trigger: {
+          type: "event",
+          event: "workflow/run.finished",
+          if: `trigger.data.workflowId = "${digest}"`,
+          idempotencyKey: "{{ trigger.data.workflowId }}",
+        },
+      }),
+    );
+    // Hears every end of the digest: the sign that the event-triggers function handled one.
+    const control = await h.workflow(
+      plan([{ id: "note", action: "transform", input: { value: 1 } }], {
+        trigger: {
+          type: "event",
+          event: "workflow/run.finished",
+          if: `trigger.data.workflowId = "${digest}"`,
+        },
+      }),
+    );
+    const first = await h.start(digest);
+    expect((await h.finished(first.id)).status).toBe("succeeded");
+    const heard = await h.waitFor(async () => {
+      const rows = await runsOf(listener);
+      return rows.length > 0 ? rows[0].run : undefined;
+    }, "the listener to start");
+    expect((await h.finished(heard.id)).status).toBe("succeeded");
+    const second = await h.start(digest);
+    expect((await h.finished(second.id)).status).toBe("succeeded");
+    await h.waitFor(async () => {
+      const rows = await runsOf(control);
+      return rows.length === 2 ? rows : undefined;
+    }, "the control listener to hear both ends");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const runs = await runsOf(listener);
+    expect(runs).toHaveLength(1);
+    expect((runs[0].run.trigger as { data: { runId: string } }).data.runId).toBe(first.id);
+    // The same answer, directly: a third event naming the same workflow is that first run.
+    const { matchEventTriggers, startTriggeredRun } = await import("@/lib/runs/event-triggers");
+    const event = {
+      id: "evt-third",
+      name: "workflow/run.finished",
+      at: new Date().toISOString(),
+      data: { userId: h.userId, workflowId: digest, runId: second.id, status: "succeeded" },
+    };
+    const [match] = (await matchEventTriggers(event)).filter((m) => m.workflowId === listener);
+    expect(await startTriggeredRun(match, event, h.client)).toBe(runs[0].run.id);
+    expect(await runsOf(listener)).toHaveLength(1);
+  });
 });
