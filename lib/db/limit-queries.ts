@@ -41,7 +41,9 @@ export type DeliveryOutcome =
   /** The key named a delivery already taken in the last 24 h: `runId` is the run it started. */
   | { kind: "duplicate"; runId: string }
   /** A debounced burst: the pending run now carries this delivery (and waits longer). */
-  | { kind: "debounced"; runId: string; deliveries: number };
+  | { kind: "debounced"; runId: string; deliveries: number }
+  /** Singleton "skip": `runId` (of the workflow) is going, so this delivery starts nothing. */
+  | { kind: "skipped"; runId: string };
 
 /**
  * Creates the run of one delivery, unless its key was taken in the last `windowMs` (the
@@ -54,11 +56,14 @@ export async function createDeliveryRun({
   keyHash,
   windowMs,
   debounceMs,
+  singletonSkip,
 }: {
   run: NewDeliveryRun;
   keyHash?: string;
   windowMs: number;
   debounceMs?: number;
+  /** Singleton "skip": a delivery while a run of the workflow is going creates nothing. */
+  singletonSkip?: boolean;
 }): Promise<DeliveryOutcome> {
   const outcome = await (await db())
     .transaction(async (tx): Promise<DeliveryOutcome> => {
@@ -154,6 +159,13 @@ export async function createDeliveryRun({
 class DuplicateDelivery extends Error {
   constructor(readonly runId: string) {
     super("duplicate delivery");
+  }
+}
+
+/** Rolls a skipped delivery's transaction back (its key claim must not stay). */
+class SkippedDelivery extends Error {
+  constructor(readonly runId: string) {
+    super("skipped delivery");
   }
 }
 

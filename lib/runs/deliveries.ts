@@ -2,8 +2,10 @@
 // idempotency key or whose limits debounce: the key is resolved against the delivery and
 // claimed with the run's creation (a repeated delivery within 24 h starts nothing and answers
 // with the run the first one started), and a burst of deliveries becomes one pending run that
-// carries the last one (lib/db/limit-queries.ts). Only a created run gets a card and an engine
-// event; a duplicate or debounced delivery shows in the caller's answer and the run's log.
+// carries the last one (lib/db/limit-queries.ts); a singleton "skip" workflow's delivery while
+// a run is going starts nothing. Only a created run gets a card and an engine event; a
+// duplicate, debounced or skipped delivery shows in the caller's answer (and a debounced one in
+// the pending run's log).
 import "server-only";
 import { createHash } from "node:crypto";
 import { inngest as appClient, runRequested } from "@/inngest/client";
@@ -21,14 +23,17 @@ export type DeliveryRules = {
   idempotencyKey?: string;
   debounceMs?: number;
   timeZone?: string;
+  /** Singleton "skip": a delivery while a run is going starts nothing (no card). */
+  singletonSkip?: boolean;
 };
 
 export function deliveryRulesOf(plan: Plan): DeliveryRules {
   const rules: DeliveryRules = {};
   const key = idempotencyKeyOf(plan.trigger);
   if (key) rules.idempotencyKey = key;
-  const { debounceMs } = runLimitsOf(plan);
+  const { debounceMs, singleton } = runLimitsOf(plan);
   if (debounceMs) rules.debounceMs = debounceMs;
+  if (singleton === "skip") rules.singletonSkip = true;
   if (key) rules.timeZone = planTimeZone(plan);
   return rules;
 }
@@ -36,7 +41,8 @@ export function deliveryRulesOf(plan: Plan): DeliveryRules {
 export type DeliveryResult =
   | { kind: "created"; runId: string; run: Run }
   | { kind: "duplicate"; runId: string }
-  | { kind: "debounced"; runId: string };
+  | { kind: "debounced"; runId: string }
+  | { kind: "skipped"; runId: string };
 
 /**
  * Creates the delivery's run (or finds it a duplicate, or folds it into the pending debounced
@@ -69,6 +75,7 @@ export async function startDelivery({
     keyHash,
     windowMs: IDEMPOTENCY_WINDOW_MS,
     debounceMs: rules.debounceMs,
+    singletonSkip: rules.singletonSkip,
   });
   if (outcome.kind !== "created") return outcome;
   const created = outcome.run;

@@ -18,5 +18,7 @@ test("a plan's limits and idempotency key read as words on its card", async ({
   await expect(limits).toHaveText(
     "Limits: at most one run at a time (one that would start meanwhile is skipped); a run taking longer than 10 min fails; a repeated delivery with the same id is ignored (24 hours)",
   );
-  await shootAll(page, testInfo, "plan-limits", limits);
+  // The card from its title: the trigger, then its limits, in one view.
+  await card.root.getByTestId("plan-title").scrollIntoViewIfNeeded();
+  await shootAll(page, testInfo, "plan-limits", card.root.getByTestId("plan-title"));
 });

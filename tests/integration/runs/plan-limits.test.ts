@@ -135,6 +135,22 @@ describe("plan limits", () => {
     expect((await h.finished(third.id)).status).toBe("succeeded");
   });
 
+  it("answers a webhook delivery to a singleton workflow that is going as skipped, with no run", async () => {
+    const workflowId = await h.workflow(
+      plan([{ id: "work", action: "test.sleep", input: { ms: 1500 } }], {
+        trigger: { type: "webhook" },
+        limits: { singleton: "skip" },
+      }),
+    );
+    const first = await (await deliver(workflowId, { n: 1 })).json();
+    await admitted(first.runId);
+    const second = await deliver(workflowId, { n: 2 });
+    expect(second.status).toBe(200);
+    expect(await second.json()).toEqual({ runId: first.runId, skipped: true });
+    expect((await runsOf(workflowId)).length).toBe(1);
+    expect((await h.finished(first.runId)).status).toBe("succeeded");
+  });
+
   it("replaces the singleton run going with the new one", async () => {
     const workflowId = await h.workflow(
       plan([{ id: "nap", action: "wait.delay", input: { duration: "2s" } }], {
