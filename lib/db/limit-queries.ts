@@ -104,6 +104,17 @@ export async function createDeliveryRun({
           throw new DuplicateDelivery(first?.run_id ?? target);
         }
       }
+      if (target === run.id && singletonSkip) {
+        // The admission decides again (runs created meanwhile); this only spares the card.
+        const [going] = rowsOf<{ id: string }>(
+          await tx.execute(sql`
+            select id from runs
+            where workflow_id = ${run.workflowId} and admitted_at is not null
+              and status in (${ACTIVE})
+            order by admitted_at limit 1`),
+        );
+        if (going) throw new SkippedDelivery(going.id);
+      }
       if (target !== run.id) {
         await tx.execute(
           sql`update runs set trigger = ${JSON.stringify(run.trigger)}::jsonb where id = ${target}`,
@@ -135,6 +146,7 @@ export async function createDeliveryRun({
     .catch((error) => {
       if (error instanceof DuplicateDelivery)
         return { kind: "duplicate", runId: error.runId } as const;
+      if (error instanceof SkippedDelivery) return { kind: "skipped", runId: error.runId } as const;
       throw error;
     });
   if (outcome.kind === "created") {
