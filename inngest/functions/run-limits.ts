@@ -22,7 +22,11 @@ import { stopRunForLimit } from "@/lib/runs/control";
 import { recordRunFinished } from "@/lib/runs/records";
 import { runDeadlineSet, runFinished } from "../client";
 
-/** Admissions a run tries before it gives up waiting (each wait is at most MAX_WAIT_S). */
+/**
+ * Admissions a run tries before it gives up waiting: each try is two steps, and a wait for a
+ * free slot lasts at most MAX_WAIT_S (about 12 h in all); a wait for a known instant (a burst
+ * settling, the rate's window moving on) sleeps until it.
+ */
 export const MAX_ADMISSION_TRIES = 150;
 const MAX_WAIT_S = 300;
 
@@ -124,7 +128,8 @@ export async function passRunLimits(args: {
         1,
         Math.ceil((Date.parse(decision.until) - Date.parse(decision.at)) / 1000),
       );
-      await step.sleep(`limits:wait-${n}`, `${Math.min(seconds, MAX_WAIT_S)}s`);
+      // A known instant: no cap (a 7-day debounce sleeps once, not 2,000 times).
+      await step.sleep(`limits:wait-${n}`, `${seconds}s`);
     } else {
       await step.waitForEvent(`limits:wait-${n}`, {
         event: runFinished.name,
