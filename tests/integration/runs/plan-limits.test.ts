@@ -193,6 +193,22 @@ describe("plan limits", () => {
       expect(spans[i][0]).toBeGreaterThanOrEqual(spans[i - 1][1]);
   });
 
+  it("starts at most 2 runs per 3 s, the third waiting for the window to move on", async () => {
+    const workflowId = await h.workflow(
+      plan([{ id: "a", action: "transform", input: { value: 1 } }], {
+        limits: { rate: { limit: 2, period: "3s" } },
+      }),
+    );
+    const started = [];
+    for (let i = 0; i < 3; i++) started.push(await h.start(workflowId));
+    const ended = [];
+    for (const run of started) ended.push(await h.finished(run.id, 20_000));
+    expect(ended.every((run) => run.status === "succeeded")).toBe(true);
+    const admittedAt = ended.map((run) => run.admittedAt?.getTime() ?? 0).sort((a, b) => a - b);
+    expect(admittedAt[2] - admittedAt[0]).toBeGreaterThanOrEqual(3000);
+    expect(admittedAt[1] - admittedAt[0]).toBeLessThan(3000);
+  });
+
   it("starts an event-triggered run once per key: a second event with the same key is ignored", async () => {
     const digest = await h.workflow(
       plan([{ id: "a", action: "transform", input: { value: 1 } }], { title: "Digest" }),
