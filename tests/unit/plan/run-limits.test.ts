@@ -1,5 +1,6 @@
 // A workflow's `limits` and its trigger's idempotency key: what validates, the exact errors of
 // what does not, their words on the card, and the key a delivery resolves to.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { planJsonSchema } from "@/lib/plan/json-schema";
 import { planLanguageGuide } from "@/lib/plan/language-guide";
@@ -264,5 +265,66 @@ describe("limits: the planner knows them", () => {
     const schema = JSON.stringify(planJsonSchema());
     expect(schema).toContain("idempotencyKey");
     expect(schema).toContain('"limits"');
+  });
+});
+
+describe("limits: properties", () => {
+  const weighted = <T>(good: T[], bad: T[]) =>
+    fc.oneof(
+      { arbitrary: fc.constantFrom(...good), weight: 5 },
+      { arbitrary: fc.constantFrom(...bad), weight: 1 },
+    );
+  const duration = weighted(["1s", "90s", "5m", "1h", "24h"], ["0s", "500ms", "3d", "400d", "x"]);
+  const limitsArb = fc.record(
+    {
+      concurrency: fc.oneof(
+        { arbitrary: fc.integer({ min: 1, max: 100 }), weight: 5 },
+        { arbitrary: fc.integer({ min: -3, max: 0 }), weight: 1 },
+      ),
+      rate: fc.record({ limit: fc.integer({ min: 0, max: 10_000 }), period: duration }),
+      debounce: duration,
+      singleton: weighted(["skip", "replace"], ["queue"]),
+      timeout: duration,
+    },
+    { requiredKeys: [] },
+  );
+  const triggerArb = fc.constantFrom<Record<string, unknown>>(
+    { type: "webhook" },
+    { type: "webhook", idempotencyKey: "{{ trigger.body.id }}" },
+    { type: "webhook", idempotencyKey: "fixed" },
+    { type: "event", event: "workflow/run.finished", idempotencyKey: "{{ trigger.data.runId }}" },
+    { type: "manual" },
+  );
+
+  it("a plan validates exactly when its limits are in bounds, and then each limit has its words", () => {
+    let valid = 0;
+    fc.assert(
+      fc.property(limitsArb, triggerArb, (limits, trigger) => {
+        const json = { ...basePlan(), trigger, limits };
+        const errors = errorLines(json);
+        if (errors.length > 0) {
+          // Every refusal is about the limits or the trigger, and names the field.
+          for (const line of errors) expect(line).toMatch(/^(limits|trigger)(\.\w+)*: /);
+          return;
+        }
+        valid++;
+        const plan = json as unknown as Plan;
+        const set = ["debounce", "rate", "timeout"].filter(
+          (key) => (limits as Record<string, unknown>)[key] !== undefined,
+        );
+        const oneAtATime = limits.singleton !== undefined || limits.concurrency !== undefined;
+        const keyed = (trigger as { idempotencyKey?: string }).idempotencyKey !== undefined;
+        expect(describeLimits(plan)).toHaveLength(
+          set.length + (oneAtATime ? 1 : 0) + (keyed ? 1 : 0),
+        );
+        const ms = runLimitsOf(plan);
+        if (ms.concurrency !== undefined) expect(ms.concurrency).toBeGreaterThanOrEqual(1);
+        if (ms.rate) expect(ms.rate.periodMs).toBeGreaterThanOrEqual(1000);
+        if (ms.timeoutMs !== undefined) expect(ms.timeoutMs).toBeGreaterThanOrEqual(1000);
+      }),
+      { numRuns: 400 },
+    );
+    // Both sides were exercised.
+    expect(valid).toBeGreaterThan(30);
   });
 });
