@@ -51,6 +51,14 @@ describe("plan limits", () => {
     expect(other.status).toBe(202);
     const otherId = (await other.json()).runId;
     expect(otherId).not.toBe(runId);
+    // Five at once with a new id: one run, four duplicates naming it.
+    const burst = await Promise.all(
+      Array.from({ length: 5 }, () => deliver(workflowId, { id: "order-3" })),
+    );
+    const answers = await Promise.all(burst.map((r) => r.json()));
+    expect(burst.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 202]);
+    const burstRun = answers.find((a) => !a.duplicate).runId;
+    expect(answers.every((a) => a.runId === burstRun)).toBe(true);
     // A delivery its key names nothing in cannot be told apart: it runs.
     const keyless = await deliver(workflowId, { note: "no id" });
     expect(keyless.status).toBe(202);
@@ -67,7 +75,9 @@ describe("plan limits", () => {
     });
     expect(h.effects.counts.get("order-1-hook") ?? 0).toBe(1);
     expect(h.effects.counts.get("order-2-hook") ?? 0).toBe(1);
-    expect((await runsOf(workflowId)).length).toBe(3);
+    expect((await h.finished(burstRun)).status).toBe("succeeded");
+    expect(h.effects.counts.get("order-3-hook") ?? 0).toBe(1);
+    expect((await runsOf(workflowId)).length).toBe(4);
   });
 
   it("runs a burst of 20 debounced deliveries once, with the last", async () => {
