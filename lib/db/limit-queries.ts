@@ -223,7 +223,7 @@ export async function admitRun({
   workflowId: string;
   limits: AdmissionLimits;
 }): Promise<Admission> {
-  return (await db()).transaction(async (tx): Promise<Admission> => {
+  const decided = await (await db()).transaction(async (tx): Promise<Admission> => {
     await lockWorkflow(tx, workflowId);
     const [run] = rowsOf<{ status: string; admitted_at: string | Date | null; trigger: unknown }>(
       await tx.execute(sql`select status, admitted_at, trigger from runs where id = ${runId}`),
@@ -278,7 +278,10 @@ export async function admitRun({
     }
     const [admitted] = rowsOf<{ admitted_at: string | Date }>(
       await tx.execute(
-        sql`update runs set admitted_at = now() where id = ${runId} returning admitted_at`,
+        sql`update runs
+            set admitted_at = now(),
+                status = case when status = 'waiting' then 'running' else status end
+            where id = ${runId} returning admitted_at`,
       ),
     );
     return {
@@ -288,6 +291,13 @@ export async function admitRun({
       ...(debounced ? { trigger: run.trigger } : {}),
     };
   });
+  if (decided.kind === "wait") {
+    // The card says the run waits (its turn, a burst settling) until it is let go.
+    await (await db()).execute(
+      sql`update runs set status = 'waiting' where id = ${runId} and status = 'running'`,
+    );
+  }
+  return decided;
 }
 
 function iso(value: string | Date): string {

@@ -185,12 +185,24 @@ describe("plan limits", () => {
 
   it("runs at most one at a time, the others waiting their turn", async () => {
     const workflowId = await h.workflow(
-      plan([{ id: "work", action: "test.sleep", input: { ms: 400 } }], {
+      plan([{ id: "work", action: "test.sleep", input: { ms: 700 } }], {
         limits: { concurrency: 1 },
       }),
     );
     const started = [];
     for (let i = 0; i < 3; i++) started.push(await h.start(workflowId));
+    // One of them waits its turn, and says so.
+    const waiting = await h.waitFor(async () => {
+      for (const run of started) {
+        const row = await runQueries.getRunById({ runId: run.id });
+        if (row?.status === "waiting") return row;
+      }
+      return undefined;
+    }, "a run waiting its turn");
+    const log = await runQueries.listRunEvents({ runId: waiting.id });
+    expect(log.map((event) => event.message)).toContain(
+      "Waiting for a free slot: at most one run at a time (more wait their turn)",
+    );
     const spans: [number, number][] = [];
     for (const run of started) {
       expect((await h.finished(run.id, 30_000)).status).toBe("succeeded");
