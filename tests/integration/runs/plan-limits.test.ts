@@ -189,7 +189,7 @@ describe("plan limits", () => {
         limits: { concurrency: 1 },
       }),
     );
-    const started = [];
+    const started: Awaited<ReturnType<typeof h.start>>[] = [];
     for (let i = 0; i < 3; i++) started.push(await h.start(workflowId));
     // One of them waits its turn, and says so.
     const waiting = await h.waitFor(async () => {
@@ -221,7 +221,7 @@ describe("plan limits", () => {
         limits: { rate: { limit: 2, period: "3s" } },
       }),
     );
-    const started = [];
+    const started: Awaited<ReturnType<typeof h.start>>[] = [];
     for (let i = 0; i < 3; i++) started.push(await h.start(workflowId));
     const ended = [];
     for (const run of started) ended.push(await h.finished(run.id, 20_000));
