@@ -30,6 +30,18 @@ export const runCancelRequested = eventType("workflow/run.cancel", {
   schema: z.object({ ...runRef }),
 });
 
+/**
+ * A run with a time limit (plan `limits.timeout`) was let go: the run-deadline function fails
+ * it at `deadline` if it is still going (inngest/functions/run-deadline.ts).
+ */
+export const runDeadlineSet = eventType("workflow/run.deadline", {
+  schema: z.object({
+    ...runRef,
+    deadline: z.string(),
+    timeoutMs: z.number().int().positive(),
+  }),
+});
+
 /** A run ended: workflows with an event trigger on it may start (inngest/functions/event-triggers). */
 export const runFinished = eventType("workflow/run.finished", {
   schema: z.object({

@@ -15,6 +15,8 @@
 // never from the order units finished in. Step ids (`load`, `<unit>`,
 // `<unit>:arm|wait|done|start|invoke|test`, `<step>:decide`, `<step>:loop`, `finish`,
 // `announce-finished`) and what each memoizes must not change: runs in flight replay them.
+// A plan with `limits` takes `limits:admit-<n>` / `limits:wait-<n>` (and `limits:replace`,
+// `limits:deadline`) between `load` and its first unit (run-limits.ts).
 // Runs whose memoized `load` has no `flow` started before flows and keep their pass loop
 // (run-passes.ts: `pass-<n>:now`, `pass-<n>:decided`).
 import "server-only";
@@ -32,6 +34,7 @@ import { runChildUnit } from "./child-runs";
 import { type LoadedRun, loadRun } from "./load-run";
 import { runReusedUnit } from "./reused-units";
 import { runFlow } from "./run-flow";
+import { passRunLimits } from "./run-limits";
 import { runPasses } from "./run-passes";
 import {
   type ContextFactory,
@@ -127,6 +130,18 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
       if (!loaded.ok) return { runId, status: loaded.status, skipped: true };
 
       const { plan } = loaded;
+      // The workflow's limits (run-limits.ts): a run may wait its turn, be skipped, or go with
+      // the last delivery of a debounced burst. Plans without limits take no step here.
+      const triggerType = (loaded.trigger as { type?: string } | null)?.type;
+      const gate = loaded.test
+        ? { go: true as const, trigger: undefined }
+        : await passRunLimits({
+            step,
+            run: { runId, userId: request.userId, workflowId: request.workflowId },
+            plan,
+            delivery: triggerType === "webhook" || triggerType === "event",
+          });
+      if (!gate.go) return { runId, status: gate.status, skipped: true };
       const run: RunInfo = {
         runId,
         workflowId: request.workflowId,
@@ -178,7 +193,7 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
       };
 
       const context = {
-        trigger: loaded.trigger,
+        trigger: gate.trigger !== undefined ? gate.trigger : loaded.trigger,
         user: loaded.user,
         waits: loaded.waits,
         timeZone: loaded.timeZone,

@@ -6,6 +6,7 @@ import { createEventTriggers } from "./event-triggers";
 import { createExecuteWorkflow, type ExecuteWorkflowOptions } from "./execute-workflow";
 import { createPruneRuns } from "./prune-runs";
 import { createRelayWaitSignal } from "./relay-wait-signal";
+import { createRunDeadline } from "./run-deadline";
 import { createScheduleTick } from "./schedule-tick";
 
 export function createFunctions(options: ExecuteWorkflowOptions & Omit<BulkRunsOptions, "client">) {
@@ -16,5 +17,6 @@ export function createFunctions(options: ExecuteWorkflowOptions & Omit<BulkRunsO
     createEventTriggers(options),
     createPruneRuns(options),
     createBulkRuns(options),
+    createRunDeadline(options),
   ];
 }

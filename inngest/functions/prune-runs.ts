@@ -1,9 +1,12 @@
 // Daily: count any ended run the rollups miss, then prune runs past their retention
 // (lib/runs/retention.ts), 20 batches of 1,000 runs per step until none is left. The cutoffs
-// are fixed by the first step, so a replay prunes against the same times.
+// are fixed by the first step, so a replay prunes against the same times. Then forgets the
+// delivery keys past their 24 h window (`forget-delivery-keys`, lib/runs/deliveries.ts).
 import "server-only";
 import type { Inngest } from "inngest";
+import { pruneDeliveryKeys } from "@/lib/db/limit-queries";
 import { rollUpAllPendingRuns } from "@/lib/db/rollup-queries";
+import { IDEMPOTENCY_WINDOW_MS } from "@/lib/plan/schema";
 import { pruneOldRuns, retentionCutoffs } from "@/lib/runs/retention";
 import { functionMiddleware } from "../middleware/safe-errors";
 
@@ -29,7 +32,10 @@ export function createPruneRuns({ client }: { client: Inngest.Any }) {
         deleted += pass.deleted;
         if (!pass.more) break;
       }
-      return { rolledUp, deleted, ...cutoffs };
+      const forgotten = await step.run("forget-delivery-keys", () =>
+        pruneDeliveryKeys({ windowMs: IDEMPOTENCY_WINDOW_MS }),
+      );
+      return { rolledUp, deleted, forgotten, ...cutoffs };
     },
   );
 }

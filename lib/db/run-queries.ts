@@ -325,6 +325,7 @@ export async function finishRun({
   at = new Date(),
   event,
   cancelledAttemptEvent,
+  stopUnits,
 }: {
   runId: string;
   status: TerminalStatus;
@@ -337,6 +338,8 @@ export async function finishRun({
    * `at`) in the same transaction, each logged with the entry this returns, before `event`.
    */
   cancelledAttemptEvent?: (attempt: CancelledAttempt) => Omit<NewRunEvent, "runId">;
+  /** A run that did not end by itself (a time limit): its attempts end and units stop as on a cancel. */
+  stopUnits?: boolean;
 }): Promise<boolean> {
   const changed = await (await db()).transaction(async (tx) => {
     const updated = await tx
@@ -353,7 +356,7 @@ export async function finishRun({
       .returning({ id: runs.id });
     // The metrics count the run as it ends, in the same transaction (counted exactly once).
     if (updated.length > 0) await addRunsToRollups(tx, [runId]);
-    if (updated.length > 0 && status === "cancelled") {
+    if (updated.length > 0 && (status === "cancelled" || stopUnits)) {
       await tx.execute(sql`select pg_notify(${RUN_CANCELLED_CHANNEL}, ${runId})`);
       const cut = await cancelOpenAttempts(tx, { runId, at });
       if (cancelledAttemptEvent) {

@@ -220,6 +220,12 @@ export const runs = pgTable(
      * history, the metrics or the rollups, never announced, and posts only its own card.
      */
     test: jsonb(),
+    /**
+     * When the plan's limits (`plan.limits`: concurrency, rate, singleton, timeout) let the
+     * run go (inngest/functions/run-limits.ts); null for a run whose plan has none. An active
+     * run with it set holds one of its workflow's slots; the rate counts these instants.
+     */
+    admittedAt: timestamp("admitted_at", { withTimezone: true }),
   },
   (t) => [
     // The history's keyset order (created_at, id) and "last run" per workflow.
@@ -239,8 +245,49 @@ export const runs = pgTable(
     index("runs_unrolled_idx")
       .on(t.workflowId, t.createdAt)
       .where(sql`not ${t.rolledUp} and ${t.status} in ('succeeded', 'failed', 'cancelled')`),
+    // Runs a workflow's limits let go, by when (the slots and the rate, run-limits.ts).
+    index("runs_admitted_idx")
+      .on(t.workflowId, t.admittedAt)
+      .where(sql`${t.admittedAt} is not null`),
   ],
 );
+
+/**
+ * Deliveries a trigger's idempotency key already named (lib/runs/deliveries.ts): one row per
+ * (workflow, key hash), the run it started; a key claimed more than 24 h ago may be claimed
+ * again. Not a foreign key to runs: a pruned run still keeps its delivery from running twice.
+ */
+export const workflowDeliveryKeys = pgTable(
+  "workflow_delivery_keys",
+  {
+    workflowId: uuid("workflow_id")
+      .notNull()
+      .references(() => workflows.id, { onDelete: "cascade" }),
+    /** sha256 (hex) of the resolved key. */
+    keyHash: text("key_hash").notNull(),
+    runId: uuid("run_id").notNull(),
+    claimedAt: timestamp("claimed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workflowId, t.keyHash] }),
+    index("workflow_delivery_keys_claimed_idx").on(t.claimedAt),
+  ],
+);
+
+/**
+ * A debounced workflow's pending run (plan `limits.debounce`): each delivery in the burst
+ * replaces its trigger and pushes `settles_at`; the run goes when it passes (run-limits.ts).
+ */
+export const workflowDebounces = pgTable("workflow_debounces", {
+  workflowId: uuid("workflow_id")
+    .primaryKey()
+    .references(() => workflows.id, { onDelete: "cascade" }),
+  runId: uuid("run_id")
+    .notNull()
+    .references(() => runs.id, { onDelete: "cascade" }),
+  settlesAt: timestamp("settles_at", { withTimezone: true }).notNull(),
+  deliveries: integer().notNull().default(1),
+});
 
 /** One row per attempt of a plan step (and per loop iteration). */
 export const runSteps = pgTable(

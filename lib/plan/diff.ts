@@ -34,7 +34,7 @@ export interface StepListDiff {
 
 export interface PlanDiff {
   unchanged: boolean;
-  /** Plan-level fields: title, summary, timezone. */
+  /** Plan-level fields: title, summary, timezone, and each of `limits` ("limits.timeout"). */
   plan: FieldChange[];
   trigger: { before: string; after: string; changes: FieldChange[] } | undefined;
   steps: StepListDiff;
@@ -103,9 +103,13 @@ function emptyList(diff: StepListDiff): boolean {
 
 /** What changed from plan `a` (older) to plan `b` (newer). */
 export function diffPlans(a: Plan, b: Plan): PlanDiff {
-  const plan = (["title", "summary", "timezone"] as const).flatMap((key) =>
-    same(a[key], b[key]) ? [] : [{ field: key, before: a[key], after: b[key] }],
-  );
+  const plan = [
+    ...(["title", "summary", "timezone"] as const).flatMap((key) =>
+      same(a[key], b[key]) ? [] : [{ field: key, before: a[key], after: b[key] }],
+    ),
+    // The workflow's limits, field by field ("limits.singleton", "limits.rate.limit").
+    ...fieldChanges(a.limits ?? {}, b.limits ?? {}, "limits"),
+  ];
   const triggerChanges = fieldChanges(a.trigger, b.trigger);
   const trigger =
     triggerChanges.length > 0

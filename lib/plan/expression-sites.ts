@@ -8,7 +8,7 @@ import { scanTemplate, TemplateSyntaxError, walkStrings } from "./template";
 
 export type StepList = "steps" | "onFailure";
 
-export type SiteKind = "condition" | "forEach" | "binding" | "expression" | "trigger";
+export type SiteKind = "condition" | "forEach" | "binding" | "expression" | "trigger" | "key";
 
 export interface ExpressionSite {
   /** The JSON path of the string that holds the expression. */
@@ -34,6 +34,20 @@ export function* expressionSites(
   const trigger = plan.trigger;
   if (trigger.type === "event" && trigger.if !== undefined) {
     yield { path: ["trigger", "if"], source: trigger.if, kind: "trigger" };
+  }
+  // The idempotency key's bindings (its syntax errors are limitIssues', lib/plan/limits.ts).
+  if ((trigger.type === "webhook" || trigger.type === "event") && trigger.idempotencyKey) {
+    let segments: ReturnType<typeof scanTemplate> = [];
+    try {
+      segments = scanTemplate(trigger.idempotencyKey);
+    } catch (error) {
+      if (!(error instanceof TemplateSyntaxError)) throw error;
+    }
+    for (const segment of segments) {
+      if (segment.kind === "expr") {
+        yield { path: ["trigger", "idempotencyKey"], source: segment.source, kind: "key" };
+      }
+    }
   }
   const lists: [StepList, Plan["steps"]][] = [
     ["steps", plan.steps],

@@ -9,6 +9,7 @@ export * from "./expression";
 export * from "./expression-sites";
 export * from "./json-schema";
 export * from "./language-guide";
+export * from "./limits";
 export * from "./manual-inputs";
 export * from "./missing";
 export * from "./progress";

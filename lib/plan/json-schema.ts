@@ -8,7 +8,11 @@ import { PlanSchema } from "./schema";
  * schema small enough for small models (and usable with strict tool mode switched off).
  */
 export function planJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(PlanSchema, {
+  // `limits` likewise: the language guide lists its fields and bounds, validatePlan checks them.
+  const ForModel = PlanSchema.extend({
+    limits: z.record(z.string(), z.unknown()).optional(),
+  });
+  return z.toJSONSchema(ForModel, {
     io: "input",
     unrepresentable: "any",
     reused: "ref",

@@ -2,8 +2,20 @@
 // constants the validator uses so the two cannot drift apart.
 import { DATE_HELPER_DOCS } from "./date-helpers";
 import { APP_EVENTS } from "./events";
-import { MAX_CONCURRENCY, MAX_FOREACH_ITEMS } from "./schema";
+import { durationWords } from "./limits";
+import {
+  LIMIT_DURATION_BOUNDS,
+  MAX_CONCURRENCY,
+  MAX_FOREACH_ITEMS,
+  MAX_RUNS_AT_ONCE,
+  MAX_RUNS_PER_PERIOD,
+} from "./schema";
 import { FAILURE_FIELDS, STEP_RECORD_FIELDS, TRIGGER_FIELDS, USER_FIELDS } from "./scope";
+
+function bounds(which: keyof typeof LIMIT_DURATION_BOUNDS): string {
+  const [min, max] = LIMIT_DURATION_BOUNDS[which];
+  return `${durationWords(min)} to ${durationWords(max)}`;
+}
 
 export function planLanguageGuide(): string {
   const triggers = Object.entries(TRIGGER_FIELDS)
@@ -23,6 +35,8 @@ export function planLanguageGuide(): string {
     `- forEach needs maxItems (≤ ${MAX_FOREACH_ITEMS}); concurrency ≤ ${MAX_CONCURRENCY}. Output of a loop step is the list of item outputs in order.`,
     '- Durations: "30s", "5m", "1h30m", "2d". Local times "HH:MM" are in the plan\'s time zone.',
     '- Once, at a given time ("remind me in 20 minutes", "on 3 March at 9"): trigger { "type": "once", "at": "2026-03-03T09:00", "timezone": "<the person\'s zone>" }: it runs once at that local date and time, then never again. Compute "at" from the current date and time you are given ("in 20 minutes" = that time + 20 minutes; a day without a year is the next one to come) and never write a time that has passed. Anything that repeats is a schedule (cron).',
+    `- Limits of the whole workflow, only when the person asks for them: "limits": { "concurrency": N (at most N runs at once, ≤ ${MAX_RUNS_AT_ONCE}; more wait their turn), "rate": { "limit": N, "period": "1h" } (at most N runs per period, ${bounds("rate")}; ≤ ${MAX_RUNS_PER_PERIOD}), "debounce": "5m" (webhook/event triggers: "wait for the burst to settle", runs once with the last delivery, ${bounds("debounce")}), "singleton": "skip" | "replace" ("don't run twice at once", "no overlap": skip a new run while one is going, or cancel the one going and run the new one), "timeout": "10m" (a run still going after that fails, ${bounds("timeout")}) }. N is at least 1.`,
+    '- Duplicate deliveries ("ignore duplicate deliveries", "the sender retries", "only once per order"): on a webhook or event trigger, "idempotencyKey": "{{ trigger.body.id }}" (a template over trigger only, naming the delivery: for webhooks usually a body field or a header like {{ trigger.headers.`x-delivery-id` }}, for events a trigger.data field); a delivery whose key was seen in the last 24 h is ignored.',
     "- $now() and $millis() are the run's logical time; $random() and $eval() are not allowed.",
     "- Date helpers (plan time zone, DST-correct):",
     ...Object.values(DATE_HELPER_DOCS).map((doc) => `  ${doc}`),

@@ -14,6 +14,18 @@ export const MAX_FOREACH_ITEMS = 1000;
 export const MAX_CONCURRENCY = 20;
 export const DEFAULT_CONCURRENCY = 5;
 export const MAX_RETRY_ATTEMPTS = 10;
+/** `limits.concurrency`: the most runs of one workflow at once a plan may ask for. */
+export const MAX_RUNS_AT_ONCE = 100;
+/** `limits.rate.limit`: the most runs per period a plan may ask for. */
+export const MAX_RUNS_PER_PERIOD = 10_000;
+/** How long a trigger's idempotency key keeps a delivery from running again. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
+/** Bounds of the limits' durations (ms): [shortest, longest]. */
+export const LIMIT_DURATION_BOUNDS = {
+  rate: [1_000, 24 * 3_600_000],
+  debounce: [1_000, 7 * 24 * 3_600_000],
+  timeout: [1_000, 366 * 24 * 3_600_000],
+} as const;
 
 /**
  * Words JSONata reads as operators or literals: a step called `and` could not be written
@@ -87,15 +99,23 @@ export const OnceTriggerSchema = z.strictObject({
   timezone: z.string().describe('IANA time zone, e.g. "Europe/Berlin"'),
 });
 
+const IdempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(500)
+  .describe('Dedupe key, e.g. "{{ trigger.body.id }}"');
+
 export const WebhookTriggerSchema = z.strictObject({
   type: z.literal("webhook"),
   description: z.string().optional(),
+  idempotencyKey: IdempotencyKeySchema.optional(),
 });
 
 export const EventTriggerSchema = z.strictObject({
   type: z.literal("event"),
   event: z.string().min(1).describe('Event name, e.g. "workflow/run.finished"'),
   if: z.string().optional().describe("Expression over trigger.data; the run starts only when true"),
+  idempotencyKey: IdempotencyKeySchema.optional(),
 });
 
 export const TriggerSchema = z.discriminatedUnion("type", [
@@ -146,12 +166,41 @@ export const StepSchema = z.strictObject({
   onError: z.enum(["fail", "continue"]).optional(),
 });
 
+export const LimitsSchema = z
+  .strictObject({
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_RUNS_AT_ONCE)
+      .optional()
+      .describe("Most runs at once"),
+    rate: z
+      .strictObject({
+        limit: z.number().int().min(1).max(MAX_RUNS_PER_PERIOD),
+        period: z.string(),
+      })
+      .optional()
+      .describe("Most runs per period"),
+    debounce: z
+      .string()
+      .optional()
+      .describe("Run once, with the last delivery, after this quiet time"),
+    singleton: z
+      .enum(["skip", "replace"])
+      .optional()
+      .describe("No overlap: skip the new run, or replace the one going"),
+    timeout: z.string().optional().describe("A run going longer fails"),
+  })
+  .describe("Flow control for the whole workflow's runs");
+
 export const PlanSchema = z.strictObject({
   version: z.literal(PLAN_VERSION),
   title: z.string().min(1).max(120),
   summary: z.string().max(1000).optional(),
   timezone: z.string().optional().describe("IANA zone for local times; default: the trigger's"),
   trigger: TriggerSchema,
+  limits: LimitsSchema.optional(),
   steps: z.array(StepSchema).min(1).max(MAX_STEPS),
   onFailure: z
     .array(StepSchema)
@@ -171,6 +220,7 @@ export type EventTrigger = z.infer<typeof EventTriggerSchema>;
 export type InputField = z.infer<typeof InputFieldSchema>;
 export type InputItem = z.infer<typeof InputItemSchema>;
 export type RetryPolicy = z.infer<typeof RetrySchema>;
+export type PlanLimits = z.infer<typeof LimitsSchema>;
 
 /** The zone local times in a plan are read in: the plan's, else the schedule's, else `fallback`. */
 export function planTimeZone(plan: Pick<Plan, "timezone" | "trigger">, fallback = "UTC"): string {

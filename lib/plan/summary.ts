@@ -1,5 +1,6 @@
 // Plain-language summaries of plans and triggers, for the plan card, the CLI and the model.
 import type { ActionCatalog } from "./catalog";
+import { describeLimits } from "./limits";
 import { describeCron, onceInstant } from "./schedule";
 import { allSteps, type Plan, type PlanStep, stepDependencies, type Trigger } from "./schema";
 
@@ -125,6 +126,8 @@ export function summarizePlan(plan: Plan, options: SummaryOptions = {}): string 
     .join(", then ");
   const lines = [plan.title, `${describeTrigger(plan.trigger)}: ${flow}.`];
   if (plan.summary) lines.push(plan.summary);
+  const limits = describeLimits(plan);
+  if (limits.length > 0) lines.push(`Limits: ${limits.join("; ")}.`);
   lines.push("Steps:");
   for (const [i, step] of plan.steps.entries())
     lines.push(`  ${i + 1}. ${stepLine(step, options)}`);

@@ -24,6 +24,7 @@ import {
   type PlanIssue,
   zodIssueMessage,
 } from "./issues";
+import { limitIssues } from "./limits";
 import { inputValueProblem, matchesInputType } from "./manual-inputs";
 import { cronProblem, nextFireTimes, onceInstant, onceProblem } from "./schedule";
 import {
@@ -200,6 +201,7 @@ class PlanChecker {
   run(): void {
     this.checkTimeZones();
     this.checkTrigger();
+    for (const issue of limitIssues(this.plan)) this.issues.error(issue.path, issue.message);
     this.checkIds();
     this.checkDependencies();
     for (const info of this.infos) this.checkStep(info);
@@ -549,6 +551,12 @@ class PlanChecker {
     if (owner && this.duplicates.has(owner)) return;
     const text = [ref.root, ref.name, ref.field].filter(Boolean).join(".");
 
+    if (site.kind === "key" && ref.root !== "trigger") {
+      error(
+        `${ref.root}: the idempotency key names the delivery before the run starts; it can read only trigger (e.g. {{ trigger.body.id }})`,
+      );
+      return;
+    }
     if (site.kind === "trigger" && !["trigger", "user", "now"].includes(ref.root)) {
       error(
         `${ref.root}: the trigger condition is checked before any step runs; it can read trigger, user and now`,

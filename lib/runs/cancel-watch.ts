@@ -49,7 +49,9 @@ function abortAll(runId: string) {
 
 async function check(runId: string) {
   const run = await getRunById({ runId });
-  if (run?.status === "cancelled") abortAll(runId);
+  // A run past its time limit (run-limits.ts) ends failed and stops its units like a cancel.
+  const timedOut = (run?.error as { timedOut?: boolean } | null)?.timedOut === true;
+  if (run?.status === "cancelled" || (run?.status === "failed" && timedOut)) abortAll(runId);
 }
 
 /**

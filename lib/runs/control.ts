@@ -180,14 +180,41 @@ export async function cancelRun({
   return cancelOwnedRun({ run, client, depth: 0 });
 }
 
+/**
+ * Stops a run for its workflow's limits (lib/runs/run-limits.ts): a singleton "replace" ends
+ * the run going as cancelled, a run past its time limit ends as failed; either way with the
+ * reason, the engine run stopped and its units in flight cut like a cancel's.
+ */
+export async function stopRunForLimit({
+  runId,
+  end,
+  client = appClient,
+}: {
+  runId: string;
+  end: RunEnd;
+  client?: Sender;
+}): Promise<{ cancelled: boolean; status: string }> {
+  const run = await getRunById({ runId });
+  if (!run) return { cancelled: false, status: "missing" };
+  return cancelOwnedRun({ run, client, depth: 0, end });
+}
+
+/** How a stopped run ends: cancelled (the default) or failed, with the reason. */
+type RunEnd = {
+  status: "cancelled" | "failed";
+  error: { message: string; timedOut?: boolean };
+};
+
 async function cancelOwnedRun({
   run,
   client,
   depth,
+  end,
 }: {
   run: Run;
   client: Sender;
   depth: number;
+  end?: RunEnd;
 }): Promise<{ cancelled: boolean; status: string }> {
   const { id: runId, userId } = run;
   if (isTerminal(run.status)) {
@@ -196,7 +223,11 @@ async function cancelOwnedRun({
   // Read before the cancel ends them: the units under way, whose child runs end with it.
   const open = (await listRunSteps({ runId })).filter((row) => row.status === "running");
   await client.send(runCancelRequested.create({ runId, userId }));
-  const changed = await recordRunFinished({ runId, status: "cancelled" });
+  const changed = await recordRunFinished({
+    runId,
+    status: end?.status ?? "cancelled",
+    ...(end ? { error: end.error, stopUnits: true } : {}),
+  });
   if (depth < MAX_CHILD_DEPTH) {
     const unitIds = open.map((row) =>
       row.iteration >= 0 ? `${row.stepId}#${row.iteration}` : row.stepId,

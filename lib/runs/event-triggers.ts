@@ -2,14 +2,12 @@
 // approved workflows whose trigger names that event — and whose `if` holds for it — start.
 // One run per (event, workflow), whatever the retries.
 import "server-only";
-import { inngest as appClient, runRequested } from "@/inngest/client";
-import { createRun } from "@/lib/db/run-queries";
+import { inngest as appClient } from "@/inngest/client";
 import { listActiveWorkflowVersions } from "@/lib/db/workflow-queries";
-import { logError } from "@/lib/log";
 import { conditionHolds, planTimeZone } from "@/lib/plan";
 import { readStoredPlan } from "@/lib/workflows/pinned-plan";
+import { type DeliveryRules, deliveryRulesOf, startDelivery } from "./deliveries";
 import { derivedUuid } from "./derived-id";
-import { postRunCard } from "./thread-messages";
 
 type Sender = Pick<typeof appClient, "send">;
 
@@ -30,6 +28,8 @@ export type TriggeredRun = {
   userId: string;
   threadId: string | null;
   title: string;
+  /** The trigger's idempotency key and debounce (absent in matches memoized before them). */
+  rules?: DeliveryRules;
 };
 
 function eventRunId(eventId: string, workflowId: string): string {
@@ -58,40 +58,34 @@ export async function matchEventTriggers(event: AppEvent): Promise<TriggeredRun[
       userId: workflow.userId,
       threadId: workflow.threadId,
       title: workflow.title,
+      rules: deliveryRulesOf(read.plan),
     });
   }
   return matches;
 }
 
+/**
+ * Starts the match's run (one per event and workflow); a delivery its trigger's idempotency
+ * key already named, or one a debounced run takes, starts nothing. Answers with the run id.
+ */
 export async function startTriggeredRun(
   match: TriggeredRun,
   event: AppEvent,
   client: Sender = appClient,
-) {
-  const run = await createRun({
-    id: match.runId,
-    workflowId: match.workflowId,
-    versionId: match.versionId,
-    userId: match.userId,
-    threadId: match.threadId,
-    trigger: { type: "event", name: event.name, data: event.data },
+): Promise<string> {
+  const result = await startDelivery({
+    run: {
+      id: match.runId,
+      workflowId: match.workflowId,
+      versionId: match.versionId,
+      userId: match.userId,
+      threadId: match.threadId,
+      trigger: { type: "event", name: event.name, data: event.data },
+    },
+    rules: match.rules ?? {},
+    title: match.title,
+    depth: (event.data.depth ?? 0) + 1,
+    client,
   });
-  if (run.status === "queued") {
-    await postRunCard({ run, title: match.title }).catch((error) =>
-      logError("[runs] could not post the run card", error),
-    );
-  }
-  await client.send(
-    runRequested.create(
-      {
-        runId: run.id,
-        userId: match.userId,
-        workflowId: match.workflowId,
-        versionId: match.versionId,
-        depth: (event.data.depth ?? 0) + 1,
-      },
-      { id: `run-${run.id}` },
-    ),
-  );
-  return run.id;
+  return result.runId;
 }

@@ -404,6 +404,8 @@ export async function recordRunFinished(args: {
    * summary of it (the action's one progress message stands for all its runs).
    */
   bulkActionId?: string;
+  /** A failed run stopped from outside (its time limit): its units in flight end as on a cancel. */
+  stopUnits?: boolean;
 }) {
   const event = {
     key: RUN_FINISHED_KEY,
@@ -429,6 +431,7 @@ export async function recordRunFinished(args: {
     event,
     // A cancel ends the attempts under way with it, logged before the run's last entry.
     cancelledAttemptEvent: cancelledEvent,
+    stopUnits: args.stopUnits,
   });
   // A retried step that finds the run already ended this way (the first attempt may have died
   // before the summary): the event's key keeps it to one, the summary's id likewise.

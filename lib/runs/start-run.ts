@@ -110,7 +110,16 @@ export async function startRun({
  * a repeated send starts one run, not two). An engine that cannot be reached fails the run
  * record and answers 503.
  */
-export async function requestRun({ run, client = appClient }: { run: Run; client?: Sender }) {
+export async function requestRun({
+  run,
+  client = appClient,
+  depth = 0,
+}: {
+  run: Run;
+  client?: Sender;
+  /** How deep in a chain of workflow.run steps (0: started by a person or a trigger). */
+  depth?: number;
+}) {
   try {
     await client.send(
       runRequested.create(
@@ -119,7 +128,7 @@ export async function requestRun({ run, client = appClient }: { run: Run; client
           userId: run.userId,
           workflowId: run.workflowId,
           versionId: run.versionId,
-          depth: 0,
+          depth,
         },
         { id: `run-${run.id}` },
       ),

@@ -4,17 +4,14 @@
 import "server-only";
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { inngest as appClient } from "@/inngest/client";
-import { createRun } from "@/lib/db/run-queries";
 import type { Workflow, WorkflowVersion } from "@/lib/db/schema";
 import { getWorkflowForTrigger } from "@/lib/db/workflow-queries";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { parseIncomingBody, readBodyBytes } from "@/lib/http/body";
-import { logError } from "@/lib/log";
 import { readStoredPlan } from "@/lib/workflows/pinned-plan";
+import { type DeliveryResult, deliveryRulesOf, startDelivery } from "./deliveries";
 import { appBaseUrl, resumeSecret } from "./resume";
-import { requestRun } from "./start-run";
-import { postRunCard } from "./thread-messages";
 
 type Sender = Pick<typeof appClient, "send">;
 
@@ -112,28 +109,26 @@ export async function readWebhookRequest(
 }
 
 /**
- * Starts a run of a webhook workflow with the request in scope. The start is sent before the
- * run's card is posted: an engine that does not take it fails the run record with the reason
- * and answers 503 (requestRun), so no webhook leaves a run `queued` for good, nor a card for
- * a run that never starts. (The start may go over HTTP to Inngest Cloud, so the record and
- * the start cannot share one transaction in every mode; the caller may simply retry.)
+ * Starts a run of a webhook workflow with the request in scope; a delivery the trigger's
+ * idempotency key already named (24 h) or one folded into a debounced run starts nothing.
  */
 export async function startWebhookRun(
   { workflow, version }: WebhookTarget,
   received: WebhookRequest,
   client: Sender = appClient,
-) {
-  const run = await createRun({
-    id: randomUUID(),
-    workflowId: workflow.id,
-    versionId: version.id,
-    userId: workflow.userId,
-    threadId: workflow.threadId,
-    trigger: { type: "webhook", ...received },
+): Promise<DeliveryResult> {
+  const read = readStoredPlan(version.plan);
+  return startDelivery({
+    run: {
+      id: randomUUID(),
+      workflowId: workflow.id,
+      versionId: version.id,
+      userId: workflow.userId,
+      threadId: workflow.threadId,
+      trigger: { type: "webhook", ...received },
+    },
+    rules: read.ok ? deliveryRulesOf(read.plan) : {},
+    title: workflow.title,
+    client,
   });
-  await requestRun({ run, client });
-  await postRunCard({ run, title: workflow.title }).catch((error) =>
-    logError("[runs] could not post the run card", error),
-  );
-  return run;
 }

@@ -66,6 +66,11 @@ export interface PlanCardData {
   plan: Plan;
   /** The trigger in plain words. */
   trigger: string;
+  /**
+   * The workflow's limits and its trigger's idempotency key in words ("at most one run at a
+   * time", "a repeated delivery with the same id is ignored (24 hours)"); none when it has none.
+   */
+  limits?: string[];
   /** The zone local times are shown in. */
   timezone: string;
   /** For schedules: the next fire times, labelled in the plan's zone. */

@@ -29,6 +29,7 @@ import {
   validatePlan,
 } from "@/lib/plan";
 import { EFFECT_LABELS, stepEffect } from "@/lib/plan/effects";
+import { describeLimits } from "@/lib/plan/limits";
 import { scheduledRunId } from "@/lib/runs/schedules";
 import { webhookUrl } from "@/lib/runs/webhooks";
 import { inDisplayOrder } from "./display-order";
@@ -185,6 +186,9 @@ export function buildPlanCard({
     latestNumber,
     plan: read.ok ? inDisplayOrder(read.plan) : (version.plan as Plan),
     trigger: triggerInWords(version.plan),
+    ...(read.ok && describeLimits(read.plan).length > 0
+      ? { limits: describeLimits(read.plan) }
+      : {}),
     timezone: zone,
     nextRuns: described.nextRuns,
     ...(read.ok && read.plan.trigger.type === "once"

@@ -156,6 +156,35 @@ export const CORPUS: EvalCase[] = [
     testRun: { trigger: { hello: "world" } },
   },
   {
+    id: "order-webhook-once",
+    level: "simple",
+    request:
+      "Give me a webhook for my shop's new orders and post each order's id here. The shop retries deliveries, so ignore duplicates with the same order id, and don't run twice at once.",
+    expect: {
+      answer: "plan",
+      checks: [
+        { check: "trigger", type: "webhook" },
+        { check: "actions", include: ["chat.post"] },
+        { check: "limits", singleton: "skip", idempotencyKey: "trigger.body.id" },
+      ],
+    },
+    testRun: { trigger: { id: "A-1" } },
+  },
+  {
+    id: "settle-burst-then-sync",
+    level: "simple",
+    request:
+      "When my webhook gets called, fetch {fixtures}/orders and post how many there are. It comes in bursts: wait for the burst to settle for 5 minutes and run once, and stop a run after 10 minutes.",
+    expect: {
+      answer: "plan",
+      checks: [
+        { check: "trigger", type: "webhook" },
+        { check: "actions", include: ["http.request", "chat.post"] },
+        { check: "limits", has: ["debounce", "timeout"] },
+      ],
+    },
+  },
+  {
     id: "slack-log-hours",
     level: "simple",
     request:

@@ -102,6 +102,15 @@ export type Check =
       matches: string;
     }
   | {
+      check: "limits";
+      /** `plan.limits.singleton` is this mode. */
+      singleton?: "skip" | "replace";
+      /** These `plan.limits` fields are set (any value). */
+      has?: ("concurrency" | "rate" | "debounce" | "timeout")[];
+      /** The trigger's idempotency key reads this path (e.g. "trigger.body.id"). */
+      idempotencyKey?: string;
+    }
+  | {
       check: "testRun";
       /** The test run's status (default: succeeded). */
       status?: string;
@@ -513,7 +522,36 @@ export function gradeCheck(check: Check, attempt: Attempt, ctx: GradeContext): C
       return gradeRecipient(check, index);
     case "input":
       return gradeInput(check, index);
+    case "limits":
+      return gradeLimits(check, plan);
   }
+}
+
+function gradeLimits(check: Extract<Check, { check: "limits" }>, plan: Plan): CheckResult {
+  const name = "limits";
+  const limits = plan.limits ?? {};
+  if (check.singleton && limits.singleton !== check.singleton) {
+    return fail(name, `singleton is ${limits.singleton ?? "not set"}, expected ${check.singleton}`);
+  }
+  for (const field of check.has ?? []) {
+    if (limits[field] === undefined) return fail(name, `limits.${field} is not set`);
+  }
+  if (check.idempotencyKey) {
+    const trigger = plan.trigger;
+    const key =
+      trigger.type === "webhook" || trigger.type === "event" ? trigger.idempotencyKey : undefined;
+    if (!key) return fail(name, "the trigger has no idempotencyKey");
+    if (!key.replace(/\s+/g, "").includes(check.idempotencyKey)) {
+      return fail(name, `the idempotencyKey ${key} does not read ${check.idempotencyKey}`);
+    }
+  }
+  return pass(
+    name,
+    JSON.stringify({
+      ...limits,
+      key: (plan.trigger as { idempotencyKey?: string }).idempotencyKey,
+    }),
+  );
 }
 
 /** A question to the person: a question mark, or words that ask for something. */

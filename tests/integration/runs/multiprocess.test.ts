@@ -132,9 +132,10 @@ describe("app processes on one PostgreSQL database", () => {
     );
     const target = await findWebhookTarget(webhookToken(workflowId));
     const received = { method: "POST", headers: {}, query: {}, body: { n: name } };
-    const run = await startWebhookRun(target, received, proc.client);
-    expect((await finished(run.id)).status).toBe("succeeded");
-    const [step] = await listRunSteps({ runId: run.id });
+    const started = await startWebhookRun(target, received, proc.client);
+    expect(started.kind).toBe("created");
+    expect((await finished(started.runId)).status).toBe("succeeded");
+    const [step] = await listRunSteps({ runId: started.runId });
     expect(step.output).toBe(name);
   });
 

@@ -276,7 +276,7 @@ describe.each(drivers)("re-runs on %s", (driver) => {
           { method: "POST", headers: {}, query: {}, body: { order: 7 } },
           h.client,
         );
-        return run.id;
+        return run.runId;
       },
     });
     const same = await rerun(source);

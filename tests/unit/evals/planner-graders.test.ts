@@ -385,6 +385,47 @@ describe("planner evaluation: answers without a plan", () => {
   });
 });
 
+describe("the limits grader", () => {
+  const hook: Plan = {
+    version: 1,
+    title: "Orders",
+    trigger: { type: "webhook", idempotencyKey: "{{ trigger.body.id }}" },
+    limits: { singleton: "skip", timeout: "10m" },
+    steps: [{ id: "post", action: "chat.post", input: { text: "{{ trigger.body.id }}" } }],
+  };
+  it("checks the singleton mode, the fields set and what the key reads", () => {
+    expectGrader(
+      { check: "limits", singleton: "skip" },
+      planned(hook),
+      planned(edit(hook, (p) => (p.limits = { singleton: "replace" }))),
+      /singleton is replace, expected skip/,
+    );
+    expectGrader(
+      { check: "limits", has: ["timeout"] },
+      planned(hook),
+      planned(edit(hook, (p) => delete p.limits)),
+      /limits.timeout is not set/,
+    );
+    expectGrader(
+      { check: "limits", idempotencyKey: "trigger.body.id" },
+      planned(hook),
+      planned(edit(hook, (p) => (p.trigger = { type: "webhook" }))),
+      /no idempotencyKey/,
+    );
+    expectGrader(
+      { check: "limits", idempotencyKey: "trigger.body.id" },
+      planned(hook),
+      planned(
+        edit(
+          hook,
+          (p) => (p.trigger = { type: "webhook", idempotencyKey: "{{ trigger.body.ref }}" }),
+        ),
+      ),
+      /does not read trigger.body.id/,
+    );
+  });
+});
+
 describe("planner evaluation corpus", () => {
   it("has at least 40 requests with unique ids across every level", () => {
     expect(CORPUS.length).toBeGreaterThanOrEqual(40);

@@ -89,6 +89,20 @@ describe("plan diff", () => {
     ]);
   });
 
+  it("reports the workflow's limits field by field", () => {
+    const before = { ...v1(), limits: { timeout: "10m" } };
+    const after = { ...v1(), limits: { timeout: "5m", singleton: "skip" as const } };
+    const diff = diffPlans(before, after);
+    expect(diff.unchanged).toBe(false);
+    expect(renderPlanDiff(diff)).toEqual([
+      '~ limits.singleton: (none) → "skip"',
+      '~ limits.timeout: "10m" → "5m"',
+    ]);
+    expect(renderPlanDiff(diffPlans(v1(), { ...v1(), limits: { concurrency: 2 } }))).toEqual([
+      "~ limits.concurrency: (none) → 2",
+    ]);
+  });
+
   it("shows trigger field changes when the description stays the same", () => {
     const a = PlanSchema.parse({
       version: 1,

@@ -36,6 +36,7 @@ const runRow = (over: Partial<Run> = {}): Run => ({
   rerun: null,
   bulkActionId: null,
   test: null,
+  admittedAt: null,
   ...over,
 });
 

@@ -321,6 +321,12 @@ function LoadedPlanCard({ card }: { card: PlanCardData }) {
           <span className="text-zinc-500 dark:text-zinc-400">Runs: </span>
           {card.trigger}
         </p>
+        {card.limits && card.limits.length > 0 ? (
+          <p data-testid="plan-limits">
+            <span className="text-zinc-500 dark:text-zinc-400">Limits: </span>
+            {card.limits.join("; ")}
+          </p>
+        ) : null}
         {card.webhookUrl ? (
           <p className="text-xs" data-testid="plan-webhook-url">
             <span className="text-zinc-500 dark:text-zinc-400">Send requests to: </span>
