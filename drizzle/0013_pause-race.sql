@@ -1,0 +1,1 @@
+ALTER TABLE "engine"."pauses" ADD COLUMN "race" boolean DEFAULT false NOT NULL;
