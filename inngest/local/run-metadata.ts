@@ -77,6 +77,49 @@ export function entriesOfRequest(runId: string, body: unknown): MetadataEntry[] 
 }
 
 /**
+ * List prices in USD per million tokens (input, output) of a few well-known models, by name as
+ * providers report it (a dated snapshot, `gpt-4o-2024-08-06`, is priced as its model).
+ */
+const MODEL_PRICES: Record<string, [input: number, output: number]> = {
+  "gpt-4o": [2.5, 10],
+  "gpt-4o-mini": [0.15, 0.6],
+  "gpt-4.1": [2, 8],
+  "gpt-4.1-mini": [0.4, 1.6],
+  "gpt-4.1-nano": [0.1, 0.4],
+  "gpt-5": [1.25, 10],
+  "gpt-5-mini": [0.25, 2],
+  "gpt-5-nano": [0.05, 0.4],
+  "claude-3-5-haiku": [0.8, 4],
+  "claude-sonnet-4": [3, 15],
+  "claude-opus-4": [15, 75],
+};
+
+function priceOf(model: unknown): [number, number] | undefined {
+  if (typeof model !== "string") return undefined;
+  const exact = MODEL_PRICES[model];
+  if (exact) return exact;
+  const snapshot = /^(.*)-\d{4}-?\d{2}-?\d{2}$/.exec(model)?.[1];
+  return snapshot ? MODEL_PRICES[snapshot] : undefined;
+}
+
+/**
+ * The SDK's AI usage (`inngest.ai`: models and token counts) with the `estimated_cost` Inngest
+ * adds, in USD from the list prices above; 0 for a model this executor has no price for (the
+ * field is always there, as readers of Inngest's metadata expect).
+ */
+export function withEstimatedCost(values: Record<string, unknown>): Record<string, unknown> {
+  if (values.estimated_cost !== undefined) return values;
+  const input = Number(values.input_tokens ?? 0);
+  const output = Number(values.output_tokens ?? 0);
+  const price = priceOf(values.response_model) ?? priceOf(values.request_model);
+  const cost =
+    price && Number.isFinite(input) && Number.isFinite(output)
+      ? (input * price[0] + output * price[1]) / 1_000_000
+      : 0;
+  return { ...values, estimated_cost: cost };
+}
+
+/**
  * The entries an op carries: scope "run" goes to the run, any other to the op's step. A
  * malformed update is dropped (it must never fail the step that carried it).
  */
@@ -87,7 +130,12 @@ export function entriesOfOp(op: Op): MetadataEntry[] {
     try {
       const { kind, values } = checkedUpdate(update);
       const scope = typeof update.scope === "string" ? update.scope : "step";
-      entries.push({ step: scope === "run" ? "" : op.id, scope, kind, values });
+      entries.push({
+        step: scope === "run" ? "" : op.id,
+        scope,
+        kind,
+        values: kind === "inngest.ai" ? withEstimatedCost(values) : values,
+      });
     } catch {
       // Dropped: see above.
     }

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, type ExpectStatic, expect, it } from "vitest";
 import { stepHash } from "@/inngest/local/run-metadata";
 import { MAX_METADATA_ENTRIES_PER_RUN } from "@/inngest/local/sql/merge-run-metadata";
+import { createTestApp } from "@/tests/fixtures/inngest-app/app";
 import { createDeferFunctions } from "@/tests/fixtures/inngest-app/defer-functions";
 import { createHarness, type Harness } from "./harness";
 
@@ -240,5 +241,65 @@ describe.each(setups)("defer and run metadata on $driver (http: $http)", ({ driv
       // An entry the run already holds still takes updates.
       expect((await send(0)).status).toBe(200);
     });
+  });
+  it("tells the SDK the defers it has, so a replayed defer() is not sent again; traces calls", async () => {
+    // A second app on the same engine (its own URL), reached through a fetch that records
+    // every call.
+    const app = await createTestApp({
+      engineUrl: h.engine.url as string,
+      http: true,
+      id: `wire-${driver}`,
+      functions: createDeferFunctions,
+    });
+    const calls: { runId: string; defers: unknown; answer: string; trace: string | null }[] = [];
+    try {
+      await h.engine.sync({
+        url: app.url,
+        fetch: async (request) => {
+          const body = request.method === "POST" ? await request.clone().json() : undefined;
+          const response = await app.fetch(request);
+          if (body?.ctx) {
+            calls.push({
+              runId: body.ctx.run_id,
+              defers: body.defers,
+              answer: await response.clone().text(),
+              trace: request.headers.get("traceparent"),
+            });
+          }
+          return response;
+        },
+      });
+      const { ids } = await app.client.send({ name: "defer/reenter", data: { tag: uniq("wire") } });
+      let runId: string | undefined;
+      await expect
+        .poll(async () => {
+          const runs = await h.engine.listRuns({
+            eventId: ids[0],
+            functionId: `${app.id}-reentered`,
+          });
+          runId = runs[0]?.id;
+          return runId;
+        })
+        .toBeDefined();
+      expect((await h.engine.waitForRun(runId as string)).status).toBe("completed");
+      const [first, ...later] = calls.filter((c) => c.runId === runId);
+      // The first call ships the add (beside the sleep); every later one is told of it and
+      // ships none.
+      expect(first.defers).toEqual({});
+      expect(first.answer).toContain("DeferAdd");
+      expect(later.length).toBeGreaterThan(0);
+      for (const c of later) {
+        expect(c.defers).toEqual({ [stepHash("notify")]: { abortable: true } });
+        expect(c.answer).not.toContain("DeferAdd");
+      }
+      // Every call carries a W3C traceparent in the run's one trace (the SDK attributes AI
+      // usage to a step only then), with a span of its own.
+      const traces = [first, ...later].map((c) => c.trace ?? "");
+      for (const t of traces) expect(t).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      expect(new Set(traces.map((t) => t.split("-")[1])).size).toBe(1);
+      expect(new Set(traces.map((t) => t.split("-")[2])).size).toBe(traces.length);
+    } finally {
+      await app.close();
+    }
   });
 });
