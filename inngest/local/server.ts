@@ -218,7 +218,7 @@ export async function startServer(
       }
       const feature = unsupportedFeature(req.method ?? "", parts);
       if (feature) {
-        const message = `${feature} is not supported by this executor (${req.method} ${url.pathname})`;
+        const message = `Not supported by this executor: ${feature} (${req.method} ${url.pathname})`;
         api.logger.error("refused a request for an unsupported feature", { error: message });
         return reply(res, 501, { status: 501, error: message });
       }
