@@ -1,15 +1,18 @@
 // Step results an SDK in checkpointing mode reports while its request is still running
 // (`POST /v1/checkpoint/:run/async`). They are stored like the same ops in an answer. The
 // queue item must be the run's call in flight: a request the executor already gave up on
-// (its job is gone or no longer claimed) is stale and told so, and stops.
+// (its job is gone or no longer claimed) is stale and told so, and stops. `defer()` ops ride
+// along (the SDK ships them with the next checkpoint) and so does a step's metadata.
+import { applyDeferOp } from "./jobs/apply-op";
 import { inTransaction, type WorkerDeps } from "./jobs/context";
-import { type Op, OpCode } from "./protocol/ops";
+import { isDeferOp, type Op, OpCode } from "./protocol/ops";
+import { storeOpMetadata } from "./run-metadata";
 import { loadCallInFlight } from "./sql/load-call-in-flight";
 import { lockActiveRun } from "./sql/lock-active-run";
 import { recordAttempt } from "./sql/record-attempt";
 import { saveStep } from "./sql/save-step";
 
-/** A checkpoint the executor refuses (answered 400): only completed steps are accepted. */
+/** A checkpoint the executor refuses (answered 400): only completed steps and defers. */
 export class CheckpointError extends Error {
   constructor(message: string) {
     super(message);
@@ -24,9 +27,13 @@ export async function applyCheckpoint(
 ): Promise<"ok" | "stale"> {
   const steps = Array.isArray(body.steps) ? (body.steps as Op[]) : [];
   for (const op of steps) {
-    if (!op || typeof op.id !== "string" || (op.op !== OpCode.StepRun && op.op !== OpCode.Step)) {
+    if (
+      !op ||
+      typeof op.id !== "string" ||
+      (op.op !== OpCode.StepRun && op.op !== OpCode.Step && !isDeferOp(op))
+    ) {
       throw new CheckpointError(
-        `Only completed steps can be checkpointed, not ${JSON.stringify(op?.op)}`,
+        `Only completed steps and defers can be checkpointed, not ${JSON.stringify(op?.op)}`,
       );
     }
   }
@@ -42,6 +49,10 @@ export async function applyCheckpoint(
     });
     if (!run) return "stale";
     for (const op of steps) {
+      if (isDeferOp(op)) {
+        await applyDeferOp(q, runId, op);
+        continue;
+      }
       const name = op.displayName ?? op.name ?? op.userland?.id ?? null;
       const stored = await saveStep(q, {
         runId,
@@ -51,6 +62,7 @@ export async function applyCheckpoint(
         output: { data: op.data ?? null },
       });
       if (!stored) continue;
+      if (op.metadata) await storeOpMetadata(q, runId, op);
       await recordAttempt(q, {
         runId,
         step: op.id,

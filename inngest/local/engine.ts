@@ -16,6 +16,7 @@ import {
 } from "./interfaces";
 import { hashSigningKey } from "./protocol/signing";
 import { Registry } from "./registry";
+import { applyMetadataRequest } from "./run-metadata";
 import { startServer } from "./server";
 import { commitSynchronously } from "./sql/commit-synchronously";
 import { getRun } from "./sql/get-run";
@@ -336,6 +337,7 @@ export function createEngine(options: EngineOptions): Engine {
             getRun: (id) => getRun(sql, id),
             graphql: (request) => executeGql(sql, request as GqlRequest),
             checkpoint: (runId, body) => worker.checkpoint(runId, body as never),
+            updateMetadata: (runId, body) => applyMetadataRequest(sql, runId, body),
           },
           options.port,
           options.host,

@@ -16,6 +16,7 @@ import { insertPause } from "./sql/insert-pause";
 import { insertRun } from "./sql/insert-run";
 import { type LockedRun, lockRun } from "./sql/lock-run";
 import { saveStep } from "./sql/save-step";
+import { takeRunDefers } from "./sql/take-run-defers";
 import type { Queryable } from "./sql-client";
 
 export type LifecycleContext = {
@@ -190,7 +191,39 @@ export async function completeRun(
     },
   ]);
   await settleParent(q, run, { data: output ?? null });
+  await startDefers(q, run);
   ctx.afterCommit(() => ctx.logger.info(`run ${run.id} completed`, { function: run.function_id }));
+}
+
+/** The event that starts a `createDefer` function (its trigger matches `_inngest.fn_slug`). */
+export const DEFERRED_SCHEDULE_EVENT = "inngest/deferred.schedule";
+
+/**
+ * `defer()`: once a run completes or fails, each defer it added and did not abort starts its
+ * target through an `inngest/deferred.schedule` event: the defer's input with `_inngest`
+ * naming the target and the parent, and its `meta` (the sessions the deferred run inherits).
+ * A cancelled run starts none.
+ */
+async function startDefers(q: Queryable, run: LockedRun) {
+  const due = await takeRunDefers(q, run.id);
+  if (!due.length) return;
+  await insertEvents(
+    q,
+    due.map((d) => ({
+      name: DEFERRED_SCHEDULE_EVENT,
+      data: {
+        ...(d.input && typeof d.input === "object" && !Array.isArray(d.input)
+          ? (d.input as Record<string, unknown>)
+          : {}),
+        _inngest: {
+          fn_slug: d.fn_slug,
+          parent_fn_slug: run.function_id,
+          parent_run_id: run.id,
+        },
+      },
+      ...(d.meta ? { meta: d.meta } : {}),
+    })),
+  );
 }
 
 function correlationOf(run: LockedRun) {
@@ -220,6 +253,7 @@ export async function failRun(
     },
   ]);
   await settleParent(q, run, { error });
+  await startDefers(q, run);
   ctx.afterCommit(() =>
     ctx.logger.info(`run ${run.id} failed`, {
       function: run.function_id,

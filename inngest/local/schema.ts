@@ -216,3 +216,45 @@ export const engineBatches = engine.table("batches", {
   eventIds: jsonb("event_ids").notNull(),
   dueAt: at("due_at").notNull(),
 });
+
+/**
+ * `defer()`: the runs a run asked to start once it ends (`DeferAdd`), keyed by the defer's
+ * hashed id (first write wins). `DeferAbort` marks one aborted, even before its add arrives.
+ * When the run completes or fails, every defer not aborted becomes an
+ * `inngest/deferred.schedule` event (`scheduled_at` set), which starts the `createDefer`
+ * function whose slug it names.
+ */
+export const engineDefers = engine.table(
+  "defers",
+  {
+    runId: text("run_id").notNull(),
+    hash: text().notNull(),
+    /** The target's function slug (`<app>-<id>`); null for an abort that came alone. */
+    fnSlug: text("fn_slug"),
+    input: jsonb(),
+    /** The event `meta` the deferred run inherits (manual and propagated sessions). */
+    meta: jsonb(),
+    aborted: boolean().notNull().default(false),
+    scheduledAt: at("scheduled_at"),
+    createdAt: at("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.hash] })],
+);
+
+/**
+ * Run metadata (`score()`, `metadata.update()`, AI usage): one row per run, target, scope and
+ * kind, whose `values` later updates merge into (Inngest's `merge` op). `step` is the hashed
+ * step id of a step's metadata, '' for the run's own.
+ */
+export const engineRunMetadata = engine.table(
+  "run_metadata",
+  {
+    runId: text("run_id").notNull(),
+    step: text().notNull(),
+    scope: text().notNull(),
+    kind: text().notNull(),
+    values: jsonb().notNull(),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.step, t.scope, t.kind] })],
+);

@@ -1,7 +1,8 @@
 // The executor's HTTP API, shaped like the Inngest Dev Server's so an SDK client in dev mode
 // pointed at it works unchanged: events at POST /e/:key, out-of-band registration at
 // POST /fn/register, GET /dev, the Dev Server's GraphQL slice at POST /v0/gql, step
-// checkpoints at POST /v1/checkpoint/:run/async, plus run history as JSON.
+// checkpoints at POST /v1/checkpoint/:run/async, run metadata at POST /v1/runs/:id/metadata,
+// plus run history as JSON.
 //
 // With keys (always in the app's embedded mode), every route but GET /health takes only a
 // bearer of the hashed signing key, as Inngest's API does, and the event route only the event
@@ -19,6 +20,8 @@ export type ServerApi = {
   getRun(id: string): Promise<unknown>;
   graphql(request: unknown): Promise<{ status: number; body: unknown }>;
   checkpoint(runId: string, body: unknown): Promise<"ok" | "stale">;
+  /** `score()` / `metadata.update()` through the API: merged into the run's metadata. */
+  updateMetadata(runId: string, body: unknown): Promise<"stored" | "no-run" | "full">;
   /** Who may call: bearers of these hashed signing keys (API), this key (events). */
   auth: { bearerTokens?: string[]; eventKey?: string };
   logger: EngineLogger;
@@ -39,21 +42,30 @@ function checkBearer(req: http.IncomingMessage, tokens: string[]) {
 }
 
 const MAX_BODY = 10 * 1024 * 1024;
+/** A metadata update is a few small objects (values are capped at 64 KiB each). */
+const MAX_METADATA_BODY = 256 * 1024;
+/** How much of an oversized body is still read (and dropped) so its sender gets the 413. */
+const MAX_DRAIN = 1024 * 1024;
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+function readBody(req: http.IncomingMessage, limit = MAX_BODY): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new HttpError(413, "Body too large"));
-        req.destroy();
+      if (size > limit) {
+        // Drained (not kept) so the sender reads the 413; cut off past a few times the limit.
+        chunks.length = 0;
+        if (size > 4 * limit + MAX_DRAIN) req.destroy();
         return;
       }
       chunks.push(chunk);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () =>
+      size > limit
+        ? reject(new HttpError(413, "Body too large"))
+        : resolve(Buffer.concat(chunks).toString("utf8")),
+    );
     req.on("error", reject);
   });
 }
@@ -76,8 +88,8 @@ function reply(res: http.ServerResponse, status: number, body: unknown) {
   res.end(text);
 }
 
-async function readJson(req: http.IncomingMessage): Promise<unknown> {
-  const text = await readBody(req);
+async function readJson(req: http.IncomingMessage, limit = MAX_BODY): Promise<unknown> {
+  const text = await readBody(req, limit);
   try {
     return JSON.parse(text || "null");
   } catch {
@@ -99,6 +111,22 @@ function parseEvents(parsed: unknown): EventInput[] {
     }
   }
   return list as EventInput[];
+}
+
+/**
+ * Inngest API routes of features this executor does not serve: answered 501 with the feature
+ * named (and logged), so an SDK using one fails with the reason instead of a bare 404.
+ */
+function unsupportedFeature(method: string, parts: string[]): string | undefined {
+  const [version, area] = parts;
+  if (method === "POST" && version === "v1" && area === "checkpoint") {
+    return "Durable endpoints (checkpointing in sync mode)";
+  }
+  if (version === "v1" && area === "http") return "Durable endpoints";
+  if (version === "v1" && area === "realtime") return "Realtime";
+  if (version === "v1" && area === "signals") return "Signals (step.waitForSignal)";
+  if (version === "v0" && area === "connect") return "Connect";
+  return undefined;
 }
 
 /** A registration the engine refuses (a config it cannot run as declared, a malformed body). */
@@ -164,6 +192,21 @@ export async function startServer(
           ? reply(res, 200, { ok: true })
           : reply(res, 409, { error: "This request is no longer the run's current call" });
       }
+      if (
+        req.method === "POST" &&
+        parts[0] === "v1" &&
+        parts[1] === "runs" &&
+        parts[3] === "metadata" &&
+        parts.length === 4
+      ) {
+        const runId = decodeURIComponent(parts[2]);
+        const result = await api.updateMetadata(runId, await readJson(req, MAX_METADATA_BODY));
+        if (result === "no-run") return reply(res, 404, { error: "Run not found" });
+        if (result === "full") {
+          return reply(res, 400, { error: "The run holds as many metadata entries as it may" });
+        }
+        return reply(res, 200, { ok: true });
+      }
       if (req.method === "GET" && url.pathname === "/dev")
         return reply(res, 200, await api.describe());
       if (req.method === "GET" && parts[0] === "runs" && parts.length === 1) {
@@ -173,11 +216,18 @@ export async function startServer(
         const run = await api.getRun(decodeURIComponent(parts[1]));
         return run ? reply(res, 200, run) : reply(res, 404, { error: "Run not found" });
       }
+      const feature = unsupportedFeature(req.method ?? "", parts);
+      if (feature) {
+        const message = `Not supported by this executor: ${feature} (${req.method} ${url.pathname})`;
+        api.logger.error("refused a request for an unsupported feature", { error: message });
+        return reply(res, 501, { status: 501, error: message });
+      }
       reply(res, 404, { error: "Not found" });
     } catch (error) {
       if (error instanceof HttpError) return reply(res, error.status, { error: error.message });
       const message = error instanceof Error ? error.message : String(error);
-      if (isRefusal(error) || (error as Error)?.name === "CheckpointError") {
+      const name = (error as Error)?.name;
+      if (isRefusal(error) || name === "CheckpointError" || name === "MetadataError") {
         return reply(res, 400, { error: message });
       }
       api.logger.error("request failed", { path: req.url, error: message });

@@ -6,6 +6,7 @@ import { getEvent } from "../sql/get-event";
 import { getFunctionName } from "../sql/get-function-name";
 import { getRun } from "../sql/get-run";
 import { getStep } from "../sql/get-step";
+import { listRunMetadata, type StoredMetadata } from "../sql/list-run-metadata";
 import { listRuns } from "../sql/list-runs";
 import type { Queryable } from "../sql-client";
 
@@ -47,7 +48,19 @@ function toStepError(error: unknown): StepErrorShape {
 const ms = (from: Date | null, to: Date | null) =>
   from && to ? Math.max(0, Math.round(to.getTime() - from.getTime())) : null;
 
-function stepSpan(run: RunDetail, step: RunStep) {
+/** A run's metadata by target: '' for the run's root span, else the step's hashed id. */
+type MetadataByTarget = Map<string, StoredMetadata[]>;
+
+function spanMetadata(metadata: MetadataByTarget, target: string) {
+  return (metadata.get(target) ?? []).map((m) => ({
+    scope: m.scope,
+    kind: m.kind,
+    values: m.values,
+    updatedAt: m.updated_at,
+  }));
+}
+
+function stepSpan(run: RunDetail, step: RunStep, metadata: MetadataByTarget) {
   const startedAt = step.attempts[0]?.startedAt ?? null;
   const ended = step.status === "completed" || step.status === "failed";
   return {
@@ -64,10 +77,11 @@ function stepSpan(run: RunDetail, step: RunStep) {
     duration: ms(startedAt, step.completedAt),
     outputID: ended ? `step:${run.id}:${step.id}` : null,
     childrenSpans: [],
+    metadata: spanMetadata(metadata, step.id),
   };
 }
 
-function rootSpan(run: RunDetail, functionName: string) {
+function rootSpan(run: RunDetail, functionName: string, metadata: MetadataByTarget) {
   const ended = run.status === "completed" || run.status === "failed" || run.status === "cancelled";
   return {
     name: functionName,
@@ -82,11 +96,12 @@ function rootSpan(run: RunDetail, functionName: string) {
     endedAt: run.endedAt,
     duration: ms(run.startedAt, run.endedAt),
     outputID: ended ? `run:${run.id}` : null,
-    childrenSpans: run.steps.map((step) => stepSpan(run, step)),
+    childrenSpans: run.steps.map((step) => stepSpan(run, step, metadata)),
+    metadata: spanMetadata(metadata, ""),
   };
 }
 
-function runNode(run: RunDetail, functionName: string) {
+function runNode(q: Queryable, run: RunDetail, functionName: string) {
   return {
     id: run.id,
     functionID: run.functionId,
@@ -97,13 +112,19 @@ function runNode(run: RunDetail, functionName: string) {
     startedAt: run.startedAt,
     endedAt: run.endedAt,
     output: run.status === "completed" ? JSON.stringify(run.output ?? null) : null,
-    trace: () => rootSpan(run, functionName),
+    trace: async () => {
+      const metadata: MetadataByTarget = new Map();
+      for (const m of await listRunMetadata(q, run.id)) {
+        metadata.set(m.step, [...(metadata.get(m.step) ?? []), m]);
+      }
+      return rootSpan(run, functionName, metadata);
+    },
   };
 }
 
 async function loadRun(q: Queryable, id: string) {
   const run = await getRun(q, id);
-  return run ? runNode(run, (await getFunctionName(q, run.functionId)) ?? run.functionId) : null;
+  return run ? runNode(q, run, (await getFunctionName(q, run.functionId)) ?? run.functionId) : null;
 }
 
 async function spanOutput(q: Queryable, outputID: string) {

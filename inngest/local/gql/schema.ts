@@ -7,6 +7,8 @@ import { buildSchema, type GraphQLScalarType, Kind, type ValueNode } from "graph
 const sdl = /* GraphQL */ `
   scalar Time
   scalar ULID
+  "A JSON object."
+  scalar Map
 
   enum FunctionRunStatus {
     QUEUED
@@ -61,6 +63,18 @@ const sdl = /* GraphQL */ `
     "Pass to runTraceSpanOutputByID; null while the span has no output or error."
     outputID: String
     childrenSpans: [RunTraceSpan!]!
+    "Run metadata on the root span, a step's on its span (score(), metadata.update(), AI usage)."
+    metadata: [SpanMetadata!]!
+  }
+
+  type SpanMetadata {
+    "run, step or extended_trace"
+    scope: String!
+    "inngest.score, inngest.ai, inngest.experiment, userland.<kind>…"
+    kind: String!
+    "The merged values of every update of this kind on this target."
+    values: Map!
+    updatedAt: Time!
   }
 
   type RunTraceSpanOutput {
@@ -96,6 +110,10 @@ export const devServerSchema = (() => {
     serialize: (value: unknown) => (value instanceof Date ? value.toISOString() : String(value)),
     parseValue: (value: unknown) => new Date(String(value)),
     parseLiteral: (ast: ValueNode) => (ast.kind === Kind.STRING ? new Date(ast.value) : null),
+  });
+  Object.assign(schema.getType("Map") as GraphQLScalarType, {
+    serialize: (value: unknown) => value,
+    parseValue: (value: unknown) => value,
   });
   Object.assign(schema.getType("ULID") as GraphQLScalarType, {
     serialize: (value: unknown) => String(value),

@@ -1,7 +1,7 @@
 // Applies what one call came back with, inside the transaction that holds the run's lock:
 // the run's end, an error to retry or to fail on, or a list of ops. Once a list of ops leaves
 // the run idle, its next discovery call is queued (the join of parallel branches).
-import type { CallOutcome } from "../protocol/ops";
+import { type CallOutcome, isDeferOp, OpCode, RUN_COMPLETE_ID } from "../protocol/ops";
 import type { LifecycleContext } from "../run-lifecycle";
 import { completeRun, failRun } from "../run-lifecycle";
 import { endStepPlan } from "../sql/end-step-plan";
@@ -9,7 +9,7 @@ import { enqueueDiscoveryIfIdle } from "../sql/enqueue-discovery";
 import { enqueueRaceDiscovery } from "../sql/enqueue-race-discovery";
 import { recordAttempt } from "../sql/record-attempt";
 import type { Queryable } from "../sql-client";
-import { type AnsweredCall, applyOp } from "./apply-op";
+import { type AnsweredCall, applyDeferOp, applyOp } from "./apply-op";
 import type { WorkerDeps } from "./context";
 import { retryCall } from "./retry-call";
 
@@ -60,7 +60,30 @@ export async function applyAnswer(
       });
       return;
     case "ops": {
+      // Defers first, so a run that ends in this answer starts the ones it just added.
+      const steps = [];
       for (const op of outcome.ops) {
+        if (isDeferOp(op)) await applyDeferOp(q, run.id, op);
+        else steps.push(op);
+      }
+      // The function threw with defers pending: its own error came as an op with the id of
+      // `RunComplete` (StepFailed when final, StepError to retry).
+      const thrown = steps.find(
+        (op) =>
+          op.id === RUN_COMPLETE_ID && (op.op === OpCode.StepFailed || op.op === OpCode.StepError),
+      );
+      if (thrown) {
+        const error = thrown.error ?? { name: "Error", message: "The function failed" };
+        const kind = thrown.op === OpCode.StepFailed ? "failed" : "retriable";
+        await applyAnswer(q, ctx, deps, call, {
+          kind,
+          error,
+          retryAfterMs: outcome.retryAfterMs,
+          version: outcome.version,
+        });
+        return;
+      }
+      for (const op of steps) {
         if (await applyOp(q, ctx, deps, call, op, outcome.retryAfterMs)) return;
       }
       const discovery = await enqueueDiscoveryIfIdle(q, run.id);

@@ -1,11 +1,15 @@
 // Applies one op of an SDK answer inside the transaction that holds the run's lock: store a
 // step's result or error (retrying it), queue a planned step, arm a sleep, pause for an event,
-// start an invoked function, or end the run.
+// start an invoked function, record or abort a defer, or end the run. Metadata an op carries
+// (`score()` inside a step, AI usage) is stored with it.
 import type { FunctionDef, Job } from "../interfaces";
 import { sleepEndsAt } from "../protocol/durations";
 import { type Op, OpCode } from "../protocol/ops";
 import type { Registry } from "../registry";
 import { completeRun, createRun, failRun, type LifecycleContext } from "../run-lifecycle";
+import { storeOpMetadata } from "../run-metadata";
+import { abortDefer } from "../sql/abort-defer";
+import { addDefer } from "../sql/add-defer";
 import { enqueueJob } from "../sql/enqueue-job";
 import { getStep } from "../sql/get-step";
 import { insertEvents } from "../sql/insert-events";
@@ -58,6 +62,7 @@ export async function applyOp(
       startedAt: call.startedAt,
       durationMs: call.durationMs,
     });
+  if (op.metadata) await storeOpMetadata(q, run.id, op);
   switch (op.op) {
     case OpCode.StepRun:
     case OpCode.Step:
@@ -141,6 +146,10 @@ export async function applyOp(
     case OpCode.RunComplete:
       await completeRun(q, ctx, run, op.data);
       return true;
+    case OpCode.DeferAdd:
+    case OpCode.DeferAbort:
+      await applyDeferOp(q, run.id, op);
+      return false;
     default:
       await failRun(q, ctx, run, {
         name: "UnsupportedStep",
@@ -218,4 +227,26 @@ async function invoke(
     });
   }
   await createRun(q, ctx, target, event, { runId: run.id, step: op.id });
+}
+
+/**
+ * `defer()`: a `DeferAdd` records the run to start once this one ends (run-lifecycle starts
+ * it); a `DeferAbort` cancels the defer it targets. Neither is a step: nothing is memoized,
+ * the SDK learns of them from the call's `defers`.
+ */
+export async function applyDeferOp(q: Queryable, runId: string, op: Op): Promise<void> {
+  const opts = op.opts ?? {};
+  if (op.op === OpCode.DeferAbort) {
+    const target = typeof opts.target_hashed_id === "string" ? opts.target_hashed_id : "";
+    if (target) await abortDefer(q, { runId, hash: target });
+    return;
+  }
+  if (typeof opts.fn_slug !== "string" || !opts.fn_slug) return;
+  await addDefer(q, {
+    runId,
+    hash: op.id,
+    fnSlug: opts.fn_slug,
+    input: opts.input,
+    meta: opts.meta,
+  });
 }

@@ -5,7 +5,7 @@
 import { ulid } from "../ids";
 import type { FunctionDef, Job } from "../interfaces";
 import { callFunction } from "../protocol/call";
-import { type CallBody, type CallOutcome, type Op, OpCode } from "../protocol/ops";
+import { type CallBody, type CallOutcome, isDeferOp, type Op, OpCode } from "../protocol/ops";
 import { failRun } from "../run-lifecycle";
 import { applyStepRun } from "../sql/apply-step-run";
 import { deleteJob } from "../sql/delete-job";
@@ -117,7 +117,8 @@ async function callOnce(
   // so sees the branch that finished just before.
   const [only] =
     stepId === "step" && outcome.kind === "ops" && outcome.ops.length === 1 ? outcome.ops : [];
-  if (only && (only.op === OpCode.StepRun || only.op === OpCode.Step)) {
+  // A step carrying metadata (a score, AI usage) is stored the slow way, with its metadata.
+  if (only && (only.op === OpCode.StepRun || only.op === OpCode.Step) && !only.metadata) {
     try {
       return await storeLoneStepRun(deps, {
         job,
@@ -135,15 +136,15 @@ async function callOnce(
       });
     }
   }
+  // Defers ride along with the real ops and are not steps: they never make a run parallel.
+  const stepOps = outcome.kind === "ops" ? outcome.ops.filter((op) => !isDeferOp(op)) : [];
   await inTransaction(deps, async (q, ctx) => {
     const locked = await lockActiveRun(q, runId, {
       startedAt,
       version: outcome.version,
       // Several ops, or a step planned in race mode: parallel branches from here on.
       forceStepPlan:
-        outcome.kind === "ops" &&
-        (outcome.ops.length > 1 ||
-          outcome.ops.some((op) => op.op === OpCode.StepPlanned && isRaceOp(op))),
+        stepOps.length > 1 || stepOps.some((op) => op.op === OpCode.StepPlanned && isRaceOp(op)),
     });
     // The job is gone when the run was cancelled or finished while the request was out.
     if (!(await deleteJob(q, job.id)) || !locked) return;
@@ -171,6 +172,7 @@ function callBody(
     event: run.event,
     events: run.events ?? [run.event],
     steps: memo,
+    defers: run.defers ?? {},
     ctx: {
       run_id: run.id,
       attempt,

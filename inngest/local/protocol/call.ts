@@ -1,9 +1,20 @@
 // One request to an SDK function endpoint and the classification of its answer
 // (InngestCommHandler L920-1020: 200 done, 206 ops, 500 retriable, 400 + No-Retry final).
+import { createHash, randomBytes } from "node:crypto";
 import type { CallBody, CallOutcome, Op, SerializedError } from "./ops";
 import { signBody } from "./signing";
 
 export type AppFetch = (request: Request) => Promise<Response>;
+
+/**
+ * The W3C `traceparent` of one call: the run's trace (its id hashed, so every call of a run
+ * shares it) and a span of its own, as Inngest's executor sends. The SDK only attributes
+ * OpenTelemetry spans to a step (its AI usage metadata) on a call that carries one.
+ */
+export function traceparentFor(runId: string): string {
+  const traceId = createHash("sha256").update(runId).digest("hex").slice(0, 32);
+  return `00-${traceId}-${randomBytes(8).toString("hex")}-01`;
+}
 
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (!value) return undefined;
@@ -76,6 +87,7 @@ export async function callFunction(options: {
   };
   if (options.jobId) headers["x-inngest-job-id"] = options.jobId;
   if (options.requestId) headers["x-request-id"] = options.requestId;
+  headers.traceparent = traceparentFor(options.body.ctx.run_id);
   if (options.signingKey)
     headers["x-inngest-signature"] = signBody(options.body, options.signingKey);
   let res: Response;

@@ -9,7 +9,32 @@ export const OpCode = {
   WaitForEvent: "WaitForEvent",
   InvokeFunction: "InvokeFunction",
   RunComplete: "RunComplete",
+  /** `defer()`: start a `createDefer` function once this run ends (not a step). */
+  DeferAdd: "DeferAdd",
+  /** `defer(...).abort()`: the defer of `opts.target_hashed_id` never starts. */
+  DeferAbort: "DeferAbort",
 } as const;
+
+/**
+ * The id of the SDK's `RunComplete` op (hex SHA-1 of "complete"). A function that throws with
+ * defers pending answers 206 `[DeferAdd…, StepError|StepFailed]` with this id: the function's
+ * own error, not a step's.
+ */
+export const RUN_COMPLETE_ID = "0737c22d3bfae812339732d14d8c7dbd6dc4e09c";
+
+/** An op that is not a step: `defer()` bookkeeping riding along with the real ops. */
+export function isDeferOp(op: Op): boolean {
+  return op.op === OpCode.DeferAdd || op.op === OpCode.DeferAbort;
+}
+
+/** A metadata update carried by an op (`score()`, `metadata.update()`, AI usage). */
+export type MetadataUpdate = {
+  kind: string;
+  /** "run": the run's own metadata; "step" (or another scope): the op's step's. */
+  scope: string;
+  op?: string;
+  values: Record<string, unknown>;
+};
 
 export type SerializedError = {
   name?: string;
@@ -33,6 +58,7 @@ export type Op = {
   data?: unknown;
   error?: SerializedError;
   userland?: { id: string; index?: number };
+  metadata?: MetadataUpdate[];
 };
 
 /**
@@ -43,6 +69,8 @@ export type CallBody = {
   event: Record<string, unknown>;
   events: Record<string, unknown>[];
   steps: Record<string, unknown>;
+  /** The run's defers by hashed id: the SDK skips adding them again on replay. */
+  defers: Record<string, { abortable: boolean }>;
   ctx: {
     run_id: string;
     attempt: number;

@@ -21,6 +21,14 @@ const routes: [method: string, path: string, body?: unknown][] = [
   ["GET", "/runs"],
   ["GET", "/runs/00000000-0000-0000-0000-000000000000"],
   ["POST", "/v1/checkpoint/00000000-0000-0000-0000-000000000000/async", { steps: [] }],
+  [
+    "POST",
+    "/v1/runs/00000000-0000-0000-0000-000000000000/metadata",
+    {
+      target: { run_id: "00000000-0000-0000-0000-000000000000" },
+      metadata: [{ kind: "inngest.score", op: "merge", values: { s: { value: 1 } } }],
+    },
+  ],
 ];
 
 describe("the executor's HTTP API with keys", () => {

@@ -109,7 +109,9 @@ describe("checkpointing", () => {
     expect(stale.status).toBe(409);
     const wrongOp = await post({ qi_id: "x", steps: [{ op: "Sleep", id: "abc" }] });
     expect(wrongOp.status).toBe(400);
-    expect((await wrongOp.json()).error).toMatch(/Only completed steps can be checkpointed/);
+    expect((await wrongOp.json()).error).toMatch(
+      /Only completed steps and defers can be checkpointed/,
+    );
     // Nothing was added to the finished run.
     expect((await s.engine.getRun(done.id))?.steps).toHaveLength(2);
   });
