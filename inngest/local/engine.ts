@@ -3,6 +3,7 @@
 import type { DbHandle } from "@/lib/db/client";
 import { type Backoff, defaultBackoff } from "./backoff";
 import { Dispatcher } from "./dispatcher";
+import { checkpointEndpointSteps, startEndpointRun } from "./durable-endpoint";
 import { eventIds } from "./event-ids";
 import { executeGql, type GqlRequest } from "./gql/execute";
 import { ulid } from "./ids";
@@ -337,6 +338,9 @@ export function createEngine(options: EngineOptions): Engine {
             getRun: (id) => getRun(sql, id),
             graphql: (request) => executeGql(sql, request as GqlRequest),
             checkpoint: (runId, body) => worker.checkpoint(runId, body as never),
+            startEndpointRun: (body) => startEndpointRun({ sql, logger, wake }, body),
+            checkpointEndpoint: (runId, body) =>
+              checkpointEndpointSteps({ sql, logger, wake }, runId, body),
             updateMetadata: (runId, body) => applyMetadataRequest(sql, runId, body),
           },
           options.port,

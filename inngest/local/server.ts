@@ -10,6 +10,7 @@
 import { timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { ENDPOINT_APP_ID, type EndpointCheckpointResult } from "./durable-endpoint";
 import type { EngineLogger, EventInput } from "./interfaces";
 
 export type ServerApi = {
@@ -20,6 +21,9 @@ export type ServerApi = {
   getRun(id: string): Promise<unknown>;
   graphql(request: unknown): Promise<{ status: number; body: unknown }>;
   checkpoint(runId: string, body: unknown): Promise<"ok" | "stale">;
+  /** Durable endpoints (sync mode): `POST /v1/checkpoint` and `/v1/checkpoint/:run/steps`. */
+  startEndpointRun(body: unknown): Promise<EndpointCheckpointResult>;
+  checkpointEndpoint(runId: string, body: unknown): Promise<EndpointCheckpointResult>;
   /** `score()` / `metadata.update()` through the API: merged into the run's metadata. */
   updateMetadata(runId: string, body: unknown): Promise<"stored" | "no-run" | "full">;
   /** Who may call: bearers of these hashed signing keys (API), this key (events). */
@@ -119,10 +123,7 @@ function parseEvents(parsed: unknown): EventInput[] {
  */
 function unsupportedFeature(method: string, parts: string[]): string | undefined {
   const [version, area] = parts;
-  if (method === "POST" && version === "v1" && area === "checkpoint") {
-    return "Durable endpoints (checkpointing in sync mode)";
-  }
-  if (version === "v1" && area === "http") return "Durable endpoints";
+  if (version === "v1" && area === "http") return "Durable endpoints in async mode";
   if (version === "v1" && area === "realtime") return "Realtime";
   if (version === "v1" && area === "signals") return "Signals (step.waitForSignal)";
   if (version === "v0" && area === "connect") return "Connect";
@@ -192,6 +193,34 @@ export async function startServer(
           ? reply(res, 200, { ok: true })
           : reply(res, 409, { error: "This request is no longer the run's current call" });
       }
+      if (req.method === "POST" && parts[0] === "v1" && parts[1] === "checkpoint") {
+        const isStart = parts.length === 2;
+        const isSteps = parts.length === 4 && parts[3] === "steps";
+        if (isStart || isSteps) {
+          const body = await readJson(req);
+          const result = isStart
+            ? await api.startEndpointRun(body)
+            : await api.checkpointEndpoint(decodeURIComponent(parts[2]), body);
+          if (result.kind === "async") {
+            api.logger.error("refused a durable endpoint's checkpoint", {
+              run: result.runId,
+              error: result.reason,
+            });
+            return reply(res, 501, { status: 501, error: result.reason });
+          }
+          if (isSteps) return reply(res, 200, { ok: true });
+          // `realtime_token` is required by the SDK's schema but only used for streaming
+          // redirects (realtime, not served); no `token`: there is no async mode to redirect to.
+          return reply(res, 200, {
+            data: {
+              fn_id: result.functionId,
+              app_id: ENDPOINT_APP_ID,
+              run_id: result.runId,
+              realtime_token: `unsupported:${result.runId}`,
+            },
+          });
+        }
+      }
       if (
         req.method === "POST" &&
         parts[0] === "v1" &&
@@ -229,6 +258,9 @@ export async function startServer(
       const name = (error as Error)?.name;
       if (isRefusal(error) || name === "CheckpointError" || name === "MetadataError") {
         return reply(res, 400, { error: message });
+      }
+      if (name === "DurableEndpointError") {
+        return reply(res, (error as { status: number }).status, { error: message });
       }
       api.logger.error("request failed", { path: req.url, error: message });
       reply(res, 500, { error: "Internal error" });

@@ -215,8 +215,7 @@ describe.each(setups)("defer and run metadata on $driver (http: $http)", ({ driv
 
     it("answers the API routes of features it does not serve with 501, naming them", async () => {
       for (const [path, feature] of [
-        ["/v1/checkpoint", "Durable endpoints"],
-        ["/v1/checkpoint/x/steps", "Durable endpoints"],
+        ["/v1/http/runs/x/output", "Durable endpoints in async mode"],
         ["/v1/realtime/publish", "Realtime"],
         ["/v1/signals", "Signals"],
         ["/v0/connect/flush", "Connect"],
