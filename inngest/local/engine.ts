@@ -3,7 +3,7 @@
 import type { DbHandle } from "@/lib/db/client";
 import { type Backoff, defaultBackoff } from "./backoff";
 import { Dispatcher } from "./dispatcher";
-import { checkpointEndpointSteps, startEndpointRun } from "./durable-endpoint";
+import { endpointRunEvents, endpointRunOutput, endpointRunSteps } from "./durable-endpoint";
 import { eventIds } from "./event-ids";
 import { executeGql, type GqlRequest } from "./gql/execute";
 import { ulid } from "./ids";
@@ -338,9 +338,12 @@ export function createEngine(options: EngineOptions): Engine {
             getRun: (id) => getRun(sql, id),
             graphql: (request) => executeGql(sql, request as GqlRequest),
             checkpoint: (runId, body) => worker.checkpoint(runId, body as never),
-            startEndpointRun: (body) => startEndpointRun({ sql, logger, wake }, body),
-            checkpointEndpoint: (runId, body) =>
-              checkpointEndpointSteps({ sql, logger, wake }, runId, body),
+            startEndpointRun: (body) => worker.startEndpointRun(body),
+            checkpointEndpoint: (runId, body) => worker.checkpointEndpoint(runId, body),
+            endpointOutput: (runId, token) =>
+              endpointRunOutput({ sql, signingKey: options.signingKey }, runId, token),
+            runSteps: (runId) => endpointRunSteps(sql, runId),
+            runEvents: (runId) => endpointRunEvents(sql, runId),
             updateMetadata: (runId, body) => applyMetadataRequest(sql, runId, body),
           },
           options.port,

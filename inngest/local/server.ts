@@ -10,7 +10,11 @@
 import { timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { ENDPOINT_APP_ID, type EndpointCheckpointResult } from "./durable-endpoint";
+import {
+  ENDPOINT_APP_ID,
+  type EndpointCheckpointResult,
+  type EndpointOutputAnswer,
+} from "./durable-endpoint";
 import type { EngineLogger, EventInput } from "./interfaces";
 
 export type ServerApi = {
@@ -21,9 +25,14 @@ export type ServerApi = {
   getRun(id: string): Promise<unknown>;
   graphql(request: unknown): Promise<{ status: number; body: unknown }>;
   checkpoint(runId: string, body: unknown): Promise<"ok" | "stale">;
-  /** Durable endpoints (sync mode): `POST /v1/checkpoint` and `/v1/checkpoint/:run/steps`. */
+  /** Durable endpoints: `POST /v1/checkpoint` and `/v1/checkpoint/:run/steps` (sync mode). */
   startEndpointRun(body: unknown): Promise<EndpointCheckpointResult>;
   checkpointEndpoint(runId: string, body: unknown): Promise<EndpointCheckpointResult>;
+  /** `GET /v1/http/runs/:id/output?token=` (async mode; the token is the credential). */
+  endpointOutput(runId: string, token: string): Promise<EndpointOutputAnswer>;
+  /** `GET /v0/runs/:id/actions` and `/batch`: a run's steps and events, for the SDK. */
+  runSteps(runId: string): Promise<unknown | undefined>;
+  runEvents(runId: string): Promise<unknown | undefined>;
   /** `score()` / `metadata.update()` through the API: merged into the run's metadata. */
   updateMetadata(runId: string, body: unknown): Promise<"stored" | "no-run" | "full">;
   /** Who may call: bearers of these hashed signing keys (API), this key (events). */
@@ -123,7 +132,6 @@ function parseEvents(parsed: unknown): EventInput[] {
  */
 function unsupportedFeature(method: string, parts: string[]): string | undefined {
   const [version, area] = parts;
-  if (version === "v1" && area === "http") return "Durable endpoints in async mode";
   if (version === "v1" && area === "realtime") return "Realtime";
   if (version === "v1" && area === "signals") return "Signals (step.waitForSignal)";
   if (version === "v0" && area === "connect") return "Connect";
@@ -148,6 +156,25 @@ export async function startServer(
       if (req.method === "GET" && url.pathname === "/health")
         return reply(res, 200, { status: "ok" });
       const isEventRoute = req.method === "POST" && parts[0] === "e" && parts.length === 2;
+      if (
+        req.method === "GET" &&
+        parts[0] === "v1" &&
+        parts[1] === "http" &&
+        parts[2] === "runs" &&
+        parts[4] === "output" &&
+        parts.length === 5
+      ) {
+        // Read by the endpoint's client, who holds no signing key: the token is the credential.
+        const out = await api.endpointOutput(
+          decodeURIComponent(parts[3]),
+          url.searchParams.get("token") ?? "",
+        );
+        res.writeHead(out.status, {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(out.body),
+        });
+        return res.end(out.body);
+      }
       if (api.auth.bearerTokens && !isEventRoute) checkBearer(req, api.auth.bearerTokens);
       if (isEventRoute) {
         const { eventKey } = api.auth;
@@ -201,21 +228,15 @@ export async function startServer(
           const result = isStart
             ? await api.startEndpointRun(body)
             : await api.checkpointEndpoint(decodeURIComponent(parts[2]), body);
-          if (result.kind === "async") {
-            api.logger.error("refused a durable endpoint's checkpoint", {
-              run: result.runId,
-              error: result.reason,
-            });
-            return reply(res, 501, { status: 501, error: result.reason });
-          }
           if (isSteps) return reply(res, 200, { ok: true });
           // `realtime_token` is required by the SDK's schema but only used for streaming
-          // redirects (realtime, not served); no `token`: there is no async mode to redirect to.
+          // (realtime, not served): the SDK's SSE redirect to it answers 501.
           return reply(res, 200, {
             data: {
               fn_id: result.functionId,
               app_id: ENDPOINT_APP_ID,
               run_id: result.runId,
+              token: result.token,
               realtime_token: `unsupported:${result.runId}`,
             },
           });
@@ -235,6 +256,20 @@ export async function startServer(
           return reply(res, 400, { error: "The run holds as many metadata entries as it may" });
         }
         return reply(res, 200, { ok: true });
+      }
+      if (
+        req.method === "GET" &&
+        parts[0] === "v0" &&
+        parts[1] === "runs" &&
+        (parts[3] === "actions" || parts[3] === "batch") &&
+        parts.length === 4
+      ) {
+        const runId = decodeURIComponent(parts[2]);
+        const found =
+          parts[3] === "actions" ? await api.runSteps(runId) : await api.runEvents(runId);
+        return found === undefined
+          ? reply(res, 404, { error: "Run not found" })
+          : reply(res, 200, found);
       }
       if (req.method === "GET" && url.pathname === "/dev")
         return reply(res, 200, await api.describe());

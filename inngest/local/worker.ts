@@ -2,6 +2,11 @@
 // answer applied (jobs/call.ts), an event matched (jobs/event.ts), a timer or a cron schedule
 // fired (jobs/timer.ts, jobs/cron.ts). Checkpoints posted by SDKs apply through checkpoint.ts.
 import { applyCheckpoint } from "./checkpoint";
+import {
+  checkpointEndpointSteps,
+  type EndpointCheckpointResult,
+  startEndpointRun,
+} from "./durable-endpoint";
 import type { Job } from "./interfaces";
 import { fireBatch } from "./jobs/batch";
 import { runCallJob } from "./jobs/call";
@@ -53,5 +58,15 @@ export class Worker {
   /** `POST /v1/checkpoint/:run/async` (see checkpoint.ts). */
   checkpoint(runId: string, body: { qi_id?: unknown; steps?: unknown }): Promise<"ok" | "stale"> {
     return applyCheckpoint(this.deps, runId, body);
+  }
+
+  /** `POST /v1/checkpoint`: a durable endpoint's run starts (see durable-endpoint.ts). */
+  startEndpointRun(body: unknown): Promise<EndpointCheckpointResult> {
+    return startEndpointRun(this.deps, body);
+  }
+
+  /** `POST /v1/checkpoint/:run/steps`: a durable endpoint's later steps. */
+  checkpointEndpoint(runId: string, body: unknown): Promise<EndpointCheckpointResult> {
+    return checkpointEndpointSteps(this.deps, runId, body);
   }
 }

@@ -2,6 +2,7 @@
 // across the request. While a run goes on step after step with nothing else pending, the
 // same worker makes its next discovery call too: that job is inserted already claimed, so a
 // sequential run costs no claim round trip per step.
+import { ENDPOINT_APP_ID, endpointFunction, endpointOutput } from "../durable-endpoint";
 import { ulid } from "../ids";
 import type { FunctionDef, Job } from "../interfaces";
 import { callFunction } from "../protocol/call";
@@ -60,7 +61,8 @@ async function callOnce(
   const stepId = String(job.payload.step ?? "step");
   const attempt = Number(job.payload.attempt ?? 0);
   const run = cached ?? (await loadRunForCall(sql, runId));
-  const fn = run && registry.functions.get(run.function_id);
+  // A durable endpoint's run has no synced function: it is made from the run's request.
+  const fn = run && (registry.functions.get(run.function_id) ?? endpointFunction(run));
   if (!run || (run.status !== "queued" && run.status !== "running")) {
     await deleteJob(sql, job.id);
     return undefined;
@@ -87,8 +89,12 @@ async function callOnce(
     return undefined;
   }
   const startedAt = Date.now();
-  const endpoint = registry.endpointFor(fn);
+  const isEndpoint = fn.appId === ENDPOINT_APP_ID && !registry.functions.has(fn.id);
+  const endpoint = isEndpoint
+    ? { url: fn.url, fetch: (req: Request) => fetch(req) }
+    : registry.endpointFor(fn);
   const answer = await callFunction({
+    endpointRun: isEndpoint,
     fetch: endpoint.fetch,
     url: endpoint.url,
     stepId,
@@ -109,8 +115,20 @@ async function callOnce(
     await postponeUnreachableCall(sql, job.id, unreachableDelay(misses));
     return undefined;
   }
-  const outcome: Exclude<CallOutcome, { kind: "unreachable" }> =
+  let outcome: Exclude<CallOutcome, { kind: "unreachable" }> =
     answer.kind === "unreachable" ? { kind: "retriable", error: answer.error } : answer;
+  // An endpoint answers the response it made (`{ status, headers, body }`), alone or as a
+  // `RunComplete` op: the run keeps its body.
+  if (isEndpoint && outcome.kind === "completed") {
+    outcome = { ...outcome, data: endpointOutput(outcome.data) };
+  } else if (isEndpoint && outcome.kind === "ops") {
+    outcome = {
+      ...outcome,
+      ops: outcome.ops.map((op) =>
+        op.op === OpCode.RunComplete ? { ...op, data: endpointOutput(op.data) } : op,
+      ),
+    };
+  }
   // Only a discovery call takes the one-statement path: it is the run's sole pending work
   // (discovery is queued only when the run is idle), so no sibling result can race it.
   // Planned parallel branches go through the transaction, which locks the run first and

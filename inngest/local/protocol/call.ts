@@ -79,6 +79,11 @@ export async function callFunction(options: {
   /** The queue item this request serves (`ctx.jobId` in the SDK) and this request's id. */
   jobId?: string;
   requestId?: string;
+  /**
+   * A durable endpoint's URL rather than a `serve()` handler: it tells an executor's call
+   * from a client's request by `x-run-id` beside a signature header (empty unsigned).
+   */
+  endpointRun?: boolean;
 }): Promise<CallOutcome> {
   const url = new URL(options.url);
   url.searchParams.set("stepId", options.stepId);
@@ -90,6 +95,10 @@ export async function callFunction(options: {
   headers.traceparent = traceparentFor(options.body.ctx.run_id);
   if (options.signingKey)
     headers["x-inngest-signature"] = signBody(options.body, options.signingKey);
+  if (options.endpointRun) {
+    headers["x-run-id"] = options.body.ctx.run_id;
+    headers["x-inngest-signature"] ??= "";
+  }
   let res: Response;
   try {
     res = await options.fetch(

@@ -23,6 +23,14 @@ const routes: [method: string, path: string, body?: unknown][] = [
   ["POST", "/v1/checkpoint/00000000-0000-0000-0000-000000000000/async", { steps: [] }],
   [
     "POST",
+    "/v1/checkpoint",
+    { run_id: "01AUTH", event: { name: "inngest/http.request", data: {} } },
+  ],
+  ["POST", "/v1/checkpoint/00000000-0000-0000-0000-000000000000/steps", { steps: [] }],
+  ["GET", "/v0/runs/00000000-0000-0000-0000-000000000000/actions"],
+  ["GET", "/v0/runs/00000000-0000-0000-0000-000000000000/batch"],
+  [
+    "POST",
     "/v1/runs/00000000-0000-0000-0000-000000000000/metadata",
     {
       target: { run_id: "00000000-0000-0000-0000-000000000000" },

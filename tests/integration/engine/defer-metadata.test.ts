@@ -215,7 +215,6 @@ describe.each(setups)("defer and run metadata on $driver (http: $http)", ({ driv
 
     it("answers the API routes of features it does not serve with 501, naming them", async () => {
       for (const [path, feature] of [
-        ["/v1/http/runs/x/output", "Durable endpoints in async mode"],
         ["/v1/realtime/publish", "Realtime"],
         ["/v1/signals", "Signals"],
         ["/v0/connect/flush", "Connect"],

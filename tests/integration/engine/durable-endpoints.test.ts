@@ -2,13 +2,15 @@
 // served by `inngest/node`'s `createEndpointServer`): the handler's steps run inside the HTTP
 // request, its response goes straight back, and the executor keeps the run (created under the
 // SDK's run id by `POST /v1/checkpoint`, stepped by `/v1/checkpoint/:run/steps`, ended by the
-// `RunComplete` op). Async mode (a sleep, a retry…) is refused: the run fails naming the op,
-// the checkpoint answers 501. Plus the routes' refusals: unsigned or forged when keys are set,
-// malformed, oversized, unknown or ended runs. PGlite in-process and PostgreSQL.
+// `RunComplete` op). Async mode (a sleep, a retry…): the client is redirected to
+// `/v1/http/runs/:id/output?token=`, the executor calls the endpoint back and the output waits
+// for the run's end. Plus the routes' refusals: unsigned or forged when keys are set,
+// malformed, oversized, unknown or ended runs, a wrong output token. PGlite and PostgreSQL.
 import type http from "node:http";
 import { Inngest, type Logger } from "inngest";
 import { createEndpointServer, endpointAdapter } from "inngest/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { endpointToken } from "@/inngest/local/durable-endpoint";
 import { createEngine, type Engine } from "@/inngest/local/engine";
 import { silentLogger } from "@/inngest/local/interfaces";
 import { hashSigningKey } from "@/inngest/local/protocol/signing";
@@ -131,23 +133,65 @@ describe.each(["pglite", "postgres"] as const)("durable endpoints on %s", (drive
     expect(run.steps).toHaveLength(1);
   });
 
-  it("refuses async mode: the run fails naming the op, the request fails", async () => {
+  it("goes async on a sleep: redirects to the output, calls the endpoint back, ends the run", async () => {
     const { step } = await import("inngest");
-    let afterSleep = false;
+    const seen: string[] = [];
     const base = await serveEndpoint(s, async () => {
-      await step.run("a", async () => "x");
+      const a = await step.run("a", async () => {
+        seen.push("a");
+        return "hello";
+      });
       await step.sleep("nap", "1s");
-      afterSleep = true;
-      return Response.json("never");
+      const b = await step.run("b", async () => {
+        seen.push("b");
+        return "world";
+      });
+      return `${a} ${b}` as unknown as Response;
     });
-    const res = await fetch(`${base}/sleepy`, { redirect: "manual" });
-    expect(res.status).toBe(500);
-    const run = await runFor(s.engine, `${base}/sleepy`);
+    const res = await fetch(`${base}/sleepy?x=1`, { redirect: "manual" });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get("location") as string);
+    expect(location.pathname).toMatch(/^\/v1\/http\/runs\/[0-9A-Z]+\/output$/);
+    const runId = location.pathname.split("/")[4];
+    // Without the token, or with a forged one, the output is not given.
+    for (const token of ["", "forged", "0".repeat(64)]) {
+      const refused = await fetch(`${s.engine.url}${location.pathname}?token=${token}`);
+      expect(refused.status).toBe(401);
+    }
+    const out = await fetch(location);
+    expect(out.status).toBe(200);
+    expect(await out.json()).toBe("hello world");
+    const run = await s.engine.waitForRun(runId, { timeoutMs: 10_000 });
+    expect(run.status).toBe("completed");
+    expect(run.functionId).toMatch(/\/sleepy$/);
+    // "a", the sleep (stored unnamed, as every sleep is), "b".
+    expect(run.steps).toHaveLength(3);
+    expect(run.steps.map((st) => st.name).filter(Boolean)).toEqual(["a", "b"]);
+    // Each step ran once: "a" in the request, "b" in the executor's call after the sleep.
+    expect(seen).toEqual(["a", "b"]);
+    // The SDK read the run back (event and memoized steps) through the API.
+    const steps = await fetch(`${s.engine.url}/v0/runs/${runId}/actions`);
+    expect(Object.keys(await steps.json())).toHaveLength(3);
+    const batch = await (await fetch(`${s.engine.url}/v0/runs/${runId}/batch`)).json();
+    expect(batch[0]).toMatchObject({ name: "inngest/http.request", data: { path: "/sleepy" } });
+    expect((await fetch(`${s.engine.url}/v0/runs/01NOSUCH/actions`)).status).toBe(404);
+  });
+
+  it("fails the run when a step throws a NonRetriableError (async mode ends it)", async () => {
+    const { NonRetriableError, step } = await import("inngest");
+    const base = await serveEndpoint(s, async () => {
+      await step.run("a", async () => {
+        throw new NonRetriableError("boom");
+      });
+      return Response.json("unreachable");
+    });
+    const res = await fetch(`${base}/boom`, { redirect: "manual" });
+    expect(res.status).toBe(302);
+    const out = await fetch(res.headers.get("location") as string);
+    expect(out.status).toBe(500);
+    const run = await runFor(s.engine, `${base}/boom`);
     expect(run.status).toBe("failed");
-    expect(run.error).toMatchObject({ name: "UnsupportedStep" });
-    expect((run.error as { message: string }).message).toContain("async mode");
-    expect((run.error as { message: string }).message).toContain("Sleep");
-    expect(afterSleep).toBe(false);
+    expect(JSON.stringify(run.error)).toContain("boom");
   });
 
   it("refuses malformed, duplicate, oversized and misdirected checkpoints", async () => {
@@ -274,5 +318,32 @@ describe("durable endpoints with keys", () => {
       }
     }
     expect(await s.engine.getRun(runId)).toBeUndefined();
+    for (const path of [`/v0/runs/${runId}/actions`, `/v0/runs/${runId}/batch`]) {
+      expect((await fetch(`${s.engine.url}${path}`)).status, path).toBe(401);
+    }
+  });
+
+  it("goes async with a signed call back; the output token is keyed by the signing key", async () => {
+    const { step } = await import("inngest");
+    const base = await serveEndpoint(
+      s,
+      async () => {
+        await step.sleep("nap", "100ms");
+        return Response.json("after nap");
+      },
+      SIGNING_KEY,
+    );
+    const res = await fetch(`${base}/nap`, { redirect: "manual" });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get("location") as string);
+    const runId = location.pathname.split("/")[4];
+    // The dev engine's token (no key) does not open a keyed engine's output.
+    const devToken = endpointToken(runId, undefined);
+    expect(devToken).not.toBe(location.searchParams.get("token"));
+    expect((await fetch(`${s.engine.url}${location.pathname}?token=${devToken}`)).status).toBe(401);
+    const out = await fetch(location);
+    expect(out.status).toBe(200);
+    expect(await out.json()).toBe('"after nap"');
+    expect((await s.engine.waitForRun(runId)).status).toBe("completed");
   });
 });
