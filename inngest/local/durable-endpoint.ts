@@ -266,7 +266,7 @@ export async function checkpointEndpointSteps(
   const receivedAt = Date.now();
   return inTransaction(deps, async (q, ctx) => {
     const run = await lockRun(q, runId);
-    if (!run || !run.function_id.startsWith(ENDPOINT_FUNCTION_PREFIX)) {
+    if (!run?.function_id.startsWith(ENDPOINT_FUNCTION_PREFIX)) {
       throw new DurableEndpointError(404, "No durable endpoint run with this id");
     }
     if (run.status !== "running") {
@@ -299,7 +299,7 @@ export async function endpointRunOutput(
   const deadline = Date.now() + waitMs;
   for (;;) {
     const run = await loadRunOutcome(deps.sql, runId);
-    if (!run || !run.function_id.startsWith(ENDPOINT_FUNCTION_PREFIX)) {
+    if (!run?.function_id.startsWith(ENDPOINT_FUNCTION_PREFIX)) {
       return {
         status: 404,
         body: JSON.stringify({ error: "No durable endpoint run with this id" }),

@@ -1,12 +1,13 @@
 // The executor's HTTP API, shaped like the Inngest Dev Server's so an SDK client in dev mode
 // pointed at it works unchanged: events at POST /e/:key, out-of-band registration at
 // POST /fn/register, GET /dev, the Dev Server's GraphQL slice at POST /v0/gql, step
-// checkpoints at POST /v1/checkpoint/:run/async, run metadata at POST /v1/runs/:id/metadata,
-// plus run history as JSON.
+// checkpoints at POST /v1/checkpoint/:run/async, durable endpoints (POST /v1/checkpoint,
+// /v1/checkpoint/:run/steps, GET /v1/http/runs/:id/output, GET /v0/runs/:id/actions|batch),
+// run metadata at POST /v1/runs/:id/metadata, plus run history as JSON.
 //
 // With keys (always in the app's embedded mode), every route but GET /health takes only a
-// bearer of the hashed signing key, as Inngest's API does, and the event route only the event
-// key. Without keys (the standalone engine on loopback) it is as open as the Dev Server.
+// bearer of the hashed signing key, as Inngest's API does, the event route only the event
+// key, and an async endpoint's output only its token (durable-endpoint.ts). Without keys (the standalone engine on loopback) it is as open as the Dev Server.
 import { timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -130,7 +131,7 @@ function parseEvents(parsed: unknown): EventInput[] {
  * Inngest API routes of features this executor does not serve: answered 501 with the feature
  * named (and logged), so an SDK using one fails with the reason instead of a bare 404.
  */
-function unsupportedFeature(method: string, parts: string[]): string | undefined {
+function unsupportedFeature(parts: string[]): string | undefined {
   const [version, area] = parts;
   if (version === "v1" && area === "realtime") return "Realtime";
   if (version === "v1" && area === "signals") return "Signals (step.waitForSignal)";
@@ -280,7 +281,7 @@ export async function startServer(
         const run = await api.getRun(decodeURIComponent(parts[1]));
         return run ? reply(res, 200, run) : reply(res, 404, { error: "Run not found" });
       }
-      const feature = unsupportedFeature(req.method ?? "", parts);
+      const feature = unsupportedFeature(parts);
       if (feature) {
         const message = `Not supported by this executor: ${feature} (${req.method} ${url.pathname})`;
         api.logger.error("refused a request for an unsupported feature", { error: message });
