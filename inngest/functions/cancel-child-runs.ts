@@ -4,7 +4,7 @@
 // sends it from execute-workflow's onFailure): the child runs the parent's `workflow.run`
 // units were waiting on and that are still going end as cancelled with the reason naming the
 // parent, and each child's own cancel event stops its engine run and, through this function
-// again, its children. A parent that still read as going (its sender records the end just
+// again, its children. A parent with workflow.run steps that still read as going (its sender records the end just
 // after sending) gets a second look after `settle`, for a child whose start step was creating
 // it meanwhile (child-runs.ts checks its parent after creating it, which covers the rest).
 // Step ids (`<pass>:children`, `<pass>:cancel`, `<pass>:events` for the passes `first` and
@@ -16,6 +16,7 @@ import {
   cancelWithParent,
   listOpenChildRuns,
   ownReasonOf,
+  startsChildRuns,
   withParentReason,
 } from "@/lib/runs/child-cancel";
 import { isTerminal } from "@/lib/runs/status";
@@ -40,10 +41,14 @@ async function cancelPass(
     const parent = await getRunById({ runId });
     // A test run starts no child run (its workflow.run units are simulated).
     if (!parent || parent.test || parent.userId !== userId) return null;
-    const ended = isTerminal(parent.status);
+    // A parent whose plan starts no child run needs no second look.
+    const ended = isTerminal(parent.status) || !(await startsChildRuns(parent));
     return {
       ended,
-      reason: withParentReason(runId, ended ? ownReasonOf(parent) : request.reason),
+      reason: withParentReason(
+        runId,
+        isTerminal(parent.status) ? ownReasonOf(parent) : request.reason,
+      ),
       children: (await listOpenChildRuns(parent)).map((child) => child.id),
     };
   });

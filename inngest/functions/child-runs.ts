@@ -5,8 +5,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { type GetStepTools, type Inngest, type InngestFunction, NonRetriableError } from "inngest";
-import { type ReadyUnit, resolveUnitInput, type UnitResult } from "@/lib/plan/progress";
 import { getRunById } from "@/lib/db/run-queries";
+import { type ReadyUnit, resolveUnitInput, type UnitResult } from "@/lib/plan/progress";
 import { cancelWithParent, ownReasonOf, withParentReason } from "@/lib/runs/child-cancel";
 import { recordAttemptFinished, recordAttemptStarted, recordStartFailed } from "@/lib/runs/records";
 import { prepareRun } from "@/lib/runs/start-run";

@@ -10,6 +10,7 @@
 import "server-only";
 import { getRunById, listActiveRunsByIds, listRunSteps } from "@/lib/db/run-queries";
 import type { Run } from "@/lib/db/schema";
+import { loadPinnedPlan } from "@/lib/workflows/pinned-plan";
 import { recordRunFinished } from "./records";
 import { isTerminal } from "./status";
 import { childRunIdOf } from "./view";
@@ -68,4 +69,13 @@ export async function cancelWithParent({
   const child = await getRunById({ runId: childRunId });
   if (!child || child.userId !== userId || isTerminal(child.status)) return false;
   return recordRunFinished({ runId: child.id, status: "cancelled", error: reason });
+}
+
+/** Whether the run's pinned plan has a `workflow.run` step (an unreadable plan may). */
+export async function startsChildRuns(run: Pick<Run, "userId" | "versionId">): Promise<boolean> {
+  const pinned = await loadPinnedPlan({ userId: run.userId, versionId: run.versionId });
+  if (!pinned.ok) return true;
+  return [...pinned.plan.steps, ...(pinned.plan.onFailure ?? [])].some(
+    (step) => step.action === "workflow.run",
+  );
 }

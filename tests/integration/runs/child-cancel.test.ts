@@ -83,7 +83,14 @@ describe.each(drivers)("child runs end with their parent on %s", (driver) => {
     // What the run page and the thread's card read: the reason, said once the run ends.
     const steps = await listRunSteps({ runId });
     const { plan: pinned, workflowTitle, children } = await getRunPlan({ run: record, steps });
-    const view = toWireRunView({ run: record, steps, events, plan: pinned, workflowTitle, children });
+    const view = toWireRunView({
+      run: record,
+      steps,
+      events,
+      plan: pinned,
+      workflowTitle,
+      children,
+    });
     expect(view.run.error?.message).toBe(message);
     const timeline = buildTimeline(view);
     const going = snapshotOf({ ...view.run, status: "running", error: null }, timeline, Date.now());
