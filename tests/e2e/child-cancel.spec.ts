@@ -28,7 +28,7 @@ test("a child run cancelled with its parent shows why on its card", async ({ pag
   await expect(child.root.getByTestId("run-cancel-reason")).toHaveText(
     /^Cancelled with its parent run [0-9a-f-]{36}$/,
   );
-  // The parent was cancelled by its owner: no reason to show.
+  // Only the child's: the parent was cancelled by its owner, which needs no reason.
   await expect(run.root.getByTestId("run-cancel-reason")).toHaveCount(1);
   await shootAll(page, testInfo, "child-cancel", child.root, { alsoSubject: true });
 });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ownReasonOf, withParentReason } from "@/lib/runs/child-cancel";
 import { cancelledWords } from "@/lib/runs/records";
+import { describeFinishedRun } from "@/lib/runs/thread-messages";
 
 describe("a child run's reason", () => {
   it("names the parent, and the parent's own reason when it had one", () => {
@@ -38,5 +39,26 @@ describe("a child run's reason", () => {
     expect(cancelledWords("Skipped: another run was still going")).toBe(
       "Run cancelled: Skipped: another run was still going",
     );
+  });
+
+  it("says why in the thread's summary of a run cancelled with a reason", () => {
+    const at = new Date("2026-12-01T10:00:00Z");
+    const run = { startedAt: at, createdAt: at, finishedAt: new Date(at.getTime() + 3_000) };
+    expect(
+      describeFinishedRun({
+        title: "Napper",
+        run: { ...run, status: "cancelled", error: withParentReason("p1") },
+        stepCount: 1,
+      }),
+    ).toBe(
+      "**Napper**: the run was cancelled in 3 s (1 step ran): Cancelled with its parent run p1",
+    );
+    expect(
+      describeFinishedRun({
+        title: "Napper",
+        run: { ...run, status: "cancelled", error: null },
+        stepCount: 1,
+      }),
+    ).toBe("**Napper**: the run was cancelled in 3 s (1 step ran).");
   });
 });
