@@ -3,7 +3,7 @@
 // on a workflow.run child cancels the child and the grandchild (each "Cancelled with its
 // parent run …", shown on its card, its engine run stopped), a child that already finished is
 // left as it was, a bulk cancel of parents takes their children, a parent past its time limit
-// takes its child with the reason; another person can neither cancel the parent (one run or a
+// or replaced by a newer run takes its child with that reason; another person can neither cancel the parent (one run or a
 // bulk action) nor, so, its children.
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Run } from "@/lib/db/schema";
@@ -133,6 +133,28 @@ describe.each(drivers)("child runs end with their parent on %s", (driver) => {
     await cancelledWith(child, parent.id);
   });
 
+  it("cancels every child a loop of workflow.run items waits on", async () => {
+    const parentWorkflow = await h.workflow(
+      plan([
+        { id: "list", action: "transform", input: { value: [1, 2] } },
+        {
+          id: "each",
+          action: "workflow.run",
+          after: ["list"],
+          forEach: "steps.list.output",
+          maxItems: 5,
+          concurrency: 2,
+          input: { workflow: napper },
+        },
+      ]),
+    );
+    const parent = await h.start(parentWorkflow);
+    const items = [childRunIdOf(parent.id, "each#0"), childRunIdOf(parent.id, "each#1")];
+    for (const item of items) await reached(item, "nap", "waiting");
+    await cancelRun({ userId: h.userId, runId: parent.id, client: h.client });
+    for (const item of items) await cancelledWith(item, parent.id);
+  });
+
   it("leaves a child that already finished as it ended", async () => {
     const quick = await h.workflow(
       plan([{ id: "value", action: "transform", input: { value: 7 } }], { title: "Quick" }),
@@ -193,6 +215,27 @@ describe.each(drivers)("child runs end with their parent on %s", (driver) => {
     expect(endedParent.status).toBe("failed");
     expect(endedParent.error).toMatchObject({ message: "Run exceeded its 2 s time limit" });
     await cancelledWith(child, parent.id, "Run exceeded its 2 s time limit");
+  });
+
+  it("cancels the child of a run a newer one replaced, with the replace as the reason", async () => {
+    const parentWorkflow = await h.workflow(
+      plan([{ id: "sub", action: "workflow.run", input: { workflow: napper } }], {
+        limits: { singleton: "replace" },
+      }),
+    );
+    const first = await h.start(parentWorkflow);
+    const firstChild = childRunIdOf(first.id, "sub");
+    await reached(firstChild, "nap", "waiting");
+    const second = await h.start(parentWorkflow);
+    const replacedBy = `Replaced by a newer run (${second.id}): one run at a time`;
+    expect((await ended(first.id)).error).toEqual({ message: replacedBy });
+    await cancelledWith(firstChild, first.id, replacedBy);
+    // The newer run goes on with a child of its own, untouched.
+    const secondChild = childRunIdOf(second.id, "sub");
+    await reached(secondChild, "nap", "waiting");
+    expect(ACTIVE_STATUSES).toContain((await run(secondChild)).status);
+    await cancelRun({ userId: h.userId, runId: second.id, client: h.client });
+    await cancelledWith(secondChild, second.id);
   });
 
   it("refuses another person's cancel of a parent, one run or in bulk, and leaves its child going", async () => {
