@@ -15,11 +15,18 @@ test("a child run cancelled with its parent shows why on its card", async ({ pag
   await page.goto("/");
   const parent = await approvedPlan(page, "release-via-child");
   await parent.root.getByTestId("run-now").click();
-  const run = new RunCard(page);
+  // By name: the child's card, opened inside the parent's, is a run card too.
+  const run = new RunCard(
+    page,
+    page.getByRole("region", { name: "Run of Release through the approval workflow" }),
+  );
   await run.expectStep("release", "running");
   await run.toggleStep("release");
   await run.root.getByTestId("run-child-link").click();
-  const child = new RunCard(page, run.root.getByTestId("run-card").first());
+  const child = new RunCard(
+    page,
+    run.root.getByRole("region", { name: "Run of Release approval" }),
+  );
   await expect(child.status).toHaveText("waiting");
 
   await run.cancelButton.first().click();
