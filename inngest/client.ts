@@ -25,9 +25,13 @@ export const runRequested = eventType("workflow/run.requested", {
   }),
 });
 
-/** Stops a run (cancelOn matches data.runId). */
+/**
+ * Stops a run (cancelOn matches data.runId), and its child runs with it (cancel-child-runs).
+ * `reason`: why it was stopped when not by its owner (its time limit, a newer run), which its
+ * children's reason repeats.
+ */
 export const runCancelRequested = eventType("workflow/run.cancel", {
-  schema: z.object({ ...runRef }),
+  schema: z.object({ ...runRef, reason: z.string().max(1000).optional() }),
 });
 
 /**

@@ -5,9 +5,12 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { type GetStepTools, type Inngest, type InngestFunction, NonRetriableError } from "inngest";
+import { getRunById } from "@/lib/db/run-queries";
 import { type ReadyUnit, resolveUnitInput, type UnitResult } from "@/lib/plan/progress";
+import { cancelWithParent, ownReasonOf, withParentReason } from "@/lib/runs/child-cancel";
 import { recordAttemptFinished, recordAttemptStarted, recordStartFailed } from "@/lib/runs/records";
 import { prepareRun } from "@/lib/runs/start-run";
+import { isTerminal } from "@/lib/runs/status";
 import { resolveWorkflowTarget } from "@/lib/workflows/workflow-refs";
 import { messageOf, type RunInfo } from "./unit-steps";
 
@@ -57,6 +60,16 @@ export async function startChildRun(args: {
       threadId: run.threadId,
       runId: childRunId(run.runId, unit.id),
     });
+    // The parent ended while this step ran (cancelled, timed out): nothing will invoke the
+    // child, and the parent's cancel may have looked for its children before this one existed.
+    const parent = await getRunById({ runId: run.runId });
+    if (parent && isTerminal(parent.status)) {
+      await cancelWithParent({
+        userId: run.userId,
+        childRunId: childRun.id,
+        reason: withParentReason(parent.id, ownReasonOf(parent)),
+      });
+    }
     return {
       runId: childRun.id,
       workflowId: childRun.workflowId,

@@ -112,6 +112,15 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
             error: { message: messageOf(error) },
           }),
         );
+        // The function ended without waiting for the child runs it had started: they end
+        // with it (the cancel event's cancel-child-runs; the engine run is over already).
+        await step.sendEvent(
+          "cancel-children",
+          runCancelRequested.create(
+            { runId: request.runId, userId: request.userId },
+            { id: `failed-cancel-${request.runId}` },
+          ),
+        );
       },
     },
     async ({ event, step, group, attempt, runId: engineRunId }) => {

@@ -2,6 +2,7 @@
 // their own with a test registry).
 import "server-only";
 import { type BulkRunsOptions, createBulkRuns } from "./bulk-runs";
+import { createCancelChildRuns } from "./cancel-child-runs";
 import { createEventTriggers } from "./event-triggers";
 import { createExecuteWorkflow, type ExecuteWorkflowOptions } from "./execute-workflow";
 import { createPruneRuns } from "./prune-runs";
@@ -18,5 +19,6 @@ export function createFunctions(options: ExecuteWorkflowOptions & Omit<BulkRunsO
     createPruneRuns(options),
     createBulkRuns(options),
     createRunDeadline(options),
+    createCancelChildRuns(options),
   ];
 }

@@ -9,7 +9,7 @@ export interface RunSnapshot {
   status: RunStatus;
   /** The run was created moments ago: a card that loads it has just seen it start. */
   fresh: boolean;
-  /** The run's error, when it failed. */
+  /** The run's error, when it failed; why, when it was cancelled with a reason. */
   error: string | null;
   /** Main steps in run order, then the `onFailure` steps. */
   steps: {
@@ -69,7 +69,8 @@ function endWords(next: RunSnapshot): string {
     case "failed":
       return next.error ? `Run failed: ${next.error}` : "Run failed.";
     default:
-      return "Run cancelled.";
+      // With its reason when it has one (a skip, a replace, its parent run's end).
+      return next.error ? `Run cancelled: ${next.error}` : "Run cancelled.";
   }
 }
 

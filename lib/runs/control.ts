@@ -12,15 +12,12 @@ import {
   getRunById,
   getRunForOwner,
   getWaitDeadline,
-  listActiveRunsByIds,
-  listRunSteps,
   putWaitSignal,
 } from "@/lib/db/run-queries";
 import type { Run } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { recordRunFinished } from "./records";
 import { isTerminal } from "./status";
-import { childRunIdOf } from "./view";
 import { decisionOf } from "./wait-decision";
 import { readWait, refusal } from "./wait-state";
 
@@ -162,7 +159,8 @@ export async function answerApproval({
 
 /**
  * Cancels the caller's run: stops the engine run, records the run as cancelled (its attempts
- * under way with it), and cancels the child runs its `workflow.run` units are running. The
+ * under way with it); the child runs its `workflow.run` units are running follow through the
+ * cancel event (inngest/functions/cancel-child-runs.ts), each "Cancelled with its parent run". The
  * units executing in some app process learn it from the database (lib/runs/cancel-watch.ts):
  * nothing here reaches them directly, so any process may cancel any run.
  */
@@ -177,13 +175,14 @@ export async function cancelRun({
 }): Promise<{ cancelled: boolean; status: string }> {
   const run = await getRunForOwner({ runId, userId });
   if (!run) throw notFound();
-  return cancelOwnedRun({ run, client, depth: 0 });
+  return cancelOwnedRun({ run, client });
 }
 
 /**
  * Stops a run for its workflow's limits (lib/runs/run-limits.ts): a singleton "replace" ends
  * the run going as cancelled, a run past its time limit ends as failed; either way with the
- * reason, the engine run stopped and its units in flight cut like a cancel's.
+ * reason, the engine run stopped and its units in flight cut like a cancel's, and its child
+ * runs cancelled with it like a cancel's.
  */
 export async function stopRunForLimit({
   runId,
@@ -196,7 +195,7 @@ export async function stopRunForLimit({
 }): Promise<{ cancelled: boolean; status: string }> {
   const run = await getRunById({ runId });
   if (!run) return { cancelled: false, status: "missing" };
-  return cancelOwnedRun({ run, client, depth: 0, end });
+  return cancelOwnedRun({ run, client, end });
 }
 
 /** How a stopped run ends: cancelled (the default) or failed, with the reason. */
@@ -208,38 +207,25 @@ type RunEnd = {
 async function cancelOwnedRun({
   run,
   client,
-  depth,
   end,
 }: {
   run: Run;
   client: Sender;
-  depth: number;
   end?: RunEnd;
 }): Promise<{ cancelled: boolean; status: string }> {
   const { id: runId, userId } = run;
   if (isTerminal(run.status)) {
     return { cancelled: false, status: run.status };
   }
-  // Read before the cancel ends them: the units under way, whose child runs end with it.
-  const open = (await listRunSteps({ runId })).filter((row) => row.status === "running");
-  await client.send(runCancelRequested.create({ runId, userId }));
+  // The cancel event stops the engine run, and its child runs with it (the cancel-child-runs
+  // function, lib/runs/child-cancel.ts: durable, recursive, each child with the reason).
+  await client.send(
+    runCancelRequested.create({ runId, userId, ...(end ? { reason: end.error.message } : {}) }),
+  );
   const changed = await recordRunFinished({
     runId,
     status: end?.status ?? "cancelled",
     ...(end ? { error: end.error, stopUnits: true } : {}),
   });
-  if (depth < MAX_CHILD_DEPTH) {
-    const unitIds = open.map((row) =>
-      row.iteration >= 0 ? `${row.stepId}#${row.iteration}` : row.stepId,
-    );
-    const children = await listActiveRunsByIds({
-      userId,
-      runIds: unitIds.map((unitId) => childRunIdOf(runId, unitId)),
-    });
-    for (const child of children) await cancelOwnedRun({ run: child, client, depth: depth + 1 });
-  }
   return { cancelled: changed, status: changed ? "cancelled" : run.status };
 }
-
-/** workflow.run nests at most 5 levels (child-runs.ts); a guard, not a limit anyone meets. */
-const MAX_CHILD_DEPTH = 8;

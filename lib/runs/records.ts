@@ -394,6 +394,16 @@ export function recordStartFailed(args: {
   });
 }
 
+/**
+ * A cancelled run's last log line: "Run cancelled", with its reason when it has one (a skip,
+ * a replace, its parent's end: "Run cancelled with its parent run …").
+ */
+export function cancelledWords(reason: string | undefined): string {
+  if (!reason) return "Run cancelled";
+  if (reason.startsWith("Cancelled ")) return `Run c${reason.slice(1)}`;
+  return `Run cancelled: ${reason}`;
+}
+
 export async function recordRunFinished(args: {
   runId: string;
   status: "succeeded" | "failed" | "cancelled";
@@ -414,7 +424,7 @@ export async function recordRunFinished(args: {
       args.status === "succeeded"
         ? "Run succeeded"
         : args.status === "cancelled"
-          ? "Run cancelled"
+          ? cancelledWords(args.error?.message)
           : `Run failed${args.error?.step ? ` at ${args.error.step}` : ""}: ${args.error?.message ?? ""}`,
     data: {
       status: args.status,

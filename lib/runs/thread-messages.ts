@@ -104,8 +104,12 @@ export function describeFinishedRun({
       : "";
   const steps = `${stepCount} step${stepCount === 1 ? "" : "s"} ran`;
   if (run.status === "succeeded") return `**${title}**: the run succeeded${took} (${steps}).`;
-  if (run.status === "cancelled") return `**${title}**: the run was cancelled${took} (${steps}).`;
   const error = (run.error ?? {}) as { step?: string; message?: string };
+  if (run.status === "cancelled") {
+    // Why, when it was not its owner's cancel (a skip, a replace, its parent run's end).
+    const why = error.message ? `: ${error.message}` : ".";
+    return `**${title}**: the run was cancelled${took} (${steps})${why}`;
+  }
   const where = error.step ? ` at step \`${error.step}\`` : "";
   return `**${title}**: the run failed${where}${took}: ${error.message ?? "unknown error"}`;
 }

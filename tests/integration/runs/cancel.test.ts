@@ -63,7 +63,7 @@ async function rowsOf(runId: string, stepId: string) {
 }
 
 /** The attempt rows and log once the cancel has settled, checked for what must never be. */
-async function settled(h: RunsHarness, runId: string) {
+async function settled(h: RunsHarness, runId: string, lastLine = "Run cancelled") {
   const engineRunId = (await getRunById({ runId }))?.engineRunId as string;
   await h.engine.waitForRun(engineRunId, { timeoutMs: 10_000 });
   // Give a step that ignored its signal time to come back and try to record itself.
@@ -71,7 +71,7 @@ async function settled(h: RunsHarness, runId: string) {
   const steps = await listRunSteps({ runId });
   const events = await listRunEvents({ runId });
   expect(steps.filter((row) => row.status === "running" || row.status === "waiting")).toEqual([]);
-  expect(events.at(-1)?.message).toBe("Run cancelled");
+  expect(events.at(-1)?.message).toBe(lastLine);
   expect((await getRunById({ runId }))?.status).toBe("cancelled");
   return { steps, events };
 }
@@ -244,7 +244,8 @@ describe.each(drivers)("cancelling a run on %s", (driver) => {
     );
     expect((await getRunById({ runId: childRun }))?.status).toBe("cancelled");
     await settled(h, run.id);
-    await settled(h, childRun);
+    // The child ends with its parent (cancel-child-runs), saying so.
+    await settled(h, childRun, `Run cancelled with its parent run ${run.id}`);
     expect((await rowsOf(run.id, "sub")).map((row) => row.status)).toEqual(["cancelled"]);
     expect((await rowsOf(childRun, "call")).map((row) => row.status)).toEqual(["cancelled"]);
   });

@@ -126,6 +126,13 @@ describe("run announcements", () => {
       ["announce", "not-run"],
     ]);
     expect(runAnnouncements(waiting, cancelled)).toEqual(["Run cancelled."]);
+    // A run cancelled with a reason (its parent run's end, a skip) says why.
+    const withParent = snapshot("cancelled", [["share", "cancelled"]], {
+      error: "Cancelled with its parent run p1",
+    });
+    expect(runAnnouncements(waiting, withParent)).toEqual([
+      "Run cancelled: Cancelled with its parent run p1",
+    ]);
     const succeeded = snapshot("succeeded", [
       ["share", "succeeded"],
       ["ask", "succeeded"],

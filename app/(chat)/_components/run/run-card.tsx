@@ -258,6 +258,15 @@ export function RunCard({ runId, title }: { runId: string; title?: string }) {
         </p>
       ) : null}
 
+      {run.status === "cancelled" && run.error?.message ? (
+        <p
+          className="break-words border-b border-zinc-200 bg-zinc-50 px-3 py-2 text-zinc-700 sm:px-4 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-300"
+          data-testid="run-cancel-reason"
+        >
+          {run.error.message}
+        </p>
+      ) : null}
+
       <RerunLinks
         workflowId={run.workflowId}
         rerunOf={view.rerunOf ?? null}
