@@ -14,6 +14,9 @@ test("a plan's limits and idempotency key read as words on its card", async ({
   await new ChatPage(page).send("/plan order-sync");
   const card = new PlanCard(page, 1);
   await expect(card.root).toBeVisible();
+  // The new chat's page gives way to the thread's page after the reply, which mounts the card
+  // again: wait for that page before holding on to the card's elements.
+  await expect(page.getByTestId("thread-title")).toHaveText("/plan order-sync");
   const limits = card.root.getByTestId("plan-limits");
   await expect(limits).toHaveText(
     "Limits: at most one run at a time (one that would start meanwhile is skipped); a run taking longer than 10 min fails; a repeated delivery with the same id is ignored (24 hours)",
