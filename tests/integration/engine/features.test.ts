@@ -21,6 +21,10 @@ describe.each(setups)("executor on $driver (http: $http)", ({ driver, http }) =>
     await h?.close();
   });
 
+  /** The run's live waitForEvent pauses. */
+  const waitPauses = (runId: string) =>
+    h.engine.sql.query("select 1 from engine.pauses where run_id = $1 and kind = 'wait'", [runId]);
+
   async function run(fn: string, event: string, data: Record<string, unknown>) {
     const eventId = await h.send(event, data);
     const runId = await h.runFor(eventId, fn);
@@ -151,17 +155,7 @@ describe.each(setups)("executor on $driver (http: $http)", ({ driver, http }) =>
       const runId = await h.runFor(eventId, "waiter");
       await expect.poll(() => h.app.tracker.count(`waiter:${id}:ready`)).toBe(1);
       // Give the executor a moment to register the wait after the step finished.
-      await expect
-        .poll(
-          async () =>
-            (
-              await h.engine.sql.query(
-                "select 1 from engine.pauses where run_id = $1 and kind = 'wait'",
-                [runId],
-              )
-            ).length,
-        )
-        .toBe(1);
+      await expect.poll(async () => (await waitPauses(runId)).length).toBe(1);
       await h.send("test/approve", { id: "someone-else", ok: false });
       await h.send("test/approve", { id, ok: true });
       const result = await h.engine.waitForRun(runId);
@@ -174,17 +168,7 @@ describe.each(setups)("executor on $driver (http: $http)", ({ driver, http }) =>
       const id = uniq("wait-fast");
       const eventId = await h.send("test/wait", { id });
       const runId = await h.runFor(eventId, "waiter");
-      await expect
-        .poll(
-          async () =>
-            (
-              await h.engine.sql.query(
-                "select 1 from engine.pauses where run_id = $1 and kind = 'wait'",
-                [runId],
-              )
-            ).length,
-        )
-        .toBe(1);
+      await expect.poll(async () => (await waitPauses(runId)).length).toBe(1);
       await h.send("test/approve", { id });
       const result = await h.engine.waitForRun(runId);
       expect(result.output).toEqual({ approved: { id } });
@@ -197,17 +181,7 @@ describe.each(setups)("executor on $driver (http: $http)", ({ driver, http }) =>
       const eventId = await h.send("test/race-wait", { key });
       const runId = await h.runFor(eventId, "race-wait");
       // The wait listens while the slow step's call is in flight; the event arrives then.
-      await expect
-        .poll(
-          async () =>
-            (
-              await h.engine.sql.query(
-                "select 1 from engine.pauses where run_id = $1 and kind = 'wait'",
-                [runId],
-              )
-            ).length,
-        )
-        .toBe(1);
+      await expect.poll(async () => (await waitPauses(runId)).length).toBe(1);
       await expect.poll(() => h.app.tracker.count(`race-wait:${key}:slow`)).toBe(1);
       await h.send("test/race-approve", { key, ok: true });
       // The slow call, started before the wait ended, reports the wait again as it comes back:
@@ -216,10 +190,7 @@ describe.each(setups)("executor on $driver (http: $http)", ({ driver, http }) =>
       expect(result.status).toBe("completed");
       expect(result.output).toEqual({ slow: "slow", approved: { key, ok: true }, after: "after" });
       expect(h.app.tracker.count(`race-wait:${key}:after`)).toBe(1);
-      const pauses = await h.engine.sql.query(
-        "select 1 from engine.pauses where run_id = $1 and kind = 'wait'",
-        [runId],
-      );
+      const pauses = await waitPauses(runId);
       expect(pauses).toEqual([]);
       // What a second discovery call that began before the event would report as it comes back:
       // the wait again. A step with a result is never paused again (no pause nobody resumes).
@@ -236,12 +207,7 @@ describe.each(setups)("executor on $driver (http: $http)", ({ driver, http }) =>
           eventName: "test/race-approve",
         }),
       ).toBe(false);
-      expect(
-        await h.engine.sql.query(
-          "select 1 from engine.pauses where run_id = $1 and kind = 'wait'",
-          [runId],
-        ),
-      ).toEqual([]);
+      expect(await waitPauses(runId)).toEqual([]);
     });
 
     it("goes on after the first of two race-mode waits while the other still waits", async ({
@@ -293,17 +259,7 @@ describe.each(setups)("executor on $driver (http: $http)", ({ driver, http }) =>
     it("matches a waitForEvent's if-expression against both events", async ({ expect }) => {
       const eventId = await h.send("test/wait-if", { min: 10 });
       const runId = await h.runFor(eventId, "waiter-if");
-      await expect
-        .poll(
-          async () =>
-            (
-              await h.engine.sql.query(
-                "select 1 from engine.pauses where run_id = $1 and kind = 'wait'",
-                [runId],
-              )
-            ).length,
-        )
-        .toBe(1);
+      await expect.poll(async () => (await waitPauses(runId)).length).toBe(1);
       await h.send("test/amount", { amount: 5 });
       await h.send("test/amount", { amount: 50 });
       const result = await h.engine.waitForRun(runId);
