@@ -209,8 +209,11 @@ export async function executeTaskUnit(args: {
   // Errors from around the action (context, bindings, records, the timeout) are redacted on
   // the way out; the action's own already were (toActionError leaves those as they are).
   let redactor: Redactor = noRedaction;
-  // Before anything runs: a run cancelled already never starts its action. The status is
-  // read by the attempt's first record (one statement), after the watch is in place.
+  const start: DeferredStart = {};
+  // Before anything runs: a run cancelled already never starts an action that changes
+  // something. The status is read by the attempt's first record (one statement), after the
+  // watch is in place; an action that only reads may run, and its end's record says the
+  // run was cancelled (the attempt ends cancelled, its output unused).
   const watch = await (args.watchCancel ?? watchRunCancel)(run.runId, { readStatus: false });
   const stops = { timeoutMs, cancelled: watch.signal };
   try {
@@ -233,14 +236,26 @@ export async function executeTaskUnit(args: {
           { code: "invalid_input" },
         );
       }
-      const started = await recordAttemptStarted({
-        runId: run.runId,
-        unitId: unit.id,
-        attempt,
-        input: context.redactor.value(input),
-        startedAt,
-      });
-      if (started === "cancelled") throw new RunCancelledError();
+      const recordStart = () =>
+        recordAttemptStarted({
+          runId: run.runId,
+          unitId: unit.id,
+          attempt,
+          input: context.redactor.value(input),
+          startedAt,
+        });
+      if (!args.test && effectOf({ get: () => action }, action.id, input).class === "reads") {
+        // Changes nothing: runs at once, and its start is recorded with its end when it
+        // ends quickly (one statement), else as soon as it is seen to take a while.
+        start.input = context.redactor.value(input);
+        start.timer = setTimeout(() => {
+          start.written = recordStart();
+          start.written.catch(() => {});
+        }, START_RECORD_DELAY_MS);
+      } else {
+        const started = await recordStart();
+        if (started === "cancelled") throw new RunCancelledError();
+      }
       const simulation = args.test ? await simulated(action, input, context, args.test) : null;
       if (simulation) {
         const recorded = await recordAttemptFinished({
@@ -269,6 +284,7 @@ export async function executeTaskUnit(args: {
       // recordAttemptFinished stores an output bigger than its summary in run_outputs; one
       // too large for the engine's step state is carried as a reference to it.
       const carried = carriedOutput(unit.id, output);
+      const finishedAt = new Date();
       const recorded = await recordAttemptFinished({
         runId: run.runId,
         unitId: unit.id,
@@ -276,8 +292,9 @@ export async function executeTaskUnit(args: {
         status: "succeeded",
         output,
         startedAt,
-        finishedAt: new Date(),
+        finishedAt,
         refreshStatus: false,
+        ...(await startNotRecorded(start)),
       });
       // Finished, but after the run was cancelled: recorded as cancelled, and so it ends.
       if (recorded === "cancelled") throw new RunCancelledError();
@@ -288,6 +305,7 @@ export async function executeTaskUnit(args: {
       cancellationOf(watch.signal) ?? (thrown instanceof RunCancelledError ? thrown : undefined);
     if (cancelled) {
       // Not a failure and never retried: the attempt (if it had started) ends as cancelled.
+      await startNotRecorded(start);
       await recordAttemptCancelled({ runId: run.runId, unitId: unit.id, attempt });
       throw new NonRetriableError(RUN_CANCELLED_MESSAGE, { cause: cancelled.toJSON() });
     }
@@ -316,6 +334,7 @@ export async function executeTaskUnit(args: {
       // The run card says when the next try is due ("retrying at 07:30:04, attempt 2 of 3").
       nextAttemptAt: willRetry ? new Date(finishedAt.getTime() + delayMs) : undefined,
       refreshStatus: false,
+      ...(await startNotRecorded(start)),
     });
     if (recorded === "cancelled") {
       // The run was cancelled as this attempt failed: no retry, it ends as cancelled.
@@ -330,6 +349,44 @@ export async function executeTaskUnit(args: {
   } finally {
     watch.stop();
   }
+}
+
+/**
+ * How long a unit that changes nothing runs before its start is recorded on its own: one that
+ * ends sooner (most transforms and reads) has start and end recorded in one statement; a live
+ * view shows a longer one running from then on.
+ */
+export const START_RECORD_DELAY_MS = 50;
+
+/** The start of a unit that changes nothing: recorded later, or with its end. */
+type DeferredStart = {
+  /** The input as recorded (redacted); set once the unit's start was deferred. */
+  input?: unknown;
+  timer?: NodeJS.Timeout;
+  /** The start's own record, once the unit was seen to take a while. */
+  written?: Promise<unknown>;
+};
+
+/**
+ * Settles a deferred start before the attempt's end is written (never after it, or the start
+ * would overwrite the end): what the end's record must add, `started`, when the start was not
+ * written on its own.
+ */
+async function startNotRecorded(start: DeferredStart): Promise<{ started?: { input: unknown } }> {
+  clearTimeout(start.timer);
+  start.timer = undefined;
+  if (start.input === undefined) return {};
+  const written = start.written
+    ? await start.written.then(
+        () => true,
+        () => false,
+      )
+    : false;
+  // Written on its own: the end's record adds nothing. Not written (or it failed): the end's
+  // record writes it too (its entry is written once per key).
+  const input = start.input;
+  start.input = undefined;
+  return written ? {} : { started: { input } };
 }
 
 /** The largest text a simulated step keeps of what it would send (its body, its payload). */

@@ -38,41 +38,46 @@ export async function applyCheckpoint(
     }
   }
   const receivedAt = Date.now();
-  return inTransaction(deps, async (q) => {
-    const jobId = typeof body.qi_id === "string" ? body.qi_id : "";
-    const call = await loadCallInFlight(q, runId, jobId);
-    if (!call) return "stale";
-    const run = await lockActiveRun(q, runId, {
-      startedAt: receivedAt,
-      version: undefined,
-      forceStepPlan: false,
-    });
-    if (!run) return "stale";
-    for (const op of steps) {
-      if (isDeferOp(op)) {
-        await applyDeferOp(q, runId, op);
-        continue;
-      }
-      const name = op.displayName ?? op.name ?? op.userland?.id ?? null;
-      const stored = await saveStep(q, {
-        runId,
-        hash: op.id,
-        name,
-        status: "completed",
-        output: { data: op.data ?? null },
-      });
-      if (!stored) continue;
-      if (op.metadata) await storeOpMetadata(q, runId, op);
-      await recordAttempt(q, {
-        runId,
-        step: op.id,
-        name,
-        attempt: call.attempt,
-        outcome: "ok",
+  // Step results, defers and metadata queue no job: nothing to wake the dispatcher for.
+  return inTransaction(
+    deps,
+    async (q) => {
+      const jobId = typeof body.qi_id === "string" ? body.qi_id : "";
+      const call = await loadCallInFlight(q, runId, jobId);
+      if (!call) return "stale";
+      const run = await lockActiveRun(q, runId, {
         startedAt: receivedAt,
-        durationMs: 0,
+        version: undefined,
+        forceStepPlan: false,
       });
-    }
-    return "ok";
-  });
+      if (!run) return "stale";
+      for (const op of steps) {
+        if (isDeferOp(op)) {
+          await applyDeferOp(q, runId, op);
+          continue;
+        }
+        const name = op.displayName ?? op.name ?? op.userland?.id ?? null;
+        const stored = await saveStep(q, {
+          runId,
+          hash: op.id,
+          name,
+          status: "completed",
+          output: { data: op.data ?? null },
+        });
+        if (!stored) continue;
+        if (op.metadata) await storeOpMetadata(q, runId, op);
+        await recordAttempt(q, {
+          runId,
+          step: op.id,
+          name,
+          attempt: call.attempt,
+          outcome: "ok",
+          startedAt: receivedAt,
+          durationMs: 0,
+        });
+      }
+      return "ok";
+    },
+    { wake: false },
+  );
 }

@@ -525,12 +525,18 @@ async function executeAsyncCommit(statement: SQL): Promise<unknown> {
   let pool = asyncPools.get(owner);
   if (!pool) {
     const { default: postgres } = await import("postgres");
-    pool = postgres(current.client.url, {
+    const client = postgres(current.client.url, {
       max: 4,
       idle_timeout: 2,
       onnotice: () => {},
       connection: { synchronous_commit: "off" },
-    }) as unknown as AsyncPool;
+    });
+    // Drizzle hands json and jsonb values over as JSON text already (as its own client is
+    // set up): sent as they are, not encoded a second time into a JSON string.
+    const sendAsIs = (value: unknown) => value;
+    client.options.serializers["114"] = sendAsIs;
+    client.options.serializers["3802"] = sendAsIs;
+    pool = client as unknown as AsyncPool;
     asyncPools.set(owner, pool);
   }
   const query = (current.db as unknown as { dialect: PgDialect }).dialect.sqlToQuery(statement);
@@ -538,14 +544,16 @@ async function executeAsyncCommit(statement: SQL): Promise<unknown> {
 }
 
 /**
- * An attempt's row and its log entry in ONE statement (the hot path of every task unit):
+ * An attempt's row and its log entries in ONE statement (the hot path of every task unit):
  * the run row is locked, the attempt upserted (written `cancelled` when the run was cancelled,
  * or not at all with `skipIfCancelled`; a `cancelled` row is never changed: all answer
- * `cancelled`), the entry appended with the next seq
- * once per key, and live views notified at commit. Returns the row's status and whether the
- * entry was written. When the statement could not number the entry (it waited for the run's
- * lock, so its snapshot is older than the entry written meanwhile: the seq collides), the
- * entry is appended the usual way; a cancelled attempt's entry is the caller's to write.
+ * `cancelled`), the entries appended in order with the next seqs, each once per key, and live
+ * views notified at commit. Several entries: a quick unit's start and end, recorded together.
+ * Returns the row's status; a cancelled attempt's entry is the caller's to write.
+ * A statement that waited for the run's lock numbers its entries from an older snapshot, so
+ * a seq can collide with an entry written meanwhile: the whole statement then fails (a
+ * unique violation, nothing written) and runs again with a fresh snapshot, so a record's
+ * entries are written all together and in order, or not at all.
  */
 export async function upsertStepAttemptLogged(
   row: {
@@ -563,8 +571,9 @@ export async function upsertStepAttemptLogged(
     /** Write no row for a cancelled run (an attempt about to start); else write it `cancelled`. */
     skipIfCancelled?: boolean;
   },
-  event: Omit<NewRunEvent, "runId">,
+  events: Omit<NewRunEvent, "runId"> | Omit<NewRunEvent, "runId">[],
 ): Promise<StepStatus> {
+  const entries = Array.isArray(events) ? events : [events];
   const json = (value: unknown) =>
     value === undefined ? sql`null` : sql`${JSON.stringify(value)}::jsonb`;
   const ts = (value: Date | undefined) =>
@@ -584,6 +593,13 @@ export async function upsertStepAttemptLogged(
       sql`duration_ms = (extract(epoch from (excluded.finished_at - coalesce(run_steps.started_at, excluded.finished_at))) * 1000)::integer`,
     );
   }
+  const listed = entries.map((event) => ({
+    key: event.key,
+    message: event.message,
+    level: event.level ?? "info",
+    step_id: event.stepId ?? null,
+    data: event.data ?? null,
+  }));
   const statement = sql`
     with locked as (
       select status from runs where id = ${row.runId} for update
@@ -598,36 +614,55 @@ export async function upsertStepAttemptLogged(
       on conflict (run_id, step_id, iteration, attempt) do update set ${sql.join(sets, sql`, `)}
         where run_steps.status <> 'cancelled'
       returning status
+    ), listed as (
+      select e.key, e.message, e.level, e.step_id, e.data, e.n
+      from rows from (jsonb_to_recordset(${JSON.stringify(listed)}::jsonb)
+             as (key text, message text, level text, step_id text, data jsonb))
+           with ordinality as e(key, message, level, step_id, data, n)
+      where not exists (select 1 from run_events where run_id = ${row.runId} and key = e.key)
     ), entry as (
       insert into run_events (run_id, seq, key, message, level, step_id, data)
       select ${row.runId},
-             (select coalesce(max(seq), 0) + 1 from run_events where run_id = ${row.runId}),
-             ${event.key}, ${event.message}, ${event.level ?? "info"}, ${event.stepId ?? null},
-             ${json(event.data ?? null)}
-      from attempt
+             (select coalesce(max(seq), 0) from run_events where run_id = ${row.runId})
+               + row_number() over (order by listed.n),
+             listed.key, listed.message, listed.level, listed.step_id, listed.data
+      from attempt, listed
       where attempt.status = ${row.status}
-        and not exists (select 1 from run_events where run_id = ${row.runId} and key = ${event.key})
-      on conflict do nothing
       returning seq
     )
     select (select status from attempt) as status,
-           (select seq from entry) as seq,
-           exists (select 1 from run_events where run_id = ${row.runId} and key = ${event.key}) as existed,
+           (select count(*) from entry)::integer as written,
            pg_notify(${RUN_EVENTS_CHANNEL}, ${row.runId})`;
   // Committed without waiting for the WAL flush (as the embedded executor commits its step
   // results): a crash of the database server can lose only the last fraction of a second,
   // and the engine's memo of the step, committed after this in the same WAL when the engine
   // shares the database, is lost with it, so the step runs again and writes this again.
-  const result = await executeAsyncCommit(statement);
-  const [written] = rowsOf<{ status: StepStatus | null; seq: number | null; existed: boolean }>(
-    result,
-  );
-  // No row back: the attempt was already cancelled and stays so.
-  const status = written?.status ?? "cancelled";
-  if (status === row.status && written?.seq == null && !written?.existed) {
-    await appendRunEvent({ runId: row.runId, ...event });
+  const statusOf = (result: unknown): StepStatus => {
+    const [written] = rowsOf<{ status: StepStatus | null }>(result);
+    // No row back: the attempt was already cancelled and stays so.
+    return written?.status ?? "cancelled";
+  };
+  for (let tries = 1; tries <= SEQ_COLLISION_TRIES; tries++) {
+    try {
+      return statusOf(await executeAsyncCommit(statement));
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
   }
-  return status;
+  // Busy run (many units recording at once): the run's lock is taken first, in a
+  // transaction, so the statement waits for nothing and numbers from a fresh snapshot.
+  return (await db()).transaction(async (tx) => {
+    await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, row.runId)).for("update");
+    return statusOf(await tx.execute(statement));
+  });
+}
+
+/** How often a record whose entries collided is tried as one statement before it locks first. */
+const SEQ_COLLISION_TRIES = 3;
+
+function isUniqueViolation(error: unknown): boolean {
+  const { code, cause } = error as { code?: string; cause?: { code?: string } };
+  return code === "23505" || cause?.code === "23505";
 }
 
 /**

@@ -15,15 +15,18 @@ import {
 const APP = "this app's own port";
 const ENGINE = "the workflow engine's port";
 
-/** True when a URL from env names this machine or a local network address. */
-function isLocalUrl(url: URL, ownAddresses: readonly string[]): boolean {
+/**
+ * True when a URL from env names this machine or a local network address. The machine's own
+ * addresses are listed only for a URL that names an IP address (listing them is a system call).
+ */
+function isLocalUrl(url: URL, ownAddresses: () => readonly string[]): boolean {
   const host = url.hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "");
   if (host === "localhost" || host.endsWith(".localhost")) return true;
   if (host === machineName().toLowerCase()) return true;
-  return isIP(host) !== 0 && localKind(host, ownAddresses) !== undefined;
+  return isIP(host) !== 0 && localKind(host, ownAddresses()) !== undefined;
 }
 
-function localUrlPort(text: string | undefined, ownAddresses: readonly string[]) {
+function localUrlPort(text: string | undefined, ownAddresses: () => readonly string[]) {
   if (!text) return undefined;
   const url = new URL(text);
   if (url.protocol !== "http:" && url.protocol !== "https:" && !url.port) return undefined;
@@ -37,16 +40,21 @@ function localUrlPort(text: string | undefined, ownAddresses: readonly string[])
  */
 export function protectedPortsFromEnv(
   config: Env,
-  ownAddresses: readonly string[] = interfaceAddresses(),
+  ownAddresses?: readonly string[],
 ): ProtectedPort[] {
+  let listed = ownAddresses;
+  const own = () => {
+    listed ??= interfaceAddresses();
+    return listed;
+  };
   const candidates: (ProtectedPort | undefined)[] = [
     { port: config.PORT, name: APP },
     { port: config.INNGEST_EMBEDDED_PORT, name: ENGINE },
     config.INNGEST_DEV && !config.INNGEST_BASE_URL ? { port: 8288, name: ENGINE } : undefined,
   ];
-  const appPort = localUrlPort(config.APP_URL, ownAddresses);
+  const appPort = localUrlPort(config.APP_URL, own);
   if (appPort !== undefined) candidates.push({ port: appPort, name: APP });
-  const enginePort = localUrlPort(config.INNGEST_BASE_URL, ownAddresses);
+  const enginePort = localUrlPort(config.INNGEST_BASE_URL, own);
   if (enginePort !== undefined) candidates.push({ port: enginePort, name: ENGINE });
   const byPort = new Map<number, ProtectedPort>();
   for (const entry of candidates) {
@@ -55,10 +63,21 @@ export function protectedPortsFromEnv(
   return [...byPort.values()];
 }
 
+const policies = new WeakMap<Env, NetworkPolicy>();
+
+/**
+ * The policy of a parsed env, made once per env (every unit of every run asks for it; the
+ * addresses of this machine are still listed at each request's check, see policy.ts).
+ */
 export function networkPolicyFromEnv(config: Env = env()): NetworkPolicy {
-  return createNetworkPolicy({
-    allow: config.HTTP_ALLOWLIST,
-    maxResponseBytes: config.HTTP_MAX_RESPONSE_BYTES,
-    protectedPorts: protectedPortsFromEnv(config),
-  });
+  let policy = policies.get(config);
+  if (!policy) {
+    policy = createNetworkPolicy({
+      allow: config.HTTP_ALLOWLIST,
+      maxResponseBytes: config.HTTP_MAX_RESPONSE_BYTES,
+      protectedPorts: protectedPortsFromEnv(config),
+    });
+    policies.set(config, policy);
+  }
+  return policy;
 }

@@ -70,21 +70,7 @@ export async function recordAttemptStarted(args: {
 }) {
   const { stepId, iteration } = splitUnitId(args.unitId);
   const status = args.status ?? "running";
-  const event = {
-    key: `${args.unitId}:a${args.attempt}:${status === "waiting" ? "waiting" : "started"}`,
-    stepId,
-    message:
-      status === "waiting"
-        ? `${args.unitId} waiting`
-        : `${args.unitId} started${args.attempt > 1 ? ` (attempt ${args.attempt})` : ""}`,
-    data: {
-      unitId: args.unitId,
-      iteration,
-      attempt: args.attempt,
-      status,
-      ...(args.deadline ? { deadline: args.deadline } : {}),
-    },
-  };
+  const event = startedEvent({ ...args, status }, stepId, iteration);
   const row = {
     runId: args.runId,
     stepId,
@@ -102,6 +88,34 @@ export async function recordAttemptStarted(args: {
   await appendRunEvent({ runId: args.runId, ...event });
   await refreshRunStatus({ runId: args.runId });
   return written;
+}
+
+/** `<unit> started` (`waiting`): the log entry of an attempt's start. */
+function startedEvent(
+  args: {
+    unitId: string;
+    attempt: number;
+    status: "running" | "waiting";
+    deadline?: string | null;
+  },
+  stepId: string,
+  iteration: number,
+) {
+  const waiting = args.status === "waiting";
+  return {
+    key: `${args.unitId}:a${args.attempt}:${waiting ? "waiting" : "started"}`,
+    stepId,
+    message: waiting
+      ? `${args.unitId} waiting`
+      : `${args.unitId} started${args.attempt > 1 ? ` (attempt ${args.attempt})` : ""}`,
+    data: {
+      unitId: args.unitId,
+      iteration,
+      attempt: args.attempt,
+      status: args.status,
+      ...(args.deadline ? { deadline: args.deadline } : {}),
+    },
+  };
 }
 
 /**
@@ -131,6 +145,11 @@ export async function recordAttemptFinished(args: {
   simulated?: unknown;
   /** False when the attempt was never `waiting` (a task): the run's status cannot change. */
   refreshStatus?: boolean;
+  /**
+   * The attempt's start was not recorded (a quick unit that changes nothing outside): it is
+   * recorded now with its end, its input and `<unit> started` entry, in the same statement.
+   */
+  started?: { input: unknown };
 }): Promise<"succeeded" | "failed" | "cancelled"> {
   const { stepId, iteration } = splitUnitId(args.unitId);
   if (args.status === "succeeded") await keepFullOutput(args.runId, args.unitId, args.output);
@@ -166,7 +185,7 @@ export async function recordAttemptFinished(args: {
       ...(error ? { error, willRetry: !!args.willRetry } : {}),
     },
   };
-  // Row, entry and notification in one statement.
+  // Row, entries and notification in one statement.
   const recorded = await upsertStepAttemptLogged(
     {
       runId: args.runId,
@@ -174,13 +193,14 @@ export async function recordAttemptFinished(args: {
       iteration,
       attempt: args.attempt,
       status: args.status,
+      ...(args.started ? { input: summarize(args.started.input) } : {}),
       output: args.status === "succeeded" ? summarize(args.output) : undefined,
       error,
       startedAt: args.startedAt,
       finishedAt: args.finishedAt,
       ...(args.simulated !== undefined ? { simulated: summarize(args.simulated) } : {}),
     },
-    event,
+    args.started ? [startedEvent({ ...args, status: "running" }, stepId, iteration), event] : event,
   );
   if (recorded === "cancelled") {
     // The run was cancelled first: whatever the attempt did after that does not count.

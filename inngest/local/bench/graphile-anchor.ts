@@ -4,6 +4,7 @@
 //   graphile_jobs_per_s: 5,000 no-op jobs at concurrency 10 → jobs per second
 // PostgreSQL only (graphile-worker needs a real server).
 import { type Runner, run } from "graphile-worker";
+import pg from "pg";
 import postgres from "postgres";
 import { ADMIN_URL, median, type SuiteOptions } from "./suite";
 
@@ -41,9 +42,13 @@ export async function runGraphileAnchor(options: SuiteOptions): Promise<void> {
   let onHop: (n: number) => void = () => {};
   let onJob: () => void = () => {};
   let runner: Runner | undefined;
+  // graphile-worker's pool, ours to end: its idle connections are closed before the scratch
+  // database is dropped (a connection the drop terminates would be an unhandled error).
+  const pool = new pg.Pool({ connectionString: database.url, max: CONCURRENCY + 2 });
+  pool.on("error", () => {});
   try {
     runner = await run({
-      connectionString: database.url,
+      pgPool: pool,
       concurrency: CONCURRENCY,
       noHandleSignals: true,
       pollInterval: 1000,
@@ -109,6 +114,7 @@ export async function runGraphileAnchor(options: SuiteOptions): Promise<void> {
     );
   } finally {
     await runner?.stop();
+    await pool.end();
     await database.drop();
   }
 }

@@ -23,10 +23,15 @@ export type WorkerDeps = {
   clock: () => number;
 };
 
-/** Runs `fn` in a transaction and, once committed, the deferred effects it registered. */
+/**
+ * Runs `fn` in a transaction and, once committed, the deferred effects it registered, then
+ * wakes the dispatcher for the work it may have queued (`wake: false`: a write that never
+ * queues any, such as a checkpoint's step results, spares it a claim and a look at the queue).
+ */
 export async function inTransaction<T>(
   deps: Pick<WorkerDeps, "sql" | "logger" | "wake">,
   fn: (q: Queryable, ctx: LifecycleContext) => Promise<T>,
+  { wake = true }: { wake?: boolean } = {},
 ): Promise<T> {
   const after: (() => void)[] = [];
   const ctx: LifecycleContext = { logger: deps.logger, afterCommit: (f) => after.push(f) };
@@ -35,6 +40,6 @@ export async function inTransaction<T>(
   // the API do notify (engine.send), for the workers of every process.
   const result = await deps.sql.tx((q) => fn(q, ctx));
   for (const f of after) f();
-  deps.wake();
+  if (wake) deps.wake();
   return result;
 }

@@ -250,6 +250,16 @@ describe("the policy from env", () => {
     }
   });
 
+  it("is made once per env (every unit asks for it), and anew for another env", () => {
+    const config = parseEnv({ HTTP_ALLOWLIST: "127.0.0.1:9000" });
+    const policy = networkPolicyFromEnv(config);
+    expect(networkPolicyFromEnv(config)).toBe(policy);
+    const other = networkPolicyFromEnv(parseEnv({ HTTP_ALLOWLIST: "127.0.0.1:9001" }));
+    expect(other).not.toBe(policy);
+    expect(other.allow.permits("127.0.0.1", "127.0.0.1", 9001)).toBe(true);
+    expect(policy.allow.permits("127.0.0.1", "127.0.0.1", 9001)).toBe(false);
+  });
+
   it("stops at startup on a malformed HTTP_ALLOWLIST, naming each bad entry", () => {
     expect(() => parseEnv({ HTTP_ALLOWLIST: "127.0.0.1:99999, localhost, fd00::/8:443" })).toThrow(
       EnvError,
