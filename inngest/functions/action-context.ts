@@ -117,9 +117,32 @@ export async function createServerActionContext(
   });
 }
 
-/** The interpreter's default: each unit's context with the person's secrets and the app's services. */
+/**
+ * The interpreter's default: each unit's context with the person's secrets and the app's
+ * services. The secrets are read and decrypted once per call of the function (`shared`),
+ * not once per unit: a saved secret is seen from the run's next call on.
+ */
 export const serverContextFactory: ContextFactory = async (options) => {
-  const secrets = await loadSecrets({ userId: options.userId });
+  const secrets = await sharedOnce(options.shared, `secrets:${options.userId}`, () =>
+    loadSecrets({ userId: options.userId }),
+  );
   const context = await createServerActionContext({ ...options, secrets });
   return { context, secrets };
 };
+
+/** `load()` once per `shared` map (a failed load is not kept: the next unit tries again). */
+function sharedOnce<T>(
+  shared: Map<string, Promise<unknown>> | undefined,
+  key: string,
+  load: () => Promise<T>,
+): Promise<T> {
+  if (!shared) return load();
+  const kept = shared.get(key) as Promise<T> | undefined;
+  if (kept) return kept;
+  const loading = load();
+  shared.set(key, loading);
+  loading.catch(() => {
+    if (shared.get(key) === loading) shared.delete(key);
+  });
+  return loading;
+}

@@ -158,6 +158,8 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
         threadId: loaded.threadId,
       };
       const loadOutput = createOutputLoader(runId);
+      // What this call's units share (the person's secrets, read once per call).
+      const shared = new Map<string, Promise<unknown>>();
       const reused = new Set(loaded.reuse?.units ?? []);
       // A test run simulates side effects and takes waits the chosen way (load-run `test`).
       const test = loaded.test ? { userEmail: loaded.user.email || undefined } : undefined;
@@ -178,6 +180,7 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
             createContext,
             loadOutput,
             test,
+            shared,
           });
         }
         if (loaded.reuse && reused.has(unit.id)) {
@@ -198,6 +201,7 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
           engineAttempt: attempt,
           createContext,
           loadOutput,
+          shared,
         });
       };
 

@@ -45,6 +45,11 @@ export type ContextOptions = {
   attempt: number;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * What the units run by one call of the function may share (the person's secrets, read
+   * once per call instead of once per unit); kept in memory for that call only.
+   */
+  shared?: Map<string, Promise<unknown>>;
 };
 
 /** Builds an action's context inside the step, with the person's secrets decrypted. */
@@ -107,6 +112,8 @@ export async function runTaskUnit(args: {
   loadOutput: ReturnType<typeof createOutputLoader>;
   /** A test run: simulate what is not a read. */
   test?: TestMode;
+  /** Shared by the units of this call (ContextOptions.shared). */
+  shared?: Map<string, Promise<unknown>>;
 }): Promise<UnitResult> {
   const { step, run, unit } = args;
   const action = args.registry.get(unit.step.action);
@@ -123,6 +130,7 @@ export async function runTaskUnit(args: {
         engineAttempt: args.engineAttempt,
         createContext: args.createContext,
         test: args.test,
+        shared: args.shared,
       }),
     );
   } catch (error) {
@@ -200,6 +208,8 @@ export async function executeTaskUnit(args: {
   watchCancel?: (runId: string, options?: { readStatus?: boolean }) => Promise<CancelWatch>;
   /** A test run: simulate what is not a read. */
   test?: TestMode;
+  /** Shared by the units of this call (ContextOptions.shared). */
+  shared?: Map<string, Promise<unknown>>;
 }): Promise<TaskOutcome> {
   const { run, unit, action } = args;
   const attempt = args.engineAttempt + 1;
@@ -225,6 +235,7 @@ export async function executeTaskUnit(args: {
         attempt,
         timeoutMs,
         signal,
+        shared: args.shared,
       });
       redactor = context.redactor;
       let input: Record<string, unknown>;

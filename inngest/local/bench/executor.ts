@@ -3,6 +3,7 @@
 //   sequential: one run of an N-step no-op function → ms per step (N = 10, 50, 100, 200 with
 //     checkpointing, the SDK's default; N = 100 one request per step, the classic protocol)
 //   throughput: 200 concurrent runs × 10 no-op steps → steps per second
+// The real SDK runs signed, as the app's embedded executor does (the stub SDK unsigned).
 // Issue 17's metric names: checkpoint_ms_per_step_n10 … _n200, classic_ms_per_step_n100,
 // throughput_steps_per_s (checkpointing); the older sequential_step*_ms names stay beside them.
 // BENCH_STUB_ONLY=1 measures the stub SDK only; BENCH_PROFILE=1 lists the costliest statements.
@@ -59,12 +60,23 @@ const LENGTHS = [...new Set([SEQUENTIAL_STEPS, ...CHECKPOINT_LENGTHS])];
 const RUNS = 200;
 const STEPS_PER_RUN = 10;
 
+/**
+ * Keys of the real-SDK modes: as the app runs the embedded executor, every call to the app,
+ * every answer and every checkpoint is signed and checked (the interpreter suite's app too,
+ * so the two suites compare like with like).
+ */
+const SIGNED = {
+  signingKey: `signkey-prod-${createHash("sha256").update("bench").digest("hex")}`,
+  eventKey: "bench-event-key",
+};
+
 /** The real SDK; `engineUrl` is where its client sends events and checkpoints. */
-function createApp(engineUrl = "http://127.0.0.1:1") {
+function createApp(engineUrl = "http://127.0.0.1:1", { signed = true } = {}) {
   const client = new Inngest({
     id: "bench",
-    isDev: true,
+    isDev: !signed,
     baseUrl: engineUrl,
+    ...(signed ? SIGNED : {}),
     logger: { info() {}, warn() {}, error() {}, debug() {} },
   });
   const sequential = LENGTHS.map((n) =>
@@ -136,7 +148,8 @@ function createStubApp() {
 }
 
 // The stub syncs with the real SDK's config, so both apps declare the same functions.
-const realConfigFetch = (request: Request) => createApp().fetch(request);
+const realConfigFetch = (request: Request) =>
+  createApp(undefined, { signed: false }).fetch(request);
 
 async function waitForCompleted(
   engine: Engine,
@@ -179,6 +192,7 @@ async function bench(driver: BenchDriver, mode: Mode, options: SuiteOptions) {
     logger: silentLogger,
     concurrency: 32,
     ...(mode === "checkpointing" ? { port: 0 } : {}),
+    ...(mode === "stub" ? {} : SIGNED),
   });
   await engine.start();
   const app =

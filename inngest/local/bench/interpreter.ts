@@ -12,7 +12,6 @@ import { Inngest } from "inngest";
 import { serve } from "inngest/next";
 import { z } from "zod";
 import { createFunctions } from "@/inngest/functions";
-import { createServerActionContext } from "@/inngest/functions/action-context";
 import { type ActionDeclaration, defineAction } from "@/lib/actions/define-action";
 import { actionDeclarations, createRegistry } from "@/lib/actions/registry";
 import type { DbHandle } from "@/lib/db/client";
@@ -88,11 +87,7 @@ async function openApp(db: DbHandle) {
   const functions = createFunctions({
     client,
     registry: createRegistry([...actionDeclarations, benchSleep]),
-    // As `npm run plan -- run`: no stored secrets, the app's services.
-    createContext: async (options) => ({
-      context: await createServerActionContext({ ...options, secrets: {} }),
-      secrets: {},
-    }),
+    // The app's own unit contexts (the person's secrets, read once per call; the services).
     appUrl: "http://bench.local",
     resumeSecret: randomBytes(32).toString("base64url"),
     concurrencyPerUser: 1000,

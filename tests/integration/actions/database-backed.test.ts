@@ -132,6 +132,34 @@ describe.each(drivers)("database-backed actions on %s", (driver) => {
       );
     });
 
+    it("reads a person's secrets once per call of the interpreter, each person their own", async () => {
+      const rows = await database.db
+        .insert(users)
+        .values([{ email: `carol-${driver}@example.com` }, { email: `dave-${driver}@example.com` }])
+        .returning();
+      const [carol, dave] = rows.map((row) => row.id);
+      await store.saveSecret({ userId: carol, name: "CALL_TOKEN", value: "first" });
+      const shared = new Map<string, Promise<unknown>>();
+      const unit = (userId: string, call = shared) =>
+        server.serverContextFactory({
+          runId: "22222222-2222-4222-8222-222222222222",
+          workflowId: owner.workflowId,
+          userId,
+          stepId: "s",
+          unitId: "s",
+          attempt: 1,
+          shared: call,
+        });
+      expect((await unit(carol)).secrets).toEqual({ CALL_TOKEN: "first" });
+      await store.saveSecret({ userId: carol, name: "CALL_TOKEN", value: "second" });
+      // The same call: what it read at its first unit. The next call reads them again.
+      expect((await unit(carol)).secrets).toEqual({ CALL_TOKEN: "first" });
+      expect((await unit(carol, new Map())).secrets).toEqual({ CALL_TOKEN: "second" });
+      expect((await unit(dave)).secrets).toEqual({});
+      const { context } = await unit(carol);
+      expect(context.redactor.text("token first")).not.toContain("first");
+    });
+
     it("deletes a secret", async () => {
       await store.deleteSecret({ userId: alice, name: "SLACK_WEBHOOK" });
       expect((await store.listSecrets({ userId: alice })).map((s) => s.name)).toEqual([
