@@ -46,6 +46,7 @@ export async function runGraphileAnchor(options: SuiteOptions): Promise<void> {
   // database is dropped (a connection the drop terminates would be an unhandled error).
   const pool = new pg.Pool({ connectionString: database.url, max: CONCURRENCY + 2 });
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   try {
     runner = await run({
       pgPool: pool,
