@@ -544,16 +544,16 @@ async function executeAsyncCommit(statement: SQL): Promise<unknown> {
 }
 
 /**
- * An attempt's row and its log entries in ONE statement (the hot path of every task unit):
+ * An attempt's row and its log entry in ONE statement (the hot path of every task unit):
  * the run row is locked, the attempt upserted (written `cancelled` when the run was cancelled,
  * or not at all with `skipIfCancelled`; a `cancelled` row is never changed: all answer
- * `cancelled`), the entries appended in order with the next seqs, each once per key, and live
- * views notified at commit. Several entries: a quick unit's start and end, recorded together.
- * Returns the row's status; a cancelled attempt's entry is the caller's to write.
- * A statement that waited for the run's lock numbers its entries from an older snapshot, so
- * a seq can collide with an entry written meanwhile: the whole statement then fails (a
- * unique violation, nothing written) and runs again with a fresh snapshot, so a record's
- * entries are written all together and in order, or not at all.
+ * `cancelled`), the entry appended with the next seq once per key (a replayed write skips
+ * it), and live views notified at commit. Returns the row's status; a cancelled attempt's
+ * entry is the caller's to write.
+ * A statement that waited for the run's lock numbers its entry from an older snapshot, so its
+ * seq can collide with an entry written meanwhile: the whole statement then fails (a unique
+ * violation, nothing written) and runs again with a fresh snapshot (then with the run locked
+ * first), so entries keep the order their records were written in.
  */
 export async function upsertStepAttemptLogged(
   row: {
@@ -571,9 +571,8 @@ export async function upsertStepAttemptLogged(
     /** Write no row for a cancelled run (an attempt about to start); else write it `cancelled`. */
     skipIfCancelled?: boolean;
   },
-  events: Omit<NewRunEvent, "runId"> | Omit<NewRunEvent, "runId">[],
+  event: Omit<NewRunEvent, "runId">,
 ): Promise<StepStatus> {
-  const entries = Array.isArray(events) ? events : [events];
   const json = (value: unknown) =>
     value === undefined ? sql`null` : sql`${JSON.stringify(value)}::jsonb`;
   const ts = (value: Date | undefined) =>
@@ -593,13 +592,6 @@ export async function upsertStepAttemptLogged(
       sql`duration_ms = (extract(epoch from (excluded.finished_at - coalesce(run_steps.started_at, excluded.finished_at))) * 1000)::integer`,
     );
   }
-  const listed = entries.map((event) => ({
-    key: event.key,
-    message: event.message,
-    level: event.level ?? "info",
-    step_id: event.stepId ?? null,
-    data: event.data ?? null,
-  }));
   const statement = sql`
     with locked as (
       select status from runs where id = ${row.runId} for update
@@ -614,24 +606,18 @@ export async function upsertStepAttemptLogged(
       on conflict (run_id, step_id, iteration, attempt) do update set ${sql.join(sets, sql`, `)}
         where run_steps.status <> 'cancelled'
       returning status
-    ), listed as (
-      select e.key, e.message, e.level, e.step_id, e.data, e.n
-      from rows from (jsonb_to_recordset(${JSON.stringify(listed)}::jsonb)
-             as (key text, message text, level text, step_id text, data jsonb))
-           with ordinality as e(key, message, level, step_id, data, n)
-      where not exists (select 1 from run_events where run_id = ${row.runId} and key = e.key)
     ), entry as (
       insert into run_events (run_id, seq, key, message, level, step_id, data)
       select ${row.runId},
-             (select coalesce(max(seq), 0) from run_events where run_id = ${row.runId})
-               + row_number() over (order by listed.n),
-             listed.key, listed.message, listed.level, listed.step_id, listed.data
-      from attempt, listed
+             (select coalesce(max(seq), 0) + 1 from run_events where run_id = ${row.runId}),
+             ${event.key}, ${event.message}, ${event.level ?? "info"}, ${event.stepId ?? null},
+             ${json(event.data ?? null)}
+      from attempt
       where attempt.status = ${row.status}
+      on conflict (run_id, key) do nothing
       returning seq
     )
     select (select status from attempt) as status,
-           (select count(*) from entry)::integer as written,
            pg_notify(${RUN_EVENTS_CHANNEL}, ${row.runId})`;
   // Committed without waiting for the WAL flush (as the embedded executor commits its step
   // results): a crash of the database server can lose only the last fraction of a second,

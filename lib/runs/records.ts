@@ -146,8 +146,9 @@ export async function recordAttemptFinished(args: {
   /** False when the attempt was never `waiting` (a task): the run's status cannot change. */
   refreshStatus?: boolean;
   /**
-   * The attempt's start was not recorded (a quick unit that changes nothing outside): it is
-   * recorded now with its end, its input and `<unit> started` entry, in the same statement.
+   * The attempt's start was not recorded (a quick unit that changes nothing outside): its
+   * input and start time are written now with its end, in the same statement; its one log
+   * entry says how it ended and how long it took.
    */
   started?: { input: unknown };
 }): Promise<"succeeded" | "failed" | "cancelled"> {
@@ -185,7 +186,7 @@ export async function recordAttemptFinished(args: {
       ...(error ? { error, willRetry: !!args.willRetry } : {}),
     },
   };
-  // Row, entries and notification in one statement.
+  // Row, entry and notification in one statement.
   const recorded = await upsertStepAttemptLogged(
     {
       runId: args.runId,
@@ -200,7 +201,7 @@ export async function recordAttemptFinished(args: {
       finishedAt: args.finishedAt,
       ...(args.simulated !== undefined ? { simulated: summarize(args.simulated) } : {}),
     },
-    args.started ? [startedEvent({ ...args, status: "running" }, stepId, iteration), event] : event,
+    event,
   );
   if (recorded === "cancelled") {
     // The run was cancelled first: whatever the attempt did after that does not count.
