@@ -393,8 +393,8 @@ async function startNotRecorded(start: DeferredStart): Promise<{ started?: { inp
         () => false,
       )
     : false;
-  // Written on its own: the end's record adds nothing. Not written (or it failed): the end's
-  // record writes it too (its entry is written once per key).
+  // Written on its own: the end's record adds nothing. Not written (or that write failed):
+  // the end's record writes the input and start time with the end, and its one entry.
   const input = start.input;
   start.input = undefined;
   return written ? {} : { started: { input } };
