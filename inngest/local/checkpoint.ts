@@ -7,6 +7,7 @@ import { applyDeferOp } from "./jobs/apply-op";
 import { inTransaction, type WorkerDeps } from "./jobs/context";
 import { isDeferOp, type Op, OpCode } from "./protocol/ops";
 import { storeOpMetadata } from "./run-metadata";
+import { applyCheckpointSteps } from "./sql/apply-checkpoint-steps";
 import { loadCallInFlight } from "./sql/load-call-in-flight";
 import { lockActiveRun } from "./sql/lock-active-run";
 import { recordAttempt } from "./sql/record-attempt";
@@ -38,11 +39,20 @@ export async function applyCheckpoint(
     }
   }
   const receivedAt = Date.now();
+  const jobId = typeof body.qi_id === "string" ? body.qi_id : "";
+  // The common checkpoint, completed steps only: one statement.
+  if (steps.every((op) => !isDeferOp(op) && !op.metadata)) {
+    return applyCheckpointSteps(deps.sql, {
+      runId,
+      jobId,
+      startedAt: receivedAt,
+      steps: steps.map((op) => ({ hash: op.id, name: stepName(op), data: op.data })),
+    });
+  }
   // Step results, defers and metadata queue no job: nothing to wake the dispatcher for.
   return inTransaction(
     deps,
     async (q) => {
-      const jobId = typeof body.qi_id === "string" ? body.qi_id : "";
       const call = await loadCallInFlight(q, runId, jobId);
       if (!call) return "stale";
       const run = await lockActiveRun(q, runId, {
@@ -56,7 +66,7 @@ export async function applyCheckpoint(
           await applyDeferOp(q, runId, op);
           continue;
         }
-        const name = op.displayName ?? op.name ?? op.userland?.id ?? null;
+        const name = stepName(op);
         const stored = await saveStep(q, {
           runId,
           hash: op.id,
@@ -81,3 +91,5 @@ export async function applyCheckpoint(
     { wake: false },
   );
 }
+
+const stepName = (op: Op) => op.displayName ?? op.name ?? op.userland?.id ?? null;
