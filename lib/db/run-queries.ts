@@ -509,7 +509,9 @@ export async function upsertStepAttempt(row: {
   return written?.status ?? "cancelled";
 }
 
-type AsyncPool = { unsafe(text: string, params: unknown[]): Promise<unknown> };
+type AsyncPool = {
+  unsafe(text: string, params: unknown[], options: { prepare: boolean }): Promise<unknown>;
+};
 const asyncPools = new WeakMap<object, AsyncPool>();
 
 /**
@@ -540,7 +542,9 @@ async function executeAsyncCommit(statement: SQL): Promise<unknown> {
     asyncPools.set(owner, pool);
   }
   const query = (current.db as unknown as { dialect: PgDialect }).dialect.sqlToQuery(statement);
-  return pool.unsafe(query.sql, query.params as unknown[]);
+  // Prepared (named) per connection: the record's few shapes are parsed and planned once,
+  // not on every unit.
+  return pool.unsafe(query.sql, query.params as unknown[], { prepare: true });
 }
 
 /**
