@@ -262,7 +262,7 @@ export async function executeTaskUnit(args: {
         start.timer = setTimeout(() => {
           start.written = recordStart();
           start.written.catch(() => {});
-        }, START_RECORD_DELAY_MS);
+        }, unitRecordSettings.startDelayMs);
       } else {
         const started = await recordStart();
         if (started === "cancelled") throw new RunCancelledError();
@@ -315,9 +315,15 @@ export async function executeTaskUnit(args: {
     const cancelled =
       cancellationOf(watch.signal) ?? (thrown instanceof RunCancelledError ? thrown : undefined);
     if (cancelled) {
-      // Not a failure and never retried: the attempt (if it had started) ends as cancelled.
-      await startNotRecorded(start);
-      await recordAttemptCancelled({ runId: run.runId, unitId: unit.id, attempt });
+      // Not a failure and never retried: the attempt (if it had started) ends as cancelled. A
+      // read whose start was not written yet is written now, cancelled, with its input.
+      const { started } = await startNotRecorded(start);
+      await recordAttemptCancelled({
+        runId: run.runId,
+        unitId: unit.id,
+        attempt,
+        ...(started ? { started: { input: started.input, startedAt } } : {}),
+      });
       throw new NonRetriableError(RUN_CANCELLED_MESSAGE, { cause: cancelled.toJSON() });
     }
     const error = toActionError(thrown, redactor);
@@ -368,6 +374,9 @@ export async function executeTaskUnit(args: {
  * view shows a longer one running from then on.
  */
 export const START_RECORD_DELAY_MS = 50;
+
+/** The delay in use (tests lengthen it to cancel a unit whose start is not written yet). */
+export const unitRecordSettings = { startDelayMs: START_RECORD_DELAY_MS };
 
 /** The start of a unit that changes nothing: recorded later, or with its end. */
 type DeferredStart = {

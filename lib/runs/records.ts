@@ -204,11 +204,16 @@ export async function recordAttemptFinished(args: {
     event,
   );
   if (recorded === "cancelled") {
-    // The run was cancelled first: whatever the attempt did after that does not count.
-    await appendRunEvent({
-      runId: args.runId,
-      ...cancelledEvent({ stepId, iteration, attempt: args.attempt, durationMs: null }),
-    });
+    // The run was cancelled first: whatever the attempt did after that does not count. An
+    // attempt whose start was written has its entry from the cancel already (this one is
+    // then skipped by its key); one whose start was not (a quick read) gets none after the
+    // cancel's last line, which speaks for it.
+    if (!args.started) {
+      await appendRunEvent({
+        runId: args.runId,
+        ...cancelledEvent({ stepId, iteration, attempt: args.attempt, durationMs: null }),
+      });
+    }
     return "cancelled";
   }
   // A task's attempt was `running`, never `waiting`: the run's running ⇄ waiting is unchanged.
@@ -243,8 +248,28 @@ export async function recordAttemptCancelled(args: {
   unitId: string;
   attempt: number;
   at?: Date;
+  /**
+   * The attempt's start was never written (a read cancelled before its start was due): its
+   * row is written now, cancelled, with its input, start and end, so the run's steps show it
+   * cut short. No entry of its own: the cancel's "Run cancelled" stays the log's last line
+   * and speaks for it (as for a unit the cancel found running without a start entry).
+   */
+  started?: { input: unknown; startedAt: Date };
 }): Promise<void> {
   const { stepId, iteration } = splitUnitId(args.unitId);
+  if (args.started) {
+    await upsertStepAttempt({
+      runId: args.runId,
+      stepId,
+      iteration,
+      attempt: args.attempt,
+      status: "cancelled",
+      input: summarize(args.started.input),
+      startedAt: args.started.startedAt,
+      finishedAt: args.at ?? new Date(),
+    });
+    return;
+  }
   const cut = await cancelStepAttempt({
     runId: args.runId,
     stepId,

@@ -108,6 +108,12 @@ describe.each(drivers)("cancelling a run on %s", (driver) => {
     const run = await h.start(workflowId);
     await h.waitFor(async () => (http.held.length > before ? true : undefined), "the request");
     const held = http.held[before];
+    // A GET only reads: its start is written once it has run START_RECORD_DELAY_MS (a read
+    // cancelled sooner is covered in quick-records.test.ts); cancel once it shows running.
+    await h.waitFor(
+      async () => ((await rowsOf(run.id, "fetch"))[0]?.status === "running" ? true : undefined),
+      "the fetch recorded as running",
+    );
 
     const cancelledAt = Date.now();
     expect(await cancelRun({ userId: h.userId, runId: run.id, client: h.client })).toEqual({

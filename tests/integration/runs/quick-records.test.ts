@@ -4,15 +4,18 @@
 // START_RECORD_DELAY_MS on (its start entry, then its end's). Records of units ending together
 // in one run number their entries without gaps or swaps.
 import { sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { z } from "zod";
-import { START_RECORD_DELAY_MS } from "@/inngest/functions/unit-steps";
+import { START_RECORD_DELAY_MS, unitRecordSettings } from "@/inngest/functions/unit-steps";
 import { type ActionDeclaration, defineAction } from "@/lib/actions/define-action";
 import { rowsOf } from "@/lib/db/history-sql";
 import { listRunEvents, listRunSteps } from "@/lib/db/run-queries";
 import { cancelRun } from "@/lib/runs/control";
 import { drivers } from "@/tests/helpers/database";
 import { harnessFor, plan } from "./harness";
+
+/** The `ms` of every slow read that has begun (the test knows it runs before any record). */
+const reading = new Set<number>();
 
 /** A read that takes `ms` (read-only: `sideEffects: false`). */
 const slowRead: ActionDeclaration = {
@@ -27,6 +30,7 @@ const slowRead: ActionDeclaration = {
     example: { ms: 1 },
   }),
   run: (async (input: { ms: number }, context: { signal?: AbortSignal }) => {
+    reading.add(input.ms);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, input.ms);
       context.signal?.addEventListener("abort", () => {
@@ -149,5 +153,41 @@ describe.each(drivers)("records of steps that change nothing on %s", (driver) =>
     const steps = await listRunSteps({ runId: run.id });
     expect(steps.map((s) => [s.stepId, s.status])).toEqual([["read", "cancelled"]]);
     expect(h.effects.counts.get("quick-after") ?? 0).toBe(0);
+  });
+
+  it("writes a read cancelled before its start was due as cancelled, with its input", async () => {
+    // The start is never due during this test: the read is cancelled while nothing of its
+    // attempt has been written (as happens when a cancel comes within START_RECORD_DELAY_MS).
+    unitRecordSettings.startDelayMs = 60_000;
+    onTestFinished(() => {
+      unitRecordSettings.startDelayMs = START_RECORD_DELAY_MS;
+    });
+    const ms = 7_000 + (driver === "pglite" ? 1 : 2);
+    const workflowId = await h.workflow(
+      plan([
+        { id: "read", action: "test.slow-read", input: { ms } },
+        { id: "after", action: "test.count", after: ["read"], input: { key: `early-${driver}` } },
+      ]),
+    );
+    const run = await h.start(workflowId);
+    await h.waitFor(async () => (reading.has(ms) ? true : undefined), "the read to begin");
+    expect(await listRunSteps({ runId: run.id })).toEqual([]);
+    await cancelRun({ userId: h.userId, runId: run.id, client: h.client });
+    const done = await h.finished(run.id);
+    expect(done.status).toBe("cancelled");
+    // The run ended with the cancel; the read writes its row as it stops.
+    const steps = await h.waitFor(async () => {
+      const rows = await listRunSteps({ runId: run.id });
+      return rows.length ? rows : undefined;
+    }, "the read's row");
+    expect(steps.map((s) => [s.stepId, s.attempt, s.status])).toEqual([["read", 1, "cancelled"]]);
+    expect(steps[0].input).toEqual({ ms });
+    expect(steps[0].finishedAt).not.toBeNull();
+    expect(steps[0].durationMs).toBeGreaterThanOrEqual(0);
+    // The cancel's own line stays the last word and speaks for the read (no entry of its own).
+    const messages = (await listRunEvents({ runId: run.id })).map((e) => e.message);
+    expect(messages.filter((m) => m.startsWith("read "))).toEqual([]);
+    expect(messages.at(-1)).toBe("Run cancelled");
+    expect(h.effects.counts.get(`early-${driver}`) ?? 0).toBe(0);
   });
 });
