@@ -2,6 +2,9 @@
 // with its run records, on the embedded executor, through the real SDK handler. Reports
 // medians; asserts nothing, except that no run is lost or duplicated (said loudly).
 //   plan_ms_per_step_n100   a 100-step chain of `transform` steps: run record start → finish / 100
+//   plain_sdk_ms_per_step_n100  a plain SDK function of 100 no-op steps on the same engine, run
+//                               just before each chain round (event sent → run ended) / 100
+//   plan_to_executor_ratio_n100 the median of the rounds' plan ÷ plain ratios (issue 17's ≤ 2×)
 //   dag_critical_path_ratio one 1 s step beside a chain of five 100 ms steps: run duration / 1 s
 //   runs_1000_per_s         1,000 concurrent runs of a 10-step plan: runs per second
 //   runs_1000_p95_ms        ... and the 95th percentile of a run's latency (created → finished)
@@ -21,6 +24,7 @@ import { type BenchDriver, median, openDriver, type SuiteOptions } from "./suite
 
 const CHAIN = 100;
 const SMALL = 10;
+const PLAIN_CHAIN_EVENT = "bench/plain-chain";
 
 const benchSleep: ActionDeclaration = {
   ...defineAction({
@@ -84,6 +88,15 @@ async function openApp(db: DbHandle) {
     ...keys,
     logger: { info() {}, warn() {}, error() {}, debug() {} },
   });
+  // The executor's own figure in the same process, engine and minute: a plain SDK function of
+  // CHAIN no-op steps, run alternately with the plan's chain (see `bench`).
+  const plainChain = client.createFunction(
+    { id: "bench-plain-chain", triggers: [{ event: PLAIN_CHAIN_EVENT }] },
+    async ({ step }) => {
+      for (let i = 0; i < CHAIN; i++) await step.run(`s${i}`, () => i);
+      return "ok";
+    },
+  );
   const functions = createFunctions({
     client,
     registry: createRegistry([...actionDeclarations, benchSleep]),
@@ -92,7 +105,7 @@ async function openApp(db: DbHandle) {
     resumeSecret: randomBytes(32).toString("base64url"),
     concurrencyPerUser: 1000,
   });
-  const handlers = serve({ client, functions }) as unknown as Record<
+  const handlers = serve({ client, functions: [...functions, plainChain] }) as unknown as Record<
     string,
     (request: Request, context: unknown) => Promise<Response>
   >;
@@ -150,7 +163,23 @@ async function openApp(db: DbHandle) {
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  return { engine, workflow, start, finished, close: () => engine.stop() };
+  /** ms per step of the plain SDK chain: event sent → its run ended, over CHAIN steps. */
+  const plainMsPerStep = async () => {
+    const started = performance.now();
+    const [eventId] = await engine.send({ name: PLAIN_CHAIN_EVENT });
+    for (;;) {
+      const [run] = await engine.sql.query<{ status: string }>(
+        "select status from engine.runs where event_id = $1 and status in ('completed', 'failed', 'cancelled')",
+        [eventId],
+      );
+      if (run) {
+        if (run.status !== "completed") throw new Error(`the plain chain ${run.status}`);
+        return (performance.now() - started) / CHAIN;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  return { engine, workflow, start, finished, plainMsPerStep, close: () => engine.stop() };
 }
 
 const seconds = (run: { startedAt: Date | null; finishedAt: Date | null }) =>
@@ -168,15 +197,25 @@ async function bench(driver: BenchDriver, options: SuiteOptions) {
     await app.finished(await app.start(await app.workflow(chain(SMALL))));
     const chainWorkflow = await app.workflow(chain(CHAIN));
     await app.finished(await app.start(chainWorkflow));
+    await app.plainMsPerStep();
     const perStep: number[] = [];
     const cpuPerStep: number[] = [];
+    const plainPerStep: number[] = [];
+    const planToPlain: number[] = [];
     for (let i = 0; i < options.repeat; i++) {
+      // Each round also runs a plain SDK chain of the same length on the same engine right
+      // before: their ratio compares like with like even when the machine's speed drifts
+      // between the executor suite and this one.
+      const plain = await app.plainMsPerStep();
       const cpu = process.cpuUsage();
       const run = await app.finished(await app.start(chainWorkflow));
       const used = process.cpuUsage(cpu);
       if (run.status !== "succeeded") throw new Error(`the chain run ${run.id} ${run.status}`);
-      perStep.push((seconds(run) * 1000) / CHAIN);
+      const ms = (seconds(run) * 1000) / CHAIN;
+      perStep.push(ms);
       cpuPerStep.push((used.user + used.system) / 1000 / CHAIN);
+      plainPerStep.push(plain);
+      planToPlain.push(ms / plain);
     }
     options.report({
       driver,
@@ -184,10 +223,24 @@ async function bench(driver: BenchDriver, options: SuiteOptions) {
       value: median(perStep),
       unit: "ms",
     });
+    options.report({
+      driver,
+      metric: "plain_sdk_ms_per_step_n100",
+      value: median(plainPerStep),
+      unit: "ms",
+    });
+    options.report({
+      driver,
+      metric: "plan_to_executor_ratio_n100",
+      value: median(planToPlain),
+      unit: "ratio",
+    });
     options.log(
       `${label} ${CHAIN}-step transform chain: ${median(perStep).toFixed(2)} ms per plan step, ` +
         `process CPU ${median(cpuPerStep).toFixed(2)} ms per step ` +
-        `[rounds: ${perStep.map((x) => x.toFixed(2)).join(", ")}]`,
+        `[rounds: ${perStep.map((x) => x.toFixed(2)).join(", ")}]; a plain SDK chain of ${CHAIN} steps ` +
+        `just before each: ${median(plainPerStep).toFixed(2)} ms per step, ratio ${median(planToPlain).toFixed(2)} ` +
+        `[rounds: ${planToPlain.map((x) => x.toFixed(2)).join(", ")}]`,
     );
 
     const dagWorkflow = await app.workflow(criticalPathPlan);
