@@ -41,8 +41,8 @@ export async function fireCron(deps: WorkerDeps, job: Job): Promise<void> {
         ts: tick || deps.clock(),
       },
     ]);
-    // The timer event is for this function alone; the job inserted for it only needs to
-    // feed waits, so it stays, and the run is created directly here.
+    // The timer event is for this function alone: the run is created directly here, and the
+    // event queues a job only when a wait (or another trigger) listens for it.
     await triggerRun(q, ctx, fn, event);
     const next = nextCronRun(cron, new Date(Math.max(deps.clock(), tick) + 1000));
     if (next) {

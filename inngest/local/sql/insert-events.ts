@@ -10,6 +10,14 @@ export type StoredEvent = { id: string; name: string; payload: Record<string, un
  * acknowledged to the sender is never lost. An event whose `id` (Inngest's idempotency key)
  * was seen in the last 24 hours is stored but triggers nothing; an event whose internal id
  * exists already (a retried send with the same seed) is not stored twice.
+ *
+ * The job is queued only when something could match the event when it is stored: a live
+ * pause (a wait or a cancellation) on its name, or a synced function with an event trigger
+ * for it (a trailing `*` matches a prefix, as in `matchesEventName`). Every run's end stores an
+ * `inngest/function.finished` that nothing listens to in most apps; its job would cost five
+ * statements and a transaction to find nothing. Checked in the statement itself against the
+ * shared tables (not this process's registry), so a function another process synced counts.
+ * A wait that starts after the event is stored does not match it (as on Inngest).
  */
 export async function insertEvents(
   q: Queryable,
@@ -41,7 +49,16 @@ export async function insertEvents(
          returning id
        ), job as (
          insert into engine.jobs (id, kind, payload)
-         select $5, 'event', jsonb_build_object('eventId', $1::text) from ev where not exists (select 1 from dup)
+         select $5, 'event', jsonb_build_object('eventId', $1::text) from ev
+         where not exists (select 1 from dup)
+           and (exists (
+                  select 1 from engine.pauses p
+                  where p.event_name = $2 and p.kind in ('wait', 'cancel'))
+                or exists (
+                  select 1 from engine.functions f,
+                    jsonb_array_elements(coalesce(f.config->'triggers', '[]'::jsonb)) t
+                  where t->>'event' = $2
+                    or (right(t->>'event', 1) = '*' and starts_with($2, left(t->>'event', -1)))))
          returning id
        )
        select count(*) from job`,

@@ -174,6 +174,16 @@ describe.each(setups)("executor on $driver (http: $http)", ({ driver, http }) =>
       expect(result.output).toEqual({ approved: { id } });
     });
 
+    it("resumes a wait on another run's inngest/function.finished", async ({ expect }) => {
+      const key = uniq("watch");
+      const watcherEvent = await h.send("test/watch-finish", { key });
+      const watcherId = await h.runFor(watcherEvent, "finish-watcher");
+      await expect.poll(async () => (await waitPauses(watcherId)).length).toBe(1);
+      await run("steps", "test/steps", { key });
+      const watched = await h.engine.waitForRun(watcherId);
+      expect(watched.output).toEqual({ result: { sum: 3, key } });
+    });
+
     it("resumes a wait beside a race-mode step still in flight, and goes on once both end", async ({
       expect,
     }) => {
