@@ -6,15 +6,19 @@
 // The real SDK runs signed, as the app's embedded executor does (the stub SDK unsigned).
 // Issue 17's metric names: checkpoint_ms_per_step_n10 … _n200, classic_ms_per_step_n100,
 // throughput_steps_per_s (checkpointing); the older sequential_step*_ms names stay beside them.
-// BENCH_STUB_ONLY=1 measures the stub SDK only; BENCH_PROFILE=1 lists the costliest statements.
+// On PostgreSQL, graphile-worker's rounds run interleaved with checkpointing's (a hop chain
+// before each sequential round, a burst of jobs before each throughput round), and the paired
+// ratios are reported: checkpoint_to_graphile_hop_ratio_n10 … _n200, throughput_to_graphile_ratio.
+// BENCH_STUB_ONLY=1 measures the stub SDK only; BENCH_EXECUTOR_MODES=stub,sdk,checkpointing picks
+// modes; BENCH_PROFILE=1 lists the costliest statements.
 import { createHash } from "node:crypto";
 import { Inngest } from "inngest";
 import { serve } from "inngest/next";
 import { createEngine, type Engine } from "../engine";
-import { silentLogger } from "../interfaces";
+import { type EngineLogger, silentLogger } from "../interfaces";
 import { countEndedRuns } from "../sql/count-ended-runs";
 import type { Queryable, SqlClient } from "../sql-client";
-import { runGraphileAnchor } from "./graphile-anchor";
+import { type GraphileAnchor, openGraphileAnchor, reportGraphileAnchor } from "./graphile-anchor";
 import { type BenchDriver, median, openDriver, type SuiteOptions } from "./suite";
 
 const profile = new Map<string, { n: number; ms: number }>();
@@ -151,22 +155,39 @@ function createStubApp() {
 const realConfigFetch = (request: Request) =>
   createApp(undefined, { signed: false }).fetch(request);
 
-async function waitForCompleted(
-  engine: Engine,
-  count: number,
-  stats?: { queries: number; dbMs: number },
-) {
-  for (;;) {
-    // The probe itself is not the executor's work: take it back out of the counters.
-    const before = stats ? { ...stats } : undefined;
-    const ended = await countEndedRuns(engine.sql);
-    if (stats && before) {
-      stats.queries = before.queries;
-      stats.dbMs = before.dbMs;
-    }
-    if (ended >= count) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/**
+ * Counts ended runs as the engine logs them (right after the commit that ends each run), so
+ * a round's time is event sent → last run ended with no polling granularity or probe queries
+ * in it (a 10 ms poll added up to 1 ms per step to a 10-step run). `until(n)` resolves once
+ * n runs have ended; the count is checked against the database after each round.
+ */
+function runEnds() {
+  let ended = 0;
+  let waiting: { count: number; resolve: () => void }[] = [];
+  const logger: EngineLogger = {
+    ...silentLogger,
+    info(message) {
+      if (!/^run \S+ (completed|failed)$/.test(message)) return;
+      ended += 1;
+      const due = waiting.filter((w) => w.count <= ended);
+      if (!due.length) return;
+      waiting = waiting.filter((w) => w.count > ended);
+      for (const w of due) w.resolve();
+    },
+  };
+  return {
+    logger,
+    until(count: number): Promise<void> {
+      if (ended >= count) return Promise.resolve();
+      return new Promise((resolve) => waiting.push({ count, resolve }));
+    },
+  };
+}
+
+/** The runs the engine logged as ended are the runs the database has ended. */
+async function checkEnded(engine: Engine, count: number) {
+  const stored = await countEndedRuns(engine.sql);
+  if (stored !== count) throw new Error(`${count} runs logged as ended, ${stored} in the database`);
 }
 
 type Mode = "stub" | "sdk" | "checkpointing";
@@ -181,15 +202,21 @@ const LABELS: Record<Mode, string> = {
  * SDK running several steps per request and posting each result to the executor's API (the
  * SDK's default; its "SDK handler" time then includes those posts).
  */
-async function bench(driver: BenchDriver, mode: Mode, options: SuiteOptions) {
+async function bench(
+  driver: BenchDriver,
+  mode: Mode,
+  options: SuiteOptions,
+  anchor?: { graphile: GraphileAnchor; perHop: number[]; perSecond: number[] },
+) {
   const REPEAT = options.repeat;
   const { db, drop } = await openDriver(driver);
   const label = `${driver}${LABELS[mode]}`.padEnd(26);
   const stats = { queries: 0, dbMs: 0 };
+  const ends = runEnds();
   const engine = createEngine({
     instrumentSql: instrument(stats),
     db,
-    logger: silentLogger,
+    logger: ends.logger,
     concurrency: 32,
     ...(mode === "checkpointing" ? { port: 0 } : {}),
     ...(mode === "stub" ? {} : SIGNED),
@@ -205,17 +232,21 @@ async function bench(driver: BenchDriver, mode: Mode, options: SuiteOptions) {
   // Warm-up: JIT, prepared statements, the SDK's first-call paths.
   await engine.send({ name: "bench/short" });
   done += 1;
-  await waitForCompleted(engine, done);
+  await ends.until(done);
 
   const lengths = mode === "checkpointing" ? [...CHECKPOINT_LENGTHS] : [SEQUENTIAL_STEPS];
   const sequentialMs = new Map<number, number>();
+  const hopRatios = new Map<number, number>();
   for (const length of lengths) {
+    const ratios: number[] = [];
     const perStep: number[] = [];
     const sdkShare: number[] = [];
     const dbShare: number[] = [];
     const queriesPerStep: number[] = [];
     const cpuPerStep: number[] = [];
     for (let i = 0; i < REPEAT; i++) {
+      const hop = await anchor?.graphile.hopRound();
+      if (hop !== undefined) anchor?.perHop.push(hop);
       app.timing.sdkMs = 0;
       stats.queries = 0;
       stats.dbMs = 0;
@@ -223,18 +254,21 @@ async function bench(driver: BenchDriver, mode: Mode, options: SuiteOptions) {
       const started = performance.now();
       await engine.send({ name: `bench/sequential-${length}` });
       done += 1;
-      await waitForCompleted(engine, done, stats);
+      await ends.until(done);
       const elapsed = performance.now() - started;
       const used = process.cpuUsage(cpu);
       perStep.push(elapsed / length);
+      if (hop !== undefined) ratios.push(elapsed / length / hop);
       sdkShare.push(app.timing.sdkMs / length);
       dbShare.push(stats.dbMs / length);
       queriesPerStep.push(stats.queries / length);
       cpuPerStep.push((used.user + used.system) / 1000 / length);
+      await checkEnded(engine, done);
     }
     const ms = median(perStep);
     const sdk = median(sdkShare);
     sequentialMs.set(length, ms);
+    if (ratios.length) hopRatios.set(length, median(ratios));
     options.log(
       `${label} sequential ${length} steps: ${ms.toFixed(2)} ms/step wall ` +
         `= SDK handler ${sdk.toFixed(2)} + executor ${(ms - sdk).toFixed(2)} ` +
@@ -244,13 +278,18 @@ async function bench(driver: BenchDriver, mode: Mode, options: SuiteOptions) {
   }
 
   const throughput: number[] = [];
+  const throughputRatios: number[] = [];
   for (let i = 0; i < REPEAT; i++) {
+    const jobs = await anchor?.graphile.jobsRound();
+    if (jobs !== undefined) anchor?.perSecond.push(jobs);
     const started = performance.now();
     await engine.send(Array.from({ length: RUNS }, () => ({ name: "bench/short" })));
     done += RUNS;
-    await waitForCompleted(engine, done);
+    await ends.until(done);
     const elapsed = performance.now() - started;
     throughput.push((RUNS * STEPS_PER_RUN) / (elapsed / 1000));
+    await checkEnded(engine, done);
+    if (jobs !== undefined) throughputRatios.push(throughput[i] / jobs);
   }
   await engine.stop();
   await drop();
@@ -275,6 +314,23 @@ async function bench(driver: BenchDriver, mode: Mode, options: SuiteOptions) {
       value: median(throughput),
       unit: "steps/s",
     });
+    // Each the median of per-round ratios against the graphile round just before it.
+    for (const [length, value] of hopRatios) {
+      options.report({
+        driver,
+        metric: `checkpoint_to_graphile_hop_ratio_n${length}`,
+        value,
+        unit: "ratio",
+      });
+    }
+    if (throughputRatios.length) {
+      options.report({
+        driver,
+        metric: "throughput_to_graphile_ratio",
+        value: median(throughputRatios),
+        unit: "ratio",
+      });
+    }
   }
   if (mode === "sdk") {
     options.report({ driver, metric: "classic_ms_per_step_n100", value: ms, unit: "ms" });
@@ -286,26 +342,42 @@ async function bench(driver: BenchDriver, mode: Mode, options: SuiteOptions) {
 }
 
 /**
- * The executor suite on each driver: the stub SDK, the real SDK, and checkpointing; then, in
- * the same process, graphile-worker as the anchor (BENCH_NO_ANCHOR=1 skips it).
+ * The executor suite on each driver: the stub SDK, the real SDK, and checkpointing; on
+ * PostgreSQL, checkpointing's rounds interleaved with graphile-worker's, the anchor, in the
+ * same process (BENCH_NO_ANCHOR=1 skips it).
  */
 export async function runExecutorSuite(options: SuiteOptions): Promise<void> {
-  await runDrivers(options);
-  if (!process.env.BENCH_NO_ANCHOR) await runGraphileAnchor(options);
+  // BENCH_EXECUTOR_MODES=checkpointing (say) runs only those modes, for quick comparisons.
+  const modes = (process.env.BENCH_EXECUTOR_MODES ?? "stub,sdk,checkpointing").split(",");
+  for (const driver of options.drivers) {
+    if (modes.includes("stub")) await bench(driver, "stub", options);
+    logProfile(options);
+    if (process.env.BENCH_STUB_ONLY) continue;
+    if (modes.includes("sdk")) await bench(driver, "sdk", options);
+    logProfile(options);
+    if (!modes.includes("checkpointing")) continue;
+    if (driver !== "postgres" || process.env.BENCH_NO_ANCHOR) {
+      await bench(driver, "checkpointing", options);
+      logProfile(options);
+      continue;
+    }
+    const anchor = { graphile: await openGraphileAnchor(), perHop: [], perSecond: [] };
+    try {
+      await bench(driver, "checkpointing", options, anchor);
+    } finally {
+      await anchor.graphile.close();
+    }
+    logProfile(options);
+    reportGraphileAnchor(options, anchor.perHop, anchor.perSecond);
+  }
 }
 
-async function runDrivers(options: SuiteOptions): Promise<void> {
-  for (const driver of options.drivers) {
-    await bench(driver, "stub", options);
-    if (process.env.BENCH_PROFILE) {
-      const top = [...profile.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
-      for (const [text, { n, ms }] of top) {
-        options.log(`  ${(ms / n).toFixed(2)} ms × ${n}  ${text}`);
-      }
-      profile.clear();
-    }
-    if (process.env.BENCH_STUB_ONLY) continue;
-    await bench(driver, "sdk", options);
-    await bench(driver, "checkpointing", options);
+/** With BENCH_PROFILE=1: the statements that took the most time in all, since the last call. */
+function logProfile(options: SuiteOptions) {
+  if (!process.env.BENCH_PROFILE) return;
+  const top = [...profile.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+  for (const [text, { n, ms }] of top) {
+    options.log(`  ${(ms / n).toFixed(2)} ms × ${n}  ${text}`);
   }
+  profile.clear();
 }

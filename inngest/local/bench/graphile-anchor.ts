@@ -2,7 +2,8 @@
 // peer Postgres job queue, graphile-worker (a devDependency, on a scratch database of its own).
 //   graphile_ms_per_hop: a chain of 500 jobs, each adding the next when it runs → ms per hop
 //   graphile_jobs_per_s: 5,000 no-op jobs at concurrency 10 → jobs per second
-// PostgreSQL only (graphile-worker needs a real server).
+// PostgreSQL only (graphile-worker needs a real server). Its rounds run interleaved with the
+// executor's own (executor.ts), each just before the executor round it anchors.
 import { type Runner, run } from "graphile-worker";
 import pg from "pg";
 import postgres from "postgres";
@@ -36,8 +37,21 @@ async function scratchDatabase() {
   };
 }
 
-export async function runGraphileAnchor(options: SuiteOptions): Promise<void> {
-  if (!options.drivers.includes("postgres")) return;
+/** graphile-worker running on its scratch database: one round of each measurement at a time. */
+export type GraphileAnchor = {
+  /** A chain of HOPS jobs, each adding the next: ms per hop. */
+  hopRound(): Promise<number>;
+  /** JOBS no-op jobs added in one statement: jobs per second. */
+  jobsRound(): Promise<number>;
+  close(): Promise<void>;
+};
+
+/**
+ * Starts graphile-worker (warmed up) so its rounds can be interleaved with the executor's:
+ * each executor round then has an anchor measured in the same minute, on the same machine,
+ * which the machine's swings (up to 2× within minutes here) would otherwise blur.
+ */
+export async function openGraphileAnchor(): Promise<GraphileAnchor> {
   const database = await scratchDatabase();
   let onHop: (n: number) => void = () => {};
   let onJob: () => void = () => {};
@@ -47,6 +61,11 @@ export async function runGraphileAnchor(options: SuiteOptions): Promise<void> {
   const pool = new pg.Pool({ connectionString: database.url, max: CONCURRENCY + 2 });
   pool.on("error", () => {});
   pool.on("connect", (client) => client.on("error", () => {}));
+  const close = async () => {
+    await runner?.stop();
+    await pool.end();
+    await database.drop();
+  };
   try {
     runner = await run({
       pgPool: pool,
@@ -66,16 +85,18 @@ export async function runGraphileAnchor(options: SuiteOptions): Promise<void> {
         },
       },
     });
-    const active = runner;
-    // Warm-up: the first jobs pay for connections and prepared statements.
-    await new Promise<void>((resolve) => {
-      onJob = resolve;
-      void active.addJob("noop", {});
-    });
-
-    const perHop: number[] = [];
-    const perSecond: number[] = [];
-    for (let round = 0; round < options.repeat; round++) {
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const active = runner;
+  // Warm-up: the first jobs pay for connections and prepared statements.
+  await new Promise<void>((resolve) => {
+    onJob = resolve;
+    void active.addJob("noop", {});
+  });
+  return {
+    async hopRound() {
       const started = performance.now();
       await new Promise<void>((resolve) => {
         onHop = (n) => {
@@ -83,10 +104,11 @@ export async function runGraphileAnchor(options: SuiteOptions): Promise<void> {
         };
         void active.addJob("hop", { n: 1 });
       });
-      perHop.push((performance.now() - started) / HOPS);
-
+      return (performance.now() - started) / HOPS;
+    },
+    async jobsRound() {
       let left = JOBS;
-      const jobsStarted = performance.now();
+      const started = performance.now();
       await new Promise<void>((resolve) => {
         onJob = () => {
           left -= 1;
@@ -98,24 +120,25 @@ export async function runGraphileAnchor(options: SuiteOptions): Promise<void> {
           () => sql.end(),
         );
       });
-      perSecond.push(JOBS / ((performance.now() - jobsStarted) / 1000));
-    }
-    const hop = median(perHop);
-    const jobs = median(perSecond);
-    options.report({ driver: "postgres", metric: "graphile_ms_per_hop", value: hop, unit: "ms" });
-    options.report({
-      driver: "postgres",
-      metric: "graphile_jobs_per_s",
-      value: jobs,
-      unit: "jobs/s",
-    });
-    options.log(
-      `postgres (graphile-worker 0.18) chain of ${HOPS} hops: ${hop.toFixed(2)} ms/hop; ${JOBS} no-op jobs at concurrency ${CONCURRENCY}: ${jobs.toFixed(0)} jobs/s ` +
-        `[rounds: ${perHop.map((x) => x.toFixed(2)).join(", ")} ms/hop; ${perSecond.map((x) => x.toFixed(0)).join(", ")} jobs/s]`,
-    );
-  } finally {
-    await runner?.stop();
-    await pool.end();
-    await database.drop();
-  }
+      return JOBS / ((performance.now() - started) / 1000);
+    },
+    close,
+  };
+}
+
+/** Reports the anchor's figures: the medians of its rounds. */
+export function reportGraphileAnchor(options: SuiteOptions, perHop: number[], perSecond: number[]) {
+  const hop = median(perHop);
+  const jobs = median(perSecond);
+  options.report({ driver: "postgres", metric: "graphile_ms_per_hop", value: hop, unit: "ms" });
+  options.report({
+    driver: "postgres",
+    metric: "graphile_jobs_per_s",
+    value: jobs,
+    unit: "jobs/s",
+  });
+  options.log(
+    `postgres (graphile-worker 0.18) chain of ${HOPS} hops: ${hop.toFixed(2)} ms/hop; ${JOBS} no-op jobs at concurrency ${CONCURRENCY}: ${jobs.toFixed(0)} jobs/s ` +
+      `[rounds: ${perHop.map((x) => x.toFixed(2)).join(", ")} ms/hop; ${perSecond.map((x) => x.toFixed(0)).join(", ")} jobs/s]`,
+  );
 }
