@@ -9,6 +9,7 @@ import { callFunction } from "../protocol/call";
 import { type CallBody, type CallOutcome, isDeferOp, type Op, OpCode } from "../protocol/ops";
 import { failRun } from "../run-lifecycle";
 import { applyStepRun } from "../sql/apply-step-run";
+import { completeLoneRun } from "../sql/complete-lone-run";
 import { deleteJob } from "../sql/delete-job";
 import { enqueueDiscoveryIfIdle } from "../sql/enqueue-discovery";
 import { enqueueRaceDiscovery } from "../sql/enqueue-race-discovery";
@@ -149,6 +150,33 @@ async function callOnce(
       });
     } catch (error) {
       // A lost race (deadlock with a cancellation): apply the same answer the slow way.
+      deps.logger.warn(`fast path failed for run ${runId}; retrying in a transaction`, {
+        error: String(error),
+      });
+    }
+  }
+  // The run's end (its function returned), when nothing else hangs on it: one statement.
+  const ending =
+    outcome.kind === "completed"
+      ? { output: outcome.data }
+      : only?.op === OpCode.RunComplete
+        ? { output: only.data }
+        : undefined;
+  if (ending) {
+    try {
+      const done = await completeLoneRun(sql, {
+        runId,
+        functionId: fn.id,
+        jobId: job.id,
+        startedAt,
+        output: ending.output,
+      });
+      if (done.ended) {
+        deps.logger.info(`run ${runId} completed`, { function: fn.id });
+        if (done.queued) deps.wake();
+        return undefined;
+      }
+    } catch (error) {
       deps.logger.warn(`fast path failed for run ${runId}; retrying in a transaction`, {
         error: String(error),
       });

@@ -3,6 +3,38 @@ import { ulid } from "../ids";
 import type { EventInput } from "../interfaces";
 import type { Queryable } from "../sql-client";
 
+/**
+ * SQL condition: something could take an event named by the text parameter `name` now, a
+ * live wait or cancellation on that name, or a synced function's event trigger for it (a
+ * trailing `*` matches a prefix, as `matchesEventName` does).
+ */
+export function someoneListens(name: string): string {
+  return `(exists (
+      select 1 from engine.pauses p
+      where p.event_name = ${name}::text and p.kind in ('wait', 'cancel'))
+    or exists (
+      select 1 from engine.functions f,
+        jsonb_array_elements(coalesce(f.config->'triggers', '[]'::jsonb)) t
+      where t->>'event' = ${name}::text
+        or (right(t->>'event', 1) = '*' and starts_with(${name}::text, left(t->>'event', -1)))))`;
+}
+
+/** The event as stored and delivered, under its internal id `id`, received at `now`. */
+export function eventPayload(input: EventInput, id: string, now: number): Record<string, unknown> {
+  const payload: Record<string, unknown> = {
+    name: input.name,
+    data: input.data ?? {},
+    id: input.id ?? id,
+    ts: input.ts ?? now,
+    // Inngest always delivers `user`, an empty object when the sender gave none.
+    user: input.user ?? {},
+  };
+  if (input.v !== undefined) payload.v = input.v;
+  const meta = receivedEventMeta(input.meta);
+  if (meta) payload.meta = meta;
+  return payload;
+}
+
 export type StoredEvent = { id: string; name: string; payload: Record<string, unknown> };
 
 /**
@@ -28,17 +60,7 @@ export async function insertEvents(
   const stored: StoredEvent[] = [];
   for (const [index, input] of events.entries()) {
     const id = options.ids?.[index] ?? ulid(now);
-    const payload: Record<string, unknown> = {
-      name: input.name,
-      data: input.data ?? {},
-      id: input.id ?? id,
-      ts: input.ts ?? now,
-      // Inngest always delivers `user`, an empty object when the sender gave none.
-      user: input.user ?? {},
-    };
-    if (input.v !== undefined) payload.v = input.v;
-    const meta = receivedEventMeta(input.meta);
-    if (meta) payload.meta = meta;
+    const payload = eventPayload(input, id, now);
     await q.query(
       `with dup as (
          select 1 from engine.events where $4::text is not null and idempotency_key = $4
@@ -51,14 +73,7 @@ export async function insertEvents(
          insert into engine.jobs (id, kind, payload)
          select $5, 'event', jsonb_build_object('eventId', $1::text) from ev
          where not exists (select 1 from dup)
-           and (exists (
-                  select 1 from engine.pauses p
-                  where p.event_name = $2 and p.kind in ('wait', 'cancel'))
-                or exists (
-                  select 1 from engine.functions f,
-                    jsonb_array_elements(coalesce(f.config->'triggers', '[]'::jsonb)) t
-                  where t->>'event' = $2
-                    or (right(t->>'event', 1) = '*' and starts_with($2, left(t->>'event', -1)))))
+           and ${someoneListens("$2")}
          returning id
        )
        select count(*) from job`,
