@@ -6,6 +6,8 @@ import { eventType, Inngest } from "inngest";
 import { z } from "zod";
 import { type Env, env } from "@/lib/env";
 import { embeddedEngineKeys } from "./keys";
+import { hostedEngineApi } from "./local/embedded-state";
+import { inProcessFetch } from "./local/in-process-fetch";
 
 export const APP_ID = "flowchat";
 
@@ -137,6 +139,9 @@ export function clientOptionsFromEnv(config: Env = env()): ClientOptions {
         id: APP_ID,
         isDev: false,
         baseUrl: embeddedEngineUrl(config),
+        // Events and step checkpoints go straight to the executor this process hosts (same
+        // routes, same key checks), over HTTP only while it does not serve here.
+        fetch: inProcessFetch(hostedEngineApi),
         get signingKey() {
           return embeddedEngineKeys(config).signingKey;
         },

@@ -7,6 +7,7 @@ import { endpointRunEvents, endpointRunOutput, endpointRunSteps } from "./durabl
 import { eventIds } from "./event-ids";
 import { executeGql, type GqlRequest } from "./gql/execute";
 import { ulid } from "./ids";
+import type { InProcessApi } from "./in-process-fetch";
 import {
   type AppTarget,
   consoleLogger,
@@ -18,7 +19,7 @@ import {
 import { hashSigningKey } from "./protocol/signing";
 import { Registry } from "./registry";
 import { applyMetadataRequest } from "./run-metadata";
-import { startServer } from "./server";
+import { handleApiRequest, type ServerApi, startServer } from "./server";
 import { commitSynchronously } from "./sql/commit-synchronously";
 import { getRun } from "./sql/get-run";
 import { holdWorkerLock } from "./sql/hold-worker-lock";
@@ -123,6 +124,8 @@ export type Engine = {
   waitForRun(id: string, options?: { timeoutMs?: number }): Promise<RunDetail>;
   /** Base URL of the HTTP API once started (what the app's client uses as baseUrl). */
   readonly url: string | undefined;
+  /** The same API for a client in this process (in-process-fetch.ts), once started. */
+  readonly api: InProcessApi | undefined;
   readonly port: number | undefined;
   readonly sql: SqlClient;
 };
@@ -137,6 +140,7 @@ export function createEngine(options: EngineOptions): Engine {
   const registry = new Registry([...(options.apps ?? [])]);
   let dispatcher: Dispatcher | undefined;
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let api: InProcessApi | undefined;
   let unlisten: (() => Promise<void>) | undefined;
   const wake = () => dispatcher?.wake();
   let stopped = true;
@@ -282,6 +286,9 @@ export function createEngine(options: EngineOptions): Engine {
     get port() {
       return server?.port;
     },
+    get api() {
+      return api;
+    },
     async start() {
       const client = options.db.client;
       if (client.kind === "postgres") {
@@ -310,45 +317,44 @@ export function createEngine(options: EngineOptions): Engine {
         clock: options.clock,
       });
       if (options.port !== undefined) {
-        server = await startServer(
-          {
-            send,
-            auth: {
-              bearerTokens: options.signingKey ? [hashSigningKey(options.signingKey)] : undefined,
-              eventKey: options.eventKey,
-            },
-            logger,
-            async register(body) {
-              const config = parseRegisterBody(body as never);
-              if (!registry.targetFor(config.url)) registry.addTarget({ url: config.url });
-              await register(config);
-              return { modified: true };
-            },
-            describe: async () => ({
-              version: "flowchat-engine",
-              functions: [...registry.functions.values()].map((f) => f.config),
-              handlers: registry.appTargets.map((t) => ({ url: t.url })),
-            }),
-            listRuns: (params) =>
-              listRuns(sql, {
-                functionId: params.get("function") ?? undefined,
-                status: (params.get("status") as never) ?? undefined,
-                limit: Number(params.get("limit") ?? 100),
-              }),
-            getRun: (id) => getRun(sql, id),
-            graphql: (request) => executeGql(sql, request as GqlRequest),
-            checkpoint: (runId, body) => worker.checkpoint(runId, body as never),
-            startEndpointRun: (body) => worker.startEndpointRun(body),
-            checkpointEndpoint: (runId, body) => worker.checkpointEndpoint(runId, body),
-            endpointOutput: (runId, token) =>
-              endpointRunOutput({ sql, signingKey: options.signingKey }, runId, token),
-            runSteps: (runId) => endpointRunSteps(sql, runId),
-            runEvents: (runId) => endpointRunEvents(sql, runId),
-            updateMetadata: (runId, body) => applyMetadataRequest(sql, runId, body),
+        const serverApi: ServerApi = {
+          send,
+          auth: {
+            bearerTokens: options.signingKey ? [hashSigningKey(options.signingKey)] : undefined,
+            eventKey: options.eventKey,
           },
-          options.port,
-          options.host,
-        );
+          logger,
+          async register(body) {
+            const config = parseRegisterBody(body as never);
+            if (!registry.targetFor(config.url)) registry.addTarget({ url: config.url });
+            await register(config);
+            return { modified: true };
+          },
+          describe: async () => ({
+            version: "flowchat-engine",
+            functions: [...registry.functions.values()].map((f) => f.config),
+            handlers: registry.appTargets.map((t) => ({ url: t.url })),
+          }),
+          listRuns: (params) =>
+            listRuns(sql, {
+              functionId: params.get("function") ?? undefined,
+              status: (params.get("status") as never) ?? undefined,
+              limit: Number(params.get("limit") ?? 100),
+            }),
+          getRun: (id) => getRun(sql, id),
+          graphql: (request) => executeGql(sql, request as GqlRequest),
+          checkpoint: (runId, body) => worker.checkpoint(runId, body as never),
+          startEndpointRun: (body) => worker.startEndpointRun(body),
+          checkpointEndpoint: (runId, body) => worker.checkpointEndpoint(runId, body),
+          endpointOutput: (runId, token) =>
+            endpointRunOutput({ sql, signingKey: options.signingKey }, runId, token),
+          runSteps: (runId) => endpointRunSteps(sql, runId),
+          runEvents: (runId) => endpointRunEvents(sql, runId),
+          updateMetadata: (runId, body) => applyMetadataRequest(sql, runId, body),
+        };
+        server = await startServer(serverApi, options.port, options.host);
+        const url = server.url;
+        api = { url, handle: (request) => handleApiRequest(serverApi, request) };
       }
       unlisten = await options.db.listen(JOBS_CHANNEL, () => wake());
       dispatcher.start();
@@ -376,6 +382,7 @@ export function createEngine(options: EngineOptions): Engine {
       await unlisten?.().catch(() => {});
       unlisten = undefined;
       await dispatcher?.stop();
+      api = undefined;
       await server?.close();
       server = undefined;
       // Last: until the jobs in flight are done, other processes must not take them.

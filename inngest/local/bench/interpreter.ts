@@ -20,7 +20,7 @@ import { actionDeclarations, createRegistry } from "@/lib/actions/registry";
 import type { DbHandle } from "@/lib/db/client";
 import { createEngine } from "../engine";
 import { silentLogger } from "../interfaces";
-import { type BenchDriver, median, openDriver, type SuiteOptions } from "./suite";
+import { type BenchDriver, clientFetch, median, openDriver, type SuiteOptions } from "./suite";
 
 const CHAIN = 100;
 const SMALL = 10;
@@ -85,6 +85,7 @@ async function openApp(db: DbHandle) {
     id: "flowchat",
     isDev: false,
     baseUrl: engine.url,
+    fetch: clientFetch(engine),
     ...keys,
     logger: { info() {}, warn() {}, error() {}, debug() {} },
   });

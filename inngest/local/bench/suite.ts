@@ -3,6 +3,8 @@
 import postgres from "postgres";
 import { type DbHandle, openDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
+import type { Engine } from "../engine";
+import { inProcessFetch } from "../in-process-fetch";
 
 export type BenchDriver = "postgres" | "pglite";
 export type BenchUnit = "ms" | "steps/s" | "runs/s" | "jobs/s" | "ratio";
@@ -67,4 +69,14 @@ export async function openDriver(
       await admin.end();
     },
   };
+}
+
+/**
+ * The SDK calls the executor as the app's client does in embedded mode: in-process
+ * (in-process-fetch.ts); BENCH_HTTP_CHECKPOINTS=1 sends its checkpoints over loopback HTTP.
+ */
+export function clientFetch(engine: Engine): typeof fetch {
+  return process.env.BENCH_HTTP_CHECKPOINTS
+    ? (input, init) => globalThis.fetch(input, init)
+    : inProcessFetch(() => engine.api);
 }

@@ -5,6 +5,7 @@
 import { Inngest } from "inngest";
 import { serve } from "inngest/next";
 import { describe, expect, it } from "vitest";
+import { inProcessFetch } from "@/inngest/local/in-process-fetch";
 import { hashSigningKey } from "@/inngest/local/protocol/signing";
 import { toFetch } from "@/tests/fixtures/inngest-app/app";
 import { engineSuite } from "./harness";
@@ -39,11 +40,22 @@ const routes: [method: string, path: string, body?: unknown][] = [
   ],
 ];
 
-describe("the executor's HTTP API with keys", () => {
+// The same checks whichever way a request comes: over HTTP, or in-process from an Inngest
+// client in the engine's own process (in-process-fetch.ts; the network is never used then).
+const transports = ["http", "in-process"] as const;
+
+describe.each(transports)("the executor's API with keys (%s)", (transport) => {
   const suite = engineSuite({ signingKey: SIGNING_KEY, eventKey: EVENT_KEY });
+  const send: typeof fetch =
+    transport === "http"
+      ? (input, init) => fetch(input, init)
+      : inProcessFetch(
+          () => suite.engine.api,
+          () => Promise.reject(new Error("an in-process request went to the network")),
+        );
 
   const call = (method: string, path: string, body?: unknown, authorization?: string) =>
-    fetch(`${suite.engine.url}${path}`, {
+    send(`${suite.engine.url}${path}`, {
       method,
       headers: {
         "content-type": "application/json",
@@ -115,6 +127,7 @@ describe("the executor's HTTP API with keys", () => {
       id: "keyed-app",
       isDev: false,
       baseUrl: suite.engine.url,
+      fetch: send,
       signingKey: SIGNING_KEY,
       eventKey: EVENT_KEY,
       logger: { info() {}, warn() {}, error() {}, debug() {} },
@@ -136,6 +149,7 @@ describe("the executor's HTTP API with keys", () => {
       id: "impostor",
       isDev: false,
       baseUrl: suite.engine.url,
+      fetch: send,
       signingKey: "signkey-prod-ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
       eventKey: EVENT_KEY,
       logger: { info() {}, warn() {}, error() {}, debug() {} },
