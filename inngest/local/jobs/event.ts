@@ -3,23 +3,22 @@ import { matchesEventName, matchesExpression } from "../expressions";
 import { triggerRun } from "../flow-control";
 import type { Job } from "../interfaces";
 import { cancelRun, resumeStep } from "../run-lifecycle";
-import { deleteJob } from "../sql/delete-job";
 import { deletePause } from "../sql/delete-pause";
 import { deleteRunJobs } from "../sql/delete-run-jobs";
-import { loadEventForMatching } from "../sql/load-event-for-matching";
 import { lockRun } from "../sql/lock-run";
-import { pausesForEvent } from "../sql/pauses-for-event";
+import { takeEventJob } from "../sql/take-event-job";
 import { inTransaction, type WorkerDeps } from "./context";
 
 export async function matchEvent(deps: WorkerDeps, job: Job): Promise<void> {
   const { registry } = deps;
   await inTransaction(deps, async (q, ctx) => {
-    const row = await loadEventForMatching(q, String(job.payload.eventId));
-    if (!(await deleteJob(q, job.id)) || !row) return;
+    const taken = await takeEventJob(q, job.id, String(job.payload.eventId));
+    if (!taken) return;
+    const { event: row, pauses } = taken;
     const incoming = row.payload;
     // Waiting runs and cancellations first: they belong to runs that existed before
     // this event, and a run this event starts must not be cancelled by it.
-    for (const pause of await pausesForEvent(q, row.name)) {
+    for (const pause of pauses) {
       if (!matchesExpression(pause.expression, { event: pause.run_event, async: incoming }))
         continue;
       const locked = await lockRun(q, pause.run_id);
