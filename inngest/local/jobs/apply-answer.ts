@@ -1,12 +1,13 @@
 // Applies what one call came back with, inside the transaction that holds the run's lock:
 // the run's end, an error to retry or to fail on, or a list of ops. Once a list of ops leaves
 // the run idle, its next discovery call is queued (the join of parallel branches).
-import { type CallOutcome, isDeferOp, OpCode, RUN_COMPLETE_ID } from "../protocol/ops";
+import { type CallOutcome, isDeferOp, type Op, OpCode, RUN_COMPLETE_ID } from "../protocol/ops";
 import type { LifecycleContext } from "../run-lifecycle";
 import { completeRun, failRun } from "../run-lifecycle";
 import { endStepPlan } from "../sql/end-step-plan";
 import { enqueueDiscoveryIfIdle } from "../sql/enqueue-discovery";
 import { enqueueRaceDiscovery } from "../sql/enqueue-race-discovery";
+import { getStep } from "../sql/get-step";
 import { recordAttempt } from "../sql/record-attempt";
 import type { Queryable } from "../sql-client";
 import { type AnsweredCall, applyDeferOp, applyOp } from "./apply-op";
@@ -95,7 +96,23 @@ export async function applyAnswer(
       } else if (!discovery && call.stepId !== "step" && call.job.payload.race === true) {
         // A race-mode branch ended: the function goes on now, its siblings still running.
         await enqueueRaceDiscovery(q, run.id);
+      } else if (!discovery && (await answeredBeforeItsResult(q, run.id, steps))) {
+        // A sleep, wait or invoke reported again although its result is stored: it ended
+        // while this call was out (beside race branches), and the discovery its end queued
+        // was this very call, already sent without it. The SDK has not seen that result:
+        // ask again, or the run would wait for its slowest sibling.
+        await enqueueRaceDiscovery(q, run.id);
       }
     }
   }
+}
+
+const PAUSING_OPS = new Set<string>([OpCode.Sleep, OpCode.WaitForEvent, OpCode.InvokeFunction]);
+
+/** Whether any sleep, wait or invoke among `ops` already has its result stored. */
+async function answeredBeforeItsResult(q: Queryable, runId: string, ops: Op[]) {
+  for (const op of ops) {
+    if (PAUSING_OPS.has(op.op) && (await getStep(q, runId, op.id))) return true;
+  }
+  return false;
 }
