@@ -3,6 +3,7 @@
 // (postgres-js) or on the single PGlite connection.
 import postgres from "postgres";
 import type { DbHandle } from "@/lib/db/client";
+import { preparedPglite } from "@/lib/db/pglite-prepared";
 
 export type Row = Record<string, unknown>;
 
@@ -46,7 +47,8 @@ function normalize(params: readonly unknown[]): Param[] {
 export function createSqlClient(handle: DbHandle, options: SqlClientOptions = {}): SqlClient {
   const client = handle.client;
   if (client.kind === "pglite") {
-    const pglite = client.pglite;
+    // Named prepared statements, shared with the app's drizzle (lib/db/pglite-prepared.ts).
+    const pglite = preparedPglite(client.pglite);
     return {
       driver: "pglite",
       close: async () => {},

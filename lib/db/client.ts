@@ -5,6 +5,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
 import { lockDataDir } from "./pglite-lock";
+import { preparedPglite } from "./pglite-prepared";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -69,7 +70,11 @@ async function openPglite(dir: string): Promise<DbHandle> {
     release();
     throw error;
   }
-  const db = drizzle(pglite, { schema }) as unknown as Database;
+  // Drizzle's statements go through the prepared-statement client (pglite-prepared.ts).
+  const db = drizzle({
+    client: preparedPglite(pglite) as unknown as PGlite,
+    schema,
+  }) as unknown as Database;
   return {
     db,
     driver: "pglite",
