@@ -267,13 +267,16 @@ export function createEngine(options: EngineOptions): Engine {
   async function send(events: EventInput | EventInput[], idSeed?: string | null) {
     const list = Array.isArray(events) ? events : [events];
     const ids = eventIds(list.length, idSeed);
-    const stored = await sql.tx(async (q) => {
-      // An acknowledged event must survive even a database crash.
-      if (sql.driver === "postgres") await commitSynchronously(q);
-      const rows = await insertEvents(q, list, { ids });
-      await notifyJobs(q);
-      return rows;
-    });
+    const stored =
+      list.length === 1
+        ? await insertEvents(sql, list, { ids, standalone: true })
+        : await sql.tx(async (q) => {
+            // An acknowledged event must survive even a database crash.
+            if (sql.driver === "postgres") await commitSynchronously(q);
+            const rows = await insertEvents(q, list, { ids });
+            await notifyJobs(q);
+            return rows;
+          });
     wake();
     return stored.map((e) => e.id);
   }

@@ -182,7 +182,7 @@ function create(pglite: PGlite): PreparedPglite {
     },
     async query<T>(text: string, params?: unknown[], options?: QueryOptions) {
       if (options?.blob) return pglite.query<T>(text, params, options);
-      await pglite.waitReady;
+      await pglite._checkReady();
       return pglite._runExclusiveTransaction(() => query<T>(text, params, options, false));
     },
     transaction<T>(fn: (tx: Transaction) => Promise<T>) {

@@ -2,6 +2,7 @@ import { receivedEventMeta } from "../event-meta";
 import { ulid } from "../ids";
 import type { EventInput } from "../interfaces";
 import type { Queryable } from "../sql-client";
+import { JOBS_CHANNEL } from "./notify-jobs";
 
 /**
  * SQL condition: something could take an event named by the text parameter `name` now, a
@@ -54,7 +55,17 @@ export type StoredEvent = { id: string; name: string; payload: Record<string, un
 export async function insertEvents(
   q: Queryable,
   events: EventInput[],
-  options: { ids?: string[]; now?: number } = {},
+  options: {
+    ids?: string[];
+    now?: number;
+    /**
+     * Each event's statement is its own transaction, outside any other: it commits
+     * synchronously even on the executor's async-commit pool (an acknowledged event must
+     * survive a crash of the database server) and wakes every process's engine when it
+     * queued a job. One round trip for a send of one event, instead of a transaction of five.
+     */
+    standalone?: boolean;
+  } = {},
 ): Promise<StoredEvent[]> {
   const now = options.now ?? Date.now();
   const stored: StoredEvent[] = [];
@@ -75,8 +86,19 @@ export async function insertEvents(
          where not exists (select 1 from dup)
            and ${someoneListens("$2")}
          returning id
+       )${
+         options.standalone
+           ? `, durable as (
+         -- local to this statement's own transaction: its commit waits for the WAL flush
+         select set_config('synchronous_commit', 'on', true)
+       ), woken as (
+         select pg_notify('${JOBS_CHANNEL}', '') from job limit 1
        )
-       select count(*) from job`,
+       select (select count(*) from job) as jobs, (select count(*) from durable) as durable,
+              (select count(*) from woken) as woken`
+           : `
+       select count(*) from job`
+       }`,
       [id, input.name, payload, input.id ?? null, ulid(now)],
     );
     stored.push({ id, name: input.name, payload });

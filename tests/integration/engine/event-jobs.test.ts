@@ -80,4 +80,29 @@ describe.each(["postgres", "pglite"] as const)("event jobs on %s", (driver) => {
     );
     expect(queued).toBe(1);
   });
+
+  it("sends one event in one statement: it wakes the engines only when it queued a job, and the engine's sessions stay async", async () => {
+    const notified: string[] = [];
+    const stop = await h.database.listen("engine_jobs", (payload) => notified.push(payload));
+    try {
+      await h.engine.send({ name: "nobody/listens", data: {} });
+      // A notification would arrive within this wait; none does.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(notified).toEqual([]);
+      await h.engine.send({ name: "wild/woken", data: {} });
+      await expect.poll(() => notified.length).toBeGreaterThan(0);
+    } finally {
+      await stop();
+    }
+    if (driver === "postgres") {
+      // The synchronous commit is local to the send's own transaction: every session of the
+      // executor's pool still commits asynchronously.
+      const settings = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          h.engine.sql.query<{ synchronous_commit: string }>("show synchronous_commit"),
+        ),
+      );
+      expect(new Set(settings.map(([row]) => row.synchronous_commit))).toEqual(new Set(["off"]));
+    }
+  });
 });
