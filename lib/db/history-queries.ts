@@ -71,6 +71,7 @@ type HistorySqlRow = {
   id: string;
   status: HistoryRow["status"];
   trigger: RunTriggerKind;
+  rerun_of_id: string | null;
   version_number: number | null;
   created_at: string;
   cursor_at: string;
@@ -128,7 +129,7 @@ export async function listRunHistory({
   const rows = rowsOf<HistorySqlRow>(
     await (await db()).execute(sql`
       select r.id, r.status, ${triggerKindSql(sql.raw("r.trigger"))} as trigger,
-        v.number as version_number,
+        r.rerun_of_id, v.number as version_number,
         ${isoSql(sql.raw("r.created_at"))} as created_at,
         ${isoMicrosSql(sql.raw("r.created_at"))} as cursor_at,
         ${isoSql(sql.raw("r.started_at"))} as started_at,
@@ -158,6 +159,7 @@ export async function listRunHistory({
         id: row.id,
         status: row.status,
         trigger: row.trigger,
+        rerunOfId: row.rerun_of_id,
         versionNumber: row.version_number === null ? null : Number(row.version_number),
         createdAt: row.created_at,
         startedAt: row.started_at,

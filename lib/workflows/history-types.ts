@@ -22,6 +22,8 @@ export type HistoryRow = {
   id: string;
   status: RunStatus;
   trigger: RunTriggerKind;
+  /** The run this one re-ran (it keeps that run's trigger); null for a run of its own. */
+  rerunOfId: string | null;
   versionNumber: number | null;
   createdAt: string;
   startedAt: string | null;

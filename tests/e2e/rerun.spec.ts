@@ -236,4 +236,13 @@ test("a failed run is re-run from its failed step after a preview, and the two c
   const onPage = new RunCard(page);
   await expect(onPage.root.getByTestId("rerun-of")).toContainText("Re-run of the run at");
   await expect(onPage.step("gather").getByTestId("run-step-state")).toHaveText("reused");
+
+  // The workflow's history says which runs are re-runs (each under its source's trigger).
+  await onPage.root.getByTestId("run-workflow-link").click();
+  const rerunRow = page.locator(`[data-testid="history-row"][data-run="${newId}"]`);
+  await expect(rerunRow.getByTestId("history-trigger")).toHaveText(/^(manual|chat)$/);
+  await expect(rerunRow.getByTestId("history-rerun")).toHaveText("· re-run");
+  const sourceRow = page.locator(`[data-testid="history-row"][data-run="${sourceId}"]`);
+  await expect(sourceRow.getByTestId("history-rerun")).toHaveCount(0);
+  await shoot(page, testInfo, "rerun-history", page.getByTestId("history"));
 });

@@ -416,4 +416,28 @@ describe.each(drivers)("run history and metrics on %s", (driver) => {
       .then((result) => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows));
     expect(rolled).toEqual({ n: 0 });
   });
+
+  it("marks a re-run with the run it re-ran, under that run's trigger", async () => {
+    const [source] = await database.db
+      .select({ id: runs.id, versionId: runs.versionId })
+      .from(runs)
+      .where(sql`${runs.workflowId} = ${quietId}`);
+    const [rerun] = await database.db
+      .insert(runs)
+      .values({
+        workflowId: quietId,
+        versionId: source.versionId,
+        userId: ada,
+        trigger: { type: "schedule" },
+        rerunOfId: source.id,
+        status: "succeeded",
+        createdAt: new Date("2025-11-03T08:00:00Z"),
+      })
+      .returning({ id: runs.id });
+    const { runs: rows } = await h.listRunHistory({ userId: ada, workflowId: quietId, filter: {} });
+    expect(rows.map((row) => [row.id, row.trigger, row.rerunOfId])).toEqual([
+      [rerun.id, "schedule", source.id],
+      [source.id, "manual", null],
+    ]);
+  });
 });

@@ -25,6 +25,17 @@ function duration(row: HistoryRow) {
   return row.durationMs === null ? "—" : formatDuration(row.durationMs);
 }
 
+/** A re-run keeps the trigger of the run it re-ran; this says it is one. */
+function Rerun({ row }: { row: HistoryRow }) {
+  if (!row.rerunOfId) return null;
+  return (
+    <span className="text-zinc-500 dark:text-zinc-400" data-testid="history-rerun">
+      {" "}
+      · re-run
+    </span>
+  );
+}
+
 function FailedStep({ row }: { row: HistoryRow }) {
   if (!row.failedStep) return <span className="text-zinc-500 dark:text-zinc-400">—</span>;
   return (
@@ -110,8 +121,9 @@ export function HistoryList({
               <td className="py-2 pr-3">
                 <RunStatusBadge status={row.status} />
               </td>
-              <td className="py-2 pr-3" data-testid="history-trigger">
-                {row.trigger}
+              <td className="py-2 pr-3">
+                <span data-testid="history-trigger">{row.trigger}</span>
+                <Rerun row={row} />
               </td>
               <td className="py-2 pr-3 tabular-nums" data-testid="history-started">
                 {formatDateTime(row.startedAt ?? row.createdAt, { timeZone, seconds: true })}
@@ -152,7 +164,8 @@ export function HistoryList({
                 </span>
               </span>
               <span className="text-xs text-zinc-600 dark:text-zinc-400">
-                {row.trigger} ·{" "}
+                {row.trigger}
+                <Rerun row={row} /> ·{" "}
                 {formatDateTime(row.startedAt ?? row.createdAt, { timeZone, seconds: true })}
               </span>
               {row.failedStep ? (

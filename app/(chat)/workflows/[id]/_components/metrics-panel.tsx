@@ -205,7 +205,11 @@ export function MetricsPanel({
                     data-step={step.stepId}
                   >
                     <td className="py-1.5 pr-3">
-                      <span className="block max-w-56 truncate sm:max-w-none">
+                      {/* narrow enough on a phone that every figure, Failed too, stays in view */}
+                      <span
+                        className="block max-w-32 truncate sm:max-w-none"
+                        title={step.title ?? step.stepId}
+                      >
                         {step.title ?? step.stepId}
                       </span>
                     </td>

@@ -2,8 +2,9 @@
 // the workflow's run history, newest first, a page at a time through all of it (pass
 // `nextCursor` back as `cursor`; null on the last page). Each row is a HistoryRow
 // (lib/workflows/history-types.ts): id, status, createdAt, startedAt and finishedAt as before,
-// `trigger` the kind (manual / chat / schedule / webhook / event) and `error` the message (the
-// full run record is GET /api/runs/:id).
+// `trigger` the kind (manual / chat / schedule / webhook / event; a re-run keeps its source's),
+// `rerunOfId` the run a re-run re-ran (else null) and `error` the message (the full run record
+// is GET /api/runs/:id).
 // POST /api/workflows/:id/runs { inputs?, threadId? } → 201 { run, message? }: runs the approved
 // version now; `message` is the live run card posted into the thread.
 import { z } from "zod";
