@@ -40,3 +40,27 @@ export async function announceMessagePosted(
     return false;
   }
 }
+
+/** How long a chat reply waits at most for its message's event to be stored. */
+export const ANNOUNCE_WAIT_MS = 2000;
+
+/**
+ * Announces a message before the chat replies, so the event is stored before the model's
+ * answer starts (a crash while it streams loses no workflow start); a slow or unreachable
+ * engine holds the reply back `waitMs` at most, the send going on (and logged if it fails).
+ * Answers whether the send ended (sent or not) within the wait.
+ */
+export async function announceBeforeReply(
+  message: Parameters<typeof announceMessagePosted>[0],
+  { client = appClient, waitMs = ANNOUNCE_WAIT_MS }: { client?: Sender; waitMs?: number } = {},
+): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), waitMs);
+  });
+  try {
+    return await Promise.race([announceMessagePosted(message, client).then(() => true), waited]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

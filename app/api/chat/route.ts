@@ -41,7 +41,7 @@ import { MAX_CHAT_REQUEST_BYTES } from "@/lib/limits";
 import { listUserMcpTools } from "@/lib/mcp/catalog";
 import { isValidTimeZone } from "@/lib/plan";
 import { enforceLimit } from "@/lib/rate-limit";
-import { announceMessagePosted } from "@/lib/runs/app-events";
+import { announceBeforeReply } from "@/lib/runs/app-events";
 import { toChatMessage } from "@/lib/threads/thread-page";
 import { chatRequestSchema } from "./schema";
 
@@ -93,8 +93,9 @@ export async function POST(request: Request) {
         threadId: body.id,
         items: [{ id: message.id, role: "user", parts: message.parts, metadata: message.metadata }],
       });
-      // Workflows of theirs may start on it ("thread/message.posted"); never holds up the reply.
-      void announceMessagePosted({ userId, threadId: body.id, messageId: message.id, text });
+      // Workflows of theirs may start on it ("thread/message.posted"): its event is stored
+      // before the reply starts, waiting a slow engine 2 s at most (lib/runs/app-events.ts).
+      await announceBeforeReply({ userId, threadId: body.id, messageId: message.id, text });
       history = await closeUnanswered(body.id, await loadHistory(body.id));
     } else if (body.trigger === "approval-response") {
       if (!(await getThread({ id: body.id, userId }))) throw new AppError("not_found:thread");

@@ -193,4 +193,30 @@ describe("event triggers", () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await listRecentRuns({ userId: h.userId, workflowId: reminder })).toHaveLength(1);
   });
+
+  it("announces a message before the reply, waiting a hung engine only so long", async () => {
+    const { announceBeforeReply } = await import("@/lib/runs/app-events");
+    const sent: unknown[] = [];
+    const prompt = {
+      send: async (event: unknown) => {
+        sent.push(event);
+        return { ids: ["x"] };
+      },
+    };
+    const hung = { send: () => new Promise<never>(() => {}) };
+    const message = {
+      userId: h.userId,
+      threadId: crypto.randomUUID(),
+      messageId: "w1",
+      text: "hi",
+    };
+    // The workflow of the test above listens: the event is sent before the call returns.
+    expect(await announceBeforeReply(message, { client: prompt as never })).toBe(true);
+    expect(sent).toHaveLength(1);
+    const started = performance.now();
+    expect(await announceBeforeReply(message, { client: hung as never, waitMs: 300 })).toBe(false);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(290);
+    expect(waited).toBeLessThan(2000);
+  });
 });
