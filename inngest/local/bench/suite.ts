@@ -45,7 +45,7 @@ export async function openDriver(
   { max = 10 }: { max?: number } = {},
 ): Promise<{ db: DbHandle; drop(): Promise<void> }> {
   if (driver === "pglite") {
-    const db = await openDatabase({ pgliteDir: "memory://" });
+    const db = await openDatabase({ pgliteDir: process.env.BENCH_PGLITE_DIR ?? "memory://" });
     await migrate(db);
     return { db, drop: () => db.close() };
   }
