@@ -31,7 +31,13 @@ export const PREPARED_MAX = 500;
 
 type Statement = { name: string; paramTypes: number[] };
 
-const clients = new WeakMap<PGlite, PreparedPglite>();
+// One client per PGlite instance for the whole process: kept on globalThis, since a Next.js
+// build may hold this module in several bundles (the executor's, each route's) and a dev
+// server re-evaluates it on reload, while the database handle stays the same.
+const CLIENTS = Symbol.for("flowchat.preparedPglite");
+const registry = globalThis as unknown as Record<symbol, WeakMap<PGlite, PreparedPglite>>;
+registry[CLIENTS] ??= new WeakMap();
+const clients = registry[CLIENTS];
 
 /** The prepared-statement client of `pglite` (one per instance: its statements are its own). */
 export function preparedPglite(pglite: PGlite): PreparedPglite {
@@ -63,6 +69,8 @@ function create(pglite: PGlite): PreparedPglite {
   /** Evicted statements, closed in front of the next call (inside its lock). */
   let closing: string[] = [];
   let counter = 0;
+  // Names unique to this client, should two ever share a database.
+  const prefix = `flowchat_${Math.random().toString(36).slice(2, 8)}_`;
 
   /** Close messages for the evicted statements (closing one that is gone is no error). */
   const closeEvicted = () => {
@@ -92,7 +100,7 @@ function create(pglite: PGlite): PreparedPglite {
 
   /** Parses `text` as a named statement and learns its parameters' types (once per text). */
   async function prepare(text: string, options?: QueryOptions): Promise<Statement> {
-    const name = `flowchat_${++counter}`;
+    const name = `${prefix}${++counter}`;
     const messages = await pglite.execProtocolStream(
       concat([
         ...closeEvicted(),

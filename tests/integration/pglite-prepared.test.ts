@@ -1,5 +1,5 @@
 import { PGlite, types } from "@electric-sql/pglite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { PREPARED_MAX, preparedPglite } from "@/lib/db/pglite-prepared";
 
 // The prepared-statement client answers exactly what PGlite's own `query` answers, with each
@@ -150,6 +150,21 @@ describe("PGlite through prepared statements", () => {
     const before = client.prepared;
     await client.query(hot);
     expect(client.prepared).toBe(before);
+  });
+
+  it("is one client per database however often this module is loaded", async () => {
+    // A second instance of the module (another bundle, a dev server's reload).
+    vi.resetModules();
+    const again = await import("@/lib/db/pglite-prepared");
+    expect(again.preparedPglite).not.toBe(preparedPglite);
+    expect(again.preparedPglite(pglite)).toBe(preparedPglite(pglite));
+    const other = new PGlite();
+    try {
+      expect(preparedPglite(other)).not.toBe(preparedPglite(pglite));
+      expect((await preparedPglite(other).query("select 2 as two")).rows).toEqual([{ two: 2 }]);
+    } finally {
+      await other.close();
+    }
   });
 
   it("delivers notifications while statements run prepared", async () => {
