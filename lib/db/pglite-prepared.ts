@@ -160,8 +160,6 @@ function create(pglite: PGlite): PreparedPglite {
     options: QueryOptions | undefined,
     inTransaction: boolean,
   ): Promise<Results<T>> {
-    // Blobs (COPY to or from /dev/blob) take PGlite's own path.
-    if (options?.blob) throw new Error("preparedPglite does not take blobs: use PGlite's query");
     return pglite._runExclusiveQuery(async () => {
       try {
         return await run<T>(text, params, options, inTransaction);
@@ -189,6 +187,7 @@ function create(pglite: PGlite): PreparedPglite {
       return statements.size;
     },
     async query<T>(text: string, params?: unknown[], options?: QueryOptions) {
+      // Blobs (COPY to or from /dev/blob) take PGlite's own path, in or out of a transaction.
       if (options?.blob) return pglite.query<T>(text, params, options);
       await pglite._checkReady();
       return pglite._runExclusiveTransaction(() => query<T>(text, params, options, false));
