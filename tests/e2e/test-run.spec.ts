@@ -143,6 +143,8 @@ test("the person picks how each wait ends before the test, and what event arrive
   const plan = new PlanCard(page, 1);
   await expect(plan.root).toBeVisible();
   await plan.expectState("draft");
+  // The new chat's page has become the thread's page (its title shows): the card is settled.
+  await expect(page.getByTestId("thread-title")).toHaveText("/plan test-run-waits");
 
   await plan.root.getByTestId("plan-test").click();
   const form = plan.root.getByTestId("plan-test-form");
@@ -212,6 +214,8 @@ test("the person chooses a wait's way during the test, on its card; a removed te
   const plan = new PlanCard(page, 1);
   await expect(plan.root).toBeVisible();
   await plan.expectState("draft");
+  // The new chat's page has become the thread's page (its title shows): the card is settled.
+  await expect(page.getByTestId("thread-title")).toHaveText("/plan test-run-waits");
 
   await plan.root.getByTestId("plan-test").click();
   const form = plan.root.getByTestId("plan-test-form");

@@ -26,6 +26,22 @@ export async function approvedPlan(page: Page, fixture: string) {
 }
 
 /**
+ * Scrolls `subject` into view. A thread renders its cards anew when a reply ends or a run's card
+ * comes in (their state survives it), and Playwright gives up on an element that goes away in the
+ * middle of scrolling rather than finding it again: so find it again, a few times.
+ */
+async function scrollIntoView(subject: Locator) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await subject.scrollIntoViewIfNeeded();
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !String(error).includes("not attached to the DOM")) throw error;
+    }
+  }
+}
+
+/**
  * Screenshots at desktop and phone sizes, light and dark (`<name>-<width>-<scheme>.png` in the
  * test's output), then back to desktop light. A `subject` is scrolled into view first, and with
  * `alsoSubject` saved on its own too (`…-card.png`).
@@ -44,7 +60,7 @@ export async function shootAll(
     for (const colorScheme of ["light", "dark"] as const) {
       await page.setViewportSize({ width, height });
       await page.emulateMedia({ colorScheme });
-      await subject?.scrollIntoViewIfNeeded();
+      if (subject) await scrollIntoView(subject);
       const file = `${name}-${width}-${colorScheme}`;
       await page.screenshot({ path: testInfo.outputPath(`${file}.png`) });
       if (subject && alsoSubject) {
