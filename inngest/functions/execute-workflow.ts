@@ -22,6 +22,7 @@
 import "server-only";
 import { type GetStepTools, type Inngest, NonRetriableError } from "inngest";
 import type { ActionRegistry } from "@/lib/actions/registry";
+import { RunCancelledError } from "@/lib/actions/runtime/errors";
 import { env } from "@/lib/env";
 import type { ReadyUnit, RunFailure, RunState, UnitResult } from "@/lib/plan/progress";
 import type { Plan } from "@/lib/plan/schema";
@@ -32,6 +33,7 @@ import { functionMiddleware } from "../middleware/safe-errors";
 import { serverContextFactory } from "./action-context";
 import { runChildUnit } from "./child-runs";
 import { type LoadedRun, loadRun } from "./load-run";
+import { RecordsBehind } from "./records-behind";
 import { runReusedUnit } from "./reused-units";
 import { runFlow } from "./run-flow";
 import { passRunLimits } from "./run-limits";
@@ -40,6 +42,7 @@ import {
   type ContextFactory,
   createOutputLoader,
   messageOf,
+  RUN_CANCELLED_MESSAGE,
   type RunInfo,
   runTaskUnit,
 } from "./unit-steps";
@@ -163,7 +166,19 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
       const reused = new Set(loaded.reuse?.units ?? []);
       // A test run simulates side effects and takes waits the chosen way (load-run `test`).
       const test = loaded.test ? { userEmail: loaded.user.email || undefined } : undefined;
-      const runUnit = (unit: ReadyUnit): Promise<UnitResult> => {
+      // Quick reads' records written behind their steps (records-behind.ts): settled before
+      // the next unit starts and before the run's end.
+      const behind = new RecordsBehind(runId);
+      const settleBehind = async () => {
+        try {
+          await behind.settle();
+        } catch (error) {
+          if (!(error instanceof RunCancelledError)) throw error;
+          throw new NonRetriableError(RUN_CANCELLED_MESSAGE, { cause: error.toJSON() });
+        }
+      };
+      const runUnit = async (unit: ReadyUnit): Promise<UnitResult> => {
+        if (behind.unsettled) await settleBehind();
         if (loaded.test) {
           if (registry.get(unit.step.action)?.kind === "wait") {
             const branch = loaded.test.waits[unit.stepId] ?? "timeout";
@@ -202,6 +217,7 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
           createContext,
           loadOutput,
           shared,
+          behind,
         });
       };
 
@@ -224,7 +240,8 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
       const output = failure
         ? undefined
         : summarize(runOutput(plan, state), INLINE_OUTPUT_MAX_BYTES);
-      return finishRun({ step, request, failure, output, test: !!loaded.test });
+      await settleBehind();
+      return finishRun({ step, request, failure, output, test: !!loaded.test, behind });
     },
   );
   return fn;
@@ -242,17 +259,20 @@ async function finishRun(args: {
   output: unknown;
   /** A test run: its end starts nothing (no `announce-finished`). */
   test?: boolean;
+  /** Records written behind their steps: any this call did not see land are written first. */
+  behind?: RecordsBehind;
 }): Promise<RunResult> {
   const { step, request, failure, output } = args;
   const { runId } = request;
-  await step.run("finish", () =>
-    recordRunFinished({
+  await step.run("finish", async () => {
+    await args.behind?.reconcile();
+    return recordRunFinished({
       runId,
       status: failure ? "failed" : "succeeded",
       error: failure,
       output,
-    }),
-  );
+    });
+  });
   // Workflows triggered by this one's end ("when the digest fails, …") start from it; a test
   // run's end is not an event of the app: nothing starts from it, no wait.event hears it.
   if (!args.test) {

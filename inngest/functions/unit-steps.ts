@@ -34,6 +34,7 @@ import {
   retryDelayMs,
 } from "@/lib/runs/summary";
 import { noRedaction, type Redactor } from "@/lib/secrets/redact";
+import type { LaterRecord, RecordsBehind } from "./records-behind";
 
 export type ContextOptions = {
   runId: string;
@@ -70,8 +71,11 @@ export type RunInfo = {
  */
 export type TestMode = { userEmail?: string };
 
-/** What a task step memoizes: its output (or a reference to it). */
-export type TaskOutcome = { output: unknown };
+/**
+ * What a task step memoizes: its output (or a reference to it), and `later` when its record
+ * was written behind the step (records-behind.ts).
+ */
+export type TaskOutcome = { output: unknown; later?: LaterRecord };
 
 /** A failure as a unit result states it: the message, database details left out. */
 export function messageOf(thrown: unknown): string {
@@ -114,6 +118,8 @@ export async function runTaskUnit(args: {
   test?: TestMode;
   /** Shared by the units of this call (ContextOptions.shared). */
   shared?: Map<string, Promise<unknown>>;
+  /** This call's records written behind their steps; without it every record is awaited. */
+  behind?: RecordsBehind;
 }): Promise<UnitResult> {
   const { step, run, unit } = args;
   const action = args.registry.get(unit.step.action);
@@ -131,6 +137,7 @@ export async function runTaskUnit(args: {
         createContext: args.createContext,
         test: args.test,
         shared: args.shared,
+        behind: args.behind,
       }),
     );
   } catch (error) {
@@ -139,6 +146,7 @@ export async function runTaskUnit(args: {
     if (isRunCancelledFailure(error)) throw new NonRetriableError(RUN_CANCELLED_MESSAGE);
     return { status: "failed", error: { message: messageOf(error) } };
   }
+  args.behind?.seen(unit.id, outcome);
   return { status: "succeeded", output: await args.loadOutput(unit.id, outcome.output) };
 }
 
@@ -210,6 +218,8 @@ export async function executeTaskUnit(args: {
   test?: TestMode;
   /** Shared by the units of this call (ContextOptions.shared). */
   shared?: Map<string, Promise<unknown>>;
+  /** Where a quick read's record goes when it is written behind the step. */
+  behind?: RecordsBehind;
 }): Promise<TaskOutcome> {
   const { run, unit, action } = args;
   const attempt = args.engineAttempt + 1;
@@ -296,6 +306,32 @@ export async function executeTaskUnit(args: {
       // too large for the engine's step state is carried as a reference to it.
       const carried = carriedOutput(unit.id, output);
       const finishedAt = new Date();
+      // A quick read whose start is not written yet and whose output the step carries itself:
+      // its record is written behind the step, while the engine checkpoints it.
+      clearTimeout(start.timer);
+      if (args.behind && start.input !== undefined && !start.written && carried === output) {
+        const later: LaterRecord = {
+          attempt,
+          startedAt: startedAt.toISOString(),
+          finishedAt: finishedAt.toISOString(),
+        };
+        const input = start.input;
+        start.input = undefined;
+        args.behind.write({ unitId: unit.id, output, later }, () =>
+          recordAttemptFinished({
+            runId: run.runId,
+            unitId: unit.id,
+            attempt,
+            status: "succeeded",
+            output,
+            startedAt,
+            finishedAt,
+            refreshStatus: false,
+            started: { input },
+          }),
+        );
+        return { output: carried, later };
+      }
       const recorded = await recordAttemptFinished({
         runId: run.runId,
         unitId: unit.id,

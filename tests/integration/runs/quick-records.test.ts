@@ -2,10 +2,13 @@
 // quick one has its start and end written in one statement (its input and start time, one log
 // entry saying how it ended and how long it took); one that takes a while shows as running from
 // START_RECORD_DELAY_MS on (its start entry, then its end's). Records of units ending together
-// in one run number their entries without gaps or swaps.
+// in one run number their entries without gaps or swaps. A quick step's record is written behind
+// its step (records-behind.ts): one that does not land is written at the run's end, and one
+// that finds the run cancelled stops the run before its next step.
 import { sql } from "drizzle-orm";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { z } from "zod";
+import { RecordsBehind, recordsBehindSettings } from "@/inngest/functions/records-behind";
 import { START_RECORD_DELAY_MS, unitRecordSettings } from "@/inngest/functions/unit-steps";
 import { type ActionDeclaration, defineAction } from "@/lib/actions/define-action";
 import { rowsOf } from "@/lib/db/history-sql";
@@ -189,5 +192,131 @@ describe.each(drivers)("records of steps that change nothing on %s", (driver) =>
     expect(messages.filter((m) => m.startsWith("read "))).toEqual([]);
     expect(messages.at(-1)).toBe("Run cancelled");
     expect(h.effects.counts.get(`early-${driver}`) ?? 0).toBe(0);
+  });
+
+  it("writes at the run's end a quick step's record that did not land behind its step", async () => {
+    // The writes of `b` (in a chain) and of `p1` (beside `p0`, in race mode) fail, as when
+    // the process dies after the engine memoized the step and before the record's commit.
+    const lost = new Set(["b", "p1"]);
+    recordsBehindSettings.beforeWrite = async (unitId) => {
+      if (lost.has(unitId)) throw new Error("connection lost (test)");
+    };
+    onTestFinished(() => {
+      recordsBehindSettings.beforeWrite = undefined;
+    });
+    const workflowId = await h.workflow(
+      plan([
+        { id: "a", action: "transform", input: { value: { n: 1 } } },
+        {
+          id: "b",
+          action: "transform",
+          after: ["a"],
+          input: { value: "{{ steps.a.output.n + 1 }}" },
+        },
+        { id: "p0", action: "transform", after: ["b"], input: { value: "left" } },
+        { id: "p1", action: "transform", after: ["b"], input: { value: "right" } },
+        {
+          id: "c",
+          action: "transform",
+          after: ["p0", "p1"],
+          input: { value: "{{ steps.p0.output & '-' & steps.p1.output }}" },
+        },
+      ]),
+    );
+    const run = await h.start(workflowId);
+    const done = await h.finished(run.id);
+    expect(done.status).toBe("succeeded");
+    expect(done.output).toBe("left-right");
+
+    const steps = await listRunSteps({ runId: run.id });
+    const byId = new Map(steps.map((step) => [step.stepId, step]));
+    expect([...byId.keys()].sort()).toEqual(["a", "b", "c", "p0", "p1"]);
+    for (const step of steps) {
+      expect([step.stepId, step.attempt, step.status]).toEqual([step.stepId, 1, "succeeded"]);
+      expect(step.startedAt?.getTime()).toBeLessThanOrEqual(step.finishedAt?.getTime() ?? 0);
+    }
+    // Written again from the step's memo: its output and times; its input was not kept.
+    expect(byId.get("b")?.output).toBe(2);
+    expect(byId.get("p1")?.output).toBe("right");
+    expect(byId.get("b")?.input).toBeNull();
+    expect(byId.get("a")?.input).toEqual({ value: { n: 1 } });
+    // Each has its one entry, and they are numbered without gaps; the run's end comes last.
+    const events = await listRunEvents({ runId: run.id });
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    for (const id of ["a", "b", "p0", "p1", "c"]) {
+      expect(events.filter((e) => e.key?.startsWith(`${id}:`)).map((e) => e.key)).toEqual([
+        `${id}:a1:succeeded`,
+      ]);
+    }
+    const last = events.at(-1);
+    expect(last?.key?.startsWith("b:") || last?.key?.startsWith("p1:")).toBe(false);
+  });
+
+  it("runs nothing after a quick step whose record finds the run cancelled", async () => {
+    const ms = 11 + (driver === "pglite" ? 1 : 2);
+    let runId = "";
+    recordsBehindSettings.beforeWrite = async (unitId) => {
+      if (unitId !== "first") return;
+      await h.waitFor(async () => runId || undefined, "the run's id");
+      await cancelRun({ userId: h.userId, runId, client: h.client });
+    };
+    onTestFinished(() => {
+      recordsBehindSettings.beforeWrite = undefined;
+    });
+    const workflowId = await h.workflow(
+      plan([
+        { id: "first", action: "transform", input: { value: 1 } },
+        { id: "second", action: "test.slow-read", after: ["first"], input: { ms } },
+      ]),
+    );
+    const run = await h.start(workflowId);
+    runId = run.id;
+    const done = await h.finished(run.id);
+    expect(done.status).toBe("cancelled");
+    const steps = await listRunSteps({ runId: run.id });
+    expect(steps.map((s) => [s.stepId, s.status])).toEqual([["first", "cancelled"]]);
+    expect(reading.has(ms)).toBe(false);
+  });
+
+  it("finds, on a later call, a record written behind an earlier one that never landed", async () => {
+    // As after a crash: the unit's memo says its record was written behind, the row is not
+    // there. The call that replays it writes it at the run's end, once.
+    const workflowId = await h.workflow(
+      plan([{ id: "only", action: "transform", input: { value: { kept: true } } }]),
+    );
+    const run = await h.start(workflowId);
+    expect((await h.finished(run.id)).status).toBe("succeeded");
+    await h.database.db.execute(sql`delete from run_steps where run_id = ${run.id}`);
+    await h.database.db.execute(sql`delete from run_events where run_id = ${run.id}`);
+    const later = {
+      attempt: 1,
+      startedAt: "2026-12-01T07:30:00.000Z",
+      finishedAt: "2026-12-01T07:30:00.004Z",
+    };
+    const replayed = new RecordsBehind(run.id);
+    replayed.seen("only", { output: { kept: true }, later });
+    expect(await replayed.reconcile()).toBe(1);
+    const [step] = await listRunSteps({ runId: run.id });
+    expect([step.stepId, step.attempt, step.status, step.output]).toEqual([
+      "only",
+      1,
+      "succeeded",
+      { kept: true },
+    ]);
+    expect(step.startedAt?.toISOString()).toBe(later.startedAt);
+    expect(step.durationMs).toBe(4);
+    expect((await listRunEvents({ runId: run.id })).map((e) => e.key)).toEqual([
+      "only:a1:succeeded",
+    ]);
+    // Found on the next look: nothing is written twice.
+    expect(await replayed.reconcile()).toBe(0);
+    // A unit whose record this call wrote itself is not looked for; a step without `later`
+    // (its record awaited in the step) neither.
+    const current = new RecordsBehind(run.id);
+    current.write({ unitId: "only", output: { kept: true }, later }, async () => "succeeded");
+    current.seen("only", { output: { kept: true }, later });
+    current.seen("other", { output: 1 });
+    await current.settle();
+    expect(await current.reconcile()).toBe(0);
   });
 });
