@@ -14,7 +14,7 @@
 //     memo; its input was not kept).
 import "server-only";
 import { RunCancelledError } from "@/lib/actions/runtime/errors";
-import { listUnitAttempts } from "@/lib/db/run-queries";
+import { listRecordedAttempts } from "@/lib/db/run-queries";
 import { logError } from "@/lib/log";
 import { recordAttemptFinished, splitUnitId } from "@/lib/runs/records";
 
@@ -81,10 +81,7 @@ export class RecordsBehind {
   async reconcile(): Promise<number> {
     if (this.unrecorded.size === 0) return 0;
     const units = [...this.unrecorded.values()];
-    const attempts = await listUnitAttempts({
-      runId: this.runId,
-      units: units.map((unit) => splitUnitId(unit.unitId)),
-    });
+    const attempts = await listRecordedAttempts({ runId: this.runId });
     const written = new Set(
       attempts.map((a) => `${a.stepId}\u0000${a.iteration}\u0000${a.attempt}`),
     );

@@ -157,6 +157,18 @@ export async function listRunSteps({ runId }: { runId: string }): Promise<RunSte
     .orderBy(asc(runSteps.startedAt), asc(runSteps.stepId), asc(runSteps.iteration));
 }
 
+/** Which attempts of a run have a row (step id, loop iteration, attempt): keys only. */
+export async function listRecordedAttempts({
+  runId,
+}: {
+  runId: string;
+}): Promise<{ stepId: string; iteration: number; attempt: number }[]> {
+  return (await db())
+    .select({ stepId: runSteps.stepId, iteration: runSteps.iteration, attempt: runSteps.attempt })
+    .from(runSteps)
+    .where(eq(runSteps.runId, runId));
+}
+
 /** Every attempt of the given units (step id + loop iteration, -1 for a plain step). */
 export async function listUnitAttempts({
   runId,
