@@ -22,7 +22,6 @@
 import "server-only";
 import { type GetStepTools, type Inngest, NonRetriableError } from "inngest";
 import type { ActionRegistry } from "@/lib/actions/registry";
-import { RunCancelledError } from "@/lib/actions/runtime/errors";
 import { env } from "@/lib/env";
 import type { ReadyUnit, RunFailure, RunState, UnitResult } from "@/lib/plan/progress";
 import type { Plan } from "@/lib/plan/schema";
@@ -42,7 +41,6 @@ import {
   type ContextFactory,
   createOutputLoader,
   messageOf,
-  RUN_CANCELLED_MESSAGE,
   type RunInfo,
   runTaskUnit,
 } from "./unit-steps";
@@ -169,16 +167,8 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
       // Quick reads' records written behind their steps (records-behind.ts): settled before
       // the next unit starts and before the run's end.
       const behind = new RecordsBehind(runId);
-      const settleBehind = async () => {
-        try {
-          await behind.settle();
-        } catch (error) {
-          if (!(error instanceof RunCancelledError)) throw error;
-          throw new NonRetriableError(RUN_CANCELLED_MESSAGE, { cause: error.toJSON() });
-        }
-      };
       const runUnit = async (unit: ReadyUnit): Promise<UnitResult> => {
-        if (behind.unsettled) await settleBehind();
+        if (behind.unsettled) await behind.settle();
         if (loaded.test) {
           if (registry.get(unit.step.action)?.kind === "wait") {
             const branch = loaded.test.waits[unit.stepId] ?? "timeout";
@@ -240,7 +230,7 @@ export function createExecuteWorkflow(options: ExecuteWorkflowOptions) {
       const output = failure
         ? undefined
         : summarize(runOutput(plan, state), INLINE_OUTPUT_MAX_BYTES);
-      await settleBehind();
+      await behind.settle();
       return finishRun({ step, request, failure, output, test: !!loaded.test, behind });
     },
   );

@@ -13,10 +13,12 @@
 //     this call did not see recorded is checked, and written if missing (its output from the
 //     memo; its input was not kept).
 import "server-only";
+import { NonRetriableError } from "inngest";
 import { RunCancelledError } from "@/lib/actions/runtime/errors";
 import { listRecordedAttempts } from "@/lib/db/run-queries";
 import { logError } from "@/lib/log";
 import { recordAttemptFinished, splitUnitId } from "@/lib/runs/records";
+import { RUN_CANCELLED_MESSAGE } from "./unit-steps";
 
 /** What a step memoizes of a record written behind it: enough to write it again. */
 export type LaterRecord = { attempt: number; startedAt: string; finishedAt: string };
@@ -71,10 +73,17 @@ export class RecordsBehind {
     }
   }
 
-  /** Waits for every record written behind; throws RunCancelledError when one found the run cancelled. */
+  /**
+   * Waits for every record written behind. One that found the run cancelled ends the function
+   * as a unit stopped by the cancel does (unit-steps `RUN_CANCELLED_MESSAGE`).
+   */
   async settle(): Promise<void> {
     if (this.pending.size > 0) await Promise.all(this.pending);
-    if (this.cancelled) throw new RunCancelledError();
+    if (this.cancelled) {
+      throw new NonRetriableError(RUN_CANCELLED_MESSAGE, {
+        cause: new RunCancelledError().toJSON(),
+      });
+    }
   }
 
   /** Writes the records this call did not see land and that are missing (inside `finish`). */
