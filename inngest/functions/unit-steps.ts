@@ -305,7 +305,16 @@ export async function executeTaskUnit(args: {
       // recordAttemptFinished stores an output bigger than its summary in run_outputs; one
       // too large for the engine's step state is carried as a reference to it.
       const carried = carriedOutput(unit.id, output);
-      const finishedAt = new Date();
+      const ended = {
+        runId: run.runId,
+        unitId: unit.id,
+        attempt,
+        status: "succeeded" as const,
+        output,
+        startedAt,
+        finishedAt: new Date(),
+        refreshStatus: false,
+      };
       // A quick read whose start is not written yet and whose output the step carries itself:
       // its record is written behind the step, while the engine checkpoints it.
       clearTimeout(start.timer);
@@ -313,34 +322,17 @@ export async function executeTaskUnit(args: {
         const later: LaterRecord = {
           attempt,
           startedAt: startedAt.toISOString(),
-          finishedAt: finishedAt.toISOString(),
+          finishedAt: ended.finishedAt.toISOString(),
         };
-        const input = start.input;
+        const started = { input: start.input };
         start.input = undefined;
         args.behind.write({ unitId: unit.id, output, later }, () =>
-          recordAttemptFinished({
-            runId: run.runId,
-            unitId: unit.id,
-            attempt,
-            status: "succeeded",
-            output,
-            startedAt,
-            finishedAt,
-            refreshStatus: false,
-            started: { input },
-          }),
+          recordAttemptFinished({ ...ended, started }),
         );
         return { output: carried, later };
       }
       const recorded = await recordAttemptFinished({
-        runId: run.runId,
-        unitId: unit.id,
-        attempt,
-        status: "succeeded",
-        output,
-        startedAt,
-        finishedAt,
-        refreshStatus: false,
+        ...ended,
         ...(await startNotRecorded(start)),
       });
       // Finished, but after the run was cancelled: recorded as cancelled, and so it ends.
