@@ -48,6 +48,13 @@ const slowRead: ActionDeclaration = {
 describe.each(drivers)("records of steps that change nothing on %s", (driver) => {
   const h = harnessFor(driver, { actions: [slowRead] });
 
+  /** The run's step rows, once there are any (a row written as a unit stops comes after the run's end). */
+  const rowsOnceWritten = (runId: string, what: string) =>
+    h.waitFor(async () => {
+      const rows = await listRunSteps({ runId });
+      return rows.length ? rows : undefined;
+    }, what);
+
   it("writes a quick step's start and end together: its input, one entry, no gaps", async () => {
     const width = 24;
     const workflowId = await h.workflow(
@@ -179,10 +186,7 @@ describe.each(drivers)("records of steps that change nothing on %s", (driver) =>
     const done = await h.finished(run.id);
     expect(done.status).toBe("cancelled");
     // The run ended with the cancel; the read writes its row as it stops.
-    const steps = await h.waitFor(async () => {
-      const rows = await listRunSteps({ runId: run.id });
-      return rows.length ? rows : undefined;
-    }, "the read's row");
+    const steps = await rowsOnceWritten(run.id, "the read's row");
     expect(steps.map((s) => [s.stepId, s.attempt, s.status])).toEqual([["read", 1, "cancelled"]]);
     expect(steps[0].input).toEqual({ ms });
     expect(steps[0].finishedAt).not.toBeNull();
@@ -275,10 +279,7 @@ describe.each(drivers)("records of steps that change nothing on %s", (driver) =>
     expect(done.status).toBe("cancelled");
     // The run's record says cancelled as soon as the cancel is asked; `first`'s row comes
     // with its record, written behind, after the cancel.
-    const steps = await h.waitFor(async () => {
-      const rows = await listRunSteps({ runId: run.id });
-      return rows.length ? rows : undefined;
-    }, "first's row");
+    const steps = await rowsOnceWritten(run.id, "first's row");
     expect(steps.map((s) => [s.stepId, s.status])).toEqual([["first", "cancelled"]]);
     expect(reading.has(ms)).toBe(false);
   });
